@@ -1,0 +1,227 @@
+//! The program's entities as the rest of the system sees them. Every imported entity
+//! keeps its external `id` (the key a re-import upserts by); internal keys stay in the
+//! store.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::brn::BusinessRegNo;
+use crate::kinds::*;
+use crate::match_state::{MatchStatus, StatusChange};
+use crate::money::Money;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Startup {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
+    pub industries: Vec<String>,
+    pub technologies: Vec<String>,
+    pub stage: Option<Stage>,
+    pub founded_year: Option<i32>,
+    pub employees: Option<i32>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub funding: Option<Money>,
+    pub website: Option<String>,
+    pub source: Option<String>,
+    pub clusters: Vec<String>,
+    pub target_markets: Vec<String>,
+    pub business_reg_no: Option<BusinessRegNo>,
+    pub discovered_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Enterprise {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub size_class: Option<SizeClass>,
+    pub industries: Vec<String>,
+    pub description: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    /// How many startups it can take per matching round.
+    pub capacity: Option<i32>,
+    /// Has a corporate venture capital arm (investment appetite).
+    pub cvc: Option<bool>,
+    pub ticket_min_krw: Option<i64>,
+    pub ticket_max_krw: Option<i64>,
+    pub clusters: Vec<String>,
+    pub participating_since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Need {
+    pub id: String,
+    pub enterprise_id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub technologies: Vec<String>,
+    pub industries: Vec<String>,
+    pub collaboration_types: Vec<CollaborationType>,
+    pub preferred_stages: Vec<Stage>,
+    pub slots: i32,
+    pub deadline: Option<NaiveDate>,
+    pub visibility: Visibility,
+}
+
+impl Need {
+    /// Open for applications and proposals on `today`.
+    pub fn is_open(&self, today: NaiveDate) -> bool {
+        self.deadline.is_none_or(|d| d >= today)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub startup_id: String,
+    pub enterprise_id: String,
+    /// The need (and so the match) this outcome belongs to, when known.
+    pub need_id: Option<String>,
+    pub kind: OutcomeKind,
+    pub date: NaiveDate,
+    pub amount: Option<Money>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    pub code: String,
+    pub name_ko: String,
+    pub name_en: String,
+    pub location: Option<String>,
+    pub theme_industries: Vec<String>,
+    /// External ids of its anchor enterprises.
+    pub anchor_enterprises: Vec<String>,
+}
+
+/// An overseas growth center.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Center {
+    pub code: String,
+    pub name_ko: String,
+    pub name_en: String,
+    pub city: String,
+    pub country: String,
+    pub region: String,
+    pub operator: Option<String>,
+    pub capacity: i32,
+    pub opened_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl Center {
+    /// Open on `day`: opened on or before it and not closed by then.
+    pub fn is_open_on(&self, day: NaiveDate) -> bool {
+        self.opened_on.is_some_and(|o| o <= day) && self.closed_on.is_none_or(|c| c > day)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub code: String,
+    pub kind: EventKind,
+    pub title_ko: String,
+    pub title_en: String,
+    pub date: NaiveDate,
+    pub venue: Option<String>,
+    pub online_url: Option<String>,
+    /// 1:1 meeting time slots and tables.
+    pub slots: i32,
+    pub tables: i32,
+    pub capacity: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchingRound {
+    pub name: String,
+    pub status: RoundStatus,
+    pub policy: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// One reason behind a score, in both languages, with its share of the score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub code: String,
+    pub ko: String,
+    pub en: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Match {
+    pub startup_id: String,
+    pub need_id: String,
+    pub round: Option<String>,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+    pub origin: MatchOrigin,
+    pub status: MatchStatus,
+    pub history: Vec<StatusChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The organisation the role is tied to (external id), for member and manager roles.
+    pub enterprise_id: Option<String>,
+    pub startup_id: Option<String>,
+    pub center_code: Option<String>,
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Ko,
+    En,
+}
+
+/// Who changed what, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: serde_json::Value,
+}
+
+impl User {
+    /// A role tied to an organisation must name it, and only the one it is tied to.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        use crate::error::ValidationError as E;
+        if !self.email.contains('@') || self.email.trim().len() < 3 {
+            return Err(E::new(format!("'{}' is not an e-mail address", self.email)));
+        }
+        let (e, s, c) = (
+            self.enterprise_id.is_some(),
+            self.startup_id.is_some(),
+            self.center_code.is_some(),
+        );
+        let ok = match self.role {
+            Role::Admin | Role::Evaluator => !s && !c,
+            Role::EnterpriseMember => e && !s && !c,
+            Role::StartupMember => s && !e && !c,
+            Role::CenterManager => c && !e && !s,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(E::new(format!(
+                "a {} must be tied to exactly the organisation its role names",
+                self.role.as_str()
+            )))
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! The program's KPIs, computed from facts the store hands over, per year and against
+//! targets that are data (the 2022 article's figures are the defaults).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::industry::is_convergence;
+use crate::kinds::OutcomeKind;
+use crate::money::{FxRates, Money};
+
+/// A startup as the KPIs see it.
+#[derive(Debug, Clone)]
+pub struct StartupFact {
+    pub key: i64,
+    pub discovered_on: NaiveDate,
+}
+
+/// An enterprise as the KPIs see it: the day it started taking part, if it has.
+#[derive(Debug, Clone)]
+pub struct EnterpriseFact {
+    pub key: i64,
+    pub participating_since: Option<NaiveDate>,
+}
+
+/// A match both sides accepted, with what decides convergence and cross-cluster.
+#[derive(Debug, Clone)]
+pub struct MatchFact {
+    pub startup: i64,
+    pub enterprise: i64,
+    pub accepted_on: NaiveDate,
+    pub startup_industries: Vec<String>,
+    /// The need's industries, or the enterprise's when the need names none.
+    pub partner_industries: Vec<String>,
+    pub startup_clusters: Vec<String>,
+    pub enterprise_clusters: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutcomeFact {
+    pub startup: i64,
+    pub enterprise: i64,
+    pub kind: OutcomeKind,
+    pub date: NaiveDate,
+    pub amount: Option<Money>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CenterFact {
+    pub opened_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// Everything the KPIs are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct KpiFacts {
+    pub startups: Vec<StartupFact>,
+    pub enterprises: Vec<EnterpriseFact>,
+    pub matches: Vec<MatchFact>,
+    pub outcomes: Vec<OutcomeFact>,
+    pub centers: Vec<CenterFact>,
+    pub clusters: usize,
+    pub convergence_pairs: Vec<(String, String)>,
+    pub rates: FxRates,
+    pub targets: Vec<Target>,
+    /// The day the figures are taken ("open centers" are those open on it).
+    pub today: Option<NaiveDate>,
+}
+
+/// A KPI's target and baseline; data the program manager edits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub key: String,
+    pub target: Option<f64>,
+    pub by_year: Option<i32>,
+    pub baseline: Option<f64>,
+    pub baseline_note: Option<String>,
+}
+
+impl Target {
+    fn new(key: &str, target: Option<f64>, by_year: Option<i32>, baseline: Option<f64>, note: &str) -> Self {
+        Self {
+            key: key.into(),
+            target,
+            by_year,
+            baseline,
+            baseline_note: Some(note.into()),
+        }
+    }
+}
+
+/// The article's figures: 2,000 startups discovered and more than half matched by 2024,
+/// 200+ enterprises, 10+ overseas centers; baseline 2019–2022: 213 startups, 42
+/// enterprises, 100 cooperation cases, 9.1 billion KRW invested, one center.
+pub fn default_targets() -> Vec<Target> {
+    let b = "2019–2022 (Seoul, 2022)";
+    vec![
+        Target::new("startups_discovered", Some(2000.0), Some(2024), Some(213.0), b),
+        Target::new("startups_matched", Some(1000.0), Some(2024), None, b),
+        Target::new("startups_matched_share", Some(0.5), Some(2024), None, b),
+        Target::new("enterprises_participating", Some(200.0), Some(2024), Some(42.0), b),
+        Target::new("cooperation_cases", None, None, Some(100.0), b),
+        Target::new("investment_krw", None, None, Some(9_100_000_000.0), b),
+        Target::new("overseas_centers", Some(10.0), Some(2024), Some(1.0), b),
+    ]
+}
+
+/// One year's new counts (flows, not running totals).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct YearFigures {
+    pub startups_discovered: u64,
+    pub startups_matched: u64,
+    pub enterprises_participating: u64,
+    pub meetings: u64,
+    pub ndas: u64,
+    pub pocs: u64,
+    pub cooperation_cases: u64,
+    pub investments: u64,
+    pub acquisitions: u64,
+    pub investment_krw: i64,
+    pub convergence_matches: u64,
+    pub cross_cluster_matches: u64,
+    pub overseas_centers_opened: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kpis {
+    pub startups_discovered: u64,
+    pub startups_matched: u64,
+    pub startups_matched_share: f64,
+    pub enterprises_participating: u64,
+    pub meetings: u64,
+    pub ndas: u64,
+    pub pocs: u64,
+    pub cooperation_cases: u64,
+    pub investments: u64,
+    pub acquisitions: u64,
+    pub investment_krw: i64,
+    pub overseas_centers: u64,
+    pub clusters: u64,
+    pub convergence_matches: u64,
+    pub cross_cluster_matches: u64,
+    /// New counts per calendar year.
+    pub by_year: BTreeMap<i32, YearFigures>,
+    /// Target value per KPI key, where one exists.
+    pub targets: BTreeMap<String, f64>,
+    pub target_details: Vec<Target>,
+    /// Currencies whose amounts could not be converted (no rate in the table).
+    pub unconverted_currencies: Vec<String>,
+}
+
+impl Kpis {
+    /// A KPI's current value by key, for comparing against its target.
+    pub fn value(&self, key: &str) -> Option<f64> {
+        Some(match key {
+            "startups_discovered" => self.startups_discovered as f64,
+            "startups_matched" => self.startups_matched as f64,
+            "startups_matched_share" => self.startups_matched_share,
+            "enterprises_participating" => self.enterprises_participating as f64,
+            "cooperation_cases" => self.cooperation_cases as f64,
+            "investment_krw" => self.investment_krw as f64,
+            "ndas" => self.ndas as f64,
+            "pocs" => self.pocs as f64,
+            "overseas_centers" => self.overseas_centers as f64,
+            "clusters" => self.clusters as f64,
+            "convergence_matches" => self.convergence_matches as f64,
+            "cross_cluster_matches" => self.cross_cluster_matches as f64,
+            _ => return None,
+        })
+    }
+}
+
+/// Computes the KPIs. A startup counts as matched once a match with it was accepted by
+/// both sides or an outcome with an enterprise was recorded, in the year that first
+/// happened; an enterprise participates from its participation date, or else from its
+/// first accepted match or outcome.
+pub fn compute(f: &KpiFacts) -> Kpis {
+    let mut by_year: BTreeMap<i32, YearFigures> = BTreeMap::new();
+    let today = f.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+
+    for s in &f.startups {
+        by_year.entry(s.discovered_on.year()).or_default().startups_discovered += 1;
+    }
+
+    let mut first_matched: HashMap<i64, NaiveDate> = HashMap::new();
+    let mut first_active: HashMap<i64, NaiveDate> = HashMap::new();
+    let note = |m: &mut HashMap<i64, NaiveDate>, k: i64, d: NaiveDate| {
+        m.entry(k).and_modify(|x| *x = (*x).min(d)).or_insert(d);
+    };
+    let (mut convergence, mut cross_cluster) = (0, 0);
+    for m in &f.matches {
+        note(&mut first_matched, m.startup, m.accepted_on);
+        note(&mut first_active, m.enterprise, m.accepted_on);
+        let y = by_year.entry(m.accepted_on.year()).or_default();
+        if is_convergence(
+            m.startup_industries.iter().map(String::as_str),
+            m.partner_industries.iter().map(String::as_str),
+            &f.convergence_pairs,
+        ) {
+            convergence += 1;
+            y.convergence_matches += 1;
+        }
+        let shared = m.startup_clusters.iter().any(|c| m.enterprise_clusters.contains(c));
+        if !m.startup_clusters.is_empty() && !m.enterprise_clusters.is_empty() && !shared {
+            cross_cluster += 1;
+            y.cross_cluster_matches += 1;
+        }
+    }
+
+    let mut unconverted = BTreeSet::new();
+    let mut k = Kpis {
+        startups_discovered: f.startups.len() as u64,
+        startups_matched: 0,
+        startups_matched_share: 0.0,
+        enterprises_participating: 0,
+        meetings: 0,
+        ndas: 0,
+        pocs: 0,
+        cooperation_cases: 0,
+        investments: 0,
+        acquisitions: 0,
+        investment_krw: 0,
+        overseas_centers: 0,
+        clusters: f.clusters as u64,
+        convergence_matches: convergence,
+        cross_cluster_matches: cross_cluster,
+        by_year: BTreeMap::new(),
+        targets: BTreeMap::new(),
+        target_details: f.targets.clone(),
+        unconverted_currencies: vec![],
+    };
+    for o in &f.outcomes {
+        note(&mut first_matched, o.startup, o.date);
+        note(&mut first_active, o.enterprise, o.date);
+        let y = by_year.entry(o.date.year()).or_default();
+        let (total, year) = match o.kind {
+            OutcomeKind::Meeting => (&mut k.meetings, &mut y.meetings),
+            OutcomeKind::Nda => (&mut k.ndas, &mut y.ndas),
+            OutcomeKind::Poc => (&mut k.pocs, &mut y.pocs),
+            OutcomeKind::Cooperation => (&mut k.cooperation_cases, &mut y.cooperation_cases),
+            OutcomeKind::Investment => (&mut k.investments, &mut y.investments),
+            OutcomeKind::Acquisition => (&mut k.acquisitions, &mut y.acquisitions),
+        };
+        *total += 1;
+        *year += 1;
+        if o.kind == OutcomeKind::Investment
+            && let Some(m) = o.amount
+        {
+            match f.rates.to_krw(m) {
+                Ok(krw) => {
+                    k.investment_krw += krw;
+                    y.investment_krw += krw;
+                }
+                Err(_) => {
+                    unconverted.insert(m.currency.code().to_string());
+                }
+            }
+        }
+    }
+    // Startups with links but no row (e.g. outcomes imported before their startups)
+    // are not counted: the share is of discovered startups.
+    let known: BTreeSet<i64> = f.startups.iter().map(|s| s.key).collect();
+    for (s, d) in &first_matched {
+        if known.contains(s) {
+            k.startups_matched += 1;
+            by_year.entry(d.year()).or_default().startups_matched += 1;
+        }
+    }
+    for e in &f.enterprises {
+        if let Some(d) = e.participating_since.or_else(|| first_active.get(&e.key).copied()) {
+            k.enterprises_participating += 1;
+            by_year.entry(d.year()).or_default().enterprises_participating += 1;
+        }
+    }
+    for c in &f.centers {
+        if let Some(o) = c.opened_on {
+            by_year.entry(o.year()).or_default().overseas_centers_opened += 1;
+        }
+        if c.opened_on.is_some_and(|o| o <= today) && c.closed_on.is_none_or(|x| x > today) {
+            k.overseas_centers += 1;
+        }
+    }
+    k.startups_matched_share = if k.startups_discovered == 0 {
+        0.0
+    } else {
+        k.startups_matched as f64 / k.startups_discovered as f64
+    };
+    k.targets = f
+        .targets
+        .iter()
+        .filter_map(|t| t.target.map(|v| (t.key.clone(), v)))
+        .collect();
+    k.by_year = by_year;
+    k.unconverted_currencies = unconverted.into_iter().collect();
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::industry::default_convergence_pairs;
+    use crate::money::Currency;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn facts() -> KpiFacts {
+        let usd = Currency::parse("USD").unwrap();
+        KpiFacts {
+            startups: (1..=4)
+                .map(|k| StartupFact { key: k, discovered_on: d(if k < 3 { "2021-01-05" } else { "2023-02-01" }) })
+                .collect(),
+            enterprises: vec![
+                EnterpriseFact { key: 10, participating_since: Some(d("2020-01-01")) },
+                EnterpriseFact { key: 11, participating_since: None },
+                EnterpriseFact { key: 12, participating_since: None },
+            ],
+            matches: vec![MatchFact {
+                startup: 1,
+                enterprise: 10,
+                accepted_on: d("2022-04-01"),
+                startup_industries: vec!["ai".into()],
+                partner_industries: vec!["fintech".into()],
+                startup_clusters: vec!["yangjae".into()],
+                enterprise_clusters: vec!["yeouido".into()],
+            }],
+            outcomes: vec![
+                OutcomeFact { startup: 1, enterprise: 10, kind: OutcomeKind::Cooperation, date: d("2022-06-01"), amount: None },
+                OutcomeFact { startup: 2, enterprise: 11, kind: OutcomeKind::Investment, date: d("2023-03-01"), amount: Some(Money::krw(1_000_000_000)) },
+                OutcomeFact { startup: 2, enterprise: 11, kind: OutcomeKind::Investment, date: d("2023-09-01"), amount: Some(Money::parse("1000", usd).unwrap()) },
+                OutcomeFact { startup: 3, enterprise: 11, kind: OutcomeKind::Nda, date: d("2024-01-10"), amount: None },
+                OutcomeFact { startup: 99, enterprise: 11, kind: OutcomeKind::Poc, date: d("2024-01-10"), amount: None },
+            ],
+            centers: vec![
+                CenterFact { opened_on: Some(d("2019-05-01")), closed_on: None },
+                CenterFact { opened_on: Some(d("2023-05-01")), closed_on: Some(d("2024-01-01")) },
+                CenterFact { opened_on: None, closed_on: None },
+            ],
+            clusters: 2,
+            convergence_pairs: default_convergence_pairs(),
+            rates: FxRates::default(),
+            targets: default_targets(),
+            today: Some(d("2024-06-01")),
+        }
+    }
+
+    #[test]
+    fn totals_count_what_the_spec_says() {
+        let k = compute(&facts());
+        assert_eq!(k.startups_discovered, 4);
+        assert_eq!(k.startups_matched, 3, "1 by match, 2 and 3 by outcomes; 99 is unknown");
+        assert!((k.startups_matched_share - 0.75).abs() < 1e-9);
+        assert_eq!(k.enterprises_participating, 2, "10 by date, 11 by activity, 12 never");
+        assert_eq!(k.cooperation_cases, 1);
+        assert_eq!((k.ndas, k.pocs, k.investments), (1, 1, 2));
+        assert_eq!(k.investment_krw, 1_000_000_000 + 1_300_000);
+        assert_eq!(k.overseas_centers, 1, "one closed, one never opened");
+        assert_eq!(k.convergence_matches, 1);
+        assert_eq!(k.cross_cluster_matches, 1);
+        assert_eq!(k.targets["startups_discovered"], 2000.0);
+        assert_eq!(k.targets["startups_matched_share"], 0.5);
+        assert!(!k.targets.contains_key("cooperation_cases"));
+    }
+
+    #[test]
+    fn years_hold_the_new_counts() {
+        let k = compute(&facts());
+        assert_eq!(k.by_year[&2021].startups_discovered, 2);
+        assert_eq!(k.by_year[&2022].startups_matched, 1);
+        assert_eq!(k.by_year[&2023].startups_matched, 1);
+        assert_eq!(k.by_year[&2023].investment_krw, 1_001_300_000);
+        assert_eq!(k.by_year[&2020].enterprises_participating, 1);
+        assert_eq!(k.by_year[&2023].enterprises_participating, 1);
+        let total: u64 = k.by_year.values().map(|y| y.startups_matched).sum();
+        assert_eq!(total, k.startups_matched);
+    }
+
+    #[test]
+    fn a_currency_without_rate_is_reported_not_guessed() {
+        let mut f = facts();
+        f.rates.krw_per_unit.remove("USD");
+        let k = compute(&f);
+        assert_eq!(k.investment_krw, 1_000_000_000);
+        assert_eq!(k.unconverted_currencies, vec!["USD"]);
+    }
+}

@@ -1,0 +1,20 @@
+//! The innobridge domain: the program's entities, their validation rules, the match
+//! state machine and the KPI formulas. Pure code: no I/O, no async, no SQL.
+
+pub mod brn;
+pub mod entities;
+pub mod error;
+pub mod industry;
+pub mod kinds;
+pub mod kpi;
+pub mod match_state;
+pub mod money;
+pub mod records;
+pub mod text;
+
+pub use brn::BusinessRegNo;
+pub use entities::*;
+pub use error::{FieldError, ValidationError};
+pub use kinds::*;
+pub use match_state::{Actor, MatchStatus, Side, StatusChange, TransitionError};
+pub use money::{Currency, FxRates, Money};

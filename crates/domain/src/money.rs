@@ -1,0 +1,212 @@
+//! Money as an integer amount of a currency's minor unit plus its ISO 4217 code, and the
+//! rate table that turns any amount into KRW for the KPIs.
+
+use std::collections::BTreeMap;
+
+use crate::error::ValidationError;
+
+/// ISO 4217 codes we accept, with the number of minor-unit digits. The list covers the
+/// currencies of the markets a Seoul program deals with; others are refused by name.
+const CURRENCIES: &[(&str, u32)] = &[
+    ("KRW", 0), ("USD", 2), ("EUR", 2), ("JPY", 0), ("CNY", 2), ("GBP", 2), ("VND", 0),
+    ("SGD", 2), ("HKD", 2), ("TWD", 2), ("IDR", 2), ("THB", 2), ("MYR", 2), ("PHP", 2),
+    ("INR", 2), ("AUD", 2), ("NZD", 2), ("CAD", 2), ("CHF", 2), ("SEK", 2), ("NOK", 2),
+    ("DKK", 2), ("PLN", 2), ("CZK", 2), ("HUF", 2), ("AED", 2), ("SAR", 2), ("ILS", 2),
+    ("TRY", 2), ("BRL", 2), ("MXN", 2), ("CLP", 0), ("ZAR", 2), ("KZT", 2), ("UZS", 2),
+    ("MNT", 2), ("BHD", 3), ("KWD", 3),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency(&'static str, u32);
+
+impl Currency {
+    pub const KRW: Currency = Currency("KRW", 0);
+
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        let up = s.trim().to_ascii_uppercase();
+        CURRENCIES
+            .iter()
+            .find(|(c, _)| *c == up)
+            .map(|(c, e)| Currency(c, *e))
+            .ok_or_else(|| {
+                ValidationError::new(format!(
+                    "'{}' is not a supported ISO 4217 currency code (e.g. KRW, USD, EUR, JPY, VND)",
+                    s.trim()
+                ))
+            })
+    }
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+    /// Digits after the decimal point (KRW 0, USD 2).
+    pub fn exponent(self) -> u32 {
+        self.1
+    }
+}
+
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Currency::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// An amount in minor units (cents for USD, won for KRW).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn krw(won: i64) -> Self {
+        Self { minor: won, currency: Currency::KRW }
+    }
+
+    /// Parses a plain decimal number ("1750000", "12.5", "1,000") in `currency`; refuses
+    /// negatives, more decimals than the currency has, and amounts too large to hold.
+    pub fn parse(amount: &str, currency: Currency) -> Result<Self, ValidationError> {
+        let s: String = amount.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+        let bad = || {
+            ValidationError::new(format!(
+                "'{}' is not an amount: write a plain non-negative number like 1500000 or 12.50",
+                amount.trim()
+            ))
+        };
+        if s.is_empty() || s.starts_with('-') {
+            return Err(bad());
+        }
+        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+        if int.is_empty() && frac.is_empty()
+            || !int.chars().all(|c| c.is_ascii_digit())
+            || !frac.chars().all(|c| c.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        let exp = currency.exponent() as usize;
+        let frac_trim = frac.trim_end_matches('0');
+        if frac_trim.len() > exp {
+            return Err(ValidationError::new(format!(
+                "'{}' has more decimals than {} allows ({})",
+                amount.trim(),
+                currency.code(),
+                exp
+            )));
+        }
+        let mut digits = String::from(if int.is_empty() { "0" } else { int });
+        digits.push_str(frac_trim);
+        digits.extend(std::iter::repeat_n('0', exp - frac_trim.len()));
+        let minor: i64 = digits.parse().map_err(|_| {
+            ValidationError::new(format!("'{}' is too large an amount", amount.trim()))
+        })?;
+        Ok(Self { minor, currency })
+    }
+
+    /// The amount as a plain decimal string, the inverse of `parse`.
+    pub fn to_decimal_string(&self) -> String {
+        let exp = self.currency.exponent();
+        if exp == 0 {
+            return self.minor.to_string();
+        }
+        let div = 10i64.pow(exp);
+        let (i, f) = (self.minor / div, self.minor % div);
+        if f == 0 {
+            i.to_string()
+        } else {
+            let f = format!("{:0width$}", f, width = exp as usize);
+            format!("{i}.{}", f.trim_end_matches('0'))
+        }
+    }
+}
+
+/// KRW per one unit of each currency: data, editable, with defaults for the usual ones.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FxRates {
+    pub krw_per_unit: BTreeMap<String, f64>,
+}
+
+impl Default for FxRates {
+    /// Round figures close to the 2022–2024 averages; the program manager edits them.
+    fn default() -> Self {
+        let krw_per_unit = [
+            ("KRW", 1.0), ("USD", 1300.0), ("EUR", 1420.0), ("JPY", 9.3), ("CNY", 185.0),
+            ("GBP", 1650.0), ("VND", 0.054), ("SGD", 970.0), ("HKD", 167.0), ("TWD", 41.0),
+            ("IDR", 0.084), ("THB", 37.0), ("INR", 15.8), ("AUD", 870.0), ("CAD", 960.0),
+            ("CHF", 1480.0), ("SEK", 123.0), ("AED", 354.0),
+        ]
+        .into_iter()
+        .map(|(c, r)| (c.to_string(), r))
+        .collect();
+        Self { krw_per_unit }
+    }
+}
+
+impl FxRates {
+    /// Whole KRW for `m`, or an error naming the currency that has no rate.
+    pub fn to_krw(&self, m: Money) -> Result<i64, ValidationError> {
+        if m.currency == Currency::KRW {
+            return Ok(m.minor);
+        }
+        let rate = self.krw_per_unit.get(m.currency.code()).ok_or_else(|| {
+            ValidationError::new(format!(
+                "no KRW rate for {}: add one to the rate table",
+                m.currency.code()
+            ))
+        })?;
+        let units = m.minor as f64 / 10f64.powi(m.currency.exponent() as i32);
+        Ok((units * rate).round() as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_parse_to_minor_units() {
+        let usd = Currency::parse("usd").unwrap();
+        assert_eq!(Money::parse("12.5", usd).unwrap().minor, 1250);
+        assert_eq!(Money::parse("1,750,000", usd).unwrap().minor, 175_000_000);
+        assert_eq!(Money::parse("9100000000", Currency::KRW).unwrap().minor, 9_100_000_000);
+        assert_eq!(Money::parse("100.00", Currency::KRW).unwrap().minor, 100);
+    }
+
+    #[test]
+    fn bad_amounts_and_currencies_are_refused() {
+        assert!(Money::parse("-5", Currency::KRW).is_err());
+        assert!(Money::parse("12.5", Currency::KRW).unwrap_err().0.contains("more decimals"));
+        assert!(Money::parse("abc", Currency::KRW).is_err());
+        assert!(Money::parse("99999999999999999999", Currency::KRW).is_err());
+        assert!(Currency::parse("XYZ").unwrap_err().0.contains("ISO 4217"));
+    }
+
+    #[test]
+    fn decimal_string_round_trips() {
+        let usd = Currency::parse("USD").unwrap();
+        for s in ["0", "12.5", "1750000", "0.01"] {
+            assert_eq!(Money::parse(s, usd).unwrap().to_decimal_string(), s);
+        }
+    }
+
+    #[test]
+    fn conversion_to_krw_uses_the_table() {
+        let rates = FxRates::default();
+        let usd = Currency::parse("USD").unwrap();
+        assert_eq!(rates.to_krw(Money::parse("1000", usd).unwrap()).unwrap(), 1_300_000);
+        assert_eq!(rates.to_krw(Money::krw(5)).unwrap(), 5);
+        let mnt = Currency::parse("MNT").unwrap();
+        assert!(rates.to_krw(Money::parse("1", mnt).unwrap()).is_err());
+    }
+}

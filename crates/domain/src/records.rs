@@ -1,0 +1,412 @@
+//! Import records: turns one row of an import file (column name → cell text) into a
+//! domain entity, collecting every problem with the column it is in. Shared by CSV and
+//! XLSX, by the CLI and the web.
+
+use chrono::NaiveDate;
+
+use crate::brn::BusinessRegNo;
+use crate::entities::{Enterprise, Need, Outcome, Startup};
+use crate::error::{FieldError, ValidationError};
+use crate::kinds::*;
+use crate::money::{Currency, Money};
+use crate::text::{non_blank, split_list};
+use crate::industry;
+
+/// What an import file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    Startups,
+    Enterprises,
+    Needs,
+    Outcomes,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 4] = [
+        RecordKind::Startups,
+        RecordKind::Enterprises,
+        RecordKind::Needs,
+        RecordKind::Outcomes,
+    ];
+
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim().to_lowercase())
+            .ok_or_else(|| {
+                ValidationError::new(format!(
+                    "'{s}' is not an import kind; allowed: startups, enterprises, needs, outcomes"
+                ))
+            })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Startups => "startups",
+            RecordKind::Enterprises => "enterprises",
+            RecordKind::Needs => "needs",
+            RecordKind::Outcomes => "outcomes",
+        }
+    }
+
+    /// Every column the format knows, required ones first, in export order.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            RecordKind::Startups => &[
+                "id", "name", "name_en", "description", "description_en", "industries",
+                "technologies", "stage", "founded_year", "employees", "city", "region",
+                "country", "funding_amount", "funding_currency", "website", "source",
+                "clusters", "target_markets", "business_reg_no", "discovered_on",
+            ],
+            RecordKind::Enterprises => &[
+                "id", "name", "name_en", "size_class", "industries", "description", "city",
+                "country", "capacity", "cvc", "ticket_min_krw", "ticket_max_krw", "clusters",
+                "participating_since",
+            ],
+            RecordKind::Needs => &[
+                "id", "enterprise_id", "title", "description", "technologies", "industries",
+                "collaboration_types", "preferred_stages", "slots", "deadline", "visibility",
+            ],
+            RecordKind::Outcomes => &[
+                "startup_id", "enterprise_id", "kind", "date", "amount", "currency", "note",
+                "need_id",
+            ],
+        }
+    }
+
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            RecordKind::Startups | RecordKind::Enterprises => &["id", "name"],
+            RecordKind::Needs => &["id", "enterprise_id", "title"],
+            RecordKind::Outcomes => &["startup_id", "enterprise_id", "kind", "date"],
+        }
+    }
+}
+
+/// A row's cells by column name.
+pub trait Cells {
+    /// The cell under `column`, `""` when the column is absent.
+    fn cell(&self, column: &str) -> &str;
+}
+
+impl Cells for std::collections::HashMap<String, String> {
+    fn cell(&self, column: &str) -> &str {
+        self.get(column).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Collects field errors while a row is read, so one pass reports all of them.
+struct Reader<'a, C: Cells + ?Sized> {
+    row: &'a C,
+    errors: Vec<FieldError>,
+}
+
+impl<'a, C: Cells + ?Sized> Reader<'a, C> {
+    fn new(row: &'a C) -> Self {
+        Self { row, errors: Vec::new() }
+    }
+
+    fn required(&mut self, col: &str) -> String {
+        let v = self.row.cell(col).trim();
+        if v.is_empty() {
+            self.errors.push(FieldError::new(col, "is required"));
+        }
+        v.to_string()
+    }
+
+    fn id(&mut self, col: &str) -> String {
+        let v = self.required(col);
+        if v.len() > 200 {
+            self.errors.push(FieldError::new(col, "is longer than 200 characters"));
+        } else if v.chars().any(|c| c.is_control()) {
+            self.errors.push(FieldError::new(col, "contains control characters"));
+        }
+        v
+    }
+
+    fn text(&mut self, col: &str) -> Option<String> {
+        non_blank(self.row.cell(col))
+    }
+
+    fn list(&mut self, col: &str) -> Vec<String> {
+        split_list(self.row.cell(col))
+    }
+
+    fn parsed<T>(&mut self, col: &str, f: impl Fn(&str) -> Result<T, ValidationError>) -> Option<T> {
+        let v = self.row.cell(col).trim();
+        if v.is_empty() {
+            return None;
+        }
+        match f(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.errors.push(e.at(col));
+                None
+            }
+        }
+    }
+
+    fn parsed_list<T>(&mut self, col: &str, f: impl Fn(&str) -> Result<T, ValidationError>) -> Vec<T> {
+        let mut out = Vec::new();
+        for item in split_list(self.row.cell(col)) {
+            match f(&item) {
+                Ok(t) => out.push(t),
+                Err(e) => self.errors.push(e.at(col)),
+            }
+        }
+        out
+    }
+
+    fn int(&mut self, col: &str, min: i64, max: i64) -> Option<i64> {
+        self.parsed(col, |v| {
+            let n: i64 = v
+                .trim_end_matches(".0")
+                .parse()
+                .map_err(|_| ValidationError::new(format!("'{v}' is not a whole number")))?;
+            if n < min || n > max {
+                return Err(ValidationError::new(format!("{n} is outside {min}..={max}")));
+            }
+            Ok(n)
+        })
+    }
+
+    fn date(&mut self, col: &str) -> Option<NaiveDate> {
+        self.parsed(col, parse_date)
+    }
+
+    fn country(&mut self, col: &str) -> Option<String> {
+        self.parsed(col, |v| {
+            if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
+                Ok(v.to_ascii_uppercase())
+            } else {
+                Err(ValidationError::new(format!(
+                    "'{v}' is not an ISO 3166 two-letter country code (e.g. KR, US, VN)"
+                )))
+            }
+        })
+    }
+
+    fn money(&mut self, amount_col: &str, currency_col: &str) -> Option<Money> {
+        let currency = self.parsed(currency_col, Currency::parse);
+        let currency_ok = currency.is_some() || self.row.cell(currency_col).trim().is_empty();
+        let currency = currency.unwrap_or(Currency::KRW);
+        let m = self.parsed(amount_col, |v| Money::parse(v, currency));
+        if currency_ok { m } else { None }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() { Ok(value) } else { Err(self.errors) }
+    }
+}
+
+/// ISO 8601 date (`2024-03-01`); a timestamp's date part is accepted too.
+pub fn parse_date(v: &str) -> Result<NaiveDate, ValidationError> {
+    let d = v.get(..10).unwrap_or(v);
+    NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .ok()
+        .filter(|_| v.len() == 10 || v.as_bytes().get(10).is_some_and(|b| *b == b'T' || *b == b' '))
+        .ok_or_else(|| ValidationError::new(format!("'{v}' is not an ISO 8601 date (YYYY-MM-DD)")))
+}
+
+fn parse_bool(v: &str) -> Result<bool, ValidationError> {
+    match v.trim().to_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "예" => Ok(true),
+        "false" | "no" | "n" | "0" | "아니오" => Ok(false),
+        _ => Err(ValidationError::new(format!("'{v}' is not true or false"))),
+    }
+}
+
+fn website(v: &str) -> Result<String, ValidationError> {
+    let ok = !v.contains(char::is_whitespace) && v.contains('.');
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(ValidationError::new(format!("'{v}' is not a web address")))
+    }
+}
+
+pub fn read_startup(row: &(impl Cells + ?Sized)) -> Result<Startup, Vec<FieldError>> {
+    let mut r = Reader::new(row);
+    let s = Startup {
+        id: r.id("id"),
+        name: r.required("name"),
+        name_en: r.text("name_en"),
+        description: r.text("description"),
+        description_en: r.text("description_en"),
+        industries: r.parsed_list("industries", industry::normalize),
+        technologies: r.list("technologies"),
+        stage: r.parsed("stage", Stage::parse),
+        founded_year: r.int("founded_year", 1800, 2100).map(|n| n as i32),
+        employees: r.int("employees", 0, 10_000_000).map(|n| n as i32),
+        city: r.text("city"),
+        region: r.text("region"),
+        country: r.country("country"),
+        funding: r.money("funding_amount", "funding_currency"),
+        website: r.parsed("website", website),
+        source: r.text("source").map(|s| fold(&s)),
+        clusters: r.list("clusters").iter().map(|c| fold(c)).collect(),
+        target_markets: r.list("target_markets"),
+        business_reg_no: r.parsed("business_reg_no", BusinessRegNo::parse),
+        discovered_on: r.date("discovered_on"),
+    };
+    r.finish(s)
+}
+
+pub fn read_enterprise(row: &(impl Cells + ?Sized)) -> Result<Enterprise, Vec<FieldError>> {
+    let mut r = Reader::new(row);
+    let e = Enterprise {
+        id: r.id("id"),
+        name: r.required("name"),
+        name_en: r.text("name_en"),
+        size_class: r.parsed("size_class", SizeClass::parse),
+        industries: r.parsed_list("industries", industry::normalize),
+        description: r.text("description"),
+        city: r.text("city"),
+        country: r.country("country"),
+        capacity: r.int("capacity", 0, 100_000).map(|n| n as i32),
+        cvc: r.parsed("cvc", parse_bool),
+        ticket_min_krw: r.int("ticket_min_krw", 0, i64::MAX),
+        ticket_max_krw: r.int("ticket_max_krw", 0, i64::MAX),
+        clusters: r.list("clusters").iter().map(|c| fold(c)).collect(),
+        participating_since: r.date("participating_since"),
+    };
+    if let (Some(a), Some(b)) = (e.ticket_min_krw, e.ticket_max_krw)
+        && a > b
+    {
+        r.errors.push(FieldError::new("ticket_max_krw", "is smaller than ticket_min_krw"));
+    }
+    r.finish(e)
+}
+
+pub fn read_need(row: &(impl Cells + ?Sized)) -> Result<Need, Vec<FieldError>> {
+    let mut r = Reader::new(row);
+    let n = Need {
+        id: r.id("id"),
+        enterprise_id: r.id("enterprise_id"),
+        title: r.required("title"),
+        description: r.text("description"),
+        technologies: r.list("technologies"),
+        industries: r.parsed_list("industries", industry::normalize),
+        collaboration_types: r.parsed_list("collaboration_types", CollaborationType::parse),
+        preferred_stages: r.parsed_list("preferred_stages", Stage::parse),
+        slots: r.int("slots", 1, 10_000).unwrap_or(1) as i32,
+        deadline: r.date("deadline"),
+        visibility: r.parsed("visibility", Visibility::parse).unwrap_or(Visibility::Public),
+    };
+    r.finish(n)
+}
+
+pub fn read_outcome(row: &(impl Cells + ?Sized)) -> Result<Outcome, Vec<FieldError>> {
+    let mut r = Reader::new(row);
+    let startup_id = r.id("startup_id");
+    let enterprise_id = r.id("enterprise_id");
+    let kind = r.required("kind");
+    let kind = if kind.is_empty() { None } else { r.parsed("kind", OutcomeKind::parse) };
+    let date = r.required("date");
+    let date = if date.is_empty() { None } else { r.date("date") };
+    let amount = r.money("amount", "currency");
+    let note = r.text("note");
+    let need_id = r.text("need_id");
+    if amount.is_some() && !matches!(kind, Some(OutcomeKind::Investment | OutcomeKind::Acquisition)) && kind.is_some() {
+        r.errors.push(FieldError::new("amount", "only investment and acquisition outcomes carry an amount"));
+    }
+    match (kind, date) {
+        (Some(kind), Some(date)) => r.finish(Outcome {
+            startup_id,
+            enterprise_id,
+            need_id,
+            kind,
+            date,
+            amount,
+            note,
+        }),
+        _ => Err(r.errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn row(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_full_startup_row_reads() {
+        let s = read_startup(&row(&[
+            ("id", "s-1"),
+            ("name", "딥비전"),
+            ("industries", "AI|robotics"),
+            ("stage", "Series A"),
+            ("funding_amount", "1500000"),
+            ("funding_currency", "usd"),
+            ("country", "kr"),
+            ("business_reg_no", "1234567890"),
+            ("clusters", "Yangjae"),
+        ]))
+        .unwrap();
+        assert_eq!(s.industries, vec!["ai", "robotics"]);
+        assert_eq!(s.stage, Some(Stage::SeriesA));
+        assert_eq!(s.funding.unwrap().minor, 150_000_000);
+        assert_eq!(s.country.as_deref(), Some("KR"));
+        assert_eq!(s.business_reg_no.unwrap().as_str(), "123-45-67890");
+        assert_eq!(s.clusters, vec!["yangjae"]);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let errs = read_startup(&row(&[
+            ("id", "s-2"),
+            ("name", ""),
+            ("stage", "unicorn"),
+            ("business_reg_no", "12-34"),
+            ("founded_year", "next year"),
+            ("funding_amount", "10"),
+            ("funding_currency", "XYZ"),
+        ]))
+        .unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["name", "stage", "founded_year", "funding_currency", "business_reg_no"]);
+        assert!(errs[1].reason.contains("allowed: pre-seed"));
+    }
+
+    #[test]
+    fn needs_and_outcomes_validate_their_sets() {
+        let n = read_need(&row(&[
+            ("id", "n-1"),
+            ("enterprise_id", "e-1"),
+            ("title", "AI 품질검사"),
+            ("collaboration_types", "PoC|joint development"),
+            ("visibility", "confidential"),
+            ("deadline", "2024-06-30"),
+        ]))
+        .unwrap();
+        assert_eq!(n.collaboration_types, vec![CollaborationType::Poc, CollaborationType::JointDevelopment]);
+        assert_eq!(n.slots, 1);
+        let e = read_need(&row(&[("id", "n"), ("enterprise_id", "e"), ("title", "t"), ("collaboration_types", "merger")]))
+            .unwrap_err();
+        assert_eq!(e[0].field, "collaboration_types");
+        let e = read_outcome(&row(&[("startup_id", "s"), ("enterprise_id", "e"), ("kind", "poc"), ("date", "2024-13-01")]))
+            .unwrap_err();
+        assert_eq!(e[0].field, "date");
+        let o = read_outcome(&row(&[
+            ("startup_id", "s"), ("enterprise_id", "e"), ("kind", "investment"), ("date", "2023-05-02"),
+            ("amount", "500000000"),
+        ]))
+        .unwrap();
+        assert_eq!(o.amount.unwrap().currency, Currency::KRW);
+        let e = read_enterprise(&row(&[("id", "e"), ("name", "n"), ("size_class", "giant"), ("cvc", "maybe")])).unwrap_err();
+        assert_eq!(e.len(), 2);
+    }
+
+    #[test]
+    fn dates_are_iso_8601() {
+        assert!(parse_date("2024-02-29").is_ok());
+        assert!(parse_date("2024-02-29T10:00:00Z").is_ok());
+        assert!(parse_date("2023-02-29").is_err());
+        assert!(parse_date("29/02/2024").is_err());
+    }
+}
