@@ -1,0 +1,98 @@
+//! Loads what the KPI formulas of `domain::kpi` are computed from.
+
+use domain::kpi::{CenterFact, EnterpriseFact, KpiFacts, MatchFact, OutcomeFact, StartupFact};
+use domain::{Currency, Money, OutcomeKind};
+
+use crate::orgs::date;
+use crate::{Result, Store, corrupt};
+
+fn d(s: &str, what: &str) -> Result<chrono::NaiveDate> {
+    date(s).map_err(|e| corrupt(what, e))
+}
+
+impl Store {
+    pub async fn kpi_facts(&self) -> Result<KpiFacts> {
+        let p = &self.pool;
+        let startups = sqlx::query_as::<_, (i64, String)>("SELECT id, discovered_on FROM startups")
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|(key, on)| Ok(StartupFact { key, discovered_on: d(&on, "discovered_on")? }))
+            .collect::<Result<_>>()?;
+        let enterprises = sqlx::query_as::<_, (i64, Option<String>)>("SELECT id, participating_since FROM enterprises")
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|(key, since)| {
+                Ok(EnterpriseFact { key, participating_since: since.map(|s| d(&s, "participating_since")).transpose()? })
+            })
+            .collect::<Result<_>>()?;
+        let matches = sqlx::query_as::<_, (i64, i64, String, String, String, String, String, String)>(
+            "SELECT m.startup_id, n.enterprise_id, m.accepted_on, s.industries, n.industries, e.industries,
+                    s.clusters, e.clusters
+             FROM matches m JOIN needs n ON n.id = m.need_id JOIN startups s ON s.id = m.startup_id
+             JOIN enterprises e ON e.id = n.enterprise_id
+             WHERE m.accepted_on IS NOT NULL",
+        )
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(|(startup, enterprise, on, si, ni, ei, sc, ec)| {
+            let split = |s: &str| domain::text::split_list(s);
+            Ok(MatchFact {
+                startup,
+                enterprise,
+                accepted_on: d(&on, "accepted_on")?,
+                startup_industries: split(&si),
+                partner_industries: if ni.is_empty() { split(&ei) } else { split(&ni) },
+                startup_clusters: split(&sc),
+                enterprise_clusters: split(&ec),
+            })
+        })
+        .collect::<Result<_>>()?;
+        let outcomes = sqlx::query_as::<_, (i64, i64, String, String, Option<i64>, Option<String>)>(
+            "SELECT startup_id, enterprise_id, kind, date, amount_minor, currency FROM outcomes",
+        )
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(|(startup, enterprise, kind, on, amount, cur)| {
+            let currency = match cur {
+                Some(c) => Currency::parse(&c).map_err(|e| corrupt("currency", e))?,
+                None => Currency::KRW,
+            };
+            Ok(OutcomeFact {
+                startup,
+                enterprise,
+                kind: OutcomeKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
+                date: d(&on, "date")?,
+                amount: amount.map(|minor| Money { minor, currency }),
+            })
+        })
+        .collect::<Result<_>>()?;
+        let centers = sqlx::query_as::<_, (Option<String>, Option<String>)>("SELECT opened_on, closed_on FROM centers")
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|(o, c)| {
+                Ok(CenterFact {
+                    opened_on: o.map(|x| d(&x, "opened_on")).transpose()?,
+                    closed_on: c.map(|x| d(&x, "closed_on")).transpose()?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let (clusters,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clusters").fetch_one(p).await?;
+        Ok(KpiFacts {
+            startups,
+            enterprises,
+            matches,
+            outcomes,
+            centers,
+            clusters: clusters as usize,
+            convergence_pairs: self.convergence_pairs().await?,
+            rates: self.rates().await?,
+            targets: self.targets().await?,
+            today: None,
+        })
+    }
+}

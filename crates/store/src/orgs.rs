@@ -1,0 +1,440 @@
+//! Startups, enterprises, needs and outcomes: batch upserts by external id (one
+//! transaction a batch) and reading them back as domain entities.
+
+use chrono::NaiveDate;
+use domain::records::RecordKind;
+use domain::{
+    BusinessRegNo, CollaborationType, Currency, Enterprise, FieldError, Money, Need, Outcome,
+    OutcomeKind, SizeClass, Stage, Startup, Visibility,
+};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use crate::{Result, Store, codes, corrupt, list, now_text};
+
+/// One record of an import batch, with its row number in the file.
+pub enum Record {
+    Startup(Startup),
+    Enterprise(Enterprise),
+    Need(Need),
+    Outcome(Outcome),
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BatchResult {
+    pub inserted: u64,
+    pub updated: u64,
+    /// Rows the database refused (a reference to nothing, a taken registration number).
+    pub rejected: Vec<(u64, FieldError)>,
+}
+
+fn table(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Startups => "startups",
+        RecordKind::Enterprises => "enterprises",
+        RecordKind::Needs => "needs",
+        RecordKind::Outcomes => "outcomes",
+    }
+}
+
+async fn count(conn: &mut SqliteConnection, kind: RecordKind) -> Result<u64> {
+    let sql = format!("SELECT COUNT(*) FROM {}", table(kind));
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await?;
+    Ok(n as u64)
+}
+
+impl Store {
+    /// Upserts one batch of records of one kind in a single transaction: either the
+    /// whole batch is written or none of it. Rows the database cannot take are
+    /// reported, not written, and do not stop the others.
+    pub async fn import_batch(
+        &self,
+        kind: RecordKind,
+        batch: Vec<(u64, Record)>,
+        actor: &str,
+    ) -> Result<BatchResult> {
+        let mut tx = self.pool.begin().await?;
+        let now = now_text();
+        let before = count(&mut tx, kind).await?;
+        let mut res = BatchResult::default();
+        let (first, last) = (batch.first().map(|b| b.0), batch.last().map(|b| b.0));
+        let mut written = 0u64;
+        for (row, rec) in batch {
+            let outcome = match rec {
+                Record::Startup(s) => upsert_startup(&mut tx, &s, &now).await?,
+                Record::Enterprise(e) => upsert_enterprise(&mut tx, &e, &now).await?,
+                Record::Need(n) => upsert_need(&mut tx, &n, &now).await?,
+                Record::Outcome(o) => upsert_outcome(&mut tx, &o, actor, &now).await?,
+            };
+            match outcome {
+                Ok(()) => written += 1,
+                Err(e) => res.rejected.push((row, e)),
+            }
+        }
+        let after = count(&mut tx, kind).await?;
+        res.inserted = after - before;
+        res.updated = written - res.inserted;
+        if written > 0 {
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "import",
+                kind.as_str(),
+                &format!("rows {}-{}", first.unwrap_or(0), last.unwrap_or(0)),
+                serde_json::json!({"inserted": res.inserted, "updated": res.updated, "rejected": res.rejected.len()}),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(res)
+    }
+
+    pub async fn startups(&self) -> Result<Vec<Startup>> {
+        let rows = sqlx::query("SELECT * FROM startups ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter().map(startup_from_row).collect()
+    }
+
+    pub async fn startup(&self, ext_id: &str) -> Result<Option<Startup>> {
+        let row = sqlx::query("SELECT * FROM startups WHERE ext_id = ?")
+            .bind(ext_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(startup_from_row).transpose()
+    }
+
+    pub async fn enterprises(&self) -> Result<Vec<Enterprise>> {
+        let rows = sqlx::query("SELECT * FROM enterprises ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter().map(enterprise_from_row).collect()
+    }
+
+    pub async fn needs(&self) -> Result<Vec<Need>> {
+        let rows = sqlx::query(
+            "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id ORDER BY n.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(need_from_row).collect()
+    }
+
+    pub async fn outcomes(&self) -> Result<Vec<Outcome>> {
+        let rows = sqlx::query(
+            "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
+             FROM outcomes o
+             JOIN startups s ON s.id = o.startup_id
+             JOIN enterprises e ON e.id = o.enterprise_id
+             LEFT JOIN matches m ON m.id = o.match_id
+             LEFT JOIN needs n ON n.id = m.need_id
+             ORDER BY o.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(outcome_from_row).collect()
+    }
+}
+
+async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Result<Result<(), FieldError>> {
+    if let Some(brn) = &s.business_reg_no {
+        let other: Option<(String,)> =
+            sqlx::query_as("SELECT ext_id FROM startups WHERE business_reg_no = ? AND ext_id <> ?")
+                .bind(brn.as_str())
+                .bind(&s.id)
+                .fetch_optional(&mut *c)
+                .await?;
+        if let Some((other,)) = other {
+            return Ok(Err(FieldError::new(
+                "business_reg_no",
+                format!("{brn} is already registered to startup '{other}'"),
+            )));
+        }
+    }
+    let today = now[..10].to_string();
+    sqlx::query(
+        "INSERT INTO startups (ext_id, name, name_en, description, description_en, industries,
+            technologies, stage, founded_year, employees, city, region, country, funding_minor,
+            funding_currency, website, source, clusters, target_markets, business_reg_no,
+            discovered_on, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?)
+         ON CONFLICT (ext_id) DO UPDATE SET
+            name = excluded.name, name_en = excluded.name_en, description = excluded.description,
+            description_en = excluded.description_en, industries = excluded.industries,
+            technologies = excluded.technologies, stage = excluded.stage,
+            founded_year = excluded.founded_year, employees = excluded.employees,
+            city = excluded.city, region = excluded.region, country = excluded.country,
+            funding_minor = excluded.funding_minor, funding_currency = excluded.funding_currency,
+            website = excluded.website, source = excluded.source, clusters = excluded.clusters,
+            target_markets = excluded.target_markets, business_reg_no = excluded.business_reg_no,
+            discovered_on = CASE WHEN ? IS NULL THEN startups.discovered_on ELSE excluded.discovered_on END,
+            updated_at = excluded.updated_at",
+    )
+    .bind(&s.id)
+    .bind(&s.name)
+    .bind(&s.name_en)
+    .bind(&s.description)
+    .bind(&s.description_en)
+    .bind(list(&s.industries))
+    .bind(list(&s.technologies))
+    .bind(s.stage.map(|x| x.as_str()))
+    .bind(s.founded_year)
+    .bind(s.employees)
+    .bind(&s.city)
+    .bind(&s.region)
+    .bind(&s.country)
+    .bind(s.funding.map(|m| m.minor))
+    .bind(s.funding.map(|m| m.currency.code()))
+    .bind(&s.website)
+    .bind(&s.source)
+    .bind(list(&s.clusters))
+    .bind(list(&s.target_markets))
+    .bind(s.business_reg_no.as_ref().map(|b| b.as_str()))
+    .bind(s.discovered_on.map(|d| d.to_string()))
+    .bind(&today)
+    .bind(now)
+    .bind(now)
+    .bind(s.discovered_on.map(|d| d.to_string()))
+    .execute(&mut *c)
+    .await?;
+    Ok(Ok(()))
+}
+
+async fn upsert_enterprise(c: &mut SqliteConnection, e: &Enterprise, now: &str) -> Result<Result<(), FieldError>> {
+    sqlx::query(
+        "INSERT INTO enterprises (ext_id, name, name_en, size_class, industries, description, city,
+            country, capacity, cvc, ticket_min_krw, ticket_max_krw, clusters, participating_since,
+            created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (ext_id) DO UPDATE SET
+            name = excluded.name, name_en = excluded.name_en, size_class = excluded.size_class,
+            industries = excluded.industries, description = excluded.description,
+            city = excluded.city, country = excluded.country, capacity = excluded.capacity,
+            cvc = excluded.cvc, ticket_min_krw = excluded.ticket_min_krw,
+            ticket_max_krw = excluded.ticket_max_krw, clusters = excluded.clusters,
+            participating_since = excluded.participating_since, updated_at = excluded.updated_at",
+    )
+    .bind(&e.id)
+    .bind(&e.name)
+    .bind(&e.name_en)
+    .bind(e.size_class.map(|x| x.as_str()))
+    .bind(list(&e.industries))
+    .bind(&e.description)
+    .bind(&e.city)
+    .bind(&e.country)
+    .bind(e.capacity)
+    .bind(e.cvc)
+    .bind(e.ticket_min_krw)
+    .bind(e.ticket_max_krw)
+    .bind(list(&e.clusters))
+    .bind(e.participating_since.map(|d| d.to_string()))
+    .bind(now)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(Ok(()))
+}
+
+async fn upsert_need(c: &mut SqliteConnection, n: &Need, now: &str) -> Result<Result<(), FieldError>> {
+    let r = sqlx::query(
+        "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
+            collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at)
+         SELECT ?, e.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM enterprises e WHERE e.ext_id = ?
+         ON CONFLICT (ext_id) DO UPDATE SET
+            enterprise_id = excluded.enterprise_id, title = excluded.title,
+            description = excluded.description, technologies = excluded.technologies,
+            industries = excluded.industries, collaboration_types = excluded.collaboration_types,
+            preferred_stages = excluded.preferred_stages, slots = excluded.slots,
+            deadline = excluded.deadline, visibility = excluded.visibility,
+            updated_at = excluded.updated_at",
+    )
+    .bind(&n.id)
+    .bind(&n.title)
+    .bind(&n.description)
+    .bind(list(&n.technologies))
+    .bind(list(&n.industries))
+    .bind(codes(&n.collaboration_types))
+    .bind(codes(&n.preferred_stages))
+    .bind(n.slots)
+    .bind(n.deadline.map(|d| d.to_string()))
+    .bind(n.visibility.as_str())
+    .bind(now)
+    .bind(now)
+    .bind(&n.enterprise_id)
+    .execute(&mut *c)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Ok(Err(FieldError::new(
+            "enterprise_id",
+            format!("no enterprise with id '{}' (import enterprises first)", n.enterprise_id),
+        )));
+    }
+    Ok(Ok(()))
+}
+
+async fn upsert_outcome(
+    c: &mut SqliteConnection,
+    o: &Outcome,
+    actor: &str,
+    now: &str,
+) -> Result<Result<(), FieldError>> {
+    let ids: (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT id FROM startups WHERE ext_id = ?), (SELECT id FROM enterprises WHERE ext_id = ?)",
+    )
+    .bind(&o.startup_id)
+    .bind(&o.enterprise_id)
+    .fetch_one(&mut *c)
+    .await?;
+    let (Some(sid), Some(eid)) = ids else {
+        let (col, id) = if ids.0.is_none() {
+            ("startup_id", &o.startup_id)
+        } else {
+            ("enterprise_id", &o.enterprise_id)
+        };
+        let what = if col == "startup_id" { "startup" } else { "enterprise" };
+        return Ok(Err(FieldError::new(col, format!("no {what} with id '{id}'"))));
+    };
+    let mut match_id = None;
+    if let Some(need) = &o.need_id {
+        let m: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT m.id, n.enterprise_id FROM matches m JOIN needs n ON n.id = m.need_id
+             WHERE m.startup_id = ? AND n.ext_id = ?",
+        )
+        .bind(sid)
+        .bind(need)
+        .fetch_optional(&mut *c)
+        .await?;
+        match m {
+            None => {
+                return Ok(Err(FieldError::new(
+                    "need_id",
+                    format!("startup '{}' has no match on need '{need}'", o.startup_id),
+                )));
+            }
+            Some((_, owner)) if owner != eid => {
+                return Ok(Err(FieldError::new(
+                    "need_id",
+                    format!("need '{need}' does not belong to enterprise '{}'", o.enterprise_id),
+                )));
+            }
+            Some((id, _)) => match_id = Some(id),
+        }
+    }
+    sqlx::query(
+        "INSERT INTO outcomes (startup_id, enterprise_id, match_id, kind, date, amount_minor, currency, note, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (startup_id, enterprise_id, kind, date) DO UPDATE SET
+            match_id = COALESCE(excluded.match_id, outcomes.match_id),
+            amount_minor = excluded.amount_minor, currency = excluded.currency, note = excluded.note",
+    )
+    .bind(sid)
+    .bind(eid)
+    .bind(match_id)
+    .bind(o.kind.as_str())
+    .bind(o.date.to_string())
+    .bind(o.amount.map(|m| m.minor))
+    .bind(o.amount.map(|m| m.currency.code()))
+    .bind(&o.note)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    if let Some(mid) = match_id {
+        crate::program::advance_for_outcome(c, mid, o.kind, o.date, actor).await?;
+    }
+    Ok(Ok(()))
+}
+
+fn get_list(r: &SqliteRow, col: &str) -> Result<Vec<String>> {
+    let s: String = r.try_get(col)?;
+    Ok(domain::text::split_list(&s))
+}
+
+fn parse_opt<T>(r: &SqliteRow, col: &str, f: impl Fn(&str) -> Result<T, domain::ValidationError>) -> Result<Option<T>> {
+    let v: Option<String> = r.try_get(col)?;
+    v.map(|v| f(&v).map_err(|e| corrupt(col, e))).transpose()
+}
+
+fn parse_codes<T>(r: &SqliteRow, col: &str, f: impl Fn(&str) -> Result<T, domain::ValidationError>) -> Result<Vec<T>> {
+    get_list(r, col)?.iter().map(|v| f(v).map_err(|e| corrupt(col, e))).collect()
+}
+
+pub(crate) fn date(s: &str) -> Result<NaiveDate, domain::ValidationError> {
+    domain::records::parse_date(s)
+}
+
+fn money(r: &SqliteRow, amount: &str, currency: &str) -> Result<Option<Money>> {
+    let minor: Option<i64> = r.try_get(amount)?;
+    let cur = parse_opt(r, currency, Currency::parse)?;
+    Ok(minor.map(|minor| Money { minor, currency: cur.unwrap_or(Currency::KRW) }))
+}
+
+fn startup_from_row(r: &SqliteRow) -> Result<Startup> {
+    Ok(Startup {
+        id: r.try_get("ext_id")?,
+        name: r.try_get("name")?,
+        name_en: r.try_get("name_en")?,
+        description: r.try_get("description")?,
+        description_en: r.try_get("description_en")?,
+        industries: get_list(r, "industries")?,
+        technologies: get_list(r, "technologies")?,
+        stage: parse_opt(r, "stage", Stage::parse)?,
+        founded_year: r.try_get("founded_year")?,
+        employees: r.try_get("employees")?,
+        city: r.try_get("city")?,
+        region: r.try_get("region")?,
+        country: r.try_get("country")?,
+        funding: money(r, "funding_minor", "funding_currency")?,
+        website: r.try_get("website")?,
+        source: r.try_get("source")?,
+        clusters: get_list(r, "clusters")?,
+        target_markets: get_list(r, "target_markets")?,
+        business_reg_no: parse_opt(r, "business_reg_no", BusinessRegNo::parse)?,
+        discovered_on: parse_opt(r, "discovered_on", date)?,
+    })
+}
+
+fn enterprise_from_row(r: &SqliteRow) -> Result<Enterprise> {
+    Ok(Enterprise {
+        id: r.try_get("ext_id")?,
+        name: r.try_get("name")?,
+        name_en: r.try_get("name_en")?,
+        size_class: parse_opt(r, "size_class", SizeClass::parse)?,
+        industries: get_list(r, "industries")?,
+        description: r.try_get("description")?,
+        city: r.try_get("city")?,
+        country: r.try_get("country")?,
+        capacity: r.try_get("capacity")?,
+        cvc: r.try_get("cvc")?,
+        ticket_min_krw: r.try_get("ticket_min_krw")?,
+        ticket_max_krw: r.try_get("ticket_max_krw")?,
+        clusters: get_list(r, "clusters")?,
+        participating_since: parse_opt(r, "participating_since", date)?,
+    })
+}
+
+fn need_from_row(r: &SqliteRow) -> Result<Need> {
+    Ok(Need {
+        id: r.try_get("ext_id")?,
+        enterprise_id: r.try_get("enterprise_ext")?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        technologies: get_list(r, "technologies")?,
+        industries: get_list(r, "industries")?,
+        collaboration_types: parse_codes(r, "collaboration_types", CollaborationType::parse)?,
+        preferred_stages: parse_codes(r, "preferred_stages", Stage::parse)?,
+        slots: r.try_get("slots")?,
+        deadline: parse_opt(r, "deadline", date)?,
+        visibility: parse_opt(r, "visibility", Visibility::parse)?.unwrap_or(Visibility::Public),
+    })
+}
+
+fn outcome_from_row(r: &SqliteRow) -> Result<Outcome> {
+    let kind: String = r.try_get("kind")?;
+    let d: String = r.try_get("date")?;
+    Ok(Outcome {
+        startup_id: r.try_get("startup_ext")?,
+        enterprise_id: r.try_get("enterprise_ext")?,
+        need_id: r.try_get("need_ext")?,
+        kind: OutcomeKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
+        date: date(&d).map_err(|e| corrupt("date", e))?,
+        amount: money(r, "amount_minor", "currency")?,
+        note: r.try_get("note")?,
+    })
+}
+

@@ -1,0 +1,427 @@
+//! The program's own records: clusters, overseas centers, events and their
+//! participants, matching rounds, matches with their dated status history, and the
+//! rows exported for matches.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::match_state::Action;
+use domain::{
+    Actor, Center, Cluster, Event, EventKind, Match, MatchStatus, OutcomeKind, Side, StatusChange,
+    TransitionError,
+};
+use sqlx::{Row, SqliteConnection};
+
+use crate::orgs::date;
+use crate::{Result, Store, StoreError, corrupt, list, now_text};
+
+/// A match as exported and listed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MatchRow {
+    pub startup_id: String,
+    pub need_id: String,
+    pub enterprise_id: String,
+    pub round: Option<String>,
+    pub score: f64,
+    pub origin: String,
+    pub status: String,
+    pub accepted_on: Option<String>,
+    pub reasons: String,
+    pub created_at: String,
+}
+
+/// An outcome with the names a report shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OutcomeRow {
+    pub startup_id: String,
+    pub enterprise_id: String,
+    pub kind: String,
+    pub date: String,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn side_str(s: Side) -> &'static str {
+    match s {
+        Side::Startup => "startup",
+        Side::Enterprise => "enterprise",
+        Side::Program => "program",
+    }
+}
+
+impl Store {
+    pub async fn upsert_cluster(&self, c: &Cluster) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO clusters (code, name_ko, name_en, location, theme_industries, anchor_enterprises)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (code) DO UPDATE SET name_ko = excluded.name_ko, name_en = excluded.name_en,
+                location = excluded.location, theme_industries = excluded.theme_industries,
+                anchor_enterprises = excluded.anchor_enterprises",
+        )
+        .bind(&c.code)
+        .bind(&c.name_ko)
+        .bind(&c.name_en)
+        .bind(&c.location)
+        .bind(list(&c.theme_industries))
+        .bind(list(&c.anchor_enterprises))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn clusters(&self) -> Result<Vec<Cluster>> {
+        let rows = sqlx::query("SELECT * FROM clusters ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Cluster {
+                    code: r.try_get("code")?,
+                    name_ko: r.try_get("name_ko")?,
+                    name_en: r.try_get("name_en")?,
+                    location: r.try_get("location")?,
+                    theme_industries: domain::text::split_list(&r.try_get::<String, _>("theme_industries")?),
+                    anchor_enterprises: domain::text::split_list(&r.try_get::<String, _>("anchor_enterprises")?),
+                })
+            })
+            .collect()
+    }
+
+    pub async fn upsert_center(&self, c: &Center) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO centers (code, name_ko, name_en, city, country, region, operator, capacity, opened_on, closed_on)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (code) DO UPDATE SET name_ko = excluded.name_ko, name_en = excluded.name_en,
+                city = excluded.city, country = excluded.country, region = excluded.region,
+                operator = excluded.operator, capacity = excluded.capacity,
+                opened_on = excluded.opened_on, closed_on = excluded.closed_on",
+        )
+        .bind(&c.code)
+        .bind(&c.name_ko)
+        .bind(&c.name_en)
+        .bind(&c.city)
+        .bind(&c.country)
+        .bind(&c.region)
+        .bind(&c.operator)
+        .bind(c.capacity)
+        .bind(c.opened_on.map(|d| d.to_string()))
+        .bind(c.closed_on.map(|d| d.to_string()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn centers(&self) -> Result<Vec<Center>> {
+        let rows = sqlx::query("SELECT * FROM centers ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let d = |col: &str| -> Result<Option<NaiveDate>> {
+                    let v: Option<String> = r.try_get(col)?;
+                    v.map(|v| date(&v).map_err(|e| corrupt(col, e))).transpose()
+                };
+                Ok(Center {
+                    code: r.try_get("code")?,
+                    name_ko: r.try_get("name_ko")?,
+                    name_en: r.try_get("name_en")?,
+                    city: r.try_get("city")?,
+                    country: r.try_get("country")?,
+                    region: r.try_get("region")?,
+                    operator: r.try_get("operator")?,
+                    capacity: r.try_get("capacity")?,
+                    opened_on: d("opened_on")?,
+                    closed_on: d("closed_on")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn upsert_event(&self, e: &Event) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO events (code, kind, title_ko, title_en, date, venue, online_url, slots, tables, capacity)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, title_ko = excluded.title_ko,
+                title_en = excluded.title_en, date = excluded.date, venue = excluded.venue,
+                online_url = excluded.online_url, slots = excluded.slots, tables = excluded.tables,
+                capacity = excluded.capacity",
+        )
+        .bind(&e.code)
+        .bind(e.kind.as_str())
+        .bind(&e.title_ko)
+        .bind(&e.title_en)
+        .bind(e.date.to_string())
+        .bind(&e.venue)
+        .bind(&e.online_url)
+        .bind(e.slots)
+        .bind(e.tables)
+        .bind(e.capacity)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn events(&self) -> Result<Vec<Event>> {
+        let rows = sqlx::query("SELECT * FROM events ORDER BY date, id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                let d: String = r.try_get("date")?;
+                Ok(Event {
+                    code: r.try_get("code")?,
+                    kind: EventKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
+                    title_ko: r.try_get("title_ko")?,
+                    title_en: r.try_get("title_en")?,
+                    date: date(&d).map_err(|e| corrupt("date", e))?,
+                    venue: r.try_get("venue")?,
+                    online_url: r.try_get("online_url")?,
+                    slots: r.try_get("slots")?,
+                    tables: r.try_get("tables")?,
+                    capacity: r.try_get("capacity")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Registers a startup (or enterprise) for an event by external ids.
+    pub async fn register_participant(&self, event: &str, startup: Option<&str>, enterprise: Option<&str>) -> Result<()> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO event_participants (event_id, startup_id, enterprise_id, registered_at)
+             SELECT ev.id, (SELECT id FROM startups WHERE ext_id = ?), (SELECT id FROM enterprises WHERE ext_id = ?), ?
+             FROM events ev WHERE ev.code = ?",
+        )
+        .bind(startup)
+        .bind(enterprise)
+        .bind(now_text())
+        .bind(event)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn event_participant_count(&self, event: &str) -> Result<u64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM event_participants p JOIN events e ON e.id = p.event_id WHERE e.code = ?",
+        )
+        .bind(event)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n as u64)
+    }
+
+    /// Creates a round (or returns the existing one's key).
+    pub async fn create_round(&self, r: &domain::MatchingRound) -> Result<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO matching_rounds (name, status, policy, created_at, finished_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (name) DO UPDATE SET status = excluded.status, policy = excluded.policy,
+                finished_at = excluded.finished_at
+             RETURNING id",
+        )
+        .bind(&r.name)
+        .bind(r.status.as_str())
+        .bind(r.policy.to_string())
+        .bind(ts(r.created_at))
+        .bind(r.finished_at.map(ts))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Writes matches with their history in one transaction. Each match is keyed by
+    /// (startup, need); a match that exists is left as it is.
+    pub async fn insert_matches(&self, matches: &[Match]) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let mut n = 0;
+        for m in matches {
+            let created = m.history.first().map(|h| h.at).unwrap_or_else(Utc::now);
+            let accepted_on = m
+                .history
+                .iter()
+                .find(|h| h.to == MatchStatus::Accepted)
+                .map(|h| h.at.date_naive().to_string());
+            let id: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO matches (startup_id, need_id, round_id, score, reasons, origin, status, accepted_on, created_at, updated_at)
+                 SELECT s.id, n.id, (SELECT id FROM matching_rounds WHERE name = ?), ?, ?, ?, ?, ?, ?, ?
+                 FROM startups s, needs n WHERE s.ext_id = ? AND n.ext_id = ?
+                 ON CONFLICT (startup_id, need_id) DO NOTHING
+                 RETURNING id",
+            )
+            .bind(&m.round)
+            .bind(m.score)
+            .bind(serde_json::to_string(&m.reasons).map_err(|e| corrupt("reasons", e))?)
+            .bind(m.origin.as_str())
+            .bind(m.status.as_str())
+            .bind(accepted_on)
+            .bind(ts(created))
+            .bind(ts(m.history.last().map(|h| h.at).unwrap_or(created)))
+            .bind(&m.startup_id)
+            .bind(&m.need_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((id,)) = id else { continue };
+            for h in &m.history {
+                insert_history(&mut tx, id, h).await?;
+            }
+            n += 1;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Applies an action to the match of `startup` on `need`, recording the dated,
+    /// attributed move; refused moves change nothing and say why.
+    pub async fn transition_match(
+        &self,
+        startup: &str,
+        need: &str,
+        action: Action,
+        actor: &Actor,
+        note: Option<String>,
+    ) -> Result<Result<StatusChange, TransitionError>> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT m.id, m.status FROM matches m JOIN startups s ON s.id = m.startup_id
+             JOIN needs n ON n.id = m.need_id WHERE s.ext_id = ? AND n.ext_id = ?",
+        )
+        .bind(startup)
+        .bind(need)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (id, status) =
+            row.ok_or_else(|| StoreError::NotFound(format!("no match of startup '{startup}' on need '{need}'")))?;
+        let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
+        let to = match from.apply(action, actor.side) {
+            Ok(to) => to,
+            Err(e) => return Ok(Err(e)),
+        };
+        let change = StatusChange { from, to, at: Utc::now(), by: actor.user.clone(), side: actor.side, note };
+        set_status(&mut tx, id, &change).await?;
+        crate::admin::audit(
+            &mut tx,
+            &actor.user,
+            "match.transition",
+            "match",
+            &format!("{startup}/{need}"),
+            serde_json::json!({"from": from.as_str(), "to": to.as_str()}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(change))
+    }
+
+    pub async fn match_history(&self, startup: &str, need: &str) -> Result<Vec<StatusChange>> {
+        let rows = sqlx::query(
+            "SELECT h.* FROM match_history h JOIN matches m ON m.id = h.match_id
+             JOIN startups s ON s.id = m.startup_id JOIN needs n ON n.id = m.need_id
+             WHERE s.ext_id = ? AND n.ext_id = ? ORDER BY h.id",
+        )
+        .bind(startup)
+        .bind(need)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let st = |c: &str| -> Result<MatchStatus> {
+                    MatchStatus::parse(&r.try_get::<String, _>(c)?).map_err(|e| corrupt(c, e))
+                };
+                let at: String = r.try_get("at")?;
+                let side: String = r.try_get("side")?;
+                Ok(StatusChange {
+                    from: st("from_status")?,
+                    to: st("to_status")?,
+                    at: DateTime::parse_from_rfc3339(&at).map_err(|e| corrupt("at", e))?.to_utc(),
+                    by: r.try_get("by_user")?,
+                    side: match side.as_str() {
+                        "startup" => Side::Startup,
+                        "enterprise" => Side::Enterprise,
+                        _ => Side::Program,
+                    },
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn match_rows(&self) -> Result<Vec<MatchRow>> {
+        let rows = sqlx::query(
+            "SELECT s.ext_id AS startup_id, n.ext_id AS need_id, e.ext_id AS enterprise_id,
+                    r.name AS round, m.score, m.origin, m.status, m.accepted_on, m.reasons, m.created_at
+             FROM matches m JOIN startups s ON s.id = m.startup_id JOIN needs n ON n.id = m.need_id
+             JOIN enterprises e ON e.id = n.enterprise_id LEFT JOIN matching_rounds r ON r.id = m.round_id
+             ORDER BY m.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let reasons: String = r.try_get("reasons")?;
+                let reasons: Vec<domain::Reason> = serde_json::from_str(&reasons).map_err(|e| corrupt("reasons", e))?;
+                Ok(MatchRow {
+                    startup_id: r.try_get("startup_id")?,
+                    need_id: r.try_get("need_id")?,
+                    enterprise_id: r.try_get("enterprise_id")?,
+                    round: r.try_get("round")?,
+                    score: r.try_get("score")?,
+                    origin: r.try_get("origin")?,
+                    status: r.try_get("status")?,
+                    accepted_on: r.try_get("accepted_on")?,
+                    reasons: reasons.iter().map(|x| x.en.as_str()).collect::<Vec<_>>().join("; "),
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn insert_history(c: &mut SqliteConnection, match_id: i64, h: &StatusChange) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO match_history (match_id, from_status, to_status, at, by_user, side, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(match_id)
+    .bind(h.from.as_str())
+    .bind(h.to.as_str())
+    .bind(ts(h.at))
+    .bind(&h.by)
+    .bind(side_str(h.side))
+    .bind(&h.note)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+async fn set_status(c: &mut SqliteConnection, match_id: i64, h: &StatusChange) -> Result<()> {
+    sqlx::query(
+        "UPDATE matches SET status = ?, updated_at = ?,
+            accepted_on = CASE WHEN ? = 'accepted' AND accepted_on IS NULL THEN ? ELSE accepted_on END
+         WHERE id = ?",
+    )
+    .bind(h.to.as_str())
+    .bind(ts(h.at))
+    .bind(h.to.as_str())
+    .bind(h.at.date_naive().to_string())
+    .bind(match_id)
+    .execute(&mut *c)
+    .await?;
+    insert_history(c, match_id, h).await
+}
+
+/// Moves a match forward to the stage an outcome stands for, when that is a legal
+/// move; an outcome that does not move it (already further, not yet accepted) is
+/// recorded all the same.
+pub(crate) async fn advance_for_outcome(
+    c: &mut SqliteConnection,
+    match_id: i64,
+    kind: OutcomeKind,
+    on: NaiveDate,
+    actor: &str,
+) -> Result<()> {
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM matches WHERE id = ?")
+        .bind(match_id)
+        .fetch_one(&mut *c)
+        .await?;
+    let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
+    if let Ok(to) = from.apply(Action::Advance(MatchStatus::for_outcome(kind)), Side::Program) {
+        let at = on.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+        let change = StatusChange { from, to, at, by: actor.to_string(), side: Side::Program, note: Some(format!("outcome: {}", kind.as_str())) };
+        set_status(c, match_id, &change).await?;
+    }
+    Ok(())
+}
