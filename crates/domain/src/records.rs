@@ -325,6 +325,59 @@ pub fn read_outcome(row: &(impl Cells + ?Sized)) -> Result<Outcome, Vec<FieldErr
     }
 }
 
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn joined<T: ToString>(v: &[T]) -> String {
+    v.iter().map(ToString::to_string).collect::<Vec<_>>().join("|")
+}
+
+fn amount(m: &Option<Money>) -> (String, String) {
+    match m {
+        Some(m) => (m.to_decimal_string(), m.currency.code().to_string()),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// The cells of a startup in the order of `RecordKind::Startups.columns()`: what export
+/// writes and import reads back to the same value.
+pub fn startup_cells(s: &Startup) -> Vec<String> {
+    let (fa, fc) = amount(&s.funding);
+    vec![
+        s.id.clone(), s.name.clone(), opt(&s.name_en), opt(&s.description), opt(&s.description_en),
+        joined(&s.industries), joined(&s.technologies), opt(&s.stage), opt(&s.founded_year),
+        opt(&s.employees), opt(&s.city), opt(&s.region), opt(&s.country), fa, fc, opt(&s.website),
+        opt(&s.source), joined(&s.clusters), joined(&s.target_markets), opt(&s.business_reg_no),
+        opt(&s.discovered_on),
+    ]
+}
+
+pub fn enterprise_cells(e: &Enterprise) -> Vec<String> {
+    vec![
+        e.id.clone(), e.name.clone(), opt(&e.name_en), opt(&e.size_class), joined(&e.industries),
+        opt(&e.description), opt(&e.city), opt(&e.country), opt(&e.capacity), opt(&e.cvc),
+        opt(&e.ticket_min_krw), opt(&e.ticket_max_krw), joined(&e.clusters), opt(&e.participating_since),
+    ]
+}
+
+pub fn need_cells(n: &Need) -> Vec<String> {
+    vec![
+        n.id.clone(), n.enterprise_id.clone(), n.title.clone(), opt(&n.description),
+        joined(&n.technologies), joined(&n.industries), joined(&n.collaboration_types),
+        joined(&n.preferred_stages), n.slots.to_string(), opt(&n.deadline), n.visibility.to_string(),
+    ]
+}
+
+pub fn outcome_cells(o: &Outcome) -> Vec<String> {
+    let (a, c) = amount(&o.amount);
+    vec![
+        o.startup_id.clone(), o.enterprise_id.clone(), o.kind.to_string(), o.date.to_string(), a, c,
+        opt(&o.note), opt(&o.need_id),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +453,25 @@ mod tests {
         assert_eq!(o.amount.unwrap().currency, Currency::KRW);
         let e = read_enterprise(&row(&[("id", "e"), ("name", "n"), ("size_class", "giant"), ("cvc", "maybe")])).unwrap_err();
         assert_eq!(e.len(), 2);
+    }
+
+    #[test]
+    fn cells_read_back_to_the_same_record() {
+        let cols = RecordKind::Startups.columns();
+        let s = read_startup(&row(&[
+            ("id", "s-9"), ("name", "로보링크"), ("name_en", "RoboLink"), ("industries", "robotics|mobility"),
+            ("stage", "seed"), ("funding_amount", "12.5"), ("funding_currency", "USD"), ("cvc", ""),
+            ("business_reg_no", "2208162517"), ("discovered_on", "2023-04-01"), ("target_markets", "VN|US"),
+        ]))
+        .unwrap();
+        let cells = startup_cells(&s);
+        assert_eq!(cells.len(), cols.len());
+        let back: HashMap<String, String> = cols.iter().map(|c| c.to_string()).zip(cells).collect();
+        assert_eq!(read_startup(&back).unwrap(), s);
+        let o = read_outcome(&row(&[("startup_id", "s"), ("enterprise_id", "e"), ("kind", "investment"), ("date", "2024-01-02"), ("amount", "3"), ("currency", "EUR")])).unwrap();
+        let back: HashMap<String, String> =
+            RecordKind::Outcomes.columns().iter().map(|c| c.to_string()).zip(outcome_cells(&o)).collect();
+        assert_eq!(read_outcome(&back).unwrap(), o);
     }
 
     #[test]

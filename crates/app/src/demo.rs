@@ -1,0 +1,847 @@
+//! The demo program: a deterministic generator of a realistic Seoul open-innovation
+//! program (same seed, same data) and the use case that fills a new database with it.
+//!
+//! The story follows the 2022 article: a pilot (2019–2022) with 42 enterprises and
+//! about 213 startups that produced exactly 100 technical-cooperation cases and 9.1
+//! billion KRW of direct investment, then growth to more than 2,000 startups
+//! discovered, more than half matched, 200+ enterprises and 10+ overseas centers by
+//! 2024. Every company name is invented.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::match_state::Action;
+use domain::records::RecordKind;
+use domain::*;
+use store::Record;
+
+use crate::demo_vocab::*;
+use crate::{App, AppError, Result};
+
+/// The last day the generated history reaches.
+pub const AS_OF: (i32, u32, u32) = (2025, 12, 31);
+const PILOT_END: i32 = 2022;
+const PILOT_COOPERATION: usize = 100;
+const PILOT_INVESTMENT_KRW: i64 = 9_100_000_000;
+const PILOT_INVESTMENTS: usize = 14;
+
+/// A whole generated program, in memory.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub startups: Vec<Startup>,
+    pub enterprises: Vec<Enterprise>,
+    pub needs: Vec<Need>,
+    pub clusters: Vec<Cluster>,
+    pub centers: Vec<Center>,
+    pub events: Vec<Event>,
+    /// (event code, startup id, enterprise id)
+    pub participants: Vec<(String, Option<String>, Option<String>)>,
+    pub rounds: Vec<MatchingRound>,
+    pub matches: Vec<Match>,
+    pub outcomes: Vec<Outcome>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoSummary {
+    pub seed: u64,
+    pub filled: bool,
+    pub counts: crate::Counts,
+    pub seconds: f64,
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn as_of() -> NaiveDate {
+    date(AS_OF.0, AS_OF.1, AS_OF.2)
+}
+
+fn noon(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(10, 0, 0).expect("valid time").and_utc()
+}
+
+struct Gen {
+    rng: fastrand::Rng,
+}
+
+impl Gen {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.rng.usize(..items.len())]
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.f64() < p
+    }
+
+    fn weighted<'a>(&mut self, items: &'a [(&'a str, u32)]) -> &'a str {
+        let total: u32 = items.iter().map(|x| x.1).sum();
+        let mut r = self.rng.u32(..total);
+        for (item, w) in items {
+            if r < *w {
+                return item;
+            }
+            r -= w;
+        }
+        items[0].0
+    }
+
+    fn day_in(&mut self, year: i32) -> NaiveDate {
+        let days = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() { 366 } else { 365 };
+        NaiveDate::from_yo_opt(year, self.rng.u32(1..=days)).expect("valid ordinal")
+    }
+
+    /// `n` distinct items of `items`, in a random order.
+    fn sample<T: Clone>(&mut self, items: &[T], n: usize) -> Vec<T> {
+        let mut idx: Vec<usize> = (0..items.len()).collect();
+        self.rng.shuffle(&mut idx);
+        idx.into_iter().take(n).map(|i| items[i].clone()).collect()
+    }
+}
+
+/// Which cluster a company of `industry` sits in, if any.
+fn cluster_for(industry: &str) -> Vec<&'static str> {
+    CLUSTERS
+        .iter()
+        .filter(|c| c.4.contains(&industry))
+        .map(|c| c.0)
+        .collect()
+}
+
+/// Industries an enterprise of `industry` looks for: its own and its convergence partners.
+fn wanted_industries(industry: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = INDUSTRIES.iter().map(|i| i.0).filter(|i| *i == industry).collect();
+    for (a, b) in industry::DEFAULT_CONVERGENCE_PAIRS {
+        if *a == industry && INDUSTRIES.iter().any(|i| i.0 == *b) {
+            out.push(b);
+        }
+        if *b == industry && INDUSTRIES.iter().any(|i| i.0 == *a) {
+            out.push(a);
+        }
+    }
+    if out.is_empty() {
+        out.push("ai");
+    }
+    out.dedup();
+    out
+}
+
+/// Generates the whole program for `seed`.
+pub fn generate(seed: u64) -> Program {
+    let mut g = Gen { rng: fastrand::Rng::with_seed(seed) };
+    let startups = gen_startups(&mut g);
+    let enterprises = gen_enterprises(&mut g);
+    let needs = gen_needs(&mut g, &enterprises);
+    let clusters = gen_clusters(&enterprises);
+    let centers = CENTERS
+        .iter()
+        .map(|c| Center {
+            code: c.0.into(),
+            name_ko: c.1.into(),
+            name_en: c.2.into(),
+            city: c.3.into(),
+            country: c.4.into(),
+            region: c.5.into(),
+            operator: Some(c.6.into()),
+            capacity: c.7,
+            opened_on: c.8.map(|d| d.parse().expect("valid date")),
+            closed_on: None,
+        })
+        .collect();
+    let (events, participants) = gen_events(&mut g, &startups, &enterprises);
+    let (rounds, matches, outcomes) = gen_matching(&mut g, &startups, &enterprises, &needs);
+    Program { startups, enterprises, needs, clusters, centers, events, participants, rounds, matches, outcomes }
+}
+
+fn gen_startups(g: &mut Gen) -> Vec<Startup> {
+    let per_year = [(2019, 38), (2020, 52), (2021, 58), (2022, 65), (2023, 820), (2024, 1017), (2025, 160)];
+    let mut names = Vec::new();
+    for h in NAME_HEADS {
+        for t in NAME_TAILS {
+            for s in NAME_SUFFIXES {
+                names.push((format!("{}{}{}", h.0, t.0, s.0), format!("{}{}{}", h.1, t.1, s.1)));
+            }
+        }
+    }
+    g.rng.shuffle(&mut names);
+    let stages = [
+        (Stage::PreSeed, 14), (Stage::Seed, 30), (Stage::SeriesA, 28), (Stage::SeriesB, 15),
+        (Stage::SeriesCPlus, 8), (Stage::Growth, 5),
+    ];
+    let mut out = Vec::new();
+    let mut n = 0usize;
+    for (year, count) in per_year {
+        for _ in 0..count {
+            let (name_ko, name_en) = names[n].clone();
+            n += 1;
+            let ind = g.weighted(INDUSTRIES).to_string();
+            let mut industries = vec![ind.clone()];
+            if g.chance(0.3) {
+                let second = g.weighted(INDUSTRIES).to_string();
+                if second != ind {
+                    industries.push(second);
+                }
+            }
+            let techs = technologies(&ind);
+            let k = 2 + g.rng.usize(..2);
+            let chosen = g.sample(techs, k);
+            let probs = problems(&ind);
+            let (p_ko, p_en) = *g.pick(probs);
+            let stage = {
+                let total: u32 = stages.iter().map(|s| s.1).sum();
+                let mut r = g.rng.u32(..total);
+                let mut st = Stage::Seed;
+                for (s, w) in stages {
+                    if r < w {
+                        st = s;
+                        break;
+                    }
+                    r -= w;
+                }
+                st
+            };
+            let rank = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0) as i64;
+            let founded = (year - g.rng.i32(0..=(2 + rank as i32 * 2))).max(2008);
+            let employees = (3 + rank * 12 + g.rng.i64(0..=(8 + rank * 15))) as i32;
+            let funding_krw = match stage {
+                Stage::PreSeed => g.rng.i64(0..=3) * 50_000_000,
+                Stage::Seed => g.rng.i64(3..=15) * 100_000_000,
+                Stage::SeriesA => g.rng.i64(15..=60) * 100_000_000,
+                Stage::SeriesB => g.rng.i64(60..=200) * 100_000_000,
+                Stage::SeriesCPlus => g.rng.i64(200..=600) * 100_000_000,
+                Stage::Growth => g.rng.i64(400..=1500) * 100_000_000,
+            };
+            let district = *g.pick(DISTRICTS);
+            let mut clusters: Vec<String> = Vec::new();
+            for c in cluster_for(&ind) {
+                if g.chance(0.55) {
+                    clusters.push(c.to_string());
+                }
+            }
+            let target_markets = if g.chance(0.3) {
+                {
+                    let k = 1 + g.rng.usize(..2);
+                    g.sample(MARKETS, k)
+                }
+                .iter().map(|m| m.to_string()).collect()
+            } else {
+                vec![]
+            };
+            let (ind_ko, ind_en) = industry::labels(&ind);
+            let t_ko: Vec<&str> = chosen.iter().map(|t| t.1).collect();
+            let t_en: Vec<&str> = chosen.iter().map(|t| t.0).collect();
+            let description = match g.rng.u8(..3) {
+                0 => format!(
+                    "{name_ko}은(는) {}을(를) 활용해 '{p_ko}' 문제를 푸는 {ind_ko} 스타트업입니다. {} 분야에서 대기업·중견기업과의 실증을 준비하고 있습니다.",
+                    t_ko.join(", "), t_ko[0]
+                ),
+                1 => format!(
+                    "{ind_ko} 분야 기업을 위한 {} 솔루션을 개발합니다. 핵심 기술은 {}이며, {p_ko}에 적용한 경험이 있습니다.",
+                    t_ko[0], t_ko.join("·")
+                ),
+                _ => format!(
+                    "{}기반 {ind_ko} 서비스를 만드는 {name_ko}입니다. 주요 과제: {p_ko}.",
+                    t_ko.join(" 및 ")
+                ),
+            };
+            let description_en = format!(
+                "{name_en} builds {ind_en} products with {}. Focus: {}. Ready for pilots with large and mid-sized enterprises.",
+                t_en.join(", "),
+                p_en.to_lowercase()
+            );
+            let slug: String = name_en.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            let source = match g.rng.u8(..20) {
+                0..=8 => "application",
+                9..=12 => "referral",
+                13..=17 => "scouting",
+                _ => "import",
+            };
+            out.push(Startup {
+                id: format!("st-{:05}", n),
+                name: name_ko,
+                name_en: Some(name_en),
+                description: Some(description),
+                description_en: Some(description_en),
+                industries,
+                technologies: t_en.iter().map(|t| t.to_string()).collect(),
+                stage: Some(stage),
+                founded_year: Some(founded),
+                employees: Some(employees),
+                city: Some("Seoul".into()),
+                region: Some(district.1.into()),
+                country: Some("KR".into()),
+                funding: Some(Money::krw(funding_krw)),
+                website: Some(format!("https://www.{slug}.example")),
+                source: Some(source.into()),
+                clusters,
+                target_markets,
+                business_reg_no: Some(BusinessRegNo::with_check_digit(105_810_000 + n as u64 * 37)),
+                discovered_on: Some(g.day_in(year)),
+            });
+        }
+    }
+    out
+}
+
+fn gen_enterprises(g: &mut Gen) -> Vec<Enterprise> {
+    let per_year = [(2019, 12), (2020, 10), (2021, 9), (2022, 11), (2023, 78), (2024, 86), (2025, 10)];
+    let mut names = Vec::new();
+    for h in ENTERPRISE_HEADS {
+        for s in ENTERPRISE_SECTORS {
+            names.push((format!("{}{}", h.0, s.0), format!("{} {}", h.1, s.1), s.2));
+        }
+    }
+    g.rng.shuffle(&mut names);
+    let mut out = Vec::new();
+    let mut n = 0usize;
+    for (year, count) in per_year {
+        for _ in 0..count {
+            let (ko, en, ind) = names[n].clone();
+            n += 1;
+            // the pilot's enterprises are mostly large; growth brings mid-sized and SMEs
+            let size = match (year <= PILOT_END, g.rng.u8(..20)) {
+                (true, 0..=13) | (false, 0..=6) => SizeClass::Large,
+                (true, _) | (false, 7..=14) => SizeClass::MidSized,
+                _ => SizeClass::Sme,
+            };
+            let (capacity, cvc) = match size {
+                SizeClass::Large => (g.rng.i32(6..=12), g.chance(0.5)),
+                SizeClass::MidSized => (g.rng.i32(3..=6), g.chance(0.2)),
+                SizeClass::Sme => (g.rng.i32(2..=3), false),
+            };
+            let mut industries = vec![ind.to_string()];
+            if g.chance(0.25) {
+                industries.push(g.weighted(INDUSTRIES).to_string());
+                industries.dedup();
+            }
+            let clusters: Vec<String> = cluster_for(ind).into_iter().filter(|_| g.chance(0.6)).map(String::from).collect();
+            out.push(Enterprise {
+                id: format!("en-{n:04}"),
+                name: ko,
+                name_en: Some(en.clone()),
+                size_class: Some(size),
+                industries,
+                description: Some(format!("{en}: a {} company taking part in Seoul's open-innovation program.", industry::labels(ind).1)),
+                city: Some("Seoul".into()),
+                country: Some("KR".into()),
+                capacity: Some(capacity),
+                cvc: Some(cvc),
+                ticket_min_krw: cvc.then_some(100_000_000),
+                ticket_max_krw: cvc.then(|| g.rng.i64(10..=50) * 100_000_000),
+                clusters,
+                participating_since: Some(g.day_in(year)),
+            });
+        }
+    }
+    out
+}
+
+fn gen_needs(g: &mut Gen, enterprises: &[Enterprise]) -> Vec<Need> {
+    let mut out = Vec::new();
+    for e in enterprises {
+        let since = e.participating_since.expect("generated with a date");
+        let count = match e.size_class {
+            Some(SizeClass::Large) => 3,
+            Some(SizeClass::MidSized) => 2 + g.rng.usize(..2),
+            _ => 2,
+        };
+        let wanted = wanted_industries(&e.industries[0]);
+        for k in 0..count {
+            let ind = *g.pick(&wanted);
+            let (t_ko, t_en) = *g.pick(problems(ind));
+            let k2 = 2 + g.rng.usize(..2);
+            let techs = g.sample(technologies(ind), k2);
+            let mut year = since.year() + k as i32;
+            if year > AS_OF.0 {
+                year = AS_OF.0;
+            }
+            // a share of the newest needs is still open for the next round
+            let open = k + 1 == count && g.chance(0.3);
+            let opened = if year == since.year() { since } else { g.day_in(year) };
+            let deadline = if open {
+                date(AS_OF.0 + 2, 3, 31)
+            } else {
+                opened + chrono::Duration::days(g.rng.i64(45..=120))
+            };
+            let mut types = vec![*g.pick(&[
+                CollaborationType::Poc,
+                CollaborationType::Poc,
+                CollaborationType::JointDevelopment,
+                CollaborationType::Procurement,
+                CollaborationType::Licensing,
+            ])];
+            if e.cvc == Some(true) && g.chance(0.5) {
+                types.push(CollaborationType::Investment);
+            }
+            if g.chance(0.12) {
+                types.push(CollaborationType::OverseasExpansion);
+            }
+            let stages = match g.rng.u8(..3) {
+                0 => vec![Stage::Seed, Stage::SeriesA],
+                1 => vec![Stage::SeriesA, Stage::SeriesB, Stage::SeriesCPlus],
+                _ => vec![],
+            };
+            let techs_en: Vec<String> = techs.iter().map(|t| t.0.to_string()).collect();
+            let techs_ko: Vec<&str> = techs.iter().map(|t| t.1).collect();
+            out.push(Need {
+                id: format!("nd-{}-{}", &e.id[3..], k + 1),
+                enterprise_id: e.id.clone(),
+                title: format!("{t_ko} ({t_en})"),
+                description: Some(format!(
+                    "{}은(는) {}을(를) 보유한 스타트업과 '{t_ko}' 과제를 함께할 파트너를 찾습니다. {}\n{} seeks startups with {} for: {}.",
+                    e.name,
+                    techs_ko.join(", "),
+                    if types.contains(&CollaborationType::Investment) { "우수 기업에는 전략적 투자를 검토합니다." } else { "PoC 비용을 지원합니다." },
+                    e.name_en.as_deref().unwrap_or(&e.name),
+                    techs_en.join(", "),
+                    t_en.to_lowercase()
+                )),
+                technologies: techs_en,
+                industries: vec![ind.to_string()],
+                collaboration_types: types,
+                preferred_stages: stages,
+                slots: g.rng.i32(1..=3),
+                deadline: Some(deadline),
+                visibility: if g.chance(0.2) { Visibility::Confidential } else { Visibility::Public },
+            });
+        }
+    }
+    out
+}
+
+fn gen_clusters(enterprises: &[Enterprise]) -> Vec<Cluster> {
+    CLUSTERS
+        .iter()
+        .map(|(code, ko, en, loc, themes)| {
+            // anchors: the largest enterprises of the cluster that joined earliest
+            let anchors: Vec<String> = enterprises
+                .iter()
+                .filter(|e| e.size_class == Some(SizeClass::Large) && e.clusters.iter().any(|c| c == code))
+                .take(2)
+                .map(|e| e.id.clone())
+                .collect();
+            Cluster {
+                code: code.to_string(),
+                name_ko: ko.to_string(),
+                name_en: en.to_string(),
+                location: Some(loc.to_string()),
+                theme_industries: themes.iter().map(|t| t.to_string()).collect(),
+                anchor_enterprises: anchors,
+            }
+        })
+        .collect()
+}
+
+type Participants = Vec<(String, Option<String>, Option<String>)>;
+
+fn gen_events(g: &mut Gen, startups: &[Startup], enterprises: &[Enterprise]) -> (Vec<Event>, Participants) {
+    let mut events = Vec::new();
+    for y in 2022..=AS_OF.0 {
+        events.push(Event {
+            code: format!("forum-{y}"),
+            kind: EventKind::Forum,
+            title_ko: format!("{y} 서울 오픈이노베이션 포럼"),
+            title_en: format!("Seoul Open Innovation Forum {y}"),
+            date: date(y, 10, 20 + (y - 2022) as u32),
+            venue: Some("서울창업허브 공덕 / Seoul Startup Hub Gongdeok".into()),
+            online_url: None,
+            slots: 12,
+            tables: 60,
+            capacity: 400,
+        });
+    }
+    for y in 2023..=AS_OF.0 {
+        events.push(Event {
+            code: format!("demo-day-{y}"),
+            kind: EventKind::DemoDay,
+            title_ko: format!("{y} 오픈이노베이션 데모데이"),
+            title_en: format!("Open Innovation Demo Day {y}"),
+            date: date(y, 6, 15),
+            venue: Some("서울창업허브 성수 / Seoul Startup Hub Seongsu".into()),
+            online_url: Some("https://live.innobridge.example/demo-day".into()),
+            slots: 8,
+            tables: 30,
+            capacity: 200,
+        });
+    }
+    for (i, c) in CLUSTERS.iter().enumerate().take(4) {
+        events.push(Event {
+            code: format!("meetup-{}-{}", c.0, AS_OF.0),
+            kind: EventKind::Meetup,
+            title_ko: format!("{} 기업-스타트업 밋업", c.1),
+            title_en: format!("{} enterprise–startup meetup", c.2),
+            date: date(AS_OF.0, 3 + i as u32 * 2, 12),
+            venue: Some(c.3.to_string()),
+            online_url: None,
+            slots: 6,
+            tables: 15,
+            capacity: 60,
+        });
+    }
+    let mut participants = Vec::new();
+    for ev in &events {
+        let ents: Vec<&Enterprise> = enterprises.iter().filter(|e| e.participating_since.is_some_and(|d| d <= ev.date)).collect();
+        let sts: Vec<&Startup> = startups.iter().filter(|s| s.discovered_on.is_some_and(|d| d <= ev.date)).collect();
+        let n_e = (ev.capacity as usize / 4).min(ents.len());
+        let n_s = (ev.capacity as usize * 3 / 5).min(sts.len());
+        for e in g.sample(&ents, n_e) {
+            participants.push((ev.code.clone(), None, Some(e.id.clone())));
+        }
+        for s in g.sample(&sts, n_s) {
+            participants.push((ev.code.clone(), Some(s.id.clone()), None));
+        }
+    }
+    (events, participants)
+}
+
+/// A proposal the demo's rounds made, before its life is played out.
+struct Proposal {
+    startup: usize,
+    need: usize,
+    score: f64,
+    reasons: Vec<Reason>,
+    on: NaiveDate,
+}
+
+fn reason(code: &str, ko: String, en: String, weight: f64) -> Reason {
+    Reason { code: code.into(), ko, en, weight }
+}
+
+/// The demo's rounds score pairs with a transparent rule (industry, shared
+/// technologies, stage, first-match bonus); the matching engine replaces it for real
+/// rounds.
+fn score(s: &Startup, n: &Need, already_matched: bool, jitter: f64) -> (f64, Vec<Reason>) {
+    let mut reasons = Vec::new();
+    let mut total = 0.0;
+    if let Some(ind) = s.industries.iter().find(|i| n.industries.contains(i)) {
+        let (ko, en) = industry::labels(ind);
+        total += 0.45;
+        reasons.push(reason("industry", format!("산업 일치: {ko}"), format!("Industry fit: {en}"), 0.45));
+    }
+    let shared: Vec<&String> = s.technologies.iter().filter(|t| n.technologies.contains(t)).collect();
+    if !shared.is_empty() {
+        let w = 0.12 * shared.len() as f64;
+        total += w;
+        let list = shared.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
+        reasons.push(reason("technology", format!("기술 일치: {list}"), format!("Shared technology: {list}"), w));
+    }
+    if let Some(st) = s.stage
+        && n.preferred_stages.contains(&st)
+    {
+        total += 0.1;
+        reasons.push(reason("stage", format!("선호 단계: {}", st.label_ko()), format!("Preferred stage: {}", st.label_en()), 0.1));
+    }
+    if !already_matched {
+        total += 0.1;
+        reasons.push(reason("coverage", "첫 매칭 기회".into(), "First match for this startup".into(), 0.1));
+    }
+    total += jitter;
+    reasons.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    (total, reasons)
+}
+
+type Matching = (Vec<MatchingRound>, Vec<Match>, Vec<Outcome>);
+
+fn gen_matching(g: &mut Gen, startups: &[Startup], enterprises: &[Enterprise], needs: &[Need]) -> Matching {
+    let ent_index = |id: &str| enterprises.iter().position(|e| e.id == id).expect("need's enterprise exists");
+    let mut by_industry: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, s) in startups.iter().enumerate() {
+        for ind in &s.industries {
+            by_industry.entry(ind.as_str()).or_default().push(i);
+        }
+    }
+    let mut matched: HashSet<usize> = HashSet::new();
+    let mut pairs: HashSet<(usize, usize)> = HashSet::new();
+    let mut proposals: Vec<Proposal> = Vec::new();
+    let mut rounds = Vec::new();
+    for year in 2019..=AS_OF.0 {
+        let round_day = date(year, 3, 15);
+        rounds.push(MatchingRound {
+            name: format!("round-{year}"),
+            status: RoundStatus::Published,
+            policy: serde_json::json!({"scorer": "demo", "coverage_bonus": 0.1, "floor": 0.3}),
+            created_at: noon(round_day),
+            finished_at: Some(noon(round_day + chrono::Duration::days(1))),
+        });
+        for (ni, n) in needs.iter().enumerate() {
+            let opened = n.deadline.expect("generated with a deadline");
+            let is_open = opened.year() > AS_OF.0;
+            let need_year = if is_open { AS_OF.0 } else { opened.year() };
+            if need_year != year {
+                continue;
+            }
+            let ei = ent_index(&n.enterprise_id);
+            let on = if is_open { date(AS_OF.0, 11, 3) } else { (opened - chrono::Duration::days(30)).max(date(year, 1, 10)) };
+            let pool: Vec<usize> = n
+                .industries
+                .iter()
+                .flat_map(|i| by_industry.get(i.as_str()).cloned().unwrap_or_default())
+                .filter(|&si| startups[si].discovered_on.is_some_and(|d| d <= on))
+                .collect();
+            let pool = g.sample(&pool, 80);
+            let mut scored: Vec<(f64, usize, Vec<Reason>)> = pool
+                .into_iter()
+                .filter(|si| !pairs.contains(&(*si, ei)))
+                .map(|si| {
+                    let (s, r) = score(&startups[si], n, matched.contains(&si), g.rng.f64() * 0.15);
+                    (s, si, r)
+                })
+                .filter(|x| x.0 >= 0.3)
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (sc, si, reasons) in scored.into_iter().take(n.slots as usize * 2) {
+                pairs.insert((si, ei));
+                matched.insert(si);
+                proposals.push(Proposal { startup: si, need: ni, score: (sc.min(1.0) * 1000.0).round() / 1000.0, reasons, on });
+            }
+        }
+    }
+    play_out(g, startups, needs, proposals, rounds)
+}
+
+/// How far an accepted match goes: the pipeline stage it reaches.
+fn reach(g: &mut Gen) -> usize {
+    let r = g.rng.f64();
+    match r {
+        x if x < 0.10 => 0, // accepted only
+        x if x < 0.40 => 1, // meeting
+        x if x < 0.60 => 2, // nda
+        x if x < 0.80 => 3, // poc
+        x if x < 0.93 => 4, // cooperation
+        _ => 5,             // investment
+    }
+}
+
+fn play_out(g: &mut Gen, startups: &[Startup], needs: &[Need], proposals: Vec<Proposal>, rounds: Vec<MatchingRound>) -> Matching {
+    let pipeline = [MatchStatus::Meeting, MatchStatus::Nda, MatchStatus::Poc, MatchStatus::Cooperation, MatchStatus::Investment];
+    let program = Actor::new(Side::Program, "program-office");
+    let end = as_of();
+    // decide each proposal's fate first, so the pilot's totals can be set exactly
+    let mut fate: Vec<Option<usize>> = Vec::with_capacity(proposals.len());
+    let mut declined: Vec<bool> = Vec::with_capacity(proposals.len());
+    for p in &proposals {
+        let newest = p.on.year() == AS_OF.0 && p.on.month() >= 11;
+        let roll = g.rng.f64();
+        if newest && roll < 0.6 {
+            fate.push(None);
+            declined.push(false);
+        } else if roll < 0.24 {
+            fate.push(None);
+            declined.push(true);
+        } else {
+            let r = reach(g);
+            fate.push(Some(if p.on.year() <= PILOT_END { r.min(3) } else { r }));
+            declined.push(false);
+        }
+    }
+    // the pilot: exactly 100 cooperation cases and 9.1 billion KRW in 14 investments
+    let mut pilot: Vec<usize> = (0..proposals.len())
+        .filter(|&i| proposals[i].on.year() <= PILOT_END && fate[i].is_some())
+        .collect();
+    pilot.sort_by(|&a, &b| proposals[b].score.total_cmp(&proposals[a].score).then(a.cmp(&b)));
+    for (k, &i) in pilot.iter().enumerate().take(PILOT_COOPERATION) {
+        fate[i] = Some(if k < PILOT_INVESTMENTS { 5 } else { 4 });
+    }
+    let weights: Vec<i64> = (0..PILOT_INVESTMENTS).map(|_| g.rng.i64(3..=12)).collect();
+    let wsum: i64 = weights.iter().sum();
+    let mut pilot_amounts: Vec<i64> = weights.iter().map(|w| PILOT_INVESTMENT_KRW * w / wsum / 10_000_000 * 10_000_000).collect();
+    let rest = PILOT_INVESTMENT_KRW - pilot_amounts.iter().sum::<i64>();
+    pilot_amounts[0] += rest;
+    let pilot_investors: Vec<usize> = pilot.iter().copied().take(PILOT_INVESTMENTS).collect();
+
+    let mut matches = Vec::new();
+    let mut outcomes = Vec::new();
+    for (i, p) in proposals.iter().enumerate() {
+        let s = &startups[p.startup];
+        let n = &needs[p.need];
+        let st_actor = Actor::new(Side::Startup, format!("startup:{}", s.id));
+        let en_actor = Actor::new(Side::Enterprise, format!("enterprise:{}", n.enterprise_id));
+        let mut m = Match {
+            startup_id: s.id.clone(),
+            need_id: n.id.clone(),
+            round: Some(format!("round-{}", p.on.year())),
+            score: p.score,
+            reasons: p.reasons.clone(),
+            origin: MatchOrigin::Engine,
+            status: MatchStatus::Proposed,
+            // the first entry records the proposal itself (from and to are both "proposed")
+            history: vec![StatusChange {
+                from: MatchStatus::Proposed,
+                to: MatchStatus::Proposed,
+                at: noon(p.on),
+                by: program.user.clone(),
+                side: Side::Program,
+                note: Some("proposed by the matching round".into()),
+            }],
+        };
+        let mut day = p.on;
+        let step = |g: &mut Gen, d: NaiveDate, lo: i64, hi: i64| {
+            let limit = if d.year() <= PILOT_END { date(PILOT_END, 12, 20) } else { end };
+            (d + chrono::Duration::days(g.rng.i64(lo..=hi))).min(limit)
+        };
+        let (first, second) = if g.chance(0.5) { (&st_actor, &en_actor) } else { (&en_actor, &st_actor) };
+        match fate[i] {
+            None if declined[i] => {
+                day = step(g, day, 3, 20);
+                let by = if g.chance(0.5) { first } else { second };
+                m.apply(Action::Decline, by, noon(day), None).expect("legal");
+            }
+            None => {
+                if g.chance(0.4) {
+                    day = step(g, day, 1, 10);
+                    m.apply(Action::Accept, first, noon(day), None).expect("legal");
+                }
+            }
+            Some(stage) => {
+                day = step(g, day, 2, 12);
+                m.apply(Action::Accept, first, noon(day), None).expect("legal");
+                day = step(g, day, 1, 10);
+                m.apply(Action::Accept, second, noon(day), None).expect("legal");
+                for (k, st) in pipeline.iter().enumerate().take(stage) {
+                    day = step(g, day, if k == 0 { 5 } else { 20 }, if k == 0 { 20 } else { 75 });
+                    m.apply(Action::Advance(*st), &en_actor, noon(day), None).expect("legal");
+                    let kind = match st {
+                        MatchStatus::Meeting => OutcomeKind::Meeting,
+                        MatchStatus::Nda => OutcomeKind::Nda,
+                        MatchStatus::Poc => OutcomeKind::Poc,
+                        MatchStatus::Cooperation => OutcomeKind::Cooperation,
+                        _ => OutcomeKind::Investment,
+                    };
+                    let amount = (kind == OutcomeKind::Investment).then(|| {
+                        if let Some(k) = pilot_investors.iter().position(|&x| x == i) {
+                            Money::krw(pilot_amounts[k])
+                        } else if !s.target_markets.is_empty() && g.chance(0.25) {
+                            Money::parse(&(g.rng.i64(1..=20) * 100_000).to_string(), Currency::parse("USD").expect("USD"))
+                                .expect("valid amount")
+                        } else {
+                            Money::krw(g.rng.i64(10..=300) * 10_000_000)
+                        }
+                    });
+                    outcomes.push(Outcome {
+                        startup_id: s.id.clone(),
+                        enterprise_id: n.enterprise_id.clone(),
+                        need_id: Some(n.id.clone()),
+                        kind,
+                        date: day,
+                        amount,
+                        note: None,
+                    });
+                }
+                if stage == 0 && g.chance(0.15) {
+                    day = step(g, day, 30, 90);
+                    m.apply(Action::Withdraw, &program, noon(day), Some("no follow-up after acceptance".into()))
+                        .expect("legal");
+                }
+            }
+        }
+        matches.push(m);
+    }
+    (rounds, matches, outcomes)
+}
+
+impl App {
+    /// Fills an empty database with the generated program for `seed`. A database that
+    /// already holds startups is left as it is (`filled` is false).
+    pub async fn load_demo(&self, seed: u64, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoSummary> {
+        let started = std::time::Instant::now();
+        let before = self.store.counts().await?;
+        if before.startups > 0 {
+            return Ok(DemoSummary { seed, filled: false, counts: before, seconds: 0.0 });
+        }
+        progress("generating the program");
+        let p = generate(seed);
+        let actor = "demo-generator";
+        let batches: [(RecordKind, Vec<Record>); 3] = [
+            (RecordKind::Startups, p.startups.into_iter().map(Record::Startup).collect()),
+            (RecordKind::Enterprises, p.enterprises.into_iter().map(Record::Enterprise).collect()),
+            (RecordKind::Needs, p.needs.into_iter().map(Record::Need).collect()),
+        ];
+        for (kind, recs) in batches {
+            progress(&format!("writing {}", kind.as_str()));
+            let numbered: Vec<(u64, Record)> = recs.into_iter().enumerate().map(|(i, r)| (i as u64 + 2, r)).collect();
+            let res = self.store.import_batch(kind, numbered, actor).await?;
+            if let Some((row, e)) = res.rejected.first() {
+                return Err(AppError::Invalid(format!("demo {} row {row}: {e}", kind.as_str())));
+            }
+        }
+        progress("writing clusters, centers and events");
+        for c in &p.clusters {
+            self.store.upsert_cluster(c).await?;
+        }
+        for c in &p.centers {
+            self.store.upsert_center(c).await?;
+        }
+        for e in &p.events {
+            self.store.upsert_event(e).await?;
+        }
+        for (ev, s, e) in &p.participants {
+            self.store.register_participant(ev, s.as_deref(), e.as_deref()).await?;
+        }
+        progress("writing matching rounds and matches");
+        for r in &p.rounds {
+            self.store.create_round(r).await?;
+        }
+        self.store.insert_matches(&p.matches).await?;
+        progress("writing outcomes");
+        let numbered: Vec<(u64, Record)> =
+            p.outcomes.into_iter().enumerate().map(|(i, o)| (i as u64 + 2, Record::Outcome(o))).collect();
+        let res = self.store.import_batch(RecordKind::Outcomes, numbered, actor).await?;
+        if let Some((row, e)) = res.rejected.first() {
+            return Err(AppError::Invalid(format!("demo outcome {row}: {e}")));
+        }
+        self.store.audit(actor, "demo.fill", "program", &seed.to_string(), serde_json::json!({"seed": seed})).await?;
+        Ok(DemoSummary { seed, filled: true, counts: self.store.counts().await?, seconds: started.elapsed().as_secs_f64() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_program() {
+        let a = generate(7);
+        let b = generate(7);
+        assert_eq!(a.startups, b.startups);
+        assert_eq!(a.matches, b.matches);
+        assert_eq!(a.outcomes, b.outcomes);
+        assert_ne!(generate(8).startups, a.startups);
+    }
+
+    #[test]
+    fn the_program_has_the_article_s_size() {
+        let p = generate(1);
+        assert!(p.startups.len() >= 2000);
+        assert!(p.enterprises.len() >= 200);
+        assert!(p.needs.len() >= 400, "{}", p.needs.len());
+        assert!(p.clusters.len() >= 5);
+        assert!(p.clusters.iter().any(|c| c.code == "yangjae") && p.clusters.iter().any(|c| c.code == "yeouido"));
+        assert!(p.centers.iter().filter(|c| c.opened_on.is_some()).count() >= 10);
+        assert!(p.centers.iter().any(|c| c.city == "Ho Chi Minh City"));
+        assert!(!p.events.is_empty() && !p.participants.is_empty());
+        let names: HashSet<&String> = p.startups.iter().map(|s| &s.name).collect();
+        assert_eq!(names.len(), p.startups.len(), "startup names are unique");
+        for s in &p.startups {
+            assert!(s.business_reg_no.as_ref().unwrap().checksum_ok());
+            assert!(s.name.chars().any(|c| ('가'..='힣').contains(&c)) || s.name.chars().any(|c| c.is_ascii_alphabetic()));
+        }
+    }
+
+    #[test]
+    fn the_pilot_tells_the_article_s_story() {
+        let p = generate(3);
+        let pilot = |o: &&Outcome| o.date.year() <= PILOT_END;
+        let coop = p.outcomes.iter().filter(pilot).filter(|o| o.kind == OutcomeKind::Cooperation).count();
+        let inv: i64 = p
+            .outcomes
+            .iter()
+            .filter(pilot)
+            .filter(|o| o.kind == OutcomeKind::Investment)
+            .map(|o| o.amount.unwrap().minor)
+            .sum();
+        let pilot_enterprises = p.enterprises.iter().filter(|e| e.participating_since.unwrap().year() <= PILOT_END).count();
+        assert_eq!(coop, PILOT_COOPERATION);
+        assert_eq!(inv, PILOT_INVESTMENT_KRW);
+        assert_eq!(pilot_enterprises, 42);
+    }
+}

@@ -1,0 +1,162 @@
+//! Importing startups, enterprises, needs and outcomes from CSV or XLSX: every row is
+//! validated, good rows are upserted in batches of one transaction each, and each bad
+//! row is reported with its row number, column and reason.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use domain::FieldError;
+use domain::records::{self, RecordKind};
+use store::Record;
+use store::files::{self, Format};
+
+use crate::{App, AppError, Result};
+
+/// Rows per transaction: large enough to be fast, small enough that a crash loses
+/// at most one batch's work (and never half of one).
+pub const BATCH_ROWS: usize = 2000;
+
+/// One refused row (or, with row 1, a note about the header).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowProblem {
+    pub row: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportReport {
+    pub kind: RecordKind,
+    pub file: String,
+    pub rows: u64,
+    pub accepted: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub rejected: Vec<RowProblem>,
+    pub unknown_columns: Vec<String>,
+    pub seconds: f64,
+}
+
+impl ImportReport {
+    /// Distinct rows refused.
+    pub fn rejected_rows(&self) -> u64 {
+        let mut rows: Vec<u64> = self.rejected.iter().map(|p| p.row).collect();
+        rows.dedup();
+        rows.len() as u64
+    }
+
+    /// Writes the problems as CSV (`row,column,reason`), or the whole report as JSON
+    /// when the path ends in `.json`.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let io = |e: std::io::Error| AppError::Unusable(format!("{}: {e}", path.display()));
+        if path.extension().is_some_and(|e| e == "json") {
+            let s = serde_json::to_string_pretty(self).expect("report serializes");
+            return std::fs::write(path, s).map_err(io);
+        }
+        let rows = self
+            .rejected
+            .iter()
+            .map(|p| vec![p.row.to_string(), p.column.clone(), p.reason.clone()]);
+        files::write_table(path, Format::Csv, "report", &["row", "column", "reason"], rows)?;
+        Ok(())
+    }
+}
+
+fn problem(row: u64, e: FieldError) -> RowProblem {
+    RowProblem { row, column: e.field, reason: e.reason }
+}
+
+impl App {
+    /// Imports `path` as `kind`. `progress` is told (rows done, rows total) after each
+    /// batch. Unusable input (no file, no header, a required column missing) is an
+    /// error; bad rows are not: they are in the report.
+    pub async fn import_file(
+        &self,
+        kind: RecordKind,
+        path: &Path,
+        actor: &str,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<ImportReport> {
+        let started = Instant::now();
+        let table = files::read_table(path)?;
+        let known = kind.columns();
+        let missing: Vec<&str> = kind
+            .required()
+            .iter()
+            .copied()
+            .filter(|c| !table.headers.iter().any(|h| h == c))
+            .collect();
+        if !missing.is_empty() {
+            return Err(AppError::Unusable(format!(
+                "{}: missing required column(s): {} (a {} file needs {})",
+                path.display(),
+                missing.join(", "),
+                kind.as_str(),
+                kind.required().join(", ")
+            )));
+        }
+        let unknown_columns: Vec<String> = table
+            .headers
+            .iter()
+            .filter(|h| !h.is_empty() && !known.contains(&h.as_str()))
+            .cloned()
+            .collect();
+        let total = table.rows.len() as u64;
+        let mut report = ImportReport {
+            kind,
+            file: path.display().to_string(),
+            rows: total,
+            accepted: 0,
+            inserted: 0,
+            updated: 0,
+            rejected: Vec::new(),
+            unknown_columns,
+            seconds: 0.0,
+        };
+        let mut done = 0u64;
+        for chunk in table.rows.chunks(BATCH_ROWS) {
+            let mut batch = Vec::with_capacity(chunk.len());
+            for row in chunk {
+                match read_row(kind, &table.headers, row) {
+                    Ok(rec) => batch.push((row.number, rec)),
+                    Err(problems) => report.rejected.extend(problems),
+                }
+            }
+            let candidates = batch.len() as u64;
+            let res = self.store.import_batch(kind, batch, actor).await?;
+            report.accepted += candidates - res.rejected.len() as u64;
+            report.inserted += res.inserted;
+            report.updated += res.updated;
+            report.rejected.extend(res.rejected.into_iter().map(|(r, e)| problem(r, e)));
+            done += chunk.len() as u64;
+            progress(done, total);
+        }
+        report.rejected.sort_by_key(|p| p.row);
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+}
+
+fn read_row(kind: RecordKind, headers: &[String], row: &files::Row) -> Result<Record, Vec<RowProblem>> {
+    let n = row.number;
+    let cells = row
+        .cells
+        .as_ref()
+        .map_err(|e| vec![RowProblem { row: n, column: "*".into(), reason: e.clone() }])?;
+    if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.trim().is_empty()) {
+        return Err(vec![RowProblem {
+            row: n,
+            column: "*".into(),
+            reason: format!("the row has {} cells but the header names {} columns", cells.len(), headers.len()),
+        }]);
+    }
+    let map: HashMap<String, String> = headers.iter().cloned().zip(cells.iter().cloned()).collect();
+    let errs = |v: Vec<FieldError>| v.into_iter().map(|e| problem(n, e)).collect::<Vec<_>>();
+    Ok(match kind {
+        RecordKind::Startups => Record::Startup(records::read_startup(&map).map_err(errs)?),
+        RecordKind::Enterprises => Record::Enterprise(records::read_enterprise(&map).map_err(errs)?),
+        RecordKind::Needs => Record::Need(records::read_need(&map).map_err(errs)?),
+        RecordKind::Outcomes => Record::Outcome(records::read_outcome(&map).map_err(errs)?),
+    })
+}
