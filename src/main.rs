@@ -1,1 +1,289 @@
-fn main() {}
+//! The `innobridge` command line: thin wrappers that parse arguments, call the `app`
+//! crate and print. Exit codes: 0 success, 2 usage or unusable input, 3 some rows
+//! rejected, 1 any other failure (one line on stderr).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use app::export::{ExportKind, Format};
+use app::{App, AppError};
+use clap::{Parser, Subcommand};
+use domain::records::RecordKind;
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Parser)]
+#[command(
+    name = "innobridge",
+    version,
+    about = "Runs a city's open-innovation program: discover startups, match them with enterprises, follow outcomes to KPIs"
+)]
+struct Cli {
+    /// Database: a file path or sqlite://PATH (postgres://... later).
+    #[arg(
+        long,
+        global = true,
+        env = "INNOBRIDGE_DATABASE_URL",
+        default_value = "./innobridge.db"
+    )]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fill a new database with a generated Seoul program, then serve the web app.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[arg(long, default_value_t = 2022)]
+        seed: u64,
+        /// Fill the database and exit.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the web app and the API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Import startups, enterprises, needs or outcomes from CSV or XLSX (upsert by id).
+    Import {
+        /// startups, enterprises, needs or outcomes
+        kind: String,
+        file: PathBuf,
+        /// Write the rejected rows here (CSV; JSON when the name ends in .json).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Export a table to CSV or XLSX.
+    Export {
+        /// startups, enterprises, needs, outcomes, matches or kpi
+        kind: String,
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The program's KPIs against their targets.
+    Kpi {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A failure with the exit code it maps to.
+struct Failure(u8, String);
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Unusable(m) | AppError::Invalid(m) => Failure(2, m),
+            AppError::NotFound(m) => Failure(2, m),
+            e => Failure(1, e.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("INNOBRIDGE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match rt.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(code, msg)) => {
+            eprintln!("innobridge: {}", msg.lines().next().unwrap_or(&msg));
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<u8, Failure> {
+    let app = App::open(&cli.db).await?;
+    match cli.command {
+        Command::Demo {
+            addr,
+            seed,
+            no_serve,
+        } => demo(app, addr, seed, no_serve).await,
+        Command::Serve { addr } => serve(app, addr).await,
+        Command::Import { kind, file, report } => import(&app, &kind, &file, report).await,
+        Command::Export { kind, format, out } => {
+            let kind = ExportKind::parse(&kind)?;
+            let format = store_format(&format)?;
+            let n = app.export(kind, format, &out).await?;
+            println!("exported {n} rows to {}", out.display());
+            Ok(0)
+        }
+        Command::Kpi { json } => kpi(&app, json).await,
+    }
+}
+
+fn store_format(s: &str) -> Result<Format, Failure> {
+    Format::parse(s).map_err(|m| Failure(2, m))
+}
+
+async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u8, Failure> {
+    let spinner = ProgressBar::new_spinner();
+    let s = app
+        .load_demo(seed, &|step| spinner.set_message(step.to_string()))
+        .await?;
+    spinner.finish_and_clear();
+    let c = s.counts;
+    if s.filled {
+        println!(
+            "innobridge demo (seed {seed}): {} startups, {} enterprises, {} needs, {} clusters, {} overseas centers, {} events, {} matches, {} outcomes in {:.1} s",
+            c.startups,
+            c.enterprises,
+            c.needs,
+            c.clusters,
+            c.centers,
+            c.events,
+            c.matches,
+            c.outcomes,
+            s.seconds
+        );
+    } else {
+        println!(
+            "innobridge demo: {} already holds a program ({} startups); left as it is (use a new --db to generate again)",
+            app.store().path().display(),
+            c.startups
+        );
+    }
+    if no_serve {
+        return Ok(0);
+    }
+    serve(app, addr).await
+}
+
+async fn serve(app: App, addr: SocketAddr) -> Result<u8, Failure> {
+    web::serve(app, addr, |bound| {
+        println!("innobridge: serving at http://{bound}/")
+    })
+    .await
+    .map_err(|e| Failure(1, format!("cannot serve on {addr}: {e}")))?;
+    Ok(0)
+}
+
+async fn import(
+    app: &App,
+    kind: &str,
+    file: &std::path::Path,
+    report: Option<PathBuf>,
+) -> Result<u8, Failure> {
+    let kind = RecordKind::parse(kind).map_err(|e| Failure(2, e.to_string()))?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("importing {}", kind.as_str()));
+    let r = app
+        .import_file(kind, file, "cli", &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+    bar.finish_and_clear();
+    let rejected = r.rejected_rows();
+    println!(
+        "imported {} from {}: {} rows, {} accepted ({} new, {} updated), {} rejected in {:.2} s",
+        kind.as_str(),
+        file.display(),
+        r.rows,
+        r.accepted,
+        r.inserted,
+        r.updated,
+        rejected,
+        r.seconds
+    );
+    if !r.unknown_columns.is_empty() {
+        eprintln!(
+            "ignored unknown column(s): {}",
+            r.unknown_columns.join(", ")
+        );
+    }
+    for p in r.rejected.iter().take(20) {
+        eprintln!("row {}: {}: {}", p.row, p.column, p.reason);
+    }
+    if r.rejected.len() > 20 {
+        eprintln!(
+            "... and {} more problems{}",
+            r.rejected.len() - 20,
+            if report.is_some() {
+                " (see the report)"
+            } else {
+                " (use --report FILE)"
+            }
+        );
+    }
+    if let Some(path) = report {
+        r.write(&path)?;
+    }
+    Ok(if rejected > 0 { 3 } else { 0 })
+}
+
+async fn kpi(app: &App, json: bool) -> Result<u8, Failure> {
+    let k = app.kpis().await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&k).expect("kpis serialize")
+        );
+        return Ok(0);
+    }
+    let keys = [
+        "startups_discovered",
+        "startups_matched",
+        "startups_matched_share",
+        "enterprises_participating",
+        "cooperation_cases",
+        "investment_krw",
+        "ndas",
+        "pocs",
+        "overseas_centers",
+        "clusters",
+        "convergence_matches",
+        "cross_cluster_matches",
+    ];
+    println!(
+        "{:<28} {:>18} {:>14} {:>14}",
+        "KPI", "value", "target", "baseline"
+    );
+    for key in keys {
+        let d = k.target_details.iter().find(|t| t.key == key);
+        let fmt = |v: f64| {
+            if key == "startups_matched_share" {
+                format!("{:.1}%", v * 100.0)
+            } else {
+                format!("{v:.0}")
+            }
+        };
+        println!(
+            "{:<28} {:>18} {:>14} {:>14}",
+            key,
+            fmt(k.value(key).unwrap_or(0.0)),
+            d.and_then(|d| d.target)
+                .map(fmt)
+                .unwrap_or_else(|| "-".into()),
+            d.and_then(|d| d.baseline)
+                .map(fmt)
+                .unwrap_or_else(|| "-".into())
+        );
+    }
+    if !k.unconverted_currencies.is_empty() {
+        eprintln!(
+            "note: no KRW rate for {}; those amounts are left out of investment_krw",
+            k.unconverted_currencies.join(", ")
+        );
+    }
+    Ok(0)
+}

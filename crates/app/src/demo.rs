@@ -87,7 +87,11 @@ impl Gen {
     }
 
     fn day_in(&mut self, year: i32) -> NaiveDate {
-        let days = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() { 366 } else { 365 };
+        let days = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
+            366
+        } else {
+            365
+        };
         NaiveDate::from_yo_opt(year, self.rng.u32(1..=days)).expect("valid ordinal")
     }
 
@@ -110,7 +114,11 @@ fn cluster_for(industry: &str) -> Vec<&'static str> {
 
 /// Industries an enterprise of `industry` looks for: its own and its convergence partners.
 fn wanted_industries(industry: &str) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = INDUSTRIES.iter().map(|i| i.0).filter(|i| *i == industry).collect();
+    let mut out: Vec<&'static str> = INDUSTRIES
+        .iter()
+        .map(|i| i.0)
+        .filter(|i| *i == industry)
+        .collect();
     for (a, b) in industry::DEFAULT_CONVERGENCE_PAIRS {
         if *a == industry && INDUSTRIES.iter().any(|i| i.0 == *b) {
             out.push(b);
@@ -128,7 +136,9 @@ fn wanted_industries(industry: &str) -> Vec<&'static str> {
 
 /// Generates the whole program for `seed`.
 pub fn generate(seed: u64) -> Program {
-    let mut g = Gen { rng: fastrand::Rng::with_seed(seed) };
+    let mut g = Gen {
+        rng: fastrand::Rng::with_seed(seed),
+    };
     let startups = gen_startups(&mut g);
     let enterprises = gen_enterprises(&mut g);
     let needs = gen_needs(&mut g, &enterprises);
@@ -150,23 +160,49 @@ pub fn generate(seed: u64) -> Program {
         .collect();
     let (events, participants) = gen_events(&mut g, &startups, &enterprises);
     let (rounds, matches, outcomes) = gen_matching(&mut g, &startups, &enterprises, &needs);
-    Program { startups, enterprises, needs, clusters, centers, events, participants, rounds, matches, outcomes }
+    Program {
+        startups,
+        enterprises,
+        needs,
+        clusters,
+        centers,
+        events,
+        participants,
+        rounds,
+        matches,
+        outcomes,
+    }
 }
 
 fn gen_startups(g: &mut Gen) -> Vec<Startup> {
-    let per_year = [(2019, 38), (2020, 52), (2021, 58), (2022, 65), (2023, 820), (2024, 1017), (2025, 160)];
+    let per_year = [
+        (2019, 38),
+        (2020, 52),
+        (2021, 58),
+        (2022, 65),
+        (2023, 820),
+        (2024, 1017),
+        (2025, 160),
+    ];
     let mut names = Vec::new();
     for h in NAME_HEADS {
         for t in NAME_TAILS {
             for s in NAME_SUFFIXES {
-                names.push((format!("{}{}{}", h.0, t.0, s.0), format!("{}{}{}", h.1, t.1, s.1)));
+                names.push((
+                    format!("{}{}{}", h.0, t.0, s.0),
+                    format!("{}{}{}", h.1, t.1, s.1),
+                ));
             }
         }
     }
     g.rng.shuffle(&mut names);
     let stages = [
-        (Stage::PreSeed, 14), (Stage::Seed, 30), (Stage::SeriesA, 28), (Stage::SeriesB, 15),
-        (Stage::SeriesCPlus, 8), (Stage::Growth, 5),
+        (Stage::PreSeed, 14),
+        (Stage::Seed, 30),
+        (Stage::SeriesA, 28),
+        (Stage::SeriesB, 15),
+        (Stage::SeriesCPlus, 8),
+        (Stage::Growth, 5),
     ];
     let mut out = Vec::new();
     let mut n = 0usize;
@@ -223,7 +259,9 @@ fn gen_startups(g: &mut Gen) -> Vec<Startup> {
                     let k = 1 + g.rng.usize(..2);
                     g.sample(MARKETS, k)
                 }
-                .iter().map(|m| m.to_string()).collect()
+                .iter()
+                .map(|m| m.to_string())
+                .collect()
             } else {
                 vec![]
             };
@@ -233,11 +271,13 @@ fn gen_startups(g: &mut Gen) -> Vec<Startup> {
             let description = match g.rng.u8(..3) {
                 0 => format!(
                     "{name_ko}은(는) {}을(를) 활용해 '{p_ko}' 문제를 푸는 {ind_ko} 스타트업입니다. {} 분야에서 대기업·중견기업과의 실증을 준비하고 있습니다.",
-                    t_ko.join(", "), t_ko[0]
+                    t_ko.join(", "),
+                    t_ko[0]
                 ),
                 1 => format!(
                     "{ind_ko} 분야 기업을 위한 {} 솔루션을 개발합니다. 핵심 기술은 {}이며, {p_ko}에 적용한 경험이 있습니다.",
-                    t_ko[0], t_ko.join("·")
+                    t_ko[0],
+                    t_ko.join("·")
                 ),
                 _ => format!(
                     "{}기반 {ind_ko} 서비스를 만드는 {name_ko}입니다. 주요 과제: {p_ko}.",
@@ -249,7 +289,11 @@ fn gen_startups(g: &mut Gen) -> Vec<Startup> {
                 t_en.join(", "),
                 p_en.to_lowercase()
             );
-            let slug: String = name_en.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            let slug: String = name_en
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect();
             let source = match g.rng.u8(..20) {
                 0..=8 => "application",
                 9..=12 => "referral",
@@ -284,7 +328,15 @@ fn gen_startups(g: &mut Gen) -> Vec<Startup> {
 }
 
 fn gen_enterprises(g: &mut Gen) -> Vec<Enterprise> {
-    let per_year = [(2019, 12), (2020, 10), (2021, 9), (2022, 11), (2023, 78), (2024, 86), (2025, 10)];
+    let per_year = [
+        (2019, 12),
+        (2020, 10),
+        (2021, 9),
+        (2022, 11),
+        (2023, 78),
+        (2024, 86),
+        (2025, 10),
+    ];
     let mut names = Vec::new();
     for h in ENTERPRISE_HEADS {
         for s in ENTERPRISE_SECTORS {
@@ -314,14 +366,21 @@ fn gen_enterprises(g: &mut Gen) -> Vec<Enterprise> {
                 industries.push(g.weighted(INDUSTRIES).to_string());
                 industries.dedup();
             }
-            let clusters: Vec<String> = cluster_for(ind).into_iter().filter(|_| g.chance(0.6)).map(String::from).collect();
+            let clusters: Vec<String> = cluster_for(ind)
+                .into_iter()
+                .filter(|_| g.chance(0.6))
+                .map(String::from)
+                .collect();
             out.push(Enterprise {
                 id: format!("en-{n:04}"),
                 name: ko,
                 name_en: Some(en.clone()),
                 size_class: Some(size),
                 industries,
-                description: Some(format!("{en}: a {} company taking part in Seoul's open-innovation program.", industry::labels(ind).1)),
+                description: Some(format!(
+                    "{en}: a {} company taking part in Seoul's open-innovation program.",
+                    industry::labels(ind).1
+                )),
                 city: Some("Seoul".into()),
                 country: Some("KR".into()),
                 capacity: Some(capacity),
@@ -357,7 +416,11 @@ fn gen_needs(g: &mut Gen, enterprises: &[Enterprise]) -> Vec<Need> {
             }
             // a share of the newest needs is still open for the next round
             let open = k + 1 == count && g.chance(0.3);
-            let opened = if year == since.year() { since } else { g.day_in(year) };
+            let opened = if year == since.year() {
+                since
+            } else {
+                g.day_in(year)
+            };
             let deadline = if open {
                 date(AS_OF.0 + 2, 3, 31)
             } else {
@@ -416,7 +479,9 @@ fn gen_clusters(enterprises: &[Enterprise]) -> Vec<Cluster> {
             // anchors: the largest enterprises of the cluster that joined earliest
             let anchors: Vec<String> = enterprises
                 .iter()
-                .filter(|e| e.size_class == Some(SizeClass::Large) && e.clusters.iter().any(|c| c == code))
+                .filter(|e| {
+                    e.size_class == Some(SizeClass::Large) && e.clusters.iter().any(|c| c == code)
+                })
                 .take(2)
                 .map(|e| e.id.clone())
                 .collect();
@@ -434,7 +499,11 @@ fn gen_clusters(enterprises: &[Enterprise]) -> Vec<Cluster> {
 
 type Participants = Vec<(String, Option<String>, Option<String>)>;
 
-fn gen_events(g: &mut Gen, startups: &[Startup], enterprises: &[Enterprise]) -> (Vec<Event>, Participants) {
+fn gen_events(
+    g: &mut Gen,
+    startups: &[Startup],
+    enterprises: &[Enterprise],
+) -> (Vec<Event>, Participants) {
     let mut events = Vec::new();
     for y in 2022..=AS_OF.0 {
         events.push(Event {
@@ -480,8 +549,14 @@ fn gen_events(g: &mut Gen, startups: &[Startup], enterprises: &[Enterprise]) -> 
     }
     let mut participants = Vec::new();
     for ev in &events {
-        let ents: Vec<&Enterprise> = enterprises.iter().filter(|e| e.participating_since.is_some_and(|d| d <= ev.date)).collect();
-        let sts: Vec<&Startup> = startups.iter().filter(|s| s.discovered_on.is_some_and(|d| d <= ev.date)).collect();
+        let ents: Vec<&Enterprise> = enterprises
+            .iter()
+            .filter(|e| e.participating_since.is_some_and(|d| d <= ev.date))
+            .collect();
+        let sts: Vec<&Startup> = startups
+            .iter()
+            .filter(|s| s.discovered_on.is_some_and(|d| d <= ev.date))
+            .collect();
         let n_e = (ev.capacity as usize / 4).min(ents.len());
         let n_s = (ev.capacity as usize * 3 / 5).min(sts.len());
         for e in g.sample(&ents, n_e) {
@@ -504,7 +579,12 @@ struct Proposal {
 }
 
 fn reason(code: &str, ko: String, en: String, weight: f64) -> Reason {
-    Reason { code: code.into(), ko, en, weight }
+    Reason {
+        code: code.into(),
+        ko,
+        en,
+        weight,
+    }
 }
 
 /// The demo's rounds score pairs with a transparent rule (industry, shared
@@ -516,24 +596,52 @@ fn score(s: &Startup, n: &Need, already_matched: bool, jitter: f64) -> (f64, Vec
     if let Some(ind) = s.industries.iter().find(|i| n.industries.contains(i)) {
         let (ko, en) = industry::labels(ind);
         total += 0.45;
-        reasons.push(reason("industry", format!("산업 일치: {ko}"), format!("Industry fit: {en}"), 0.45));
+        reasons.push(reason(
+            "industry",
+            format!("산업 일치: {ko}"),
+            format!("Industry fit: {en}"),
+            0.45,
+        ));
     }
-    let shared: Vec<&String> = s.technologies.iter().filter(|t| n.technologies.contains(t)).collect();
+    let shared: Vec<&String> = s
+        .technologies
+        .iter()
+        .filter(|t| n.technologies.contains(t))
+        .collect();
     if !shared.is_empty() {
         let w = 0.12 * shared.len() as f64;
         total += w;
-        let list = shared.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
-        reasons.push(reason("technology", format!("기술 일치: {list}"), format!("Shared technology: {list}"), w));
+        let list = shared
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        reasons.push(reason(
+            "technology",
+            format!("기술 일치: {list}"),
+            format!("Shared technology: {list}"),
+            w,
+        ));
     }
     if let Some(st) = s.stage
         && n.preferred_stages.contains(&st)
     {
         total += 0.1;
-        reasons.push(reason("stage", format!("선호 단계: {}", st.label_ko()), format!("Preferred stage: {}", st.label_en()), 0.1));
+        reasons.push(reason(
+            "stage",
+            format!("선호 단계: {}", st.label_ko()),
+            format!("Preferred stage: {}", st.label_en()),
+            0.1,
+        ));
     }
     if !already_matched {
-        total += 0.1;
-        reasons.push(reason("coverage", "첫 매칭 기회".into(), "First match for this startup".into(), 0.1));
+        total += 0.2;
+        reasons.push(reason(
+            "coverage",
+            "첫 매칭 기회".into(),
+            "First match for this startup".into(),
+            0.2,
+        ));
     }
     total += jitter;
     reasons.sort_by(|a, b| b.weight.total_cmp(&a.weight));
@@ -542,8 +650,18 @@ fn score(s: &Startup, n: &Need, already_matched: bool, jitter: f64) -> (f64, Vec
 
 type Matching = (Vec<MatchingRound>, Vec<Match>, Vec<Outcome>);
 
-fn gen_matching(g: &mut Gen, startups: &[Startup], enterprises: &[Enterprise], needs: &[Need]) -> Matching {
-    let ent_index = |id: &str| enterprises.iter().position(|e| e.id == id).expect("need's enterprise exists");
+fn gen_matching(
+    g: &mut Gen,
+    startups: &[Startup],
+    enterprises: &[Enterprise],
+    needs: &[Need],
+) -> Matching {
+    let ent_index = |id: &str| {
+        enterprises
+            .iter()
+            .position(|e| e.id == id)
+            .expect("need's enterprise exists")
+    };
     let mut by_industry: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (i, s) in startups.iter().enumerate() {
         for ind in &s.industries {
@@ -559,7 +677,7 @@ fn gen_matching(g: &mut Gen, startups: &[Startup], enterprises: &[Enterprise], n
         rounds.push(MatchingRound {
             name: format!("round-{year}"),
             status: RoundStatus::Published,
-            policy: serde_json::json!({"scorer": "demo", "coverage_bonus": 0.1, "floor": 0.3}),
+            policy: serde_json::json!({"scorer": "demo", "coverage_bonus": 0.2, "floor": 0.3}),
             created_at: noon(round_day),
             finished_at: Some(noon(round_day + chrono::Duration::days(1))),
         });
@@ -571,7 +689,11 @@ fn gen_matching(g: &mut Gen, startups: &[Startup], enterprises: &[Enterprise], n
                 continue;
             }
             let ei = ent_index(&n.enterprise_id);
-            let on = if is_open { date(AS_OF.0, 11, 3) } else { (opened - chrono::Duration::days(30)).max(date(year, 1, 10)) };
+            let on = if is_open {
+                date(AS_OF.0, 11, 3)
+            } else {
+                (opened - chrono::Duration::days(30)).max(date(year, 1, 10))
+            };
             let pool: Vec<usize> = n
                 .industries
                 .iter()
@@ -592,7 +714,13 @@ fn gen_matching(g: &mut Gen, startups: &[Startup], enterprises: &[Enterprise], n
             for (sc, si, reasons) in scored.into_iter().take(n.slots as usize * 2) {
                 pairs.insert((si, ei));
                 matched.insert(si);
-                proposals.push(Proposal { startup: si, need: ni, score: (sc.min(1.0) * 1000.0).round() / 1000.0, reasons, on });
+                proposals.push(Proposal {
+                    startup: si,
+                    need: ni,
+                    score: (sc.min(1.0) * 1000.0).round() / 1000.0,
+                    reasons,
+                    on,
+                });
             }
         }
     }
@@ -612,8 +740,20 @@ fn reach(g: &mut Gen) -> usize {
     }
 }
 
-fn play_out(g: &mut Gen, startups: &[Startup], needs: &[Need], proposals: Vec<Proposal>, rounds: Vec<MatchingRound>) -> Matching {
-    let pipeline = [MatchStatus::Meeting, MatchStatus::Nda, MatchStatus::Poc, MatchStatus::Cooperation, MatchStatus::Investment];
+fn play_out(
+    g: &mut Gen,
+    startups: &[Startup],
+    needs: &[Need],
+    proposals: Vec<Proposal>,
+    rounds: Vec<MatchingRound>,
+) -> Matching {
+    let pipeline = [
+        MatchStatus::Meeting,
+        MatchStatus::Nda,
+        MatchStatus::Poc,
+        MatchStatus::Cooperation,
+        MatchStatus::Investment,
+    ];
     let program = Actor::new(Side::Program, "program-office");
     let end = as_of();
     // decide each proposal's fate first, so the pilot's totals can be set exactly
@@ -630,7 +770,11 @@ fn play_out(g: &mut Gen, startups: &[Startup], needs: &[Need], proposals: Vec<Pr
             declined.push(true);
         } else {
             let r = reach(g);
-            fate.push(Some(if p.on.year() <= PILOT_END { r.min(3) } else { r }));
+            fate.push(Some(if p.on.year() <= PILOT_END {
+                r.min(3)
+            } else {
+                r
+            }));
             declined.push(false);
         }
     }
@@ -638,13 +782,21 @@ fn play_out(g: &mut Gen, startups: &[Startup], needs: &[Need], proposals: Vec<Pr
     let mut pilot: Vec<usize> = (0..proposals.len())
         .filter(|&i| proposals[i].on.year() <= PILOT_END && fate[i].is_some())
         .collect();
-    pilot.sort_by(|&a, &b| proposals[b].score.total_cmp(&proposals[a].score).then(a.cmp(&b)));
+    pilot.sort_by(|&a, &b| {
+        proposals[b]
+            .score
+            .total_cmp(&proposals[a].score)
+            .then(a.cmp(&b))
+    });
     for (k, &i) in pilot.iter().enumerate().take(PILOT_COOPERATION) {
         fate[i] = Some(if k < PILOT_INVESTMENTS { 5 } else { 4 });
     }
     let weights: Vec<i64> = (0..PILOT_INVESTMENTS).map(|_| g.rng.i64(3..=12)).collect();
     let wsum: i64 = weights.iter().sum();
-    let mut pilot_amounts: Vec<i64> = weights.iter().map(|w| PILOT_INVESTMENT_KRW * w / wsum / 10_000_000 * 10_000_000).collect();
+    let mut pilot_amounts: Vec<i64> = weights
+        .iter()
+        .map(|w| PILOT_INVESTMENT_KRW * w / wsum / 10_000_000 * 10_000_000)
+        .collect();
     let rest = PILOT_INVESTMENT_KRW - pilot_amounts.iter().sum::<i64>();
     pilot_amounts[0] += rest;
     let pilot_investors: Vec<usize> = pilot.iter().copied().take(PILOT_INVESTMENTS).collect();
@@ -676,30 +828,48 @@ fn play_out(g: &mut Gen, startups: &[Startup], needs: &[Need], proposals: Vec<Pr
         };
         let mut day = p.on;
         let step = |g: &mut Gen, d: NaiveDate, lo: i64, hi: i64| {
-            let limit = if d.year() <= PILOT_END { date(PILOT_END, 12, 20) } else { end };
+            let limit = if d.year() <= PILOT_END {
+                date(PILOT_END, 12, 20)
+            } else {
+                end
+            };
             (d + chrono::Duration::days(g.rng.i64(lo..=hi))).min(limit)
         };
-        let (first, second) = if g.chance(0.5) { (&st_actor, &en_actor) } else { (&en_actor, &st_actor) };
+        let (first, second) = if g.chance(0.5) {
+            (&st_actor, &en_actor)
+        } else {
+            (&en_actor, &st_actor)
+        };
         match fate[i] {
             None if declined[i] => {
                 day = step(g, day, 3, 20);
                 let by = if g.chance(0.5) { first } else { second };
-                m.apply(Action::Decline, by, noon(day), None).expect("legal");
+                m.apply(Action::Decline, by, noon(day), None)
+                    .expect("legal");
             }
             None => {
                 if g.chance(0.4) {
                     day = step(g, day, 1, 10);
-                    m.apply(Action::Accept, first, noon(day), None).expect("legal");
+                    m.apply(Action::Accept, first, noon(day), None)
+                        .expect("legal");
                 }
             }
             Some(stage) => {
                 day = step(g, day, 2, 12);
-                m.apply(Action::Accept, first, noon(day), None).expect("legal");
+                m.apply(Action::Accept, first, noon(day), None)
+                    .expect("legal");
                 day = step(g, day, 1, 10);
-                m.apply(Action::Accept, second, noon(day), None).expect("legal");
+                m.apply(Action::Accept, second, noon(day), None)
+                    .expect("legal");
                 for (k, st) in pipeline.iter().enumerate().take(stage) {
-                    day = step(g, day, if k == 0 { 5 } else { 20 }, if k == 0 { 20 } else { 75 });
-                    m.apply(Action::Advance(*st), &en_actor, noon(day), None).expect("legal");
+                    day = step(
+                        g,
+                        day,
+                        if k == 0 { 5 } else { 20 },
+                        if k == 0 { 20 } else { 75 },
+                    );
+                    m.apply(Action::Advance(*st), &en_actor, noon(day), None)
+                        .expect("legal");
                     let kind = match st {
                         MatchStatus::Meeting => OutcomeKind::Meeting,
                         MatchStatus::Nda => OutcomeKind::Nda,
@@ -711,10 +881,13 @@ fn play_out(g: &mut Gen, startups: &[Startup], needs: &[Need], proposals: Vec<Pr
                         if let Some(k) = pilot_investors.iter().position(|&x| x == i) {
                             Money::krw(pilot_amounts[k])
                         } else if !s.target_markets.is_empty() && g.chance(0.25) {
-                            Money::parse(&(g.rng.i64(1..=20) * 100_000).to_string(), Currency::parse("USD").expect("USD"))
-                                .expect("valid amount")
+                            Money::parse(
+                                &(g.rng.i64(1..=20) * 100_000).to_string(),
+                                Currency::parse("USD").expect("USD"),
+                            )
+                            .expect("valid amount")
                         } else {
-                            Money::krw(g.rng.i64(10..=300) * 10_000_000)
+                            Money::krw(g.rng.i64(10..=150) * 10_000_000)
                         }
                     });
                     outcomes.push(Outcome {
@@ -729,8 +902,13 @@ fn play_out(g: &mut Gen, startups: &[Startup], needs: &[Need], proposals: Vec<Pr
                 }
                 if stage == 0 && g.chance(0.15) {
                     day = step(g, day, 30, 90);
-                    m.apply(Action::Withdraw, &program, noon(day), Some("no follow-up after acceptance".into()))
-                        .expect("legal");
+                    m.apply(
+                        Action::Withdraw,
+                        &program,
+                        noon(day),
+                        Some("no follow-up after acceptance".into()),
+                    )
+                    .expect("legal");
                 }
             }
         }
@@ -742,26 +920,51 @@ fn play_out(g: &mut Gen, startups: &[Startup], needs: &[Need], proposals: Vec<Pr
 impl App {
     /// Fills an empty database with the generated program for `seed`. A database that
     /// already holds startups is left as it is (`filled` is false).
-    pub async fn load_demo(&self, seed: u64, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoSummary> {
+    pub async fn load_demo(
+        &self,
+        seed: u64,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Result<DemoSummary> {
         let started = std::time::Instant::now();
         let before = self.store.counts().await?;
         if before.startups > 0 {
-            return Ok(DemoSummary { seed, filled: false, counts: before, seconds: 0.0 });
+            return Ok(DemoSummary {
+                seed,
+                filled: false,
+                counts: before,
+                seconds: 0.0,
+            });
         }
         progress("generating the program");
         let p = generate(seed);
         let actor = "demo-generator";
         let batches: [(RecordKind, Vec<Record>); 3] = [
-            (RecordKind::Startups, p.startups.into_iter().map(Record::Startup).collect()),
-            (RecordKind::Enterprises, p.enterprises.into_iter().map(Record::Enterprise).collect()),
-            (RecordKind::Needs, p.needs.into_iter().map(Record::Need).collect()),
+            (
+                RecordKind::Startups,
+                p.startups.into_iter().map(Record::Startup).collect(),
+            ),
+            (
+                RecordKind::Enterprises,
+                p.enterprises.into_iter().map(Record::Enterprise).collect(),
+            ),
+            (
+                RecordKind::Needs,
+                p.needs.into_iter().map(Record::Need).collect(),
+            ),
         ];
         for (kind, recs) in batches {
             progress(&format!("writing {}", kind.as_str()));
-            let numbered: Vec<(u64, Record)> = recs.into_iter().enumerate().map(|(i, r)| (i as u64 + 2, r)).collect();
+            let numbered: Vec<(u64, Record)> = recs
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (i as u64 + 2, r))
+                .collect();
             let res = self.store.import_batch(kind, numbered, actor).await?;
             if let Some((row, e)) = res.rejected.first() {
-                return Err(AppError::Invalid(format!("demo {} row {row}: {e}", kind.as_str())));
+                return Err(AppError::Invalid(format!(
+                    "demo {} row {row}: {e}",
+                    kind.as_str()
+                )));
             }
         }
         progress("writing clusters, centers and events");
@@ -775,7 +978,9 @@ impl App {
             self.store.upsert_event(e).await?;
         }
         for (ev, s, e) in &p.participants {
-            self.store.register_participant(ev, s.as_deref(), e.as_deref()).await?;
+            self.store
+                .register_participant(ev, s.as_deref(), e.as_deref())
+                .await?;
         }
         progress("writing matching rounds and matches");
         for r in &p.rounds {
@@ -783,14 +988,34 @@ impl App {
         }
         self.store.insert_matches(&p.matches).await?;
         progress("writing outcomes");
-        let numbered: Vec<(u64, Record)> =
-            p.outcomes.into_iter().enumerate().map(|(i, o)| (i as u64 + 2, Record::Outcome(o))).collect();
-        let res = self.store.import_batch(RecordKind::Outcomes, numbered, actor).await?;
+        let numbered: Vec<(u64, Record)> = p
+            .outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| (i as u64 + 2, Record::Outcome(o)))
+            .collect();
+        let res = self
+            .store
+            .import_batch(RecordKind::Outcomes, numbered, actor)
+            .await?;
         if let Some((row, e)) = res.rejected.first() {
             return Err(AppError::Invalid(format!("demo outcome {row}: {e}")));
         }
-        self.store.audit(actor, "demo.fill", "program", &seed.to_string(), serde_json::json!({"seed": seed})).await?;
-        Ok(DemoSummary { seed, filled: true, counts: self.store.counts().await?, seconds: started.elapsed().as_secs_f64() })
+        self.store
+            .audit(
+                actor,
+                "demo.fill",
+                "program",
+                &seed.to_string(),
+                serde_json::json!({"seed": seed}),
+            )
+            .await?;
+        Ok(DemoSummary {
+            seed,
+            filled: true,
+            counts: self.store.counts().await?,
+            seconds: started.elapsed().as_secs_f64(),
+        })
     }
 }
 
@@ -815,7 +1040,10 @@ mod tests {
         assert!(p.enterprises.len() >= 200);
         assert!(p.needs.len() >= 400, "{}", p.needs.len());
         assert!(p.clusters.len() >= 5);
-        assert!(p.clusters.iter().any(|c| c.code == "yangjae") && p.clusters.iter().any(|c| c.code == "yeouido"));
+        assert!(
+            p.clusters.iter().any(|c| c.code == "yangjae")
+                && p.clusters.iter().any(|c| c.code == "yeouido")
+        );
         assert!(p.centers.iter().filter(|c| c.opened_on.is_some()).count() >= 10);
         assert!(p.centers.iter().any(|c| c.city == "Ho Chi Minh City"));
         assert!(!p.events.is_empty() && !p.participants.is_empty());
@@ -823,7 +1051,10 @@ mod tests {
         assert_eq!(names.len(), p.startups.len(), "startup names are unique");
         for s in &p.startups {
             assert!(s.business_reg_no.as_ref().unwrap().checksum_ok());
-            assert!(s.name.chars().any(|c| ('가'..='힣').contains(&c)) || s.name.chars().any(|c| c.is_ascii_alphabetic()));
+            assert!(
+                s.name.chars().any(|c| ('가'..='힣').contains(&c))
+                    || s.name.chars().any(|c| c.is_ascii_alphabetic())
+            );
         }
     }
 
@@ -831,7 +1062,12 @@ mod tests {
     fn the_pilot_tells_the_article_s_story() {
         let p = generate(3);
         let pilot = |o: &&Outcome| o.date.year() <= PILOT_END;
-        let coop = p.outcomes.iter().filter(pilot).filter(|o| o.kind == OutcomeKind::Cooperation).count();
+        let coop = p
+            .outcomes
+            .iter()
+            .filter(pilot)
+            .filter(|o| o.kind == OutcomeKind::Cooperation)
+            .count();
         let inv: i64 = p
             .outcomes
             .iter()
@@ -839,7 +1075,11 @@ mod tests {
             .filter(|o| o.kind == OutcomeKind::Investment)
             .map(|o| o.amount.unwrap().minor)
             .sum();
-        let pilot_enterprises = p.enterprises.iter().filter(|e| e.participating_since.unwrap().year() <= PILOT_END).count();
+        let pilot_enterprises = p
+            .enterprises
+            .iter()
+            .filter(|e| e.participating_since.unwrap().year() <= PILOT_END)
+            .count();
         assert_eq!(coop, PILOT_COOPERATION);
         assert_eq!(inv, PILOT_INVESTMENT_KRW);
         assert_eq!(pilot_enterprises, 42);

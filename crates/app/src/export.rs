@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use domain::records::{self, RecordKind};
-use store::files::{self, Format};
+pub use store::files::Format;
+use store::files::{self};
 
 use crate::{App, AppError, Result};
 
@@ -30,8 +31,16 @@ impl ExportKind {
 }
 
 pub const MATCH_COLUMNS: &[&str] = &[
-    "startup_id", "need_id", "enterprise_id", "round", "score", "status", "origin", "accepted_on",
-    "reasons", "created_at",
+    "startup_id",
+    "need_id",
+    "enterprise_id",
+    "round",
+    "score",
+    "status",
+    "origin",
+    "accepted_on",
+    "reasons",
+    "created_at",
 ];
 
 pub const KPI_COLUMNS: &[&str] = &["scope", "metric", "value", "target", "by_year", "baseline"];
@@ -43,10 +52,25 @@ impl App {
         let (sheet, headers, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match kind {
             ExportKind::Records(k) => {
                 let rows = match k {
-                    RecordKind::Startups => s.startups().await?.iter().map(records::startup_cells).collect(),
-                    RecordKind::Enterprises => s.enterprises().await?.iter().map(records::enterprise_cells).collect(),
+                    RecordKind::Startups => s
+                        .startups()
+                        .await?
+                        .iter()
+                        .map(records::startup_cells)
+                        .collect(),
+                    RecordKind::Enterprises => s
+                        .enterprises()
+                        .await?
+                        .iter()
+                        .map(records::enterprise_cells)
+                        .collect(),
                     RecordKind::Needs => s.needs().await?.iter().map(records::need_cells).collect(),
-                    RecordKind::Outcomes => s.outcomes().await?.iter().map(records::outcome_cells).collect(),
+                    RecordKind::Outcomes => s
+                        .outcomes()
+                        .await?
+                        .iter()
+                        .map(records::outcome_cells)
+                        .collect(),
                 };
                 (k.as_str(), k.columns().to_vec(), rows)
             }
@@ -57,9 +81,16 @@ impl App {
                     .into_iter()
                     .map(|m| {
                         vec![
-                            m.startup_id, m.need_id, m.enterprise_id, m.round.unwrap_or_default(),
-                            format!("{:.4}", m.score), m.status, m.origin, m.accepted_on.unwrap_or_default(),
-                            m.reasons, m.created_at,
+                            m.startup_id,
+                            m.need_id,
+                            m.enterprise_id,
+                            m.round.unwrap_or_default(),
+                            format!("{:.4}", m.score),
+                            m.status,
+                            m.origin,
+                            m.accepted_on.unwrap_or_default(),
+                            m.reasons,
+                            m.created_at,
                         ]
                     })
                     .collect();
@@ -78,9 +109,21 @@ impl App {
         let k = self.kpis().await?;
         let v = serde_json::to_value(&k).expect("kpis serialize");
         let keys = [
-            "startups_discovered", "startups_matched", "startups_matched_share", "enterprises_participating",
-            "meetings", "ndas", "pocs", "cooperation_cases", "investments", "acquisitions", "investment_krw",
-            "overseas_centers", "clusters", "convergence_matches", "cross_cluster_matches",
+            "startups_discovered",
+            "startups_matched",
+            "startups_matched_share",
+            "enterprises_participating",
+            "meetings",
+            "ndas",
+            "pocs",
+            "cooperation_cases",
+            "investments",
+            "acquisitions",
+            "investment_krw",
+            "overseas_centers",
+            "clusters",
+            "convergence_matches",
+            "cross_cluster_matches",
         ];
         let mut rows = Vec::new();
         for key in keys {
@@ -91,14 +134,23 @@ impl App {
                 key.into(),
                 v[key].to_string(),
                 num(t.and_then(|t| t.target)),
-                t.and_then(|t| t.by_year).map(|y| y.to_string()).unwrap_or_default(),
+                t.and_then(|t| t.by_year)
+                    .map(|y| y.to_string())
+                    .unwrap_or_default(),
                 num(t.and_then(|t| t.baseline)),
             ]);
         }
         for (year, fig) in &k.by_year {
             let fv = serde_json::to_value(fig).expect("figures serialize");
             for (key, val) in fv.as_object().expect("object") {
-                rows.push(vec![year.to_string(), key.clone(), val.to_string(), String::new(), String::new(), String::new()]);
+                rows.push(vec![
+                    year.to_string(),
+                    key.clone(),
+                    val.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
             }
         }
         Ok(rows)

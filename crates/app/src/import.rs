@@ -58,13 +58,23 @@ impl ImportReport {
             .rejected
             .iter()
             .map(|p| vec![p.row.to_string(), p.column.clone(), p.reason.clone()]);
-        files::write_table(path, Format::Csv, "report", &["row", "column", "reason"], rows)?;
+        files::write_table(
+            path,
+            Format::Csv,
+            "report",
+            &["row", "column", "reason"],
+            rows,
+        )?;
         Ok(())
     }
 }
 
 fn problem(row: u64, e: FieldError) -> RowProblem {
-    RowProblem { row, column: e.field, reason: e.reason }
+    RowProblem {
+        row,
+        column: e.field,
+        reason: e.reason,
+    }
 }
 
 impl App {
@@ -128,7 +138,9 @@ impl App {
             report.accepted += candidates - res.rejected.len() as u64;
             report.inserted += res.inserted;
             report.updated += res.updated;
-            report.rejected.extend(res.rejected.into_iter().map(|(r, e)| problem(r, e)));
+            report
+                .rejected
+                .extend(res.rejected.into_iter().map(|(r, e)| problem(r, e)));
             done += chunk.len() as u64;
             progress(done, total);
         }
@@ -138,24 +150,37 @@ impl App {
     }
 }
 
-fn read_row(kind: RecordKind, headers: &[String], row: &files::Row) -> Result<Record, Vec<RowProblem>> {
+fn read_row(
+    kind: RecordKind,
+    headers: &[String],
+    row: &files::Row,
+) -> Result<Record, Vec<RowProblem>> {
     let n = row.number;
-    let cells = row
-        .cells
-        .as_ref()
-        .map_err(|e| vec![RowProblem { row: n, column: "*".into(), reason: e.clone() }])?;
+    let cells = row.cells.as_ref().map_err(|e| {
+        vec![RowProblem {
+            row: n,
+            column: "*".into(),
+            reason: e.clone(),
+        }]
+    })?;
     if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.trim().is_empty()) {
         return Err(vec![RowProblem {
             row: n,
             column: "*".into(),
-            reason: format!("the row has {} cells but the header names {} columns", cells.len(), headers.len()),
+            reason: format!(
+                "the row has {} cells but the header names {} columns",
+                cells.len(),
+                headers.len()
+            ),
         }]);
     }
     let map: HashMap<String, String> = headers.iter().cloned().zip(cells.iter().cloned()).collect();
     let errs = |v: Vec<FieldError>| v.into_iter().map(|e| problem(n, e)).collect::<Vec<_>>();
     Ok(match kind {
         RecordKind::Startups => Record::Startup(records::read_startup(&map).map_err(errs)?),
-        RecordKind::Enterprises => Record::Enterprise(records::read_enterprise(&map).map_err(errs)?),
+        RecordKind::Enterprises => {
+            Record::Enterprise(records::read_enterprise(&map).map_err(errs)?)
+        }
         RecordKind::Needs => Record::Need(records::read_need(&map).map_err(errs)?),
         RecordKind::Outcomes => Record::Outcome(records::read_outcome(&map).map_err(errs)?),
     })

@@ -43,7 +43,9 @@ impl App {
     /// on first use.
     pub async fn open(url: &str) -> Result<Self> {
         let store = Store::open(url).await.map_err(|e| match e {
-            StoreError::BadUrl(_) | StoreError::PostgresUnsupported => AppError::Unusable(e.to_string()),
+            StoreError::BadUrl(_) | StoreError::PostgresUnsupported => {
+                AppError::Unusable(e.to_string())
+            }
             e => AppError::Store(e),
         })?;
         Ok(Self { store })

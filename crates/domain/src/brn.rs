@@ -2,7 +2,9 @@
 
 use crate::error::ValidationError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct BusinessRegNo(String);
 
@@ -17,7 +19,12 @@ impl BusinessRegNo {
                 s.trim()
             )));
         }
-        Ok(Self(format!("{}-{}-{}", &digits[..3], &digits[3..5], &digits[5..])))
+        Ok(Self(format!(
+            "{}-{}-{}",
+            &digits[..3],
+            &digits[3..5],
+            &digits[5..]
+        )))
     }
 
     /// The checksum the National Tax Service defines; real numbers pass it. Imports do
@@ -71,8 +78,14 @@ mod tests {
 
     #[test]
     fn ten_digits_with_or_without_hyphens() {
-        assert_eq!(BusinessRegNo::parse("123-45-67890").unwrap().as_str(), "123-45-67890");
-        assert_eq!(BusinessRegNo::parse("1234567890").unwrap().as_str(), "123-45-67890");
+        assert_eq!(
+            BusinessRegNo::parse("123-45-67890").unwrap().as_str(),
+            "123-45-67890"
+        );
+        assert_eq!(
+            BusinessRegNo::parse("1234567890").unwrap().as_str(),
+            "123-45-67890"
+        );
     }
 
     #[test]

@@ -104,11 +104,18 @@ pub fn normalize(code: &str) -> Result<String, ValidationError> {
         .chars()
         .map(|c| if c.is_whitespace() { '-' } else { c })
         .collect();
-    let known = TAXONOMY.iter().find(|(k, ko, en)| *k == c || *ko == code.trim() || en.to_lowercase() == c.replace('-', " "));
+    let known = TAXONOMY.iter().find(|(k, ko, en)| {
+        *k == c || *ko == code.trim() || en.to_lowercase() == c.replace('-', " ")
+    });
     if let Some((k, _, _)) = known {
         return Ok(k.to_string());
     }
-    if c.is_empty() || c.len() > 48 || !c.chars().all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_' || ch == '&') {
+    if c.is_empty()
+        || c.len() > 48
+        || !c
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_' || ch == '&')
+    {
         return Err(ValidationError::new(format!(
             "'{}' is not an industry code: use letters, digits, '-' or '_' (e.g. ai, robotics, fintech, bio-health)",
             code.trim()

@@ -9,7 +9,13 @@ pub fn fold(s: &str) -> String {
     s.trim()
         .to_lowercase()
         .chars()
-        .map(|c| if c == '_' || c.is_whitespace() { '-' } else { c })
+        .map(|c| {
+            if c == '_' || c.is_whitespace() {
+                '-'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -182,7 +188,10 @@ mod tests {
     fn outside_the_set_is_refused_naming_the_allowed_values() {
         let e = Stage::parse("series-z").unwrap_err().0;
         assert!(e.contains("'series-z' is not a stage"), "{e}");
-        assert!(e.contains("pre-seed, seed, series-a, series-b, series-c+, growth"), "{e}");
+        assert!(
+            e.contains("pre-seed, seed, series-a, series-b, series-c+, growth"),
+            "{e}"
+        );
         let e = SizeClass::parse("huge").unwrap_err().0;
         assert!(e.contains("large, mid-sized, sme"), "{e}");
         let e = CollaborationType::parse("merger").unwrap_err().0;

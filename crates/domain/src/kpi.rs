@@ -79,7 +79,13 @@ pub struct Target {
 }
 
 impl Target {
-    fn new(key: &str, target: Option<f64>, by_year: Option<i32>, baseline: Option<f64>, note: &str) -> Self {
+    fn new(
+        key: &str,
+        target: Option<f64>,
+        by_year: Option<i32>,
+        baseline: Option<f64>,
+        note: &str,
+    ) -> Self {
         Self {
             key: key.into(),
             target,
@@ -96,10 +102,22 @@ impl Target {
 pub fn default_targets() -> Vec<Target> {
     let b = "2019–2022 (Seoul, 2022)";
     vec![
-        Target::new("startups_discovered", Some(2000.0), Some(2024), Some(213.0), b),
+        Target::new(
+            "startups_discovered",
+            Some(2000.0),
+            Some(2024),
+            Some(213.0),
+            b,
+        ),
         Target::new("startups_matched", Some(1000.0), Some(2024), None, b),
         Target::new("startups_matched_share", Some(0.5), Some(2024), None, b),
-        Target::new("enterprises_participating", Some(200.0), Some(2024), Some(42.0), b),
+        Target::new(
+            "enterprises_participating",
+            Some(200.0),
+            Some(2024),
+            Some(42.0),
+            b,
+        ),
         Target::new("cooperation_cases", None, None, Some(100.0), b),
         Target::new("investment_krw", None, None, Some(9_100_000_000.0), b),
         Target::new("overseas_centers", Some(10.0), Some(2024), Some(1.0), b),
@@ -180,7 +198,10 @@ pub fn compute(f: &KpiFacts) -> Kpis {
     let today = f.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
 
     for s in &f.startups {
-        by_year.entry(s.discovered_on.year()).or_default().startups_discovered += 1;
+        by_year
+            .entry(s.discovered_on.year())
+            .or_default()
+            .startups_discovered += 1;
     }
 
     let mut first_matched: HashMap<i64, NaiveDate> = HashMap::new();
@@ -201,7 +222,10 @@ pub fn compute(f: &KpiFacts) -> Kpis {
             convergence += 1;
             y.convergence_matches += 1;
         }
-        let shared = m.startup_clusters.iter().any(|c| m.enterprise_clusters.contains(c));
+        let shared = m
+            .startup_clusters
+            .iter()
+            .any(|c| m.enterprise_clusters.contains(c));
         if !m.startup_clusters.is_empty() && !m.enterprise_clusters.is_empty() && !shared {
             cross_cluster += 1;
             y.cross_cluster_matches += 1;
@@ -268,9 +292,15 @@ pub fn compute(f: &KpiFacts) -> Kpis {
         }
     }
     for e in &f.enterprises {
-        if let Some(d) = e.participating_since.or_else(|| first_active.get(&e.key).copied()) {
+        if let Some(d) = e
+            .participating_since
+            .or_else(|| first_active.get(&e.key).copied())
+        {
             k.enterprises_participating += 1;
-            by_year.entry(d.year()).or_default().enterprises_participating += 1;
+            by_year
+                .entry(d.year())
+                .or_default()
+                .enterprises_participating += 1;
         }
     }
     for c in &f.centers {
@@ -310,12 +340,24 @@ mod tests {
         let usd = Currency::parse("USD").unwrap();
         KpiFacts {
             startups: (1..=4)
-                .map(|k| StartupFact { key: k, discovered_on: d(if k < 3 { "2021-01-05" } else { "2023-02-01" }) })
+                .map(|k| StartupFact {
+                    key: k,
+                    discovered_on: d(if k < 3 { "2021-01-05" } else { "2023-02-01" }),
+                })
                 .collect(),
             enterprises: vec![
-                EnterpriseFact { key: 10, participating_since: Some(d("2020-01-01")) },
-                EnterpriseFact { key: 11, participating_since: None },
-                EnterpriseFact { key: 12, participating_since: None },
+                EnterpriseFact {
+                    key: 10,
+                    participating_since: Some(d("2020-01-01")),
+                },
+                EnterpriseFact {
+                    key: 11,
+                    participating_since: None,
+                },
+                EnterpriseFact {
+                    key: 12,
+                    participating_since: None,
+                },
             ],
             matches: vec![MatchFact {
                 startup: 1,
@@ -327,16 +369,55 @@ mod tests {
                 enterprise_clusters: vec!["yeouido".into()],
             }],
             outcomes: vec![
-                OutcomeFact { startup: 1, enterprise: 10, kind: OutcomeKind::Cooperation, date: d("2022-06-01"), amount: None },
-                OutcomeFact { startup: 2, enterprise: 11, kind: OutcomeKind::Investment, date: d("2023-03-01"), amount: Some(Money::krw(1_000_000_000)) },
-                OutcomeFact { startup: 2, enterprise: 11, kind: OutcomeKind::Investment, date: d("2023-09-01"), amount: Some(Money::parse("1000", usd).unwrap()) },
-                OutcomeFact { startup: 3, enterprise: 11, kind: OutcomeKind::Nda, date: d("2024-01-10"), amount: None },
-                OutcomeFact { startup: 99, enterprise: 11, kind: OutcomeKind::Poc, date: d("2024-01-10"), amount: None },
+                OutcomeFact {
+                    startup: 1,
+                    enterprise: 10,
+                    kind: OutcomeKind::Cooperation,
+                    date: d("2022-06-01"),
+                    amount: None,
+                },
+                OutcomeFact {
+                    startup: 2,
+                    enterprise: 11,
+                    kind: OutcomeKind::Investment,
+                    date: d("2023-03-01"),
+                    amount: Some(Money::krw(1_000_000_000)),
+                },
+                OutcomeFact {
+                    startup: 2,
+                    enterprise: 11,
+                    kind: OutcomeKind::Investment,
+                    date: d("2023-09-01"),
+                    amount: Some(Money::parse("1000", usd).unwrap()),
+                },
+                OutcomeFact {
+                    startup: 3,
+                    enterprise: 11,
+                    kind: OutcomeKind::Nda,
+                    date: d("2024-01-10"),
+                    amount: None,
+                },
+                OutcomeFact {
+                    startup: 99,
+                    enterprise: 11,
+                    kind: OutcomeKind::Poc,
+                    date: d("2024-01-10"),
+                    amount: None,
+                },
             ],
             centers: vec![
-                CenterFact { opened_on: Some(d("2019-05-01")), closed_on: None },
-                CenterFact { opened_on: Some(d("2023-05-01")), closed_on: Some(d("2024-01-01")) },
-                CenterFact { opened_on: None, closed_on: None },
+                CenterFact {
+                    opened_on: Some(d("2019-05-01")),
+                    closed_on: None,
+                },
+                CenterFact {
+                    opened_on: Some(d("2023-05-01")),
+                    closed_on: Some(d("2024-01-01")),
+                },
+                CenterFact {
+                    opened_on: None,
+                    closed_on: None,
+                },
             ],
             clusters: 2,
             convergence_pairs: default_convergence_pairs(),
@@ -350,9 +431,15 @@ mod tests {
     fn totals_count_what_the_spec_says() {
         let k = compute(&facts());
         assert_eq!(k.startups_discovered, 4);
-        assert_eq!(k.startups_matched, 3, "1 by match, 2 and 3 by outcomes; 99 is unknown");
+        assert_eq!(
+            k.startups_matched, 3,
+            "1 by match, 2 and 3 by outcomes; 99 is unknown"
+        );
         assert!((k.startups_matched_share - 0.75).abs() < 1e-9);
-        assert_eq!(k.enterprises_participating, 2, "10 by date, 11 by activity, 12 never");
+        assert_eq!(
+            k.enterprises_participating, 2,
+            "10 by date, 11 by activity, 12 never"
+        );
         assert_eq!(k.cooperation_cases, 1);
         assert_eq!((k.ndas, k.pocs, k.investments), (1, 1, 2));
         assert_eq!(k.investment_krw, 1_000_000_000 + 1_300_000);

@@ -43,7 +43,10 @@ pub struct Actor {
 
 impl Actor {
     pub fn new(side: Side, user: impl Into<String>) -> Self {
-        Self { side, user: user.into() }
+        Self {
+            side,
+            user: user.into(),
+        }
     }
 }
 
@@ -121,12 +124,15 @@ impl MatchStatus {
 
     pub fn parse(s: &str) -> Result<Self, crate::ValidationError> {
         let f = crate::kinds::fold(s);
-        Self::ALL.into_iter().find(|m| m.as_str() == f).ok_or_else(|| {
-            crate::ValidationError::new(format!(
-                "'{s}' is not a match status; allowed: {}",
-                Self::ALL.map(|m| m.as_str()).join(", ")
-            ))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == f)
+            .ok_or_else(|| {
+                crate::ValidationError::new(format!(
+                    "'{s}' is not a match status; allowed: {}",
+                    Self::ALL.map(|m| m.as_str()).join(", ")
+                ))
+            })
     }
 
     pub fn label_ko(self) -> &'static str {
@@ -148,7 +154,10 @@ impl MatchStatus {
 
     /// Declined and withdrawn end a match; acquisition completes it.
     pub fn is_terminal(self) -> bool {
-        matches!(self, MatchStatus::Declined | MatchStatus::Withdrawn | MatchStatus::Acquisition)
+        matches!(
+            self,
+            MatchStatus::Declined | MatchStatus::Withdrawn | MatchStatus::Acquisition
+        )
     }
 
     /// Both sides have accepted (and so the pair counts as matched).
@@ -234,7 +243,10 @@ impl MatchStatus {
                 };
                 match self.pipeline_rank() {
                     None if self == Accepted => Ok(to),
-                    None => Err(refuse(to.as_str(), "both sides must accept the match first")),
+                    None => Err(refuse(
+                        to.as_str(),
+                        "both sides must accept the match first",
+                    )),
                     Some(r) if to_rank > r => Ok(to),
                     Some(_) => Err(refuse(
                         to.as_str(),
@@ -339,7 +351,9 @@ mod tests {
                             assert_eq!(got, Ok(to), "{from:?} {action:?} {side:?}");
                         }
                         None => {
-                            let e = got.expect_err(&format!("{from:?} {action:?} {side:?} must be refused"));
+                            let e = got.expect_err(&format!(
+                                "{from:?} {action:?} {side:?} must be refused"
+                            ));
                             assert!(!e.reason.is_empty());
                             assert!(e.to_string().starts_with(&format!("cannot go from {from}")));
                         }
@@ -364,11 +378,21 @@ mod tests {
         };
         let s = Actor::new(Side::Startup, "ceo@startup.kr");
         let e = Actor::new(Side::Enterprise, "oi@enterprise.kr");
-        let t = |d: u32| DateTime::parse_from_rfc3339(&format!("2024-03-{d:02}T09:00:00Z")).unwrap().to_utc();
+        let t = |d: u32| {
+            DateTime::parse_from_rfc3339(&format!("2024-03-{d:02}T09:00:00Z"))
+                .unwrap()
+                .to_utc()
+        };
         m.apply(Action::Accept, &s, t(1), None).unwrap();
         m.apply(Action::Accept, &e, t(2), None).unwrap();
         m.apply(Action::Advance(Meeting), &e, t(3), None).unwrap();
-        m.apply(Action::Advance(Poc), &e, t(10), Some("pilot at plant".into())).unwrap();
+        m.apply(
+            Action::Advance(Poc),
+            &e,
+            t(10),
+            Some("pilot at plant".into()),
+        )
+        .unwrap();
         let err = m.apply(Action::Advance(Nda), &s, t(11), None).unwrap_err();
         assert!(err.reason.contains("only moves forward"));
         assert_eq!(m.status, Poc);

@@ -8,12 +8,44 @@ use crate::error::ValidationError;
 /// ISO 4217 codes we accept, with the number of minor-unit digits. The list covers the
 /// currencies of the markets a Seoul program deals with; others are refused by name.
 const CURRENCIES: &[(&str, u32)] = &[
-    ("KRW", 0), ("USD", 2), ("EUR", 2), ("JPY", 0), ("CNY", 2), ("GBP", 2), ("VND", 0),
-    ("SGD", 2), ("HKD", 2), ("TWD", 2), ("IDR", 2), ("THB", 2), ("MYR", 2), ("PHP", 2),
-    ("INR", 2), ("AUD", 2), ("NZD", 2), ("CAD", 2), ("CHF", 2), ("SEK", 2), ("NOK", 2),
-    ("DKK", 2), ("PLN", 2), ("CZK", 2), ("HUF", 2), ("AED", 2), ("SAR", 2), ("ILS", 2),
-    ("TRY", 2), ("BRL", 2), ("MXN", 2), ("CLP", 0), ("ZAR", 2), ("KZT", 2), ("UZS", 2),
-    ("MNT", 2), ("BHD", 3), ("KWD", 3),
+    ("KRW", 0),
+    ("USD", 2),
+    ("EUR", 2),
+    ("JPY", 0),
+    ("CNY", 2),
+    ("GBP", 2),
+    ("VND", 0),
+    ("SGD", 2),
+    ("HKD", 2),
+    ("TWD", 2),
+    ("IDR", 2),
+    ("THB", 2),
+    ("MYR", 2),
+    ("PHP", 2),
+    ("INR", 2),
+    ("AUD", 2),
+    ("NZD", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("SEK", 2),
+    ("NOK", 2),
+    ("DKK", 2),
+    ("PLN", 2),
+    ("CZK", 2),
+    ("HUF", 2),
+    ("AED", 2),
+    ("SAR", 2),
+    ("ILS", 2),
+    ("TRY", 2),
+    ("BRL", 2),
+    ("MXN", 2),
+    ("CLP", 0),
+    ("ZAR", 2),
+    ("KZT", 2),
+    ("UZS", 2),
+    ("MNT", 2),
+    ("BHD", 3),
+    ("KWD", 3),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,13 +104,20 @@ pub struct Money {
 
 impl Money {
     pub fn krw(won: i64) -> Self {
-        Self { minor: won, currency: Currency::KRW }
+        Self {
+            minor: won,
+            currency: Currency::KRW,
+        }
     }
 
     /// Parses a plain decimal number ("1750000", "12.5", "1,000") in `currency`; refuses
     /// negatives, more decimals than the currency has, and amounts too large to hold.
     pub fn parse(amount: &str, currency: Currency) -> Result<Self, ValidationError> {
-        let s: String = amount.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+        let s: String = amount
+            .trim()
+            .chars()
+            .filter(|c| *c != ',' && *c != '_')
+            .collect();
         let bad = || {
             ValidationError::new(format!(
                 "'{}' is not an amount: write a plain non-negative number like 1500000 or 12.50",
@@ -141,10 +180,24 @@ impl Default for FxRates {
     /// Round figures close to the 2022–2024 averages; the program manager edits them.
     fn default() -> Self {
         let krw_per_unit = [
-            ("KRW", 1.0), ("USD", 1300.0), ("EUR", 1420.0), ("JPY", 9.3), ("CNY", 185.0),
-            ("GBP", 1650.0), ("VND", 0.054), ("SGD", 970.0), ("HKD", 167.0), ("TWD", 41.0),
-            ("IDR", 0.084), ("THB", 37.0), ("INR", 15.8), ("AUD", 870.0), ("CAD", 960.0),
-            ("CHF", 1480.0), ("SEK", 123.0), ("AED", 354.0),
+            ("KRW", 1.0),
+            ("USD", 1300.0),
+            ("EUR", 1420.0),
+            ("JPY", 9.3),
+            ("CNY", 185.0),
+            ("GBP", 1650.0),
+            ("VND", 0.054),
+            ("SGD", 970.0),
+            ("HKD", 167.0),
+            ("TWD", 41.0),
+            ("IDR", 0.084),
+            ("THB", 37.0),
+            ("INR", 15.8),
+            ("AUD", 870.0),
+            ("CAD", 960.0),
+            ("CHF", 1480.0),
+            ("SEK", 123.0),
+            ("AED", 354.0),
         ]
         .into_iter()
         .map(|(c, r)| (c.to_string(), r))
@@ -179,14 +232,22 @@ mod tests {
         let usd = Currency::parse("usd").unwrap();
         assert_eq!(Money::parse("12.5", usd).unwrap().minor, 1250);
         assert_eq!(Money::parse("1,750,000", usd).unwrap().minor, 175_000_000);
-        assert_eq!(Money::parse("9100000000", Currency::KRW).unwrap().minor, 9_100_000_000);
+        assert_eq!(
+            Money::parse("9100000000", Currency::KRW).unwrap().minor,
+            9_100_000_000
+        );
         assert_eq!(Money::parse("100.00", Currency::KRW).unwrap().minor, 100);
     }
 
     #[test]
     fn bad_amounts_and_currencies_are_refused() {
         assert!(Money::parse("-5", Currency::KRW).is_err());
-        assert!(Money::parse("12.5", Currency::KRW).unwrap_err().0.contains("more decimals"));
+        assert!(
+            Money::parse("12.5", Currency::KRW)
+                .unwrap_err()
+                .0
+                .contains("more decimals")
+        );
         assert!(Money::parse("abc", Currency::KRW).is_err());
         assert!(Money::parse("99999999999999999999", Currency::KRW).is_err());
         assert!(Currency::parse("XYZ").unwrap_err().0.contains("ISO 4217"));
@@ -204,7 +265,10 @@ mod tests {
     fn conversion_to_krw_uses_the_table() {
         let rates = FxRates::default();
         let usd = Currency::parse("USD").unwrap();
-        assert_eq!(rates.to_krw(Money::parse("1000", usd).unwrap()).unwrap(), 1_300_000);
+        assert_eq!(
+            rates.to_krw(Money::parse("1000", usd).unwrap()).unwrap(),
+            1_300_000
+        );
         assert_eq!(rates.to_krw(Money::krw(5)).unwrap(), 5);
         let mnt = Currency::parse("MNT").unwrap();
         assert!(rates.to_krw(Money::parse("1", mnt).unwrap()).is_err());

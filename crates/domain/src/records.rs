@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use crate::brn::BusinessRegNo;
 use crate::entities::{Enterprise, Need, Outcome, Startup};
 use crate::error::{FieldError, ValidationError};
+use crate::industry;
 use crate::kinds::*;
 use crate::money::{Currency, Money};
 use crate::text::{non_blank, split_list};
-use crate::industry;
 
 /// What an import file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -54,22 +54,65 @@ impl RecordKind {
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             RecordKind::Startups => &[
-                "id", "name", "name_en", "description", "description_en", "industries",
-                "technologies", "stage", "founded_year", "employees", "city", "region",
-                "country", "funding_amount", "funding_currency", "website", "source",
-                "clusters", "target_markets", "business_reg_no", "discovered_on",
+                "id",
+                "name",
+                "name_en",
+                "description",
+                "description_en",
+                "industries",
+                "technologies",
+                "stage",
+                "founded_year",
+                "employees",
+                "city",
+                "region",
+                "country",
+                "funding_amount",
+                "funding_currency",
+                "website",
+                "source",
+                "clusters",
+                "target_markets",
+                "business_reg_no",
+                "discovered_on",
             ],
             RecordKind::Enterprises => &[
-                "id", "name", "name_en", "size_class", "industries", "description", "city",
-                "country", "capacity", "cvc", "ticket_min_krw", "ticket_max_krw", "clusters",
+                "id",
+                "name",
+                "name_en",
+                "size_class",
+                "industries",
+                "description",
+                "city",
+                "country",
+                "capacity",
+                "cvc",
+                "ticket_min_krw",
+                "ticket_max_krw",
+                "clusters",
                 "participating_since",
             ],
             RecordKind::Needs => &[
-                "id", "enterprise_id", "title", "description", "technologies", "industries",
-                "collaboration_types", "preferred_stages", "slots", "deadline", "visibility",
+                "id",
+                "enterprise_id",
+                "title",
+                "description",
+                "technologies",
+                "industries",
+                "collaboration_types",
+                "preferred_stages",
+                "slots",
+                "deadline",
+                "visibility",
             ],
             RecordKind::Outcomes => &[
-                "startup_id", "enterprise_id", "kind", "date", "amount", "currency", "note",
+                "startup_id",
+                "enterprise_id",
+                "kind",
+                "date",
+                "amount",
+                "currency",
+                "note",
                 "need_id",
             ],
         }
@@ -104,7 +147,10 @@ struct Reader<'a, C: Cells + ?Sized> {
 
 impl<'a, C: Cells + ?Sized> Reader<'a, C> {
     fn new(row: &'a C) -> Self {
-        Self { row, errors: Vec::new() }
+        Self {
+            row,
+            errors: Vec::new(),
+        }
     }
 
     fn required(&mut self, col: &str) -> String {
@@ -118,9 +164,11 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
     fn id(&mut self, col: &str) -> String {
         let v = self.required(col);
         if v.len() > 200 {
-            self.errors.push(FieldError::new(col, "is longer than 200 characters"));
+            self.errors
+                .push(FieldError::new(col, "is longer than 200 characters"));
         } else if v.chars().any(|c| c.is_control()) {
-            self.errors.push(FieldError::new(col, "contains control characters"));
+            self.errors
+                .push(FieldError::new(col, "contains control characters"));
         }
         v
     }
@@ -133,7 +181,11 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
         split_list(self.row.cell(col))
     }
 
-    fn parsed<T>(&mut self, col: &str, f: impl Fn(&str) -> Result<T, ValidationError>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        col: &str,
+        f: impl Fn(&str) -> Result<T, ValidationError>,
+    ) -> Option<T> {
         let v = self.row.cell(col).trim();
         if v.is_empty() {
             return None;
@@ -147,7 +199,11 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
         }
     }
 
-    fn parsed_list<T>(&mut self, col: &str, f: impl Fn(&str) -> Result<T, ValidationError>) -> Vec<T> {
+    fn parsed_list<T>(
+        &mut self,
+        col: &str,
+        f: impl Fn(&str) -> Result<T, ValidationError>,
+    ) -> Vec<T> {
         let mut out = Vec::new();
         for item in split_list(self.row.cell(col)) {
             match f(&item) {
@@ -165,7 +221,9 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
                 .parse()
                 .map_err(|_| ValidationError::new(format!("'{v}' is not a whole number")))?;
             if n < min || n > max {
-                return Err(ValidationError::new(format!("{n} is outside {min}..={max}")));
+                return Err(ValidationError::new(format!(
+                    "{n} is outside {min}..={max}"
+                )));
             }
             Ok(n)
         })
@@ -196,7 +254,11 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
     }
 
     fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
-        if self.errors.is_empty() { Ok(value) } else { Err(self.errors) }
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.errors)
+        }
     }
 }
 
@@ -205,7 +267,12 @@ pub fn parse_date(v: &str) -> Result<NaiveDate, ValidationError> {
     let d = v.get(..10).unwrap_or(v);
     NaiveDate::parse_from_str(d, "%Y-%m-%d")
         .ok()
-        .filter(|_| v.len() == 10 || v.as_bytes().get(10).is_some_and(|b| *b == b'T' || *b == b' '))
+        .filter(|_| {
+            v.len() == 10
+                || v.as_bytes()
+                    .get(10)
+                    .is_some_and(|b| *b == b'T' || *b == b' ')
+        })
         .ok_or_else(|| ValidationError::new(format!("'{v}' is not an ISO 8601 date (YYYY-MM-DD)")))
 }
 
@@ -274,7 +341,10 @@ pub fn read_enterprise(row: &(impl Cells + ?Sized)) -> Result<Enterprise, Vec<Fi
     if let (Some(a), Some(b)) = (e.ticket_min_krw, e.ticket_max_krw)
         && a > b
     {
-        r.errors.push(FieldError::new("ticket_max_krw", "is smaller than ticket_min_krw"));
+        r.errors.push(FieldError::new(
+            "ticket_max_krw",
+            "is smaller than ticket_min_krw",
+        ));
     }
     r.finish(e)
 }
@@ -292,7 +362,9 @@ pub fn read_need(row: &(impl Cells + ?Sized)) -> Result<Need, Vec<FieldError>> {
         preferred_stages: r.parsed_list("preferred_stages", Stage::parse),
         slots: r.int("slots", 1, 10_000).unwrap_or(1) as i32,
         deadline: r.date("deadline"),
-        visibility: r.parsed("visibility", Visibility::parse).unwrap_or(Visibility::Public),
+        visibility: r
+            .parsed("visibility", Visibility::parse)
+            .unwrap_or(Visibility::Public),
     };
     r.finish(n)
 }
@@ -302,14 +374,31 @@ pub fn read_outcome(row: &(impl Cells + ?Sized)) -> Result<Outcome, Vec<FieldErr
     let startup_id = r.id("startup_id");
     let enterprise_id = r.id("enterprise_id");
     let kind = r.required("kind");
-    let kind = if kind.is_empty() { None } else { r.parsed("kind", OutcomeKind::parse) };
+    let kind = if kind.is_empty() {
+        None
+    } else {
+        r.parsed("kind", OutcomeKind::parse)
+    };
     let date = r.required("date");
-    let date = if date.is_empty() { None } else { r.date("date") };
+    let date = if date.is_empty() {
+        None
+    } else {
+        r.date("date")
+    };
     let amount = r.money("amount", "currency");
     let note = r.text("note");
     let need_id = r.text("need_id");
-    if amount.is_some() && !matches!(kind, Some(OutcomeKind::Investment | OutcomeKind::Acquisition)) && kind.is_some() {
-        r.errors.push(FieldError::new("amount", "only investment and acquisition outcomes carry an amount"));
+    if amount.is_some()
+        && !matches!(
+            kind,
+            Some(OutcomeKind::Investment | OutcomeKind::Acquisition)
+        )
+        && kind.is_some()
+    {
+        r.errors.push(FieldError::new(
+            "amount",
+            "only investment and acquisition outcomes carry an amount",
+        ));
     }
     match (kind, date) {
         (Some(kind), Some(date)) => r.finish(Outcome {
@@ -325,13 +414,15 @@ pub fn read_outcome(row: &(impl Cells + ?Sized)) -> Result<Outcome, Vec<FieldErr
     }
 }
 
-
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
 fn joined<T: ToString>(v: &[T]) -> String {
-    v.iter().map(ToString::to_string).collect::<Vec<_>>().join("|")
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 fn amount(m: &Option<Money>) -> (String, String) {
@@ -346,35 +437,76 @@ fn amount(m: &Option<Money>) -> (String, String) {
 pub fn startup_cells(s: &Startup) -> Vec<String> {
     let (fa, fc) = amount(&s.funding);
     vec![
-        s.id.clone(), s.name.clone(), opt(&s.name_en), opt(&s.description), opt(&s.description_en),
-        joined(&s.industries), joined(&s.technologies), opt(&s.stage), opt(&s.founded_year),
-        opt(&s.employees), opt(&s.city), opt(&s.region), opt(&s.country), fa, fc, opt(&s.website),
-        opt(&s.source), joined(&s.clusters), joined(&s.target_markets), opt(&s.business_reg_no),
+        s.id.clone(),
+        s.name.clone(),
+        opt(&s.name_en),
+        opt(&s.description),
+        opt(&s.description_en),
+        joined(&s.industries),
+        joined(&s.technologies),
+        opt(&s.stage),
+        opt(&s.founded_year),
+        opt(&s.employees),
+        opt(&s.city),
+        opt(&s.region),
+        opt(&s.country),
+        fa,
+        fc,
+        opt(&s.website),
+        opt(&s.source),
+        joined(&s.clusters),
+        joined(&s.target_markets),
+        opt(&s.business_reg_no),
         opt(&s.discovered_on),
     ]
 }
 
 pub fn enterprise_cells(e: &Enterprise) -> Vec<String> {
     vec![
-        e.id.clone(), e.name.clone(), opt(&e.name_en), opt(&e.size_class), joined(&e.industries),
-        opt(&e.description), opt(&e.city), opt(&e.country), opt(&e.capacity), opt(&e.cvc),
-        opt(&e.ticket_min_krw), opt(&e.ticket_max_krw), joined(&e.clusters), opt(&e.participating_since),
+        e.id.clone(),
+        e.name.clone(),
+        opt(&e.name_en),
+        opt(&e.size_class),
+        joined(&e.industries),
+        opt(&e.description),
+        opt(&e.city),
+        opt(&e.country),
+        opt(&e.capacity),
+        opt(&e.cvc),
+        opt(&e.ticket_min_krw),
+        opt(&e.ticket_max_krw),
+        joined(&e.clusters),
+        opt(&e.participating_since),
     ]
 }
 
 pub fn need_cells(n: &Need) -> Vec<String> {
     vec![
-        n.id.clone(), n.enterprise_id.clone(), n.title.clone(), opt(&n.description),
-        joined(&n.technologies), joined(&n.industries), joined(&n.collaboration_types),
-        joined(&n.preferred_stages), n.slots.to_string(), opt(&n.deadline), n.visibility.to_string(),
+        n.id.clone(),
+        n.enterprise_id.clone(),
+        n.title.clone(),
+        opt(&n.description),
+        joined(&n.technologies),
+        joined(&n.industries),
+        joined(&n.collaboration_types),
+        joined(&n.preferred_stages),
+        n.slots.to_string(),
+        opt(&n.deadline),
+        n.visibility.to_string(),
     ]
 }
 
 pub fn outcome_cells(o: &Outcome) -> Vec<String> {
     let (a, c) = amount(&o.amount);
     vec![
-        o.startup_id.clone(), o.enterprise_id.clone(), o.kind.to_string(), o.date.to_string(), a, c,
-        opt(&o.note), opt(&o.need_id),
+        o.startup_id.clone(),
+        o.enterprise_id.clone(),
+        o.kind.to_string(),
+        o.date.to_string(),
+        a,
+        c,
+        opt(&o.note),
+        opt(&o.need_id),
     ]
 }
 
@@ -384,7 +516,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn row(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -422,7 +557,16 @@ mod tests {
         ]))
         .unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["name", "stage", "founded_year", "funding_currency", "business_reg_no"]);
+        assert_eq!(
+            fields,
+            vec![
+                "name",
+                "stage",
+                "founded_year",
+                "funding_currency",
+                "business_reg_no"
+            ]
+        );
         assert!(errs[1].reason.contains("allowed: pre-seed"));
     }
 
@@ -437,21 +581,43 @@ mod tests {
             ("deadline", "2024-06-30"),
         ]))
         .unwrap();
-        assert_eq!(n.collaboration_types, vec![CollaborationType::Poc, CollaborationType::JointDevelopment]);
+        assert_eq!(
+            n.collaboration_types,
+            vec![CollaborationType::Poc, CollaborationType::JointDevelopment]
+        );
         assert_eq!(n.slots, 1);
-        let e = read_need(&row(&[("id", "n"), ("enterprise_id", "e"), ("title", "t"), ("collaboration_types", "merger")]))
-            .unwrap_err();
+        let e = read_need(&row(&[
+            ("id", "n"),
+            ("enterprise_id", "e"),
+            ("title", "t"),
+            ("collaboration_types", "merger"),
+        ]))
+        .unwrap_err();
         assert_eq!(e[0].field, "collaboration_types");
-        let e = read_outcome(&row(&[("startup_id", "s"), ("enterprise_id", "e"), ("kind", "poc"), ("date", "2024-13-01")]))
-            .unwrap_err();
+        let e = read_outcome(&row(&[
+            ("startup_id", "s"),
+            ("enterprise_id", "e"),
+            ("kind", "poc"),
+            ("date", "2024-13-01"),
+        ]))
+        .unwrap_err();
         assert_eq!(e[0].field, "date");
         let o = read_outcome(&row(&[
-            ("startup_id", "s"), ("enterprise_id", "e"), ("kind", "investment"), ("date", "2023-05-02"),
+            ("startup_id", "s"),
+            ("enterprise_id", "e"),
+            ("kind", "investment"),
+            ("date", "2023-05-02"),
             ("amount", "500000000"),
         ]))
         .unwrap();
         assert_eq!(o.amount.unwrap().currency, Currency::KRW);
-        let e = read_enterprise(&row(&[("id", "e"), ("name", "n"), ("size_class", "giant"), ("cvc", "maybe")])).unwrap_err();
+        let e = read_enterprise(&row(&[
+            ("id", "e"),
+            ("name", "n"),
+            ("size_class", "giant"),
+            ("cvc", "maybe"),
+        ]))
+        .unwrap_err();
         assert_eq!(e.len(), 2);
     }
 
@@ -459,18 +625,38 @@ mod tests {
     fn cells_read_back_to_the_same_record() {
         let cols = RecordKind::Startups.columns();
         let s = read_startup(&row(&[
-            ("id", "s-9"), ("name", "로보링크"), ("name_en", "RoboLink"), ("industries", "robotics|mobility"),
-            ("stage", "seed"), ("funding_amount", "12.5"), ("funding_currency", "USD"), ("cvc", ""),
-            ("business_reg_no", "2208162517"), ("discovered_on", "2023-04-01"), ("target_markets", "VN|US"),
+            ("id", "s-9"),
+            ("name", "로보링크"),
+            ("name_en", "RoboLink"),
+            ("industries", "robotics|mobility"),
+            ("stage", "seed"),
+            ("funding_amount", "12.5"),
+            ("funding_currency", "USD"),
+            ("cvc", ""),
+            ("business_reg_no", "2208162517"),
+            ("discovered_on", "2023-04-01"),
+            ("target_markets", "VN|US"),
         ]))
         .unwrap();
         let cells = startup_cells(&s);
         assert_eq!(cells.len(), cols.len());
         let back: HashMap<String, String> = cols.iter().map(|c| c.to_string()).zip(cells).collect();
         assert_eq!(read_startup(&back).unwrap(), s);
-        let o = read_outcome(&row(&[("startup_id", "s"), ("enterprise_id", "e"), ("kind", "investment"), ("date", "2024-01-02"), ("amount", "3"), ("currency", "EUR")])).unwrap();
-        let back: HashMap<String, String> =
-            RecordKind::Outcomes.columns().iter().map(|c| c.to_string()).zip(outcome_cells(&o)).collect();
+        let o = read_outcome(&row(&[
+            ("startup_id", "s"),
+            ("enterprise_id", "e"),
+            ("kind", "investment"),
+            ("date", "2024-01-02"),
+            ("amount", "3"),
+            ("currency", "EUR"),
+        ]))
+        .unwrap();
+        let back: HashMap<String, String> = RecordKind::Outcomes
+            .columns()
+            .iter()
+            .map(|c| c.to_string())
+            .zip(outcome_cells(&o))
+            .collect();
         assert_eq!(read_outcome(&back).unwrap(), o);
     }
 

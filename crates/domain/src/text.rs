@@ -12,7 +12,11 @@ pub fn split_list(s: &str) -> Vec<String> {
 }
 
 pub fn join_list<S: AsRef<str>>(items: &[S]) -> String {
-    items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join("|")
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// `None` for a blank cell, the trimmed text otherwise.

@@ -52,7 +52,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let (rates,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM fx_rates").fetch_one(&mut *tx).await?;
+        let (rates,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM fx_rates")
+            .fetch_one(&mut *tx)
+            .await?;
         if rates == 0 {
             for (c, r) in FxRates::default().krw_per_unit {
                 sqlx::query("INSERT INTO fx_rates (currency, krw_per_unit) VALUES (?, ?)")
@@ -62,7 +64,9 @@ impl Store {
                     .await?;
             }
         }
-        let (pairs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM convergence_pairs").fetch_one(&mut *tx).await?;
+        let (pairs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM convergence_pairs")
+            .fetch_one(&mut *tx)
+            .await?;
         if pairs == 0 {
             for (a, b) in domain::industry::DEFAULT_CONVERGENCE_PAIRS {
                 sqlx::query("INSERT OR IGNORE INTO convergence_pairs (industry_a, industry_b) VALUES (?, ?)")
@@ -77,7 +81,14 @@ impl Store {
     }
 
     /// Records who did what outside the batch paths that audit themselves.
-    pub async fn audit(&self, actor: &str, action: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<()> {
+    pub async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
         let mut c = self.pool.acquire().await?;
         audit(&mut c, actor, action, entity, entity_id, detail).await
     }
@@ -103,7 +114,9 @@ impl Store {
     }
 
     pub async fn targets(&self) -> Result<Vec<Target>> {
-        let rows = sqlx::query("SELECT * FROM kpi_targets ORDER BY key").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM kpi_targets ORDER BY key")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(Target {
@@ -131,22 +144,36 @@ impl Store {
         .bind(&t.baseline_note)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "kpi.target", "kpi_target", &t.key, serde_json::to_value(t).unwrap_or_default()).await?;
+        audit(
+            &mut tx,
+            actor,
+            "kpi.target",
+            "kpi_target",
+            &t.key,
+            serde_json::to_value(t).unwrap_or_default(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn rates(&self) -> Result<FxRates> {
-        let rows: Vec<(String, f64)> = sqlx::query_as("SELECT currency, krw_per_unit FROM fx_rates")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(FxRates { krw_per_unit: rows.into_iter().collect() })
+        let rows: Vec<(String, f64)> =
+            sqlx::query_as("SELECT currency, krw_per_unit FROM fx_rates")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(FxRates {
+            krw_per_unit: rows.into_iter().collect(),
+        })
     }
 
     pub async fn set_rate(&self, currency: &str, krw_per_unit: f64, actor: &str) -> Result<()> {
-        let c = domain::Currency::parse(currency).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let c =
+            domain::Currency::parse(currency).map_err(|e| StoreError::Conflict(e.to_string()))?;
         if !(krw_per_unit.is_finite() && krw_per_unit > 0.0) {
-            return Err(StoreError::Conflict(format!("{krw_per_unit} is not a positive rate")));
+            return Err(StoreError::Conflict(format!(
+                "{krw_per_unit} is not a positive rate"
+            )));
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO fx_rates (currency, krw_per_unit) VALUES (?, ?) ON CONFLICT (currency) DO UPDATE SET krw_per_unit = excluded.krw_per_unit")
@@ -154,20 +181,31 @@ impl Store {
             .bind(krw_per_unit)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "fx.rate", "fx_rate", c.code(), serde_json::json!({"krw_per_unit": krw_per_unit})).await?;
+        audit(
+            &mut tx,
+            actor,
+            "fx.rate",
+            "fx_rate",
+            c.code(),
+            serde_json::json!({"krw_per_unit": krw_per_unit}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn convergence_pairs(&self) -> Result<Vec<(String, String)>> {
-        Ok(sqlx::query_as("SELECT industry_a, industry_b FROM convergence_pairs ORDER BY 1, 2")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT industry_a, industry_b FROM convergence_pairs ORDER BY 1, 2")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// Adds a user; `password_hash` is a PHC string made by the caller (argon2id).
     pub async fn add_user(&self, u: &User, password_hash: Option<&str>, actor: &str) -> Result<()> {
-        u.validate().map_err(|e| StoreError::Conflict(e.to_string()))?;
+        u.validate()
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
         let r = sqlx::query(
             "INSERT INTO users (email, display_name, password_hash, role, enterprise_id, startup_id, center_id, language, created_at)
@@ -190,13 +228,24 @@ impl Store {
         .await;
         match r {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(StoreError::Conflict(format!("a user with e-mail {} exists", u.email)));
+                return Err(StoreError::Conflict(format!(
+                    "a user with e-mail {} exists",
+                    u.email
+                )));
             }
             r => {
                 r?;
             }
         }
-        audit(&mut tx, actor, "user.add", "user", &u.email, serde_json::json!({"role": u.role.as_str()})).await?;
+        audit(
+            &mut tx,
+            actor,
+            "user.add",
+            "user",
+            &u.email,
+            serde_json::json!({"role": u.role.as_str()}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

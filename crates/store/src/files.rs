@@ -10,7 +10,10 @@ pub enum FileError {
     #[error("{path}: {reason}")]
     Unusable { path: String, reason: String },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 fn unusable(path: &Path, reason: impl Into<String>) -> FileError {
@@ -28,7 +31,12 @@ pub enum Format {
 
 impl Format {
     pub fn from_path(path: &Path) -> Result<Self, FileError> {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_lowercase)
+            .as_deref()
+        {
             Some("csv") => Ok(Format::Csv),
             Some("xlsx") => Ok(Format::Xlsx),
             _ => Err(unusable(path, "the file must end in .csv or .xlsx")),
@@ -75,7 +83,10 @@ pub fn read_table(path: &Path) -> Result<Table, FileError> {
 }
 
 fn header_name(s: &str) -> String {
-    s.trim().trim_start_matches('\u{feff}').trim().to_lowercase()
+    s.trim()
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
 }
 
 fn read_csv(path: &Path) -> Result<Table, FileError> {
@@ -170,7 +181,11 @@ fn read_xlsx(path: &Path) -> Result<Table, FileError> {
             number: first_row + 1 + i as u64,
             cells: Ok(pad(r)),
         })
-        .filter(|r| r.cells.as_ref().is_ok_and(|c| c.iter().any(|x| !x.trim().is_empty())))
+        .filter(|r| {
+            r.cells
+                .as_ref()
+                .is_ok_and(|c| c.iter().any(|x| !x.trim().is_empty()))
+        })
         .collect();
     Ok(Table { headers, rows })
 }
@@ -178,8 +193,19 @@ fn read_xlsx(path: &Path) -> Result<Table, FileError> {
 /// Columns written as numbers in XLSX (everything else is text, so ids like `0042`
 /// survive a round trip).
 const NUMERIC: &[&str] = &[
-    "founded_year", "employees", "funding_amount", "capacity", "slots", "amount", "score",
-    "ticket_min_krw", "ticket_max_krw", "value", "target", "baseline", "year",
+    "founded_year",
+    "employees",
+    "funding_amount",
+    "capacity",
+    "slots",
+    "amount",
+    "score",
+    "ticket_min_krw",
+    "ticket_max_krw",
+    "value",
+    "target",
+    "baseline",
+    "year",
 ];
 
 /// Writes a header row and data rows as CSV or XLSX (one sheet named `sheet`).
@@ -208,13 +234,17 @@ pub fn write_table(
             ws.set_name(sheet).map_err(|e| fail(&e))?;
             let bold = rust_xlsxwriter::Format::new().set_bold();
             for (c, h) in headers.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, *h, &bold).map_err(|e| fail(&e))?;
+                ws.write_string_with_format(0, c as u16, *h, &bold)
+                    .map_err(|e| fail(&e))?;
             }
             for (i, r) in rows.into_iter().enumerate() {
                 let row = i as u32 + 1;
                 for (c, v) in r.iter().enumerate() {
                     let numeric = NUMERIC.contains(&headers.get(c).copied().unwrap_or(""));
-                    let num = v.parse::<f64>().ok().filter(|f| numeric && f.is_finite() && f.to_string() == *v);
+                    let num = v
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|f| numeric && f.is_finite() && f.to_string() == *v);
                     match num {
                         Some(f) => ws.write_number(row, c as u16, f),
                         None if v.is_empty() => continue,
@@ -240,12 +270,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let headers = ["id", "name", "funding_amount", "note"];
         let rows = vec![
-            vec!["0042".to_string(), "딥비전 주식회사".into(), "1500000".into(), "줄바꿈\n포함, \"따옴표\"".into()],
-            vec!["b".to_string(), "Robo, Inc.".into(), "12.5".into(), String::new()],
+            vec![
+                "0042".to_string(),
+                "딥비전 주식회사".into(),
+                "1500000".into(),
+                "줄바꿈\n포함, \"따옴표\"".into(),
+            ],
+            vec![
+                "b".to_string(),
+                "Robo, Inc.".into(),
+                "12.5".into(),
+                String::new(),
+            ],
         ];
         for f in [Format::Csv, Format::Xlsx] {
-            let p = dir.path().join(if f == Format::Csv { "t.csv" } else { "t.xlsx" });
-            assert_eq!(write_table(&p, f, "startups", &headers, rows.clone()).unwrap(), 2);
+            let p = dir
+                .path()
+                .join(if f == Format::Csv { "t.csv" } else { "t.xlsx" });
+            assert_eq!(
+                write_table(&p, f, "startups", &headers, rows.clone()).unwrap(),
+                2
+            );
             let t = read_table(&p).unwrap();
             assert_eq!(t.headers, headers);
             let got: Vec<Vec<String>> = t
@@ -265,13 +310,28 @@ mod tests {
     #[test]
     fn unusable_files_are_named() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(read_table(&dir.path().join("missing.csv")).unwrap_err().to_string().contains("no such file"));
+        assert!(
+            read_table(&dir.path().join("missing.csv"))
+                .unwrap_err()
+                .to_string()
+                .contains("no such file")
+        );
         let empty = dir.path().join("empty.csv");
         std::fs::write(&empty, "").unwrap();
-        assert!(read_table(&empty).unwrap_err().to_string().contains("no header row"));
+        assert!(
+            read_table(&empty)
+                .unwrap_err()
+                .to_string()
+                .contains("no header row")
+        );
         let txt = dir.path().join("x.txt");
         std::fs::write(&txt, "a,b").unwrap();
-        assert!(read_table(&txt).unwrap_err().to_string().contains(".csv or .xlsx"));
+        assert!(
+            read_table(&txt)
+                .unwrap_err()
+                .to_string()
+                .contains(".csv or .xlsx")
+        );
     }
 
     #[test]

@@ -17,16 +17,26 @@ impl Store {
             .fetch_all(p)
             .await?
             .into_iter()
-            .map(|(key, on)| Ok(StartupFact { key, discovered_on: d(&on, "discovered_on")? }))
-            .collect::<Result<_>>()?;
-        let enterprises = sqlx::query_as::<_, (i64, Option<String>)>("SELECT id, participating_since FROM enterprises")
-            .fetch_all(p)
-            .await?
-            .into_iter()
-            .map(|(key, since)| {
-                Ok(EnterpriseFact { key, participating_since: since.map(|s| d(&s, "participating_since")).transpose()? })
+            .map(|(key, on)| {
+                Ok(StartupFact {
+                    key,
+                    discovered_on: d(&on, "discovered_on")?,
+                })
             })
             .collect::<Result<_>>()?;
+        let enterprises = sqlx::query_as::<_, (i64, Option<String>)>(
+            "SELECT id, participating_since FROM enterprises",
+        )
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(|(key, since)| {
+            Ok(EnterpriseFact {
+                key,
+                participating_since: since.map(|s| d(&s, "participating_since")).transpose()?,
+            })
+        })
+        .collect::<Result<_>>()?;
         let matches = sqlx::query_as::<_, (i64, i64, String, String, String, String, String, String)>(
             "SELECT m.startup_id, n.enterprise_id, m.accepted_on, s.industries, n.industries, e.industries,
                     s.clusters, e.clusters
@@ -70,18 +80,22 @@ impl Store {
             })
         })
         .collect::<Result<_>>()?;
-        let centers = sqlx::query_as::<_, (Option<String>, Option<String>)>("SELECT opened_on, closed_on FROM centers")
-            .fetch_all(p)
-            .await?
-            .into_iter()
-            .map(|(o, c)| {
-                Ok(CenterFact {
-                    opened_on: o.map(|x| d(&x, "opened_on")).transpose()?,
-                    closed_on: c.map(|x| d(&x, "closed_on")).transpose()?,
-                })
+        let centers = sqlx::query_as::<_, (Option<String>, Option<String>)>(
+            "SELECT opened_on, closed_on FROM centers",
+        )
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(|(o, c)| {
+            Ok(CenterFact {
+                opened_on: o.map(|x| d(&x, "opened_on")).transpose()?,
+                closed_on: c.map(|x| d(&x, "closed_on")).transpose()?,
             })
-            .collect::<Result<_>>()?;
-        let (clusters,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clusters").fetch_one(p).await?;
+        })
+        .collect::<Result<_>>()?;
+        let (clusters,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clusters")
+            .fetch_one(p)
+            .await?;
         Ok(KpiFacts {
             startups,
             enterprises,

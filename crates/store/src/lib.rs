@@ -2,18 +2,18 @@
 //! first use, WAL and foreign keys on), upserts by external id, the KPI facts, and the
 //! CSV/XLSX table files that imports and exports go through.
 
+mod admin;
 pub mod files;
 mod kpi_facts;
 mod orgs;
 mod program;
-mod admin;
 
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use admin::AuditRecord;
 pub use orgs::{BatchResult, Record};
@@ -54,7 +54,10 @@ pub fn sqlite_path(url: &str) -> Result<PathBuf> {
     if u.starts_with("postgres://") || u.starts_with("postgresql://") {
         return Err(StoreError::PostgresUnsupported);
     }
-    let p = u.strip_prefix("sqlite://").or_else(|| u.strip_prefix("sqlite:")).unwrap_or(u);
+    let p = u
+        .strip_prefix("sqlite://")
+        .or_else(|| u.strip_prefix("sqlite:"))
+        .unwrap_or(u);
     let p = p.split('?').next().unwrap_or(p);
     if p.is_empty() || p.contains("://") {
         return Err(StoreError::BadUrl(url.to_string()));
@@ -76,7 +79,10 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
         MIGRATOR.run(&pool).await?;
         let store = Store { pool, path };
         store.seed_defaults().await?;
@@ -99,7 +105,9 @@ impl Store {
 
     /// `PRAGMA integrity_check` and `foreign_key_check` both clean.
     pub async fn integrity_ok(&self) -> Result<bool> {
-        let r: (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&self.pool).await?;
+        let r: (String,) = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?;
         let fk: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
             .fetch_all(&self.pool)
             .await?;
@@ -109,9 +117,10 @@ impl Store {
     /// Row counts of the main tables, for summaries and tests.
     pub async fn counts(&self) -> Result<Counts> {
         let q = |t: &'static str| async move {
-            let n: (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}")))
-                .fetch_one(&self.pool)
-                .await?;
+            let n: (i64,) =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}")))
+                    .fetch_one(&self.pool)
+                    .await?;
             Ok::<u64, StoreError>(n.0 as u64)
         };
         Ok(Counts {
@@ -156,7 +165,11 @@ pub(crate) fn list(items: &[String]) -> String {
 }
 
 pub(crate) fn codes<T: std::fmt::Display>(items: &[T]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join("|")
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -170,10 +183,22 @@ mod tests {
     #[test]
     fn urls_name_a_sqlite_file_or_postgres() {
         assert_eq!(sqlite_path("./x.db").unwrap(), PathBuf::from("./x.db"));
-        assert_eq!(sqlite_path("sqlite://data/x.db").unwrap(), PathBuf::from("data/x.db"));
-        assert_eq!(sqlite_path("sqlite:x.db?mode=rwc").unwrap(), PathBuf::from("x.db"));
-        assert!(matches!(sqlite_path("postgres://u@h/db"), Err(StoreError::PostgresUnsupported)));
-        assert!(matches!(sqlite_path("mysql://h/db"), Err(StoreError::BadUrl(_))));
+        assert_eq!(
+            sqlite_path("sqlite://data/x.db").unwrap(),
+            PathBuf::from("data/x.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:x.db?mode=rwc").unwrap(),
+            PathBuf::from("x.db")
+        );
+        assert!(matches!(
+            sqlite_path("postgres://u@h/db"),
+            Err(StoreError::PostgresUnsupported)
+        ));
+        assert!(matches!(
+            sqlite_path("mysql://h/db"),
+            Err(StoreError::BadUrl(_))
+        ));
     }
 
     #[tokio::test]
@@ -181,14 +206,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = dir.path().join("sub/new.db");
         let s = Store::open(url.to_str().unwrap()).await.unwrap();
-        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(s.pool()).await.unwrap();
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
         assert_eq!(mode, "wal");
-        let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(s.pool()).await.unwrap();
+        let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
         assert_eq!(fk, 1);
         assert!(s.integrity_ok().await.unwrap());
         s.close().await;
         // opening again runs no migration twice and keeps the defaults single
         let s = Store::open(url.to_str().unwrap()).await.unwrap();
-        assert_eq!(s.targets().await.unwrap().len(), domain::kpi::default_targets().len());
+        assert_eq!(
+            s.targets().await.unwrap().len(),
+            domain::kpi::default_targets().len()
+        );
     }
 }

@@ -39,7 +39,9 @@ fn table(kind: RecordKind) -> &'static str {
 
 async fn count(conn: &mut SqliteConnection, kind: RecordKind) -> Result<u64> {
     let sql = format!("SELECT COUNT(*) FROM {}", table(kind));
-    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await?;
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(n as u64)
 }
 
@@ -90,7 +92,9 @@ impl Store {
     }
 
     pub async fn startups(&self) -> Result<Vec<Startup>> {
-        let rows = sqlx::query("SELECT * FROM startups ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM startups ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(startup_from_row).collect()
     }
 
@@ -103,7 +107,9 @@ impl Store {
     }
 
     pub async fn enterprises(&self) -> Result<Vec<Enterprise>> {
-        let rows = sqlx::query("SELECT * FROM enterprises ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM enterprises ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(enterprise_from_row).collect()
     }
 
@@ -132,7 +138,11 @@ impl Store {
     }
 }
 
-async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Result<Result<(), FieldError>> {
+async fn upsert_startup(
+    c: &mut SqliteConnection,
+    s: &Startup,
+    now: &str,
+) -> Result<Result<(), FieldError>> {
     if let Some(brn) = &s.business_reg_no {
         let other: Option<(String,)> =
             sqlx::query_as("SELECT ext_id FROM startups WHERE business_reg_no = ? AND ext_id <> ?")
@@ -196,7 +206,11 @@ async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Res
     Ok(Ok(()))
 }
 
-async fn upsert_enterprise(c: &mut SqliteConnection, e: &Enterprise, now: &str) -> Result<Result<(), FieldError>> {
+async fn upsert_enterprise(
+    c: &mut SqliteConnection,
+    e: &Enterprise,
+    now: &str,
+) -> Result<Result<(), FieldError>> {
     sqlx::query(
         "INSERT INTO enterprises (ext_id, name, name_en, size_class, industries, description, city,
             country, capacity, cvc, ticket_min_krw, ticket_max_krw, clusters, participating_since,
@@ -231,7 +245,11 @@ async fn upsert_enterprise(c: &mut SqliteConnection, e: &Enterprise, now: &str) 
     Ok(Ok(()))
 }
 
-async fn upsert_need(c: &mut SqliteConnection, n: &Need, now: &str) -> Result<Result<(), FieldError>> {
+async fn upsert_need(
+    c: &mut SqliteConnection,
+    n: &Need,
+    now: &str,
+) -> Result<Result<(), FieldError>> {
     let r = sqlx::query(
         "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
             collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at)
@@ -262,7 +280,10 @@ async fn upsert_need(c: &mut SqliteConnection, n: &Need, now: &str) -> Result<Re
     if r.rows_affected() == 0 {
         return Ok(Err(FieldError::new(
             "enterprise_id",
-            format!("no enterprise with id '{}' (import enterprises first)", n.enterprise_id),
+            format!(
+                "no enterprise with id '{}' (import enterprises first)",
+                n.enterprise_id
+            ),
         )));
     }
     Ok(Ok(()))
@@ -287,8 +308,15 @@ async fn upsert_outcome(
         } else {
             ("enterprise_id", &o.enterprise_id)
         };
-        let what = if col == "startup_id" { "startup" } else { "enterprise" };
-        return Ok(Err(FieldError::new(col, format!("no {what} with id '{id}'"))));
+        let what = if col == "startup_id" {
+            "startup"
+        } else {
+            "enterprise"
+        };
+        return Ok(Err(FieldError::new(
+            col,
+            format!("no {what} with id '{id}'"),
+        )));
     };
     let mut match_id = None;
     if let Some(need) = &o.need_id {
@@ -310,7 +338,10 @@ async fn upsert_outcome(
             Some((_, owner)) if owner != eid => {
                 return Ok(Err(FieldError::new(
                     "need_id",
-                    format!("need '{need}' does not belong to enterprise '{}'", o.enterprise_id),
+                    format!(
+                        "need '{need}' does not belong to enterprise '{}'",
+                        o.enterprise_id
+                    ),
                 )));
             }
             Some((id, _)) => match_id = Some(id),
@@ -345,13 +376,24 @@ fn get_list(r: &SqliteRow, col: &str) -> Result<Vec<String>> {
     Ok(domain::text::split_list(&s))
 }
 
-fn parse_opt<T>(r: &SqliteRow, col: &str, f: impl Fn(&str) -> Result<T, domain::ValidationError>) -> Result<Option<T>> {
+fn parse_opt<T>(
+    r: &SqliteRow,
+    col: &str,
+    f: impl Fn(&str) -> Result<T, domain::ValidationError>,
+) -> Result<Option<T>> {
     let v: Option<String> = r.try_get(col)?;
     v.map(|v| f(&v).map_err(|e| corrupt(col, e))).transpose()
 }
 
-fn parse_codes<T>(r: &SqliteRow, col: &str, f: impl Fn(&str) -> Result<T, domain::ValidationError>) -> Result<Vec<T>> {
-    get_list(r, col)?.iter().map(|v| f(v).map_err(|e| corrupt(col, e))).collect()
+fn parse_codes<T>(
+    r: &SqliteRow,
+    col: &str,
+    f: impl Fn(&str) -> Result<T, domain::ValidationError>,
+) -> Result<Vec<T>> {
+    get_list(r, col)?
+        .iter()
+        .map(|v| f(v).map_err(|e| corrupt(col, e)))
+        .collect()
 }
 
 pub(crate) fn date(s: &str) -> Result<NaiveDate, domain::ValidationError> {
@@ -361,7 +403,10 @@ pub(crate) fn date(s: &str) -> Result<NaiveDate, domain::ValidationError> {
 fn money(r: &SqliteRow, amount: &str, currency: &str) -> Result<Option<Money>> {
     let minor: Option<i64> = r.try_get(amount)?;
     let cur = parse_opt(r, currency, Currency::parse)?;
-    Ok(minor.map(|minor| Money { minor, currency: cur.unwrap_or(Currency::KRW) }))
+    Ok(minor.map(|minor| Money {
+        minor,
+        currency: cur.unwrap_or(Currency::KRW),
+    }))
 }
 
 fn startup_from_row(r: &SqliteRow) -> Result<Startup> {
@@ -438,3 +483,53 @@ fn outcome_from_row(r: &SqliteRow) -> Result<Outcome> {
     })
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn startup(id: &str) -> Record {
+        Record::Startup(Startup {
+            id: id.into(),
+            name: format!("name {id}"),
+            ..Default::default()
+        })
+    }
+
+    #[tokio::test]
+    async fn a_failure_mid_batch_leaves_nothing_of_that_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path().join("t.db").to_str().unwrap())
+            .await
+            .unwrap();
+        s.import_batch(RecordKind::Startups, vec![(2, startup("keep"))], "test")
+            .await
+            .unwrap();
+        // a database failure on the fifth row of the next batch, as a crash would be
+        sqlx::query("CREATE TRIGGER boom BEFORE INSERT ON startups WHEN NEW.ext_id = 'b-5' BEGIN SELECT RAISE(ABORT, 'boom'); END")
+            .execute(s.pool())
+            .await
+            .unwrap();
+        let batch: Vec<(u64, Record)> = (1..=10)
+            .map(|i| (i + 1, startup(&format!("b-{i}"))))
+            .collect();
+        let err = s
+            .import_batch(RecordKind::Startups, batch, "test")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("boom"));
+        let ids: Vec<String> = s
+            .startups()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, vec!["keep"]);
+        let audits = s.audit_log(10).await.unwrap();
+        assert_eq!(
+            audits.len(),
+            1,
+            "the failed batch left no audit entry either"
+        );
+    }
+}

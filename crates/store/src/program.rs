@@ -72,7 +72,9 @@ impl Store {
     }
 
     pub async fn clusters(&self) -> Result<Vec<Cluster>> {
-        let rows = sqlx::query("SELECT * FROM clusters ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM clusters ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(Cluster {
@@ -80,8 +82,12 @@ impl Store {
                     name_ko: r.try_get("name_ko")?,
                     name_en: r.try_get("name_en")?,
                     location: r.try_get("location")?,
-                    theme_industries: domain::text::split_list(&r.try_get::<String, _>("theme_industries")?),
-                    anchor_enterprises: domain::text::split_list(&r.try_get::<String, _>("anchor_enterprises")?),
+                    theme_industries: domain::text::split_list(
+                        &r.try_get::<String, _>("theme_industries")?,
+                    ),
+                    anchor_enterprises: domain::text::split_list(
+                        &r.try_get::<String, _>("anchor_enterprises")?,
+                    ),
                 })
             })
             .collect()
@@ -112,7 +118,9 @@ impl Store {
     }
 
     pub async fn centers(&self) -> Result<Vec<Center>> {
-        let rows = sqlx::query("SELECT * FROM centers ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM centers ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let d = |col: &str| -> Result<Option<NaiveDate>> {
@@ -160,7 +168,9 @@ impl Store {
     }
 
     pub async fn events(&self) -> Result<Vec<Event>> {
-        let rows = sqlx::query("SELECT * FROM events ORDER BY date, id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM events ORDER BY date, id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let kind: String = r.try_get("kind")?;
@@ -182,7 +192,12 @@ impl Store {
     }
 
     /// Registers a startup (or enterprise) for an event by external ids.
-    pub async fn register_participant(&self, event: &str, startup: Option<&str>, enterprise: Option<&str>) -> Result<()> {
+    pub async fn register_participant(
+        &self,
+        event: &str,
+        startup: Option<&str>,
+        enterprise: Option<&str>,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT OR IGNORE INTO event_participants (event_id, startup_id, enterprise_id, registered_at)
              SELECT ev.id, (SELECT id FROM startups WHERE ext_id = ?), (SELECT id FROM enterprises WHERE ext_id = ?), ?
@@ -285,14 +300,22 @@ impl Store {
         .bind(need)
         .fetch_optional(&mut *tx)
         .await?;
-        let (id, status) =
-            row.ok_or_else(|| StoreError::NotFound(format!("no match of startup '{startup}' on need '{need}'")))?;
+        let (id, status) = row.ok_or_else(|| {
+            StoreError::NotFound(format!("no match of startup '{startup}' on need '{need}'"))
+        })?;
         let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
         let to = match from.apply(action, actor.side) {
             Ok(to) => to,
             Err(e) => return Ok(Err(e)),
         };
-        let change = StatusChange { from, to, at: Utc::now(), by: actor.user.clone(), side: actor.side, note };
+        let change = StatusChange {
+            from,
+            to,
+            at: Utc::now(),
+            by: actor.user.clone(),
+            side: actor.side,
+            note,
+        };
         set_status(&mut tx, id, &change).await?;
         crate::admin::audit(
             &mut tx,
@@ -327,7 +350,9 @@ impl Store {
                 Ok(StatusChange {
                     from: st("from_status")?,
                     to: st("to_status")?,
-                    at: DateTime::parse_from_rfc3339(&at).map_err(|e| corrupt("at", e))?.to_utc(),
+                    at: DateTime::parse_from_rfc3339(&at)
+                        .map_err(|e| corrupt("at", e))?
+                        .to_utc(),
                     by: r.try_get("by_user")?,
                     side: match side.as_str() {
                         "startup" => Side::Startup,
@@ -353,7 +378,8 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let reasons: String = r.try_get("reasons")?;
-                let reasons: Vec<domain::Reason> = serde_json::from_str(&reasons).map_err(|e| corrupt("reasons", e))?;
+                let reasons: Vec<domain::Reason> =
+                    serde_json::from_str(&reasons).map_err(|e| corrupt("reasons", e))?;
                 Ok(MatchRow {
                     startup_id: r.try_get("startup_id")?,
                     need_id: r.try_get("need_id")?,
@@ -363,7 +389,11 @@ impl Store {
                     origin: r.try_get("origin")?,
                     status: r.try_get("status")?,
                     accepted_on: r.try_get("accepted_on")?,
-                    reasons: reasons.iter().map(|x| x.en.as_str()).collect::<Vec<_>>().join("; "),
+                    reasons: reasons
+                        .iter()
+                        .map(|x| x.en.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     created_at: r.try_get("created_at")?,
                 })
             })
@@ -418,9 +448,19 @@ pub(crate) async fn advance_for_outcome(
         .fetch_one(&mut *c)
         .await?;
     let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
-    if let Ok(to) = from.apply(Action::Advance(MatchStatus::for_outcome(kind)), Side::Program) {
+    if let Ok(to) = from.apply(
+        Action::Advance(MatchStatus::for_outcome(kind)),
+        Side::Program,
+    ) {
         let at = on.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-        let change = StatusChange { from, to, at, by: actor.to_string(), side: Side::Program, note: Some(format!("outcome: {}", kind.as_str())) };
+        let change = StatusChange {
+            from,
+            to,
+            at,
+            by: actor.to_string(),
+            side: Side::Program,
+            note: Some(format!("outcome: {}", kind.as_str())),
+        };
         set_status(c, match_id, &change).await?;
     }
     Ok(())

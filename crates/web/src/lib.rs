@@ -1,1 +1,93 @@
-//! placeholder
+//! HTTP front end: `/healthz`, the public KPI page, and the JSON API under `/api/v1`.
+//! Everything here calls the `app` crate; nothing here touches SQL.
+
+mod i18n;
+mod pages;
+
+use std::net::SocketAddr;
+
+use app::App;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+/// The router with every route, for `serve` and for tests.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/", get(pages::kpi_page))
+        .route("/kpi", get(pages::kpi_page))
+        .route("/api/v1/kpi", get(api_kpi))
+        .fallback(not_found)
+        .with_state(app)
+}
+
+/// Serves until Ctrl-C; `ready` is told the bound address (useful with port 0).
+pub async fn serve(
+    app: App,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+async fn healthz(State(app): State<App>) -> Response {
+    if app.healthy().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+async fn api_kpi(State(app): State<App>) -> Response {
+    match app.kpis().await {
+        Ok(k) => axum::Json(k).into_response(),
+        Err(e) => problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "kpi-unavailable",
+            "KPIs unavailable",
+            &e.to_string(),
+        ),
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            &format!("no resource at {}", uri.path()),
+        )
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            axum::response::Html(pages::not_found_html()),
+        )
+            .into_response()
+    }
+}
+
+/// An RFC 9457 problem+json answer with a stable `type`.
+pub fn problem(status: StatusCode, kind: &str, title: &str, detail: &str) -> Response {
+    let body = serde_json::json!({
+        "type": format!("https://innobridge.example/problems/{kind}"),
+        "title": title,
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}

@@ -1,0 +1,36 @@
+//! The page language: Korean by default, English by `?lang=en` or the `lang` cookie.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ko,
+    En,
+}
+
+impl Lang {
+    pub fn from_request(query: Option<&str>, cookie: Option<&str>) -> Lang {
+        let pick = |v: &str| match v {
+            "en" => Some(Lang::En),
+            "ko" => Some(Lang::Ko),
+            _ => None,
+        };
+        query
+            .and_then(pick)
+            .or_else(|| cookie.and_then(pick))
+            .unwrap_or(Lang::Ko)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ko => "ko",
+            Lang::En => "en",
+        }
+    }
+
+    /// Picks the text for this language.
+    pub fn t<'a>(self, ko: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ko => ko,
+            Lang::En => en,
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Server-rendered pages: for now the public KPI page (the program's figures against
+//! the article's targets, per year), in Korean or English.
+
+use app::App;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use domain::kpi::Kpis;
+
+use crate::i18n::Lang;
+
+struct Card {
+    label: String,
+    value: String,
+    target: String,
+    baseline: String,
+    /// 0–100, progress against the target; none without a target.
+    pct: Option<u32>,
+}
+
+struct YearRow {
+    year: i32,
+    cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "kpi.html")]
+struct KpiPage {
+    lang: &'static str,
+    title: String,
+    subtitle: String,
+    cards: Vec<Card>,
+    year_title: String,
+    year_headers: Vec<String>,
+    years: Vec<YearRow>,
+    note: String,
+    other_lang: &'static str,
+    other_lang_label: &'static str,
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// KRW in 억 (10^8) for Korean and in billions for English.
+fn krw(n: f64, lang: Lang) -> String {
+    match lang {
+        Lang::Ko => format!("{}억 원", thousands((n / 1e8).round() as i64)),
+        Lang::En => format!("KRW {:.1} bn", n / 1e9),
+    }
+}
+
+fn cards(k: &Kpis, lang: Lang) -> Vec<Card> {
+    let t = |ko: &str, en: &str| lang.t(ko, en).to_string();
+    let items: [(&str, String); 12] = [
+        (
+            "startups_discovered",
+            t("발굴 스타트업", "Startups discovered"),
+        ),
+        ("startups_matched", t("매칭된 스타트업", "Startups matched")),
+        ("startups_matched_share", t("매칭 비율", "Share matched")),
+        (
+            "enterprises_participating",
+            t("참여 대·중견기업", "Participating enterprises"),
+        ),
+        (
+            "cooperation_cases",
+            t("기술협력", "Technical cooperation cases"),
+        ),
+        ("investment_krw", t("직접 투자", "Direct investment")),
+        ("ndas", t("NDA 체결", "NDAs signed")),
+        ("pocs", t("PoC", "PoCs")),
+        (
+            "overseas_centers",
+            t("해외 성장센터", "Overseas growth centers"),
+        ),
+        ("clusters", t("산업 클러스터", "Industry clusters")),
+        (
+            "convergence_matches",
+            t("산업 간 융합 매칭", "Cross-industry matches"),
+        ),
+        (
+            "cross_cluster_matches",
+            t("클러스터 간 매칭", "Cross-cluster matches"),
+        ),
+    ];
+    items
+        .into_iter()
+        .map(|(key, label)| {
+            let v = k.value(key).unwrap_or(0.0);
+            let detail = k.target_details.iter().find(|d| d.key == key);
+            let fmt = |x: f64| match key {
+                "startups_matched_share" => format!("{:.1}%", x * 100.0),
+                "investment_krw" => krw(x, lang),
+                _ => thousands(x.round() as i64),
+            };
+            let target = detail.and_then(|d| d.target);
+            let by = detail
+                .and_then(|d| d.by_year)
+                .map(|y| format!(" ({y})"))
+                .unwrap_or_default();
+            Card {
+                label,
+                value: fmt(v),
+                target: target
+                    .map(|x| format!("{}{by}", fmt(x)))
+                    .unwrap_or_else(|| lang.t("목표 미설정", "no target set").into()),
+                baseline: detail.and_then(|d| d.baseline).map(fmt).unwrap_or_default(),
+                pct: target
+                    .filter(|x| *x > 0.0)
+                    .map(|x| ((v / x) * 100.0).clamp(0.0, 100.0).round() as u32),
+            }
+        })
+        .collect()
+}
+
+pub async fn kpi_page(
+    State(app): State<App>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let cookie = headers
+        .get(header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| c.split(';').find_map(|p| p.trim().strip_prefix("lang=")));
+    let lang = Lang::from_request(q.get("lang").map(String::as_str), cookie);
+    let k = match app.kpis().await {
+        Ok(k) => k,
+        Err(e) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("KPIs unavailable: {e}"),
+            )
+                .into_response();
+        }
+    };
+    let t = |ko: &str, en: &str| lang.t(ko, en).to_string();
+    let years = k
+        .by_year
+        .iter()
+        .map(|(y, f)| YearRow {
+            year: *y,
+            cells: vec![
+                thousands(f.startups_discovered as i64),
+                thousands(f.startups_matched as i64),
+                thousands(f.enterprises_participating as i64),
+                thousands(f.pocs as i64),
+                thousands(f.cooperation_cases as i64),
+                krw(f.investment_krw as f64, lang),
+            ],
+        })
+        .collect();
+    let page = KpiPage {
+        lang: lang.code(),
+        title: t(
+            "서울 오픈이노베이션 프로그램 현황",
+            "Seoul Open Innovation — program KPIs",
+        ),
+        subtitle: t(
+            "스타트업 발굴부터 대·중견기업 매칭, 기술협력과 투자까지 — 2022년 계획의 목표 대비 실적",
+            "From discovering startups to matching them with enterprises, cooperation and investment — against the 2022 plan's targets",
+        ),
+        cards: cards(&k, lang),
+        year_title: t("연도별 실적 (신규)", "New per year"),
+        year_headers: vec![
+            t("연도", "Year"),
+            t("발굴", "Discovered"),
+            t("매칭", "Matched"),
+            t("신규 참여기업", "New enterprises"),
+            t("PoC", "PoCs"),
+            t("기술협력", "Cooperation"),
+            t("투자", "Investment"),
+        ],
+        years,
+        note: t(
+            "기준선: 2019–2022년 42개 기업·213개 스타트업, 기술협력 100건, 직접투자 91억 원. 목표와 기준선은 프로그램 매니저가 수정할 수 있습니다.",
+            "Baseline 2019–2022: 42 enterprises, 213 startups, 100 cooperation cases, KRW 9.1 bn invested. Targets and baselines are editable by the program manager.",
+        ),
+        other_lang: if lang == Lang::Ko { "en" } else { "ko" },
+        other_lang_label: if lang == Lang::Ko {
+            "English"
+        } else {
+            "한국어"
+        },
+    };
+    match page.render() {
+        Ok(html) => {
+            let cookie = format!(
+                "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+                lang.code()
+            );
+            ([(header::SET_COOKIE, cookie)], Html(html)).into_response()
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("template: {e}")).into_response(),
+    }
+}
+
+pub fn not_found_html() -> String {
+    "<!doctype html><meta charset=utf-8><title>404</title><p>페이지를 찾을 수 없습니다 / Page not found. <a href=\"/\">innobridge</a>".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(9_100_000_000), "9,100,000,000");
+        assert_eq!(thousands(-12345), "-12,345");
+    }
+}

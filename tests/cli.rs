@@ -1,0 +1,171 @@
+//! The command line as scripts use it: exit codes 0/2/3, `kpi --json` keys, and the
+//! demo's determinism.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_innobridge"));
+    c.env_remove("INNOBRIDGE_DATABASE_URL");
+    c
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    bin().arg("--db").arg(db).args(args).output().expect("runs")
+}
+
+fn fixture(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(p)
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited")
+}
+
+#[test]
+fn exit_codes_follow_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let f = |p: &str| fixture(p).to_string_lossy().into_owned();
+
+    let ok = run(
+        &db,
+        &["import", "startups", &f("crunchbase-2013/startups.csv")],
+    );
+    assert_eq!(code(&ok), 0, "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        String::from_utf8_lossy(&ok.stdout)
+            .contains("300 rows, 300 accepted (300 new, 0 updated), 0 rejected")
+    );
+
+    let report = dir.path().join("report.csv");
+    let partial = run(
+        &db,
+        &[
+            "import",
+            "startups",
+            &f("mixed-startups.csv"),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&partial), 3);
+    let stderr = String::from_utf8_lossy(&partial.stderr);
+    assert!(stderr.contains("row 3: name: is required"), "{stderr}");
+    assert!(
+        stderr.contains("favourite_colour"),
+        "unknown columns are reported: {stderr}"
+    );
+    let rep = std::fs::read_to_string(&report).unwrap();
+    assert!(rep.starts_with("row,column,reason\n"));
+    assert!(
+        rep.contains("4,stage,\"'series-z' is not a stage; allowed: pre-seed"),
+        "{rep}"
+    );
+
+    for args in [
+        vec!["import", "startups", "/nonexistent/file.csv"],
+        vec!["import", "unicorns", &f("mixed-startups.csv")],
+        vec!["import", "needs", &f("mixed-startups.csv")],
+        vec!["export", "startups", "--format", "pdf", "--out", "x.pdf"],
+        vec!["frobnicate"],
+    ] {
+        let o = run(&db, &args);
+        assert_eq!(
+            code(&o),
+            2,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!o.stderr.is_empty(), "{args:?} says why");
+    }
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let o = run(&db, &["import", "startups", empty.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no header row"));
+
+    let pg = bin().args(["--db", "mysql://x/y", "kpi"]).output().unwrap();
+    assert_eq!(code(&pg), 2);
+}
+
+#[test]
+fn the_database_comes_from_the_environment_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("env.db");
+    let o = bin()
+        .env(
+            "INNOBRIDGE_DATABASE_URL",
+            format!("sqlite://{}", db.display()),
+        )
+        .args(["import", "enterprises"])
+        .arg(fixture("crunchbase-2013/enterprises.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(db.exists());
+}
+
+fn kpi_json(db: &Path) -> serde_json::Value {
+    let o = run(db, &["kpi", "--json"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn demo_with_one_seed_gives_identical_kpis_that_tell_the_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for db in [&a, &b] {
+        let o = run(db, &["demo", "--no-serve", "--seed", "7"]);
+        assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let (ka, kb) = (kpi_json(&a), kpi_json(&b));
+    assert_eq!(ka, kb);
+    for key in [
+        "startups_discovered",
+        "startups_matched",
+        "startups_matched_share",
+        "enterprises_participating",
+        "cooperation_cases",
+        "investment_krw",
+        "ndas",
+        "pocs",
+        "overseas_centers",
+        "clusters",
+        "convergence_matches",
+        "cross_cluster_matches",
+        "targets",
+    ] {
+        assert!(ka.get(key).is_some(), "kpi --json has {key}");
+    }
+    assert!(ka["startups_discovered"].as_u64().unwrap() >= 2000);
+    assert!(ka["startups_matched_share"].as_f64().unwrap() > 0.5);
+    assert!(ka["enterprises_participating"].as_u64().unwrap() >= 200);
+    assert!(ka["overseas_centers"].as_u64().unwrap() >= 10);
+    assert_eq!(ka["targets"]["startups_discovered"], 2000.0);
+    // the pilot years hold the article's figures
+    let years = ka["by_year"].as_object().unwrap();
+    let pilot_coop: u64 = ["2019", "2020", "2021", "2022"]
+        .iter()
+        .map(|y| years[*y]["cooperation_cases"].as_u64().unwrap())
+        .sum();
+    let pilot_krw: i64 = ["2019", "2020", "2021", "2022"]
+        .iter()
+        .map(|y| years[*y]["investment_krw"].as_i64().unwrap())
+        .sum();
+    assert_eq!(pilot_coop, 100);
+    assert_eq!(pilot_krw, 9_100_000_000);
+
+    let c = dir.path().join("c.db");
+    run(&c, &["demo", "--no-serve", "--seed", "8"]);
+    assert_ne!(kpi_json(&c), ka, "another seed, another program");
+
+    // a second demo on a filled database leaves it as it is
+    let again = run(&a, &["demo", "--no-serve", "--seed", "9"]);
+    assert_eq!(code(&again), 0);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already holds a program"));
+    assert_eq!(kpi_json(&a), ka);
+}
