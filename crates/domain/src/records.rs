@@ -193,7 +193,7 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
         match f(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.errors.push(e.at(col));
+                self.errors.push(shorten(e, v).at(col));
                 None
             }
         }
@@ -208,7 +208,7 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
         for item in split_list(self.row.cell(col)) {
             match f(&item) {
                 Ok(t) => out.push(t),
-                Err(e) => self.errors.push(e.at(col)),
+                Err(e) => self.errors.push(shorten(e, &item).at(col)),
             }
         }
         out
@@ -260,6 +260,17 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
             Err(self.errors)
         }
     }
+}
+
+/// Keeps a report readable when a cell holds pages of junk: the value quoted in the
+/// message is cut to its first 40 characters.
+fn shorten(e: ValidationError, value: &str) -> ValidationError {
+    let v = value.trim();
+    if v.chars().count() <= 60 {
+        return e;
+    }
+    let cut: String = v.chars().take(40).collect();
+    ValidationError::new(e.0.replace(v, &format!("{cut}… ({} characters)", v.chars().count())))
 }
 
 /// ISO 8601 date (`2024-03-01`); a timestamp's date part is accepted too.
@@ -658,6 +669,19 @@ mod tests {
             .zip(outcome_cells(&o))
             .collect();
         assert_eq!(read_outcome(&back).unwrap(), o);
+    }
+
+    #[test]
+    fn junk_cells_are_quoted_short() {
+        let junk = "#".repeat(255);
+        let e = read_startup(&row(&[
+            ("id", "x"),
+            ("name", "n"),
+            ("funding_amount", &junk),
+        ]))
+        .unwrap_err();
+        assert!(e[0].reason.len() < 150, "{}", e[0].reason);
+        assert!(e[0].reason.contains("(255 characters)"));
     }
 
     #[test]
