@@ -71,6 +71,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Set a KPI's target (and when it is due, and its baseline).
+    Target {
+        /// A KPI key as `kpi --json` prints it, e.g. cooperation_cases
+        key: String,
+        /// The target value; omit to clear the target
+        value: Option<f64>,
+        #[arg(long)]
+        by_year: Option<i32>,
+        #[arg(long)]
+        baseline: Option<f64>,
+    },
+    /// Set the KRW rate of a currency (KRW per one unit), used to total investments.
+    Rate { currency: String, krw_per_unit: f64 },
 }
 
 /// A failure with the exit code it maps to.
@@ -123,6 +136,25 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Kpi { json } => kpi(&app, json).await,
+        Command::Target {
+            key,
+            value,
+            by_year,
+            baseline,
+        } => {
+            app.set_target(&key, value, by_year, baseline, "cli")
+                .await?;
+            println!("target of {key} set");
+            Ok(0)
+        }
+        Command::Rate {
+            currency,
+            krw_per_unit,
+        } => {
+            app.set_rate(&currency, krw_per_unit, "cli").await?;
+            println!("1 {} = {krw_per_unit} KRW", currency.to_uppercase());
+            Ok(0)
+        }
     }
 }
 

@@ -169,3 +169,57 @@ fn demo_with_one_seed_gives_identical_kpis_that_tell_the_story() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("already holds a program"));
     assert_eq!(kpi_json(&a), ka);
 }
+
+#[test]
+fn targets_and_rates_are_data_the_program_manager_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    run(
+        &db,
+        &[
+            "import",
+            "startups",
+            fixture("crunchbase-2013/startups.csv").to_str().unwrap(),
+        ],
+    );
+    run(
+        &db,
+        &[
+            "import",
+            "enterprises",
+            fixture("crunchbase-2013/enterprises.csv").to_str().unwrap(),
+        ],
+    );
+    run(
+        &db,
+        &[
+            "import",
+            "outcomes",
+            fixture("crunchbase-2013/outcomes.csv").to_str().unwrap(),
+        ],
+    );
+    let before = kpi_json(&db);
+    assert!(before["targets"].get("cooperation_cases").is_none());
+
+    let o = run(
+        &db,
+        &["target", "cooperation_cases", "250", "--by-year", "2026"],
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&db, &["rate", "usd", "1500"]);
+    assert_eq!(code(&o), 0);
+    let after = kpi_json(&db);
+    assert_eq!(after["targets"]["cooperation_cases"], 250.0);
+    let (b, a) = (
+        before["investment_krw"].as_f64().unwrap(),
+        after["investment_krw"].as_f64().unwrap(),
+    );
+    assert!(
+        (a / b - 1500.0 / 1300.0).abs() < 1e-6,
+        "all amounts here are USD: {b} -> {a}"
+    );
+
+    assert_eq!(code(&run(&db, &["target", "happiness", "1"])), 2);
+    assert_eq!(code(&run(&db, &["rate", "XYZ", "3"])), 2);
+    assert_eq!(code(&run(&db, &["rate", "EUR", "0"])), 2);
+}

@@ -61,6 +61,58 @@ impl App {
         Ok(domain::kpi::compute(&facts))
     }
 
+    /// Sets a KPI's target (and optionally the year it is due and its baseline). The key
+    /// must be one of the KPIs `kpi --json` reports.
+    pub async fn set_target(
+        &self,
+        key: &str,
+        target: Option<f64>,
+        by_year: Option<i32>,
+        baseline: Option<f64>,
+        actor: &str,
+    ) -> Result<()> {
+        let known = self.kpis().await?;
+        if known.value(key).is_none() {
+            return Err(AppError::Invalid(format!(
+                "'{key}' is not a KPI; allowed: startups_discovered, startups_matched, startups_matched_share, enterprises_participating, cooperation_cases, investment_krw, ndas, pocs, overseas_centers, clusters, convergence_matches, cross_cluster_matches"
+            )));
+        }
+        if [target, baseline]
+            .iter()
+            .flatten()
+            .any(|v| !v.is_finite() || *v < 0.0)
+        {
+            return Err(AppError::Invalid(
+                "targets and baselines are non-negative numbers".into(),
+            ));
+        }
+        let old = self
+            .store
+            .targets()
+            .await?
+            .into_iter()
+            .find(|t| t.key == key);
+        let t = domain::kpi::Target {
+            key: key.to_string(),
+            target,
+            by_year,
+            baseline: baseline.or_else(|| old.as_ref().and_then(|o| o.baseline)),
+            baseline_note: old.and_then(|o| o.baseline_note),
+        };
+        Ok(self.store.set_target(&t, actor).await?)
+    }
+
+    /// Sets how many KRW one unit of `currency` is worth, for converting amounts.
+    pub async fn set_rate(&self, currency: &str, krw_per_unit: f64, actor: &str) -> Result<()> {
+        self.store
+            .set_rate(currency, krw_per_unit, actor)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(m) => AppError::Invalid(m),
+                e => AppError::Store(e),
+            })
+    }
+
     pub async fn counts(&self) -> Result<Counts> {
         Ok(self.store.counts().await?)
     }
