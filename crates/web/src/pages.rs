@@ -35,6 +35,8 @@ struct KpiPage {
     year_headers: Vec<String>,
     years: Vec<YearRow>,
     note: String,
+    target_label: String,
+    baseline_label: String,
     other_lang: &'static str,
     other_lang_label: &'static str,
 }
@@ -186,6 +188,8 @@ pub async fn kpi_page(
             "기준선: 2019–2022년 42개 기업·213개 스타트업, 기술협력 100건, 직접투자 91억 원. 목표와 기준선은 프로그램 매니저가 수정할 수 있습니다.",
             "Baseline 2019–2022: 42 enterprises, 213 startups, 100 cooperation cases, KRW 9.1 bn invested. Targets and baselines are editable by the program manager.",
         ),
+        target_label: t("목표", "Target"),
+        baseline_label: t("기준선", "Baseline"),
         other_lang: if lang == Lang::Ko { "en" } else { "ko" },
         other_lang_label: if lang == Lang::Ko {
             "English"
