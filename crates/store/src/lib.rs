@@ -3,6 +3,8 @@
 //! CSV/XLSX table files that imports and exports go through.
 
 mod admin;
+mod changes;
+mod duplicates;
 pub mod files;
 mod kpi_facts;
 mod orgs;
@@ -16,6 +18,8 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use admin::AuditRecord;
+pub use changes::Change;
+pub use duplicates::DuplicateFlag;
 pub use orgs::{BatchResult, Record};
 pub use program::{MatchRow, OutcomeRow};
 
@@ -86,7 +90,31 @@ impl Store {
         MIGRATOR.run(&pool).await?;
         let store = Store { pool, path };
         store.seed_defaults().await?;
+        store.backfill_duplicate_keys().await?;
         Ok(store)
+    }
+
+    /// Rows written before duplicate keys existed get them.
+    async fn backfill_duplicate_keys(&self) -> Result<()> {
+        let rows: Vec<(i64, String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT id, name, name_en, website FROM startups WHERE name_key = ''")
+                .fetch_all(&self.pool)
+                .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for (id, name, name_en, website) in rows {
+            sqlx::query("UPDATE startups SET name_key = ?, name_en_key = ?, web_domain = ? WHERE id = ?")
+                .bind(domain::dedup::name_key(&name))
+                .bind(name_en.as_deref().map(domain::dedup::name_key).unwrap_or_default())
+                .bind(website.as_deref().and_then(domain::dedup::web_domain))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     pub fn path(&self) -> &std::path::Path {

@@ -24,8 +24,17 @@ pub enum Record {
 pub struct BatchResult {
     pub inserted: u64,
     pub updated: u64,
-    /// Rows the database refused (a reference to nothing, a taken registration number).
+    /// Rows the database refused (a reference to nothing, an unknown need).
     pub rejected: Vec<(u64, FieldError)>,
+    /// Rows taken with a remark: a registration number that names another record
+    /// (the row updated that record), likely duplicates flagged for review.
+    pub notices: Vec<(u64, FieldError)>,
+}
+
+/// How one row went.
+pub(crate) enum RowOutcome {
+    Written(Vec<FieldError>),
+    Refused(FieldError),
 }
 
 fn table(kind: RecordKind) -> &'static str {
@@ -69,8 +78,11 @@ impl Store {
                 Record::Outcome(o) => upsert_outcome(&mut tx, &o, actor, &now).await?,
             };
             match outcome {
-                Ok(()) => written += 1,
-                Err(e) => res.rejected.push((row, e)),
+                RowOutcome::Written(notes) => {
+                    written += 1;
+                    res.notices.extend(notes.into_iter().map(|n| (row, n)));
+                }
+                RowOutcome::Refused(e) => res.rejected.push((row, e)),
             }
         }
         let after = count(&mut tx, kind).await?;
@@ -122,6 +134,51 @@ impl Store {
         rows.iter().map(need_from_row).collect()
     }
 
+    pub async fn need(&self, ext_id: &str) -> Result<Option<Need>> {
+        let row = sqlx::query(
+            "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = ?",
+        )
+        .bind(ext_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(need_from_row).transpose()
+    }
+
+    /// Enterprise display names by external id, for labelling needs.
+    pub async fn enterprise_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT ext_id, name FROM enterprises").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Deletes a startup and everything that hangs on it (matches, outcomes,
+    /// registrations); the deletion is audited.
+    pub async fn delete_startup(&self, ext_id: &str, actor: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query("DELETE FROM startups WHERE ext_id = ?").bind(ext_id).execute(&mut *tx).await?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM duplicate_flags WHERE startup_a = ? OR startup_b = ?")
+            .bind(ext_id)
+            .bind(ext_id)
+            .execute(&mut *tx)
+            .await?;
+        crate::admin::audit(&mut tx, actor, "delete", "startup", ext_id, serde_json::json!({})).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn delete_need(&self, ext_id: &str, actor: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query("DELETE FROM needs WHERE ext_id = ?").bind(ext_id).execute(&mut *tx).await?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        crate::admin::audit(&mut tx, actor, "delete", "need", ext_id, serde_json::json!({})).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     pub async fn outcomes(&self) -> Result<Vec<Outcome>> {
         let rows = sqlx::query(
             "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
@@ -138,32 +195,46 @@ impl Store {
     }
 }
 
-async fn upsert_startup(
-    c: &mut SqliteConnection,
-    s: &Startup,
-    now: &str,
-) -> Result<Result<(), FieldError>> {
+async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Result<RowOutcome> {
+    let mut notes = Vec::new();
+    let mut s = std::borrow::Cow::Borrowed(s);
     if let Some(brn) = &s.business_reg_no {
-        let other: Option<(String,)> =
+        let owner: Option<(String,)> =
             sqlx::query_as("SELECT ext_id FROM startups WHERE business_reg_no = ? AND ext_id <> ?")
                 .bind(brn.as_str())
                 .bind(&s.id)
                 .fetch_optional(&mut *c)
                 .await?;
-        if let Some((other,)) = other {
-            return Ok(Err(FieldError::new(
+        if let Some((owner,)) = owner {
+            // the same registration number is the same company: this row updates it
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM startups WHERE ext_id = ?")
+                .bind(&s.id)
+                .fetch_optional(&mut *c)
+                .await?;
+            if exists.is_some() {
+                return Ok(RowOutcome::Refused(FieldError::new(
+                    "business_reg_no",
+                    format!("{brn} is registered to startup '{owner}', not to '{}': merge the two first", s.id),
+                )));
+            }
+            notes.push(FieldError::new(
                 "business_reg_no",
-                format!("{brn} is already registered to startup '{other}'"),
-            )));
+                format!("{brn} is registered to startup '{owner}': this row updated '{owner}'"),
+            ));
+            s.to_mut().id = owner;
         }
     }
+    let s = s.as_ref();
+    let name_key = domain::dedup::name_key(&s.name);
+    let name_en_key = s.name_en.as_deref().map(domain::dedup::name_key).unwrap_or_default();
+    let web_domain = s.website.as_deref().and_then(domain::dedup::web_domain);
     let today = now[..10].to_string();
     sqlx::query(
         "INSERT INTO startups (ext_id, name, name_en, description, description_en, industries,
             technologies, stage, founded_year, employees, city, region, country, funding_minor,
             funding_currency, website, source, clusters, target_markets, business_reg_no,
-            discovered_on, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?)
+            discovered_on, created_at, updated_at, name_key, name_en_key, web_domain)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?, ?, ?, ?)
          ON CONFLICT (ext_id) DO UPDATE SET
             name = excluded.name, name_en = excluded.name_en, description = excluded.description,
             description_en = excluded.description_en, industries = excluded.industries,
@@ -174,7 +245,8 @@ async fn upsert_startup(
             website = excluded.website, source = excluded.source, clusters = excluded.clusters,
             target_markets = excluded.target_markets, business_reg_no = excluded.business_reg_no,
             discovered_on = CASE WHEN ? IS NULL THEN startups.discovered_on ELSE excluded.discovered_on END,
-            updated_at = excluded.updated_at",
+            updated_at = excluded.updated_at, name_key = excluded.name_key,
+            name_en_key = excluded.name_en_key, web_domain = excluded.web_domain",
     )
     .bind(&s.id)
     .bind(&s.name)
@@ -200,17 +272,21 @@ async fn upsert_startup(
     .bind(&today)
     .bind(now)
     .bind(now)
+    .bind(&name_key)
+    .bind(&name_en_key)
+    .bind(&web_domain)
     .bind(s.discovered_on.map(|d| d.to_string()))
     .execute(&mut *c)
     .await?;
-    Ok(Ok(()))
+    notes.extend(crate::duplicates::flag(c, &s.id, &name_key, &name_en_key, web_domain.as_deref(), now).await?);
+    Ok(RowOutcome::Written(notes))
 }
 
 async fn upsert_enterprise(
     c: &mut SqliteConnection,
     e: &Enterprise,
     now: &str,
-) -> Result<Result<(), FieldError>> {
+) -> Result<RowOutcome> {
     sqlx::query(
         "INSERT INTO enterprises (ext_id, name, name_en, size_class, industries, description, city,
             country, capacity, cvc, ticket_min_krw, ticket_max_krw, clusters, participating_since,
@@ -242,14 +318,14 @@ async fn upsert_enterprise(
     .bind(now)
     .execute(&mut *c)
     .await?;
-    Ok(Ok(()))
+    Ok(RowOutcome::Written(vec![]))
 }
 
 async fn upsert_need(
     c: &mut SqliteConnection,
     n: &Need,
     now: &str,
-) -> Result<Result<(), FieldError>> {
+) -> Result<RowOutcome> {
     let r = sqlx::query(
         "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
             collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at)
@@ -278,7 +354,7 @@ async fn upsert_need(
     .execute(&mut *c)
     .await?;
     if r.rows_affected() == 0 {
-        return Ok(Err(FieldError::new(
+        return Ok(RowOutcome::Refused(FieldError::new(
             "enterprise_id",
             format!(
                 "no enterprise with id '{}' (import enterprises first)",
@@ -286,7 +362,7 @@ async fn upsert_need(
             ),
         )));
     }
-    Ok(Ok(()))
+    Ok(RowOutcome::Written(vec![]))
 }
 
 async fn upsert_outcome(
@@ -294,7 +370,7 @@ async fn upsert_outcome(
     o: &Outcome,
     actor: &str,
     now: &str,
-) -> Result<Result<(), FieldError>> {
+) -> Result<RowOutcome> {
     let ids: (Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT (SELECT id FROM startups WHERE ext_id = ?), (SELECT id FROM enterprises WHERE ext_id = ?)",
     )
@@ -313,7 +389,7 @@ async fn upsert_outcome(
         } else {
             "enterprise"
         };
-        return Ok(Err(FieldError::new(
+        return Ok(RowOutcome::Refused(FieldError::new(
             col,
             format!("no {what} with id '{id}'"),
         )));
@@ -330,13 +406,13 @@ async fn upsert_outcome(
         .await?;
         match m {
             None => {
-                return Ok(Err(FieldError::new(
+                return Ok(RowOutcome::Refused(FieldError::new(
                     "need_id",
                     format!("startup '{}' has no match on need '{need}'", o.startup_id),
                 )));
             }
             Some((_, owner)) if owner != eid => {
-                return Ok(Err(FieldError::new(
+                return Ok(RowOutcome::Refused(FieldError::new(
                     "need_id",
                     format!(
                         "need '{need}' does not belong to enterprise '{}'",
@@ -368,7 +444,7 @@ async fn upsert_outcome(
     if let Some(mid) = match_id {
         crate::program::advance_for_outcome(c, mid, o.kind, o.date, actor).await?;
     }
-    Ok(Ok(()))
+    Ok(RowOutcome::Written(vec![]))
 }
 
 fn get_list(r: &SqliteRow, col: &str) -> Result<Vec<String>> {

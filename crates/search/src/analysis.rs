@@ -1,0 +1,208 @@
+//! Text analysis for Korean and English in one index. Hangul has no spaces between
+//! morphemes inside a word, so Hangul (and Han) runs are indexed as character unigrams
+//! and bigrams; other words are lower-cased, stop words dropped and stemmed (English
+//! Snowball). Queries use bigrams for words of two or more syllables and the unigram for
+//! a one-syllable word, so `로봇` and `봇` both find `협동로봇`.
+
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// The analyzer's name in the index.
+pub const KOEN: &str = "koen";
+
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{AC00}'..='\u{D7A3}'   // Hangul syllables
+        | '\u{1100}'..='\u{11FF}' // Hangul jamo
+        | '\u{3130}'..='\u{318F}' // compatibility jamo
+        | '\u{4E00}'..='\u{9FFF}' // CJK ideographs (Hanja)
+    )
+}
+
+/// A run of text of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Run<'a> {
+    /// Hangul or Han characters, with the byte offset of the run.
+    Cjk(&'a str, usize),
+    /// Letters and digits of other scripts.
+    Word(&'a str, usize),
+}
+
+/// Splits text into CJK runs and words; everything else separates.
+pub fn runs(text: &str) -> Vec<Run<'_>> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, bool)> = None;
+    for (i, c) in text.char_indices() {
+        let kind = if is_cjk(c) {
+            Some(true)
+        } else if c.is_alphanumeric() {
+            Some(false)
+        } else {
+            None
+        };
+        match (start, kind) {
+            (Some((_, cjk)), Some(k)) if k == cjk => {}
+            (Some((s, cjk)), k) => {
+                out.push(if cjk { Run::Cjk(&text[s..i], s) } else { Run::Word(&text[s..i], s) });
+                start = k.map(|k| (i, k));
+            }
+            (None, Some(k)) => start = Some((i, k)),
+            (None, None) => {}
+        }
+    }
+    if let Some((s, cjk)) = start {
+        out.push(if cjk { Run::Cjk(&text[s..], s) } else { Run::Word(&text[s..], s) });
+    }
+    out
+}
+
+/// Index-time tokenizer: words whole, CJK runs as unigrams and bigrams.
+#[derive(Clone, Default)]
+pub struct KoEnTokenizer;
+
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+impl Tokenizer for KoEnTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        let mut position = 0usize;
+        let mut push = |text: &str, from: usize, to: usize, position: usize| {
+            tokens.push(Token { offset_from: from, offset_to: to, position, text: text.to_string(), position_length: 1 });
+        };
+        for run in runs(text) {
+            match run {
+                Run::Word(w, at) => {
+                    push(w, at, at + w.len(), position);
+                    position += 1;
+                }
+                Run::Cjk(r, at) => {
+                    let chars: Vec<(usize, char)> = r.char_indices().collect();
+                    for (k, (i, c)) in chars.iter().enumerate() {
+                        let from = at + i;
+                        push(&c.to_string(), from, from + c.len_utf8(), position);
+                        if let Some((j, d)) = chars.get(k + 1) {
+                            let pair: String = [*c, *d].iter().collect();
+                            push(&pair, from, at + j + d.len_utf8(), position);
+                        }
+                        position += 1;
+                    }
+                }
+            }
+        }
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// The analyzer registered under [`KOEN`].
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(KoEnTokenizer)
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(StopWordFilter::new(Language::English).expect("English stop words"))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Korean particles and endings that follow a noun in a query (`로봇을`, `핀테크에서`);
+/// stripped from query words of three or more syllables.
+const PARTICLES: &[&str] = &["에서는", "으로", "에서", "에게", "까지", "부터", "처럼", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만"];
+
+/// One query word as the index terms it must match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryWord {
+    /// What the user typed, for did-you-mean.
+    pub surface: String,
+    /// All of these must appear in one field.
+    pub terms: Vec<String>,
+    pub cjk: bool,
+}
+
+/// Analyses a query: English words through the same filters as the index, CJK words as
+/// bigrams (or one unigram).
+pub fn query_words(query: &str) -> Vec<QueryWord> {
+    let mut a = analyzer();
+    let mut out = Vec::new();
+    for run in runs(query) {
+        match run {
+            Run::Word(w, _) => {
+                let mut ts = a.token_stream(w);
+                let mut terms = Vec::new();
+                while ts.advance() {
+                    terms.push(ts.token().text.clone());
+                }
+                if !terms.is_empty() {
+                    out.push(QueryWord { surface: w.to_lowercase(), terms, cjk: false });
+                }
+            }
+            Run::Cjk(r, _) => {
+                let mut chars: Vec<char> = r.chars().collect();
+                if chars.len() >= 3 {
+                    let s: String = chars.iter().collect();
+                    if let Some(p) = PARTICLES.iter().find(|p| s.ends_with(*p) && s.chars().count() - p.chars().count() >= 2) {
+                        chars.truncate(chars.len() - p.chars().count());
+                    }
+                }
+                let terms = if chars.len() == 1 {
+                    vec![chars[0].to_string()]
+                } else {
+                    chars.windows(2).map(|w| w.iter().collect()).collect()
+                };
+                out.push(QueryWord { surface: chars.iter().collect(), terms, cjk: true });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index_terms(text: &str) -> Vec<String> {
+        let mut a = analyzer();
+        let mut ts = a.token_stream(text);
+        let mut v = Vec::new();
+        while ts.advance() {
+            v.push(ts.token().text.clone());
+        }
+        v
+    }
+
+    #[test]
+    fn hangul_is_indexed_as_unigrams_and_bigrams_and_english_is_stemmed() {
+        assert_eq!(index_terms("협동로봇"), vec!["협", "협동", "동", "동로", "로", "로봇", "봇"]);
+        assert_eq!(index_terms("The Robots are running"), vec!["robot", "run"]);
+        assert_eq!(index_terms("AI반도체"), vec!["ai", "반", "반도", "도", "도체", "체"]);
+    }
+
+    #[test]
+    fn queries_use_bigrams_unigrams_and_drop_particles() {
+        let q = query_words("로봇을 봇 AI chips");
+        let terms: Vec<Vec<String>> = q.iter().map(|w| w.terms.clone()).collect();
+        assert_eq!(terms, vec![vec!["로봇".to_string()], vec!["봇".into()], vec!["ai".into()], vec!["chip".into()]]);
+        assert_eq!(query_words("인공지능")[0].terms, vec!["인공", "공지", "지능"]);
+        assert!(query_words("the of and").is_empty());
+    }
+}

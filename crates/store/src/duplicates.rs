@@ -1,0 +1,202 @@
+//! Likely duplicate startups: flagged when a row is written (same name once legal forms
+//! are stripped, in Korean or English, or the same website domain), reviewed by a
+//! person, and merged on request keeping what both records carried.
+
+use domain::FieldError;
+use sqlx::{Row, SqliteConnection};
+
+use crate::{Result, Store, StoreError, now_text};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DuplicateFlag {
+    pub startup_a: String,
+    pub startup_b: String,
+    pub reason: String,
+    pub status: String,
+    pub created_at: String,
+}
+
+/// Flags `ext_id` against every other startup sharing one of its keys; returns a note
+/// for each new flag.
+pub(crate) async fn flag(
+    c: &mut SqliteConnection,
+    ext_id: &str,
+    name_key: &str,
+    name_en_key: &str,
+    web_domain: Option<&str>,
+    now: &str,
+) -> Result<Vec<FieldError>> {
+    let keys: Vec<&str> = [name_key, name_en_key].into_iter().filter(|k| !k.is_empty()).collect();
+    if keys.is_empty() && web_domain.is_none() {
+        return Ok(vec![]);
+    }
+    let k1 = keys.first().copied().unwrap_or("\u{0}");
+    let k2 = keys.get(1).copied().unwrap_or(k1);
+    let rows = sqlx::query(
+        "SELECT ext_id, name_key, name_en_key, web_domain FROM startups
+         WHERE ext_id <> ?1 AND (name_key IN (?2, ?3) OR name_en_key IN (?2, ?3) OR web_domain = ?4)",
+    )
+    .bind(ext_id)
+    .bind(k1)
+    .bind(k2)
+    .bind(web_domain)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut notes = Vec::new();
+    for r in rows {
+        let other: String = r.try_get("ext_id")?;
+        let domain: Option<String> = r.try_get("web_domain")?;
+        let (field, reason) = if domain.is_some() && domain.as_deref() == web_domain {
+            ("website", format!("same website domain {} as startup '{other}'", web_domain.unwrap_or_default()))
+        } else {
+            ("name", format!("same name (legal form aside) as startup '{other}'"))
+        };
+        let (a, b) = if ext_id < other.as_str() { (ext_id, other.as_str()) } else { (other.as_str(), ext_id) };
+        let inserted = sqlx::query(
+            "INSERT INTO duplicate_flags (startup_a, startup_b, reason, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (startup_a, startup_b) DO NOTHING",
+        )
+        .bind(a)
+        .bind(b)
+        .bind(&reason)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+        if inserted.rows_affected() > 0 {
+            notes.push(FieldError::new(field, format!("likely duplicate, flagged for review: {reason}")));
+        }
+    }
+    Ok(notes)
+}
+
+impl Store {
+    /// Flags by status (`open`, `dismissed`, `merged`), or all.
+    pub async fn duplicate_flags(&self, status: Option<&str>) -> Result<Vec<DuplicateFlag>> {
+        let rows = sqlx::query(
+            "SELECT startup_a, startup_b, reason, status, created_at FROM duplicate_flags
+             WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
+        )
+        .bind(status)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DuplicateFlag {
+                    startup_a: r.try_get("startup_a")?,
+                    startup_b: r.try_get("startup_b")?,
+                    reason: r.try_get("reason")?,
+                    status: r.try_get("status")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a pair as not duplicates; it is not flagged again.
+    pub async fn dismiss_duplicate(&self, a: &str, b: &str, actor: &str) -> Result<()> {
+        let (a, b) = if a < b { (a, b) } else { (b, a) };
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "UPDATE duplicate_flags SET status = 'dismissed', resolved_at = ?, resolved_by = ? WHERE startup_a = ? AND startup_b = ?",
+        )
+        .bind(now_text())
+        .bind(actor)
+        .bind(a)
+        .bind(b)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("no duplicate flag for '{a}' and '{b}'")));
+        }
+        crate::admin::audit(&mut tx, actor, "duplicate.dismiss", "startup", &format!("{a}+{b}"), serde_json::json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Merges startup `drop` into `keep` in one transaction: `keep`'s empty fields take
+    /// `drop`'s values, matches (with their history), outcomes, registrations and users
+    /// move over, `drop`'s record is kept in `startup_merges`, and `drop` is deleted.
+    pub async fn merge_startups(&self, keep: &str, drop: &str, actor: &str) -> Result<()> {
+        if keep == drop {
+            return Err(StoreError::Conflict("a startup cannot be merged into itself".into()));
+        }
+        let kept = self.startup(keep).await?.ok_or_else(|| StoreError::NotFound(format!("no startup with id '{keep}'")))?;
+        let dropped = self.startup(drop).await?.ok_or_else(|| StoreError::NotFound(format!("no startup with id '{drop}'")))?;
+        let mut tx = self.pool.begin().await?;
+        let (keep_id,): (i64,) = sqlx::query_as("SELECT id FROM startups WHERE ext_id = ?").bind(keep).fetch_one(&mut *tx).await?;
+        let (drop_id,): (i64,) = sqlx::query_as("SELECT id FROM startups WHERE ext_id = ?").bind(drop).fetch_one(&mut *tx).await?;
+
+        // matches on a need both have: keep's stays, drop's history joins it
+        sqlx::query(
+            "UPDATE match_history SET match_id = (SELECT k.id FROM matches k JOIN matches d ON d.need_id = k.need_id
+                 WHERE k.startup_id = ?1 AND d.id = match_history.match_id)
+             WHERE match_id IN (SELECT d.id FROM matches d JOIN matches k ON k.need_id = d.need_id
+                 WHERE d.startup_id = ?2 AND k.startup_id = ?1)",
+        )
+        .bind(keep_id)
+        .bind(drop_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE OR IGNORE matches SET startup_id = ? WHERE startup_id = ?").bind(keep_id).bind(drop_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE OR IGNORE outcomes SET startup_id = ? WHERE startup_id = ?").bind(keep_id).bind(drop_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE OR IGNORE event_participants SET startup_id = ? WHERE startup_id = ?").bind(keep_id).bind(drop_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET startup_id = ? WHERE startup_id = ?").bind(keep_id).bind(drop_id).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO startup_merges (kept_id, merged_ext, merged_data, merged_at, merged_by) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(keep_id)
+        .bind(drop)
+        .bind(serde_json::to_string(&dropped).map_err(|e| crate::corrupt("startup", e))?)
+        .bind(now_text())
+        .bind(actor)
+        .execute(&mut *tx)
+        .await?;
+        // what is left on drop (the same outcome on both, a registration on both) goes with it
+        sqlx::query("DELETE FROM startups WHERE id = ?").bind(drop_id).execute(&mut *tx).await?;
+        let fill = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+        sqlx::query(
+            "UPDATE startups SET name_en = ?, description = ?, description_en = ?, website = ?, city = ?, region = ?,
+                country = ?, business_reg_no = COALESCE(business_reg_no, ?), updated_at = ? WHERE id = ?",
+        )
+        .bind(fill(&kept.name_en, &dropped.name_en))
+        .bind(fill(&kept.description, &dropped.description))
+        .bind(fill(&kept.description_en, &dropped.description_en))
+        .bind(fill(&kept.website, &dropped.website))
+        .bind(fill(&kept.city, &dropped.city))
+        .bind(fill(&kept.region, &dropped.region))
+        .bind(fill(&kept.country, &dropped.country))
+        .bind(dropped.business_reg_no.as_ref().map(|b| b.as_str().to_string()))
+        .bind(now_text())
+        .bind(keep_id)
+        .execute(&mut *tx)
+        .await?;
+        let (a, b) = if keep < drop { (keep, drop) } else { (drop, keep) };
+        sqlx::query(
+            "UPDATE duplicate_flags SET status = 'merged', resolved_at = ?, resolved_by = ? WHERE startup_a = ? AND startup_b = ?",
+        )
+        .bind(now_text())
+        .bind(actor)
+        .bind(a)
+        .bind(b)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM duplicate_flags WHERE status <> 'merged' AND (startup_a = ?1 OR startup_b = ?1)")
+            .bind(drop)
+            .execute(&mut *tx)
+            .await?;
+        crate::admin::audit(&mut tx, actor, "startup.merge", "startup", keep, serde_json::json!({"merged": drop})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records merged into `keep`, as they were before the merge.
+    pub async fn merged_into(&self, keep: &str) -> Result<Vec<domain::Startup>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT m.merged_data FROM startup_merges m JOIN startups s ON s.id = m.kept_id WHERE s.ext_id = ? ORDER BY m.id",
+        )
+        .bind(keep)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|(d,)| serde_json::from_str(&d).map_err(|e| crate::corrupt("merged_data", e))).collect()
+    }
+}
