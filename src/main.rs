@@ -82,8 +82,67 @@ enum Command {
         #[arg(long)]
         baseline: Option<f64>,
     },
+    /// Full-text discovery over startups (or needs) in Korean and English.
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+        /// Search needs (open calls) instead of startups.
+        #[arg(long)]
+        needs: bool,
+        #[arg(long, value_delimiter = ',')]
+        industry: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        technology: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        stage: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        cluster: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        country: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        source: Vec<String>,
+        /// relevance, newest or funding
+        #[arg(long, default_value = "relevance")]
+        sort: String,
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        #[arg(long, default_value_t = 20)]
+        per_page: usize,
+    },
+    /// Type-ahead: names and technologies starting with PREFIX.
+    Suggest {
+        prefix: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Review likely duplicate startups: list them, dismiss a pair, or merge one into another.
+    Duplicates {
+        #[command(subcommand)]
+        action: Option<DuplicateAction>,
+    },
     /// Set the KRW rate of a currency (KRW per one unit), used to total investments.
     Rate { currency: String, krw_per_unit: f64 },
+}
+
+#[derive(Subcommand)]
+enum DuplicateAction {
+    /// List flags (default: open ones).
+    List {
+        /// open, dismissed or merged; all when omitted with --all
+        #[arg(long, default_value = "open")]
+        status: String,
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark two startups as not duplicates.
+    Dismiss { a: String, b: String },
+    /// Merge startup DROP into KEEP (KEEP takes DROP's matches, outcomes and missing fields).
+    Merge { keep: String, drop: String },
 }
 
 /// A failure with the exit code it maps to.
@@ -136,6 +195,117 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Kpi { json } => kpi(&app, json).await,
+        Command::Search {
+            query,
+            json,
+            needs,
+            industry,
+            technology,
+            stage,
+            cluster,
+            country,
+            source,
+            sort,
+            page,
+            per_page,
+        } => {
+            let mut filters = std::collections::BTreeMap::new();
+            for (dim, v) in [
+                ("industry", industry),
+                ("technology", technology),
+                ("stage", stage),
+                ("cluster", cluster),
+                ("country", country),
+                ("source", source),
+            ] {
+                if !v.is_empty() {
+                    filters.insert(dim.to_string(), v);
+                }
+            }
+            let sort = app::Sort::parse(&sort).ok_or_else(|| {
+                Failure(
+                    2,
+                    format!("'{sort}' is not a sort; allowed: relevance, newest, funding"),
+                )
+            })?;
+            if page == 0 || per_page == 0 || per_page > 200 {
+                return Err(Failure(
+                    2,
+                    "pages start at 1 and hold 1 to 200 results".into(),
+                ));
+            }
+            let q = app::SearchQuery {
+                text: query,
+                kind: if needs {
+                    app::DocKind::Need
+                } else {
+                    app::DocKind::Startup
+                },
+                filters,
+                sort,
+                offset: (page - 1) * per_page,
+                limit: per_page,
+                include_confidential: true,
+                facet_limit: 10,
+            };
+            let r = app.search(&q)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&r).expect("results serialize")
+                );
+                return Ok(0);
+            }
+            println!(
+                "{} results{}",
+                r.total,
+                if r.matched_all_words {
+                    ""
+                } else {
+                    " (matching any of the words)"
+                }
+            );
+            if let Some(d) = &r.did_you_mean {
+                println!("did you mean: {d}");
+            }
+            for h in &r.hits {
+                println!("{:<24} {:<40} {:>7.2}", h.id, h.name, h.score);
+                let plain = h
+                    .snippet
+                    .replace("<b>", "")
+                    .replace("</b>", "")
+                    .replace('\n', " ");
+                println!(
+                    "    {}",
+                    plain
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">")
+                        .replace("&amp;", "&")
+                );
+            }
+            for (dim, values) in &r.facets {
+                if !values.is_empty() {
+                    let v: Vec<String> = values
+                        .iter()
+                        .map(|f| format!("{} ({})", f.value, f.count))
+                        .collect();
+                    println!("{dim}: {}", v.join(", "));
+                }
+            }
+            Ok(0)
+        }
+        Command::Suggest { prefix, limit } => {
+            for s in app.suggest(&prefix, limit) {
+                println!("{}\t{}\t{}", s.text, s.kind, s.count);
+            }
+            Ok(0)
+        }
+        Command::Reindex => {
+            let n = app.rebuild_search().await?;
+            println!("search index rebuilt: {n} documents");
+            Ok(0)
+        }
+        Command::Duplicates { action } => duplicates(&app, action).await,
         Command::Target {
             key,
             value,
@@ -246,6 +416,9 @@ async fn import(
     for p in r.rejected.iter().take(20) {
         eprintln!("row {}: {}: {}", p.row, p.column, p.reason);
     }
+    for p in r.notices.iter().take(20) {
+        eprintln!("note: row {}: {}: {}", p.row, p.column, p.reason);
+    }
     if r.rejected.len() > 20 {
         eprintln!(
             "... and {} more problems{}",
@@ -261,6 +434,45 @@ async fn import(
         r.write(&path)?;
     }
     Ok(if rejected > 0 { 3 } else { 0 })
+}
+
+async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Failure> {
+    match action.unwrap_or(DuplicateAction::List {
+        status: "open".into(),
+        all: false,
+        json: false,
+    }) {
+        DuplicateAction::List { status, all, json } => {
+            let flags = app
+                .duplicates(if all { None } else { Some(status.as_str()) })
+                .await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&flags).expect("flags serialize")
+                );
+            } else {
+                for f in &flags {
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        f.startup_a, f.startup_b, f.status, f.reason
+                    );
+                }
+                eprintln!("{} flag(s)", flags.len());
+            }
+            Ok(0)
+        }
+        DuplicateAction::Dismiss { a, b } => {
+            app.dismiss_duplicate(&a, &b, "cli").await?;
+            println!("{a} and {b} are not duplicates");
+            Ok(0)
+        }
+        DuplicateAction::Merge { keep, drop } => {
+            app.merge_startups(&keep, &drop, "cli").await?;
+            println!("merged {drop} into {keep}");
+            Ok(0)
+        }
+    }
 }
 
 async fn kpi(app: &App, json: bool) -> Result<u8, Failure> {

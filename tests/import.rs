@@ -36,8 +36,8 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
 
     let r = import(&app, RecordKind::Startups, &fixture("mixed-startups.csv")).await;
     assert_eq!(r.rows, 8);
-    assert_eq!(r.accepted, 3);
-    assert_eq!(r.rejected_rows(), 5);
+    assert_eq!(r.accepted, 4);
+    assert_eq!(r.rejected_rows(), 4);
     let named: Vec<(u64, &str)> = r
         .rejected
         .iter()
@@ -51,15 +51,19 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
             (6, "founded_year"),
             (6, "business_reg_no"),
             (7, "funding_currency"),
-            (9, "business_reg_no")
         ]
     );
+    // the same registration number is the same company: row 9 updated mx-1
+    let notes: Vec<(u64, &str)> = r
+        .notices
+        .iter()
+        .map(|p| (p.row, p.column.as_str()))
+        .collect();
+    assert_eq!(notes, vec![(9, "business_reg_no")]);
     assert!(
-        r.rejected
-            .last()
-            .unwrap()
+        r.notices[0]
             .reason
-            .contains("already registered to startup 'mx-1'")
+            .contains("registered to startup 'mx-1': this row updated 'mx-1'")
     );
     assert_eq!(r.unknown_columns, vec!["favourite_colour"]);
 
@@ -79,6 +83,12 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
         "the bad row left the old data alone"
     );
     assert_eq!(mx3.technologies, Vec::<String>::new());
+    let mx1 = s.startup("mx-1").await.unwrap().unwrap();
+    assert_eq!(mx1.name, "딥비전 주식회사");
+    assert_eq!(mx1.funding.unwrap().minor, 1_800_000_000);
+    let mx1 = s.startup("mx-1").await.unwrap().unwrap();
+    assert_eq!(mx1.name, "딥비전 주식회사");
+    assert_eq!(mx1.funding.unwrap().minor, 1_800_000_000);
     let mx4 = s.startup("mx-4").await.unwrap().unwrap();
     assert_eq!(mx4.funding.unwrap().minor, 25_000_050);
     assert_eq!(mx4.funding.unwrap().currency.code(), "USD");

@@ -1001,6 +1001,8 @@ impl App {
         if let Some((row, e)) = res.rejected.first() {
             return Err(AppError::Invalid(format!("demo outcome {row}: {e}")));
         }
+        progress("indexing for search");
+        self.sync_search().await?;
         self.store
             .audit(
                 actor,

@@ -34,6 +34,9 @@ pub struct ImportReport {
     pub inserted: u64,
     pub updated: u64,
     pub rejected: Vec<RowProblem>,
+    /// Rows taken with a remark: a registration number that named another record (the
+    /// row updated it), likely duplicates flagged for review.
+    pub notices: Vec<RowProblem>,
     pub unknown_columns: Vec<String>,
     pub seconds: f64,
 }
@@ -121,6 +124,7 @@ impl App {
             inserted: 0,
             updated: 0,
             rejected: Vec::new(),
+            notices: Vec::new(),
             unknown_columns,
             seconds: 0.0,
         };
@@ -141,6 +145,10 @@ impl App {
             report
                 .rejected
                 .extend(res.rejected.into_iter().map(|(r, e)| problem(r, e)));
+            report
+                .notices
+                .extend(res.notices.into_iter().map(|(r, e)| problem(r, e)));
+            self.sync_search().await?;
             done += chunk.len() as u64;
             progress(done, total);
         }

@@ -3,11 +3,17 @@
 
 pub mod demo;
 mod demo_vocab;
+pub mod discovery;
 pub mod export;
 pub mod import;
 
+use std::sync::Arc;
+
 use domain::kpi::Kpis;
+use search::SearchIndex;
 use store::Store;
+
+pub use search::{DocKind, SearchQuery, SearchResults, Sort, Suggestion};
 
 pub use store::{Counts, StoreError};
 
@@ -22,6 +28,8 @@ pub enum AppError {
     NotFound(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Search(String),
 }
 
 impl From<store::files::FileError> for AppError {
@@ -32,15 +40,24 @@ impl From<store::files::FileError> for AppError {
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// The application: a handle on the program's database.
-#[derive(Clone, Debug)]
+/// The application: a handle on the program's database and its search index.
+#[derive(Clone)]
 pub struct App {
     store: Store,
+    search: Arc<SearchIndex>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("db", &self.store.path())
+            .finish()
+    }
 }
 
 impl App {
     /// Opens the database at `url` (a path, `sqlite://PATH`), creating and migrating it
-    /// on first use.
+    /// on first use, and its search index beside it, rebuilt when missing or stale.
     pub async fn open(url: &str) -> Result<Self> {
         let store = Store::open(url).await.map_err(|e| match e {
             StoreError::BadUrl(_) | StoreError::PostgresUnsupported => {
@@ -48,7 +65,10 @@ impl App {
             }
             e => AppError::Store(e),
         })?;
-        Ok(Self { store })
+        let search = Arc::new(Self::open_index(store.path())?);
+        let app = Self { store, search };
+        app.sync_search().await?;
+        Ok(app)
     }
 
     pub fn store(&self) -> &Store {

@@ -4,11 +4,42 @@
 
 /// Legal forms removed from names, longest first so `co., ltd.` goes before `co.`.
 const LEGAL_FORMS: &[&str] = &[
-    "주식회사", "유한회사", "유한책임회사", "합자회사", "합명회사", "사단법인", "재단법인",
-    "(주)", "( 주 )", "(유)", "㈜", "㈐",
-    "co., ltd.", "co.,ltd.", "co. ltd.", "co ltd", "company limited", "corporation",
-    "incorporated", "limited", "company", "corp.", "corp", "inc.", "inc", "ltd.", "ltd",
-    "l.l.c.", "llc", "gmbh", "s.a.", "plc", "co.", "pte.", "pte", "k.k.",
+    "주식회사",
+    "유한회사",
+    "유한책임회사",
+    "합자회사",
+    "합명회사",
+    "사단법인",
+    "재단법인",
+    "(주)",
+    "( 주 )",
+    "(유)",
+    "㈜",
+    "㈐",
+    "co., ltd.",
+    "co.,ltd.",
+    "co. ltd.",
+    "co ltd",
+    "company limited",
+    "corporation",
+    "incorporated",
+    "limited",
+    "company",
+    "corp.",
+    "corp",
+    "inc.",
+    "inc",
+    "ltd.",
+    "ltd",
+    "l.l.c.",
+    "llc",
+    "gmbh",
+    "s.a.",
+    "plc",
+    "co.",
+    "pte.",
+    "pte",
+    "k.k.",
 ];
 
 /// The name as a duplicate key; empty when nothing is left.
@@ -16,7 +47,10 @@ pub fn name_key(name: &str) -> String {
     let mut s = name.trim().to_lowercase();
     // strip legal forms wherever they stand as their own part of the name
     for form in LEGAL_FORMS {
-        if form.chars().any(|c| ('가'..='힣').contains(&c)) || form.starts_with('(') || !form.is_ascii() {
+        if form.chars().any(|c| ('가'..='힣').contains(&c))
+            || form.starts_with('(')
+            || !form.is_ascii()
+        {
             s = s.replace(form, " ");
         } else {
             s = strip_word(&s, form);
@@ -31,7 +65,10 @@ fn strip_word(s: &str, form: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find(form) {
-        let before_ok = rest[..i].chars().last().is_none_or(|c| !c.is_alphanumeric());
+        let before_ok = rest[..i]
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric());
         let after = &rest[i + form.len()..];
         let after_ok = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
         out.push_str(&rest[..i]);
@@ -54,7 +91,10 @@ pub fn web_domain(url: &str) -> Option<String> {
     let host = u.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
     let host = host.split(':').next().unwrap_or("");
-    let host = host.strip_prefix("www.").unwrap_or(host).trim_end_matches('.');
+    let host = host
+        .strip_prefix("www.")
+        .unwrap_or(host)
+        .trim_end_matches('.');
     (host.contains('.') && !host.is_empty()).then(|| host.to_string())
 }
 
@@ -81,9 +121,15 @@ mod tests {
 
     #[test]
     fn domains_ignore_scheme_www_path_and_case() {
-        assert_eq!(web_domain("https://www.Deep.ai/about").as_deref(), Some("deep.ai"));
+        assert_eq!(
+            web_domain("https://www.Deep.ai/about").as_deref(),
+            Some("deep.ai")
+        );
         assert_eq!(web_domain("deep.ai").as_deref(), Some("deep.ai"));
-        assert_eq!(web_domain("http://deep.ai:8080?x").as_deref(), Some("deep.ai"));
+        assert_eq!(
+            web_domain("http://deep.ai:8080?x").as_deref(),
+            Some("deep.ai")
+        );
         assert_eq!(web_domain("not a url"), None);
     }
 }

@@ -5,7 +5,8 @@
 //! a one-syllable word, so `로봇` and `봇` both find `협동로봇`.
 
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
 };
 
 /// The analyzer's name in the index.
@@ -44,7 +45,11 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
         match (start, kind) {
             (Some((_, cjk)), Some(k)) if k == cjk => {}
             (Some((s, cjk)), k) => {
-                out.push(if cjk { Run::Cjk(&text[s..i], s) } else { Run::Word(&text[s..i], s) });
+                out.push(if cjk {
+                    Run::Cjk(&text[s..i], s)
+                } else {
+                    Run::Word(&text[s..i], s)
+                });
                 start = k.map(|k| (i, k));
             }
             (None, Some(k)) => start = Some((i, k)),
@@ -52,7 +57,11 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
         }
     }
     if let Some((s, cjk)) = start {
-        out.push(if cjk { Run::Cjk(&text[s..], s) } else { Run::Word(&text[s..], s) });
+        out.push(if cjk {
+            Run::Cjk(&text[s..], s)
+        } else {
+            Run::Word(&text[s..], s)
+        });
     }
     out
 }
@@ -89,7 +98,13 @@ impl Tokenizer for KoEnTokenizer {
         let mut tokens = Vec::new();
         let mut position = 0usize;
         let mut push = |text: &str, from: usize, to: usize, position: usize| {
-            tokens.push(Token { offset_from: from, offset_to: to, position, text: text.to_string(), position_length: 1 });
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: text.to_string(),
+                position_length: 1,
+            });
         };
         for run in runs(text) {
             match run {
@@ -127,7 +142,28 @@ pub fn analyzer() -> TextAnalyzer {
 
 /// Korean particles and endings that follow a noun in a query (`로봇을`, `핀테크에서`);
 /// stripped from query words of three or more syllables.
-const PARTICLES: &[&str] = &["에서는", "으로", "에서", "에게", "까지", "부터", "처럼", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만"];
+const PARTICLES: &[&str] = &[
+    "에서는",
+    "으로",
+    "에서",
+    "에게",
+    "까지",
+    "부터",
+    "처럼",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "로",
+    "와",
+    "과",
+    "도",
+    "만",
+];
 
 /// One query word as the index terms it must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,14 +189,21 @@ pub fn query_words(query: &str) -> Vec<QueryWord> {
                     terms.push(ts.token().text.clone());
                 }
                 if !terms.is_empty() {
-                    out.push(QueryWord { surface: w.to_lowercase(), terms, cjk: false });
+                    out.push(QueryWord {
+                        surface: w.to_lowercase(),
+                        terms,
+                        cjk: false,
+                    });
                 }
             }
             Run::Cjk(r, _) => {
                 let mut chars: Vec<char> = r.chars().collect();
                 if chars.len() >= 3 {
                     let s: String = chars.iter().collect();
-                    if let Some(p) = PARTICLES.iter().find(|p| s.ends_with(*p) && s.chars().count() - p.chars().count() >= 2) {
+                    if let Some(p) = PARTICLES
+                        .iter()
+                        .find(|p| s.ends_with(*p) && s.chars().count() - p.chars().count() >= 2)
+                    {
                         chars.truncate(chars.len() - p.chars().count());
                     }
                 }
@@ -169,7 +212,11 @@ pub fn query_words(query: &str) -> Vec<QueryWord> {
                 } else {
                     chars.windows(2).map(|w| w.iter().collect()).collect()
                 };
-                out.push(QueryWord { surface: chars.iter().collect(), terms, cjk: true });
+                out.push(QueryWord {
+                    surface: chars.iter().collect(),
+                    terms,
+                    cjk: true,
+                });
             }
         }
     }
@@ -192,17 +239,34 @@ mod tests {
 
     #[test]
     fn hangul_is_indexed_as_unigrams_and_bigrams_and_english_is_stemmed() {
-        assert_eq!(index_terms("협동로봇"), vec!["협", "협동", "동", "동로", "로", "로봇", "봇"]);
+        assert_eq!(
+            index_terms("협동로봇"),
+            vec!["협", "협동", "동", "동로", "로", "로봇", "봇"]
+        );
         assert_eq!(index_terms("The Robots are running"), vec!["robot", "run"]);
-        assert_eq!(index_terms("AI반도체"), vec!["ai", "반", "반도", "도", "도체", "체"]);
+        assert_eq!(
+            index_terms("AI반도체"),
+            vec!["ai", "반", "반도", "도", "도체", "체"]
+        );
     }
 
     #[test]
     fn queries_use_bigrams_unigrams_and_drop_particles() {
         let q = query_words("로봇을 봇 AI chips");
         let terms: Vec<Vec<String>> = q.iter().map(|w| w.terms.clone()).collect();
-        assert_eq!(terms, vec![vec!["로봇".to_string()], vec!["봇".into()], vec!["ai".into()], vec!["chip".into()]]);
-        assert_eq!(query_words("인공지능")[0].terms, vec!["인공", "공지", "지능"]);
+        assert_eq!(
+            terms,
+            vec![
+                vec!["로봇".to_string()],
+                vec!["봇".into()],
+                vec!["ai".into()],
+                vec!["chip".into()]
+            ]
+        );
+        assert_eq!(
+            query_words("인공지능")[0].terms,
+            vec!["인공", "공지", "지능"]
+        );
         assert!(query_words("the of and").is_empty());
     }
 }

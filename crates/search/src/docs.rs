@@ -49,14 +49,17 @@ pub struct SearchDoc {
 pub fn facet_value(dim: &str, v: &str) -> String {
     match dim {
         "industry" => industry::normalize(v).unwrap_or_else(|_| v.trim().to_lowercase()),
-        "stage" => Stage::parse(v).map(|s| s.as_str().to_string()).unwrap_or_else(|_| v.trim().to_lowercase()),
+        "stage" => Stage::parse(v)
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|_| v.trim().to_lowercase()),
         "country" => v.trim().to_uppercase(),
         _ => domain::kinds::fold(v),
     }
 }
 
 fn days(d: Option<chrono::NaiveDate>) -> i64 {
-    d.map(|d| (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days()).unwrap_or(0)
+    d.map(|d| (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days())
+        .unwrap_or(0)
 }
 
 fn industry_words(codes: &[String]) -> String {
@@ -91,8 +94,16 @@ impl SearchDoc {
         if let Some(src) = &s.source {
             add("source", src);
         }
-        let name = [Some(s.name.as_str()), s.name_en.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
-        let body = [s.description.as_deref(), s.description_en.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
+        let name = [Some(s.name.as_str()), s.name_en.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let body = [s.description.as_deref(), s.description_en.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n");
         let meta = [
             industry_words(&s.industries),
             s.city.clone().unwrap_or_default(),
@@ -137,7 +148,11 @@ impl SearchDoc {
             meta: format!(
                 "{enterprise_name} {} {}",
                 industry_words(&n.industries),
-                n.collaboration_types.iter().map(|c| format!("{} {} {}", c.as_str(), c.label_ko(), c.label_en())).collect::<Vec<_>>().join(" ")
+                n.collaboration_types
+                    .iter()
+                    .map(|c| format!("{} {} {}", c.as_str(), c.label_ko(), c.label_en()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
             facets,
             discovered_days: days(n.deadline),

@@ -18,10 +18,13 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value, FAST,
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+};
 
 pub use docs::{DocKind, SearchDoc};
 pub use suggest::Suggestion;
@@ -48,7 +51,14 @@ pub struct IndexState {
 }
 
 /// The facet dimensions, in display order.
-pub const DIMENSIONS: &[&str] = &["industry", "technology", "stage", "cluster", "country", "source"];
+pub const DIMENSIONS: &[&str] = &[
+    "industry",
+    "technology",
+    "stage",
+    "cluster",
+    "country",
+    "source",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -150,7 +160,9 @@ fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |stored: bool| {
         let o = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(KOEN).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default()
+                .set_tokenizer(KOEN)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         if stored { o.set_stored() } else { o }
     };
@@ -209,7 +221,10 @@ impl SearchIndex {
 
     fn with_index(index: Index, fields: Fields) -> Result<Self> {
         index.tokenizers().register(KOEN, analysis::analyzer());
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         Ok(Self {
             index,
             reader,
@@ -233,10 +248,13 @@ impl SearchIndex {
     fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
         let mut guard = self.writer.lock().expect("writer lock");
         if guard.is_none() {
-            let w = self.index.writer_with_num_threads(2, 128 * 1024 * 1024).map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
-                e => SearchError::Tantivy(e),
-            })?;
+            let w = self
+                .index
+                .writer_with_num_threads(2, 128 * 1024 * 1024)
+                .map_err(|e| match e {
+                    tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
+                    e => SearchError::Tantivy(e),
+                })?;
             *guard = Some(w);
         }
         f(guard.as_mut().expect("just set"))
@@ -247,12 +265,17 @@ impl SearchIndex {
         c.set_payload(&serde_json::to_string(state).expect("state serializes"));
         c.commit()?;
         self.reader.reload()?;
-        self.commits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
     /// Replaces the whole index with `docs`.
-    pub fn rebuild(&self, docs: impl IntoIterator<Item = SearchDoc>, state: &IndexState) -> Result<u64> {
+    pub fn rebuild(
+        &self,
+        docs: impl IntoIterator<Item = SearchDoc>,
+        state: &IndexState,
+    ) -> Result<u64> {
         self.with_writer(|w| {
             w.delete_all_documents()?;
             let mut n = 0;
@@ -266,13 +289,24 @@ impl SearchIndex {
     }
 
     /// Writes the new versions of changed records and removes deleted ones.
-    pub fn apply(&self, upserts: &[SearchDoc], deletes: &[(DocKind, String)], state: &IndexState) -> Result<()> {
+    pub fn apply(
+        &self,
+        upserts: &[SearchDoc],
+        deletes: &[(DocKind, String)],
+        state: &IndexState,
+    ) -> Result<()> {
         self.with_writer(|w| {
             for (kind, id) in deletes {
-                w.delete_term(Term::from_field_text(self.fields.key, &docs::key(*kind, id)));
+                w.delete_term(Term::from_field_text(
+                    self.fields.key,
+                    &docs::key(*kind, id),
+                ));
             }
             for d in upserts {
-                w.delete_term(Term::from_field_text(self.fields.key, &docs::key(d.kind, &d.ext_id)));
+                w.delete_term(Term::from_field_text(
+                    self.fields.key,
+                    &docs::key(d.kind, &d.ext_id),
+                ));
                 w.add_document(self.document(d))?;
             }
             self.commit(w, state)
@@ -291,10 +325,23 @@ impl SearchIndex {
         doc.add_text(f.tech, d.technologies.join(" | "));
         doc.add_text(f.meta, &d.meta);
         for (dim, value) in &d.facets {
-            doc.add_facet(f.facets, tantivy::schema::Facet::from_path([dim.as_str(), value.as_str()]));
+            doc.add_facet(
+                f.facets,
+                tantivy::schema::Facet::from_path([dim.as_str(), value.as_str()]),
+            );
         }
-        doc.add_text(f.visibility, if d.confidential { "confidential" } else { "public" });
-        doc.add_i64(schema.get_field("discovered").expect("field"), d.discovered_days);
+        doc.add_text(
+            f.visibility,
+            if d.confidential {
+                "confidential"
+            } else {
+                "public"
+            },
+        );
+        doc.add_i64(
+            schema.get_field("discovered").expect("field"),
+            d.discovered_days,
+        );
         doc.add_i64(schema.get_field("funding").expect("field"), d.funding_krw);
         doc
     }
@@ -315,16 +362,27 @@ impl SearchIndex {
                             .terms
                             .iter()
                             .map(|t| {
-                                Box::new(TermQuery::new(Term::from_field_text(*field, t), IndexRecordOption::WithFreqs))
-                                    as Box<dyn Query>
+                                Box::new(TermQuery::new(
+                                    Term::from_field_text(*field, t),
+                                    IndexRecordOption::WithFreqs,
+                                )) as Box<dyn Query>
                             })
                             .collect();
-                        let q: Box<dyn Query> =
-                            if terms.len() == 1 { terms.into_iter().next().expect("one") } else { Box::new(BooleanQuery::intersection(terms)) };
-                        (Occur::Should, Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>)
+                        let q: Box<dyn Query> = if terms.len() == 1 {
+                            terms.into_iter().next().expect("one")
+                        } else {
+                            Box::new(BooleanQuery::intersection(terms))
+                        };
+                        (
+                            Occur::Should,
+                            Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>,
+                        )
                     })
                     .collect();
-                (if all { Occur::Must } else { Occur::Should }, Box::new(BooleanQuery::new(fields)) as Box<dyn Query>)
+                (
+                    if all { Occur::Must } else { Occur::Should },
+                    Box::new(BooleanQuery::new(fields)) as Box<dyn Query>,
+                )
             })
             .collect();
         Some(Box::new(BooleanQuery::new(per_word)))
@@ -334,12 +392,18 @@ impl SearchIndex {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
             Occur::Must,
-            Box::new(TermQuery::new(Term::from_field_text(f.kind, q.kind.as_str()), IndexRecordOption::Basic)),
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, q.kind.as_str()),
+                IndexRecordOption::Basic,
+            )),
         )];
         if !q.include_confidential {
             clauses.push((
                 Occur::MustNot,
-                Box::new(TermQuery::new(Term::from_field_text(f.visibility, "confidential"), IndexRecordOption::Basic)),
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.visibility, "confidential"),
+                    IndexRecordOption::Basic,
+                )),
             ));
         }
         for (dim, values) in &q.filters {
@@ -349,10 +413,16 @@ impl SearchIndex {
             let any: Vec<(Occur, Box<dyn Query>)> = values
                 .iter()
                 .map(|v| {
-                    let facet = tantivy::schema::Facet::from_path([dim.as_str(), docs::facet_value(dim, v).as_str()]);
+                    let facet = tantivy::schema::Facet::from_path([
+                        dim.as_str(),
+                        docs::facet_value(dim, v).as_str(),
+                    ]);
                     (
                         Occur::Should,
-                        Box::new(TermQuery::new(Term::from_facet(f.facets, &facet), IndexRecordOption::Basic)) as Box<dyn Query>,
+                        Box::new(TermQuery::new(
+                            Term::from_facet(f.facets, &facet),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>,
                     )
                 })
                 .collect();
@@ -393,8 +463,19 @@ impl SearchIndex {
         let (total, hits, counts): (usize, Vec<(f32, DocAddress)>, _) = match q.sort {
             Sort::Relevance => searcher.search(&query, &(Count, top.order_by_score(), facets))?,
             Sort::Newest | Sort::Funding => {
-                let field = if q.sort == Sort::Newest { "discovered" } else { "funding" };
-                let (n, h, c) = searcher.search(&query, &(Count, top.order_by_fast_field::<i64>(field, Order::Desc), facets))?;
+                let field = if q.sort == Sort::Newest {
+                    "discovered"
+                } else {
+                    "funding"
+                };
+                let (n, h, c) = searcher.search(
+                    &query,
+                    &(
+                        Count,
+                        top.order_by_fast_field::<i64>(field, Order::Desc),
+                        facets,
+                    ),
+                )?;
                 (n, h.into_iter().map(|(_, a)| (0.0, a)).collect(), c)
             }
         };
@@ -409,16 +490,30 @@ impl SearchIndex {
         let mut out = Vec::with_capacity(hits.len());
         for (score, addr) in hits {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let get = |f: Field| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let get = |f: Field| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             let body = get(self.fields.body);
             let snippet = match &snippets {
                 Some(g) => {
                     let s = g.snippet(&body);
-                    if s.fragment().is_empty() { escape(&first_chars(&body, 180)) } else { s.to_html() }
+                    if s.fragment().is_empty() {
+                        escape(&first_chars(&body, 180))
+                    } else {
+                        s.to_html()
+                    }
                 }
                 None => escape(&first_chars(&body, 180)),
             };
-            out.push(Hit { id: get(self.fields.ext_id), name: get(self.fields.name), score, snippet });
+            out.push(Hit {
+                id: get(self.fields.ext_id),
+                name: get(self.fields.name),
+                score,
+                snippet,
+            });
         }
         let facet_limit = q.facet_limit.max(1);
         let facets = DIMENSIONS
@@ -428,14 +523,24 @@ impl SearchIndex {
                     .top_k(tantivy::schema::Facet::from_path([*d]), facet_limit)
                     .into_iter()
                     .map(|(facet, count)| FacetValue {
-                        value: facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
+                        value: facet
+                            .to_path()
+                            .last()
+                            .map(|s| s.to_string())
+                            .unwrap_or_default(),
                         count,
                     })
                     .collect();
                 (d.to_string(), values)
             })
             .collect();
-        Ok(SearchResults { total, hits: out, facets, matched_all_words: true, did_you_mean: None })
+        Ok(SearchResults {
+            total,
+            hits: out,
+            facets,
+            matched_all_words: true,
+            did_you_mean: None,
+        })
     }
 
     /// Type-ahead: names and technologies starting with `prefix` (any word of them).
@@ -451,7 +556,12 @@ impl SearchIndex {
         {
             return s.clone();
         }
-        let s = Arc::new(suggest::Suggester::build(&self.reader.searcher(), self.fields.name, self.fields.tech, self.fields.body));
+        let s = Arc::new(suggest::Suggester::build(
+            &self.reader.searcher(),
+            self.fields.name,
+            self.fields.tech,
+            self.fields.body,
+        ));
         *guard = Some((generation, s.clone()));
         s
     }
@@ -466,5 +576,7 @@ fn first_chars(s: &str, n: usize) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -41,14 +41,26 @@ impl Suggester {
                 Some(&i) => items[i].count += 1,
                 None => {
                     seen.insert((text.to_string(), kind), items.len());
-                    items.push(Suggestion { text: text.to_string(), kind: kind.into(), count: 1 });
+                    items.push(Suggestion {
+                        text: text.to_string(),
+                        kind: kind.into(),
+                        count: 1,
+                    });
                 }
             }
         };
         for reader in searcher.segment_readers() {
-            let Ok(store) = reader.get_store_reader(64) else { continue };
-            for doc in store.iter::<TantivyDocument>(reader.alive_bitset()).flatten() {
-                for v in doc.get_all(name).filter_map(|v| v.as_str().map(str::to_string)) {
+            let Ok(store) = reader.get_store_reader(64) else {
+                continue;
+            };
+            for doc in store
+                .iter::<TantivyDocument>(reader.alive_bitset())
+                .flatten()
+            {
+                for v in doc
+                    .get_all(name)
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                {
                     for part in v.split(" / ") {
                         add(part, "name", &mut items);
                     }
@@ -57,7 +69,10 @@ impl Suggester {
                 for v in doc.get_all(body).filter_map(|v| v.as_str()) {
                     count_words(v, &mut vocabulary);
                 }
-                for v in doc.get_all(tech).filter_map(|v| v.as_str().map(str::to_string)) {
+                for v in doc
+                    .get_all(tech)
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                {
                     for t in v.split(" | ") {
                         add(t, "technology", &mut items);
                     }
@@ -77,7 +92,11 @@ impl Suggester {
             }
         }
         keys.sort();
-        Suggester { keys, items, vocabulary }
+        Suggester {
+            keys,
+            items,
+            vocabulary,
+        }
     }
 
     pub(crate) fn complete(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {
@@ -86,11 +105,20 @@ impl Suggester {
             return vec![];
         }
         let start = self.keys.partition_point(|(k, _)| k.as_str() < p.as_str());
-        let mut found: Vec<usize> = self.keys[start..].iter().take_while(|(k, _)| k.starts_with(&p)).map(|(_, i)| *i).collect();
+        let mut found: Vec<usize> = self.keys[start..]
+            .iter()
+            .take_while(|(k, _)| k.starts_with(&p))
+            .map(|(_, i)| *i)
+            .collect();
         found.sort_unstable();
         found.dedup();
         let mut out: Vec<Suggestion> = found.into_iter().map(|i| self.items[i].clone()).collect();
-        out.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.len().cmp(&b.text.len())).then(a.text.cmp(&b.text)));
+        out.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(a.text.len().cmp(&b.text.len()))
+                .then(a.text.cmp(&b.text))
+        });
         out.truncate(limit);
         out
     }
@@ -102,7 +130,10 @@ impl Suggester {
         let fixed: Vec<String> = words
             .iter()
             .map(|w| {
-                if w.cjk || self.vocabulary.contains_key(&w.surface) || w.surface.chars().count() < 3 {
+                if w.cjk
+                    || self.vocabulary.contains_key(&w.surface)
+                    || w.surface.chars().count() < 3
+                {
                     return w.surface.clone();
                 }
                 let max = if w.surface.chars().count() <= 5 { 1 } else { 2 };

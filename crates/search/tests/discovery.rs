@@ -5,7 +5,20 @@ use domain::{FxRates, Money, Stage, Startup};
 use innobridge_search::{DocKind, IndexState, SearchDoc, SearchIndex, SearchQuery, Sort};
 
 #[allow(clippy::too_many_arguments)]
-fn startup(id: &str, name: &str, name_en: Option<&str>, desc: &str, desc_en: Option<&str>, industries: &[&str], stage: Stage, cluster: &str, country: &str, source: &str, funding: i64, tech: &[&str]) -> Startup {
+fn startup(
+    id: &str,
+    name: &str,
+    name_en: Option<&str>,
+    desc: &str,
+    desc_en: Option<&str>,
+    industries: &[&str],
+    stage: Stage,
+    cluster: &str,
+    country: &str,
+    source: &str,
+    funding: i64,
+    tech: &[&str],
+) -> Startup {
     Startup {
         id: id.into(),
         name: name.into(),
@@ -15,7 +28,11 @@ fn startup(id: &str, name: &str, name_en: Option<&str>, desc: &str, desc_en: Opt
         industries: industries.iter().map(|s| s.to_string()).collect(),
         technologies: tech.iter().map(|s| s.to_string()).collect(),
         stage: Some(stage),
-        clusters: if cluster.is_empty() { vec![] } else { vec![cluster.into()] },
+        clusters: if cluster.is_empty() {
+            vec![]
+        } else {
+            vec![cluster.into()]
+        },
         country: Some(country.into()),
         source: Some(source.into()),
         funding: Some(Money::krw(funding)),
@@ -26,28 +43,120 @@ fn startup(id: &str, name: &str, name_en: Option<&str>, desc: &str, desc_en: Opt
 
 fn register() -> Vec<Startup> {
     vec![
-        startup("k1", "딥비전", None, "컴퓨터 비전 기반 제조 품질검사 솔루션을 개발합니다. 공장의 협동로봇과 연동됩니다.", None, &["ai"], Stage::Seed, "yangjae", "KR", "application", 500_000_000, &["computer vision"]),
-        startup("k2", "핀브릿지", None, "소상공인을 위한 대안 신용평가와 간편결제 서비스를 제공하는 핀테크 기업입니다.", None, &["fintech"], Stage::SeriesA, "yeouido", "KR", "referral", 3_000_000_000, &["credit scoring", "payments"]),
-        startup("k3", "칩마스터", None, "온디바이스 AI 반도체 칩을 설계합니다.", None, &["semiconductors", "ai"], Stage::SeriesB, "g-valley", "KR", "scouting", 9_000_000_000, &["NPU"]),
-        startup("e1", "RoboFleet", None, "Autonomous mobile robots for warehouse logistics and picking.", None, &["robotics"], Stage::Seed, "", "US", "import", 1_000_000_000, &["autonomous mobile robot"]),
-        startup("e2", "PayLens", None, "Fraud detection for payments using machine learning.", None, &["fintech"], Stage::SeriesA, "", "SG", "application", 2_000_000_000, &["fraud detection"]),
-        startup("b1", "메디노드", Some("MediNode"), "의료영상 판독을 돕는 AI 소프트웨어입니다.", Some("AI software that helps radiologists read medical images."), &["bio-health", "ai"], Stage::Seed, "hongneung", "KR", "scouting", 100_000_000, &["medical imaging AI"]),
+        startup(
+            "k1",
+            "딥비전",
+            None,
+            "컴퓨터 비전 기반 제조 품질검사 솔루션을 개발합니다. 공장의 협동로봇과 연동됩니다.",
+            None,
+            &["ai"],
+            Stage::Seed,
+            "yangjae",
+            "KR",
+            "application",
+            500_000_000,
+            &["computer vision"],
+        ),
+        startup(
+            "k2",
+            "핀브릿지",
+            None,
+            "소상공인을 위한 대안 신용평가와 간편결제 서비스를 제공하는 핀테크 기업입니다.",
+            None,
+            &["fintech"],
+            Stage::SeriesA,
+            "yeouido",
+            "KR",
+            "referral",
+            3_000_000_000,
+            &["credit scoring", "payments"],
+        ),
+        startup(
+            "k3",
+            "칩마스터",
+            None,
+            "온디바이스 AI 반도체 칩을 설계합니다.",
+            None,
+            &["semiconductors", "ai"],
+            Stage::SeriesB,
+            "g-valley",
+            "KR",
+            "scouting",
+            9_000_000_000,
+            &["NPU"],
+        ),
+        startup(
+            "e1",
+            "RoboFleet",
+            None,
+            "Autonomous mobile robots for warehouse logistics and picking.",
+            None,
+            &["robotics"],
+            Stage::Seed,
+            "",
+            "US",
+            "import",
+            1_000_000_000,
+            &["autonomous mobile robot"],
+        ),
+        startup(
+            "e2",
+            "PayLens",
+            None,
+            "Fraud detection for payments using machine learning.",
+            None,
+            &["fintech"],
+            Stage::SeriesA,
+            "",
+            "SG",
+            "application",
+            2_000_000_000,
+            &["fraud detection"],
+        ),
+        startup(
+            "b1",
+            "메디노드",
+            Some("MediNode"),
+            "의료영상 판독을 돕는 AI 소프트웨어입니다.",
+            Some("AI software that helps radiologists read medical images."),
+            &["bio-health", "ai"],
+            Stage::Seed,
+            "hongneung",
+            "KR",
+            "scouting",
+            100_000_000,
+            &["medical imaging AI"],
+        ),
     ]
 }
 
 fn state(seq: i64) -> IndexState {
-    IndexState { database_id: "test".into(), seq }
+    IndexState {
+        database_id: "test".into(),
+        seq,
+    }
 }
 
 fn index() -> SearchIndex {
     let idx = SearchIndex::in_memory().unwrap();
     let rates = FxRates::default();
-    idx.rebuild(register().iter().map(|s| SearchDoc::from_startup(s, &rates)), &state(1)).unwrap();
+    idx.rebuild(
+        register()
+            .iter()
+            .map(|s| SearchDoc::from_startup(s, &rates)),
+        &state(1),
+    )
+    .unwrap();
     idx
 }
 
 fn ids(idx: &SearchIndex, text: &str) -> Vec<String> {
-    let r = idx.search(&SearchQuery { text: text.into(), ..Default::default() }).unwrap();
+    let r = idx
+        .search(&SearchQuery {
+            text: text.into(),
+            ..Default::default()
+        })
+        .unwrap();
     let mut v: Vec<String> = r.hits.into_iter().map(|h| h.id).collect();
     v.sort();
     v
@@ -62,14 +171,22 @@ fn korean_words_inside_longer_words_are_found() {
     assert_eq!(ids(&idx, "핀테크 기업"), vec!["k2"]);
     // 협동로봇 holds 로봇; RoboFleet is in robotics, whose Korean label is 로봇
     assert_eq!(ids(&idx, "로봇"), vec!["e1", "k1"]);
-    assert_eq!(ids(&idx, "신용평가를"), vec!["k2"], "a trailing particle does not hide the word");
+    assert_eq!(
+        ids(&idx, "신용평가를"),
+        vec!["k2"],
+        "a trailing particle does not hide the word"
+    );
 }
 
 #[test]
 fn one_syllable_korean_queries_work() {
     let idx = index();
     assert_eq!(ids(&idx, "칩"), vec!["k3"]);
-    assert_eq!(ids(&idx, "봇"), vec!["e1", "k1"], "협동로봇, and robotics (로봇)");
+    assert_eq!(
+        ids(&idx, "봇"),
+        vec!["e1", "k1"],
+        "협동로봇, and robotics (로봇)"
+    );
     assert_eq!(ids(&idx, "소"), vec!["b1", "k2"], "소상공인, 소프트웨어");
 }
 
@@ -77,9 +194,21 @@ fn one_syllable_korean_queries_work() {
 fn mixed_and_english_queries() {
     let idx = index();
     assert_eq!(ids(&idx, "AI 반도체"), vec!["k3"]);
-    assert_eq!(ids(&idx, "robot warehouse"), vec!["e1"], "robots is stemmed to robot");
-    assert_eq!(ids(&idx, "payment"), vec!["e2", "k2"], "payments in text and in k2's technologies");
-    assert_eq!(ids(&idx, "the payments"), vec!["e2", "k2"], "stop words do not count");
+    assert_eq!(
+        ids(&idx, "robot warehouse"),
+        vec!["e1"],
+        "robots is stemmed to robot"
+    );
+    assert_eq!(
+        ids(&idx, "payment"),
+        vec!["e2", "k2"],
+        "payments in text and in k2's technologies"
+    );
+    assert_eq!(
+        ids(&idx, "the payments"),
+        vec!["e2", "k2"],
+        "stop words do not count"
+    );
 }
 
 #[test]
@@ -96,7 +225,12 @@ fn facets_count_what_matches_and_filters_narrow() {
     let idx = index();
     let all = idx.search(&SearchQuery::default()).unwrap();
     assert_eq!(all.total, 6);
-    let count = |dim: &str, v: &str| all.facets[dim].iter().find(|f| f.value == v).map(|f| f.count);
+    let count = |dim: &str, v: &str| {
+        all.facets[dim]
+            .iter()
+            .find(|f| f.value == v)
+            .map(|f| f.count)
+    };
     assert_eq!(count("industry", "ai"), Some(3));
     assert_eq!(count("industry", "fintech"), Some(2));
     assert_eq!(count("industry", "robotics"), Some(1));
@@ -113,8 +247,15 @@ fn facets_count_what_matches_and_filters_narrow() {
     assert_eq!(r.total, 3);
     assert_eq!(r.facets["stage"].iter().map(|f| f.count).sum::<u64>(), 3);
     q.filters.insert("country".into(), vec!["kr".into()]);
-    q.filters.insert("stage".into(), vec!["Series B".into(), "seed".into()]);
-    let mut got: Vec<String> = idx.search(&q).unwrap().hits.into_iter().map(|h| h.id).collect();
+    q.filters
+        .insert("stage".into(), vec!["Series B".into(), "seed".into()]);
+    let mut got: Vec<String> = idx
+        .search(&q)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
     got.sort();
     assert_eq!(got, vec!["b1", "k1", "k3"]);
     q.text = "반도체".into();
@@ -124,27 +265,74 @@ fn facets_count_what_matches_and_filters_narrow() {
 #[test]
 fn sorting_and_pages() {
     let idx = index();
-    let q = SearchQuery { sort: Sort::Funding, limit: 2, ..Default::default() };
-    let p1: Vec<String> = idx.search(&q).unwrap().hits.into_iter().map(|h| h.id).collect();
+    let q = SearchQuery {
+        sort: Sort::Funding,
+        limit: 2,
+        ..Default::default()
+    };
+    let p1: Vec<String> = idx
+        .search(&q)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
     assert_eq!(p1, vec!["k3", "k2"]);
-    let p2: Vec<String> = idx.search(&SearchQuery { offset: 2, ..q }).unwrap().hits.into_iter().map(|h| h.id).collect();
+    let p2: Vec<String> = idx
+        .search(&SearchQuery { offset: 2, ..q })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
     assert_eq!(p2, vec!["e2", "e1"]);
-    let newest = idx.search(&SearchQuery { sort: Sort::Newest, limit: 6, ..Default::default() }).unwrap();
+    let newest = idx
+        .search(&SearchQuery {
+            sort: Sort::Newest,
+            limit: 6,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(newest.hits.len(), 6);
 }
 
 #[test]
 fn snippets_highlight_and_suggestions_complete() {
     let idx = index();
-    let r = idx.search(&SearchQuery { text: "fraud".into(), ..Default::default() }).unwrap();
-    assert!(r.hits[0].snippet.contains("<b>Fraud</b>"), "{}", r.hits[0].snippet);
+    let r = idx
+        .search(&SearchQuery {
+            text: "fraud".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        r.hits[0].snippet.contains("<b>Fraud</b>"),
+        "{}",
+        r.hits[0].snippet
+    );
     let s: Vec<String> = idx.suggest("딥", 5).into_iter().map(|s| s.text).collect();
     assert_eq!(s, vec!["딥비전"]);
     let s: Vec<String> = idx.suggest("medi", 5).into_iter().map(|s| s.text).collect();
-    assert!(s.contains(&"MediNode".to_string()) && s.contains(&"medical imaging AI".to_string()), "{s:?}");
-    let s: Vec<String> = idx.suggest("detect", 5).into_iter().map(|s| s.text).collect();
-    assert_eq!(s, vec!["fraud detection"], "words inside a phrase complete too");
-    let miss = idx.search(&SearchQuery { text: "warehuose".into(), ..Default::default() }).unwrap();
+    assert!(
+        s.contains(&"MediNode".to_string()) && s.contains(&"medical imaging AI".to_string()),
+        "{s:?}"
+    );
+    let s: Vec<String> = idx
+        .suggest("detect", 5)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert_eq!(
+        s,
+        vec!["fraud detection"],
+        "words inside a phrase complete too"
+    );
+    let miss = idx
+        .search(&SearchQuery {
+            text: "warehuose".into(),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(miss.total, 0);
     assert_eq!(miss.did_you_mean.as_deref(), Some("warehouse"));
 }
@@ -155,7 +343,12 @@ fn updates_and_deletes_are_followed() {
     let rates = FxRates::default();
     let mut k1 = register().remove(0);
     k1.description = Some("수소연료전지 스택을 만듭니다.".into());
-    idx.apply(&[SearchDoc::from_startup(&k1, &rates)], &[(DocKind::Startup, "e1".into())], &state(2)).unwrap();
+    idx.apply(
+        &[SearchDoc::from_startup(&k1, &rates)],
+        &[(DocKind::Startup, "e1".into())],
+        &state(2),
+    )
+    .unwrap();
     assert_eq!(ids(&idx, "품질검사"), Vec::<String>::new());
     assert_eq!(ids(&idx, "수소"), vec!["k1"]);
     assert_eq!(ids(&idx, "warehouse"), Vec::<String>::new());
@@ -179,10 +372,38 @@ fn confidential_needs_stay_hidden_unless_asked() {
         deadline: None,
         visibility: vis,
     };
-    let docs = [need("n1", domain::Visibility::Public), need("n2", domain::Visibility::Confidential)];
-    idx.rebuild(docs.iter().map(|n| SearchDoc::from_need(n, "한빛모터스")), &state(1)).unwrap();
-    let q = SearchQuery { text: "품질검사".into(), kind: DocKind::Need, ..Default::default() };
+    let docs = [
+        need("n1", domain::Visibility::Public),
+        need("n2", domain::Visibility::Confidential),
+    ];
+    idx.rebuild(
+        docs.iter().map(|n| SearchDoc::from_need(n, "한빛모터스")),
+        &state(1),
+    )
+    .unwrap();
+    let q = SearchQuery {
+        text: "품질검사".into(),
+        kind: DocKind::Need,
+        ..Default::default()
+    };
     assert_eq!(idx.search(&q).unwrap().total, 1);
-    assert_eq!(idx.search(&SearchQuery { include_confidential: true, ..q }).unwrap().total, 2);
-    assert_eq!(idx.search(&SearchQuery { text: "품질검사".into(), ..Default::default() }).unwrap().total, 0, "needs are not startups");
+    assert_eq!(
+        idx.search(&SearchQuery {
+            include_confidential: true,
+            ..q
+        })
+        .unwrap()
+        .total,
+        2
+    );
+    assert_eq!(
+        idx.search(&SearchQuery {
+            text: "품질검사".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .total,
+        0,
+        "needs are not startups"
+    );
 }

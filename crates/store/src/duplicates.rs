@@ -26,7 +26,10 @@ pub(crate) async fn flag(
     web_domain: Option<&str>,
     now: &str,
 ) -> Result<Vec<FieldError>> {
-    let keys: Vec<&str> = [name_key, name_en_key].into_iter().filter(|k| !k.is_empty()).collect();
+    let keys: Vec<&str> = [name_key, name_en_key]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect();
     if keys.is_empty() && web_domain.is_none() {
         return Ok(vec![]);
     }
@@ -47,11 +50,24 @@ pub(crate) async fn flag(
         let other: String = r.try_get("ext_id")?;
         let domain: Option<String> = r.try_get("web_domain")?;
         let (field, reason) = if domain.is_some() && domain.as_deref() == web_domain {
-            ("website", format!("same website domain {} as startup '{other}'", web_domain.unwrap_or_default()))
+            (
+                "website",
+                format!(
+                    "same website domain {} as startup '{other}'",
+                    web_domain.unwrap_or_default()
+                ),
+            )
         } else {
-            ("name", format!("same name (legal form aside) as startup '{other}'"))
+            (
+                "name",
+                format!("same name (legal form aside) as startup '{other}'"),
+            )
         };
-        let (a, b) = if ext_id < other.as_str() { (ext_id, other.as_str()) } else { (other.as_str(), ext_id) };
+        let (a, b) = if ext_id < other.as_str() {
+            (ext_id, other.as_str())
+        } else {
+            (other.as_str(), ext_id)
+        };
         let inserted = sqlx::query(
             "INSERT INTO duplicate_flags (startup_a, startup_b, reason, created_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (startup_a, startup_b) DO NOTHING",
@@ -63,7 +79,10 @@ pub(crate) async fn flag(
         .execute(&mut *c)
         .await?;
         if inserted.rows_affected() > 0 {
-            notes.push(FieldError::new(field, format!("likely duplicate, flagged for review: {reason}")));
+            notes.push(FieldError::new(
+                field,
+                format!("likely duplicate, flagged for review: {reason}"),
+            ));
         }
     }
     Ok(notes)
@@ -106,9 +125,19 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("no duplicate flag for '{a}' and '{b}'")));
+            return Err(StoreError::NotFound(format!(
+                "no duplicate flag for '{a}' and '{b}'"
+            )));
         }
-        crate::admin::audit(&mut tx, actor, "duplicate.dismiss", "startup", &format!("{a}+{b}"), serde_json::json!({})).await?;
+        crate::admin::audit(
+            &mut tx,
+            actor,
+            "duplicate.dismiss",
+            "startup",
+            &format!("{a}+{b}"),
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -118,13 +147,27 @@ impl Store {
     /// move over, `drop`'s record is kept in `startup_merges`, and `drop` is deleted.
     pub async fn merge_startups(&self, keep: &str, drop: &str, actor: &str) -> Result<()> {
         if keep == drop {
-            return Err(StoreError::Conflict("a startup cannot be merged into itself".into()));
+            return Err(StoreError::Conflict(
+                "a startup cannot be merged into itself".into(),
+            ));
         }
-        let kept = self.startup(keep).await?.ok_or_else(|| StoreError::NotFound(format!("no startup with id '{keep}'")))?;
-        let dropped = self.startup(drop).await?.ok_or_else(|| StoreError::NotFound(format!("no startup with id '{drop}'")))?;
+        let kept = self
+            .startup(keep)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no startup with id '{keep}'")))?;
+        let dropped = self
+            .startup(drop)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no startup with id '{drop}'")))?;
         let mut tx = self.pool.begin().await?;
-        let (keep_id,): (i64,) = sqlx::query_as("SELECT id FROM startups WHERE ext_id = ?").bind(keep).fetch_one(&mut *tx).await?;
-        let (drop_id,): (i64,) = sqlx::query_as("SELECT id FROM startups WHERE ext_id = ?").bind(drop).fetch_one(&mut *tx).await?;
+        let (keep_id,): (i64,) = sqlx::query_as("SELECT id FROM startups WHERE ext_id = ?")
+            .bind(keep)
+            .fetch_one(&mut *tx)
+            .await?;
+        let (drop_id,): (i64,) = sqlx::query_as("SELECT id FROM startups WHERE ext_id = ?")
+            .bind(drop)
+            .fetch_one(&mut *tx)
+            .await?;
 
         // matches on a need both have: keep's stays, drop's history joins it
         sqlx::query(
@@ -137,10 +180,26 @@ impl Store {
         .bind(drop_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE OR IGNORE matches SET startup_id = ? WHERE startup_id = ?").bind(keep_id).bind(drop_id).execute(&mut *tx).await?;
-        sqlx::query("UPDATE OR IGNORE outcomes SET startup_id = ? WHERE startup_id = ?").bind(keep_id).bind(drop_id).execute(&mut *tx).await?;
-        sqlx::query("UPDATE OR IGNORE event_participants SET startup_id = ? WHERE startup_id = ?").bind(keep_id).bind(drop_id).execute(&mut *tx).await?;
-        sqlx::query("UPDATE users SET startup_id = ? WHERE startup_id = ?").bind(keep_id).bind(drop_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE OR IGNORE matches SET startup_id = ? WHERE startup_id = ?")
+            .bind(keep_id)
+            .bind(drop_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE OR IGNORE outcomes SET startup_id = ? WHERE startup_id = ?")
+            .bind(keep_id)
+            .bind(drop_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE OR IGNORE event_participants SET startup_id = ? WHERE startup_id = ?")
+            .bind(keep_id)
+            .bind(drop_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE users SET startup_id = ? WHERE startup_id = ?")
+            .bind(keep_id)
+            .bind(drop_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO startup_merges (kept_id, merged_ext, merged_data, merged_at, merged_by) VALUES (?, ?, ?, ?, ?)",
         )
@@ -152,7 +211,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         // what is left on drop (the same outcome on both, a registration on both) goes with it
-        sqlx::query("DELETE FROM startups WHERE id = ?").bind(drop_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM startups WHERE id = ?")
+            .bind(drop_id)
+            .execute(&mut *tx)
+            .await?;
         let fill = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
         sqlx::query(
             "UPDATE startups SET name_en = ?, description = ?, description_en = ?, website = ?, city = ?, region = ?,
@@ -170,7 +232,11 @@ impl Store {
         .bind(keep_id)
         .execute(&mut *tx)
         .await?;
-        let (a, b) = if keep < drop { (keep, drop) } else { (drop, keep) };
+        let (a, b) = if keep < drop {
+            (keep, drop)
+        } else {
+            (drop, keep)
+        };
         sqlx::query(
             "UPDATE duplicate_flags SET status = 'merged', resolved_at = ?, resolved_by = ? WHERE startup_a = ? AND startup_b = ?",
         )
@@ -184,7 +250,15 @@ impl Store {
             .bind(drop)
             .execute(&mut *tx)
             .await?;
-        crate::admin::audit(&mut tx, actor, "startup.merge", "startup", keep, serde_json::json!({"merged": drop})).await?;
+        crate::admin::audit(
+            &mut tx,
+            actor,
+            "startup.merge",
+            "startup",
+            keep,
+            serde_json::json!({"merged": drop}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -197,6 +271,8 @@ impl Store {
         .bind(keep)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(|(d,)| serde_json::from_str(&d).map_err(|e| crate::corrupt("merged_data", e))).collect()
+        rows.into_iter()
+            .map(|(d,)| serde_json::from_str(&d).map_err(|e| crate::corrupt("merged_data", e)))
+            .collect()
     }
 }

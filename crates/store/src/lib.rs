@@ -105,13 +105,20 @@ impl Store {
         }
         let mut tx = self.pool.begin().await?;
         for (id, name, name_en, website) in rows {
-            sqlx::query("UPDATE startups SET name_key = ?, name_en_key = ?, web_domain = ? WHERE id = ?")
-                .bind(domain::dedup::name_key(&name))
-                .bind(name_en.as_deref().map(domain::dedup::name_key).unwrap_or_default())
-                .bind(website.as_deref().and_then(domain::dedup::web_domain))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE startups SET name_key = ?, name_en_key = ?, web_domain = ? WHERE id = ?",
+            )
+            .bind(domain::dedup::name_key(&name))
+            .bind(
+                name_en
+                    .as_deref()
+                    .map(domain::dedup::name_key)
+                    .unwrap_or_default(),
+            )
+            .bind(website.as_deref().and_then(domain::dedup::web_domain))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -146,7 +146,9 @@ impl Store {
 
     /// Enterprise display names by external id, for labelling needs.
     pub async fn enterprise_names(&self) -> Result<std::collections::HashMap<String, String>> {
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT ext_id, name FROM enterprises").fetch_all(&self.pool).await?;
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT ext_id, name FROM enterprises")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -154,7 +156,10 @@ impl Store {
     /// registrations); the deletion is audited.
     pub async fn delete_startup(&self, ext_id: &str, actor: &str) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let r = sqlx::query("DELETE FROM startups WHERE ext_id = ?").bind(ext_id).execute(&mut *tx).await?;
+        let r = sqlx::query("DELETE FROM startups WHERE ext_id = ?")
+            .bind(ext_id)
+            .execute(&mut *tx)
+            .await?;
         if r.rows_affected() == 0 {
             return Ok(false);
         }
@@ -163,18 +168,37 @@ impl Store {
             .bind(ext_id)
             .execute(&mut *tx)
             .await?;
-        crate::admin::audit(&mut tx, actor, "delete", "startup", ext_id, serde_json::json!({})).await?;
+        crate::admin::audit(
+            &mut tx,
+            actor,
+            "delete",
+            "startup",
+            ext_id,
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
     pub async fn delete_need(&self, ext_id: &str, actor: &str) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let r = sqlx::query("DELETE FROM needs WHERE ext_id = ?").bind(ext_id).execute(&mut *tx).await?;
+        let r = sqlx::query("DELETE FROM needs WHERE ext_id = ?")
+            .bind(ext_id)
+            .execute(&mut *tx)
+            .await?;
         if r.rows_affected() == 0 {
             return Ok(false);
         }
-        crate::admin::audit(&mut tx, actor, "delete", "need", ext_id, serde_json::json!({})).await?;
+        crate::admin::audit(
+            &mut tx,
+            actor,
+            "delete",
+            "need",
+            ext_id,
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -214,7 +238,10 @@ async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Res
             if exists.is_some() {
                 return Ok(RowOutcome::Refused(FieldError::new(
                     "business_reg_no",
-                    format!("{brn} is registered to startup '{owner}', not to '{}': merge the two first", s.id),
+                    format!(
+                        "{brn} is registered to startup '{owner}', not to '{}': merge the two first",
+                        s.id
+                    ),
                 )));
             }
             notes.push(FieldError::new(
@@ -226,7 +253,11 @@ async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Res
     }
     let s = s.as_ref();
     let name_key = domain::dedup::name_key(&s.name);
-    let name_en_key = s.name_en.as_deref().map(domain::dedup::name_key).unwrap_or_default();
+    let name_en_key = s
+        .name_en
+        .as_deref()
+        .map(domain::dedup::name_key)
+        .unwrap_or_default();
     let web_domain = s.website.as_deref().and_then(domain::dedup::web_domain);
     let today = now[..10].to_string();
     sqlx::query(
@@ -278,7 +309,17 @@ async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Res
     .bind(s.discovered_on.map(|d| d.to_string()))
     .execute(&mut *c)
     .await?;
-    notes.extend(crate::duplicates::flag(c, &s.id, &name_key, &name_en_key, web_domain.as_deref(), now).await?);
+    notes.extend(
+        crate::duplicates::flag(
+            c,
+            &s.id,
+            &name_key,
+            &name_en_key,
+            web_domain.as_deref(),
+            now,
+        )
+        .await?,
+    );
     Ok(RowOutcome::Written(notes))
 }
 
@@ -321,11 +362,7 @@ async fn upsert_enterprise(
     Ok(RowOutcome::Written(vec![]))
 }
 
-async fn upsert_need(
-    c: &mut SqliteConnection,
-    n: &Need,
-    now: &str,
-) -> Result<RowOutcome> {
+async fn upsert_need(c: &mut SqliteConnection, n: &Need, now: &str) -> Result<RowOutcome> {
     let r = sqlx::query(
         "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
             collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at)

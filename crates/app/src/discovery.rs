@@ -1,0 +1,191 @@
+//! Discovery: keeping the search index consistent with the database (rebuilt when
+//! missing or stale, caught up from the change log after every write), the search and
+//! type-ahead queries, and duplicate review (flags, dismissals, merges).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use search::{
+    DocKind, IndexState, SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults,
+    Suggestion,
+};
+use store::DuplicateFlag;
+
+use crate::{App, AppError, Result};
+
+/// More changes than this since the index's state: rebuild instead of catching up.
+const CATCH_UP_LIMIT: i64 = 5_000;
+
+/// What a sync did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SyncOutcome {
+    UpToDate,
+    CaughtUp {
+        changes: usize,
+    },
+    Rebuilt {
+        documents: u64,
+    },
+    /// Another process holds the index for writing; it will catch up.
+    Skipped,
+}
+
+impl From<SearchError> for AppError {
+    fn from(e: SearchError) -> Self {
+        AppError::Search(e.to_string())
+    }
+}
+
+/// Where the index of the database at `db` lives: beside it.
+pub fn index_dir(db: &std::path::Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(".search");
+    PathBuf::from(s)
+}
+
+impl App {
+    pub(crate) fn open_index(db: &std::path::Path) -> Result<SearchIndex> {
+        Ok(SearchIndex::open(&index_dir(db))?)
+    }
+
+    /// Brings the index up to the database: rebuilds it when it is missing, belongs to
+    /// another database or is ahead of it (a restored backup), otherwise applies the
+    /// changes made since its last commit.
+    pub async fn sync_search(&self) -> Result<SyncOutcome> {
+        let db = self.store.database_id().await?;
+        let last = self.store.last_change().await?;
+        let current = self.search.state();
+        let fresh = |seq| IndexState {
+            database_id: db.clone(),
+            seq,
+        };
+        let outcome = match current {
+            Some(s) if s.database_id == db && s.seq == last => return Ok(SyncOutcome::UpToDate),
+            Some(s) if s.database_id == db && s.seq < last && last - s.seq <= CATCH_UP_LIMIT => {
+                let changes = self.store.changes_since(s.seq, CATCH_UP_LIMIT).await?;
+                let touched: BTreeSet<(String, String)> = changes
+                    .iter()
+                    .map(|c| (c.entity.clone(), c.ext_id.clone()))
+                    .collect();
+                let rates = self.store.rates().await?;
+                let names = self.store.enterprise_names().await?;
+                let (mut upserts, mut deletes) = (Vec::new(), Vec::new());
+                for (entity, id) in &touched {
+                    if entity == "startup" {
+                        match self.store.startup(id).await? {
+                            Some(s) => upserts.push(SearchDoc::from_startup(&s, &rates)),
+                            None => deletes.push((DocKind::Startup, id.clone())),
+                        }
+                    } else {
+                        match self.store.need(id).await? {
+                            Some(n) => upserts.push(SearchDoc::from_need(
+                                &n,
+                                names.get(&n.enterprise_id).map_or("", String::as_str),
+                            )),
+                            None => deletes.push((DocKind::Need, id.clone())),
+                        }
+                    }
+                }
+                let seq = changes.last().map_or(last, |c| c.seq);
+                match self.search.apply(&upserts, &deletes, &fresh(seq)) {
+                    Err(SearchError::Locked) => SyncOutcome::Skipped,
+                    r => {
+                        r?;
+                        SyncOutcome::CaughtUp {
+                            changes: touched.len(),
+                        }
+                    }
+                }
+            }
+            _ => match self.rebuild_search_at(fresh(last)).await {
+                Err(AppError::Search(m)) if m == SearchError::Locked.to_string() => {
+                    SyncOutcome::Skipped
+                }
+                r => SyncOutcome::Rebuilt { documents: r? },
+            },
+        };
+        if outcome == SyncOutcome::Skipped {
+            tracing::warn!("search index is held by another process; it will catch up");
+        }
+        Ok(outcome)
+    }
+
+    /// Rebuilds the index from the database now.
+    pub async fn rebuild_search(&self) -> Result<u64> {
+        let state = IndexState {
+            database_id: self.store.database_id().await?,
+            seq: self.store.last_change().await?,
+        };
+        self.rebuild_search_at(state).await
+    }
+
+    async fn rebuild_search_at(&self, state: IndexState) -> Result<u64> {
+        let rates = self.store.rates().await?;
+        let names = self.store.enterprise_names().await?;
+        let startups = self.store.startups().await?;
+        let needs = self.store.needs().await?;
+        let docs = startups
+            .iter()
+            .map(|s| SearchDoc::from_startup(s, &rates))
+            .chain(needs.iter().map(|n| {
+                SearchDoc::from_need(n, names.get(&n.enterprise_id).map_or("", String::as_str))
+            }));
+        Ok(self.search.rebuild(docs, &state)?)
+    }
+
+    /// Full-text discovery with filters, facets, sorting and pages.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        Ok(self.search.search(q)?)
+    }
+
+    /// Type-ahead completions for `prefix`.
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {
+        self.search.suggest(prefix, limit)
+    }
+
+    pub async fn delete_startup(&self, id: &str, actor: &str) -> Result<()> {
+        if !self.store.delete_startup(id, actor).await? {
+            return Err(AppError::NotFound(format!("no startup with id '{id}'")));
+        }
+        self.sync_search().await?;
+        Ok(())
+    }
+
+    pub async fn delete_need(&self, id: &str, actor: &str) -> Result<()> {
+        if !self.store.delete_need(id, actor).await? {
+            return Err(AppError::NotFound(format!("no need with id '{id}'")));
+        }
+        self.sync_search().await?;
+        Ok(())
+    }
+
+    /// Likely duplicates waiting for review (`status` open, dismissed, merged, or all).
+    pub async fn duplicates(&self, status: Option<&str>) -> Result<Vec<DuplicateFlag>> {
+        if let Some(s) = status
+            && !["open", "dismissed", "merged"].contains(&s)
+        {
+            return Err(AppError::Invalid(format!(
+                "'{s}' is not a flag status; allowed: open, dismissed, merged"
+            )));
+        }
+        Ok(self.store.duplicate_flags(status).await?)
+    }
+
+    pub async fn dismiss_duplicate(&self, a: &str, b: &str, actor: &str) -> Result<()> {
+        Ok(self.store.dismiss_duplicate(a, b, actor).await?)
+    }
+
+    /// Merges startup `drop` into `keep`, keeping the history of both.
+    pub async fn merge_startups(&self, keep: &str, drop: &str, actor: &str) -> Result<()> {
+        self.store
+            .merge_startups(keep, drop, actor)
+            .await
+            .map_err(|e| match e {
+                store::StoreError::NotFound(m) => AppError::NotFound(m),
+                store::StoreError::Conflict(m) => AppError::Invalid(m),
+                e => AppError::Store(e),
+            })?;
+        self.sync_search().await?;
+        Ok(())
+    }
+}
