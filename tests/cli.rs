@@ -223,3 +223,43 @@ fn targets_and_rates_are_data_the_program_manager_edits() {
     assert_eq!(code(&run(&db, &["rate", "XYZ", "3"])), 2);
     assert_eq!(code(&run(&db, &["rate", "EUR", "0"])), 2);
 }
+
+#[test]
+fn search_answers_json_with_hits_and_facets() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let o = run(&db, &["demo", "--no-serve", "--seed", "4"]);
+    assert_eq!(code(&o), 0);
+    let o = run(
+        &db,
+        &[
+            "search",
+            "로봇",
+            "--json",
+            "--industry",
+            "robotics",
+            "--per-page",
+            "5",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 5);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 5);
+    for h in hits {
+        assert!(h["id"].as_str().unwrap().starts_with("st-"));
+        assert!(!h["name"].as_str().unwrap().is_empty());
+        assert!(h["score"].as_f64().unwrap() > 0.0);
+    }
+    let industries = v["facets"]["industry"].as_array().unwrap();
+    assert_eq!(industries[0]["value"], "robotics");
+    assert_eq!(industries[0]["count"], v["total"]);
+
+    let text = run(&db, &["search", "핀테크", "--sort", "funding"]);
+    assert_eq!(code(&text), 0);
+    assert!(String::from_utf8_lossy(&text.stdout).contains(" results"));
+    assert_eq!(code(&run(&db, &["search", "x", "--sort", "loudest"])), 2);
+    let s = run(&db, &["suggest", "딥"]);
+    assert!(String::from_utf8_lossy(&s.stdout).lines().count() >= 1);
+}

@@ -143,6 +143,45 @@ impl App {
         self.search.suggest(prefix, limit)
     }
 
+    /// Registers or updates one startup (the web's registration form uses this): the
+    /// same validation, duplicate flags and index update as an import row. Returns the
+    /// notes (a registration number that named another record, likely duplicates).
+    pub async fn save_startup(
+        &self,
+        s: domain::Startup,
+        actor: &str,
+    ) -> Result<Vec<domain::FieldError>> {
+        // the typed record goes through the same rules as a file row
+        let cells: std::collections::HashMap<String, String> =
+            domain::records::RecordKind::Startups
+                .columns()
+                .iter()
+                .map(|c| c.to_string())
+                .zip(domain::records::startup_cells(&s))
+                .collect();
+        let s = domain::records::read_startup(&cells).map_err(|errs| {
+            AppError::Invalid(
+                errs.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        let res = self
+            .store
+            .import_batch(
+                domain::records::RecordKind::Startups,
+                vec![(1, store::Record::Startup(s))],
+                actor,
+            )
+            .await?;
+        if let Some((_, e)) = res.rejected.into_iter().next() {
+            return Err(AppError::Invalid(e.to_string()));
+        }
+        self.sync_search().await?;
+        Ok(res.notices.into_iter().map(|(_, n)| n).collect())
+    }
+
     pub async fn delete_startup(&self, id: &str, actor: &str) -> Result<()> {
         if !self.store.delete_startup(id, actor).await? {
             return Err(AppError::NotFound(format!("no startup with id '{id}'")));
