@@ -159,6 +159,13 @@ impl From<AppError> for Failure {
 }
 
 fn main() -> ExitCode {
+    // A closed pipe (`innobridge search x | head`) ends the program quietly, as it does
+    // for other command-line tools, instead of a panic on the next print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -280,6 +287,8 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                     plain
                         .replace("&lt;", "<")
                         .replace("&gt;", ">")
+                        .replace("&#x27;", "'")
+                        .replace("&quot;", "\"")
                         .replace("&amp;", "&")
                 );
             }

@@ -106,13 +106,31 @@ impl Tokenizer for KoEnTokenizer {
                 position_length: 1,
             });
         };
+        // the last character of the previous CJK run, where it starts and ends
+        let mut previous: Option<(char, usize, usize)> = None;
         for run in runs(text) {
             match run {
                 Run::Word(w, at) => {
                     push(w, at, at + w.len(), position);
                     position += 1;
+                    previous = None;
                 }
                 Run::Cjk(r, at) => {
+                    // Korean spacing varies (품질 검사 / 품질검사): a bigram also bridges
+                    // a space between two Hangul runs
+                    if let (Some((c, from, end)), Some(first)) = (previous, r.chars().next())
+                        && text[end..at].chars().all(char::is_whitespace)
+                    {
+                        let pair: String = [c, first].iter().collect();
+                        push(
+                            &pair,
+                            from,
+                            at + first.len_utf8(),
+                            position.saturating_sub(1),
+                        );
+                    }
+                    let last = r.char_indices().last().expect("a run is not empty");
+                    previous = Some((last.1, at + last.0, at + r.len()));
                     let chars: Vec<(usize, char)> = r.char_indices().collect();
                     for (k, (i, c)) in chars.iter().enumerate() {
                         let from = at + i;
@@ -247,6 +265,15 @@ mod tests {
         assert_eq!(
             index_terms("AI반도체"),
             vec!["ai", "반", "반도", "도", "도체", "체"]
+        );
+        assert_eq!(
+            index_terms("품질 검사"),
+            vec!["품", "품질", "질", "질검", "검", "검사", "사"]
+        );
+        assert_eq!(
+            index_terms("품질, 검사"),
+            vec!["품", "품질", "질", "검", "검사", "사"],
+            "punctuation breaks the bridge"
         );
     }
 

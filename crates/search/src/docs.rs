@@ -53,6 +53,11 @@ pub fn facet_value(dim: &str, v: &str) -> String {
             .map(|s| s.as_str().to_string())
             .unwrap_or_else(|_| v.trim().to_lowercase()),
         "country" => v.trim().to_uppercase(),
+        "technology" => v
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
         _ => domain::kinds::fold(v),
     }
 }

@@ -407,3 +407,50 @@ fn confidential_needs_stay_hidden_unless_asked() {
         "needs are not startups"
     );
 }
+
+#[test]
+fn korean_spacing_does_not_matter() {
+    let idx = SearchIndex::in_memory().unwrap();
+    let rates = FxRates::default();
+    let a = startup(
+        "s1",
+        "가",
+        None,
+        "'AI 기반 품질 검사 자동화' 문제를 풉니다",
+        None,
+        &["ai"],
+        Stage::Seed,
+        "",
+        "KR",
+        "application",
+        1,
+        &[],
+    );
+    let b = startup(
+        "s2",
+        "나",
+        None,
+        "품질검사 장비를 만듭니다",
+        None,
+        &["ai"],
+        Stage::Seed,
+        "",
+        "KR",
+        "application",
+        1,
+        &[],
+    );
+    idx.rebuild(
+        [&a, &b]
+            .into_iter()
+            .map(|s| SearchDoc::from_startup(s, &rates)),
+        &state(1),
+    )
+    .unwrap();
+    assert_eq!(ids(&idx, "품질검사"), vec!["s1", "s2"]);
+    assert_eq!(
+        ids(&idx, "AI 품질검사"),
+        vec!["s1", "s2"],
+        "s2 is in ai by its industry"
+    );
+}
