@@ -254,6 +254,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 limit: per_page,
                 include_confidential: true,
                 facet_limit: 10,
+                snippets: true,
             };
             let r = app.search(&q)?;
             if json {

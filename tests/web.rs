@@ -78,3 +78,57 @@ async fn health_kpi_page_and_api() {
     let p: serde_json::Value = nf.json().await.unwrap();
     assert_eq!(p["type"], "https://innobridge.example/problems/not-found");
 }
+
+#[tokio::test]
+async fn a_running_server_follows_writes_made_by_another_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("f.db").to_str().unwrap().to_string();
+    let server_app = App::open(&url).await.unwrap();
+    server_app.load_demo(2, &|_| {}).await.unwrap();
+    let serving = server_app.clone();
+    tokio::spawn(async move {
+        web::serve(serving, "127.0.0.1:0".parse().unwrap(), |_| {})
+            .await
+            .unwrap()
+    });
+
+    // another process (here: another App on the same files) imports while the server
+    // holds the index for writing
+    let other = App::open(&url).await.unwrap();
+    let csv = dir.path().join("new.csv");
+    std::fs::write(
+        &csv,
+        "id,name,description\nlate-1,양자컴퓨팅랩,양자컴퓨팅 알고리즘을 연구합니다\n",
+    )
+    .unwrap();
+    let r = other
+        .import_file(
+            domain::records::RecordKind::Startups,
+            &csv,
+            "cli",
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.accepted, 1);
+
+    let q = app::SearchQuery {
+        text: "양자컴퓨팅".into(),
+        ..Default::default()
+    };
+    let mut found = false;
+    for _ in 0..50 {
+        if server_app
+            .search(&q)
+            .unwrap()
+            .hits
+            .iter()
+            .any(|h| h.id == "late-1")
+        {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(found, "the server's index caught up from the change log");
+}

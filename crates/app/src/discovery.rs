@@ -60,7 +60,11 @@ impl App {
             seq,
         };
         let outcome = match current {
-            Some(s) if s.database_id == db && s.seq == last => return Ok(SyncOutcome::UpToDate),
+            Some(s) if s.database_id == db && s.seq == last => {
+                // another process may have written the index: read what it wrote
+                self.search.refresh()?;
+                return Ok(SyncOutcome::UpToDate);
+            }
             Some(s) if s.database_id == db && s.seq < last && last - s.seq <= CATCH_UP_LIMIT => {
                 let changes = self.store.changes_since(s.seq, CATCH_UP_LIMIT).await?;
                 let touched: BTreeSet<(String, String)> = changes

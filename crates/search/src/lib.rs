@@ -8,6 +8,7 @@
 
 pub mod analysis;
 mod docs;
+mod facets;
 mod suggest;
 
 use std::collections::BTreeMap;
@@ -15,11 +16,11 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
@@ -51,7 +52,7 @@ pub struct IndexState {
 }
 
 /// The facet dimensions, in display order.
-pub const DIMENSIONS: &[&str] = &[
+pub const DIMENSIONS: [&str; 6] = [
     "industry",
     "technology",
     "stage",
@@ -92,8 +93,10 @@ pub struct SearchQuery {
     pub limit: usize,
     /// Confidential needs are left out unless the caller may see them.
     pub include_confidential: bool,
-    /// Values per facet dimension.
+    /// Values per facet dimension; 0 skips facet counting.
     pub facet_limit: usize,
+    /// Highlighted snippets for the hits (off: the start of the description).
+    pub snippets: bool,
 }
 
 impl Default for SearchQuery {
@@ -107,6 +110,7 @@ impl Default for SearchQuery {
             limit: 20,
             include_confidential: false,
             facet_limit: 20,
+            snippets: true,
         }
     }
 }
@@ -147,8 +151,13 @@ struct Fields {
     body: Field,
     tech: Field,
     meta: Field,
-    facets: Field,
+    /// One multi-valued string field per facet dimension, in `DIMENSIONS` order.
+    dims: [Field; 6],
     visibility: Field,
+}
+
+fn dim_field_name(dim: &str) -> String {
+    format!("f_{dim}")
 }
 
 /// (field, boost) searched for free text.
@@ -174,7 +183,7 @@ fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text(true)),
         tech: b.add_text_field("tech", text(true)),
         meta: b.add_text_field("meta", text(false)),
-        facets: b.add_facet_field("facets", FacetOptions::default()),
+        dims: DIMENSIONS.map(|d| b.add_text_field(&dim_field_name(d), STRING | FAST)),
         visibility: b.add_text_field("visibility", STRING),
     };
     b.add_i64_field("discovered", FAST | INDEXED);
@@ -190,6 +199,7 @@ pub struct SearchIndex {
     fields: Fields,
     suggester: Mutex<Option<(u64, Arc<suggest::Suggester>)>>,
     commits: std::sync::atomic::AtomicU64,
+    seen_opstamp: std::sync::atomic::AtomicU64,
 }
 
 impl SearchIndex {
@@ -232,7 +242,23 @@ impl SearchIndex {
             fields,
             suggester: Mutex::new(None),
             commits: Default::default(),
+            seen_opstamp: Default::default(),
         })
+    }
+
+    /// Picks up commits made by another process since this one last looked.
+    pub fn refresh(&self) -> Result<()> {
+        let opstamp = self.index.load_metas()?.opstamp;
+        if self
+            .seen_opstamp
+            .swap(opstamp, std::sync::atomic::Ordering::SeqCst)
+            != opstamp
+        {
+            self.reader.reload()?;
+            self.commits
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(())
     }
 
     /// What the last commit reflects; `None` for a new or foreign index.
@@ -325,10 +351,9 @@ impl SearchIndex {
         doc.add_text(f.tech, d.technologies.join(" | "));
         doc.add_text(f.meta, &d.meta);
         for (dim, value) in &d.facets {
-            doc.add_facet(
-                f.facets,
-                tantivy::schema::Facet::from_path([dim.as_str(), value.as_str()]),
-            );
+            if let Some(i) = DIMENSIONS.iter().position(|x| x == dim) {
+                doc.add_text(f.dims[i], value);
+            }
         }
         doc.add_text(
             f.visibility,
@@ -407,22 +432,19 @@ impl SearchIndex {
             ));
         }
         for (dim, values) in &q.filters {
+            let Some(i) = DIMENSIONS.iter().position(|x| x == dim) else {
+                continue;
+            };
             if values.is_empty() {
                 continue;
             }
             let any: Vec<(Occur, Box<dyn Query>)> = values
                 .iter()
                 .map(|v| {
-                    let facet = tantivy::schema::Facet::from_path([
-                        dim.as_str(),
-                        docs::facet_value(dim, v).as_str(),
-                    ]);
+                    let term = Term::from_field_text(f.dims[i], &docs::facet_value(dim, v));
                     (
                         Occur::Should,
-                        Box::new(TermQuery::new(
-                            Term::from_facet(f.facets, &facet),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
                     )
                 })
                 .collect();
@@ -454,10 +476,13 @@ impl SearchIndex {
             None => clauses.push((Occur::Must, Box::new(AllQuery))),
         }
         let query = BooleanQuery::new(clauses);
-        let mut facets = FacetCollector::for_field("facets");
-        for d in DIMENSIONS {
-            facets.add_facet(tantivy::schema::Facet::from_path([*d]));
-        }
+        let facets = facets::FacetCounter {
+            fields: if q.facet_limit > 0 {
+                DIMENSIONS.iter().map(|d| dim_field_name(d)).collect()
+            } else {
+                vec![]
+            },
+        };
         let limit = q.limit.clamp(1, 200);
         let top = TopDocs::with_limit(limit).and_offset(q.offset);
         let (total, hits, counts): (usize, Vec<(f32, DocAddress)>, _) = match q.sort {
@@ -479,7 +504,7 @@ impl SearchIndex {
                 (n, h.into_iter().map(|(_, a)| (0.0, a)).collect(), c)
             }
         };
-        let snippets = match &text {
+        let snippets = match text.as_ref().filter(|_| q.snippets) {
             Some(t) => {
                 let mut g = SnippetGenerator::create(&searcher, t.as_ref(), self.fields.body)?;
                 g.set_max_num_chars(180);
@@ -515,25 +540,11 @@ impl SearchIndex {
                 snippet,
             });
         }
-        let facet_limit = q.facet_limit.max(1);
-        let facets = DIMENSIONS
-            .iter()
-            .map(|d| {
-                let values = counts
-                    .top_k(tantivy::schema::Facet::from_path([*d]), facet_limit)
-                    .into_iter()
-                    .map(|(facet, count)| FacetValue {
-                        value: facet
-                            .to_path()
-                            .last()
-                            .map(|s| s.to_string())
-                            .unwrap_or_default(),
-                        count,
-                    })
-                    .collect();
-                (d.to_string(), values)
-            })
-            .collect();
+        let facets = if q.facet_limit > 0 {
+            facets::top(counts, &DIMENSIONS, q.facet_limit)
+        } else {
+            BTreeMap::new()
+        };
         Ok(SearchResults {
             total,
             hits: out,
