@@ -14,7 +14,7 @@ use store::DuplicateFlag;
 use crate::{App, AppError, Result};
 
 /// More changes than this since the index's state: rebuild instead of catching up.
-const CATCH_UP_LIMIT: i64 = 5_000;
+const CATCH_UP_LIMIT: i64 = 20_000;
 
 /// What a sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -73,23 +73,44 @@ impl App {
                     .collect();
                 let rates = self.store.rates().await?;
                 let names = self.store.enterprise_names().await?;
-                let (mut upserts, mut deletes) = (Vec::new(), Vec::new());
-                for (entity, id) in &touched {
-                    if entity == "startup" {
-                        match self.store.startup(id).await? {
-                            Some(s) => upserts.push(SearchDoc::from_startup(&s, &rates)),
-                            None => deletes.push((DocKind::Startup, id.clone())),
-                        }
-                    } else {
-                        match self.store.need(id).await? {
-                            Some(n) => upserts.push(SearchDoc::from_need(
-                                &n,
-                                names.get(&n.enterprise_id).map_or("", String::as_str),
-                            )),
-                            None => deletes.push((DocKind::Need, id.clone())),
-                        }
-                    }
-                }
+                let ids = |kind: &str| -> Vec<String> {
+                    touched
+                        .iter()
+                        .filter(|(e, _)| e == kind)
+                        .map(|(_, id)| id.clone())
+                        .collect()
+                };
+                let (startup_ids, need_ids) = (ids("startup"), ids("need"));
+                let startups = self.store.startups_by_ids(&startup_ids).await?;
+                let needs = self.store.needs_by_ids(&need_ids).await?;
+                let mut deletes: Vec<(DocKind, String)> = Vec::new();
+                let present: BTreeSet<&str> = startups
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .chain(needs.iter().map(|n| n.id.as_str()))
+                    .collect();
+                deletes.extend(
+                    startup_ids
+                        .iter()
+                        .filter(|id| !present.contains(id.as_str()))
+                        .map(|id| (DocKind::Startup, id.clone())),
+                );
+                deletes.extend(
+                    need_ids
+                        .iter()
+                        .filter(|id| !present.contains(id.as_str()))
+                        .map(|id| (DocKind::Need, id.clone())),
+                );
+                let upserts: Vec<SearchDoc> = startups
+                    .iter()
+                    .map(|s| SearchDoc::from_startup(s, &rates))
+                    .chain(needs.iter().map(|n| {
+                        SearchDoc::from_need(
+                            n,
+                            names.get(&n.enterprise_id).map_or("", String::as_str),
+                        )
+                    }))
+                    .collect();
                 let seq = changes.last().map_or(last, |c| c.seq);
                 match self.search.apply(&upserts, &deletes, &fresh(seq)) {
                     Err(SearchError::Locked) => SyncOutcome::Skipped,

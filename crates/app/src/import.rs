@@ -148,10 +148,19 @@ impl App {
             report
                 .notices
                 .extend(res.notices.into_iter().map(|(r, e)| problem(r, e)));
-            self.sync_search().await?;
             done += chunk.len() as u64;
             progress(done, total);
         }
+        // the index follows once the rows are in (a crash before this leaves it behind,
+        // and the next start catches it up from the change log)
+        let rows_done = started.elapsed().as_secs_f64();
+        let sync = self.sync_search().await?;
+        tracing::info!(
+            rows_s = rows_done,
+            total_s = started.elapsed().as_secs_f64(),
+            ?sync,
+            "import written and indexed"
+        );
         report.rejected.sort_by_key(|p| p.row);
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)

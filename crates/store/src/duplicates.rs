@@ -16,73 +16,102 @@ pub struct DuplicateFlag {
     pub created_at: String,
 }
 
-/// Flags `ext_id` against every other startup sharing one of its keys; returns a note
-/// for each new flag.
-pub(crate) async fn flag(
+/// Flags each of `ids` against every other startup sharing one of its keys (name or
+/// English name with the legal form stripped, website domain); returns a note for each
+/// new flag, by the id it was found for.
+pub(crate) async fn flag_batch(
     c: &mut SqliteConnection,
-    ext_id: &str,
-    name_key: &str,
-    name_en_key: &str,
-    web_domain: Option<&str>,
+    written: &[(String, u64)],
     now: &str,
-) -> Result<Vec<FieldError>> {
-    let keys: Vec<&str> = [name_key, name_en_key]
-        .into_iter()
-        .filter(|k| !k.is_empty())
-        .collect();
-    if keys.is_empty() && web_domain.is_none() {
-        return Ok(vec![]);
-    }
-    let k1 = keys.first().copied().unwrap_or("\u{0}");
-    let k2 = keys.get(1).copied().unwrap_or(k1);
-    let rows = sqlx::query(
-        "SELECT ext_id, name_key, name_en_key, web_domain FROM startups
-         WHERE ext_id <> ?1 AND (name_key IN (?2, ?3) OR name_en_key IN (?2, ?3) OR web_domain = ?4)",
-    )
-    .bind(ext_id)
-    .bind(k1)
-    .bind(k2)
-    .bind(web_domain)
-    .fetch_all(&mut *c)
-    .await?;
+) -> Result<Vec<(u64, FieldError)>> {
+    let row_of: std::collections::HashMap<&str, u64> =
+        written.iter().map(|(id, r)| (id.as_str(), *r)).collect();
     let mut notes = Vec::new();
-    for r in rows {
-        let other: String = r.try_get("ext_id")?;
-        let domain: Option<String> = r.try_get("web_domain")?;
-        let (field, reason) = if domain.is_some() && domain.as_deref() == web_domain {
-            (
-                "website",
-                format!(
-                    "same website domain {} as startup '{other}'",
-                    web_domain.unwrap_or_default()
-                ),
+    for chunk in written.chunks(300) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        // one equality join per pair of keys, each on an index (IN or OR would scan)
+        let join = |cond: &str, why: &str| {
+            format!(
+                "SELECT a.ext_id AS id, b.ext_id AS other, '{why}' AS why, b.web_domain AS domain
+                   FROM startups a JOIN startups b ON {cond}
+                  WHERE a.ext_id IN ({marks}) AND b.ext_id <> a.ext_id"
             )
-        } else {
-            (
+        };
+        let sql = [
+            join("b.name_key = a.name_key AND a.name_key <> ''", "name"),
+            join("b.name_key = a.name_en_key AND a.name_en_key <> ''", "name"),
+            join("b.name_en_key = a.name_key AND a.name_key <> ''", "name"),
+            join(
+                "b.name_en_key = a.name_en_key AND a.name_en_key <> ''",
                 "name",
-                format!("same name (legal form aside) as startup '{other}'"),
+            ),
+            join("b.web_domain = a.web_domain", "website"),
+        ]
+        .join(" UNION ");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for _ in 0..5 {
+            for (id, _) in chunk {
+                q = q.bind(id);
+            }
+        }
+        let rows = q.fetch_all(&mut *c).await?;
+        // a pair found by name and by website is flagged once, by website
+        let mut found: Vec<(String, String, String, Option<String>)> = Vec::new();
+        for r in rows {
+            let (id, other, why, domain): (String, String, String, Option<String>) = (
+                r.try_get("id")?,
+                r.try_get("other")?,
+                r.try_get("why")?,
+                r.try_get("domain")?,
+            );
+            match found.iter_mut().find(|f| f.0 == id && f.1 == other) {
+                Some(f) if why == "website" => f.2 = why,
+                Some(_) => {}
+                None => found.push((id, other, why, domain)),
+            }
+        }
+        // a pair inside the batch is noted on its later row, as if written one by one
+        found.sort_by_key(|f| std::cmp::Reverse(row_of.get(f.0.as_str()).copied().unwrap_or(0)));
+        for (id, other, why, domain) in found {
+            let (field, reason) = if why == "website" {
+                (
+                    "website",
+                    format!(
+                        "same website domain {} as startup '{other}'",
+                        domain.unwrap_or_default()
+                    ),
+                )
+            } else {
+                (
+                    "name",
+                    format!("same name (legal form aside) as startup '{other}'"),
+                )
+            };
+            let (a, b) = if id < other {
+                (&id, &other)
+            } else {
+                (&other, &id)
+            };
+            let inserted = sqlx::query(
+                "INSERT INTO duplicate_flags (startup_a, startup_b, reason, created_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (startup_a, startup_b) DO NOTHING",
             )
-        };
-        let (a, b) = if ext_id < other.as_str() {
-            (ext_id, other.as_str())
-        } else {
-            (other.as_str(), ext_id)
-        };
-        let inserted = sqlx::query(
-            "INSERT INTO duplicate_flags (startup_a, startup_b, reason, created_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (startup_a, startup_b) DO NOTHING",
-        )
-        .bind(a)
-        .bind(b)
-        .bind(&reason)
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
-        if inserted.rows_affected() > 0 {
-            notes.push(FieldError::new(
-                field,
-                format!("likely duplicate, flagged for review: {reason}"),
-            ));
+            .bind(a)
+            .bind(b)
+            .bind(&reason)
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
+            if inserted.rows_affected() > 0 {
+                let row = row_of.get(id.as_str()).copied().unwrap_or(0);
+                notes.push((
+                    row,
+                    FieldError::new(
+                        field,
+                        format!("likely duplicate, flagged for review: {reason}"),
+                    ),
+                ));
+            }
         }
     }
     Ok(notes)

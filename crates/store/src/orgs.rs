@@ -33,7 +33,9 @@ pub struct BatchResult {
 
 /// How one row went.
 pub(crate) enum RowOutcome {
-    Written(Vec<FieldError>),
+    /// Written; for a startup, the id of the record written (the row's own, or the
+    /// holder of its registration number), with remarks.
+    Written(Option<String>, Vec<FieldError>),
     Refused(FieldError),
 }
 
@@ -70,6 +72,8 @@ impl Store {
         let mut res = BatchResult::default();
         let (first, last) = (batch.first().map(|b| b.0), batch.last().map(|b| b.0));
         let mut written = 0u64;
+        // startups written, by the row that wrote them last, for duplicate flagging
+        let mut startup_rows: std::collections::HashMap<String, u64> = Default::default();
         for (row, rec) in batch {
             let outcome = match rec {
                 Record::Startup(s) => upsert_startup(&mut tx, &s, &now).await?,
@@ -78,13 +82,21 @@ impl Store {
                 Record::Outcome(o) => upsert_outcome(&mut tx, &o, actor, &now).await?,
             };
             match outcome {
-                RowOutcome::Written(notes) => {
+                RowOutcome::Written(startup_id, notes) => {
                     written += 1;
+                    if let Some(id) = startup_id {
+                        startup_rows.insert(id, row);
+                    }
                     res.notices.extend(notes.into_iter().map(|n| (row, n)));
                 }
                 RowOutcome::Refused(e) => res.rejected.push((row, e)),
             }
         }
+        let mut written_startups: Vec<(String, u64)> = startup_rows.into_iter().collect();
+        written_startups.sort_by_key(|w| w.1);
+        res.notices
+            .extend(crate::duplicates::flag_batch(&mut tx, &written_startups, &now).await?);
+        res.notices.sort_by_key(|n| n.0);
         let after = count(&mut tx, kind).await?;
         res.inserted = after - before;
         res.updated = written - res.inserted;
@@ -132,6 +144,42 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(need_from_row).collect()
+    }
+
+    /// The startups among `ids` that exist (in no particular order).
+    pub async fn startups_by_ids(&self, ids: &[String]) -> Result<Vec<Startup>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!("SELECT * FROM startups WHERE ext_id IN ({marks})");
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(id);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                out.push(startup_from_row(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The needs among `ids` that exist (in no particular order).
+    pub async fn needs_by_ids(&self, ids: &[String]) -> Result<Vec<Need>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id IN ({marks})"
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(id);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                out.push(need_from_row(&row)?);
+            }
+        }
+        Ok(out)
     }
 
     pub async fn need(&self, ext_id: &str) -> Result<Option<Need>> {
@@ -309,18 +357,8 @@ async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Res
     .bind(s.discovered_on.map(|d| d.to_string()))
     .execute(&mut *c)
     .await?;
-    notes.extend(
-        crate::duplicates::flag(
-            c,
-            &s.id,
-            &name_key,
-            &name_en_key,
-            web_domain.as_deref(),
-            now,
-        )
-        .await?,
-    );
-    Ok(RowOutcome::Written(notes))
+
+    Ok(RowOutcome::Written(Some(s.id.clone()), notes))
 }
 
 async fn upsert_enterprise(
@@ -359,7 +397,7 @@ async fn upsert_enterprise(
     .bind(now)
     .execute(&mut *c)
     .await?;
-    Ok(RowOutcome::Written(vec![]))
+    Ok(RowOutcome::Written(None, vec![]))
 }
 
 async fn upsert_need(c: &mut SqliteConnection, n: &Need, now: &str) -> Result<RowOutcome> {
@@ -399,7 +437,7 @@ async fn upsert_need(c: &mut SqliteConnection, n: &Need, now: &str) -> Result<Ro
             ),
         )));
     }
-    Ok(RowOutcome::Written(vec![]))
+    Ok(RowOutcome::Written(None, vec![]))
 }
 
 async fn upsert_outcome(
@@ -481,7 +519,7 @@ async fn upsert_outcome(
     if let Some(mid) = match_id {
         crate::program::advance_for_outcome(c, mid, o.kind, o.date, actor).await?;
     }
-    Ok(RowOutcome::Written(vec![]))
+    Ok(RowOutcome::Written(None, vec![]))
 }
 
 fn get_list(r: &SqliteRow, col: &str) -> Result<Vec<String>> {

@@ -41,9 +41,9 @@ END;
 ALTER TABLE startups ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE startups ADD COLUMN name_en_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE startups ADD COLUMN web_domain TEXT;
-CREATE INDEX startups_name_key ON startups(name_key) WHERE name_key <> '';
-CREATE INDEX startups_name_en_key ON startups(name_en_key) WHERE name_en_key <> '';
-CREATE INDEX startups_web_domain ON startups(web_domain) WHERE web_domain IS NOT NULL;
+CREATE INDEX startups_name_key ON startups(name_key);
+CREATE INDEX startups_name_en_key ON startups(name_en_key);
+CREATE INDEX startups_web_domain ON startups(web_domain);
 
 -- Likely duplicates, flagged for review; never merged silently.
 CREATE TABLE duplicate_flags (
