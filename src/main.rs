@@ -123,6 +123,9 @@ enum Command {
         #[command(subcommand)]
         action: Option<DuplicateAction>,
     },
+    /// Solve a DIMACS min-cost-flow file with the solver the matching rounds use:
+    /// `cost=<optimal cost>` on stdout, `parse_s=… solve_s=…` on stderr.
+    Mcf { file: PathBuf },
     /// Set the KRW rate of a currency (KRW per one unit), used to total investments.
     Rate { currency: String, krw_per_unit: f64 },
 }
@@ -158,6 +161,22 @@ impl From<AppError> for Failure {
     }
 }
 
+/// `mcf` needs no database: it is a solver check anyone can run on a file.
+fn mcf(file: &std::path::Path) -> Result<u8, Failure> {
+    let t = std::time::Instant::now();
+    let bytes = std::fs::read(file).map_err(|e| Failure(2, format!("{}: {e}", file.display())))?;
+    let net = matching::dimacs::parse(&bytes)
+        .map_err(|e| Failure(2, format!("{}: {e}", file.display())))?;
+    drop(bytes);
+    let parse_s = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let sol = net.solve().map_err(|e| Failure(1, e.to_string()))?;
+    let solve_s = t.elapsed().as_secs_f64();
+    println!("cost={}", sol.cost);
+    eprintln!("parse_s={parse_s:.3} solve_s={solve_s:.3}");
+    Ok(0)
+}
+
 fn main() -> ExitCode {
     // A closed pipe (`innobridge search x | head`) ends the program quietly, as it does
     // for other command-line tools, instead of a panic on the next print.
@@ -185,6 +204,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<u8, Failure> {
+    if let Command::Mcf { file } = &cli.command {
+        return mcf(file);
+    }
     let app = App::open(&cli.db).await?;
     match cli.command {
         Command::Demo {
@@ -316,6 +338,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Duplicates { action } => duplicates(&app, action).await,
+        Command::Mcf { .. } => unreachable!("answered before the database is opened"),
         Command::Target {
             key,
             value,

@@ -1,9 +1,9 @@
-//! The matching engine: scoring with explanations, candidate retrieval, assignment
-//! under capacities (min-cost flow), stable matching and meeting scheduling. No I/O.
-//!
-//! The algorithms arrive with the matching issue; what lives here now is the shared
-//! vocabulary the app layer already uses, so the dependency direction
-//! (domain ← matching ← app) holds from the start.
+//! The matching engine: assignment under capacities (our own min-cost-flow solver),
+//! stable matching (deferred acceptance), and — as they arrive — scoring with
+//! explanations, candidate retrieval and meeting scheduling. No I/O.
+
+pub mod dimacs;
+pub mod mcf;
 
 use domain::industry::is_convergence;
 
