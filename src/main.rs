@@ -126,6 +126,14 @@ enum Command {
     /// Solve a DIMACS min-cost-flow file with the solver the matching rounds use:
     /// `cost=<optimal cost>` on stdout, `parse_s=… solve_s=…` on stderr.
     Mcf { file: PathBuf },
+    /// Solve a many-to-one stable-matching instance (JSON of gen_hr.py) by deferred
+    /// acceptance: `startup,need` pairs as CSV on stdout, `solve_s=…` on stderr.
+    Stable {
+        file: PathBuf,
+        /// Whose optimal stable matching: startups (they propose) or needs.
+        #[arg(long, default_value = "startups")]
+        optimal: String,
+    },
     /// Set the KRW rate of a currency (KRW per one unit), used to total investments.
     Rate { currency: String, krw_per_unit: f64 },
 }
@@ -177,6 +185,82 @@ fn mcf(file: &std::path::Path) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// `stable` needs no database either.
+fn stable(file: &std::path::Path, optimal: &str) -> Result<u8, Failure> {
+    use matching::stable::{Instance, Optimal};
+    let optimal = match optimal {
+        "startups" => Optimal::Startups,
+        "needs" => Optimal::Needs,
+        o => {
+            return Err(Failure(
+                2,
+                format!("'{o}' is not a side; allowed: startups, needs"),
+            ));
+        }
+    };
+    let bad = |m: String| Failure(2, format!("{}: {m}", file.display()));
+    let text = std::fs::read(file).map_err(|e| bad(e.to_string()))?;
+    let v: serde_json::Value = serde_json::from_slice(&text).map_err(|e| bad(e.to_string()))?;
+    let (Some(st), Some(nd)) = (v["startups"].as_object(), v["needs"].as_object()) else {
+        return Err(bad("expected an object with 'startups' and 'needs'".into()));
+    };
+    let s_names: Vec<&String> = st.keys().collect();
+    let n_names: Vec<&String> = nd.keys().collect();
+    let s_idx: std::collections::HashMap<&str, u32> = s_names
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i as u32))
+        .collect();
+    let n_idx: std::collections::HashMap<&str, u32> = n_names
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i as u32))
+        .collect();
+    let ids = |list: &serde_json::Value,
+               idx: &std::collections::HashMap<&str, u32>,
+               whose: &str|
+     -> Result<Vec<u32>, Failure> {
+        list.as_array()
+            .ok_or_else(|| bad(format!("{whose}: preferences must be a list")))?
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .and_then(|k| idx.get(k).copied())
+                    .ok_or_else(|| bad(format!("{whose}: unknown entry {x}")))
+            })
+            .collect()
+    };
+    let mut inst = Instance::default();
+    for (k, prefs) in st {
+        inst.startup_prefs.push(ids(prefs, &n_idx, k)?);
+    }
+    for (k, need) in nd {
+        inst.need_prefs.push(ids(&need["prefs"], &s_idx, k)?);
+        let cap = need["capacity"]
+            .as_u64()
+            .ok_or_else(|| bad(format!("{k}: capacity must be a whole number")))?;
+        inst.capacity.push(cap as u32);
+    }
+    let t = std::time::Instant::now();
+    let pairs = inst.solve(optimal);
+    let solve_s = t.elapsed().as_secs_f64();
+    let mut named: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|&(s, n)| (s_names[s as usize].as_str(), n_names[n as usize].as_str()))
+        .collect();
+    named.sort_unstable();
+    let mut out = String::from("startup,need\n");
+    for (s, n) in named {
+        out.push_str(s);
+        out.push(',');
+        out.push_str(n);
+        out.push('\n');
+    }
+    print!("{out}");
+    eprintln!("solve_s={solve_s:.3}");
+    Ok(0)
+}
+
 fn main() -> ExitCode {
     // A closed pipe (`innobridge search x | head`) ends the program quietly, as it does
     // for other command-line tools, instead of a panic on the next print.
@@ -204,8 +288,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<u8, Failure> {
-    if let Command::Mcf { file } = &cli.command {
-        return mcf(file);
+    match &cli.command {
+        Command::Mcf { file } => return mcf(file),
+        Command::Stable { file, optimal } => return stable(file, optimal),
+        _ => {}
     }
     let app = App::open(&cli.db).await?;
     match cli.command {
@@ -338,7 +424,9 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Duplicates { action } => duplicates(&app, action).await,
-        Command::Mcf { .. } => unreachable!("answered before the database is opened"),
+        Command::Mcf { .. } | Command::Stable { .. } => {
+            unreachable!("answered before the database is opened")
+        }
         Command::Target {
             key,
             value,

@@ -56,3 +56,41 @@ fn mcf_refuses_bad_files_with_the_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 2: node 9 is outside 1..=3"));
 }
+
+#[test]
+fn stable_gives_the_matching_package_s_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("hr-small.json");
+    generate("gen_hr.py", &["2000", "200", "20", "1"], &f);
+    let o = Command::new(env!("CARGO_BIN_EXE_innobridge"))
+        .arg("stable")
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let peer = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hr-small-matching.csv"),
+    )
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), peer);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("solve_s="));
+
+    let needs = Command::new(env!("CARGO_BIN_EXE_innobridge"))
+        .args(["stable", "--optimal", "needs"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(needs.status.success());
+    let count = |s: &[u8]| String::from_utf8_lossy(s).lines().count();
+    assert_eq!(
+        count(&needs.stdout),
+        count(peer.as_bytes()),
+        "the same startups are matched either way"
+    );
+    let bad = Command::new(env!("CARGO_BIN_EXE_innobridge"))
+        .args(["stable", "--optimal", "judges"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -4,6 +4,7 @@
 
 pub mod dimacs;
 pub mod mcf;
+pub mod stable;
 
 use domain::industry::is_convergence;
 
