@@ -605,20 +605,7 @@ async fn kpi(app: &App, json: bool) -> Result<u8, Failure> {
         );
         return Ok(0);
     }
-    let keys = [
-        "startups_discovered",
-        "startups_matched",
-        "startups_matched_share",
-        "enterprises_participating",
-        "cooperation_cases",
-        "investment_krw",
-        "ndas",
-        "pocs",
-        "overseas_centers",
-        "clusters",
-        "convergence_matches",
-        "cross_cluster_matches",
-    ];
+    let keys = domain::kpi::HEADLINE_KEYS;
     println!(
         "{:<28} {:>18} {:>14} {:>14}",
         "KPI", "value", "target", "baseline"

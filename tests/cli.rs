@@ -124,21 +124,7 @@ fn demo_with_one_seed_gives_identical_kpis_that_tell_the_story() {
     }
     let (ka, kb) = (kpi_json(&a), kpi_json(&b));
     assert_eq!(ka, kb);
-    for key in [
-        "startups_discovered",
-        "startups_matched",
-        "startups_matched_share",
-        "enterprises_participating",
-        "cooperation_cases",
-        "investment_krw",
-        "ndas",
-        "pocs",
-        "overseas_centers",
-        "clusters",
-        "convergence_matches",
-        "cross_cluster_matches",
-        "targets",
-    ] {
+    for key in domain::kpi::HEADLINE_KEYS.iter().chain(&["targets"]) {
         assert!(ka.get(key).is_some(), "kpi --json has {key}");
     }
     assert!(ka["startups_discovered"].as_u64().unwrap() >= 2000);

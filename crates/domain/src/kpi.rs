@@ -68,6 +68,22 @@ pub struct KpiFacts {
     pub today: Option<NaiveDate>,
 }
 
+/// The headline KPIs, in the order reports show them (the keys of `kpi --json`).
+pub const HEADLINE_KEYS: [&str; 12] = [
+    "startups_discovered",
+    "startups_matched",
+    "startups_matched_share",
+    "enterprises_participating",
+    "cooperation_cases",
+    "investment_krw",
+    "ndas",
+    "pocs",
+    "overseas_centers",
+    "clusters",
+    "convergence_matches",
+    "cross_cluster_matches",
+];
+
 /// A KPI's target and baseline; data the program manager edits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {

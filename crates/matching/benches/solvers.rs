@@ -15,33 +15,67 @@ fn file(var: &str, script: &str, args: &[&str]) -> Vec<u8> {
     if let Some(p) = std::env::var_os(var) {
         return std::fs::read(p).expect("readable file");
     }
-    let generator = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(script);
-    let o = Command::new("python3").arg(generator).args(args).output().expect("python3 runs the generator");
+    let generator = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(script);
+    let o = Command::new("python3")
+        .arg(generator)
+        .args(args)
+        .output()
+        .expect("python3 runs the generator");
     assert!(o.status.success());
     o.stdout
 }
 
 fn bench(c: &mut Criterion) {
-    let dimacs = file("INNOBRIDGE_DIMACS", "gen_round_dimacs.py", &["2000", "1000", "200", "50", "1"]);
+    let dimacs = file(
+        "INNOBRIDGE_DIMACS",
+        "gen_round_dimacs.py",
+        &["2000", "1000", "200", "50", "1"],
+    );
     let net = innobridge_matching::dimacs::parse(&dimacs).expect("valid file");
     let mut g = c.benchmark_group("mcf");
     g.sample_size(20);
-    g.bench_function("parse small round", |b| b.iter(|| black_box(innobridge_matching::dimacs::parse(&dimacs).expect("parse"))));
-    g.bench_function("solve small round", |b| b.iter(|| black_box(net.solve().expect("solvable"))));
+    g.bench_function("parse small round", |b| {
+        b.iter(|| black_box(innobridge_matching::dimacs::parse(&dimacs).expect("parse")))
+    });
+    g.bench_function("solve small round", |b| {
+        b.iter(|| black_box(net.solve().expect("solvable")))
+    });
     g.finish();
 
-    let hr: serde_json::Value = serde_json::from_slice(&file("INNOBRIDGE_HR", "gen_hr.py", &["2000", "200", "20", "1"])).expect("json");
+    let hr: serde_json::Value = serde_json::from_slice(&file(
+        "INNOBRIDGE_HR",
+        "gen_hr.py",
+        &["2000", "200", "20", "1"],
+    ))
+    .expect("json");
     let st = hr["startups"].as_object().expect("startups");
     let nd = hr["needs"].as_object().expect("needs");
-    let si: std::collections::HashMap<&str, u32> = st.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
-    let ni: std::collections::HashMap<&str, u32> = nd.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
+    let si: std::collections::HashMap<&str, u32> = st
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i as u32))
+        .collect();
+    let ni: std::collections::HashMap<&str, u32> = nd
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i as u32))
+        .collect();
     let ids = |v: &serde_json::Value, idx: &std::collections::HashMap<&str, u32>| -> Vec<u32> {
-        v.as_array().expect("list").iter().map(|x| idx[x.as_str().expect("name")]).collect()
+        v.as_array()
+            .expect("list")
+            .iter()
+            .map(|x| idx[x.as_str().expect("name")])
+            .collect()
     };
     let inst = innobridge_matching::stable::Instance {
         startup_prefs: st.values().map(|p| ids(p, &ni)).collect(),
         need_prefs: nd.values().map(|n| ids(&n["prefs"], &si)).collect(),
-        capacity: nd.values().map(|n| n["capacity"].as_u64().expect("capacity") as u32).collect(),
+        capacity: nd
+            .values()
+            .map(|n| n["capacity"].as_u64().expect("capacity") as u32)
+            .collect(),
     };
     c.bench_function("stable/startup-optimal small", |b| {
         b.iter(|| black_box(inst.solve(innobridge_matching::stable::Optimal::Startups)))

@@ -209,26 +209,18 @@ impl Store {
         .bind(drop_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE OR IGNORE matches SET startup_id = ? WHERE startup_id = ?")
-            .bind(keep_id)
-            .bind(drop_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE OR IGNORE outcomes SET startup_id = ? WHERE startup_id = ?")
-            .bind(keep_id)
-            .bind(drop_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE OR IGNORE event_participants SET startup_id = ? WHERE startup_id = ?")
-            .bind(keep_id)
-            .bind(drop_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE users SET startup_id = ? WHERE startup_id = ?")
-            .bind(keep_id)
-            .bind(drop_id)
-            .execute(&mut *tx)
-            .await?;
+        for sql in [
+            "UPDATE OR IGNORE matches SET startup_id = ?1 WHERE startup_id = ?2",
+            "UPDATE OR IGNORE outcomes SET startup_id = ?1 WHERE startup_id = ?2",
+            "UPDATE OR IGNORE event_participants SET startup_id = ?1 WHERE startup_id = ?2",
+            "UPDATE users SET startup_id = ?1 WHERE startup_id = ?2",
+        ] {
+            sqlx::query(sql)
+                .bind(keep_id)
+                .bind(drop_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO startup_merges (kept_id, merged_ext, merged_data, merged_at, merged_by) VALUES (?, ?, ?, ?, ?)",
         )
