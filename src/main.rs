@@ -187,7 +187,7 @@ fn mcf(file: &std::path::Path) -> Result<u8, Failure> {
 
 /// `stable` needs no database either.
 fn stable(file: &std::path::Path, optimal: &str) -> Result<u8, Failure> {
-    use matching::stable::{Instance, Optimal};
+    use matching::stable::Optimal;
     let optimal = match optimal {
         "startups" => Optimal::Startups,
         "needs" => Optimal::Needs,
@@ -201,46 +201,7 @@ fn stable(file: &std::path::Path, optimal: &str) -> Result<u8, Failure> {
     let bad = |m: String| Failure(2, format!("{}: {m}", file.display()));
     let text = std::fs::read(file).map_err(|e| bad(e.to_string()))?;
     let v: serde_json::Value = serde_json::from_slice(&text).map_err(|e| bad(e.to_string()))?;
-    let (Some(st), Some(nd)) = (v["startups"].as_object(), v["needs"].as_object()) else {
-        return Err(bad("expected an object with 'startups' and 'needs'".into()));
-    };
-    let s_names: Vec<&String> = st.keys().collect();
-    let n_names: Vec<&String> = nd.keys().collect();
-    let s_idx: std::collections::HashMap<&str, u32> = s_names
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i as u32))
-        .collect();
-    let n_idx: std::collections::HashMap<&str, u32> = n_names
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i as u32))
-        .collect();
-    let ids = |list: &serde_json::Value,
-               idx: &std::collections::HashMap<&str, u32>,
-               whose: &str|
-     -> Result<Vec<u32>, Failure> {
-        list.as_array()
-            .ok_or_else(|| bad(format!("{whose}: preferences must be a list")))?
-            .iter()
-            .map(|x| {
-                x.as_str()
-                    .and_then(|k| idx.get(k).copied())
-                    .ok_or_else(|| bad(format!("{whose}: unknown entry {x}")))
-            })
-            .collect()
-    };
-    let mut inst = Instance::default();
-    for (k, prefs) in st {
-        inst.startup_prefs.push(ids(prefs, &n_idx, k)?);
-    }
-    for (k, need) in nd {
-        inst.need_prefs.push(ids(&need["prefs"], &s_idx, k)?);
-        let cap = need["capacity"]
-            .as_u64()
-            .ok_or_else(|| bad(format!("{k}: capacity must be a whole number")))?;
-        inst.capacity.push(cap as u32);
-    }
+    let (inst, s_names, n_names) = matching::stable::from_json(&v).map_err(bad)?;
     let t = std::time::Instant::now();
     let pairs = inst.solve(optimal);
     let solve_s = t.elapsed().as_secs_f64();

@@ -50,33 +50,7 @@ fn bench(c: &mut Criterion) {
         &["2000", "200", "20", "1"],
     ))
     .expect("json");
-    let st = hr["startups"].as_object().expect("startups");
-    let nd = hr["needs"].as_object().expect("needs");
-    let si: std::collections::HashMap<&str, u32> = st
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i as u32))
-        .collect();
-    let ni: std::collections::HashMap<&str, u32> = nd
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i as u32))
-        .collect();
-    let ids = |v: &serde_json::Value, idx: &std::collections::HashMap<&str, u32>| -> Vec<u32> {
-        v.as_array()
-            .expect("list")
-            .iter()
-            .map(|x| idx[x.as_str().expect("name")])
-            .collect()
-    };
-    let inst = innobridge_matching::stable::Instance {
-        startup_prefs: st.values().map(|p| ids(p, &ni)).collect(),
-        need_prefs: nd.values().map(|n| ids(&n["prefs"], &si)).collect(),
-        capacity: nd
-            .values()
-            .map(|n| n["capacity"].as_u64().expect("capacity") as u32)
-            .collect(),
-    };
+    let (inst, _, _) = innobridge_matching::stable::from_json(&hr).expect("an instance");
     c.bench_function("stable/startup-optimal small", |b| {
         b.iter(|| black_box(inst.solve(innobridge_matching::stable::Optimal::Startups)))
     });

@@ -27,6 +27,52 @@ struct Ranks {
     startup: Vec<HashMap<u32, u32>>,
 }
 
+/// An instance read from the benchmark's JSON form (`gen_hr.py`): `startups` maps each
+/// startup to its ranked needs, `needs` each need to `{capacity, prefs}`. Returns the
+/// instance and the startup and need names by index.
+pub fn from_json(v: &serde_json::Value) -> Result<(Instance, Vec<String>, Vec<String>), String> {
+    let (Some(st), Some(nd)) = (v["startups"].as_object(), v["needs"].as_object()) else {
+        return Err("expected an object with 'startups' and 'needs'".into());
+    };
+    let index = |m: &serde_json::Map<String, serde_json::Value>| -> HashMap<String, u32> {
+        m.keys()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i as u32))
+            .collect()
+    };
+    let (s_idx, n_idx) = (index(st), index(nd));
+    let ids = |list: &serde_json::Value,
+               idx: &HashMap<String, u32>,
+               whose: &str|
+     -> Result<Vec<u32>, String> {
+        list.as_array()
+            .ok_or_else(|| format!("{whose}: preferences must be a list"))?
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .and_then(|k| idx.get(k).copied())
+                    .ok_or_else(|| format!("{whose}: unknown entry {x}"))
+            })
+            .collect()
+    };
+    let mut inst = Instance::default();
+    for (k, prefs) in st {
+        inst.startup_prefs.push(ids(prefs, &n_idx, k)?);
+    }
+    for (k, need) in nd {
+        inst.need_prefs.push(ids(&need["prefs"], &s_idx, k)?);
+        let cap = need["capacity"]
+            .as_u64()
+            .ok_or_else(|| format!("{k}: capacity must be a whole number"))?;
+        inst.capacity.push(cap as u32);
+    }
+    Ok((
+        inst,
+        st.keys().cloned().collect(),
+        nd.keys().cloned().collect(),
+    ))
+}
+
 impl Instance {
     fn ranks(&self) -> Ranks {
         let table = |prefs: &Vec<Vec<u32>>| {
