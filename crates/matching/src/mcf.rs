@@ -62,7 +62,7 @@ impl Network {
 }
 
 /// Divide ε by this much per phase.
-const ALPHA: i64 = 5;
+const ALPHA: i64 = 8;
 
 struct Solver<'a> {
     net: &'a Network,
