@@ -31,21 +31,14 @@ impl BusinessRegNo {
     /// not demand it (older registers hold numbers that fail it) but generated ones pass.
     pub fn checksum_ok(&self) -> bool {
         let d: Vec<u32> = self.0.chars().filter_map(|c| c.to_digit(10)).collect();
-        let w = [1, 3, 7, 1, 3, 7, 1, 3, 5];
-        let mut sum: u32 = d.iter().zip(w).map(|(a, b)| a * b).sum();
-        sum += d[8] * 5 / 10;
-        (10 - sum % 10) % 10 == d[9]
+        check_digit(&d[..9]) == d[9]
     }
 
     /// Builds a number from nine digits, computing the tenth as the check digit.
     pub fn with_check_digit(nine: u64) -> Self {
         let s = format!("{:09}", nine % 1_000_000_000);
         let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
-        let w = [1, 3, 7, 1, 3, 7, 1, 3, 5];
-        let mut sum: u32 = d.iter().zip(w).map(|(a, b)| a * b).sum();
-        sum += d[8] * 5 / 10;
-        let check = (10 - sum % 10) % 10;
-        Self::parse(&format!("{s}{check}")).expect("ten digits")
+        Self::parse(&format!("{s}{}", check_digit(&d))).expect("ten digits")
     }
 
     pub fn as_str(&self) -> &str {
@@ -70,6 +63,13 @@ impl std::fmt::Display for BusinessRegNo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The tenth digit for the first nine.
+fn check_digit(nine: &[u32]) -> u32 {
+    let w = [1, 3, 7, 1, 3, 7, 1, 3, 5];
+    let sum: u32 = nine.iter().zip(w).map(|(a, b)| a * b).sum::<u32>() + nine[8] * 5 / 10;
+    (10 - sum % 10) % 10
 }
 
 #[cfg(test)]

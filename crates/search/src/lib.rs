@@ -154,6 +154,8 @@ struct Fields {
     /// One multi-valued string field per facet dimension, in `DIMENSIONS` order.
     dims: [Field; 6],
     visibility: Field,
+    discovered: Field,
+    funding: Field,
 }
 
 fn dim_field_name(dim: &str) -> String {
@@ -185,9 +187,9 @@ fn schema() -> (Schema, Fields) {
         meta: b.add_text_field("meta", text(false)),
         dims: DIMENSIONS.map(|d| b.add_text_field(&dim_field_name(d), STRING | FAST)),
         visibility: b.add_text_field("visibility", STRING),
+        discovered: b.add_i64_field("discovered", FAST | INDEXED),
+        funding: b.add_i64_field("funding", FAST | INDEXED),
     };
-    b.add_i64_field("discovered", FAST | INDEXED);
-    b.add_i64_field("funding", FAST | INDEXED);
     (b.build(), fields)
 }
 
@@ -341,7 +343,6 @@ impl SearchIndex {
 
     fn document(&self, d: &SearchDoc) -> TantivyDocument {
         let f = &self.fields;
-        let schema = self.index.schema();
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, docs::key(d.kind, &d.ext_id));
         doc.add_text(f.kind, d.kind.as_str());
@@ -363,11 +364,8 @@ impl SearchIndex {
                 "public"
             },
         );
-        doc.add_i64(
-            schema.get_field("discovered").expect("field"),
-            d.discovered_days,
-        );
-        doc.add_i64(schema.get_field("funding").expect("field"), d.funding_krw);
+        doc.add_i64(f.discovered, d.discovered_days);
+        doc.add_i64(f.funding, d.funding_krw);
         doc
     }
 

@@ -117,6 +117,27 @@ pub(crate) async fn flag_batch(
     Ok(notes)
 }
 
+/// Marks the flag of pair (a, b), a < b, as `status`; the number of flags changed.
+async fn resolve(
+    c: &mut SqliteConnection,
+    a: &str,
+    b: &str,
+    status: &str,
+    actor: &str,
+) -> Result<u64> {
+    let r = sqlx::query(
+        "UPDATE duplicate_flags SET status = ?, resolved_at = ?, resolved_by = ? WHERE startup_a = ? AND startup_b = ?",
+    )
+    .bind(status)
+    .bind(now_text())
+    .bind(actor)
+    .bind(a)
+    .bind(b)
+    .execute(&mut *c)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 impl Store {
     /// Flags by status (`open`, `dismissed`, `merged`), or all.
     pub async fn duplicate_flags(&self, status: Option<&str>) -> Result<Vec<DuplicateFlag>> {
@@ -144,16 +165,8 @@ impl Store {
     pub async fn dismiss_duplicate(&self, a: &str, b: &str, actor: &str) -> Result<()> {
         let (a, b) = if a < b { (a, b) } else { (b, a) };
         let mut tx = self.pool.begin().await?;
-        let r = sqlx::query(
-            "UPDATE duplicate_flags SET status = 'dismissed', resolved_at = ?, resolved_by = ? WHERE startup_a = ? AND startup_b = ?",
-        )
-        .bind(now_text())
-        .bind(actor)
-        .bind(a)
-        .bind(b)
-        .execute(&mut *tx)
-        .await?;
-        if r.rows_affected() == 0 {
+        let r = resolve(&mut tx, a, b, "dismissed", actor).await?;
+        if r == 0 {
             return Err(StoreError::NotFound(format!(
                 "no duplicate flag for '{a}' and '{b}'"
             )));
@@ -258,15 +271,7 @@ impl Store {
         } else {
             (drop, keep)
         };
-        sqlx::query(
-            "UPDATE duplicate_flags SET status = 'merged', resolved_at = ?, resolved_by = ? WHERE startup_a = ? AND startup_b = ?",
-        )
-        .bind(now_text())
-        .bind(actor)
-        .bind(a)
-        .bind(b)
-        .execute(&mut *tx)
-        .await?;
+        resolve(&mut tx, a, b, "merged", actor).await?;
         sqlx::query("DELETE FROM duplicate_flags WHERE status <> 'merged' AND (startup_a = ?1 OR startup_b = ?1)")
             .bind(drop)
             .execute(&mut *tx)
