@@ -1,7 +1,10 @@
-//! The matching engine: assignment under capacities (our own min-cost-flow solver),
-//! stable matching (deferred acceptance), and — as they arrive — scoring with
-//! explanations, candidate retrieval and meeting scheduling. No I/O.
+//! The matching engine: explained scoring and candidate retrieval, a round's assignment
+//! under capacities (our own min-cost-flow solver), stable matching (deferred
+//! acceptance) and the round policy. No I/O.
 
 pub mod dimacs;
 pub mod mcf;
+pub mod policy;
+pub mod round;
+pub mod score;
 pub mod stable;

@@ -196,49 +196,71 @@ pub struct QueryWord {
 /// Analyses a query: English words through the same filters as the index, CJK words as
 /// bigrams (or one unigram).
 pub fn query_words(query: &str) -> Vec<QueryWord> {
-    let mut a = analyzer();
-    let mut out = Vec::new();
-    for run in runs(query) {
-        match run {
-            Run::Word(w, _) => {
-                let mut ts = a.token_stream(w);
-                let mut terms = Vec::new();
-                while ts.advance() {
-                    terms.push(ts.token().text.clone());
+    Words::new().words(query)
+}
+
+/// The query-side analysis with its filters built once, for analysing many texts (the
+/// matching engine reads every profile and need this way, so a pair's text relevance
+/// rests on the same terms a search would).
+pub struct Words(TextAnalyzer);
+
+impl Default for Words {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Words {
+    pub fn new() -> Self {
+        Self(analyzer())
+    }
+
+    /// Every word of `text` as the terms it stands for, in order.
+    pub fn words(&mut self, text: &str) -> Vec<QueryWord> {
+        let a = &mut self.0;
+        let mut out = Vec::new();
+        for run in runs(text) {
+            match run {
+                Run::Word(w, _) => {
+                    let mut ts = a.token_stream(w);
+                    let mut terms = Vec::new();
+                    while ts.advance() {
+                        terms.push(ts.token().text.clone());
+                    }
+                    if !terms.is_empty() {
+                        out.push(QueryWord {
+                            surface: w.to_lowercase(),
+                            terms,
+                            cjk: false,
+                        });
+                    }
                 }
-                if !terms.is_empty() {
+                Run::Cjk(r, _) => {
+                    let mut chars: Vec<char> = r.chars().collect();
+                    if chars.len() >= 3 {
+                        let s: String = chars.iter().collect();
+                        if let Some(p) = PARTICLES
+                            .iter()
+                            .find(|p| s.ends_with(*p) && s.chars().count() - p.chars().count() >= 2)
+                        {
+                            chars.truncate(chars.len() - p.chars().count());
+                        }
+                    }
+                    let terms = if chars.len() == 1 {
+                        vec![chars[0].to_string()]
+                    } else {
+                        chars.windows(2).map(|w| w.iter().collect()).collect()
+                    };
                     out.push(QueryWord {
-                        surface: w.to_lowercase(),
+                        surface: chars.iter().collect(),
                         terms,
-                        cjk: false,
+                        cjk: true,
                     });
                 }
             }
-            Run::Cjk(r, _) => {
-                let mut chars: Vec<char> = r.chars().collect();
-                if chars.len() >= 3 {
-                    let s: String = chars.iter().collect();
-                    if let Some(p) = PARTICLES
-                        .iter()
-                        .find(|p| s.ends_with(*p) && s.chars().count() - p.chars().count() >= 2)
-                    {
-                        chars.truncate(chars.len() - p.chars().count());
-                    }
-                }
-                let terms = if chars.len() == 1 {
-                    vec![chars[0].to_string()]
-                } else {
-                    chars.windows(2).map(|w| w.iter().collect()).collect()
-                };
-                out.push(QueryWord {
-                    surface: chars.iter().collect(),
-                    terms,
-                    cjk: true,
-                });
-            }
         }
+        out
     }
-    out
 }
 
 #[cfg(test)]

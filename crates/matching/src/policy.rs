@@ -1,0 +1,193 @@
+//! A matching round's policy: how much each kind of fit weighs, the floor below which a
+//! pair is never proposed, the caps, the coverage bonus, and which industry and cluster
+//! pairs count as convergence. Read from a TOML file (docs/FORMATS.md); every field has
+//! a default, so an empty file is the default policy.
+
+use serde::{Deserialize, Serialize};
+
+/// How a round chooses its pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Maximise total fit plus coverage under every capacity (min-cost flow).
+    #[default]
+    Optimal,
+    /// Deferred acceptance, startups proposing: the startup-optimal stable matching.
+    StableStartups,
+    /// Deferred acceptance, needs proposing: the need-optimal stable matching.
+    StableNeeds,
+}
+
+/// The weight of each kind of fit; a pair's score is the weighted mean of its fits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Weights {
+    pub text: f64,
+    pub technology: f64,
+    pub industry: f64,
+    pub convergence: f64,
+    pub stage: f64,
+    pub collaboration: f64,
+    pub cluster: f64,
+    pub inter_cluster: f64,
+    pub overseas: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            text: 0.30,
+            technology: 0.22,
+            industry: 0.14,
+            convergence: 0.10,
+            stage: 0.06,
+            collaboration: 0.06,
+            cluster: 0.05,
+            inter_cluster: 0.03,
+            overseas: 0.04,
+        }
+    }
+}
+
+impl Weights {
+    pub fn total(&self) -> f64 {
+        self.text
+            + self.technology
+            + self.industry
+            + self.convergence
+            + self.stage
+            + self.collaboration
+            + self.cluster
+            + self.inter_cluster
+            + self.overseas
+    }
+}
+
+/// Two industries (or two clusters) the policy links, with the weight of the link
+/// (1.0 = full).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub a: String,
+    pub b: String,
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    pub mode: Mode,
+    pub weights: Weights,
+    /// Pairs scoring below this (0–1) are never proposed.
+    pub floor: f64,
+    /// Added (in score units) for a startup's first pair in the round: the program's KPI
+    /// is the share of startups matched, so a round prefers one match each for many
+    /// startups to many matches for a few.
+    pub coverage_bonus: f64,
+    /// Most proposals one startup receives in a round.
+    pub startup_cap: u32,
+    /// An enterprise's capacity per round when it has stated none.
+    pub enterprise_capacity: u32,
+    /// Candidates scored in full per need (retrieved from the term index).
+    pub candidates_per_need: usize,
+    /// Industry pairs that count as convergence. Empty: the program's table.
+    pub convergence: Vec<Link>,
+    /// Cluster pairs that earn the inter-cluster bonus. Empty: any two different clusters.
+    pub inter_cluster: Vec<Link>,
+    /// Never propose a startup to an enterprise it already works with.
+    pub exclude_active: bool,
+    /// Never propose a startup to an enterprise where either side declined before.
+    pub exclude_declined: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Optimal,
+            weights: Weights::default(),
+            floor: 0.25,
+            coverage_bonus: 0.4,
+            startup_cap: 2,
+            enterprise_capacity: 5,
+            candidates_per_need: 40,
+            convergence: Vec::new(),
+            inter_cluster: Vec::new(),
+            exclude_active: true,
+            exclude_declined: true,
+        }
+    }
+}
+
+impl Policy {
+    /// Refuses settings no round can run with, saying which.
+    pub fn validate(&self) -> Result<(), String> {
+        let w = &self.weights;
+        for (name, v) in [
+            ("weights.text", w.text),
+            ("weights.technology", w.technology),
+            ("weights.industry", w.industry),
+            ("weights.convergence", w.convergence),
+            ("weights.stage", w.stage),
+            ("weights.collaboration", w.collaboration),
+            ("weights.cluster", w.cluster),
+            ("weights.inter_cluster", w.inter_cluster),
+            ("weights.overseas", w.overseas),
+            ("coverage_bonus", self.coverage_bonus),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!("{name} must be a number ≥ 0, not {v}"));
+            }
+        }
+        if w.total() <= 0.0 {
+            return Err("at least one weight must be above 0".into());
+        }
+        if !(0.0..=1.0).contains(&self.floor) {
+            return Err(format!("floor must lie in 0–1, not {}", self.floor));
+        }
+        if self.startup_cap == 0 {
+            return Err("startup_cap must be at least 1".into());
+        }
+        if self.candidates_per_need == 0 {
+            return Err("candidates_per_need must be at least 1".into());
+        }
+        for l in self.convergence.iter().chain(&self.inter_cluster) {
+            if !(l.weight.is_finite() && (0.0..=1.0).contains(&l.weight)) {
+                return Err(format!(
+                    "the link {} × {} must weigh 0–1, not {}",
+                    l.a, l.b, l.weight
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_weights_sum_to_one_and_validate() {
+        let p = Policy::default();
+        assert!((p.weights.total() - 1.0).abs() < 1e-9);
+        p.validate().unwrap();
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let mut p = Policy::default();
+        p.floor = 1.5;
+        assert!(p.validate().unwrap_err().contains("floor"));
+        let mut p = Policy::default();
+        p.weights.stage = -1.0;
+        assert!(p.validate().unwrap_err().contains("weights.stage"));
+        let mut p = Policy::default();
+        p.startup_cap = 0;
+        assert!(p.validate().unwrap_err().contains("startup_cap"));
+    }
+}

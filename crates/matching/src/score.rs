@@ -1,0 +1,690 @@
+//! Scoring need × startup pairs with their reasons, and retrieving each need's candidates
+//! from an inverted index so a round costs needs × candidates, not needs × startups.
+//!
+//! Texts arrive already analysed (the caller runs the search crate's Korean/English
+//! analysis), so a pair's text relevance rests on the same terms a search does. A
+//! pair's score is the weighted mean (policy weights) of fits in 0–1: text relevance
+//! (BM25), technology coverage, industry, convergence, stage, collaboration type,
+//! cluster, inter-cluster link and overseas fit. Each fit that contributes becomes a
+//! reason in Korean and English.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::{CollaborationType, Reason, Stage, industry};
+
+use crate::policy::Policy;
+
+/// A startup as the engine sees it.
+#[derive(Debug, Clone, Default)]
+pub struct StartupProfile {
+    /// Analysed terms of its name, descriptions and technologies.
+    pub terms: Vec<String>,
+    /// Technology tags, folded (see [`fold_tag`]).
+    pub technologies: Vec<String>,
+    pub industries: Vec<String>,
+    pub stage: Option<Stage>,
+    pub clusters: Vec<String>,
+    pub target_markets: Vec<String>,
+}
+
+/// A need (with what its enterprise brings) as the engine sees it.
+#[derive(Debug, Clone, Default)]
+pub struct NeedProfile {
+    /// Analysed terms of its title, description and technologies, each with the word
+    /// it came from (for reasons).
+    pub terms: Vec<(String, String)>,
+    /// Each technology asked for: its folded tag and its analysed terms.
+    pub technologies: Vec<(String, Vec<String>)>,
+    /// The need's industries, or its enterprise's when it names none.
+    pub industries: Vec<String>,
+    pub collaboration_types: Vec<CollaborationType>,
+    pub preferred_stages: Vec<Stage>,
+    /// The enterprise's clusters.
+    pub clusters: Vec<String>,
+}
+
+/// Lower case, single spaces: how tags compare.
+pub fn fold_tag(tag: &str) -> String {
+    tag.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The fits of one pair, each in 0–1.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Fits {
+    pub text: f64,
+    pub technology: f64,
+    pub industry: f64,
+    pub convergence: f64,
+    pub stage: f64,
+    pub collaboration: f64,
+    pub cluster: f64,
+    pub inter_cluster: f64,
+    pub overseas: f64,
+}
+
+/// A scored pair: startup index, score in 0–1, and the reasons (largest first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub startup: u32,
+    pub score: f64,
+    pub fits: Fits,
+    pub reasons: Vec<Reason>,
+}
+
+impl Scored {
+    /// The pair links two industries the policy counts as convergence.
+    pub fn is_convergence(&self) -> bool {
+        self.fits.convergence > 0.0
+    }
+    /// The pair links two different clusters.
+    pub fn is_cross_cluster(&self) -> bool {
+        self.fits.inter_cluster > 0.0
+    }
+}
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// A startup whose text matches this share of a need's term weight (IDF mass) gets the
+/// full text fit.
+const TEXT_SATURATION: f64 = 0.45;
+/// Reasons kept per pair.
+const MAX_REASONS: usize = 4;
+
+/// Term postings over the startups' analysed profiles.
+struct TermIndex {
+    vocab: HashMap<String, u32>,
+    /// Per term: (startup, term frequency), by startup.
+    postings: Vec<Vec<(u32, u16)>>,
+    /// BM25 length normalisation per startup: k1 · (1 − b + b · len / avglen).
+    norm: Vec<f32>,
+}
+
+impl TermIndex {
+    fn build(startups: &[StartupProfile]) -> Self {
+        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let mut postings: Vec<Vec<(u32, u16)>> = Vec::new();
+        let mut lens = Vec::with_capacity(startups.len());
+        let mut counts: HashMap<u32, u16> = HashMap::new();
+        for (d, s) in startups.iter().enumerate() {
+            counts.clear();
+            for t in &s.terms {
+                let next = vocab.len() as u32;
+                let id = *vocab.entry(t.clone()).or_insert(next);
+                if id as usize == postings.len() {
+                    postings.push(Vec::new());
+                }
+                let c = counts.entry(id).or_insert(0);
+                *c = c.saturating_add(1);
+            }
+            let mut ids: Vec<(u32, u16)> = counts.iter().map(|(k, v)| (*k, *v)).collect();
+            ids.sort_unstable();
+            for (id, tf) in ids {
+                postings[id as usize].push((d as u32, tf));
+            }
+            lens.push(s.terms.len() as f32);
+        }
+        let avg = (lens.iter().sum::<f32>() / lens.len().max(1) as f32).max(1.0);
+        let norm = lens.iter().map(|l| K1 * (1.0 - B + B * l / avg)).collect();
+        Self {
+            vocab,
+            postings,
+            norm,
+        }
+    }
+
+    fn idf(&self, term: u32) -> f32 {
+        let n = self.norm.len() as f32;
+        let df = self.postings[term as usize].len() as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    fn tf(&self, term: u32, doc: u32) -> u16 {
+        let p = &self.postings[term as usize];
+        p.binary_search_by_key(&doc, |x| x.0)
+            .map(|i| p[i].1)
+            .unwrap_or(0)
+    }
+
+    fn bm25_term(&self, idf: f32, tf: u16, doc: u32) -> f32 {
+        let tf = tf as f32;
+        idf * tf * (K1 + 1.0) / (tf + self.norm[doc as usize])
+    }
+}
+
+/// A need's terms looked up once: (term id, idf, surface), unique by term.
+struct NeedQuery {
+    terms: Vec<(u32, f32, usize)>,
+    /// Sum of the idf of every term (known or not): what a perfect match would earn.
+    ideal: f64,
+    /// Each technology asked for: its tag and its known term ids (None when a term is
+    /// unknown, so no startup can cover it by text).
+    technologies: Vec<(String, Option<Vec<u32>>)>,
+}
+
+/// The scorer for one set of startups under one policy.
+pub struct Engine<'a> {
+    policy: &'a Policy,
+    startups: &'a [StartupProfile],
+    index: TermIndex,
+    /// Startups by technology tag and by industry.
+    by_tech: HashMap<&'a str, Vec<u32>>,
+    by_industry: HashMap<&'a str, Vec<u32>>,
+    convergence: HashMap<(String, String), f64>,
+    inter_cluster: HashMap<(String, String), f64>,
+}
+
+fn pair_key(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+impl<'a> Engine<'a> {
+    /// Indexes the startups. `program_convergence` is the program's convergence table,
+    /// used when the policy brings none.
+    pub fn new(
+        startups: &'a [StartupProfile],
+        policy: &'a Policy,
+        program_convergence: &[(String, String)],
+    ) -> Self {
+        let mut by_tech: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut by_industry: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (i, s) in startups.iter().enumerate() {
+            for t in &s.technologies {
+                by_tech.entry(t.as_str()).or_default().push(i as u32);
+            }
+            for ind in &s.industries {
+                by_industry.entry(ind.as_str()).or_default().push(i as u32);
+            }
+        }
+        for v in by_tech.values_mut().chain(by_industry.values_mut()) {
+            v.dedup();
+        }
+        let convergence = if policy.convergence.is_empty() {
+            program_convergence
+                .iter()
+                .map(|(a, b)| (pair_key(a, b), 1.0))
+                .collect()
+        } else {
+            policy
+                .convergence
+                .iter()
+                .map(|l| (pair_key(&l.a, &l.b), l.weight))
+                .collect()
+        };
+        let inter_cluster = policy
+            .inter_cluster
+            .iter()
+            .map(|l| (pair_key(&l.a, &l.b), l.weight))
+            .collect();
+        Self {
+            policy,
+            startups,
+            index: TermIndex::build(startups),
+            by_tech,
+            by_industry,
+            convergence,
+            inter_cluster,
+        }
+    }
+
+    pub fn startups(&self) -> &[StartupProfile] {
+        self.startups
+    }
+
+    fn query(&self, need: &NeedProfile) -> NeedQuery {
+        let mut seen: HashMap<u32, usize> = HashMap::new();
+        let mut terms = Vec::new();
+        let mut ideal = 0.0f64;
+        let mut unknown: HashSet<&str> = HashSet::new();
+        let n = self.index.norm.len() as f64;
+        for (k, (t, _)) in need.terms.iter().enumerate() {
+            match self.index.vocab.get(t) {
+                Some(&id) => {
+                    if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(id) {
+                        e.insert(k);
+                        let idf = self.index.idf(id);
+                        ideal += idf as f64;
+                        terms.push((id, idf, k));
+                    }
+                }
+                None => {
+                    // a term no startup has still counts towards what a perfect match earns
+                    if unknown.insert(t) {
+                        ideal += (1.0 + (n + 0.5) / 0.5f64).ln();
+                    }
+                }
+            }
+        }
+        let technologies = need
+            .technologies
+            .iter()
+            .map(|(tag, ts)| {
+                let ids: Option<Vec<u32>> = ts
+                    .iter()
+                    .map(|t| self.index.vocab.get(t).copied())
+                    .collect();
+                (tag.clone(), ids.filter(|v| !v.is_empty()))
+            })
+            .collect();
+        NeedQuery {
+            terms,
+            ideal,
+            technologies,
+        }
+    }
+
+    fn text_fit(&self, q: &NeedQuery, bm25: f64) -> f64 {
+        if q.ideal <= 0.0 {
+            return 0.0;
+        }
+        (bm25 / (TEXT_SATURATION * q.ideal)).min(1.0)
+    }
+
+    /// The need's best candidates, scored in full, best first: at most
+    /// `policy.candidates_per_need`, none below the floor, none for which `excluded`
+    /// says so.
+    pub fn candidates(&self, need: &NeedProfile, excluded: impl Fn(u32) -> bool) -> Vec<Scored> {
+        let k = self.policy.candidates_per_need;
+        let q = self.query(need);
+        let n = self.startups.len();
+        let w = &self.policy.weights;
+        // a quick first score from postings: text, technology tags, industry
+        let mut text = vec![0f32; n];
+        let mut quick = vec![0f32; n];
+        let mut seen = vec![false; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut touch = |d: u32| {
+            if !seen[d as usize] {
+                seen[d as usize] = true;
+                touched.push(d);
+            }
+        };
+        for &(id, idf, _) in &q.terms {
+            for &(d, tf) in &self.index.postings[id as usize] {
+                touch(d);
+                text[d as usize] += self.index.bm25_term(idf, tf, d);
+            }
+        }
+        let tech_w = (w.technology / need.technologies.len().max(1) as f64) as f32;
+        for (tag, _) in &need.technologies {
+            for &d in self.by_tech.get(tag.as_str()).into_iter().flatten() {
+                touch(d);
+                quick[d as usize] += tech_w;
+            }
+        }
+        let mut linked: Vec<(&str, f32)> = Vec::new();
+        for ni in &need.industries {
+            linked.push((ni.as_str(), w.industry as f32));
+            for (pair, weight) in &self.convergence {
+                let other = if pair.0 == *ni {
+                    &pair.1
+                } else if pair.1 == *ni {
+                    &pair.0
+                } else {
+                    continue;
+                };
+                if other != ni {
+                    linked.push((other.as_str(), (w.convergence * weight) as f32));
+                }
+            }
+        }
+        for (ind, bonus) in linked {
+            for &d in self.by_industry.get(ind).into_iter().flatten() {
+                touch(d);
+                quick[d as usize] += bonus;
+            }
+        }
+        let ideal = (TEXT_SATURATION * q.ideal).max(f64::MIN_POSITIVE) as f32;
+        let mut first: Vec<(f32, u32)> = touched
+            .into_iter()
+            .filter(|&d| !excluded(d))
+            .map(|d| {
+                let t = (text[d as usize] / ideal).min(1.0) * w.text as f32;
+                (t + quick[d as usize], d)
+            })
+            .collect();
+        // score in full a few times more than are kept: the quick score leaves out
+        // stage, collaboration, cluster and overseas fit
+        let wide = (k * 4).min(first.len());
+        if wide < first.len() {
+            first.select_nth_unstable_by(wide, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            first.truncate(wide);
+        }
+        let mut out: Vec<Scored> = first
+            .into_iter()
+            .map(|(_, d)| self.score_with(need, &q, d, text[d as usize] as f64))
+            .filter(|s| s.score >= self.policy.floor)
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.startup.cmp(&b.startup)));
+        out.truncate(k);
+        out
+    }
+
+    /// Scores one pair in full, with its reasons.
+    pub fn score(&self, need: &NeedProfile, startup: u32) -> Scored {
+        let q = self.query(need);
+        let bm25: f64 = q
+            .terms
+            .iter()
+            .map(|&(id, idf, _)| {
+                let tf = self.index.tf(id, startup);
+                if tf == 0 {
+                    0.0
+                } else {
+                    self.index.bm25_term(idf, tf, startup) as f64
+                }
+            })
+            .sum();
+        self.score_with(need, &q, startup, bm25)
+    }
+
+    fn score_with(&self, need: &NeedProfile, q: &NeedQuery, d: u32, bm25: f64) -> Scored {
+        let s = &self.startups[d as usize];
+        let p = self.policy;
+        let w = &p.weights;
+        let mut fits = Fits {
+            text: self.text_fit(q, bm25),
+            ..Fits::default()
+        };
+        let mut reasons: Vec<Reason> = Vec::new();
+
+        // technology coverage: a tag the startup lists, or every term of it in its text
+        let covered: Vec<&str> = q
+            .technologies
+            .iter()
+            .filter(|(tag, ids)| {
+                s.technologies.iter().any(|t| t == tag)
+                    || ids
+                        .as_ref()
+                        .is_some_and(|ids| ids.iter().all(|&id| self.index.tf(id, d) > 0))
+            })
+            .map(|(tag, _)| tag.as_str())
+            .collect();
+        if !q.technologies.is_empty() {
+            fits.technology = covered.len() as f64 / q.technologies.len() as f64;
+        }
+
+        let same: Option<&String> = s.industries.iter().find(|i| need.industries.contains(i));
+        if same.is_some() {
+            fits.industry = 1.0;
+        }
+        let mut convergent: Option<(&str, &str, f64)> = None;
+        for si in &s.industries {
+            for ni in &need.industries {
+                if si == ni {
+                    continue;
+                }
+                if let Some(&wt) = self.convergence.get(&pair_key(si, ni))
+                    && convergent.is_none_or(|c| wt > c.2)
+                {
+                    convergent = Some((si, ni, wt));
+                }
+            }
+        }
+        if let Some(c) = convergent {
+            fits.convergence = c.2;
+        }
+
+        fits.stage = match (s.stage, need.preferred_stages.is_empty()) {
+            (_, true) => 0.5,
+            (None, false) => 0.0,
+            (Some(st), false) => {
+                let at = Stage::ALL.iter().position(|x| *x == st).unwrap_or(0) as i64;
+                let gap = need
+                    .preferred_stages
+                    .iter()
+                    .map(|x| {
+                        (Stage::ALL.iter().position(|y| y == x).unwrap_or(0) as i64 - at).abs()
+                    })
+                    .min()
+                    .unwrap_or(9);
+                match gap {
+                    0 => 1.0,
+                    1 => 0.4,
+                    _ => 0.0,
+                }
+            }
+        };
+
+        let mut best_collab: Option<(CollaborationType, f64)> = None;
+        for &c in &need.collaboration_types {
+            let f = collaboration_fit(c, s, !covered.is_empty());
+            if best_collab.is_none_or(|b| f > b.1) {
+                best_collab = Some((c, f));
+            }
+        }
+        fits.collaboration = best_collab.map(|b| b.1).unwrap_or(0.5);
+
+        let same_cluster = s.clusters.iter().find(|c| need.clusters.contains(c));
+        let mut cross: Option<(&str, &str, f64)> = None;
+        if same_cluster.is_some() {
+            fits.cluster = 1.0;
+        } else {
+            for a in &s.clusters {
+                for b in &need.clusters {
+                    let wt = if self.inter_cluster.is_empty() {
+                        Some(1.0)
+                    } else {
+                        self.inter_cluster.get(&pair_key(a, b)).copied()
+                    };
+                    if let Some(wt) = wt
+                        && cross.is_none_or(|c| wt > c.2)
+                    {
+                        cross = Some((a, b, wt));
+                    }
+                }
+            }
+            if let Some(c) = cross {
+                fits.inter_cluster = c.2;
+            }
+        }
+
+        let wants_overseas = need
+            .collaboration_types
+            .contains(&CollaborationType::OverseasExpansion);
+        if wants_overseas && !s.target_markets.is_empty() {
+            fits.overseas = 1.0;
+        }
+
+        let total = w.total();
+        let score = (w.text * fits.text
+            + w.technology * fits.technology
+            + w.industry * fits.industry
+            + w.convergence * fits.convergence
+            + w.stage * fits.stage
+            + w.collaboration * fits.collaboration
+            + w.cluster * fits.cluster
+            + w.inter_cluster * fits.inter_cluster
+            + w.overseas * fits.overseas)
+            / total;
+
+        let share = |weight: f64, fit: f64| weight * fit / total;
+        if fits.text > 0.0 {
+            let words = self.top_words(need, q, d);
+            reasons.push(reason(
+                "text",
+                format!("설명이 과제와 맞닿음: {}", quoted(&words)),
+                format!("Profile matches the need's text: {}", quoted(&words)),
+                share(w.text, fits.text),
+            ));
+        }
+        if !covered.is_empty() {
+            let list = covered.join(", ");
+            reasons.push(reason(
+                "technology",
+                format!(
+                    "요청 기술 {}/{} 보유: {list}",
+                    covered.len(),
+                    q.technologies.len()
+                ),
+                format!(
+                    "Has {} of {} technologies asked for: {list}",
+                    covered.len(),
+                    q.technologies.len()
+                ),
+                share(w.technology, fits.technology),
+            ));
+        }
+        if let Some(ind) = same {
+            let (ko, en) = industry::labels(ind);
+            reasons.push(reason(
+                "industry",
+                format!("같은 산업: {ko}"),
+                format!("Same industry: {en}"),
+                share(w.industry, 1.0),
+            ));
+        }
+        if let Some((a, b, _)) = convergent {
+            let (ako, aen) = industry::labels(a);
+            let (bko, ben) = industry::labels(b);
+            reasons.push(reason(
+                "convergence",
+                format!("산업 융합: {ako} × {bko}"),
+                format!("Cross-industry convergence: {aen} × {ben}"),
+                share(w.convergence, fits.convergence),
+            ));
+        }
+        if fits.stage >= 1.0
+            && let Some(st) = s.stage
+        {
+            reasons.push(reason(
+                "stage",
+                format!("선호 단계: {}", st.label_ko()),
+                format!("Preferred stage: {}", st.label_en()),
+                share(w.stage, 1.0),
+            ));
+        }
+        if let Some((c, f)) = best_collab
+            && f >= 1.0
+        {
+            reasons.push(reason(
+                "collaboration",
+                format!("협력 유형에 적합: {}", c.label_ko()),
+                format!("Fits the collaboration sought: {}", c.label_en()),
+                share(w.collaboration, f),
+            ));
+        }
+        if let Some(c) = same_cluster {
+            reasons.push(reason(
+                "cluster",
+                format!("같은 클러스터: {c}"),
+                format!("Same cluster: {c}"),
+                share(w.cluster, 1.0),
+            ));
+        }
+        if let Some((a, b, wt)) = cross {
+            reasons.push(reason(
+                "inter-cluster",
+                format!("클러스터 간 연계: {a} × {b}"),
+                format!("Inter-cluster link: {a} × {b}"),
+                share(w.inter_cluster, wt),
+            ));
+        }
+        if fits.overseas > 0.0 {
+            let markets = s.target_markets.join(", ");
+            reasons.push(reason(
+                "overseas",
+                format!("해외진출 목표 시장: {markets}"),
+                format!("Targets overseas markets: {markets}"),
+                share(w.overseas, 1.0),
+            ));
+        }
+        reasons.retain(|r| r.weight > 0.0);
+        reasons.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.code.cmp(&b.code)));
+        reasons.truncate(MAX_REASONS);
+        for r in &mut reasons {
+            r.weight = (r.weight * 1000.0).round() / 1000.0;
+        }
+        Scored {
+            startup: d,
+            score,
+            fits,
+            reasons,
+        }
+    }
+
+    /// The need's words that earn the most of a startup's text relevance.
+    fn top_words(&self, need: &NeedProfile, q: &NeedQuery, d: u32) -> Vec<String> {
+        let mut parts: Vec<(f32, &str)> = q
+            .terms
+            .iter()
+            .filter_map(|&(id, idf, k)| {
+                let tf = self.index.tf(id, d);
+                (tf > 0).then(|| (self.index.bm25_term(idf, tf, d), need.terms[k].1.as_str()))
+            })
+            .collect();
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut words: Vec<String> = Vec::new();
+        for (_, w) in parts {
+            if !words.iter().any(|x| x == w) {
+                words.push(w.to_string());
+            }
+            if words.len() == 3 {
+                break;
+            }
+        }
+        words
+    }
+}
+
+/// How well a startup suits one kind of collaboration.
+fn collaboration_fit(c: CollaborationType, s: &StartupProfile, has_technology: bool) -> f64 {
+    let stage = s
+        .stage
+        .map(|st| Stage::ALL.iter().position(|x| *x == st).unwrap_or(0));
+    match c {
+        CollaborationType::Poc
+        | CollaborationType::JointDevelopment
+        | CollaborationType::Licensing => {
+            if has_technology {
+                1.0
+            } else if s.technologies.is_empty() {
+                0.3
+            } else {
+                0.5
+            }
+        }
+        // buying from a startup needs a product: Series A or later
+        CollaborationType::Procurement => match stage {
+            Some(i) if i >= 2 => 1.0,
+            Some(1) => 0.5,
+            _ => 0.2,
+        },
+        // strategic investment fits seed to Series B
+        CollaborationType::Investment => match stage {
+            Some(1..=3) => 1.0,
+            Some(0) => 0.5,
+            _ => 0.3,
+        },
+        CollaborationType::OverseasExpansion => {
+            if s.target_markets.is_empty() {
+                0.0
+            } else {
+                1.0
+            }
+        }
+    }
+}
+
+fn reason(code: &str, ko: String, en: String, weight: f64) -> Reason {
+    Reason {
+        code: code.into(),
+        ko,
+        en,
+        weight,
+    }
+}
+
+fn quoted(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
