@@ -136,6 +136,38 @@ enum Command {
     },
     /// Set the KRW rate of a currency (KRW per one unit), used to total investments.
     Rate { currency: String, krw_per_unit: f64 },
+    /// Run a matching round over open needs and eligible startups and store its
+    /// proposals (replacing the round's unpublished ones).
+    Match {
+        #[arg(long)]
+        round: String,
+        /// Round policy (TOML; see docs/FORMATS.md). Default policy when omitted.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Compute and print, store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+        /// Also print each proposal (startup, need, score, reasons) as CSV.
+        #[arg(long)]
+        pairs: bool,
+    },
+    /// Publish a round: its proposals reach startups and enterprises and are never
+    /// replaced by a re-run.
+    Publish {
+        #[arg(long)]
+        round: String,
+    },
+    /// State a preference for stable rounds: a startup ranks a need, or a need's
+    /// enterprise ranks a startup (rank 1 = first choice).
+    Prefer {
+        /// startup (the startup ranks the need) or need (the need ranks the startup)
+        side: String,
+        startup: String,
+        need: String,
+        rank: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -407,7 +439,91 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             println!("1 {} = {krw_per_unit} KRW", currency.to_uppercase());
             Ok(0)
         }
+        Command::Match {
+            round,
+            policy,
+            dry_run,
+            json,
+            pairs,
+        } => run_round(&app, &round, policy.as_deref(), dry_run, json, pairs).await,
+        Command::Publish { round } => {
+            let n = app.publish_round(&round, "cli").await?;
+            println!("round {round} published: {n} matches");
+            Ok(0)
+        }
+        Command::Prefer {
+            side,
+            startup,
+            need,
+            rank,
+        } => {
+            let p = app::Preference {
+                side,
+                startup_id: startup,
+                need_id: need,
+                rank,
+            };
+            app.state_preference(&p, "cli").await?;
+            println!("preference recorded");
+            Ok(0)
+        }
     }
+}
+
+async fn run_round(
+    app: &App,
+    round: &str,
+    policy: Option<&std::path::Path>,
+    dry_run: bool,
+    json: bool,
+    pairs: bool,
+) -> Result<u8, Failure> {
+    let policy = match policy {
+        Some(p) => app::rounds::read_policy(p)?,
+        None => Default::default(),
+    };
+    let r = app.run_round(round, &policy, dry_run, "cli").await?;
+    let s = &r.summary;
+    if pairs {
+        let mut w = csv::Writer::from_writer(std::io::stdout());
+        w.write_record(["startup_id", "need_id", "score", "reasons"])
+            .map_err(|e| Failure(1, e.to_string()))?;
+        for m in &r.proposals {
+            let reasons: Vec<&str> = m.reasons.iter().map(|x| x.en.as_str()).collect();
+            w.write_record([
+                m.startup_id.as_str(),
+                m.need_id.as_str(),
+                &format!("{:.3}", m.score),
+                &reasons.join("; "),
+            ])
+            .map_err(|e| Failure(1, e.to_string()))?;
+        }
+        w.flush().map_err(|e| Failure(1, e.to_string()))?;
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(s).map_err(|e| Failure(1, e.to_string()))?
+        );
+    } else if !pairs {
+        println!(
+            "round {}{}: {} pairs over {} open needs; {} of {} startups matched ({:.1}%); {} convergence, {} cross-cluster; total fit {:.1}; {} stored, {} replaced; {:.2} s",
+            s.round,
+            if s.dry_run { " (dry run)" } else { "" },
+            s.pairs,
+            s.needs,
+            s.startups_matched,
+            s.startups_eligible,
+            s.startups_matched_share * 100.0,
+            s.convergence_pairs,
+            s.cross_cluster_pairs,
+            s.total_fit,
+            s.stored,
+            s.replaced,
+            s.seconds
+        );
+    }
+    Ok(0)
 }
 
 fn store_format(s: &str) -> Result<Format, Failure> {

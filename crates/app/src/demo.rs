@@ -160,6 +160,8 @@ pub fn generate(seed: u64) -> Program {
         .collect();
     let (events, participants) = gen_events(&mut g, &startups, &enterprises);
     let (rounds, matches, outcomes) = gen_matching(&mut g, &startups, &enterprises, &needs);
+    let mut needs = needs;
+    needs.extend(gen_next_round_needs(seed, &enterprises));
     Program {
         startups,
         enterprises,
@@ -357,9 +359,9 @@ fn gen_enterprises(g: &mut Gen) -> Vec<Enterprise> {
                 _ => SizeClass::Sme,
             };
             let (capacity, cvc) = match size {
-                SizeClass::Large => (g.rng.i32(6..=12), g.chance(0.5)),
-                SizeClass::MidSized => (g.rng.i32(3..=6), g.chance(0.2)),
-                SizeClass::Sme => (g.rng.i32(2..=3), false),
+                SizeClass::Large => (g.rng.i32(10..=16), g.chance(0.5)),
+                SizeClass::MidSized => (g.rng.i32(5..=8), g.chance(0.2)),
+                SizeClass::Sme => (g.rng.i32(3..=4), false),
             };
             let mut industries = vec![ind.to_string()];
             if g.chance(0.25) {
@@ -426,50 +428,108 @@ fn gen_needs(g: &mut Gen, enterprises: &[Enterprise]) -> Vec<Need> {
             } else {
                 opened + chrono::Duration::days(g.rng.i64(45..=120))
             };
-            let mut types = vec![*g.pick(&[
-                CollaborationType::Poc,
-                CollaborationType::Poc,
-                CollaborationType::JointDevelopment,
-                CollaborationType::Procurement,
-                CollaborationType::Licensing,
-            ])];
-            if e.cvc == Some(true) && g.chance(0.5) {
-                types.push(CollaborationType::Investment);
-            }
-            if g.chance(0.12) {
-                types.push(CollaborationType::OverseasExpansion);
-            }
-            let stages = match g.rng.u8(..3) {
-                0 => vec![Stage::Seed, Stage::SeriesA],
-                1 => vec![Stage::SeriesA, Stage::SeriesB, Stage::SeriesCPlus],
-                _ => vec![],
-            };
-            let techs_en: Vec<String> = techs.iter().map(|t| t.0.to_string()).collect();
-            let techs_ko: Vec<&str> = techs.iter().map(|t| t.1).collect();
-            out.push(Need {
-                id: format!("nd-{}-{}", &e.id[3..], k + 1),
-                enterprise_id: e.id.clone(),
-                title: format!("{t_ko} ({t_en})"),
-                description: Some(format!(
-                    "{}은(는) {}을(를) 보유한 스타트업과 '{t_ko}' 과제를 함께할 파트너를 찾습니다. {}\n{} seeks startups with {} for: {}.",
-                    e.name,
-                    techs_ko.join(", "),
-                    if types.contains(&CollaborationType::Investment) { "우수 기업에는 전략적 투자를 검토합니다." } else { "PoC 비용을 지원합니다." },
-                    e.name_en.as_deref().unwrap_or(&e.name),
-                    techs_en.join(", "),
-                    t_en.to_lowercase()
-                )),
-                technologies: techs_en,
-                industries: vec![ind.to_string()],
-                collaboration_types: types,
-                preferred_stages: stages,
-                slots: g.rng.i32(1..=3),
-                deadline: Some(deadline),
-                visibility: if g.chance(0.2) { Visibility::Confidential } else { Visibility::Public },
-            });
+            out.push(describe_need(
+                g,
+                e,
+                format!("nd-{}-{}", &e.id[3..], k + 1),
+                ind,
+                (t_ko, t_en),
+                &techs,
+                deadline,
+            ));
         }
     }
     out
+}
+
+/// The needs enterprises posted for the coming round: two each, open, with no proposals
+/// yet — what `innobridge match` runs over. Drawn from a generator of their own so the
+/// program's history stays the same for a seed.
+fn gen_next_round_needs(seed: u64, enterprises: &[Enterprise]) -> Vec<Need> {
+    let mut g = Gen {
+        rng: fastrand::Rng::with_seed(seed ^ 0x6e65_7874),
+    };
+    let deadline = date(AS_OF.0 + 2, 6, 30);
+    let mut out = Vec::new();
+    for e in enterprises {
+        let wanted = wanted_industries(&e.industries[0]);
+        for k in 0..2 {
+            let ind = *g.pick(&wanted);
+            let problem = *g.pick(problems(ind));
+            let k2 = 2 + g.rng.usize(..2);
+            let techs = g.sample(technologies(ind), k2);
+            let mut n = describe_need(
+                &mut g,
+                e,
+                format!("nd-{}-next-{}", &e.id[3..], k + 1),
+                ind,
+                problem,
+                &techs,
+                deadline,
+            );
+            n.slots = match e.size_class {
+                Some(SizeClass::Large) => g.rng.i32(3..=6),
+                Some(SizeClass::MidSized) => g.rng.i32(2..=4),
+                _ => g.rng.i32(1..=3),
+            };
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// The rest of a generated need once its industry, problem, technologies and deadline
+/// are drawn: collaboration types, stages, texts, slots, visibility.
+fn describe_need(
+    g: &mut Gen,
+    e: &Enterprise,
+    id: String,
+    ind: &str,
+    (t_ko, t_en): (&str, &str),
+    techs: &[(&str, &str)],
+    deadline: NaiveDate,
+) -> Need {
+    let mut types = vec![*g.pick(&[
+        CollaborationType::Poc,
+        CollaborationType::Poc,
+        CollaborationType::JointDevelopment,
+        CollaborationType::Procurement,
+        CollaborationType::Licensing,
+    ])];
+    if e.cvc == Some(true) && g.chance(0.5) {
+        types.push(CollaborationType::Investment);
+    }
+    if g.chance(0.12) {
+        types.push(CollaborationType::OverseasExpansion);
+    }
+    let stages = match g.rng.u8(..3) {
+        0 => vec![Stage::Seed, Stage::SeriesA],
+        1 => vec![Stage::SeriesA, Stage::SeriesB, Stage::SeriesCPlus],
+        _ => vec![],
+    };
+    let techs_en: Vec<String> = techs.iter().map(|t| t.0.to_string()).collect();
+    let techs_ko: Vec<&str> = techs.iter().map(|t| t.1).collect();
+    Need {
+        id,
+        enterprise_id: e.id.clone(),
+        title: format!("{t_ko} ({t_en})"),
+        description: Some(format!(
+            "{}은(는) {}을(를) 보유한 스타트업과 '{t_ko}' 과제를 함께할 파트너를 찾습니다. {}\n{} seeks startups with {} for: {}.",
+            e.name,
+            techs_ko.join(", "),
+            if types.contains(&CollaborationType::Investment) { "우수 기업에는 전략적 투자를 검토합니다." } else { "PoC 비용을 지원합니다." },
+            e.name_en.as_deref().unwrap_or(&e.name),
+            techs_en.join(", "),
+            t_en.to_lowercase()
+        )),
+        technologies: techs_en,
+        industries: vec![ind.to_string()],
+        collaboration_types: types,
+        preferred_stages: stages,
+        slots: g.rng.i32(1..=3),
+        deadline: Some(deadline),
+        visibility: if g.chance(0.2) { Visibility::Confidential } else { Visibility::Public },
+    }
 }
 
 fn gen_clusters(enterprises: &[Enterprise]) -> Vec<Cluster> {

@@ -6,6 +6,8 @@ mod demo_vocab;
 pub mod discovery;
 pub mod export;
 pub mod import;
+pub mod profiles;
+pub mod rounds;
 
 use std::sync::Arc;
 
@@ -15,7 +17,7 @@ use store::Store;
 
 pub use search::{DocKind, SearchQuery, SearchResults, Sort, Suggestion};
 
-pub use store::{Counts, StoreError};
+pub use store::{Counts, Preference, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

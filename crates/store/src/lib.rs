@@ -9,6 +9,7 @@ pub mod files;
 mod kpi_facts;
 mod orgs;
 mod program;
+mod rounds;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -22,6 +23,7 @@ pub use changes::Change;
 pub use duplicates::DuplicateFlag;
 pub use orgs::{BatchResult, Record};
 pub use program::{MatchRow, OutcomeRow};
+pub use rounds::{Preference, Replaced};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -39,7 +39,7 @@ pub struct OutcomeRow {
     pub currency: Option<String>,
 }
 
-fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -244,38 +244,28 @@ impl Store {
     /// (startup, need); a match that exists is left as it is.
     pub async fn insert_matches(&self, matches: &[Match]) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
+        let mut rounds: std::collections::HashMap<String, Option<i64>> = Default::default();
         let mut n = 0;
         for m in matches {
-            let created = m.history.first().map(|h| h.at).unwrap_or_else(Utc::now);
-            let accepted_on = m
-                .history
-                .iter()
-                .find(|h| h.to == MatchStatus::Accepted)
-                .map(|h| h.at.date_naive().to_string());
-            let id: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO matches (startup_id, need_id, round_id, score, reasons, origin, status, accepted_on, created_at, updated_at)
-                 SELECT s.id, n.id, (SELECT id FROM matching_rounds WHERE name = ?), ?, ?, ?, ?, ?, ?, ?
-                 FROM startups s, needs n WHERE s.ext_id = ? AND n.ext_id = ?
-                 ON CONFLICT (startup_id, need_id) DO NOTHING
-                 RETURNING id",
-            )
-            .bind(&m.round)
-            .bind(m.score)
-            .bind(serde_json::to_string(&m.reasons).map_err(|e| corrupt("reasons", e))?)
-            .bind(m.origin.as_str())
-            .bind(m.status.as_str())
-            .bind(accepted_on)
-            .bind(ts(created))
-            .bind(ts(m.history.last().map(|h| h.at).unwrap_or(created)))
-            .bind(&m.startup_id)
-            .bind(&m.need_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((id,)) = id else { continue };
-            for h in &m.history {
-                insert_history(&mut tx, id, h).await?;
+            let round_id = match &m.round {
+                None => None,
+                Some(name) => match rounds.get(name) {
+                    Some(id) => *id,
+                    None => {
+                        let id: Option<(i64,)> =
+                            sqlx::query_as("SELECT id FROM matching_rounds WHERE name = ?")
+                                .bind(name)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        let id = id.map(|x| x.0);
+                        rounds.insert(name.clone(), id);
+                        id
+                    }
+                },
+            };
+            if insert_match(&mut tx, m, round_id).await? {
+                n += 1;
             }
-            n += 1;
         }
         tx.commit().await?;
         Ok(n)
@@ -399,6 +389,45 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Inserts one match with its history unless the pair has a match already; says
+/// whether it did.
+pub(crate) async fn insert_match(
+    c: &mut SqliteConnection,
+    m: &Match,
+    round_id: Option<i64>,
+) -> Result<bool> {
+    let created = m.history.first().map(|h| h.at).unwrap_or_else(Utc::now);
+    let accepted_on = m
+        .history
+        .iter()
+        .find(|h| h.to == MatchStatus::Accepted)
+        .map(|h| h.at.date_naive().to_string());
+    let id: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO matches (startup_id, need_id, round_id, score, reasons, origin, status, accepted_on, created_at, updated_at)
+         SELECT s.id, n.id, ?, ?, ?, ?, ?, ?, ?, ?
+         FROM startups s, needs n WHERE s.ext_id = ? AND n.ext_id = ?
+         ON CONFLICT (startup_id, need_id) DO NOTHING
+         RETURNING id",
+    )
+    .bind(round_id)
+    .bind(m.score)
+    .bind(serde_json::to_string(&m.reasons).map_err(|e| corrupt("reasons", e))?)
+    .bind(m.origin.as_str())
+    .bind(m.status.as_str())
+    .bind(accepted_on)
+    .bind(ts(created))
+    .bind(ts(m.history.last().map(|h| h.at).unwrap_or(created)))
+    .bind(&m.startup_id)
+    .bind(&m.need_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    let Some((id,)) = id else { return Ok(false) };
+    for h in &m.history {
+        insert_history(c, id, h).await?;
+    }
+    Ok(true)
 }
 
 async fn insert_history(c: &mut SqliteConnection, match_id: i64, h: &StatusChange) -> Result<()> {

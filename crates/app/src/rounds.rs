@@ -1,0 +1,317 @@
+//! Running a matching round: load the open needs and eligible startups, exclude pairs
+//! the program must not propose, retrieve and score candidates, choose pairs (optimal
+//! or stable, by policy), and store them as the round's proposals in one transaction.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::Utc;
+use domain::{Match, MatchOrigin, MatchStatus, Side, StatusChange};
+use matching::policy::{Mode, Policy};
+use matching::round::{Pair, Problem, SCALE, Stated};
+use matching::score::Engine;
+use matching::stable::Optimal;
+use serde::Serialize;
+
+use crate::profiles::{Profiler, by_id};
+use crate::{App, AppError, Result};
+
+/// What a round did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundSummary {
+    pub round: String,
+    pub mode: Mode,
+    pub dry_run: bool,
+    pub needs: usize,
+    pub needs_with_pairs: usize,
+    pub startups_eligible: usize,
+    pub candidates_scored: usize,
+    pub pairs: usize,
+    pub startups_matched: usize,
+    pub startups_matched_share: f64,
+    pub convergence_pairs: usize,
+    pub cross_cluster_pairs: usize,
+    pub total_fit: f64,
+    /// Earlier unpublished proposals of this round that the run replaced.
+    pub replaced: u64,
+    /// Proposals written (0 on a dry run).
+    pub stored: u64,
+    pub seconds: f64,
+}
+
+/// The summary and the proposals themselves.
+#[derive(Debug, Clone)]
+pub struct RoundResult {
+    pub summary: RoundSummary,
+    pub proposals: Vec<Match>,
+}
+
+/// Reads a policy TOML file (docs/FORMATS.md); unknown keys and bad values are refused
+/// with the reason.
+pub fn read_policy(path: &Path) -> Result<Policy> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| AppError::Unusable(format!("{}: {e}", path.display())))?;
+    let p: Policy = toml::from_str(&text)
+        .map_err(|e| AppError::Unusable(format!("{}: {e}", path.display())))?;
+    p.validate()
+        .map_err(|e| AppError::Unusable(format!("{}: {e}", path.display())))?;
+    Ok(p)
+}
+
+/// Statuses that mean the startup works with the enterprise.
+fn is_active(status: &str) -> bool {
+    !matches!(status, "proposed" | "declined" | "withdrawn")
+}
+
+impl App {
+    /// Runs the round `name` under `policy`. Unless `dry_run`, its proposals replace the
+    /// round's earlier unpublished ones; a published round is refused.
+    pub async fn run_round(
+        &self,
+        name: &str,
+        policy: &Policy,
+        dry_run: bool,
+        actor: &str,
+    ) -> Result<RoundResult> {
+        let started = Instant::now();
+        policy.validate().map_err(AppError::Invalid)?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(AppError::Invalid("a round needs a name".into()));
+        }
+        if let Some(r) = self.store.round(name).await?
+            && r.status == domain::RoundStatus::Published
+        {
+            return Err(AppError::Invalid(format!(
+                "round '{name}' is published: its proposals are not changed; run a new round under another name"
+            )));
+        }
+        let startups = self.store.startups().await?;
+        let enterprises = self.store.enterprises().await?;
+        let needs = self.store.needs().await?;
+        let rows = self.store.match_rows().await?;
+        let outcomes = self.store.outcomes().await?;
+        let program_convergence = self.store.convergence_pairs().await?;
+        let stated = self.store.preferences().await?;
+
+        let today = Utc::now().date_naive();
+        let s_index: HashMap<&str, u32> = startups
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i as u32))
+            .collect();
+        let ents = by_id(&enterprises);
+        let e_index: HashMap<&str, u32> = enterprises
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i as u32))
+            .collect();
+
+        // what exists already: pairs taken, pairs to avoid, slots in use
+        let mut taken: HashSet<(&str, &str)> = HashSet::new();
+        let mut avoid: HashSet<(&str, &str)> = HashSet::new();
+        let mut in_use: HashMap<&str, u32> = HashMap::new();
+        for r in &rows {
+            let replaced = r.round.as_deref() == Some(name)
+                && r.status == "proposed"
+                && r.origin == MatchOrigin::Engine.as_str();
+            if replaced {
+                continue;
+            }
+            taken.insert((&r.startup_id, &r.need_id));
+            let declined = r.status == "declined";
+            if (declined && policy.exclude_declined)
+                || (is_active(&r.status) && policy.exclude_active)
+            {
+                avoid.insert((&r.startup_id, &r.enterprise_id));
+            }
+            if !matches!(r.status.as_str(), "declined" | "withdrawn") {
+                *in_use.entry(&r.need_id).or_default() += 1;
+            }
+        }
+        if policy.exclude_active {
+            for o in &outcomes {
+                avoid.insert((&o.startup_id, &o.enterprise_id));
+            }
+        }
+
+        let open: Vec<(&domain::Need, u32)> = needs
+            .iter()
+            .filter(|n| n.is_open(today) && e_index.contains_key(n.enterprise_id.as_str()))
+            .filter_map(|n| {
+                let left = (n.slots.max(0) as u32)
+                    .saturating_sub(*in_use.get(n.id.as_str()).unwrap_or(&0));
+                (left > 0).then_some((n, left))
+            })
+            .collect();
+
+        let mut profiler = Profiler::default();
+        let profiles: Vec<_> = startups.iter().map(|s| profiler.startup(s)).collect();
+        let engine = Engine::new(&profiles, policy, &program_convergence);
+
+        let mut problem = Problem {
+            startups: startups.len(),
+            need_enterprise: open
+                .iter()
+                .map(|(n, _)| e_index[n.enterprise_id.as_str()])
+                .collect(),
+            need_slots: open.iter().map(|(_, left)| *left).collect(),
+            enterprise_capacity: enterprises
+                .iter()
+                .map(|e| {
+                    e.capacity
+                        .map(|c| c.max(0) as u32)
+                        .unwrap_or(policy.enterprise_capacity)
+                })
+                .collect(),
+            startup_cap: policy.startup_cap,
+            coverage_bonus: (policy.coverage_bonus * SCALE).round() as i64,
+            pairs: Vec::new(),
+        };
+        let mut scored = Vec::new();
+        for (k, (n, _)) in open.iter().enumerate() {
+            let profile = profiler.need(n, ents.get(n.enterprise_id.as_str()).copied());
+            let cands = engine.candidates(&profile, |d| {
+                let s = startups[d as usize].id.as_str();
+                taken.contains(&(s, n.id.as_str()))
+                    || avoid.contains(&(s, n.enterprise_id.as_str()))
+            });
+            for c in cands {
+                problem.pairs.push(Pair {
+                    startup: c.startup,
+                    need: k as u32,
+                    fit: (c.score * SCALE).round() as i64,
+                });
+                scored.push(c);
+            }
+        }
+        let chosen = match policy.mode {
+            Mode::Optimal => problem.assign(),
+            Mode::StableStartups | Mode::StableNeeds => {
+                let need_index: HashMap<&str, u32> = open
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (n, _))| (n.id.as_str(), k as u32))
+                    .collect();
+                let mut ranks = Stated::default();
+                for p in &stated {
+                    let (Some(&s), Some(&n)) = (
+                        s_index.get(p.startup_id.as_str()),
+                        need_index.get(p.need_id.as_str()),
+                    ) else {
+                        continue;
+                    };
+                    if p.side == "startup" {
+                        ranks.startup.insert((s, n), p.rank);
+                    } else {
+                        ranks.need.insert((n, s), p.rank);
+                    }
+                }
+                let optimal = if policy.mode == Mode::StableStartups {
+                    Optimal::Startups
+                } else {
+                    Optimal::Needs
+                };
+                problem.stable(optimal, &ranks)
+            }
+        };
+
+        let now = Utc::now();
+        let mut matched: HashSet<u32> = HashSet::new();
+        let mut needs_hit: HashSet<u32> = HashSet::new();
+        let (mut convergence, mut cross, mut total) = (0, 0, 0.0);
+        let proposals: Vec<Match> = chosen
+            .iter()
+            .map(|&i| {
+                let p = problem.pairs[i];
+                let s = &scored[i];
+                matched.insert(p.startup);
+                needs_hit.insert(p.need);
+                convergence += s.is_convergence() as usize;
+                cross += s.is_cross_cluster() as usize;
+                total += s.score;
+                Match {
+                    startup_id: startups[p.startup as usize].id.clone(),
+                    need_id: open[p.need as usize].0.id.clone(),
+                    round: Some(name.to_string()),
+                    score: (s.score * 1000.0).round() / 1000.0,
+                    reasons: s.reasons.clone(),
+                    origin: MatchOrigin::Engine,
+                    status: MatchStatus::Proposed,
+                    history: vec![StatusChange {
+                        from: MatchStatus::Proposed,
+                        to: MatchStatus::Proposed,
+                        at: now,
+                        by: actor.to_string(),
+                        side: Side::Program,
+                        note: Some(format!("proposed by round {name}")),
+                    }],
+                }
+            })
+            .collect();
+        let mut summary = RoundSummary {
+            round: name.to_string(),
+            mode: policy.mode,
+            dry_run,
+            needs: open.len(),
+            needs_with_pairs: needs_hit.len(),
+            startups_eligible: startups.len(),
+            candidates_scored: scored.len(),
+            pairs: proposals.len(),
+            startups_matched: matched.len(),
+            startups_matched_share: if startups.is_empty() {
+                0.0
+            } else {
+                matched.len() as f64 / startups.len() as f64
+            },
+            convergence_pairs: convergence,
+            cross_cluster_pairs: cross,
+            total_fit: (total * 1000.0).round() / 1000.0,
+            replaced: 0,
+            stored: 0,
+            seconds: 0.0,
+        };
+        if !dry_run {
+            let policy_json = serde_json::to_value(policy).unwrap_or_default();
+            let stats = serde_json::to_value(&summary).unwrap_or_default();
+            let done = self
+                .store
+                .replace_round_proposals(name, &policy_json, &stats, &proposals, actor)
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::Conflict(m) => AppError::Invalid(m),
+                    e => AppError::Store(e),
+                })?;
+            summary.replaced = done.removed;
+            summary.stored = done.inserted;
+        }
+        summary.seconds = started.elapsed().as_secs_f64();
+        Ok(RoundResult { summary, proposals })
+    }
+
+    /// Publishes a round's proposals; returns how many matches the round holds.
+    pub async fn publish_round(&self, name: &str, actor: &str) -> Result<u64> {
+        self.store
+            .publish_round(name, actor)
+            .await
+            .map_err(|e| match e {
+                store::StoreError::Conflict(m) => AppError::Invalid(m),
+                store::StoreError::NotFound(m) => AppError::NotFound(m),
+                e => AppError::Store(e),
+            })
+    }
+
+    /// Records a preference a startup (ranking needs) or a need's enterprise (ranking
+    /// startups) stated for stable rounds.
+    pub async fn state_preference(&self, p: &crate::Preference, actor: &str) -> Result<()> {
+        self.store
+            .set_preference(p, actor)
+            .await
+            .map_err(|e| match e {
+                store::StoreError::Conflict(m) => AppError::Invalid(m),
+                store::StoreError::NotFound(m) => AppError::NotFound(m),
+                e => AppError::Store(e),
+            })
+    }
+}

@@ -1,0 +1,11 @@
+-- Stated preferences for stable-matching rounds: a startup ranks needs, a need's
+-- enterprise ranks startups (rank 1 = first choice).
+CREATE TABLE preferences (
+    side        TEXT NOT NULL CHECK (side IN ('startup', 'need')),
+    startup_id  INTEGER NOT NULL REFERENCES startups(id) ON DELETE CASCADE,
+    need_id     INTEGER NOT NULL REFERENCES needs(id) ON DELETE CASCADE,
+    rank        INTEGER NOT NULL CHECK (rank >= 1),
+    stated_at   TEXT NOT NULL,
+    PRIMARY KEY (side, startup_id, need_id)
+);
+CREATE INDEX matches_round ON matches(round_id);
