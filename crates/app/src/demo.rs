@@ -517,7 +517,11 @@ fn describe_need(
             "{}은(는) {}을(를) 보유한 스타트업과 '{t_ko}' 과제를 함께할 파트너를 찾습니다. {}\n{} seeks startups with {} for: {}.",
             e.name,
             techs_ko.join(", "),
-            if types.contains(&CollaborationType::Investment) { "우수 기업에는 전략적 투자를 검토합니다." } else { "PoC 비용을 지원합니다." },
+            if types.contains(&CollaborationType::Investment) {
+                "우수 기업에는 전략적 투자를 검토합니다."
+            } else {
+                "PoC 비용을 지원합니다."
+            },
             e.name_en.as_deref().unwrap_or(&e.name),
             techs_en.join(", "),
             t_en.to_lowercase()
@@ -528,7 +532,11 @@ fn describe_need(
         preferred_stages: stages,
         slots: g.rng.i32(1..=3),
         deadline: Some(deadline),
-        visibility: if g.chance(0.2) { Visibility::Confidential } else { Visibility::Public },
+        visibility: if g.chance(0.2) {
+            Visibility::Confidential
+        } else {
+            Visibility::Public
+        },
     }
 }
 

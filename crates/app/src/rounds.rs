@@ -52,8 +52,17 @@ pub struct RoundResult {
 pub fn read_policy(path: &Path) -> Result<Policy> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| AppError::Unusable(format!("{}: {e}", path.display())))?;
-    let p: Policy = toml::from_str(&text)
-        .map_err(|e| AppError::Unusable(format!("{}: {e}", path.display())))?;
+    let p: Policy = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+            .unwrap_or(1);
+        AppError::Unusable(format!(
+            "{}: line {line}: {}",
+            path.display(),
+            e.message().trim()
+        ))
+    })?;
     p.validate()
         .map_err(|e| AppError::Unusable(format!("{}: {e}", path.display())))?;
     Ok(p)

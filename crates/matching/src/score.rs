@@ -688,3 +688,240 @@ fn quoted(words: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(|w| w.to_lowercase()).collect()
+    }
+
+    fn startup(text: &str, techs: &[&str], ind: &str, stage: Option<Stage>) -> StartupProfile {
+        StartupProfile {
+            terms: words(text),
+            technologies: techs.iter().map(|t| fold_tag(t)).collect(),
+            industries: vec![ind.into()],
+            stage,
+            ..Default::default()
+        }
+    }
+
+    fn need(text: &str, techs: &[&str], ind: &str) -> NeedProfile {
+        NeedProfile {
+            terms: words(text).into_iter().map(|w| (w.clone(), w)).collect(),
+            technologies: techs.iter().map(|t| (fold_tag(t), words(t))).collect(),
+            industries: vec![ind.into()],
+            collaboration_types: vec![CollaborationType::Poc],
+            preferred_stages: vec![Stage::Seed],
+            ..Default::default()
+        }
+    }
+
+    fn corpus() -> Vec<StartupProfile> {
+        vec![
+            startup(
+                "battery charging robots for warehouses",
+                &["battery"],
+                "robotics",
+                Some(Stage::Seed),
+            ),
+            startup(
+                "credit scoring with machine learning",
+                &["machine learning"],
+                "ai",
+                Some(Stage::SeriesA),
+            ),
+            startup("bakery delivery app", &[], "foodtech", None),
+            startup(
+                "warehouse robots that pick parcels",
+                &["computer vision"],
+                "robotics",
+                Some(Stage::SeriesB),
+            ),
+            startup(
+                "fraud detection machine learning for banks",
+                &["machine learning"],
+                "ai",
+                Some(Stage::Seed),
+            ),
+        ]
+    }
+
+    #[test]
+    fn retrieval_finds_what_scoring_every_pair_would_rank_first() {
+        let st = corpus();
+        let policy = Policy {
+            floor: 0.0,
+            ..Policy::default()
+        };
+        let e = Engine::new(&st, &policy, &[]);
+        let n = need(
+            "machine learning fraud detection for card payments",
+            &["machine learning"],
+            "finance",
+        );
+        let got = e.candidates(&n, |_| false);
+        let mut all: Vec<Scored> = (0..st.len() as u32).map(|d| e.score(&n, d)).collect();
+        all.sort_by(|a, b| b.score.total_cmp(&a.score));
+        assert_eq!(got[0].startup, 4);
+        assert_eq!(got[0].startup, all[0].startup);
+        assert!((got[0].score - all[0].score).abs() < 1e-6);
+        // a startup sharing no term, tag or industry link is never retrieved
+        assert!(got.iter().all(|s| s.startup != 2), "{got:?}");
+    }
+
+    #[test]
+    fn every_score_carries_reasons_in_both_languages_largest_first() {
+        let st = corpus();
+        let policy = Policy::default();
+        let e = Engine::new(&st, &policy, &[]);
+        let n = need(
+            "warehouse robots picking",
+            &["computer vision", "battery"],
+            "robotics",
+        );
+        let s = e.score(&n, 3);
+        assert!(!s.reasons.is_empty() && s.reasons.len() <= MAX_REASONS);
+        for r in &s.reasons {
+            assert!(
+                !r.ko.is_empty() && !r.en.is_empty() && r.weight > 0.0,
+                "{r:?}"
+            );
+        }
+        assert!(s.reasons.windows(2).all(|w| w[0].weight >= w[1].weight));
+        let codes: Vec<&str> = s.reasons.iter().map(|r| r.code.as_str()).collect();
+        assert!(
+            codes.contains(&"industry") && codes.contains(&"technology"),
+            "{codes:?}"
+        );
+        let tech = s.reasons.iter().find(|r| r.code == "technology").unwrap();
+        assert!(
+            tech.en.contains("1 of 2") && tech.en.contains("computer vision"),
+            "{}",
+            tech.en
+        );
+        assert!(tech.ko.contains("1/2"), "{}", tech.ko);
+        // the reasons are shares of the score
+        let sum: f64 = s.reasons.iter().map(|r| r.weight).sum();
+        assert!(sum <= s.score + 1e-3);
+    }
+
+    #[test]
+    fn convergence_follows_the_policy_table_and_its_weight() {
+        let st = corpus();
+        let n = need("credit risk", &[], "finance");
+        let program = [("ai".to_string(), "finance".to_string())];
+        let policy = Policy::default();
+        let e = Engine::new(&st, &policy, &program);
+        let s = e.score(&n, 1);
+        assert_eq!(s.fits.convergence, 1.0);
+        assert!(s.is_convergence());
+        let r = s.reasons.iter().find(|r| r.code == "convergence").unwrap();
+        assert!(
+            r.en.contains("Artificial intelligence × Finance"),
+            "{}",
+            r.en
+        );
+        assert!(r.ko.contains("인공지능 × 금융"), "{}", r.ko);
+        // without the pair in the table there is no convergence
+        assert_eq!(
+            Engine::new(&st, &policy, &[]).score(&n, 1).fits.convergence,
+            0.0
+        );
+        // a policy's own table replaces the program's, with its weight
+        let own = Policy {
+            convergence: vec![crate::policy::Link {
+                a: "finance".into(),
+                b: "ai".into(),
+                weight: 0.5,
+            }],
+            ..Policy::default()
+        };
+        assert_eq!(
+            Engine::new(&st, &own, &[]).score(&n, 1).fits.convergence,
+            0.5
+        );
+    }
+
+    #[test]
+    fn stage_cluster_and_overseas_fit() {
+        let mut st = corpus();
+        st[0].clusters = vec!["yangjae".into()];
+        st[3].clusters = vec!["pangyo".into()];
+        st[3].target_markets = vec!["VN".into()];
+        let mut n = need("warehouse robots", &[], "robotics");
+        n.clusters = vec!["yangjae".into()];
+        n.collaboration_types
+            .push(CollaborationType::OverseasExpansion);
+        let policy = Policy::default();
+        let e = Engine::new(&st, &policy, &[]);
+        let a = e.score(&n, 0);
+        assert_eq!(
+            (a.fits.stage, a.fits.cluster, a.fits.overseas),
+            (1.0, 1.0, 0.0)
+        );
+        let b = e.score(&n, 3);
+        assert_eq!(
+            (
+                b.fits.stage,
+                b.fits.cluster,
+                b.fits.inter_cluster,
+                b.fits.overseas
+            ),
+            (0.0, 0.0, 1.0, 1.0)
+        );
+        assert!(b.is_cross_cluster());
+        // an inter-cluster list limits the bonus to the pairs it names
+        let listed = Policy {
+            inter_cluster: vec![crate::policy::Link {
+                a: "gangnam".into(),
+                b: "yangjae".into(),
+                weight: 1.0,
+            }],
+            ..Policy::default()
+        };
+        assert_eq!(
+            Engine::new(&st, &listed, &[])
+                .score(&n, 3)
+                .fits
+                .inter_cluster,
+            0.0
+        );
+    }
+
+    #[test]
+    fn exclusions_and_the_floor_keep_pairs_out() {
+        let st = corpus();
+        let policy = Policy {
+            floor: 0.0,
+            ..Policy::default()
+        };
+        let e = Engine::new(&st, &policy, &[]);
+        let n = need(
+            "machine learning fraud detection",
+            &["machine learning"],
+            "ai",
+        );
+        let got = e.candidates(&n, |d| d == 4);
+        assert!(!got.is_empty() && got.iter().all(|s| s.startup != 4));
+        let high = Policy {
+            floor: 0.99,
+            ..Policy::default()
+        };
+        assert!(
+            Engine::new(&st, &high, &[])
+                .candidates(&n, |_| false)
+                .is_empty()
+        );
+        let few = Policy {
+            floor: 0.0,
+            candidates_per_need: 1,
+            ..Policy::default()
+        };
+        assert_eq!(
+            Engine::new(&st, &few, &[]).candidates(&n, |_| false).len(),
+            1
+        );
+    }
+}

@@ -355,6 +355,22 @@ impl Store {
             .collect()
     }
 
+    /// The reasons kept with the match of `startup` on `need` (empty when none).
+    pub async fn match_reasons(&self, startup: &str, need: &str) -> Result<Vec<domain::Reason>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT m.reasons FROM matches m JOIN startups s ON s.id = m.startup_id
+             JOIN needs n ON n.id = m.need_id WHERE s.ext_id = ? AND n.ext_id = ?",
+        )
+        .bind(startup)
+        .bind(need)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            None => Ok(Vec::new()),
+            Some((r,)) => serde_json::from_str(&r).map_err(|e| corrupt("reasons", e)),
+        }
+    }
+
     pub async fn match_rows(&self) -> Result<Vec<MatchRow>> {
         let rows = sqlx::query(
             "SELECT s.ext_id AS startup_id, n.ext_id AS need_id, e.ext_id AS enterprise_id,
