@@ -164,6 +164,12 @@ struct NeedQuery {
     technologies: Vec<(String, Option<Vec<u32>>)>,
 }
 
+/// A need with its terms looked up in the index.
+pub struct Prepared<'n> {
+    need: &'n NeedProfile,
+    q: NeedQuery,
+}
+
 /// The scorer for one set of startups under one policy.
 pub struct Engine<'a> {
     policy: &'a Policy,
@@ -356,19 +362,36 @@ impl<'a> Engine<'a> {
             first.select_nth_unstable_by(wide, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             first.truncate(wide);
         }
+        // score without words first; only the kept candidates are explained
         let mut out: Vec<Scored> = first
             .into_iter()
-            .map(|(_, d)| self.score_with(need, &q, d, text[d as usize] as f64))
+            .map(|(_, d)| self.score_with(need, &q, d, text[d as usize] as f64, false))
             .filter(|s| s.score >= self.policy.floor)
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.startup.cmp(&b.startup)));
         out.truncate(k);
+        for s in &mut out {
+            *s = self.score_with(need, &q, s.startup, text[s.startup as usize] as f64, true);
+        }
         out
+    }
+
+    /// Looks a need's terms up once, for scoring it against many startups.
+    pub fn prepare<'n>(&self, need: &'n NeedProfile) -> Prepared<'n> {
+        Prepared {
+            need,
+            q: self.query(need),
+        }
     }
 
     /// Scores one pair in full, with its reasons.
     pub fn score(&self, need: &NeedProfile, startup: u32) -> Scored {
-        let q = self.query(need);
+        self.score_prepared(&self.prepare(need), startup)
+    }
+
+    /// Scores a prepared need against one startup, with its reasons.
+    pub fn score_prepared(&self, p: &Prepared<'_>, startup: u32) -> Scored {
+        let q = &p.q;
         let bm25: f64 = q
             .terms
             .iter()
@@ -381,10 +404,17 @@ impl<'a> Engine<'a> {
                 }
             })
             .sum();
-        self.score_with(need, &q, startup, bm25)
+        self.score_with(p.need, q, startup, bm25, true)
     }
 
-    fn score_with(&self, need: &NeedProfile, q: &NeedQuery, d: u32, bm25: f64) -> Scored {
+    fn score_with(
+        &self,
+        need: &NeedProfile,
+        q: &NeedQuery,
+        d: u32,
+        bm25: f64,
+        explain: bool,
+    ) -> Scored {
         let s = &self.startups[d as usize];
         let p = self.policy;
         let w = &p.weights;
@@ -504,6 +534,14 @@ impl<'a> Engine<'a> {
             + w.overseas * fits.overseas)
             / total;
 
+        if !explain {
+            return Scored {
+                startup: d,
+                score,
+                fits,
+                reasons,
+            };
+        }
         let share = |weight: f64, fit: f64| weight * fit / total;
         if fits.text > 0.0 {
             let words = self.top_words(need, q, d);
