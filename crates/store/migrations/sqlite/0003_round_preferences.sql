@@ -9,3 +9,5 @@ CREATE TABLE preferences (
     PRIMARY KEY (side, startup_id, need_id)
 );
 CREATE INDEX matches_round ON matches(round_id);
+-- deleting a round's proposals checks outcomes that point at them
+CREATE INDEX outcomes_match ON outcomes(match_id);
