@@ -57,22 +57,75 @@ impl Network {
 
     /// Solves to optimality.
     pub fn solve(&self) -> Result<Solution, FlowError> {
-        Solver::new(self)?.run()
+        // residual capacities never exceed an arc's cap − low; when those and the costs
+        // fit 32 bits, a residual edge takes 16 bytes instead of 24 and scans touch
+        // a third less memory
+        let narrow = self.arcs.iter().all(|a| {
+            i32::try_from(a.cap.saturating_sub(a.low)).is_ok() && i32::try_from(a.cost).is_ok()
+        });
+        if narrow {
+            Solver::<i32>::new(self)?.run()
+        } else {
+            self.solve_wide()
+        }
     }
+
+    fn solve_wide(&self) -> Result<Solution, FlowError> {
+        Solver::<i64>::new(self)?.run()
+    }
+}
+
+/// The integer an edge stores its residual capacity and (unscaled) cost in.
+trait Word: Copy + Default {
+    fn get(self) -> i64;
+    /// `x` is known to fit.
+    fn of(x: i64) -> Self;
+}
+
+impl Word for i32 {
+    #[inline(always)]
+    fn get(self) -> i64 {
+        self as i64
+    }
+    #[inline(always)]
+    fn of(x: i64) -> Self {
+        x as i32
+    }
+}
+
+impl Word for i64 {
+    #[inline(always)]
+    fn get(self) -> i64 {
+        self
+    }
+    #[inline(always)]
+    fn of(x: i64) -> Self {
+        x
+    }
+}
+
+/// A residual edge: its head, its reverse edge, residual capacity and unscaled cost,
+/// together so that a scan reads one place.
+#[derive(Clone, Copy, Default)]
+struct Edge<W> {
+    head: u32,
+    rev: u32,
+    res: W,
+    cost: W,
 }
 
 /// Divide ε by this much per phase.
 const ALPHA: i64 = 8;
 
-struct Solver<'a> {
+struct Solver<'a, W> {
     net: &'a Network,
     n: usize,
+    /// Costs are multiplied by n+1 so that ε-optimality at ε = 1 is optimality.
+    scale: i64,
     /// CSR: edges of node v are first[v]..first[v+1].
     first: Vec<u32>,
-    head: Vec<u32>,
-    rev: Vec<u32>,
-    res: Vec<i64>,
-    cost: Vec<i64>,
+    /// Residual edges, grouped by tail (CSR), each with all a scan reads in one place.
+    edges: Vec<Edge<W>>,
     /// The residual edge of each original arc (its forward edge).
     arc_edge: Vec<u32>,
     excess: Vec<i64>,
@@ -80,7 +133,7 @@ struct Solver<'a> {
     current: Vec<u32>,
 }
 
-impl<'a> Solver<'a> {
+impl<'a, W: Word> Solver<'a, W> {
     fn new(net: &'a Network) -> Result<Self, FlowError> {
         let n = net.supply.len();
         let total: i64 = net.supply.iter().sum();
@@ -105,40 +158,35 @@ impl<'a> Solver<'a> {
         }
         let m2 = first[n] as usize;
         let mut fill = first.clone();
-        let (mut head, mut rev, mut res, mut cost) = (
-            vec![0u32; m2],
-            vec![0u32; m2],
-            vec![0i64; m2],
-            vec![0i64; m2],
-        );
+        let mut edges = vec![Edge::<W>::default(); m2];
         let mut arc_edge = vec![0u32; net.arcs.len()];
-        // costs scaled by n+1 so that ε-optimality at ε = 1 is optimality
-        let scale = n as i64 + 1;
         for (i, a) in net.arcs.iter().enumerate() {
             let (u, v) = (a.from as usize, a.to as usize);
             let eu = fill[u] as usize;
             fill[u] += 1;
             let ev = fill[v] as usize;
             fill[v] += 1;
-            head[eu] = v as u32;
-            head[ev] = u as u32;
-            rev[eu] = ev as u32;
-            rev[ev] = eu as u32;
-            res[eu] = a.cap - a.low;
-            res[ev] = 0;
-            cost[eu] = a.cost * scale;
-            cost[ev] = -a.cost * scale;
+            edges[eu] = Edge {
+                head: v as u32,
+                rev: ev as u32,
+                res: W::of(a.cap - a.low),
+                cost: W::of(a.cost),
+            };
+            edges[ev] = Edge {
+                head: u as u32,
+                rev: eu as u32,
+                res: W::of(0),
+                cost: W::of(-a.cost),
+            };
             arc_edge[i] = eu as u32;
         }
         let current = first[..n].to_vec();
         Ok(Self {
             net,
             n,
+            scale: n as i64 + 1,
             first,
-            head,
-            rev,
-            res,
-            cost,
+            edges,
             arc_edge,
             excess,
             price: vec![0; n],
@@ -147,7 +195,14 @@ impl<'a> Solver<'a> {
     }
 
     fn run(mut self) -> Result<Solution, FlowError> {
-        let max_cost = self.cost.iter().map(|c| c.abs()).max().unwrap_or(0);
+        let max_cost = self
+            .net
+            .arcs
+            .iter()
+            .map(|a| a.cost.abs())
+            .max()
+            .unwrap_or(0)
+            * self.scale;
         let mut eps = max_cost.max(1);
         // a node whose price falls this low has no path to a deficit: infeasible
         let floor = -(3 * self.n as i64 + 3) * (max_cost.max(1));
@@ -163,7 +218,7 @@ impl<'a> Solver<'a> {
             .arcs
             .iter()
             .zip(&self.arc_edge)
-            .map(|(a, &e)| a.low + (a.cap - a.low - self.res[e as usize]))
+            .map(|(a, &e)| a.low + (a.cap - a.low - self.edges[e as usize].res.get()))
             .collect();
         let cost = self
             .net
@@ -175,34 +230,50 @@ impl<'a> Solver<'a> {
         Ok(Solution { cost, flow })
     }
 
+    /// The scaled cost of edge `e`.
+    #[inline(always)]
+    fn cost(&self, e: usize) -> i64 {
+        self.edges[e].cost.get() * self.scale
+    }
+
+    /// Moves `delta` units along edge `e` (and back along its reverse).
+    #[inline(always)]
+    fn push(&mut self, e: usize, delta: i64) {
+        let edge = &mut self.edges[e];
+        edge.res = W::of(edge.res.get() - delta);
+        let back = edge.rev as usize;
+        let b = &mut self.edges[back];
+        b.res = W::of(b.res.get() + delta);
+    }
+
     fn refine(&mut self, eps: i64, floor: i64) -> Result<(), FlowError> {
         // saturate every edge with negative reduced cost: the flow becomes 0-optimal
         for u in 0..self.n {
             let pu = self.price[u];
             for e in self.first[u] as usize..self.first[u + 1] as usize {
-                let r = self.res[e];
+                let r = self.edges[e].res.get();
                 if r > 0 {
-                    let v = self.head[e] as usize;
-                    if self.cost[e] + pu - self.price[v] < 0 {
-                        self.res[e] = 0;
-                        self.res[self.rev[e] as usize] += r;
+                    let v = self.edges[e].head as usize;
+                    if self.cost(e) + pu - self.price[v] < 0 {
+                        self.push(e, r);
                         self.excess[u] -= r;
                         self.excess[v] += r;
                     }
                 }
             }
         }
-        let mut queue: std::collections::VecDeque<u32> = (0..self.n as u32)
+        // active nodes on a stack: the last node pushed to is discharged first
+        let mut stack: Vec<u32> = (0..self.n as u32)
             .filter(|&v| self.excess[v as usize] > 0)
             .collect();
         let mut queued = vec![false; self.n];
-        for &v in &queue {
+        for &v in &stack {
             queued[v as usize] = true;
         }
         for v in 0..self.n {
             self.current[v] = self.first[v];
         }
-        while let Some(u) = queue.pop_front() {
+        while let Some(u) = stack.pop() {
             let u = u as usize;
             queued[u] = false;
             // discharge u
@@ -212,28 +283,29 @@ impl<'a> Solver<'a> {
                 let pu = self.price[u];
                 while e < end {
                     let ei = e as usize;
-                    if self.res[ei] > 0 {
-                        let v = self.head[ei] as usize;
-                        if self.cost[ei] + pu - self.price[v] < 0 {
+                    let r = self.edges[ei].res.get();
+                    if r > 0 {
+                        let v = self.edges[ei].head as usize;
+                        let c = self.cost(ei);
+                        if c + pu - self.price[v] < 0 {
                             // look ahead: flow sent to a node that cannot pass it on
                             // would only come back; lower that node's price first
                             // (a node with no residual edge yet gets one back by the push)
                             if self.excess[v] >= 0
                                 && !self.has_admissible(v)
                                 && self.relabel(v, eps)
-                                && self.cost[ei] + pu - self.price[v] >= 0
+                                && c + pu - self.price[v] >= 0
                             {
                                 e += 1;
                                 continue;
                             }
-                            let delta = self.excess[u].min(self.res[ei]);
-                            self.res[ei] -= delta;
-                            self.res[self.rev[ei] as usize] += delta;
+                            let delta = self.excess[u].min(r);
+                            self.push(ei, delta);
                             self.excess[u] -= delta;
                             self.excess[v] += delta;
                             if self.excess[v] > 0 && !queued[v] {
                                 queued[v] = true;
-                                queue.push_back(v as u32);
+                                stack.push(v as u32);
                             }
                             if self.excess[u] == 0 {
                                 break;
@@ -257,7 +329,9 @@ impl<'a> Solver<'a> {
         let mut e = self.current[v];
         while e < end {
             let ei = e as usize;
-            if self.res[ei] > 0 && self.cost[ei] + pv - self.price[self.head[ei] as usize] < 0 {
+            if self.edges[ei].res.get() > 0
+                && self.cost(ei) + pv - self.price[self.edges[ei].head as usize] < 0
+            {
                 self.current[v] = e;
                 return true;
             }
@@ -267,16 +341,25 @@ impl<'a> Solver<'a> {
         false
     }
 
-    /// Lowers u's price so that its best residual edge becomes admissible; false when
-    /// u has no residual edge at all (its price is left alone).
+    /// Lowers u's price, which has no admissible edge, so that one becomes admissible;
+    /// false when u has no residual edge at all (its price is left alone). Lowering by
+    /// ε keeps ε-optimality, so the scan stops at the first edge that this makes
+    /// admissible (as OR-tools does); only when there is none does it look for the
+    /// largest drop that keeps ε-optimality.
     fn relabel(&mut self, u: usize, eps: i64) -> bool {
+        let guaranteed = self.price[u] - eps;
         let mut best = i64::MIN;
         let mut best_e = self.first[u];
         for e in self.first[u] as usize..self.first[u + 1] as usize {
-            if self.res[e] > 0 {
-                let v = self.head[e] as usize;
-                let cand = self.price[v] - self.cost[e];
+            if self.edges[e].res.get() > 0 {
+                let v = self.edges[e].head as usize;
+                let cand = self.price[v] - self.cost(e);
                 if cand > best {
+                    if cand > guaranteed {
+                        self.price[u] = guaranteed;
+                        self.current[u] = e as u32;
+                        return true;
+                    }
                     best = cand;
                     best_e = e as u32;
                 }
@@ -367,6 +450,19 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The 64-bit edges (for capacities or costs beyond 32 bits) give what the
+        /// 32-bit ones do, and costs 2^33 times larger cost 2^33 times more.
+        #[test]
+        fn wide_edges_agree_with_narrow_ones(net in arb_network()) {
+            let narrow = net.solve();
+            prop_assert_eq!(narrow.clone(), net.solve_wide());
+            let mut big = net.clone();
+            for a in &mut big.arcs {
+                a.cost <<= 33;
+            }
+            prop_assert_eq!(big.solve().map(|s| s.cost), narrow.map(|s| s.cost << 33));
+        }
+
         #[test]
         fn optimal_against_brute_force(net in arb_network()) {
             let expected = brute_force(&net);
