@@ -507,7 +507,7 @@ async fn run_round(
         );
     } else if !pairs {
         println!(
-            "round {}{}: {} pairs over {} open needs; {} of {} startups matched ({:.1}%); {} convergence, {} cross-cluster; total fit {:.1}; {} stored, {} replaced; {:.2} s",
+            "round {}{}: {} pairs over {} open needs; {} of {} startups matched ({:.1}%, {} for the first time); {} convergence, {} cross-cluster; total fit {:.1}; {} stored, {} replaced; {:.2} s",
             s.round,
             if s.dry_run { " (dry run)" } else { "" },
             s.pairs,
@@ -515,6 +515,7 @@ async fn run_round(
             s.startups_matched,
             s.startups_eligible,
             s.startups_matched_share * 100.0,
+            s.startups_newly_matched,
             s.convergence_pairs,
             s.cross_cluster_pairs,
             s.total_fit,

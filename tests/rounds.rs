@@ -78,6 +78,11 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
     );
     assert!(s["startups_matched_share"].as_f64().unwrap() > 0.5, "{s}");
     assert!(s["convergence_pairs"].as_u64().unwrap() > 0, "{s}");
+    let newly = s["startups_newly_matched"].as_u64().unwrap();
+    assert!(
+        newly > 0 && newly <= s["startups_matched"].as_u64().unwrap(),
+        "{s}"
+    );
     let pairs = s["pairs"].as_u64().unwrap() as usize;
     assert_eq!(s["stored"].as_u64().unwrap() as usize, pairs);
 

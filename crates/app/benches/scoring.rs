@@ -80,6 +80,8 @@ fn bench(c: &mut Criterion) {
                     .collect(),
                 startup_cap: policy.startup_cap,
                 coverage_bonus: (policy.coverage_bonus * SCALE) as i64,
+                first_match_bonus: (policy.first_match_bonus * SCALE) as i64,
+                covered: Vec::new(),
                 pairs: Vec::new(),
             };
             for (k, n) in needs.iter().enumerate() {

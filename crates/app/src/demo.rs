@@ -646,98 +646,35 @@ struct Proposal {
     on: NaiveDate,
 }
 
-fn reason(code: &str, ko: String, en: String, weight: f64) -> Reason {
-    Reason {
-        code: code.into(),
-        ko,
-        en,
-        weight,
-    }
-}
-
-/// The demo's rounds score pairs with a transparent rule (industry, shared
-/// technologies, stage, first-match bonus); the matching engine replaces it for real
-/// rounds.
-fn score(s: &Startup, n: &Need, already_matched: bool, jitter: f64) -> (f64, Vec<Reason>) {
-    let mut reasons = Vec::new();
-    let mut total = 0.0;
-    if let Some(ind) = s.industries.iter().find(|i| n.industries.contains(i)) {
-        let (ko, en) = industry::labels(ind);
-        total += 0.45;
-        reasons.push(reason(
-            "industry",
-            format!("산업 일치: {ko}"),
-            format!("Industry fit: {en}"),
-            0.45,
-        ));
-    }
-    let shared: Vec<&String> = s
-        .technologies
-        .iter()
-        .filter(|t| n.technologies.contains(t))
-        .collect();
-    if !shared.is_empty() {
-        let w = 0.12 * shared.len() as f64;
-        total += w;
-        let list = shared
-            .iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        reasons.push(reason(
-            "technology",
-            format!("기술 일치: {list}"),
-            format!("Shared technology: {list}"),
-            w,
-        ));
-    }
-    if let Some(st) = s.stage
-        && n.preferred_stages.contains(&st)
-    {
-        total += 0.1;
-        reasons.push(reason(
-            "stage",
-            format!("선호 단계: {}", st.label_ko()),
-            format!("Preferred stage: {}", st.label_en()),
-            0.1,
-        ));
-    }
-    if !already_matched {
-        total += 0.2;
-        reasons.push(reason(
-            "coverage",
-            "첫 매칭 기회".into(),
-            "First match for this startup".into(),
-            0.2,
-        ));
-    }
-    total += jitter;
-    reasons.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-    (total, reasons)
-}
-
 type Matching = (Vec<MatchingRound>, Vec<Match>, Vec<Outcome>);
 
+/// One matching round a year, run by the matching engine under the default policy over
+/// the startups discovered by then and that year's needs (each asks for twice its
+/// slots in proposals, as many are declined); the proposals' lives are played out after.
 fn gen_matching(
     g: &mut Gen,
     startups: &[Startup],
     enterprises: &[Enterprise],
     needs: &[Need],
 ) -> Matching {
+    use matching::round::{Pair, Problem, SCALE};
     let ent_index = |id: &str| {
         enterprises
             .iter()
             .position(|e| e.id == id)
             .expect("need's enterprise exists")
     };
-    let mut by_industry: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-    for (i, s) in startups.iter().enumerate() {
-        for ind in &s.industries {
-            by_industry.entry(ind.as_str()).or_default().push(i);
-        }
-    }
-    let mut matched: HashSet<usize> = HashSet::new();
+    let mut profiler = crate::profiles::Profiler::default();
+    let profiles: Vec<_> = startups.iter().map(|s| profiler.startup(s)).collect();
+    let policy = matching::policy::Policy::default();
+    let convergence: Vec<(String, String)> = industry::DEFAULT_CONVERGENCE_PAIRS
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let engine = matching::score::Engine::new(&profiles, &policy, &convergence);
+    let ents = crate::profiles::by_id(enterprises);
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
+    let mut proposed = vec![false; startups.len()];
     let mut proposals: Vec<Proposal> = Vec::new();
     let mut rounds = Vec::new();
     for year in 2019..=AS_OF.0 {
@@ -745,10 +682,24 @@ fn gen_matching(
         rounds.push(MatchingRound {
             name: format!("round-{year}"),
             status: RoundStatus::Published,
-            policy: serde_json::json!({"scorer": "demo", "coverage_bonus": 0.2, "floor": 0.3}),
+            policy: serde_json::to_value(&policy).unwrap_or_default(),
             created_at: noon(round_day),
             finished_at: Some(noon(round_day + chrono::Duration::days(1))),
         });
+        let mut problem = Problem {
+            startups: startups.len(),
+            enterprise_capacity: enterprises
+                .iter()
+                .map(|e| 2 * e.capacity.unwrap_or(5).max(0) as u32)
+                .collect(),
+            startup_cap: policy.startup_cap,
+            coverage_bonus: (policy.coverage_bonus * SCALE).round() as i64,
+            first_match_bonus: (policy.first_match_bonus * SCALE).round() as i64,
+            covered: proposed.clone(),
+            ..Problem::default()
+        };
+        let mut round_needs: Vec<(usize, NaiveDate)> = Vec::new();
+        let mut scored = Vec::new();
         for (ni, n) in needs.iter().enumerate() {
             let opened = n.deadline.expect("generated with a deadline");
             let is_open = opened.year() > AS_OF.0;
@@ -762,36 +713,45 @@ fn gen_matching(
             } else {
                 (opened - chrono::Duration::days(30)).max(date(year, 1, 10))
             };
-            let pool: Vec<usize> = n
-                .industries
-                .iter()
-                .flat_map(|i| by_industry.get(i.as_str()).cloned().unwrap_or_default())
-                .filter(|&si| startups[si].discovered_on.is_some_and(|d| d <= on))
-                .collect();
-            let pool = g.sample(&pool, 80);
-            let mut scored: Vec<(f64, usize, Vec<Reason>)> = pool
-                .into_iter()
-                .filter(|si| !pairs.contains(&(*si, ei)))
-                .map(|si| {
-                    let (s, r) = score(&startups[si], n, matched.contains(&si), g.rng.f64() * 0.15);
-                    (s, si, r)
-                })
-                .filter(|x| x.0 >= 0.3)
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for (sc, si, reasons) in scored.into_iter().take(n.slots as usize * 2) {
-                pairs.insert((si, ei));
-                matched.insert(si);
-                proposals.push(Proposal {
-                    startup: si,
-                    need: ni,
-                    score: (sc.min(1.0) * 1000.0).round() / 1000.0,
-                    reasons,
-                    on,
+            let k = round_needs.len() as u32;
+            round_needs.push((ni, on));
+            problem.need_enterprise.push(ei as u32);
+            problem.need_slots.push(2 * n.slots.max(0) as u32);
+            let profile = profiler.need(n, ents.get(n.enterprise_id.as_str()).copied());
+            let cands = engine.candidates(&profile, |d| {
+                startups[d as usize]
+                    .discovered_on
+                    .is_none_or(|day| day > on)
+                    || pairs.contains(&(d as usize, ei))
+            });
+            for c in cands {
+                problem.pairs.push(Pair {
+                    startup: c.startup,
+                    need: k,
+                    fit: (c.score * SCALE).round() as i64,
                 });
+                scored.push(c);
             }
         }
+        for i in problem.assign() {
+            let p = problem.pairs[i];
+            let (ni, on) = round_needs[p.need as usize];
+            pairs.insert((
+                p.startup as usize,
+                problem.need_enterprise[p.need as usize] as usize,
+            ));
+            proposed[p.startup as usize] = true;
+            proposals.push(Proposal {
+                startup: p.startup as usize,
+                need: ni,
+                score: (scored[i].score * 1000.0).round() / 1000.0,
+                reasons: scored[i].reasons.clone(),
+                on,
+            });
+        }
     }
+    // the rounds' proposals in the order they were made
+    proposals.sort_by_key(|p| p.on);
     play_out(g, startups, needs, proposals, rounds)
 }
 

@@ -30,6 +30,8 @@ pub struct RoundSummary {
     pub pairs: usize,
     pub startups_matched: usize,
     pub startups_matched_share: f64,
+    /// Startups with their first match in the program (none before this round).
+    pub startups_newly_matched: usize,
     pub convergence_pairs: usize,
     pub cross_cluster_pairs: usize,
     pub total_fit: f64,
@@ -121,6 +123,7 @@ impl App {
         let mut taken: HashSet<(&str, &str)> = HashSet::new();
         let mut avoid: HashSet<(&str, &str)> = HashSet::new();
         let mut in_use: HashMap<&str, u32> = HashMap::new();
+        let mut matched_before: HashSet<&str> = HashSet::new();
         for r in &rows {
             let replaced = r.round.as_deref() == Some(name)
                 && r.status == "proposed"
@@ -137,6 +140,7 @@ impl App {
             }
             if !matches!(r.status.as_str(), "declined" | "withdrawn") {
                 *in_use.entry(&r.need_id).or_default() += 1;
+                matched_before.insert(&r.startup_id);
             }
         }
         if policy.exclude_active {
@@ -176,6 +180,11 @@ impl App {
                 .collect(),
             startup_cap: policy.startup_cap,
             coverage_bonus: (policy.coverage_bonus * SCALE).round() as i64,
+            first_match_bonus: (policy.first_match_bonus * SCALE).round() as i64,
+            covered: startups
+                .iter()
+                .map(|s| matched_before.contains(s.id.as_str()))
+                .collect(),
             pairs: Vec::new(),
         };
         let mut scored = Vec::new();
@@ -269,6 +278,10 @@ impl App {
             candidates_scored: scored.len(),
             pairs: proposals.len(),
             startups_matched: matched.len(),
+            startups_newly_matched: matched
+                .iter()
+                .filter(|&&s| !problem.covered[s as usize])
+                .count(),
             startups_matched_share: if startups.is_empty() {
                 0.0
             } else {

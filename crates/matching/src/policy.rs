@@ -89,6 +89,9 @@ pub struct Policy {
     /// is the share of startups matched, so a round prefers one match each for many
     /// startups to many matches for a few.
     pub coverage_bonus: f64,
+    /// Added on top for a startup's first match in the program (none accepted or
+    /// pending before this round).
+    pub first_match_bonus: f64,
     /// Most proposals one startup receives in a round.
     pub startup_cap: u32,
     /// An enterprise's capacity per round when it has stated none.
@@ -112,6 +115,7 @@ impl Default for Policy {
             weights: Weights::default(),
             floor: 0.25,
             coverage_bonus: 0.4,
+            first_match_bonus: 0.2,
             startup_cap: 2,
             enterprise_capacity: 5,
             candidates_per_need: 40,
@@ -138,6 +142,7 @@ impl Policy {
             ("weights.inter_cluster", w.inter_cluster),
             ("weights.overseas", w.overseas),
             ("coverage_bonus", self.coverage_bonus),
+            ("first_match_bonus", self.first_match_bonus),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(format!("{name} must be a number ≥ 0, not {v}"));

@@ -32,6 +32,11 @@ pub struct Problem {
     pub startup_cap: u32,
     /// Earned once per startup that gets at least one pair (same units as fit).
     pub coverage_bonus: i64,
+    /// Earned on top by a startup's first pair in the program: the KPI counts each
+    /// startup once, so a round prefers those never matched before.
+    pub first_match_bonus: i64,
+    /// Startups matched before this round (by index; missing = not covered).
+    pub covered: Vec<bool>,
     pub pairs: Vec<Pair>,
 }
 
@@ -45,6 +50,12 @@ pub struct Stated {
 }
 
 impl Problem {
+    /// What a startup's first pair in the round earns beyond its fit.
+    fn bonus(&self, startup: u32) -> i64 {
+        let covered = self.covered.get(startup as usize).copied().unwrap_or(false);
+        self.coverage_bonus + if covered { 0 } else { self.first_match_bonus }
+    }
+
     /// Total fit plus coverage of a set of pairs (indices into `pairs`).
     pub fn objective(&self, chosen: &[usize]) -> i64 {
         let mut covered = vec![false; self.startups];
@@ -54,7 +65,7 @@ impl Problem {
             total += p.fit;
             if !covered[p.startup as usize] {
                 covered[p.startup as usize] = true;
-                total += self.coverage_bonus;
+                total += self.bonus(p.startup);
             }
         }
         total
@@ -103,10 +114,16 @@ impl Problem {
         let flow = used as i64 * cap;
         net.supply[src] = flow;
         net.supply[sink] = -flow;
-        for s in 0..used {
-            net.add_arc(src, st0 + s, 0, 1, -self.coverage_bonus);
+        let mut startup_of = vec![0u32; used];
+        for (s, &node) in node_of.iter().enumerate() {
+            if node != u32::MAX {
+                startup_of[node as usize] = s as u32;
+            }
+        }
+        for (node, &s) in startup_of.iter().enumerate() {
+            net.add_arc(src, st0 + node, 0, 1, -self.bonus(s));
             if cap > 1 {
-                net.add_arc(src, st0 + s, 0, cap - 1, 0);
+                net.add_arc(src, st0 + node, 0, cap - 1, 0);
             }
         }
         let first_pair_arc = net.arcs.len();
@@ -221,8 +238,16 @@ mod tests {
     }
 
     fn problem() -> impl Strategy<Value = Problem> {
-        (1usize..5, 1usize..4, 1usize..3, 1u32..3, 0i64..500).prop_flat_map(
-            |(startups, needs, ents, cap, bonus)| {
+        (
+            1usize..5,
+            1usize..4,
+            1usize..3,
+            1u32..3,
+            0i64..500,
+            0i64..300,
+        )
+            .prop_flat_map(|(startups, needs, ents, cap, bonus, first)| {
+                let covered = proptest::collection::vec(any::<bool>(), startups);
                 let owners = proptest::collection::vec(0..ents as u32, needs);
                 let slots = proptest::collection::vec(0u32..3, needs);
                 let capacity = proptest::collection::vec(0u32..4, ents);
@@ -231,8 +256,10 @@ mod tests {
                     0..=(startups * needs).min(11),
                 );
                 let fits = proptest::collection::vec(1i64..1000, 11);
-                (owners, slots, capacity, pairs, fits).prop_map(
-                    move |(owners, slots, capacity, pairs, fits)| Problem {
+                (owners, slots, capacity, pairs, fits, covered).prop_map(
+                    move |(owners, slots, capacity, pairs, fits, covered)| Problem {
+                        covered,
+                        first_match_bonus: first,
                         startups,
                         need_enterprise: owners,
                         need_slots: slots,
@@ -250,8 +277,7 @@ mod tests {
                             .collect(),
                     },
                 )
-            },
-        )
+            })
     }
 
     proptest! {
@@ -313,6 +339,8 @@ mod tests {
             enterprise_capacity: vec![2],
             startup_cap: 2,
             coverage_bonus: 300,
+            first_match_bonus: 0,
+            covered: vec![],
             pairs: vec![
                 Pair {
                     startup: 0,
@@ -337,6 +365,21 @@ mod tests {
             ..p.clone()
         };
         assert_eq!(no_bonus.assign(), vec![0, 1]);
+        // a first match in the program earns more: startup 1 was matched before and
+        // startup 0 was not, so with a first-match bonus and no per-round one the
+        // fitter pairs go to startup 0
+        let seen = Problem {
+            coverage_bonus: 0,
+            first_match_bonus: 300,
+            covered: vec![false, true],
+            ..p.clone()
+        };
+        assert_eq!(seen.assign(), vec![0, 1]);
+        let unseen = Problem {
+            covered: vec![true, false],
+            ..seen.clone()
+        };
+        assert_eq!(unseen.assign(), vec![0, 2]);
     }
 
     #[test]
@@ -348,6 +391,8 @@ mod tests {
             enterprise_capacity: vec![2],
             startup_cap: 1,
             coverage_bonus: 0,
+            first_match_bonus: 0,
+            covered: vec![],
             pairs: vec![
                 Pair {
                     startup: 0,

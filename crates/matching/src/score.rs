@@ -178,7 +178,7 @@ pub struct Engine<'a> {
     /// Startups by technology tag and by industry.
     by_tech: HashMap<&'a str, Vec<u32>>,
     by_industry: HashMap<&'a str, Vec<u32>>,
-    convergence: HashMap<(String, String), f64>,
+    convergence: std::collections::BTreeMap<(String, String), f64>,
     inter_cluster: HashMap<(String, String), f64>,
 }
 
