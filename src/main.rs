@@ -153,6 +153,43 @@ enum Command {
         #[arg(long)]
         pairs: bool,
     },
+    /// Recommendations as CSV: the best startups for each need (--needs), or the
+    /// enterprises most worth introducing each startup to (--startups / --all).
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["needs", "startups", "all"])))]
+    Recommend {
+        /// A file with one need id a line.
+        #[arg(long)]
+        needs: Option<PathBuf>,
+        /// A file with one startup id a line.
+        #[arg(long)]
+        startups: Option<PathBuf>,
+        /// Every startup.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
+    /// Measure the recommendations on the shared real data against baselines and print
+    /// the metric table (no database needed).
+    Eval {
+        /// Folder holding sbir/ and crunchbase-2013/ in the import format.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// Most SBIR needs to evaluate.
+        #[arg(long, default_value_t = 1000)]
+        sbir_cases: usize,
+        /// The SBIR firms file (default DATA/sbir/startups.csv).
+        #[arg(long)]
+        sbir: Option<PathBuf>,
+        /// The Crunchbase folder (default DATA/crunchbase-2013).
+        #[arg(long)]
+        crunchbase: Option<PathBuf>,
+        /// Crunchbase: learn from links before this date, test on links from it on.
+        #[arg(long, default_value = "2011-01-01")]
+        split: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Publish a round: its proposals reach startups and enterprises and are never
     /// replaced by a re-run.
     Publish {
@@ -283,6 +320,22 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<u8, Failure> {
     match &cli.command {
         Command::Mcf { file } => return mcf(file),
+        Command::Eval {
+            data,
+            sbir_cases,
+            sbir,
+            crunchbase,
+            split,
+            json,
+        } => {
+            let sbir = sbir
+                .clone()
+                .unwrap_or_else(|| data.join("sbir/startups.csv"));
+            let cb = crunchbase
+                .clone()
+                .unwrap_or_else(|| data.join("crunchbase-2013"));
+            return eval(&sbir, &cb, *sbir_cases, split, *json);
+        }
         Command::Stable { file, optimal } => return stable(file, optimal),
         _ => {}
     }
@@ -417,7 +470,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Duplicates { action } => duplicates(&app, action).await,
-        Command::Mcf { .. } | Command::Stable { .. } => {
+        Command::Mcf { .. } | Command::Stable { .. } | Command::Eval { .. } => {
             unreachable!("answered before the database is opened")
         }
         Command::Target {
@@ -446,6 +499,12 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             json,
             pairs,
         } => run_round(&app, &round, policy.as_deref(), dry_run, json, pairs).await,
+        Command::Recommend {
+            needs,
+            startups,
+            all,
+            top,
+        } => recommend(&app, needs, startups, all, top).await,
         Command::Publish { round } => {
             let n = app.publish_round(&round, "cli").await?;
             println!("round {round} published: {n} matches");
@@ -468,6 +527,105 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
     }
+}
+
+/// Ids from a file: the first column of each line, blank lines, `#` comments and a
+/// header (`id`, `need_id`, `startup_id`) skipped.
+fn read_ids(path: &std::path::Path) -> Result<Vec<String>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure(2, format!("{}: {e}", path.display())))?;
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| l.split(',').next().unwrap_or("").trim().trim_matches('"'))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| !matches!(*l, "id" | "need_id" | "startup_id"))
+        .map(String::from)
+        .collect();
+    if ids.is_empty() {
+        return Err(Failure(2, format!("{}: no ids", path.display())));
+    }
+    Ok(ids)
+}
+
+async fn recommend(
+    app: &App,
+    needs: Option<PathBuf>,
+    startups: Option<PathBuf>,
+    all: bool,
+    top: usize,
+) -> Result<u8, Failure> {
+    let (header, recs) = if let Some(f) = needs {
+        let ids = read_ids(&f)?;
+        (
+            ["need_id", "rank", "startup_id", "score", "reasons"],
+            app.recommend_for_needs(&ids, top).await?,
+        )
+    } else {
+        let ids = match startups {
+            Some(f) => Some(read_ids(&f)?),
+            None if all => None,
+            None => return Err(Failure(2, "say --needs, --startups or --all".into())),
+        };
+        (
+            ["startup_id", "rank", "enterprise_id", "score", "reasons"],
+            app.recommend_for_startups(ids.as_deref(), top).await?,
+        )
+    };
+    let io = |e: csv::Error| Failure(1, e.to_string());
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    w.write_record(header).map_err(io)?;
+    for r in &recs {
+        let reasons: Vec<&str> = r.reasons.iter().map(|x| x.en.as_str()).collect();
+        w.write_record([
+            r.for_id.as_str(),
+            &r.rank.to_string(),
+            &r.id,
+            &format!("{:.4}", r.score),
+            &reasons.join("; "),
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(|e| Failure(1, e.to_string()))?;
+    Ok(0)
+}
+
+/// `eval` reads the shared files, not a database.
+fn eval(
+    sbir: &std::path::Path,
+    cb: &std::path::Path,
+    sbir_cases: usize,
+    split: &str,
+    json: bool,
+) -> Result<u8, Failure> {
+    let split: chrono::NaiveDate = split
+        .parse()
+        .map_err(|_| Failure(2, format!("'{split}' is not a date (YYYY-MM-DD)")))?;
+    let mut reports = Vec::new();
+    if !sbir.exists() && !cb.exists() {
+        return Err(Failure(
+            2,
+            format!(
+                "neither {} nor {} exists; pass --data DIR (holding sbir/ and crunchbase-2013/)",
+                sbir.display(),
+                cb.display()
+            ),
+        ));
+    }
+    if sbir.exists() {
+        reports.push(app::eval::eval_sbir(sbir, sbir_cases, 2022)?);
+    }
+    if cb.exists() {
+        reports.push(app::eval::eval_crunchbase(cb, split)?);
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&reports).map_err(|e| Failure(1, e.to_string()))?
+        );
+    } else {
+        print!("{}", app::eval::table(&reports));
+    }
+    Ok(0)
 }
 
 async fn run_round(

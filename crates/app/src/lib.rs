@@ -4,9 +4,11 @@
 pub mod demo;
 mod demo_vocab;
 pub mod discovery;
+pub mod eval;
 pub mod export;
 pub mod import;
 pub mod profiles;
+pub mod recommend;
 pub mod rounds;
 
 use std::sync::Arc;

@@ -28,16 +28,21 @@ impl Profiler {
     }
 
     pub fn startup(&mut self, s: &Startup) -> StartupProfile {
-        let techs = s.technologies.join(" . ");
-        let terms = self.terms(&[
-            Some(&s.name),
+        let mut terms = Vec::new();
+        for t in [
+            Some(s.name.as_str()),
             s.name_en.as_deref(),
             s.description.as_deref(),
             s.description_en.as_deref(),
-            Some(&techs),
-        ]);
+        ]
+        .into_iter()
+        .flatten()
+        .chain(s.technologies.iter().map(String::as_str))
+        {
+            self.words.terms_into(t, &mut terms);
+        }
         StartupProfile {
-            terms: terms.into_iter().map(|t| t.0).collect(),
+            terms,
             technologies: s.technologies.iter().map(|t| fold_tag(t)).collect(),
             industries: s.industries.clone(),
             stage: s.stage,

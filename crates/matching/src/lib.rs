@@ -2,6 +2,7 @@
 //! under capacities (our own min-cost-flow solver), stable matching (deferred
 //! acceptance) and the round policy. No I/O.
 
+pub mod affinity;
 pub mod dimacs;
 pub mod mcf;
 pub mod policy;

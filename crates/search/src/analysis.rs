@@ -202,7 +202,12 @@ pub fn query_words(query: &str) -> Vec<QueryWord> {
 /// The query-side analysis with its filters built once, for analysing many texts (the
 /// matching engine reads every profile and need this way, so a pair's text relevance
 /// rests on the same terms a search would).
-pub struct Words(TextAnalyzer);
+pub struct Words {
+    analyzer: TextAnalyzer,
+    /// Terms of words seen before: words repeat, and the analyser's per-word cost
+    /// (stop list, stemmer) dominates reading a large register otherwise.
+    seen: std::collections::HashMap<String, Vec<String>>,
+}
 
 impl Default for Words {
     fn default() -> Self {
@@ -210,23 +215,40 @@ impl Default for Words {
     }
 }
 
+/// Words remembered at most; the memory is cleared when it is full.
+const REMEMBERED: usize = 200_000;
+
 impl Words {
     pub fn new() -> Self {
-        Self(analyzer())
+        Self {
+            analyzer: analyzer(),
+            seen: Default::default(),
+        }
+    }
+
+    /// The terms of one non-CJK word, remembered.
+    fn word_terms(&mut self, w: &str) -> &[String] {
+        if !self.seen.contains_key(w) {
+            let mut ts = self.analyzer.token_stream(w);
+            let mut terms = Vec::new();
+            while ts.advance() {
+                terms.push(ts.token().text.clone());
+            }
+            if self.seen.len() >= REMEMBERED {
+                self.seen.clear();
+            }
+            self.seen.insert(w.to_string(), terms);
+        }
+        &self.seen[w]
     }
 
     /// Every word of `text` as the terms it stands for, in order.
     pub fn words(&mut self, text: &str) -> Vec<QueryWord> {
-        let a = &mut self.0;
         let mut out = Vec::new();
         for run in runs(text) {
             match run {
                 Run::Word(w, _) => {
-                    let mut ts = a.token_stream(w);
-                    let mut terms = Vec::new();
-                    while ts.advance() {
-                        terms.push(ts.token().text.clone());
-                    }
+                    let terms = self.word_terms(w).to_vec();
                     if !terms.is_empty() {
                         out.push(QueryWord {
                             surface: w.to_lowercase(),
@@ -236,23 +258,9 @@ impl Words {
                     }
                 }
                 Run::Cjk(r, _) => {
-                    let mut chars: Vec<char> = r.chars().collect();
-                    if chars.len() >= 3 {
-                        let s: String = chars.iter().collect();
-                        if let Some(p) = PARTICLES
-                            .iter()
-                            .find(|p| s.ends_with(*p) && s.chars().count() - p.chars().count() >= 2)
-                        {
-                            chars.truncate(chars.len() - p.chars().count());
-                        }
-                    }
-                    let terms = if chars.len() == 1 {
-                        vec![chars[0].to_string()]
-                    } else {
-                        chars.windows(2).map(|w| w.iter().collect()).collect()
-                    };
+                    let (surface, terms) = cjk_word(r);
                     out.push(QueryWord {
-                        surface: chars.iter().collect(),
+                        surface,
                         terms,
                         cjk: true,
                     });
@@ -261,6 +269,40 @@ impl Words {
         }
         out
     }
+
+    /// The terms of every word of `text`, appended to `out` (no surfaces: for reading
+    /// whole registers fast).
+    pub fn terms_into(&mut self, text: &str, out: &mut Vec<String>) {
+        for run in runs(text) {
+            match run {
+                Run::Word(w, _) => {
+                    let terms = self.word_terms(w);
+                    out.extend(terms.iter().cloned());
+                }
+                Run::Cjk(r, _) => out.extend(cjk_word(r).1),
+            }
+        }
+    }
+}
+
+/// A CJK word without its trailing particle, as bigrams (or one unigram).
+fn cjk_word(r: &str) -> (String, Vec<String>) {
+    let mut chars: Vec<char> = r.chars().collect();
+    if chars.len() >= 3 {
+        let s: String = chars.iter().collect();
+        if let Some(p) = PARTICLES
+            .iter()
+            .find(|p| s.ends_with(*p) && s.chars().count() - p.chars().count() >= 2)
+        {
+            chars.truncate(chars.len() - p.chars().count());
+        }
+    }
+    let terms = if chars.len() == 1 {
+        vec![chars[0].to_string()]
+    } else {
+        chars.windows(2).map(|w| w.iter().collect()).collect()
+    };
+    (chars.iter().collect(), terms)
 }
 
 #[cfg(test)]

@@ -1,0 +1,45 @@
+//! Where the SBIR evaluation's time goes (profiles, index, ranking), for tuning.
+//!
+//!     cargo run --release -p innobridge-app --example eval_profile -- ../shared/data/sbir/startups.csv
+use std::time::Instant;
+
+fn main() {
+    let path = std::env::args().nth(1).expect("path to sbir/startups.csv");
+    let t = store::files::read_table(std::path::Path::new(&path)).unwrap();
+    let firms: Vec<domain::Startup> = t
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let map: std::collections::HashMap<String, String> = t
+                .headers
+                .iter()
+                .cloned()
+                .zip(r.cells.as_ref().ok()?.iter().cloned())
+                .collect();
+            domain::records::read_startup(&map).ok()
+        })
+        .collect();
+    let mut firms = firms;
+    let cases = innobridge_app::eval::sbir_split(&mut firms, 1000, 2022);
+    let needs: Vec<domain::Need> = cases.into_iter().map(|c| c.0).collect();
+    let t0 = Instant::now();
+    let mut p = innobridge_app::profiles::Profiler::default();
+    let profiles: Vec<_> = firms.iter().map(|s| p.startup(s)).collect();
+    println!("startup profiles {:.2} s", t0.elapsed().as_secs_f64());
+    let t0 = Instant::now();
+    let policy = matching::policy::Policy {
+        floor: 0.0,
+        candidates_per_need: 10,
+        ..Default::default()
+    };
+    let engine = matching::score::Engine::new(&profiles, &policy, &[]);
+    println!("index {:.2} s", t0.elapsed().as_secs_f64());
+    let t0 = Instant::now();
+    let np: Vec<_> = needs.iter().map(|n| p.need(n, None)).collect();
+    println!("need profiles {:.2} s", t0.elapsed().as_secs_f64());
+    let t0 = Instant::now();
+    for n in &np {
+        std::hint::black_box(engine.candidates(n, |_| false));
+    }
+    println!("candidates {:.2} s", t0.elapsed().as_secs_f64());
+}

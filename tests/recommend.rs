@@ -1,0 +1,163 @@
+//! Recommendations from the command line: the CSV shape the spec fixes, reasons, the
+//! same ranking a round starts from, and `eval` beating its baselines on a slice of the
+//! real data.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_innobridge"))
+        .env_remove("INNOBRIDGE_DATABASE_URL")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn ok(o: Output) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn fixture(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(p)
+}
+
+fn rows(csv_text: &str) -> Vec<csv::StringRecord> {
+    csv::Reader::from_reader(csv_text.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn recommendations_for_needs_and_startups_follow_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    ok(run(&db, &["demo", "--no-serve"]));
+
+    let needs = dir.path().join("needs.txt");
+    std::fs::write(&needs, "need_id\nnd-0001-next-1\n\nnd-0002-next-2\n").unwrap();
+    let out = ok(run(
+        &db,
+        &[
+            "recommend",
+            "--needs",
+            needs.to_str().unwrap(),
+            "--top",
+            "5",
+        ],
+    ));
+    assert!(
+        out.starts_with("need_id,rank,startup_id,score,reasons\n"),
+        "{out}"
+    );
+    let r = rows(&out);
+    assert_eq!(r.len(), 10);
+    assert_eq!(&r[0][0], "nd-0001-next-1");
+    assert_eq!(&r[5][0], "nd-0002-next-2");
+    let ranks: Vec<&str> = r[..5].iter().map(|x| &x[1]).collect();
+    assert_eq!(ranks, ["1", "2", "3", "4", "5"]);
+    let scores: Vec<f64> = r[..5].iter().map(|x| x[3].parse().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(
+        r.iter()
+            .all(|x| x[2].starts_with("st-") && !x[4].is_empty())
+    );
+
+    // the ranking a round starts from: a dry run proposes the need's top startups
+    let pairs = ok(run(&db, &["match", "--round", "r", "--dry-run", "--pairs"]));
+    let proposed: Vec<csv::StringRecord> = rows(&pairs)
+        .into_iter()
+        .filter(|x| &x[1] == "nd-0001-next-1")
+        .collect();
+    assert!(!proposed.is_empty());
+    let top10 = ok(run(
+        &db,
+        &[
+            "recommend",
+            "--needs",
+            needs.to_str().unwrap(),
+            "--top",
+            "40",
+        ],
+    ));
+    let ranked: Vec<String> = rows(&top10)
+        .into_iter()
+        .filter(|x| &x[0] == "nd-0001-next-1")
+        .map(|x| x[2].to_string())
+        .collect();
+    for p in &proposed {
+        assert!(
+            ranked.iter().any(|s| s == &p[0]),
+            "{} among the ranked",
+            &p[0]
+        );
+    }
+
+    let startups = dir.path().join("startups.txt");
+    std::fs::write(&startups, "st-00001\nst-00002\n").unwrap();
+    let out = ok(run(
+        &db,
+        &["recommend", "--startups", startups.to_str().unwrap()],
+    ));
+    assert!(out.starts_with("startup_id,rank,enterprise_id,score,reasons\n"));
+    let r = rows(&out);
+    assert_eq!(r.len(), 20);
+    assert!(r.iter().all(|x| x[2].starts_with("en-")));
+    assert_eq!(&r[10][0], "st-00002");
+    assert_eq!(&r[10][1], "1");
+
+    let all = ok(run(&db, &["recommend", "--all", "--top", "3"]));
+    assert_eq!(rows(&all).len(), 2210 * 3);
+
+    // unknown ids and a missing mode are usage errors
+    std::fs::write(&startups, "st-nope\n").unwrap();
+    let o = run(
+        &db,
+        &["recommend", "--startups", startups.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("st-nope"));
+    assert_eq!(run(&db, &["recommend"]).status.code(), Some(2));
+}
+
+#[test]
+fn eval_beats_both_baselines_on_a_slice_of_the_real_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(run(
+        &dir.path().join("unused.db"),
+        &[
+            "eval",
+            "--sbir",
+            fixture("sbir/startups.csv").to_str().unwrap(),
+            "--crunchbase",
+            fixture("eval/crunchbase-2013").to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    let reports: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 2);
+    for r in reports {
+        let (e, b) = (&r["engine"], &r["baseline"]);
+        assert!(r["cases"].as_u64().unwrap() >= 50, "{r}");
+        assert!(
+            e["hit_rate_at_10"].as_f64() >= b["hit_rate_at_10"].as_f64(),
+            "{r}"
+        );
+        assert!(e["mrr"].as_f64() > b["mrr"].as_f64(), "{r}");
+    }
+    assert!(
+        !dir.path().join("unused.db").exists(),
+        "eval needs no database"
+    );
+}
