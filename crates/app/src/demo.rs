@@ -665,7 +665,7 @@ fn gen_matching(
             .expect("need's enterprise exists")
     };
     let mut profiler = crate::profiles::Profiler::default();
-    let profiles: Vec<_> = startups.iter().map(|s| profiler.startup(s)).collect();
+    let profiles = crate::profiles::startup_profiles(startups);
     let policy = matching::policy::Policy::default();
     let convergence: Vec<(String, String)> = industry::DEFAULT_CONVERGENCE_PAIRS
         .iter()

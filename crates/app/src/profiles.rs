@@ -78,6 +78,34 @@ impl Profiler {
     }
 }
 
+/// Every startup's profile, analysed on all cores (each thread with its own analyser).
+pub fn startup_profiles(startups: &[Startup]) -> Vec<StartupProfile> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    if threads == 1 || startups.len() < 1_000 {
+        let mut p = Profiler::default();
+        return startups.iter().map(|s| p.startup(s)).collect();
+    }
+    let chunk = startups.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = startups
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut p = Profiler::default();
+                    part.iter().map(|s| p.startup(s)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().expect("profiling does not panic"))
+            .collect()
+    })
+}
+
 /// Enterprises by external id.
 pub fn by_id(enterprises: &[Enterprise]) -> HashMap<&str, &Enterprise> {
     enterprises.iter().map(|e| (e.id.as_str(), e)).collect()

@@ -35,7 +35,7 @@ pub fn rank_startups_for_needs(
     k: usize,
 ) -> Vec<Recommendation> {
     let mut profiler = Profiler::default();
-    let profiles: Vec<_> = startups.iter().map(|s| profiler.startup(s)).collect();
+    let profiles = crate::profiles::startup_profiles(startups);
     let policy = Policy {
         floor: 0.0,
         candidates_per_need: k.max(1),

@@ -160,7 +160,7 @@ impl App {
             .collect();
 
         let mut profiler = Profiler::default();
-        let profiles: Vec<_> = startups.iter().map(|s| profiler.startup(s)).collect();
+        let profiles = crate::profiles::startup_profiles(&startups);
         let engine = Engine::new(&profiles, policy, &program_convergence);
 
         let mut problem = Problem {
