@@ -190,6 +190,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage accounts (the first program manager, and others).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Publish a round: its proposals reach startups and enterprises and are never
     /// replaced by a re-run.
     Publish {
@@ -223,6 +228,32 @@ enum DuplicateAction {
     Dismiss { a: String, b: String },
     /// Merge startup DROP into KEEP (KEEP takes DROP's matches, outcomes and missing fields).
     Merge { keep: String, drop: String },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a user. The password comes from INNOBRIDGE_PASSWORD or the first line of
+    /// standard input (never from the command line), and is stored as an argon2id hash.
+    Add {
+        email: String,
+        /// admin, enterprise-member, startup-member, center-manager or evaluator
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The enterprise (external id) of an enterprise member.
+        #[arg(long)]
+        enterprise: Option<String>,
+        /// The startup (external id) of a startup member.
+        #[arg(long)]
+        startup: Option<String>,
+        /// The overseas center (code) of a center manager.
+        #[arg(long)]
+        center: Option<String>,
+        /// ko or en
+        #[arg(long, default_value = "ko")]
+        language: String,
+    },
 }
 
 /// A failure with the exit code it maps to.
@@ -505,6 +536,47 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             all,
             top,
         } => recommend(&app, needs, startups, all, top).await,
+        Command::User {
+            action:
+                UserAction::Add {
+                    email,
+                    role,
+                    name,
+                    enterprise,
+                    startup,
+                    center,
+                    language,
+                },
+        } => {
+            let role = domain::Role::parse(&role).map_err(|e| Failure(2, e.0))?;
+            let language = match language.as_str() {
+                "ko" => domain::Language::Ko,
+                "en" => domain::Language::En,
+                l => return Err(Failure(2, format!("'{l}' is not a language: use ko or en"))),
+            };
+            let password = match std::env::var("INNOBRIDGE_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(|e| Failure(2, format!("reading the password: {e}")))?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let user = domain::User {
+                display_name: name.unwrap_or_else(|| email.clone()),
+                email,
+                role,
+                enterprise_id: enterprise,
+                startup_id: startup,
+                center_code: center,
+                language,
+            };
+            app.add_user(&user, &password, "cli").await?;
+            println!("user {} added ({})", user.email, user.role.as_str());
+            Ok(0)
+        }
         Command::Publish { round } => {
             let n = app.publish_round(&round, "cli").await?;
             println!("round {round} published: {n} matches");

@@ -1,6 +1,7 @@
 //! Use cases: the one place where domain rules, the matching engine and storage meet.
 //! The CLI and the web call these and nothing below them.
 
+pub mod accounts;
 pub mod demo;
 mod demo_vocab;
 pub mod discovery;

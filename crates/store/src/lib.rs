@@ -10,6 +10,7 @@ mod kpi_facts;
 mod orgs;
 mod program;
 mod rounds;
+mod sessions;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -24,6 +25,7 @@ pub use duplicates::DuplicateFlag;
 pub use orgs::{BatchResult, Record};
 pub use program::{MatchRow, OutcomeRow};
 pub use rounds::{Preference, Replaced};
+pub use sessions::SessionRecord;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

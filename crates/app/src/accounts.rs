@@ -1,0 +1,148 @@
+//! Accounts: users with argon2id password hashes, logins limited per e-mail, and
+//! server-side sessions whose random token only the browser holds (the database keeps
+//! its SHA-256), each with its own CSRF token.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{Duration, SecondsFormat, Utc};
+use domain::User;
+use sha2::{Digest, Sha256};
+
+use crate::{App, AppError, Result};
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+/// Failed logins allowed per e-mail within [`LOCKOUT_MINUTES`].
+pub const MAX_FAILURES: u64 = 5;
+pub const LOCKOUT_MINUTES: i64 = 15;
+/// How long a session lives.
+pub const SESSION_HOURS: i64 = 12;
+
+/// A session as the browser holds it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The cookie value (random, 256 bits, URL-safe).
+    pub token: String,
+    /// What every form and write request must echo back.
+    pub csrf: String,
+    pub user: User,
+}
+
+/// Why a login was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoginError {
+    #[error("wrong e-mail or password")]
+    Wrong,
+    #[error("too many failed logins for this e-mail; try again in {LOCKOUT_MINUTES} minutes")]
+    Locked,
+}
+
+fn ts(t: chrono::DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn random_token() -> Result<String> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(|e| AppError::Invalid(format!("no randomness: {e}")))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+/// An argon2id PHC string for `password` (fresh salt).
+pub fn hash_password(password: &str) -> Result<String> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(AppError::Invalid(format!(
+            "a password needs at least {MIN_PASSWORD} characters"
+        )));
+    }
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Invalid(format!("cannot hash the password: {e}")))
+}
+
+fn verify(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+impl App {
+    /// Adds a user with a password (hashed with argon2id before it is stored).
+    pub async fn add_user(&self, user: &User, password: &str, actor: &str) -> Result<()> {
+        let hash = hash_password(password)?;
+        self.store
+            .add_user(user, Some(&hash), actor)
+            .await
+            .map_err(|e| match e {
+                store::StoreError::Conflict(m) => AppError::Invalid(m),
+                e => AppError::Store(e),
+            })
+    }
+
+    /// Checks a password and opens a session. After [`MAX_FAILURES`] failures within
+    /// [`LOCKOUT_MINUTES`] the e-mail is refused without checking.
+    pub async fn login(&self, email: &str, password: &str) -> Result<Result<Session, LoginError>> {
+        let since = ts(Utc::now() - Duration::minutes(LOCKOUT_MINUTES));
+        if self.store.login_failures_since(email, &since).await? >= MAX_FAILURES {
+            return Ok(Err(LoginError::Locked));
+        }
+        let found = self.store.user_with_hash(email).await?;
+        let user = match found {
+            Some((u, Some(h))) if verify(password, &h) => u,
+            _ => {
+                self.store.record_login_failure(email).await?;
+                return Ok(Err(LoginError::Wrong));
+            }
+        };
+        let (token, csrf) = (random_token()?, random_token()?);
+        let expires = ts(Utc::now() + Duration::hours(SESSION_HOURS));
+        self.store
+            .create_session(&token_hash(&token), &user.email, &csrf, &expires)
+            .await?;
+        Ok(Ok(Session { token, csrf, user }))
+    }
+
+    /// The live session a cookie token belongs to.
+    pub async fn session(&self, token: &str) -> Result<Option<Session>> {
+        let now = ts(Utc::now());
+        Ok(self
+            .store
+            .session(&token_hash(token), &now)
+            .await?
+            .map(|r| Session {
+                token: token.to_string(),
+                csrf: r.csrf,
+                user: r.user,
+            }))
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<bool> {
+        Ok(self.store.end_session(&token_hash(token)).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_argon2id_with_their_own_salt() {
+        let a = hash_password("correct horse battery").unwrap();
+        let b = hash_password("correct horse battery").unwrap();
+        assert!(a.starts_with("$argon2id$"), "{a}");
+        assert_ne!(a, b, "a fresh salt each time");
+        assert!(verify("correct horse battery", &a));
+        assert!(!verify("correct horse battery!", &a));
+        assert!(hash_password("short").is_err());
+    }
+}

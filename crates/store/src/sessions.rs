@@ -1,0 +1,122 @@
+//! Users as login finds them, server-side sessions and failed logins. Tokens and
+//! passwords never reach this module in the clear: the app passes hashes.
+
+use domain::{Language, Role, User};
+use sqlx::Row;
+
+use crate::{Result, Store, corrupt, now_text};
+
+/// A live session: its user and the token forms must echo back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub user: User,
+    pub csrf: String,
+    pub expires_at: String,
+}
+
+fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<User> {
+    let role: String = r.try_get("role")?;
+    let lang: String = r.try_get("language")?;
+    Ok(User {
+        email: r.try_get("email")?,
+        display_name: r.try_get("display_name")?,
+        role: Role::parse(&role).map_err(|e| corrupt("role", e))?,
+        enterprise_id: r.try_get("enterprise_ext")?,
+        startup_id: r.try_get("startup_ext")?,
+        center_code: r.try_get("center_code")?,
+        language: if lang == "en" {
+            Language::En
+        } else {
+            Language::Ko
+        },
+    })
+}
+
+const USER_SELECT: &str =
+    "SELECT u.*, e.ext_id AS enterprise_ext, s.ext_id AS startup_ext, c.code AS center_code
+     FROM users u LEFT JOIN enterprises e ON e.id = u.enterprise_id
+     LEFT JOIN startups s ON s.id = u.startup_id LEFT JOIN centers c ON c.id = u.center_id";
+
+impl Store {
+    /// The user with this e-mail and its stored password hash.
+    pub async fn user_with_hash(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
+        let sql = format!("{USER_SELECT} WHERE u.email = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        email: &str,
+        csrf: &str,
+        expires_at: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)
+             SELECT ?, id, ?, ?, ? FROM users WHERE email = ?",
+        )
+        .bind(token_hash)
+        .bind(csrf)
+        .bind(now_text())
+        .bind(expires_at)
+        .bind(email.trim().to_lowercase())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session with this token hash, unless it has expired by `now`.
+    pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<SessionRecord>> {
+        let sql = format!(
+            "{USER_SELECT} JOIN sessions x ON x.user_id = u.id WHERE x.token_hash = ? AND x.expires_at > ?"
+        )
+        .replace("SELECT u.*", "SELECT u.*, x.csrf AS csrf, x.expires_at AS expires_at");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                user: user_from_row(&r)?,
+                csrf: r.try_get("csrf")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> Result<bool> {
+        let n = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(n > 0)
+    }
+
+    pub async fn record_login_failure(&self, email: &str) -> Result<()> {
+        sqlx::query("INSERT INTO login_failures (email, at) VALUES (?, ?)")
+            .bind(email.trim().to_lowercase())
+            .bind(now_text())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Failed logins for `email` at or after `since` (RFC 3339).
+    pub async fn login_failures_since(&self, email: &str, since: &str) -> Result<u64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?")
+                .bind(email.trim().to_lowercase())
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n as u64)
+    }
+}

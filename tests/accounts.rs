@@ -1,0 +1,150 @@
+//! Accounts: `innobridge user add` for the first admin, argon2id hashes, sessions that
+//! end, and logins limited after repeated failures.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use app::accounts::{LoginError, MAX_FAILURES};
+
+fn user_add(db: &Path, args: &[&str], password: &str, by_stdin: bool) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_innobridge"));
+    c.env_remove("INNOBRIDGE_DATABASE_URL")
+        .env_remove("INNOBRIDGE_PASSWORD")
+        .arg("--db")
+        .arg(db)
+        .args(["user", "add"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if !by_stdin {
+        c.env("INNOBRIDGE_PASSWORD", password);
+    }
+    let mut child = c.spawn().expect("runs");
+    if by_stdin {
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_admin_logs_in_and_sessions_and_lockouts_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let o = user_add(
+        &db,
+        &["pm@seoul.example", "--role", "admin", "--name", "PM"],
+        "a long enough secret",
+        false,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // from standard input too
+    let o = user_add(
+        &db,
+        &["eval@seoul.example", "--role", "evaluator"],
+        "another long secret",
+        true,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // refused: a second account with the e-mail, a short password, a member with no enterprise
+    for (args, pw, says) in [
+        (
+            vec!["PM@seoul.example", "--role", "admin"],
+            "a long enough secret",
+            "exists",
+        ),
+        (
+            vec!["x@seoul.example", "--role", "admin"],
+            "short",
+            "at least 10",
+        ),
+        (
+            vec!["y@seoul.example", "--role", "enterprise-member"],
+            "a long enough secret",
+            "organisation",
+        ),
+        (
+            vec!["z@seoul.example", "--role", "king"],
+            "a long enough secret",
+            "not a role",
+        ),
+    ] {
+        let o = user_add(&db, &args, pw, false);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+
+    let app = app::App::open(db.to_str().unwrap()).await.unwrap();
+    let (user, hash) = app
+        .store()
+        .user_with_hash("pm@seoul.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.role, domain::Role::Admin);
+    let hash = hash.unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("a long enough secret"));
+
+    let s = app
+        .login("PM@seoul.example", "a long enough secret")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.token.len(), 64);
+    assert_ne!(s.token, s.csrf);
+    let back = app.session(&s.token).await.unwrap().unwrap();
+    assert_eq!(back.user.email, "pm@seoul.example");
+    assert_eq!(back.csrf, s.csrf);
+    assert!(app.session("not-a-token").await.unwrap().is_none());
+    assert!(app.logout(&s.token).await.unwrap());
+    assert!(app.session(&s.token).await.unwrap().is_none(), "ended");
+
+    assert_eq!(
+        app.login("pm@seoul.example", "wrong password!")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        LoginError::Wrong
+    );
+    assert_eq!(
+        app.login("nobody@seoul.example", "whatever at all")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        LoginError::Wrong,
+        "an unknown e-mail looks like a wrong password"
+    );
+    for _ in 1..MAX_FAILURES {
+        app.login("pm@seoul.example", "wrong password!")
+            .await
+            .unwrap()
+            .unwrap_err();
+    }
+    assert_eq!(
+        app.login("pm@seoul.example", "a long enough secret")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        LoginError::Locked,
+        "locked out even with the right password"
+    );
+    // another account is not affected
+    assert!(
+        app.login("eval@seoul.example", "another long secret")
+            .await
+            .unwrap()
+            .is_ok()
+    );
+}
