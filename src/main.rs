@@ -264,6 +264,7 @@ impl From<AppError> for Failure {
         match e {
             AppError::Unusable(m) | AppError::Invalid(m) => Failure(2, m),
             AppError::NotFound(m) => Failure(2, m),
+            AppError::Forbidden(m) => Failure(2, m),
             e => Failure(1, e.to_string()),
         }
     }
@@ -781,6 +782,10 @@ async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u
             c.outcomes,
             s.seconds
         );
+        println!("demo logins (shown once):");
+        for l in &s.logins {
+            println!("  {:<14} {:<32} {}", l.role.as_str(), l.email, l.password);
+        }
     } else {
         println!(
             "innobridge demo: {} already holds a program ({} startups); left as it is (use a new --db to generate again)",

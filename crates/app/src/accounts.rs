@@ -48,6 +48,11 @@ fn random_token() -> Result<String> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
+/// A random password for generated accounts (20 hex digits, 80 bits).
+pub fn random_password() -> Result<String> {
+    Ok(random_token()?[..20].to_string())
+}
+
 fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()

@@ -47,6 +47,60 @@ pub struct DemoSummary {
     pub filled: bool,
     pub counts: crate::Counts,
     pub seconds: f64,
+    /// One account per role, with the password made for it (shown once).
+    pub logins: Vec<DemoLogin>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoLogin {
+    pub email: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// One account for each role, tied to the program's first enterprise, startup and
+/// overseas center.
+fn demo_accounts(p: &Program) -> Vec<User> {
+    let user = |email: &str, name: &str, role: Role| User {
+        email: email.into(),
+        display_name: name.into(),
+        role,
+        enterprise_id: None,
+        startup_id: None,
+        center_code: None,
+        language: Language::Ko,
+    };
+    vec![
+        user("pm@demo.innobridge.kr", "프로그램 매니저", Role::Admin),
+        User {
+            enterprise_id: p.enterprises.first().map(|e| e.id.clone()),
+            ..user(
+                "enterprise@demo.innobridge.kr",
+                "기업 담당자",
+                Role::EnterpriseMember,
+            )
+        },
+        User {
+            startup_id: p.startups.first().map(|s| s.id.clone()),
+            ..user(
+                "startup@demo.innobridge.kr",
+                "스타트업 대표",
+                Role::StartupMember,
+            )
+        },
+        User {
+            center_code: p.centers.first().map(|c| c.code.clone()),
+            ..user(
+                "center@demo.innobridge.kr",
+                "해외거점 매니저",
+                Role::CenterManager,
+            )
+        },
+        User {
+            language: Language::En,
+            ..user("evaluator@demo.innobridge.kr", "Evaluator", Role::Evaluator)
+        },
+    ]
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -961,11 +1015,13 @@ impl App {
                 filled: false,
                 counts: before,
                 seconds: 0.0,
+                logins: Vec::new(),
             });
         }
         progress("generating the program");
         let p = generate(seed);
         let actor = "demo-generator";
+        let accounts = demo_accounts(&p);
         let batches: [(RecordKind, Vec<Record>); 3] = [
             (
                 RecordKind::Startups,
@@ -1029,6 +1085,17 @@ impl App {
         if let Some((row, e)) = res.rejected.first() {
             return Err(AppError::Invalid(format!("demo outcome {row}: {e}")));
         }
+        progress("creating demo accounts");
+        let mut logins = Vec::new();
+        for u in accounts {
+            let password = crate::accounts::random_password()?;
+            self.add_user(&u, &password, actor).await?;
+            logins.push(DemoLogin {
+                email: u.email,
+                role: u.role,
+                password,
+            });
+        }
         progress("indexing for search");
         self.sync_search().await?;
         self.store
@@ -1045,6 +1112,7 @@ impl App {
             filled: true,
             counts: self.store.counts().await?,
             seconds: started.elapsed().as_secs_f64(),
+            logins,
         })
     }
 }

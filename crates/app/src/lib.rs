@@ -2,6 +2,7 @@
 //! The CLI and the web call these and nothing below them.
 
 pub mod accounts;
+pub mod authz;
 pub mod demo;
 mod demo_vocab;
 pub mod discovery;
@@ -31,6 +32,9 @@ pub enum AppError {
     Invalid(String),
     #[error("{0}")]
     NotFound(String),
+    /// The user is known but not entitled.
+    #[error("{0}")]
+    Forbidden(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]

@@ -355,6 +355,20 @@ impl Store {
             .collect()
     }
 
+    /// The startups (external ids) with a live match on `need` (not declined or
+    /// withdrawn).
+    pub async fn startups_matched_on(&self, need: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT s.ext_id FROM matches m JOIN startups s ON s.id = m.startup_id
+             JOIN needs n ON n.id = m.need_id
+             WHERE n.ext_id = ? AND m.status NOT IN ('declined', 'withdrawn') ORDER BY s.ext_id",
+        )
+        .bind(need)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
     /// The reasons kept with the match of `startup` on `need` (empty when none).
     pub async fn match_reasons(&self, startup: &str, need: &str) -> Result<Vec<domain::Reason>> {
         let row: Option<(String,)> = sqlx::query_as(

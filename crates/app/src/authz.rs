@@ -1,0 +1,183 @@
+//! Who may do what, decided here once for the API, the pages and the CLI: which side of
+//! a match a user acts for, and who may read a confidential need's details.
+
+use domain::match_state::Action;
+use domain::{Actor, Need, Role, Side, StatusChange, User, Visibility};
+
+use crate::{App, AppError, Result};
+
+/// The side `user` acts for on a match of `startup` with a need of `enterprise`, or
+/// None when the match is none of its business. Program managers act for the program;
+/// evaluators and center managers do not move matches.
+pub fn side_for(user: &User, startup: &str, enterprise: &str) -> Option<Side> {
+    match user.role {
+        Role::Admin => Some(Side::Program),
+        Role::EnterpriseMember => {
+            (user.enterprise_id.as_deref() == Some(enterprise)).then_some(Side::Enterprise)
+        }
+        Role::StartupMember => {
+            (user.startup_id.as_deref() == Some(startup)).then_some(Side::Startup)
+        }
+        Role::CenterManager | Role::Evaluator => None,
+    }
+}
+
+/// Whether `viewer` (None: the public) may read a need's details (description,
+/// technologies): everyone for a public need; for a confidential one only its
+/// enterprise's members, program managers and startups matched on it.
+pub fn may_read_need(viewer: Option<&User>, need: &Need, matched_startups: &[String]) -> bool {
+    if need.visibility == Visibility::Public {
+        return true;
+    }
+    let Some(u) = viewer else { return false };
+    match u.role {
+        Role::Admin => true,
+        Role::EnterpriseMember => u.enterprise_id.as_deref() == Some(need.enterprise_id.as_str()),
+        Role::StartupMember => u
+            .startup_id
+            .as_ref()
+            .is_some_and(|s| matched_startups.contains(s)),
+        Role::CenterManager | Role::Evaluator => false,
+    }
+}
+
+/// A need as a viewer may see it: a confidential need's details are withheld from
+/// those not entitled (its title, enterprise and deadline stay visible).
+pub fn need_as_seen(viewer: Option<&User>, need: &Need, matched_startups: &[String]) -> Need {
+    if may_read_need(viewer, need, matched_startups) {
+        return need.clone();
+    }
+    Need {
+        description: None,
+        technologies: Vec::new(),
+        ..need.clone()
+    }
+}
+
+impl App {
+    /// Moves a match for `user`, who must be a party to it (or a program manager); a
+    /// move the state machine refuses is refused with its reason.
+    pub async fn act_on_match(
+        &self,
+        user: &User,
+        startup: &str,
+        need: &str,
+        action: Action,
+        note: Option<String>,
+    ) -> Result<StatusChange> {
+        let n = self
+            .store
+            .need(need)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))?;
+        let side = side_for(user, startup, &n.enterprise_id).ok_or_else(|| {
+            AppError::Forbidden(format!(
+                "{} may not act on the match of startup '{startup}' with need '{need}'",
+                user.email
+            ))
+        })?;
+        let actor = Actor::new(side, user.email.clone());
+        match self
+            .store
+            .transition_match(startup, need, action, &actor, note)
+            .await
+        {
+            Ok(Ok(change)) => Ok(change),
+            Ok(Err(refused)) => Err(AppError::Invalid(refused.to_string())),
+            Err(store::StoreError::NotFound(m)) => Err(AppError::NotFound(m)),
+            Err(e) => Err(AppError::Store(e)),
+        }
+    }
+
+    /// A need as `viewer` may see it.
+    pub async fn need_for(&self, viewer: Option<&User>, need: &str) -> Result<Need> {
+        let n = self
+            .store
+            .need(need)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))?;
+        let matched = if n.visibility == Visibility::Confidential {
+            self.store.startups_matched_on(need).await?
+        } else {
+            Vec::new()
+        };
+        Ok(need_as_seen(viewer, &n, &matched))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Language;
+
+    fn user(role: Role, e: Option<&str>, s: Option<&str>) -> User {
+        User {
+            email: "u@x.kr".into(),
+            display_name: "u".into(),
+            role,
+            enterprise_id: e.map(String::from),
+            startup_id: s.map(String::from),
+            center_code: None,
+            language: Language::Ko,
+        }
+    }
+
+    fn need(visibility: Visibility) -> Need {
+        Need {
+            id: "nd-1".into(),
+            enterprise_id: "en-1".into(),
+            title: "Battery recycling".into(),
+            description: Some("the secret plan".into()),
+            technologies: vec!["hydrometallurgy".into()],
+            industries: vec![],
+            collaboration_types: vec![],
+            preferred_stages: vec![],
+            slots: 1,
+            deadline: None,
+            visibility,
+        }
+    }
+
+    #[test]
+    fn each_role_acts_only_for_its_own_side() {
+        assert_eq!(
+            side_for(&user(Role::Admin, None, None), "st-1", "en-1"),
+            Some(Side::Program)
+        );
+        let member = user(Role::EnterpriseMember, Some("en-1"), None);
+        assert_eq!(side_for(&member, "st-1", "en-1"), Some(Side::Enterprise));
+        assert_eq!(side_for(&member, "st-1", "en-2"), None);
+        let founder = user(Role::StartupMember, None, Some("st-1"));
+        assert_eq!(side_for(&founder, "st-1", "en-9"), Some(Side::Startup));
+        assert_eq!(side_for(&founder, "st-2", "en-9"), None);
+        assert_eq!(
+            side_for(&user(Role::Evaluator, None, None), "st-1", "en-1"),
+            None
+        );
+    }
+
+    #[test]
+    fn confidential_details_reach_only_the_entitled() {
+        let secret = need(Visibility::Confidential);
+        let matched = vec!["st-1".to_string()];
+        let hidden = need_as_seen(None, &secret, &matched);
+        assert_eq!(hidden.description, None);
+        assert!(hidden.technologies.is_empty());
+        assert_eq!(hidden.title, "Battery recycling");
+        for (who, sees) in [
+            (user(Role::Admin, None, None), true),
+            (user(Role::EnterpriseMember, Some("en-1"), None), true),
+            (user(Role::EnterpriseMember, Some("en-2"), None), false),
+            (user(Role::StartupMember, None, Some("st-1")), true),
+            (user(Role::StartupMember, None, Some("st-2")), false),
+            (user(Role::Evaluator, None, None), false),
+        ] {
+            assert_eq!(
+                may_read_need(Some(&who), &secret, &matched),
+                sees,
+                "{who:?}"
+            );
+        }
+        assert!(may_read_need(None, &need(Visibility::Public), &[]));
+    }
+}
