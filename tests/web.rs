@@ -132,3 +132,202 @@ async fn a_running_server_follows_writes_made_by_another_process() {
     }
     assert!(found, "the server's index caught up from the change log");
 }
+
+/// The server over a demo program with a round run, and the demo's logins by role.
+async fn start_with_round() -> (String, tempfile::TempDir, app::demo::DemoSummary, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path().join("w.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let demo = app.load_demo(6, &|_| {}).await.unwrap();
+    app.run_round("r", &Default::default(), false, "test")
+        .await
+        .unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let served = app.clone();
+    tokio::spawn(async move {
+        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
+            tx.send(a).unwrap()
+        })
+        .await
+        .unwrap();
+    });
+    let addr = rx.await.unwrap();
+    (format!("http://{addr}"), dir, demo, app)
+}
+
+async fn problem_type(r: reqwest::Response) -> String {
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["type"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_csrf_and_match_moves_over_http() {
+    let (base, _dir, demo, app) = start_with_round().await;
+    let c = reqwest::Client::new();
+    let login = |role: domain::Role| {
+        let l = demo.logins.iter().find(|l| l.role == role).unwrap();
+        serde_json::json!({"email": l.email, "password": l.password})
+    };
+
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"email": "pm@demo.innobridge.kr", "password": "nope nope nope"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(problem_type(r).await, "login-failed");
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(problem_type(r).await, "bad-input");
+
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&login(domain::Role::EnterpriseMember))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert!(!cookie.contains("Secure"), "plain HTTP on loopback");
+    let session = cookie.split(';').next().unwrap().to_string();
+    let body: serde_json::Value = r.json().await.unwrap();
+    let csrf = body["csrf"].as_str().unwrap().to_string();
+    let own = body["user"]["enterprise_id"].as_str().unwrap().to_string();
+    let tls = c
+        .post(format!("{base}/api/v1/session"))
+        .header("x-forwarded-proto", "https")
+        .json(&login(domain::Role::EnterpriseMember))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        tls.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Secure")
+    );
+
+    let me = c
+        .get(format!("{base}/api/v1/me"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let anon = c.get(format!("{base}/api/v1/me")).send().await.unwrap();
+    assert_eq!(anon.status(), 401);
+
+    let rows = app.store().match_rows().await.unwrap();
+    let mine = rows
+        .iter()
+        .find(|m| m.round.as_deref() == Some("r") && m.enterprise_id == own)
+        .unwrap();
+    let theirs = rows
+        .iter()
+        .find(|m| m.round.as_deref() == Some("r") && m.enterprise_id != own)
+        .unwrap();
+    let accept = |m: &store::MatchRow| {
+        format!(
+            "{base}/api/v1/matches/{}/{}/accept",
+            m.startup_id, m.need_id
+        )
+    };
+    let no_csrf = c
+        .post(accept(mine))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_csrf.status(), 403);
+    assert_eq!(problem_type(no_csrf).await, "csrf");
+    let no_session = c.post(accept(mine)).send().await.unwrap();
+    assert_eq!(no_session.status(), 401);
+    let ok = c
+        .post(accept(mine))
+        .header("cookie", &session)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let change: serde_json::Value = ok.json().await.unwrap();
+    assert_eq!(change["to"], "accepted-by-enterprise");
+    let again = c
+        .post(accept(mine))
+        .header("cookie", &session)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409);
+    let forbidden = c
+        .post(accept(theirs))
+        .header("cookie", &session)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forbidden.status(), 403);
+    assert_eq!(problem_type(forbidden).await, "forbidden");
+
+    // a confidential need: the public sees its title only
+    let secret = app
+        .store()
+        .needs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.visibility == domain::Visibility::Confidential && n.enterprise_id != own)
+        .unwrap();
+    let public: serde_json::Value = c
+        .get(format!("{base}/api/v1/needs/{}", secret.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(public["description"].is_null());
+    assert_eq!(public["title"], secret.title.as_str());
+    let unknown = c
+        .get(format!("{base}/api/v1/needs/nd-none"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+
+    let out = c
+        .delete(format!("{base}/api/v1/session"))
+        .header("cookie", &session)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    let gone = c
+        .get(format!("{base}/api/v1/me"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 401);
+}

@@ -1,6 +1,8 @@
-//! HTTP front end: `/healthz`, the public KPI page, and the JSON API under `/api/v1`.
+//! HTTP front end: `/healthz`, the public KPI page, and the JSON API under `/api/v1`
+//! (KPIs, sessions, match moves, needs as the caller may see them).
 //! Everything here calls the `app` crate; nothing here touches SQL.
 
+mod api;
 mod i18n;
 mod pages;
 
@@ -11,7 +13,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 /// The router with every route, for `serve` and for tests.
 pub fn router(app: App) -> Router {
@@ -20,6 +22,13 @@ pub fn router(app: App) -> Router {
         .route("/", get(pages::kpi_page))
         .route("/kpi", get(pages::kpi_page))
         .route("/api/v1/kpi", get(api_kpi))
+        .route("/api/v1/session", post(api::login).delete(api::logout))
+        .route("/api/v1/me", get(api::me))
+        .route(
+            "/api/v1/matches/{startup}/{need}/{action}",
+            post(api::act_on_match),
+        )
+        .route("/api/v1/needs/{id}", get(api::need))
         .fallback(not_found)
         .with_state(app)
 }
