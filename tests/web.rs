@@ -315,6 +315,90 @@ async fn sessions_csrf_and_match_moves_over_http() {
         .unwrap();
     assert_eq!(unknown.status(), 404);
 
+    // rounds are the program manager's: the member is refused, the manager runs one
+    let run = |name: &str| format!("{base}/api/v1/rounds/{name}/run");
+    let refused = c
+        .post(run("api-round"))
+        .header("cookie", &session)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let pm = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&login(domain::Role::Admin))
+        .send()
+        .await
+        .unwrap();
+    let pm_cookie = pm.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let pm_csrf = pm.json::<serde_json::Value>().await.unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bad = c
+        .post(run("api-round"))
+        .header("cookie", &pm_cookie)
+        .header("x-csrf-token", &pm_csrf)
+        .body("{\"policy\": {\"floor\": 7}}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let summary: serde_json::Value = c
+        .post(run("api-round"))
+        .header("cookie", &pm_cookie)
+        .header("x-csrf-token", &pm_csrf)
+        .body("{\"dry_run\": true}")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["dry_run"], true);
+    assert!(summary["pairs"].as_u64().unwrap() > 0);
+    let published = c
+        .post(format!("{base}/api/v1/rounds/r/publish"))
+        .header("cookie", &pm_cookie)
+        .header("x-csrf-token", &pm_csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 200);
+
+    // recommendations for a need: its enterprise's member yes, others no
+    let recs = c
+        .get(format!(
+            "{base}/api/v1/needs/{}/recommendations?top=3",
+            mine.need_id
+        ))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recs.status(), 200);
+    assert_eq!(
+        recs.json::<Vec<serde_json::Value>>().await.unwrap().len(),
+        3
+    );
+    let not_theirs = c
+        .get(format!(
+            "{base}/api/v1/needs/{}/recommendations",
+            theirs.need_id
+        ))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_theirs.status(), 403);
+
     let out = c
         .delete(format!("{base}/api/v1/session"))
         .header("cookie", &session)

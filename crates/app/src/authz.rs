@@ -54,7 +54,68 @@ pub fn need_as_seen(viewer: Option<&User>, need: &Need, matched_startups: &[Stri
     }
 }
 
+/// Refuses anyone but a program manager.
+pub fn require_admin(user: &User, what: &str) -> Result<()> {
+    if user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "only a program manager may {what}"
+        )))
+    }
+}
+
+/// Whether `user` may see the engine's recommendations for a need of `enterprise`.
+pub fn may_see_recommendations(user: &User, enterprise: &str) -> bool {
+    user.role == Role::Admin
+        || (user.role == Role::EnterpriseMember
+            && user.enterprise_id.as_deref() == Some(enterprise))
+}
+
 impl App {
+    /// Runs a matching round for `user` (program managers only).
+    pub async fn run_round_as(
+        &self,
+        user: &User,
+        name: &str,
+        policy: &matching::policy::Policy,
+        dry_run: bool,
+    ) -> Result<crate::rounds::RoundSummary> {
+        require_admin(user, "run a matching round")?;
+        Ok(self
+            .run_round(name, policy, dry_run, &user.email)
+            .await?
+            .summary)
+    }
+
+    /// Publishes a round for `user` (program managers only).
+    pub async fn publish_round_as(&self, user: &User, name: &str) -> Result<u64> {
+        require_admin(user, "publish a matching round")?;
+        self.publish_round(name, &user.email).await
+    }
+
+    /// The engine's best startups for a need, for its enterprise's members and program
+    /// managers.
+    pub async fn recommendations_for_need_as(
+        &self,
+        user: &User,
+        need: &str,
+        k: usize,
+    ) -> Result<Vec<crate::recommend::Recommendation>> {
+        let n = self
+            .store
+            .need(need)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))?;
+        if !may_see_recommendations(user, &n.enterprise_id) {
+            return Err(AppError::Forbidden(format!(
+                "{} may not see recommendations for need '{need}'",
+                user.email
+            )));
+        }
+        self.recommend_for_needs(&[need.to_string()], k).await
+    }
+
     /// Moves a match for `user`, who must be a party to it (or a program manager); a
     /// move the state machine refuses is refused with its reason.
     pub async fn act_on_match(

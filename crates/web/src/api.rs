@@ -207,3 +207,89 @@ pub async fn need(State(app): State<App>, headers: HeaderMap, Path(id): Path<Str
         Err(e) => app_problem(e),
     }
 }
+
+#[derive(Deserialize, Default)]
+pub struct RunRound {
+    #[serde(default)]
+    policy: Option<matching::policy::Policy>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Runs a round (program managers); the body may carry a policy (JSON, the TOML
+/// file's fields) and `dry_run`.
+pub async fn run_round(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let s = match writer(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let body: RunRound = if body.iter().all(u8::is_ascii_whitespace) {
+        RunRound::default()
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(b) => b,
+            Err(e) => {
+                return problem(
+                    StatusCode::BAD_REQUEST,
+                    "bad-input",
+                    "Bad input",
+                    &e.to_string(),
+                );
+            }
+        }
+    };
+    let policy = body.policy.unwrap_or_default();
+    if let Err(m) = policy.validate() {
+        return problem(StatusCode::BAD_REQUEST, "bad-input", "Bad policy", &m);
+    }
+    match app
+        .run_round_as(&s.user, &name, &policy, body.dry_run)
+        .await
+    {
+        Ok(summary) => Json(summary).into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+pub async fn publish_round(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
+    let s = match writer(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match app.publish_round_as(&s.user, &name).await {
+        Ok(n) => Json(serde_json::json!({"round": name, "matches": n})).into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Top {
+    top: Option<usize>,
+}
+
+pub async fn need_recommendations(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Top>,
+) -> Response {
+    let s = match session(&app, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return unauthenticated(),
+        Err(r) => return r,
+    };
+    let k = q.top.unwrap_or(10).clamp(1, 100);
+    match app.recommendations_for_need_as(&s.user, &id, k).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => app_problem(e),
+    }
+}

@@ -29,6 +29,12 @@ pub fn router(app: App) -> Router {
             post(api::act_on_match),
         )
         .route("/api/v1/needs/{id}", get(api::need))
+        .route(
+            "/api/v1/needs/{id}/recommendations",
+            get(api::need_recommendations),
+        )
+        .route("/api/v1/rounds/{name}/run", post(api::run_round))
+        .route("/api/v1/rounds/{name}/publish", post(api::publish_round))
         .fallback(not_found)
         .with_state(app)
 }
