@@ -3,32 +3,14 @@
 //! an excluded pair, replaces its own unpublished proposals on a re-run, stores nothing
 //! on a dry run, and leaves a published round alone.
 
+mod common;
+
+use common::{ok, run};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::process::{Command, Output};
 
 use domain::match_state::Action;
 use domain::{Actor, Side};
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_innobridge"))
-        .env_remove("INNOBRIDGE_DATABASE_URL")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn ok(o: Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 fn demo(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("demo.db");

@@ -21,23 +21,10 @@ fn data_dir() -> PathBuf {
 }
 
 fn load(path: PathBuf) -> Vec<Startup> {
-    let Ok(t) = store::files::read_table(&path) else {
+    innobridge_app::eval::read_records(&path, read_startup).unwrap_or_else(|_| {
         eprintln!("(no {}: left out)", path.display());
-        return vec![];
-    };
-    t.rows
-        .iter()
-        .filter_map(|r| {
-            let cells = r.cells.as_ref().ok()?;
-            let map: std::collections::HashMap<String, String> = t
-                .headers
-                .iter()
-                .cloned()
-                .zip(cells.iter().cloned())
-                .collect();
-            read_startup(&map).ok()
-        })
-        .collect()
+        vec![]
+    })
 }
 
 fn register() -> Vec<Startup> {

@@ -67,7 +67,6 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let engine = Engine::new(&startups, &policy, &convergence);
             let mut problem = Problem {
-                startups: startups.len(),
                 need_enterprise: open
                     .iter()
                     .map(|n| e_index[n.enterprise_id.as_str()])
@@ -78,11 +77,7 @@ fn bench(c: &mut Criterion) {
                     .iter()
                     .map(|e| e.capacity.unwrap_or(5) as u32)
                     .collect(),
-                startup_cap: policy.startup_cap,
-                coverage_bonus: (policy.coverage_bonus * SCALE) as i64,
-                first_match_bonus: (policy.first_match_bonus * SCALE) as i64,
-                covered: Vec::new(),
-                pairs: Vec::new(),
+                ..Problem::new(startups.len(), &policy)
             };
             for (k, n) in needs.iter().enumerate() {
                 for s in engine.candidates(n, |_| false) {

@@ -5,21 +5,11 @@ use std::time::Instant;
 
 fn main() {
     let path = std::env::args().nth(1).expect("path to sbir/startups.csv");
-    let t = store::files::read_table(std::path::Path::new(&path)).unwrap();
-    let firms: Vec<domain::Startup> = t
-        .rows
-        .iter()
-        .filter_map(|r| {
-            let map: std::collections::HashMap<String, String> = t
-                .headers
-                .iter()
-                .cloned()
-                .zip(r.cells.as_ref().ok()?.iter().cloned())
-                .collect();
-            domain::records::read_startup(&map).ok()
-        })
-        .collect();
-    let mut firms = firms;
+    let mut firms = innobridge_app::eval::read_records(
+        std::path::Path::new(&path),
+        domain::records::read_startup,
+    )
+    .unwrap();
     let cases = innobridge_app::eval::sbir_split(&mut firms, 1000, 2022);
     let needs: Vec<domain::Need> = cases.into_iter().map(|c| c.0).collect();
     let t0 = Instant::now();

@@ -13,16 +13,8 @@ fn main() {
     );
     let mut all = innobridge_app::demo::generate(2022).startups;
     for f in ["sbir/startups.csv", "crunchbase-2013/startups.csv"] {
-        if let Ok(t) = store::files::read_table(&dir.join(f)) {
-            for r in &t.rows {
-                if let Ok(c) = &r.cells {
-                    let m: std::collections::HashMap<String, String> =
-                        t.headers.iter().cloned().zip(c.iter().cloned()).collect();
-                    if let Ok(s) = read_startup(&m) {
-                        all.push(s);
-                    }
-                }
-            }
+        if let Ok(found) = innobridge_app::eval::read_records(&dir.join(f), read_startup) {
+            all.extend(found);
         }
     }
     let rates = FxRates::default();

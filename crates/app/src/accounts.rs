@@ -88,10 +88,7 @@ impl App {
         self.store
             .add_user(user, Some(&hash), actor)
             .await
-            .map_err(|e| match e {
-                store::StoreError::Conflict(m) => AppError::Invalid(m),
-                e => AppError::Store(e),
-            })
+            .map_err(AppError::refused)
     }
 
     /// Checks a password and opens a session. After [`MAX_FAILURES`] failures within

@@ -145,8 +145,7 @@ impl App {
         {
             Ok(Ok(change)) => Ok(change),
             Ok(Err(refused)) => Err(AppError::Invalid(refused.to_string())),
-            Err(store::StoreError::NotFound(m)) => Err(AppError::NotFound(m)),
-            Err(e) => Err(AppError::Store(e)),
+            Err(e) => Err(AppError::refused(e)),
         }
     }
 

@@ -741,16 +741,12 @@ fn gen_matching(
             finished_at: Some(noon(round_day + chrono::Duration::days(1))),
         });
         let mut problem = Problem {
-            startups: startups.len(),
             enterprise_capacity: enterprises
                 .iter()
                 .map(|e| 2 * e.capacity.unwrap_or(5).max(0) as u32)
                 .collect(),
-            startup_cap: policy.startup_cap,
-            coverage_bonus: (policy.coverage_bonus * SCALE).round() as i64,
-            first_match_bonus: (policy.first_match_bonus * SCALE).round() as i64,
             covered: proposed.clone(),
-            ..Problem::default()
+            ..Problem::new(startups.len(), &policy)
         };
         let mut round_needs: Vec<(usize, NaiveDate)> = Vec::new();
         let mut scored = Vec::new();

@@ -244,11 +244,7 @@ impl App {
         self.store
             .merge_startups(keep, drop, actor)
             .await
-            .map_err(|e| match e {
-                store::StoreError::NotFound(m) => AppError::NotFound(m),
-                store::StoreError::Conflict(m) => AppError::Invalid(m),
-                e => AppError::Store(e),
-            })?;
+            .map_err(AppError::refused)?;
         self.sync_search().await?;
         Ok(())
     }

@@ -69,7 +69,9 @@ pub fn metrics(ranked: &[Vec<String>], truth: &[HashSet<String>]) -> Metrics {
     m
 }
 
-fn read<T>(
+/// The records of a CSV/XLSX file that parse (others are skipped: an evaluation or
+/// bench reads data that an import would report on).
+pub fn read_records<T>(
     path: &Path,
     parse: impl Fn(&HashMap<String, String>) -> std::result::Result<T, Vec<FieldError>>,
 ) -> Result<Vec<T>> {
@@ -224,7 +226,7 @@ impl TfIdf {
 
 /// Need → startups on the SBIR firms in `startups_csv`.
 pub fn eval_sbir(startups_csv: &Path, max_cases: usize, seed: u64) -> Result<TaskReport> {
-    let mut firms = read(startups_csv, domain::records::read_startup)?;
+    let mut firms = read_records(startups_csv, domain::records::read_startup)?;
     if firms.is_empty() {
         return Err(AppError::Unusable(format!(
             "{}: no startups",
@@ -287,12 +289,13 @@ pub fn eval_sbir(startups_csv: &Path, max_cases: usize, seed: u64) -> Result<Tas
 /// `enterprises.csv`, `outcomes.csv`): learn from links before `split`, test on the
 /// links from `split` on of startups with none before.
 pub fn eval_crunchbase(dir: &Path, split: NaiveDate) -> Result<TaskReport> {
-    let startups = read(&dir.join("startups.csv"), domain::records::read_startup)?;
-    let enterprises: Vec<Enterprise> = read(
+    let startups = read_records(&dir.join("startups.csv"), domain::records::read_startup)?;
+    let enterprises: Vec<Enterprise> = read_records(
         &dir.join("enterprises.csv"),
         domain::records::read_enterprise,
     )?;
-    let outcomes: Vec<Outcome> = read(&dir.join("outcomes.csv"), domain::records::read_outcome)?;
+    let outcomes: Vec<Outcome> =
+        read_records(&dir.join("outcomes.csv"), domain::records::read_outcome)?;
     let links: Vec<(&str, &str, NaiveDate)> = outcomes
         .iter()
         .map(|o| (o.startup_id.as_str(), o.enterprise_id.as_str(), o.date))

@@ -41,6 +41,18 @@ pub enum AppError {
     Search(String),
 }
 
+impl AppError {
+    /// A store error where the store's refusals (a conflict, something missing) are the
+    /// user's to fix, not failures.
+    pub fn refused(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) => AppError::Invalid(m),
+            StoreError::NotFound(m) => AppError::NotFound(m),
+            e => AppError::Store(e),
+        }
+    }
+}
+
 impl From<store::files::FileError> for AppError {
     fn from(e: store::files::FileError) -> Self {
         AppError::Unusable(e.to_string())
@@ -136,10 +148,7 @@ impl App {
         self.store
             .set_rate(currency, krw_per_unit, actor)
             .await
-            .map_err(|e| match e {
-                StoreError::Conflict(m) => AppError::Invalid(m),
-                e => AppError::Store(e),
-            })
+            .map_err(AppError::refused)
     }
 
     pub async fn counts(&self) -> Result<Counts> {

@@ -159,6 +159,23 @@ impl Model<'_> {
     }
 }
 
+/// Refuses a request naming ids that do not exist, listing them.
+fn refuse_unknown(kind: &str, ids: &[String], known: impl Fn(&str) -> bool) -> Result<()> {
+    let missing: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|i| !known(i))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!(
+            "no {kind} with id {}",
+            missing.join(", ")
+        )))
+    }
+}
+
 impl App {
     /// The `k` best startups for each need id (unknown ids are refused, naming them).
     pub async fn recommend_for_needs(
@@ -168,17 +185,7 @@ impl App {
     ) -> Result<Vec<Recommendation>> {
         let needs = self.store.needs_by_ids(ids).await?;
         let found: HashSet<&str> = needs.iter().map(|n| n.id.as_str()).collect();
-        let missing: Vec<&str> = ids
-            .iter()
-            .map(String::as_str)
-            .filter(|i| !found.contains(i))
-            .collect();
-        if !missing.is_empty() {
-            return Err(AppError::NotFound(format!(
-                "no need with id {}",
-                missing.join(", ")
-            )));
-        }
+        refuse_unknown("need", ids, |i| found.contains(i))?;
         // in the order asked
         let order: HashMap<&str, usize> = ids
             .iter()
@@ -226,17 +233,7 @@ impl App {
             Some(ids) => {
                 let by: HashMap<&str, &Startup> =
                     startups.iter().map(|s| (s.id.as_str(), s)).collect();
-                let missing: Vec<&str> = ids
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|i| !by.contains_key(i))
-                    .collect();
-                if !missing.is_empty() {
-                    return Err(AppError::NotFound(format!(
-                        "no startup with id {}",
-                        missing.join(", ")
-                    )));
-                }
+                refuse_unknown("startup", ids, |i| by.contains_key(i))?;
                 ids.iter().map(|i| by[i.as_str()]).collect()
             }
         };

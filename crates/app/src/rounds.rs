@@ -164,7 +164,6 @@ impl App {
         let engine = Engine::new(&profiles, policy, &program_convergence);
 
         let mut problem = Problem {
-            startups: startups.len(),
             need_enterprise: open
                 .iter()
                 .map(|(n, _)| e_index[n.enterprise_id.as_str()])
@@ -178,14 +177,11 @@ impl App {
                         .unwrap_or(policy.enterprise_capacity)
                 })
                 .collect(),
-            startup_cap: policy.startup_cap,
-            coverage_bonus: (policy.coverage_bonus * SCALE).round() as i64,
-            first_match_bonus: (policy.first_match_bonus * SCALE).round() as i64,
             covered: startups
                 .iter()
                 .map(|s| matched_before.contains(s.id.as_str()))
                 .collect(),
-            pairs: Vec::new(),
+            ..Problem::new(startups.len(), policy)
         };
         let mut scored = Vec::new();
         for (k, (n, _)) in open.iter().enumerate() {
@@ -301,10 +297,7 @@ impl App {
                 .store
                 .replace_round_proposals(name, &policy_json, &stats, &proposals, actor)
                 .await
-                .map_err(|e| match e {
-                    store::StoreError::Conflict(m) => AppError::Invalid(m),
-                    e => AppError::Store(e),
-                })?;
+                .map_err(AppError::refused)?;
             summary.replaced = done.removed;
             summary.stored = done.inserted;
         }
@@ -317,11 +310,7 @@ impl App {
         self.store
             .publish_round(name, actor)
             .await
-            .map_err(|e| match e {
-                store::StoreError::Conflict(m) => AppError::Invalid(m),
-                store::StoreError::NotFound(m) => AppError::NotFound(m),
-                e => AppError::Store(e),
-            })
+            .map_err(AppError::refused)
     }
 
     /// Records a preference a startup (ranking needs) or a need's enterprise (ranking
@@ -330,10 +319,6 @@ impl App {
         self.store
             .set_preference(p, actor)
             .await
-            .map_err(|e| match e {
-                store::StoreError::Conflict(m) => AppError::Invalid(m),
-                store::StoreError::NotFound(m) => AppError::NotFound(m),
-                e => AppError::Store(e),
-            })
+            .map_err(AppError::refused)
     }
 }

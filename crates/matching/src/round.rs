@@ -50,6 +50,18 @@ pub struct Stated {
 }
 
 impl Problem {
+    /// An empty round for `startups` with the policy's cap and bonuses in flow units;
+    /// needs, enterprises and pairs are the caller's to add.
+    pub fn new(startups: usize, policy: &crate::policy::Policy) -> Self {
+        Self {
+            startups,
+            startup_cap: policy.startup_cap,
+            coverage_bonus: (policy.coverage_bonus * SCALE).round() as i64,
+            first_match_bonus: (policy.first_match_bonus * SCALE).round() as i64,
+            ..Self::default()
+        }
+    }
+
     /// What a startup's first pair in the round earns beyond its fit.
     fn bonus(&self, startup: u32) -> i64 {
         let covered = self.covered.get(startup as usize).copied().unwrap_or(false);

@@ -239,10 +239,6 @@ impl<'a> Engine<'a> {
         }
     }
 
-    pub fn startups(&self) -> &[StartupProfile] {
-        self.startups
-    }
-
     fn query(&self, need: &NeedProfile) -> NeedQuery {
         let mut seen: HashMap<u32, usize> = HashMap::new();
         let mut terms = Vec::new();

@@ -4,6 +4,8 @@
 
 use domain::{Match, MatchStatus, MatchingRound, RoundStatus};
 
+use sqlx::SqliteConnection;
+
 use crate::{Result, Store, StoreError, corrupt, now_text};
 
 /// What replacing a round's proposals did.
@@ -21,6 +23,16 @@ pub struct Preference {
     pub startup_id: String,
     pub need_id: String,
     pub rank: u32,
+}
+
+/// A round's key and status, read inside the transaction that acts on it.
+async fn round_status(c: &mut SqliteConnection, name: &str) -> Result<Option<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, status FROM matching_rounds WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&mut *c)
+            .await?,
+    )
 }
 
 impl Store {
@@ -61,12 +73,7 @@ impl Store {
         actor: &str,
     ) -> Result<Replaced> {
         let mut tx = self.pool.begin().await?;
-        let existing: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, status FROM matching_rounds WHERE name = ?")
-                .bind(name)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some((_, status)) = &existing
+        if let Some((_, status)) = &round_status(&mut tx, name).await?
             && status == RoundStatus::Published.as_str()
         {
             return Err(StoreError::Conflict(format!(
@@ -119,12 +126,7 @@ impl Store {
     /// are never replaced again.
     pub async fn publish_round(&self, name: &str, actor: &str) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, status FROM matching_rounds WHERE name = ?")
-                .bind(name)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((id, status)) = row else {
+        let Some((id, status)) = round_status(&mut tx, name).await? else {
             return Err(StoreError::NotFound(format!("no round named '{name}'")));
         };
         if status == RoundStatus::Published.as_str() {
