@@ -402,46 +402,27 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             page,
             per_page,
         } => {
-            let mut filters = std::collections::BTreeMap::new();
-            for (dim, v) in [
-                ("industry", industry),
-                ("technology", technology),
-                ("stage", stage),
-                ("cluster", cluster),
-                ("country", country),
-                ("source", source),
+            let (page, per_page) = (page.to_string(), per_page.to_string());
+            let mut params = vec![
+                ("q", query.as_str()),
+                ("kind", if needs { "need" } else { "startup" }),
+                ("sort", sort.as_str()),
+                ("page", page.as_str()),
+                ("per_page", per_page.as_str()),
+            ];
+            for (dim, values) in [
+                ("industry", &industry),
+                ("technology", &technology),
+                ("stage", &stage),
+                ("cluster", &cluster),
+                ("country", &country),
+                ("source", &source),
             ] {
-                if !v.is_empty() {
-                    filters.insert(dim.to_string(), v);
-                }
+                params.extend(values.iter().map(|v| (dim, v.as_str())));
             }
-            let sort = app::Sort::parse(&sort).ok_or_else(|| {
-                Failure(
-                    2,
-                    format!("'{sort}' is not a sort; allowed: relevance, newest, funding"),
-                )
-            })?;
-            if page == 0 || per_page == 0 || per_page > 200 {
-                return Err(Failure(
-                    2,
-                    "pages start at 1 and hold 1 to 200 results".into(),
-                ));
-            }
-            let q = app::SearchQuery {
-                text: query,
-                kind: if needs {
-                    app::DocKind::Need
-                } else {
-                    app::DocKind::Startup
-                },
-                filters,
-                sort,
-                offset: (page - 1) * per_page,
-                limit: per_page,
-                include_confidential: true,
-                facet_limit: 10,
-                snippets: true,
-            };
+            let mut q = app::SearchQuery::from_params(params).map_err(|m| Failure(2, m))?;
+            q.include_confidential = true;
+            q.facet_limit = 10;
             let r = app.search(&q)?;
             if json {
                 println!(

@@ -1,5 +1,6 @@
 //! On the demo program: every role's demo login works, parties move only their own
-//! matches, and a confidential need's details are withheld from the public.
+//! matches of published rounds, and a confidential need's details are withheld from
+//! the public.
 
 use domain::match_state::Action;
 use domain::{MatchStatus, Role};
@@ -37,6 +38,20 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
         .find(|m| m.round.as_deref() == Some("r") && m.enterprise_id != own)
         .unwrap();
 
+    // parties see a round's proposals only once it is published
+    let early = app
+        .act_on_match(
+            member,
+            &mine.startup_id,
+            &mine.need_id,
+            Action::Accept,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(early, app::AppError::NotFound(_)), "{early}");
+    app.publish_round("r", "test").await.unwrap();
+
     let change = app
         .act_on_match(
             member,
@@ -59,7 +74,8 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
             .act_on_match(who, &other.startup_id, &other.need_id, Action::Accept, None)
             .await
             .unwrap_err();
-        assert!(matches!(e, app::AppError::Forbidden(_)), "{who:?}: {e}");
+        // someone else's match is simply not there for them
+        assert!(matches!(e, app::AppError::NotFound(_)), "{who:?}: {e}");
     }
     // the program acts for the program side; the state machine still has its say
     let pm = &users[&Role::Admin];

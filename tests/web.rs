@@ -28,12 +28,6 @@ async fn health_kpi_page_and_api() {
 
     let ko = c.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(ko.status(), 200);
-    assert!(
-        ko.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .contains("lang=ko")
-    );
     let html = ko.text().await.unwrap();
     assert!(html.contains("발굴 스타트업"), "Korean by default");
     assert!(html.contains("2,000"), "the target is shown");
@@ -143,6 +137,7 @@ async fn start_with_round() -> (String, tempfile::TempDir, app::demo::DemoSummar
     app.run_round("r", &Default::default(), false, "test")
         .await
         .unwrap();
+    app.publish_round("r", "test").await.unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let served = app.clone();
     tokio::spawn(async move {
@@ -286,8 +281,9 @@ async fn sessions_csrf_and_match_moves_over_http() {
         .send()
         .await
         .unwrap();
-    assert_eq!(forbidden.status(), 403);
-    assert_eq!(problem_type(forbidden).await, "forbidden");
+    // another enterprise's match is not there for this member
+    assert_eq!(forbidden.status(), 404);
+    assert_eq!(problem_type(forbidden).await, "not-found");
 
     // a confidential need: the public sees its title only
     let secret = app
@@ -364,14 +360,23 @@ async fn sessions_csrf_and_match_moves_over_http() {
         .unwrap();
     assert_eq!(summary["dry_run"], true);
     assert!(summary["pairs"].as_u64().unwrap() > 0);
-    let published = c
-        .post(format!("{base}/api/v1/rounds/r/publish"))
+    let publish = |name: &str| {
+        c.post(format!("{base}/api/v1/rounds/{name}/publish"))
+            .header("cookie", &pm_cookie)
+            .header("x-csrf-token", &pm_csrf)
+            .send()
+    };
+    let twice = publish("r").await.unwrap();
+    assert_eq!(twice.status(), 409, "round r was published at the start");
+    let stored = c
+        .post(run("api-round"))
         .header("cookie", &pm_cookie)
         .header("x-csrf-token", &pm_csrf)
         .send()
         .await
         .unwrap();
-    assert_eq!(published.status(), 200);
+    assert_eq!(stored.status(), 200);
+    assert_eq!(publish("api-round").await.unwrap().status(), 200);
 
     // recommendations for a need: its enterprise's member yes, others no
     let recs = c

@@ -2,7 +2,8 @@
 //! a match a user acts for, and who may read a confidential need's details.
 
 use domain::match_state::Action;
-use domain::{Actor, Need, Role, Side, StatusChange, User, Visibility};
+use domain::{Actor, Need, Outcome, Role, Side, StatusChange, User, Visibility};
+use store::{MatchFilter, MatchView};
 
 use crate::{App, AppError, Result};
 
@@ -88,6 +89,30 @@ impl App {
             .summary)
     }
 
+    /// Every matching round, newest first (program managers only).
+    pub async fn rounds_as(&self, user: &User) -> Result<Vec<domain::MatchingRound>> {
+        require_admin(user, "list matching rounds")?;
+        Ok(self.store.rounds().await?)
+    }
+
+    /// The latest entries of the audit log (program managers only).
+    pub async fn audit_log_as(&self, user: &User, limit: i64) -> Result<Vec<store::AuditRecord>> {
+        require_admin(user, "read the audit log")?;
+        Ok(self.store.audit_log(limit).await?)
+    }
+
+    /// Exports a table for `user` (program managers only).
+    pub async fn export_as(
+        &self,
+        user: &User,
+        kind: crate::export::ExportKind,
+        format: crate::export::Format,
+        out: &std::path::Path,
+    ) -> Result<usize> {
+        require_admin(user, "export the program's tables")?;
+        self.export(kind, format, out).await
+    }
+
     /// Publishes a round for `user` (program managers only).
     pub async fn publish_round_as(&self, user: &User, name: &str) -> Result<u64> {
         require_admin(user, "publish a matching round")?;
@@ -116,8 +141,82 @@ impl App {
         self.recommend_for_needs(&[need.to_string()], k).await
     }
 
+    /// The matches `user` may see among those `filter` selects: a startup's or an
+    /// enterprise's own (published proposals only), everything for program managers,
+    /// nothing for other roles.
+    pub async fn matches_as(&self, user: &User, filter: MatchFilter) -> Result<Vec<MatchView>> {
+        let mut f = filter;
+        match user.role {
+            Role::Admin => {}
+            Role::StartupMember => {
+                f.startup = user.startup_id.clone();
+                f.published_only = true;
+            }
+            Role::EnterpriseMember => {
+                f.enterprise = user.enterprise_id.clone();
+                f.published_only = true;
+            }
+            Role::CenterManager | Role::Evaluator => {
+                return Err(AppError::Forbidden(format!(
+                    "{} ({}) has no matches to see",
+                    user.email,
+                    user.role.as_str()
+                )));
+            }
+        }
+        if f.startup.is_none() && f.enterprise.is_none() && user.role != Role::Admin {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.matches_where(&f).await?)
+    }
+
+    /// The match of `startup` on `need` if `user` may see it.
+    async fn match_as(&self, user: &User, startup: &str, need: &str) -> Result<MatchView> {
+        let filter = MatchFilter {
+            startup: Some(startup.to_string()),
+            need: Some(need.to_string()),
+            ..MatchFilter::default()
+        };
+        let unknown = || {
+            AppError::NotFound(format!(
+                "no match of startup '{startup}' on need '{need}' that {} may see",
+                user.email
+            ))
+        };
+        match self.matches_as(user, filter).await {
+            Ok(mut v) => v.pop().ok_or_else(unknown),
+            Err(AppError::Forbidden(_)) => Err(unknown()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Records an outcome of a match (meeting, NDA, PoC, cooperation, investment,
+    /// acquisition): the enterprise's members and program managers may; the match must
+    /// have been accepted by both sides. The enterprise is the need's.
+    pub async fn record_outcome_as(&self, user: &User, outcome: Outcome) -> Result<Outcome> {
+        let need = outcome.need_id.clone().unwrap_or_default();
+        let m = self.match_as(user, &outcome.startup_id, &need).await?;
+        if side_for(user, &m.startup_id, &m.enterprise_id) != Some(Side::Enterprise)
+            && user.role != Role::Admin
+        {
+            return Err(AppError::Forbidden(format!(
+                "only the enterprise or a program manager records outcomes; {} may not",
+                user.email
+            )));
+        }
+        let o = Outcome {
+            enterprise_id: m.enterprise_id,
+            ..outcome
+        };
+        match self.store.record_outcome(&o, &user.email).await? {
+            Ok(()) => Ok(o),
+            Err(e) => Err(AppError::Invalid(e.to_string())),
+        }
+    }
+
     /// Moves a match for `user`, who must be a party to it (or a program manager); a
-    /// move the state machine refuses is refused with its reason.
+    /// move the state machine refuses is refused with its reason. Parties see a
+    /// round's proposals only once it is published.
     pub async fn act_on_match(
         &self,
         user: &User,
@@ -126,12 +225,8 @@ impl App {
         action: Action,
         note: Option<String>,
     ) -> Result<StatusChange> {
-        let n = self
-            .store
-            .need(need)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))?;
-        let side = side_for(user, startup, &n.enterprise_id).ok_or_else(|| {
+        let m = self.match_as(user, startup, need).await?;
+        let side = side_for(user, startup, &m.enterprise_id).ok_or_else(|| {
             AppError::Forbidden(format!(
                 "{} may not act on the match of startup '{startup}' with need '{need}'",
                 user.email
@@ -151,17 +246,10 @@ impl App {
 
     /// A need as `viewer` may see it.
     pub async fn need_for(&self, viewer: Option<&User>, need: &str) -> Result<Need> {
-        let n = self
-            .store
-            .need(need)
+        self.needs_by_ids_for(viewer, &[need.to_string()])
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))?;
-        let matched = if n.visibility == Visibility::Confidential {
-            self.store.startups_matched_on(need).await?
-        } else {
-            Vec::new()
-        };
-        Ok(need_as_seen(viewer, &n, &matched))
+            .pop()
+            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))
     }
 }
 

@@ -163,6 +163,49 @@ impl App {
         Ok(self.search.search(q)?)
     }
 
+    /// One startup's public profile.
+    pub async fn startup(&self, id: &str) -> Result<domain::Startup> {
+        self.store
+            .startup(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no startup with id '{id}'")))
+    }
+
+    /// The startups with these ids (for a page of search hits), in no given order.
+    pub async fn startups_by_ids(&self, ids: &[String]) -> Result<Vec<domain::Startup>> {
+        Ok(self.store.startups_by_ids(ids).await?)
+    }
+
+    /// The needs with these ids as `viewer` may see them, in no given order.
+    pub async fn needs_by_ids_for(
+        &self,
+        viewer: Option<&domain::User>,
+        ids: &[String],
+    ) -> Result<Vec<domain::Need>> {
+        let needs = self.store.needs_by_ids(ids).await?;
+        let mut out = Vec::with_capacity(needs.len());
+        for n in needs {
+            let matched = if n.visibility == domain::Visibility::Confidential {
+                self.store.startups_matched_on(&n.id).await?
+            } else {
+                Vec::new()
+            };
+            out.push(crate::authz::need_as_seen(viewer, &n, &matched));
+        }
+        Ok(out)
+    }
+
+    /// One enterprise's needs, newest first (its members and program managers see
+    /// them whole).
+    pub async fn needs_of(&self, enterprise: &str) -> Result<Vec<domain::Need>> {
+        Ok(self.store.needs_of(enterprise).await?)
+    }
+
+    /// Enterprise id → name.
+    pub async fn enterprise_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        Ok(self.store.enterprise_names().await?)
+    }
+
     /// Type-ahead completions for `prefix`.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {
         self.search.suggest(prefix, limit)

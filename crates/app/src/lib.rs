@@ -19,9 +19,9 @@ use domain::kpi::Kpis;
 use search::SearchIndex;
 use store::Store;
 
-pub use search::{DocKind, SearchQuery, SearchResults, Sort, Suggestion};
+pub use search::{DIMENSIONS, DocKind, SearchQuery, SearchResults, Sort, Suggestion};
 
-pub use store::{Counts, Preference, StoreError};
+pub use store::{AuditRecord, Counts, MatchFilter, MatchView, Preference, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

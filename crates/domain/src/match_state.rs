@@ -152,6 +152,23 @@ impl MatchStatus {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            MatchStatus::Proposed => "Proposed",
+            MatchStatus::AcceptedByStartup => "Accepted by the startup",
+            MatchStatus::AcceptedByEnterprise => "Accepted by the enterprise",
+            MatchStatus::Accepted => "Accepted by both",
+            MatchStatus::Meeting => "Meeting",
+            MatchStatus::Nda => "NDA signed",
+            MatchStatus::Poc => "PoC",
+            MatchStatus::Cooperation => "Technical cooperation",
+            MatchStatus::Investment => "Investment",
+            MatchStatus::Acquisition => "Acquisition",
+            MatchStatus::Declined => "Declined",
+            MatchStatus::Withdrawn => "Withdrawn",
+        }
+    }
+
     /// Declined and withdrawn end a match; acquisition completes it.
     pub fn is_terminal(self) -> bool {
         matches!(
@@ -165,7 +182,8 @@ impl MatchStatus {
         self == MatchStatus::Accepted || self.pipeline_rank().is_some()
     }
 
-    fn pipeline_rank(self) -> Option<usize> {
+    /// The position among the pipeline stages (meeting first), None before and outside it.
+    pub fn pipeline_rank(self) -> Option<usize> {
         PIPELINE.iter().position(|s| *s == self)
     }
 

@@ -115,6 +115,67 @@ impl Default for SearchQuery {
     }
 }
 
+impl SearchQuery {
+    /// A query from `name=value` pairs as a URL or the command line gives them: `q`,
+    /// `kind` (startup|need), `sort`, `page` (from 1), `per_page` (1–200) and any facet
+    /// dimension, repeated or comma-separated. Unknown names and bad values are refused
+    /// with a message naming them.
+    pub fn from_params<'a>(
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> std::result::Result<SearchQuery, String> {
+        let mut q = SearchQuery::default();
+        let (mut page, mut per_page) = (1usize, 20usize);
+        let number = |name: &str, v: &str| {
+            v.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("{name} must be a whole number, not '{v}'"))
+        };
+        for (name, value) in params {
+            match name {
+                "q" => q.text = value.to_string(),
+                "kind" => {
+                    q.kind = match value.trim() {
+                        "startup" | "startups" | "" => DocKind::Startup,
+                        "need" | "needs" => DocKind::Need,
+                        v => return Err(format!("'{v}' is not a kind; allowed: startup, need")),
+                    }
+                }
+                "sort" if value.trim().is_empty() => {}
+                "sort" => {
+                    q.sort = Sort::parse(value).ok_or_else(|| {
+                        format!("'{value}' is not a sort; allowed: relevance, newest, funding")
+                    })?
+                }
+                "page" => page = number(name, value)?,
+                "per_page" => per_page = number(name, value)?,
+                dim if DIMENSIONS.contains(&dim) => {
+                    let values = q.filters.entry(dim.to_string()).or_default();
+                    values.extend(
+                        value
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|v| !v.is_empty())
+                            .map(String::from),
+                    );
+                }
+                other => {
+                    return Err(format!(
+                        "'{other}' is not a search parameter; allowed: q, kind, sort, page, per_page, {}",
+                        DIMENSIONS.join(", ")
+                    ));
+                }
+            }
+        }
+        q.filters.retain(|_, v| !v.is_empty());
+        if page == 0 || per_page == 0 || per_page > 200 {
+            return Err("pages start at 1 and hold 1 to 200 results".into());
+        }
+        q.offset = (page - 1) * per_page;
+        q.limit = per_page;
+        Ok(q)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     pub id: String,

@@ -23,7 +23,7 @@ pub use admin::AuditRecord;
 pub use changes::Change;
 pub use duplicates::DuplicateFlag;
 pub use orgs::{BatchResult, Record};
-pub use program::{MatchRow, OutcomeRow};
+pub use program::{MatchFilter, MatchRow, MatchView, OutcomeRow};
 pub use rounds::{Preference, Replaced};
 pub use sessions::SessionRecord;
 

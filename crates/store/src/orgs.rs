@@ -115,6 +115,60 @@ impl Store {
         Ok(res)
     }
 
+    /// Records one outcome of a match that both sides have accepted, moving the match
+    /// to the stage it stands for; refused (nothing written) when the match does not
+    /// exist, belongs to another enterprise, or has not been accepted.
+    pub async fn record_outcome(
+        &self,
+        o: &Outcome,
+        actor: &str,
+    ) -> Result<std::result::Result<(), FieldError>> {
+        let Some(need) = &o.need_id else {
+            return Ok(Err(FieldError::new(
+                "need_id",
+                "an outcome recorded by hand names the need of its match",
+            )));
+        };
+        let mut tx = self.pool.begin().await?;
+        let status: Option<(String,)> = sqlx::query_as(
+            "SELECT m.status FROM matches m JOIN startups s ON s.id = m.startup_id
+             JOIN needs n ON n.id = m.need_id WHERE s.ext_id = ? AND n.ext_id = ?",
+        )
+        .bind(&o.startup_id)
+        .bind(need)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((status,)) = status {
+            let st = domain::MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
+            if !st.is_accepted() {
+                return Ok(Err(FieldError::new(
+                    "need_id",
+                    format!(
+                        "the match is {}; outcomes are recorded once both sides have accepted it",
+                        st.as_str()
+                    ),
+                )));
+            }
+        }
+        let now = now_text();
+        if let RowOutcome::Refused(e) = upsert_outcome(&mut tx, o, actor, &now).await? {
+            return Ok(Err(e));
+        }
+        crate::admin::audit(
+            &mut tx,
+            actor,
+            "outcome.record",
+            "match",
+            &format!("{}/{need}", o.startup_id),
+            serde_json::json!({"kind": o.kind.as_str(), "date": o.date.to_string(),
+                "amount_minor": o.amount.map(|m| m.minor),
+                "currency": o.amount.map(|m| m.currency.code())}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
     pub async fn startups(&self) -> Result<Vec<Startup>> {
         let rows = sqlx::query("SELECT * FROM startups ORDER BY id")
             .fetch_all(&self.pool)
@@ -141,6 +195,18 @@ impl Store {
         let rows = sqlx::query(
             "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id ORDER BY n.id",
         )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(need_from_row).collect()
+    }
+
+    /// One enterprise's needs, newest first.
+    pub async fn needs_of(&self, enterprise: &str) -> Result<Vec<Need>> {
+        let rows = sqlx::query(
+            "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id
+             WHERE e.ext_id = ? ORDER BY n.id DESC",
+        )
+        .bind(enterprise)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(need_from_row).collect()

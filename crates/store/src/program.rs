@@ -28,6 +28,42 @@ pub struct MatchRow {
     pub created_at: String,
 }
 
+/// Which matches to list; unset fields select everything.
+#[derive(Debug, Clone, Default)]
+pub struct MatchFilter {
+    pub startup: Option<String>,
+    pub enterprise: Option<String>,
+    pub need: Option<String>,
+    pub round: Option<String>,
+    /// Any of these statuses (none: every status).
+    pub statuses: Vec<MatchStatus>,
+    /// Leave out proposals of rounds not yet published.
+    pub published_only: bool,
+    pub newest_first: bool,
+    pub limit: Option<i64>,
+}
+
+/// A match with the names and reasons pages and the API show.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MatchView {
+    pub startup_id: String,
+    pub startup_name: String,
+    pub need_id: String,
+    pub need_title: String,
+    pub enterprise_id: String,
+    pub enterprise_name: String,
+    pub round: Option<String>,
+    /// False while the match is a proposal of a round not yet published.
+    pub round_published: bool,
+    pub score: f64,
+    pub origin: String,
+    pub status: MatchStatus,
+    pub accepted_on: Option<String>,
+    pub reasons: Vec<domain::Reason>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
 /// An outcome with the names a report shows.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OutcomeRow {
@@ -385,36 +421,96 @@ impl Store {
         }
     }
 
+    /// Every match, as exported.
     pub async fn match_rows(&self) -> Result<Vec<MatchRow>> {
-        let rows = sqlx::query(
-            "SELECT s.ext_id AS startup_id, n.ext_id AS need_id, e.ext_id AS enterprise_id,
-                    r.name AS round, m.score, m.origin, m.status, m.accepted_on, m.reasons, m.created_at
+        Ok(self
+            .matches_where(&MatchFilter::default())
+            .await?
+            .into_iter()
+            .map(|m| MatchRow {
+                reasons: m
+                    .reasons
+                    .iter()
+                    .map(|x| x.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                startup_id: m.startup_id,
+                need_id: m.need_id,
+                enterprise_id: m.enterprise_id,
+                round: m.round,
+                score: m.score,
+                origin: m.origin,
+                status: m.status.as_str().to_string(),
+                accepted_on: m.accepted_on,
+                created_at: m.created_at,
+            })
+            .collect())
+    }
+
+    /// The matches the filter selects (all of its set fields must hold).
+    pub async fn matches_where(&self, f: &MatchFilter) -> Result<Vec<MatchView>> {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT s.ext_id AS startup_id, s.name AS startup_name, n.ext_id AS need_id,
+                    n.title AS need_title, e.ext_id AS enterprise_id, e.name AS enterprise_name,
+                    r.name AS round, r.status AS round_status, m.score, m.origin, m.status,
+                    m.accepted_on, m.reasons, m.created_at, m.updated_at
              FROM matches m JOIN startups s ON s.id = m.startup_id JOIN needs n ON n.id = m.need_id
              JOIN enterprises e ON e.id = n.enterprise_id LEFT JOIN matching_rounds r ON r.id = m.round_id
-             ORDER BY m.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE 1 = 1",
+        );
+        if let Some(v) = &f.startup {
+            q.push(" AND s.ext_id = ").push_bind(v.clone());
+        }
+        if let Some(v) = &f.enterprise {
+            q.push(" AND e.ext_id = ").push_bind(v.clone());
+        }
+        if let Some(v) = &f.need {
+            q.push(" AND n.ext_id = ").push_bind(v.clone());
+        }
+        if let Some(v) = &f.round {
+            q.push(" AND r.name = ").push_bind(v.clone());
+        }
+        if !f.statuses.is_empty() {
+            q.push(" AND m.status IN (");
+            let mut sep = q.separated(", ");
+            for st in &f.statuses {
+                sep.push_bind(st.as_str());
+            }
+            q.push(")");
+        }
+        if f.published_only {
+            q.push(" AND (r.status IS NULL OR r.status = 'published')");
+        }
+        q.push(if f.newest_first {
+            " ORDER BY m.updated_at DESC, m.id DESC"
+        } else {
+            " ORDER BY m.id"
+        });
+        if let Some(n) = f.limit {
+            q.push(" LIMIT ").push_bind(n);
+        }
+        let rows = q.build().fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let reasons: String = r.try_get("reasons")?;
-                let reasons: Vec<domain::Reason> =
-                    serde_json::from_str(&reasons).map_err(|e| corrupt("reasons", e))?;
-                Ok(MatchRow {
+                let status: String = r.try_get("status")?;
+                let round_status: Option<String> = r.try_get("round_status")?;
+                Ok(MatchView {
                     startup_id: r.try_get("startup_id")?,
+                    startup_name: r.try_get("startup_name")?,
                     need_id: r.try_get("need_id")?,
+                    need_title: r.try_get("need_title")?,
                     enterprise_id: r.try_get("enterprise_id")?,
+                    enterprise_name: r.try_get("enterprise_name")?,
                     round: r.try_get("round")?,
+                    round_published: round_status.is_none_or(|s| s == "published"),
                     score: r.try_get("score")?,
                     origin: r.try_get("origin")?,
-                    status: r.try_get("status")?,
+                    status: MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?,
                     accepted_on: r.try_get("accepted_on")?,
-                    reasons: reasons
-                        .iter()
-                        .map(|x| x.en.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    reasons: serde_json::from_str(&reasons).map_err(|e| corrupt("reasons", e))?,
                     created_at: r.try_get("created_at")?,
+                    updated_at: r.try_get("updated_at")?,
                 })
             })
             .collect()

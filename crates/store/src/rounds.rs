@@ -35,29 +35,42 @@ async fn round_status(c: &mut SqliteConnection, name: &str) -> Result<Option<(i6
     )
 }
 
+type RoundRow = (String, String, String, String, Option<String>);
+
+fn round_from_row((name, status, policy, created, finished): RoundRow) -> Result<MatchingRound> {
+    let at = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .map(|d| d.to_utc())
+            .map_err(|e| corrupt("round time", e))
+    };
+    Ok(MatchingRound {
+        name,
+        status: RoundStatus::parse(&status).map_err(|e| corrupt("round status", e))?,
+        policy: serde_json::from_str(&policy).map_err(|e| corrupt("round policy", e))?,
+        created_at: at(&created)?,
+        finished_at: finished.as_deref().map(at).transpose()?,
+    })
+}
+
 impl Store {
     pub async fn round(&self, name: &str) -> Result<Option<MatchingRound>> {
-        let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        let row: Option<RoundRow> = sqlx::query_as(
             "SELECT name, status, policy, created_at, finished_at FROM matching_rounds WHERE name = ?",
         )
         .bind(name)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(name, status, policy, created, finished)| {
-            let at = |t: &str| {
-                chrono::DateTime::parse_from_rfc3339(t)
-                    .map(|d| d.to_utc())
-                    .map_err(|e| corrupt("round time", e))
-            };
-            Ok(MatchingRound {
-                name,
-                status: RoundStatus::parse(&status).map_err(|e| corrupt("round status", e))?,
-                policy: serde_json::from_str(&policy).map_err(|e| corrupt("round policy", e))?,
-                created_at: at(&created)?,
-                finished_at: finished.as_deref().map(at).transpose()?,
-            })
-        })
-        .transpose()
+        row.map(round_from_row).transpose()
+    }
+
+    /// Every round, newest first.
+    pub async fn rounds(&self) -> Result<Vec<MatchingRound>> {
+        let rows: Vec<RoundRow> = sqlx::query_as(
+            "SELECT name, status, policy, created_at, finished_at FROM matching_rounds ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(round_from_row).collect()
     }
 
     /// Replaces the round's engine proposals that nobody has acted on with `matches`,

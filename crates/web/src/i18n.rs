@@ -26,6 +26,22 @@ impl Lang {
         }
     }
 
+    /// The other language (for the switch).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ko => Lang::En,
+            Lang::En => Lang::Ko,
+        }
+    }
+
+    /// The language's own name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Ko => "한국어",
+            Lang::En => "English",
+        }
+    }
+
     /// Picks the text for this language.
     pub fn t<'a>(self, ko: &'a str, en: &'a str) -> &'a str {
         match self {

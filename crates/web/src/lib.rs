@@ -1,8 +1,12 @@
-//! HTTP front end: `/healthz`, the public KPI page, and the JSON API under `/api/v1`
-//! (KPIs, sessions, match moves, needs as the caller may see them).
-//! Everything here calls the `app` crate; nothing here touches SQL.
+//! HTTP front end: the server-rendered pages (public, each role's work, the program
+//! office) and the JSON API under `/api/v1`. Everything here calls the `app` crate,
+//! which decides who may do what; nothing here touches SQL.
+
+// handlers return early with a ready `Response` as their error; boxing it buys nothing
+#![allow(clippy::result_large_err)]
 
 mod api;
+mod caller;
 mod i18n;
 mod pages;
 
@@ -19,15 +23,43 @@ use axum::routing::{get, post};
 pub fn router(app: App) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/", get(pages::kpi_page))
-        .route("/kpi", get(pages::kpi_page))
+        .route("/static/app.css", get(pages::stylesheet))
+        .route("/", get(pages::kpi::kpi_page))
+        .route("/kpi", get(pages::kpi::kpi_page))
+        .route("/startups", get(pages::public::directory))
+        .route("/startups/{id}", get(pages::public::startup_profile))
+        .route("/needs", get(pages::public::needs_board))
+        .route("/needs/{id}", get(pages::public::need_page))
+        .route(
+            "/login",
+            get(pages::public::login_form).post(pages::public::login),
+        )
+        .route("/logout", post(pages::public::logout))
+        .route("/lang/{code}", get(pages::public::switch_lang))
+        .route("/work", get(pages::work::work))
+        .route(
+            "/work/matches/{startup}/{need}/{action}",
+            post(pages::work::move_match),
+        )
+        .route("/work/outcomes", post(pages::work::record_outcome))
+        .route("/admin", get(pages::admin::home))
+        .route("/admin/rounds", post(pages::admin::run_round))
+        .route("/admin/rounds/{name}", get(pages::admin::round))
+        .route(
+            "/admin/rounds/{name}/publish",
+            post(pages::admin::publish_round),
+        )
+        .route("/admin/export/{file}", get(pages::admin::export))
         .route("/api/v1/kpi", get(api_kpi))
         .route("/api/v1/session", post(api::login).delete(api::logout))
         .route("/api/v1/me", get(api::me))
+        .route("/api/v1/search", get(api::search))
+        .route("/api/v1/matches", get(api::matches))
         .route(
             "/api/v1/matches/{startup}/{need}/{action}",
             post(api::act_on_match),
         )
+        .route("/api/v1/outcomes", post(api::record_outcome))
         .route("/api/v1/needs/{id}", get(api::need))
         .route(
             "/api/v1/needs/{id}/recommendations",

@@ -1,13 +1,15 @@
-//! Server-rendered pages: for now the public KPI page (the program's figures against
-//! the article's targets, per year), in Korean or English.
+//! The public KPI page: the program's figures against the article's targets, and per
+//! year.
 
 use app::App;
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::Response;
 use domain::kpi::Kpis;
 
+use super::{Layout, app_error, render};
+use crate::caller::Caller;
 use crate::i18n::Lang;
 
 struct Card {
@@ -27,8 +29,7 @@ struct YearRow {
 #[derive(Template)]
 #[template(path = "kpi.html")]
 struct KpiPage {
-    lang: &'static str,
-    title: String,
+    l: Layout,
     subtitle: String,
     cards: Vec<Card>,
     year_title: String,
@@ -37,8 +38,6 @@ struct KpiPage {
     note: String,
     target_label: String,
     baseline_label: String,
-    other_lang: &'static str,
-    other_lang_label: &'static str,
 }
 
 /// `1234567` → `1,234,567`.
@@ -126,25 +125,11 @@ fn cards(k: &Kpis, lang: Lang) -> Vec<Card> {
         .collect()
 }
 
-pub async fn kpi_page(
-    State(app): State<App>,
-    Query(q): Query<std::collections::HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let cookie = headers
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .and_then(|c| c.split(';').find_map(|p| p.trim().strip_prefix("lang=")));
-    let lang = Lang::from_request(q.get("lang").map(String::as_str), cookie);
+pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
+    let lang = caller.lang;
     let k = match app.kpis().await {
         Ok(k) => k,
-        Err(e) => {
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("KPIs unavailable: {e}"),
-            )
-                .into_response();
-        }
+        Err(e) => return app_error(&caller, &uri, e, "/"),
     };
     let t = |ko: &str, en: &str| lang.t(ko, en).to_string();
     let years = k
@@ -163,10 +148,13 @@ pub async fn kpi_page(
         })
         .collect();
     let page = KpiPage {
-        lang: lang.code(),
-        title: t(
-            "서울 오픈이노베이션 프로그램 현황",
-            "Seoul Open Innovation — program KPIs",
+        l: Layout::new(
+            &caller,
+            &uri,
+            (
+                "서울 오픈이노베이션 프로그램 현황",
+                "Seoul Open Innovation — program KPIs",
+            ),
         ),
         subtitle: t(
             "스타트업 발굴부터 대·중견기업 매칭, 기술협력과 투자까지 — 2022년 계획의 목표 대비 실적",
@@ -190,27 +178,8 @@ pub async fn kpi_page(
         ),
         target_label: t("목표", "Target"),
         baseline_label: t("기준선", "Baseline"),
-        other_lang: if lang == Lang::Ko { "en" } else { "ko" },
-        other_lang_label: if lang == Lang::Ko {
-            "English"
-        } else {
-            "한국어"
-        },
     };
-    match page.render() {
-        Ok(html) => {
-            let cookie = format!(
-                "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-                lang.code()
-            );
-            ([(header::SET_COOKIE, cookie)], Html(html)).into_response()
-        }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("template: {e}")).into_response(),
-    }
-}
-
-pub fn not_found_html() -> String {
-    "<!doctype html><meta charset=utf-8><title>404</title><p>페이지를 찾을 수 없습니다 / Page not found. <a href=\"/\">innobridge</a>".into()
+    render(&page)
 }
 
 #[cfg(test)]

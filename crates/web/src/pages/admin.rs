@@ -1,0 +1,281 @@
+//! The program office's pages: matching rounds (run with a policy, review the
+//! proposals with their reasons, publish), every pipeline, exports of every table, the
+//! audit log.
+
+use app::App;
+use app::export::{ExportKind, Format};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{MatchingRound, Role};
+use matching::policy::{Mode, Policy};
+use serde::Deserialize;
+
+use super::{Layout, app_error, done, message, need_login, render, url_encode};
+use crate::caller::Caller;
+
+/// Program managers only: others get a refusal page, visitors the login form.
+fn admin_only(caller: &Caller, uri: &Uri) -> Result<(), Response> {
+    match caller.user() {
+        None => {
+            Err(Redirect::to(&format!("/login?next={}", url_encode(uri.path()))).into_response())
+        }
+        Some(u) if u.role == Role::Admin => Ok(()),
+        Some(_) => Err(message(
+            caller,
+            uri,
+            StatusCode::FORBIDDEN,
+            caller.lang.t(
+                "프로그램 매니저만 볼 수 있습니다.",
+                "Program managers only.",
+            ),
+            "/work",
+        )),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+pub struct AdminPage {
+    pub l: Layout,
+    pub rounds: Vec<MatchingRound>,
+    pub audit: Vec<app::AuditRecord>,
+    pub next_round: String,
+    pub exports: Vec<&'static str>,
+}
+
+pub async fn home(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
+    if let Err(r) = admin_only(&caller, &uri) {
+        return r;
+    }
+    let user = caller.user().expect("checked");
+    let (rounds, audit) = match tokio::try_join!(app.rounds_as(user), app.audit_log_as(user, 50)) {
+        Ok(x) => x,
+        Err(e) => return app_error(&caller, &uri, e, "/"),
+    };
+    let year = chrono::Local::now().format("%Y");
+    render(&AdminPage {
+        l: Layout::new(&caller, &uri, ("프로그램 관리", "Program office")),
+        rounds,
+        audit,
+        next_round: format!("round-{year}"),
+        exports: vec![
+            "startups",
+            "enterprises",
+            "needs",
+            "outcomes",
+            "matches",
+            "kpi",
+        ],
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RunForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    dry_run: Option<String>,
+}
+
+pub async fn run_round(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<RunForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let name = f.name.trim();
+    if name.is_empty() || name.len() > 80 {
+        return message(
+            &caller,
+            &uri,
+            StatusCode::BAD_REQUEST,
+            "name: a round needs a name of 1 to 80 characters",
+            "/admin",
+        );
+    }
+    let mode = match f.mode.as_str() {
+        "stable-startups" => Mode::StableStartups,
+        "stable-needs" => Mode::StableNeeds,
+        _ => Mode::Optimal,
+    };
+    let policy = Policy {
+        mode,
+        ..Policy::default()
+    };
+    let dry = f.dry_run.is_some();
+    match app.run_round_as(&s.user, name, &policy, dry).await {
+        Ok(sum) => done(
+            &format!("/admin/rounds/{}", url_encode(name)),
+            &format!(
+                "{}: {} {} · {} {} ({:.1}%){}",
+                name,
+                sum.pairs,
+                caller.lang.t("건 제안", "proposals"),
+                sum.startups_matched,
+                caller.lang.t("개 스타트업", "startups"),
+                sum.startups_matched_share * 100.0,
+                if dry {
+                    caller
+                        .lang
+                        .t(" · 모의 실행(저장 안 함)", " · dry run, nothing stored")
+                } else {
+                    ""
+                }
+            ),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/admin"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "round.html")]
+pub struct RoundPage {
+    pub l: Layout,
+    pub name: String,
+    pub published: bool,
+    pub matches: Vec<app::MatchView>,
+}
+
+pub async fn round(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(name): Path<String>,
+) -> Response {
+    if let Err(r) = admin_only(&caller, &uri) {
+        return r;
+    }
+    let user = caller.user().expect("checked");
+    let filter = app::MatchFilter {
+        round: Some(name.clone()),
+        ..Default::default()
+    };
+    let (rounds, mut matches) =
+        match tokio::try_join!(app.rounds_as(user), app.matches_as(user, filter)) {
+            Ok(x) => x,
+            Err(e) => return app_error(&caller, &uri, e, "/admin"),
+        };
+    let Some(r) = rounds.into_iter().find(|r| r.name == name) else {
+        return message(
+            &caller,
+            &uri,
+            StatusCode::NOT_FOUND,
+            &format!("no round named '{name}'"),
+            "/admin",
+        );
+    };
+    matches.sort_by(|a, b| b.score.total_cmp(&a.score));
+    render(&RoundPage {
+        l: Layout::new(&caller, &uri, ("매칭 라운드", "Matching round")),
+        published: r.status == domain::RoundStatus::Published,
+        name,
+        matches,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn publish_round(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(name): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    match app.publish_round_as(&s.user, &name).await {
+        Ok(n) => done(
+            &format!("/admin/rounds/{}", url_encode(&name)),
+            &format!(
+                "{name}: {n} {}",
+                caller.lang.t("건 공개", "proposals published")
+            ),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/admin"),
+    }
+}
+
+/// `/admin/export/{kind}.{csv|xlsx}`: a table as a download.
+pub async fn export(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(file): Path<String>,
+) -> Response {
+    if let Err(r) = admin_only(&caller, &uri) {
+        return r;
+    }
+    let user = caller.user().expect("checked");
+    let bad = |m: String| message(&caller, &uri, StatusCode::NOT_FOUND, &m, "/admin");
+    let Some((kind, ext)) = file.rsplit_once('.') else {
+        return bad(format!("'{file}': ask for KIND.csv or KIND.xlsx"));
+    };
+    let format = match Format::parse(ext) {
+        Ok(f) => f,
+        Err(m) => return bad(m),
+    };
+    let kind_parsed = match ExportKind::parse(kind) {
+        Ok(k) => k,
+        Err(e) => return app_error(&caller, &uri, e, "/admin"),
+    };
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!("export temp dir: {e}");
+            return message(
+                &caller,
+                &uri,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no room to export",
+                "/admin",
+            );
+        }
+    };
+    let path = dir.path().join(&file);
+    if let Err(e) = app.export_as(user, kind_parsed, format, &path).await {
+        return app_error(&caller, &uri, e, "/admin");
+    }
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!("export read: {e}");
+            return message(
+                &caller,
+                &uri,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "export failed",
+                "/admin",
+            );
+        }
+    };
+    let mime = match format {
+        Format::Csv => "text/csv; charset=utf-8",
+        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"innobridge-{kind}.{ext}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}

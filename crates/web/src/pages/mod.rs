@@ -1,0 +1,198 @@
+//! Server-rendered pages in Korean and English: the public landing, directory and
+//! needs board, login, each role's work pages and the program office's admin pages.
+//! Forms carry the session's CSRF token; every write goes through `app`, which decides
+//! who may do it.
+
+pub mod admin;
+pub mod kpi;
+pub mod public;
+pub mod work;
+
+use askama::Template;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::{MatchStatus, Reason, Role, User};
+
+use crate::caller::Caller;
+use crate::i18n::Lang;
+
+/// What every page's frame needs: language, the signed-in user and their CSRF token,
+/// the page's own path (for the language switch) and title, and a one-line message.
+pub struct Layout {
+    pub lang: Lang,
+    pub user: Option<User>,
+    pub csrf: String,
+    pub path: String,
+    pub title: String,
+    pub flash: Option<String>,
+}
+
+impl Layout {
+    pub fn new(caller: &Caller, uri: &Uri, title: (&str, &str)) -> Layout {
+        let flash = query_value(uri.query(), "msg");
+        Layout {
+            lang: caller.lang,
+            user: caller.user().cloned(),
+            csrf: caller
+                .session
+                .as_ref()
+                .map(|s| s.csrf.clone())
+                .unwrap_or_default(),
+            path: uri
+                .path_and_query()
+                .map_or("/".into(), |p| p.as_str().to_string()),
+            title: caller.lang.t(title.0, title.1).to_string(),
+            flash,
+        }
+    }
+
+    pub fn t<'a>(&self, ko: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(ko, en)
+    }
+
+    pub fn ko(&self) -> bool {
+        self.lang == Lang::Ko
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
+
+    pub fn status(&self, s: &MatchStatus) -> &'static str {
+        self.lang.t(s.label_ko(), s.label_en())
+    }
+
+    pub fn reason<'a>(&self, r: &'a Reason) -> &'a str {
+        self.lang.t(&r.ko, &r.en)
+    }
+}
+
+/// The decoded value of `name` in a query string.
+pub fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Encodes a query value.
+pub fn url_encode(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+/// Renders a page (a template failure is logged and answered 500 with a plain
+/// message; templates are checked at compile time, so this means a bug).
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!("template: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "page could not be drawn").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub l: Layout,
+    pub heading: String,
+    pub detail: String,
+    pub back: String,
+}
+
+/// An error page with a status, what went wrong, and a way back.
+pub fn message(
+    caller: &Caller,
+    uri: &Uri,
+    status: StatusCode,
+    detail: &str,
+    back: &str,
+) -> Response {
+    let (ko, en) = match status {
+        StatusCode::FORBIDDEN => ("권한이 없습니다", "Not allowed"),
+        StatusCode::NOT_FOUND => ("찾을 수 없습니다", "Not found"),
+        StatusCode::CONFLICT => ("처리할 수 없습니다", "Refused"),
+        s if s.is_client_error() => ("입력을 확인해 주세요", "Please check the input"),
+        _ => ("잠시 후 다시 시도해 주세요", "Please try again shortly"),
+    };
+    let page = MessagePage {
+        l: Layout::new(caller, uri, (ko, en)),
+        heading: caller.lang.t(ko, en).to_string(),
+        detail: detail.to_string(),
+        back: back.to_string(),
+    };
+    (status, render(&page)).into_response()
+}
+
+/// An app error as a page.
+pub fn app_error(caller: &Caller, uri: &Uri, e: app::AppError, back: &str) -> Response {
+    use app::AppError::*;
+    let (status, detail) = match e {
+        Invalid(m) => (StatusCode::CONFLICT, m),
+        Unusable(m) => (StatusCode::BAD_REQUEST, m),
+        NotFound(m) => (StatusCode::NOT_FOUND, m),
+        Forbidden(m) => (StatusCode::FORBIDDEN, m),
+        e => {
+            tracing::error!("{e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the service could not answer; try again".to_string(),
+            )
+        }
+    };
+    message(caller, uri, status, &detail, back)
+}
+
+/// Where a form post without a valid session and CSRF token goes.
+pub fn need_login(caller: &Caller, uri: &Uri) -> Response {
+    if caller.session.is_some() {
+        message(
+            caller,
+            uri,
+            StatusCode::FORBIDDEN,
+            caller.lang.t(
+                "양식이 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+                "The form has expired; reload the page and try again.",
+            ),
+            "/work",
+        )
+    } else {
+        Redirect::to(&format!("/login?next={}", url_encode(uri.path()))).into_response()
+    }
+}
+
+/// Back to `to` with a one-line message shown there.
+pub fn done(to: &str, msg: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}msg={}", url_encode(msg))).into_response()
+}
+
+/// The style sheet (embedded; cached for a day).
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+pub fn not_found_html() -> String {
+    "<!doctype html><meta charset=utf-8><title>404</title><p>페이지를 찾을 수 없습니다 / Page not found. <a href=\"/\">innobridge</a>".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{query_value, url_encode};
+
+    #[test]
+    fn query_values_round_trip() {
+        for s in ["매칭 완료 3건", "a&b=c", "100%", "plain"] {
+            let q = format!("x=1&msg={}", url_encode(s));
+            assert_eq!(query_value(Some(&q), "msg").as_deref(), Some(s));
+        }
+        assert_eq!(query_value(Some("a=1"), "msg"), None);
+    }
+}

@@ -1,0 +1,543 @@
+//! Public pages: the startup directory (search with facets) and profiles, the needs
+//! board and a need's page, log in and out, and the language switch.
+
+use std::collections::HashMap;
+
+use app::App;
+use app::accounts::{LoginError, SESSION_HOURS};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{Need, Startup, Visibility};
+use serde::Deserialize;
+
+use super::{Layout, app_error, message, query_value, render, url_encode};
+use crate::caller::{Caller, LANG_COOKIE, session_cookie};
+use crate::i18n::Lang;
+
+/// A facet value with its count and the link that toggles it.
+pub struct FacetLink {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+    pub on: bool,
+}
+
+pub struct FacetGroup {
+    pub title: String,
+    pub values: Vec<FacetLink>,
+}
+
+pub struct StartupCard {
+    pub s: Startup,
+    pub snippet: String,
+    pub industries: Vec<String>,
+    pub stage: String,
+}
+
+pub struct NeedCard {
+    pub n: Need,
+    pub enterprise: String,
+    pub snippet: String,
+    pub confidential: bool,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+pub struct DirectoryPage {
+    pub l: Layout,
+    pub needs: bool,
+    pub q: String,
+    pub total: usize,
+    pub startups: Vec<StartupCard>,
+    pub need_cards: Vec<NeedCard>,
+    pub facets: Vec<FacetGroup>,
+    pub hidden: Vec<(String, String)>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub did_you_mean: Option<String>,
+    pub any_word: bool,
+}
+
+fn facet_title(dim: &str, lang: Lang) -> &'static str {
+    match dim {
+        "industry" => lang.t("산업", "Industry"),
+        "technology" => lang.t("기술", "Technology"),
+        "stage" => lang.t("투자 단계", "Stage"),
+        "cluster" => lang.t("클러스터", "Cluster"),
+        "country" => lang.t("국가", "Country"),
+        _ => lang.t("발굴 경로", "Source"),
+    }
+}
+
+fn facet_label(dim: &str, value: &str, lang: Lang) -> String {
+    match dim {
+        "industry" => {
+            let (ko, en) = domain::industry::labels(value);
+            lang.t(ko, en).to_string()
+        }
+        "stage" => domain::Stage::parse(value)
+            .map(|s| lang.t(s.label_ko(), s.label_en()).to_string())
+            .unwrap_or_else(|_| value.to_string()),
+        _ => value.to_string(),
+    }
+}
+
+/// The link to `base` with `params`.
+fn link(base: &str, params: &[(String, String)]) -> String {
+    let q: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect();
+    if q.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", q.join("&"))
+    }
+}
+
+/// The directory of startups (`/startups`) or the needs board (`/needs`).
+async fn listing(
+    app: &App,
+    caller: &Caller,
+    uri: &Uri,
+    params: Vec<(String, String)>,
+    needs: bool,
+) -> Response {
+    let base = if needs { "/needs" } else { "/startups" };
+    let params: Vec<(String, String)> = params
+        .into_iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "lang" | "msg" | "kind"))
+        .collect();
+    let mut query = params.clone();
+    query.push(("kind".into(), if needs { "need" } else { "startup" }.into()));
+    let mut q =
+        match app::SearchQuery::from_params(query.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            Ok(q) => q,
+            Err(m) => return message(caller, uri, StatusCode::BAD_REQUEST, &m, base),
+        };
+    q.include_confidential = true;
+    q.facet_limit = 8;
+    let res = match app.search(&q) {
+        Ok(r) => r,
+        Err(e) => return app_error(caller, uri, e, "/"),
+    };
+    let ids: Vec<String> = res.hits.iter().map(|h| h.id.clone()).collect();
+    let snippets: HashMap<&str, &str> = res
+        .hits
+        .iter()
+        .map(|h| (h.id.as_str(), h.snippet.as_str()))
+        .collect();
+    let lang = caller.lang;
+    let (mut startups, mut need_cards) = (Vec::new(), Vec::new());
+    if needs {
+        let (found, names) = match tokio::try_join!(
+            app.needs_by_ids_for(caller.user(), &ids),
+            app.enterprise_names()
+        ) {
+            Ok(x) => x,
+            Err(e) => return app_error(caller, uri, e, "/"),
+        };
+        let mut by_id: HashMap<String, Need> =
+            found.into_iter().map(|n| (n.id.clone(), n)).collect();
+        for id in &ids {
+            if let Some(n) = by_id.remove(id) {
+                let confidential =
+                    n.visibility == Visibility::Confidential && n.description.is_none();
+                need_cards.push(NeedCard {
+                    enterprise: names.get(&n.enterprise_id).cloned().unwrap_or_default(),
+                    snippet: if confidential {
+                        String::new()
+                    } else {
+                        snippets.get(id.as_str()).copied().unwrap_or("").to_string()
+                    },
+                    confidential,
+                    n,
+                });
+            }
+        }
+    } else {
+        let found = match app.startups_by_ids(&ids).await {
+            Ok(x) => x,
+            Err(e) => return app_error(caller, uri, e, "/"),
+        };
+        let mut by_id: HashMap<String, Startup> =
+            found.into_iter().map(|s| (s.id.clone(), s)).collect();
+        for id in &ids {
+            if let Some(s) = by_id.remove(id) {
+                startups.push(StartupCard {
+                    industries: s
+                        .industries
+                        .iter()
+                        .map(|c| facet_label("industry", c, lang))
+                        .collect(),
+                    stage: s
+                        .stage
+                        .map(|st| lang.t(st.label_ko(), st.label_en()).to_string())
+                        .unwrap_or_default(),
+                    snippet: snippets.get(id.as_str()).copied().unwrap_or("").to_string(),
+                    s,
+                });
+            }
+        }
+    }
+    let without = |name: &str, value: Option<&str>| -> Vec<(String, String)> {
+        params
+            .iter()
+            .filter(|(k, v)| !(k == name && value.is_none_or(|x| x == v)) && k != "page")
+            .cloned()
+            .collect()
+    };
+    let facets = app::DIMENSIONS
+        .iter()
+        .filter_map(|dim| {
+            let values = res.facets.get(*dim)?;
+            if values.is_empty() {
+                return None;
+            }
+            Some(FacetGroup {
+                title: facet_title(dim, lang).to_string(),
+                values: values
+                    .iter()
+                    .map(|v| {
+                        let on = params.iter().any(|(k, x)| k == dim && *x == v.value);
+                        let mut p = without(dim, Some(&v.value));
+                        if !on {
+                            p.push((dim.to_string(), v.value.clone()));
+                        }
+                        FacetLink {
+                            label: facet_label(dim, &v.value, lang),
+                            count: v.count,
+                            href: link(base, &p),
+                            on,
+                        }
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let page = q.offset / q.limit + 1;
+    let at_page = |n: usize| {
+        let mut p = without("page", None);
+        p.push(("page".into(), n.to_string()));
+        link(base, &p)
+    };
+    let hidden = params
+        .iter()
+        .filter(|(k, _)| k != "q" && k != "page")
+        .cloned()
+        .collect();
+    let page_view = DirectoryPage {
+        l: Layout::new(
+            caller,
+            uri,
+            if needs {
+                ("기업 수요 게시판", "Needs board")
+            } else {
+                ("스타트업 디렉터리", "Startup directory")
+            },
+        ),
+        needs,
+        q: q.text.clone(),
+        total: res.total,
+        startups,
+        need_cards,
+        facets,
+        hidden,
+        prev: (page > 1).then(|| at_page(page - 1)),
+        next: (q.offset + q.limit < res.total).then(|| at_page(page + 1)),
+        did_you_mean: res
+            .did_you_mean
+            .map(|d| link(base, &[("q".to_string(), d)])),
+        any_word: !res.matched_all_words,
+    };
+    render(&page_view)
+}
+
+pub async fn directory(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    listing(&app, &caller, &uri, params, false).await
+}
+
+pub async fn needs_board(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    listing(&app, &caller, &uri, params, true).await
+}
+
+#[derive(Template)]
+#[template(path = "startup.html")]
+pub struct StartupPage {
+    pub l: Layout,
+    pub s: Startup,
+    pub industries: Vec<String>,
+    pub stage: String,
+    pub funding: String,
+    pub own: bool,
+}
+
+pub async fn startup_profile(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match app.startup(&id).await {
+        Ok(s) => s,
+        Err(e) => return app_error(&caller, &uri, e, "/startups"),
+    };
+    let lang = caller.lang;
+    let own = caller
+        .user()
+        .is_some_and(|u| u.startup_id.as_deref() == Some(s.id.as_str()));
+    let page = StartupPage {
+        l: Layout::new(
+            &caller,
+            &uri,
+            (&s.name, s.name_en.as_deref().unwrap_or(&s.name)),
+        ),
+        industries: s
+            .industries
+            .iter()
+            .map(|c| facet_label("industry", c, lang))
+            .collect(),
+        stage: s
+            .stage
+            .map(|st| lang.t(st.label_ko(), st.label_en()).to_string())
+            .unwrap_or_default(),
+        funding: s
+            .funding
+            .map(|m| format!("{} {}", m.to_decimal_string(), m.currency.code()))
+            .unwrap_or_default(),
+        own,
+        s,
+    };
+    render(&page)
+}
+
+pub struct RecommendedStartup {
+    pub rank: usize,
+    pub id: String,
+    pub name: String,
+    pub score: f64,
+    pub reasons: Vec<domain::Reason>,
+}
+
+#[derive(Template)]
+#[template(path = "need.html")]
+pub struct NeedPage {
+    pub l: Layout,
+    pub n: Need,
+    pub enterprise: String,
+    pub withheld: bool,
+    pub industries: Vec<String>,
+    /// The engine's recommendations, for the need's enterprise and admins.
+    pub recommendations: Vec<RecommendedStartup>,
+    pub matches: Vec<app::MatchView>,
+}
+
+pub async fn need_page(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Response {
+    let n = match app.need_for(caller.user(), &id).await {
+        Ok(n) => n,
+        Err(e) => return app_error(&caller, &uri, e, "/needs"),
+    };
+    let names = app.enterprise_names().await.unwrap_or_default();
+    let mut recommendations = Vec::new();
+    let mut matches = Vec::new();
+    if let Some(u) = caller.user()
+        && app::authz::may_see_recommendations(u, &n.enterprise_id)
+    {
+        let recs = app
+            .recommendations_for_need_as(u, &id, 10)
+            .await
+            .unwrap_or_default();
+        let ids: Vec<String> = recs.iter().map(|r| r.id.clone()).collect();
+        let names: HashMap<String, String> = app
+            .startups_by_ids(&ids)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
+        recommendations = recs
+            .into_iter()
+            .map(|r| RecommendedStartup {
+                rank: r.rank,
+                name: names.get(&r.id).cloned().unwrap_or_else(|| r.id.clone()),
+                id: r.id,
+                score: r.score,
+                reasons: r.reasons,
+            })
+            .collect();
+        matches = app
+            .matches_as(
+                u,
+                app::MatchFilter {
+                    need: Some(id.clone()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_or_default();
+    }
+    let page = NeedPage {
+        l: Layout::new(&caller, &uri, (&n.title, &n.title)),
+        enterprise: names.get(&n.enterprise_id).cloned().unwrap_or_default(),
+        withheld: n.visibility == Visibility::Confidential && n.description.is_none(),
+        industries: n
+            .industries
+            .iter()
+            .map(|c| facet_label("industry", c, caller.lang))
+            .collect(),
+        recommendations,
+        matches,
+        n,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub l: Layout,
+    pub email: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+pub async fn login_form(caller: Caller, uri: Uri) -> Response {
+    let next = query_value(uri.query(), "next").unwrap_or_else(|| "/work".into());
+    render(&LoginPage {
+        l: Layout::new(&caller, &uri, ("로그인", "Log in")),
+        email: String::new(),
+        next,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only same-site paths are followed after login.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/work"
+    }
+}
+
+/// Logs in from the form. The login form needs no CSRF token (there is no session
+/// to ride yet); SameSite=Strict keeps the new cookie off cross-site requests.
+pub async fn login(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let failed = |status: StatusCode, msg: String| {
+        let page = LoginPage {
+            l: Layout::new(&caller, &uri, ("로그인", "Log in")),
+            email: f.email.clone(),
+            next: f.next.clone(),
+            error: Some(msg),
+        };
+        (status, render(&page)).into_response()
+    };
+    match app.login(&f.email, &f.password).await {
+        Err(e) => app_error(&caller, &uri, e, "/login"),
+        Ok(Err(LoginError::Wrong)) => failed(
+            StatusCode::UNAUTHORIZED,
+            caller
+                .lang
+                .t(
+                    "이메일 또는 비밀번호가 맞지 않습니다.",
+                    "Wrong e-mail or password.",
+                )
+                .into(),
+        ),
+        Ok(Err(LoginError::Locked)) => failed(
+            StatusCode::TOO_MANY_REQUESTS,
+            caller
+                .lang
+                .t(
+                    "로그인 실패가 많아 15분 동안 잠겼습니다.",
+                    "Too many failed logins; locked for 15 minutes.",
+                )
+                .into(),
+        ),
+        Ok(Ok(s)) => (
+            [(
+                header::SET_COOKIE,
+                session_cookie(&s.token, SESSION_HOURS * 3600, caller.tls),
+            )],
+            Redirect::to(safe_next(&f.next)),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return super::need_login(&caller, &uri);
+    };
+    if let Err(e) = app.logout(&s.token).await {
+        return app_error(&caller, &uri, e, "/");
+    }
+    (
+        [(header::SET_COOKIE, session_cookie("", 0, caller.tls))],
+        Redirect::to("/"),
+    )
+        .into_response()
+}
+
+fn lang_cookie(code: &str) -> String {
+    format!("{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")
+}
+
+/// Switches the page language, remembers it, and goes back.
+pub async fn switch_lang(Path(code): Path<String>, uri: Uri) -> Response {
+    let code = if code == "en" { "en" } else { "ko" };
+    let back = query_value(uri.query(), "back").unwrap_or_else(|| "/".into());
+    // the switch must not bounce back to a `?lang=` link that overrides the cookie
+    let back = back
+        .split_once("?lang=")
+        .map_or(back.as_str(), |(p, _)| p)
+        .to_string();
+    (
+        [(header::SET_COOKIE, lang_cookie(code))],
+        Redirect::to(safe_next(&back)),
+    )
+        .into_response()
+}

@@ -1,0 +1,252 @@
+//! A signed-in member's work: proposals with the engine's reasons to accept or decline,
+//! the pipeline board (meeting → NDA → PoC → cooperation → investment) with outcomes
+//! and their amounts, and an enterprise's needs.
+
+use app::{App, MatchFilter, MatchView};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{MatchStatus, OutcomeKind, Role, Side};
+use serde::Deserialize;
+
+use super::{Layout, app_error, done, message, need_login, render};
+use crate::api::{NewOutcome, parse_action};
+use crate::caller::Caller;
+
+/// One column of the pipeline board.
+pub struct Column {
+    pub status: MatchStatus,
+    pub cards: Vec<MatchView>,
+}
+
+#[derive(Template)]
+#[template(path = "work.html")]
+pub struct WorkPage {
+    pub l: Layout,
+    /// Proposals waiting for this side's answer.
+    pub to_answer: Vec<MatchView>,
+    /// Proposals this side accepted, waiting for the other.
+    pub waiting: Vec<MatchView>,
+    pub board: Vec<Column>,
+    pub closed: Vec<MatchView>,
+    pub needs: Vec<domain::Need>,
+    pub side_is_enterprise: bool,
+    pub today: String,
+}
+
+impl WorkPage {
+    /// The stage after `s` on the board, if any.
+    pub fn next_stage(&self, s: &MatchStatus) -> Option<MatchStatus> {
+        match s {
+            MatchStatus::Accepted => Some(MatchStatus::Meeting),
+            MatchStatus::Meeting => Some(MatchStatus::Nda),
+            MatchStatus::Nda => Some(MatchStatus::Poc),
+            MatchStatus::Poc => Some(MatchStatus::Cooperation),
+            MatchStatus::Cooperation => Some(MatchStatus::Investment),
+            _ => None,
+        }
+    }
+
+    pub fn outcome_kinds(&self) -> Vec<(&'static str, &'static str)> {
+        OutcomeKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), self.l.t(k.label_ko(), k.label_en())))
+            .collect()
+    }
+}
+
+const BOARD: [MatchStatus; 6] = [
+    MatchStatus::Accepted,
+    MatchStatus::Meeting,
+    MatchStatus::Nda,
+    MatchStatus::Poc,
+    MatchStatus::Cooperation,
+    MatchStatus::Investment,
+];
+
+pub async fn work(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
+    let Some(user) = caller.user() else {
+        return Redirect::to("/login?next=/work").into_response();
+    };
+    let side = match user.role {
+        Role::Admin => return Redirect::to("/admin").into_response(),
+        Role::StartupMember => Side::Startup,
+        Role::EnterpriseMember => Side::Enterprise,
+        Role::CenterManager | Role::Evaluator => {
+            return message(
+                &caller,
+                &uri,
+                StatusCode::OK,
+                caller.lang.t(
+                    "이 역할의 업무 화면은 준비 중입니다. 공개 디렉터리와 성과 페이지를 이용해 주세요.",
+                    "This role's work pages are not built yet; the directory and KPI pages are open to you.",
+                ),
+                "/",
+            );
+        }
+    };
+    let filter = MatchFilter {
+        newest_first: true,
+        ..MatchFilter::default()
+    };
+    let matches = match app.matches_as(user, filter).await {
+        Ok(m) => m,
+        Err(e) => return app_error(&caller, &uri, e, "/"),
+    };
+    let needs = match (&user.enterprise_id, side) {
+        (Some(e), Side::Enterprise) => match app.needs_of(e).await {
+            Ok(n) => n,
+            Err(e) => return app_error(&caller, &uri, e, "/"),
+        },
+        _ => Vec::new(),
+    };
+    let (theirs_first, mine_first) = match side {
+        Side::Startup => (
+            MatchStatus::AcceptedByEnterprise,
+            MatchStatus::AcceptedByStartup,
+        ),
+        _ => (
+            MatchStatus::AcceptedByStartup,
+            MatchStatus::AcceptedByEnterprise,
+        ),
+    };
+    let mut page = WorkPage {
+        l: Layout::new(&caller, &uri, ("내 업무", "My work")),
+        to_answer: Vec::new(),
+        waiting: Vec::new(),
+        board: BOARD
+            .iter()
+            .map(|s| Column {
+                status: *s,
+                cards: Vec::new(),
+            })
+            .collect(),
+        closed: Vec::new(),
+        needs,
+        side_is_enterprise: side == Side::Enterprise,
+        today: chrono::Local::now().date_naive().to_string(),
+    };
+    for m in matches {
+        let st = m.status;
+        if st == MatchStatus::Proposed || st == theirs_first {
+            page.to_answer.push(m);
+        } else if st == mine_first {
+            page.waiting.push(m);
+        } else if let Some(col) = page.board.iter_mut().find(|c| {
+            c.status == st
+                || (c.status == MatchStatus::Investment && st == MatchStatus::Acquisition)
+        }) {
+            col.cards.push(m);
+        } else {
+            page.closed.push(m);
+        }
+    }
+    render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn move_match(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path((startup, need, action)): Path<(String, String, String)>,
+    Form(f): Form<MoveForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let action = match parse_action(&action) {
+        Ok(a) => a,
+        Err(m) => return message(&caller, &uri, StatusCode::NOT_FOUND, &m, "/work"),
+    };
+    let note = Some(f.note.trim().to_string()).filter(|n| !n.is_empty());
+    match app
+        .act_on_match(&s.user, &startup, &need, action, note)
+        .await
+    {
+        Ok(change) => done(
+            "/work",
+            &format!(
+                "{} → {}",
+                startup,
+                caller.lang.t(change.to.label_ko(), change.to.label_en())
+            ),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/work"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct OutcomeForm {
+    #[serde(default)]
+    csrf: String,
+    startup_id: String,
+    need_id: String,
+    kind: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn record_outcome(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<OutcomeForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let date = match f.date.trim() {
+        "" => None,
+        d => match d.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                return message(
+                    &caller,
+                    &uri,
+                    StatusCode::BAD_REQUEST,
+                    &format!("date: '{d}' is not a date (YYYY-MM-DD)"),
+                    "/work",
+                );
+            }
+        },
+    };
+    let new = NewOutcome {
+        startup_id: f.startup_id,
+        need_id: f.need_id,
+        kind: f.kind,
+        date,
+        amount: Some(f.amount.replace(',', "")),
+        currency: None,
+        note: Some(f.note),
+    };
+    let o = match new.outcome() {
+        Ok(o) => o,
+        Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/work"),
+    };
+    match app.record_outcome_as(&s.user, o).await {
+        Ok(o) => done(
+            "/work",
+            &format!(
+                "{}: {} ({})",
+                o.startup_id,
+                caller.lang.t(o.kind.label_ko(), o.kind.label_en()),
+                o.date
+            ),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/work"),
+    }
+}
