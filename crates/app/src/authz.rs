@@ -146,14 +146,26 @@ impl App {
     /// nothing for other roles.
     pub async fn matches_as(&self, user: &User, filter: MatchFilter) -> Result<Vec<MatchView>> {
         let mut f = filter;
+        // narrow to the member's own organisation; a filter naming another selects nothing
+        let narrow = |asked: &mut Option<String>, own: &Option<String>| match (&*asked, own) {
+            (Some(a), Some(o)) if a != o => false,
+            _ => {
+                *asked = own.clone();
+                true
+            }
+        };
         match user.role {
             Role::Admin => {}
             Role::StartupMember => {
-                f.startup = user.startup_id.clone();
+                if !narrow(&mut f.startup, &user.startup_id) {
+                    return Ok(Vec::new());
+                }
                 f.published_only = true;
             }
             Role::EnterpriseMember => {
-                f.enterprise = user.enterprise_id.clone();
+                if !narrow(&mut f.enterprise, &user.enterprise_id) {
+                    return Ok(Vec::new());
+                }
                 f.published_only = true;
             }
             Role::CenterManager | Role::Evaluator => {

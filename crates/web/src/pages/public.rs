@@ -438,12 +438,12 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only same-site paths are followed after login.
-fn safe_next(next: &str) -> &str {
+/// Only same-site paths are followed (after login, after the language switch).
+fn safe_next<'a>(next: &'a str, otherwise: &'a str) -> &'a str {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {
-        "/work"
+        otherwise
     }
 }
 
@@ -491,7 +491,7 @@ pub async fn login(
                 header::SET_COOKIE,
                 session_cookie(&s.token, SESSION_HOURS * 3600, caller.tls),
             )],
-            Redirect::to(safe_next(&f.next)),
+            Redirect::to(safe_next(&f.next, "/work")),
         )
             .into_response(),
     }
@@ -537,7 +537,7 @@ pub async fn switch_lang(Path(code): Path<String>, uri: Uri) -> Response {
         .to_string();
     (
         [(header::SET_COOKIE, lang_cookie(code))],
-        Redirect::to(safe_next(&back)),
+        Redirect::to(safe_next(&back, "/")),
     )
         .into_response()
 }

@@ -1,0 +1,489 @@
+//! Every write route of the API × every role (and nobody): allowed or refused as
+//! designed, over HTTP against the real app; plus search with facets and bad input
+//! answered 4xx with problem+json.
+
+use std::collections::HashMap;
+
+use app::App;
+use domain::{Language, MatchStatus, Role, User};
+
+struct Server {
+    base: String,
+    app: App,
+    _dir: tempfile::TempDir,
+}
+
+async fn start() -> (Server, app::demo::DemoSummary) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path().join("m.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let demo = app.load_demo(8, &|_| {}).await.unwrap();
+    app.run_round("r", &Default::default(), false, "test")
+        .await
+        .unwrap();
+    app.publish_round("r", "test").await.unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let served = app.clone();
+    tokio::spawn(async move {
+        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
+            tx.send(a).unwrap()
+        })
+        .await
+        .unwrap();
+    });
+    let base = format!("http://{}", rx.await.unwrap());
+    (
+        Server {
+            base,
+            app,
+            _dir: dir,
+        },
+        demo,
+    )
+}
+
+/// A logged-in caller: the session cookie and its CSRF token.
+#[derive(Clone)]
+struct Who {
+    cookie: String,
+    csrf: String,
+}
+
+async fn log_in(c: &reqwest::Client, base: &str, email: &str, password: &str) -> Who {
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{email} logs in");
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = r.json::<serde_json::Value>().await.unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Who { cookie, csrf }
+}
+
+async fn post(
+    c: &reqwest::Client,
+    url: &str,
+    who: Option<&Who>,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let mut rq = c.post(url);
+    if let Some(w) = who {
+        rq = rq
+            .header("cookie", &w.cookie)
+            .header("x-csrf-token", &w.csrf);
+    }
+    if let Some(b) = body {
+        rq = rq.json(&b);
+    }
+    rq.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_write_route_for_every_role() {
+    let (s, demo) = start().await;
+    let c = reqwest::Client::new();
+    let base = &s.base;
+
+    let mut users: HashMap<&str, Who> = HashMap::new();
+    for l in &demo.logins {
+        let key = match l.role {
+            Role::Admin => "admin",
+            Role::EnterpriseMember => "enterprise",
+            Role::StartupMember => "other-startup",
+            Role::CenterManager => "center",
+            Role::Evaluator => "evaluator",
+        };
+        users.insert(key, log_in(&c, base, &l.email, &l.password).await);
+    }
+    let ent = demo
+        .logins
+        .iter()
+        .find(|l| l.role == Role::EnterpriseMember)
+        .unwrap();
+    let ent_id = s
+        .app
+        .login(&ent.email, &ent.password)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .enterprise_id
+        .unwrap();
+    // two proposals of the enterprise: one to accept, one to decline; the startup of
+    // the first gets a member of its own
+    let own: Vec<_> = s
+        .app
+        .store()
+        .matches_where(&app::MatchFilter {
+            enterprise: Some(ent_id.clone()),
+            round: Some("r".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        own.len() >= 2,
+        "the round proposes at least two startups to the enterprise"
+    );
+    let m = &own[0];
+    let m2 = own
+        .iter()
+        .find(|x| x.startup_id != m.startup_id)
+        .expect("proposals to two startups");
+    let founder = User {
+        email: "founder@matrix.kr".into(),
+        display_name: "Founder".into(),
+        role: Role::StartupMember,
+        enterprise_id: None,
+        startup_id: Some(m.startup_id.clone()),
+        center_code: None,
+        language: Language::En,
+    };
+    s.app
+        .add_user(&founder, "matrix-password-1", "test")
+        .await
+        .unwrap();
+    users.insert(
+        "startup",
+        log_in(&c, base, &founder.email, "matrix-password-1").await,
+    );
+    let roles = [
+        "nobody",
+        "admin",
+        "enterprise",
+        "startup",
+        "other-startup",
+        "center",
+        "evaluator",
+    ];
+    let who = |r: &str| users.get(r).cloned();
+
+    // (route, who → expected status); moves are tried in an order the state machine
+    // allows for those who may make them
+    let accept = format!(
+        "{base}/api/v1/matches/{}/{}/accept",
+        m.startup_id, m.need_id
+    );
+    let expect_accept = [
+        ("nobody", 401),
+        ("center", 404),
+        ("evaluator", 404),
+        ("other-startup", 404),
+        ("enterprise", 200),
+        ("startup", 200),
+        // both have accepted now: the program's accept is a refused move, not a
+        // refused person
+        ("admin", 409),
+    ];
+    for (r, want) in expect_accept {
+        let got = post(&c, &accept, who(r).as_ref(), None).await.status();
+        assert_eq!(got.as_u16(), want, "accept as {r}");
+    }
+    let decline = format!(
+        "{base}/api/v1/matches/{}/{}/decline",
+        m2.startup_id, m2.need_id
+    );
+    for (r, want) in [
+        ("nobody", 401),
+        ("center", 404),
+        ("evaluator", 404),
+        ("startup", 404),
+        ("other-startup", 404),
+        ("enterprise", 200),
+    ] {
+        let resp = post(&c, &decline, who(r).as_ref(), None).await;
+        let got = resp.status();
+        let text = resp.text().await.unwrap();
+        assert_eq!(got.as_u16(), want, "decline as {r}: {text}");
+    }
+
+    // outcomes: the enterprise and program managers record them; the startup may not
+    let outcome = |kind: &str, date: &str| {
+        serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": kind,
+            "date": date, "amount": "100000000"})
+    };
+    let outcomes = format!("{base}/api/v1/outcomes");
+    for (r, want, kind) in [
+        ("nobody", 401, "meeting"),
+        ("center", 404, "meeting"),
+        ("evaluator", 404, "meeting"),
+        ("other-startup", 404, "meeting"),
+        ("startup", 403, "meeting"),
+        ("enterprise", 201, "meeting"),
+        ("admin", 201, "poc"),
+    ] {
+        let got = post(
+            &c,
+            &outcomes,
+            who(r).as_ref(),
+            Some(outcome(kind, "2026-11-20")),
+        )
+        .await
+        .status();
+        assert_eq!(got.as_u16(), want, "record an outcome as {r}");
+    }
+    let moved = s
+        .app
+        .store()
+        .matches_where(&app::MatchFilter {
+            startup: Some(m.startup_id.clone()),
+            need: Some(m.need_id.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(moved[0].status, MatchStatus::Poc, "outcomes move the match");
+    // an outcome on a match nobody accepted is refused, with the reason
+    let declined = serde_json::json!({"startup_id": m2.startup_id, "need_id": m2.need_id,
+        "kind": "poc"});
+    let r = post(&c, &outcomes, who("admin").as_ref(), Some(declined)).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("declined"));
+    for bad in [
+        serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "handshake"}),
+        serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "investment", "amount": "lots"}),
+        serde_json::json!({"startup_id": m.startup_id}),
+    ] {
+        let r = post(&c, &outcomes, who("enterprise").as_ref(), Some(bad)).await;
+        assert_eq!(r.status(), 400);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+
+    // rounds: program managers only
+    for r in roles {
+        let run = post(
+            &c,
+            &format!("{base}/api/v1/rounds/matrix/run"),
+            who(r).as_ref(),
+            Some(serde_json::json!({"dry_run": true})),
+        )
+        .await
+        .status()
+        .as_u16();
+        let publish = post(
+            &c,
+            &format!("{base}/api/v1/rounds/none/publish"),
+            who(r).as_ref(),
+            None,
+        )
+        .await
+        .status()
+        .as_u16();
+        let (want_run, want_publish) = match r {
+            "nobody" => (401, 401),
+            "admin" => (200, 404),
+            _ => (403, 403),
+        };
+        assert_eq!((run, publish), (want_run, want_publish), "rounds as {r}");
+    }
+
+    // a write without the CSRF token is refused for everyone
+    for r in roles.iter().filter(|r| **r != "nobody") {
+        let w = who(r).unwrap();
+        let got = c
+            .post(&accept)
+            .header("cookie", &w.cookie)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(got.as_u16(), 403, "no CSRF token as {r}");
+    }
+
+    // the page forms: no session → the login page; a session without the form's token
+    // → refused; the program office's forms refuse members
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = format!(
+        "{base}/work/matches/{}/{}/withdraw",
+        m.startup_id, m.need_id
+    );
+    let r = no_redirect
+        .post(&form)
+        .form(&[("csrf", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    let w = who("enterprise").unwrap();
+    let r = no_redirect
+        .post(&form)
+        .header("cookie", &w.cookie)
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = no_redirect
+        .post(format!("{base}/admin/rounds"))
+        .header("cookie", &w.cookie)
+        .form(&[("csrf", w.csrf.as_str()), ("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = no_redirect
+        .get(format!("{base}/admin/export/matches.csv"))
+        .header("cookie", &w.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let a = who("admin").unwrap();
+    let r = no_redirect
+        .get(format!("{base}/admin/export/matches.csv"))
+        .header("cookie", &a.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("startup_id,need_id,enterprise_id"));
+    assert!(csv.contains(&m.startup_id));
+
+    // logging out: each session ends once
+    for r in roles {
+        let got = c
+            .delete(format!("{base}/api/v1/session"))
+            .headers({
+                let mut h = reqwest::header::HeaderMap::new();
+                if let Some(w) = who(r) {
+                    h.insert("cookie", w.cookie.parse().unwrap());
+                    h.insert("x-csrf-token", w.csrf.parse().unwrap());
+                }
+                h
+            })
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(got, if r == "nobody" { 401 } else { 204 }, "log out as {r}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_pages_and_api_with_facets() {
+    let (s, _) = start().await;
+    let c = reqwest::Client::new();
+    let base = &s.base;
+    let api: serde_json::Value = c
+        .get(format!(
+            "{base}/api/v1/search?q=%EB%B0%B0%ED%84%B0%EB%A6%AC&per_page=5"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let total = api["total"].as_u64().unwrap();
+    assert!(total > 0);
+    assert_eq!(api["hits"].as_array().unwrap().len(), 5.min(total as usize));
+    let industry = api["facets"]["industry"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let narrowed: serde_json::Value = c
+        .get(format!(
+            "{base}/api/v1/search?q=%EB%B0%B0%ED%84%B0%EB%A6%AC&industry={industry}"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        narrowed["total"], api["facets"]["industry"][0]["count"],
+        "a facet's count is what choosing it gives"
+    );
+    for bad in ["page=0", "sort=loudest", "colour=red", "kind=planet"] {
+        let r = c
+            .get(format!("{base}/api/v1/search?{bad}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{bad}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+
+    // the directory page: hits, facet links, the language switch remembered
+    let page = c
+        .get(format!("{base}/startups?q=%EB%B0%B0%ED%84%B0%EB%A6%AC"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("id=\"total\">{total}건")),
+        "Korean by default"
+    );
+    assert!(
+        page.contains(&format!("industry={industry}")),
+        "facet links"
+    );
+    let switch = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{base}/lang/en?back=%2Fstartups%3Fq%3Dx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switch.status(), 303);
+    assert_eq!(switch.headers()["location"], "/startups?q=x");
+    assert!(
+        switch.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .starts_with("lang=en")
+    );
+    let en = c
+        .get(format!("{base}/needs"))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("Needs board") && en.contains(" results"));
+    let bad = c
+        .get(format!("{base}/startups?page=0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let offsite = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{base}/lang/ko?back=//evil.example/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(offsite.headers()["location"], "/", "no open redirect");
+}

@@ -1,0 +1,322 @@
+//! The main journey in a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`, which `.ci/run` installs): the program manager runs and publishes
+//! a round → the enterprise accepts a proposal → the startup accepts → the enterprise
+//! records a PoC and an investment → the public KPI page shows the new numbers.
+//!
+//! Screenshots of the pages on the way go to `target/screenshots/`, or to the folder
+//! `INNOBRIDGE_SCREENSHOTS` names (the ones in `docs/screenshots/` were made so).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use app::App;
+use domain::{Language, Role, User};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// chromedriver on a free port, ended when dropped.
+struct Driver(Child, u16);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn driver() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian package chromium-driver; .ci/run installs it)");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Driver(child, port);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(d: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1280,1000"]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", d.1))
+        .await
+        .expect("a Chromium session")
+}
+
+fn shots_dir() -> PathBuf {
+    let dir = std::env::var_os("INNOBRIDGE_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    std::fs::write(shots_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+/// Waits for the element `css` (pages load after form posts and redirects).
+async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = c.current_url().await.unwrap();
+    let src = c.source().await.unwrap_or_default();
+    panic!(
+        "no '{css}' on {url}:\n{}",
+        src.chars().take(3000).collect::<String>()
+    );
+}
+
+async fn log_in(c: &Client, base: &str, email: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    wait_for(c, "#email").await.send_keys(email).await.unwrap();
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(c, "#logout").await;
+}
+
+async fn log_out(c: &Client) {
+    wait_for(c, "#logout").await.click().await.unwrap();
+    wait_for(c, "#nav-login").await;
+}
+
+async fn kpis(base: &str) -> serde_json::Value {
+    reqwest::get(format!("{base}/api/v1/kpi"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// `1234567` → `1,234,567`, as the KPI page writes numbers.
+fn grouped(n: i64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn round_to_investment_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path().join("b.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let demo = app.load_demo(11, &|_| {}).await.unwrap();
+    let login_of = |role: Role| demo.logins.iter().find(|l| l.role == role).unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let served = app.clone();
+    tokio::spawn(async move {
+        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
+            tx.send(a).unwrap()
+        })
+        .await
+        .unwrap();
+    });
+    let base = format!("http://{}", rx.await.unwrap());
+    let before = kpis(&base).await;
+
+    let d = driver().await;
+    let c = browser(&d).await;
+
+    // the public directory, searched
+    c.goto(&format!("{base}/startups?q=%EB%B0%B0%ED%84%B0%EB%A6%AC"))
+        .await
+        .unwrap();
+    let total = wait_for(&c, "#total").await.text().await.unwrap();
+    assert!(
+        !total.starts_with('0'),
+        "the directory finds 배터리: {total}"
+    );
+    shot(&c, "directory").await;
+
+    // the program manager runs a round and publishes it
+    let pm = login_of(Role::Admin);
+    log_in(&c, &base, &pm.email, &pm.password).await;
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    let name = wait_for(&c, "#run-round input[name=name]").await;
+    name.clear().await.unwrap();
+    name.send_keys("journey").await.unwrap();
+    c.find(Locator::Css("#run-round button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "#publish-round button").await;
+    shot(&c, "round-review").await;
+    c.find(Locator::Css("#publish-round button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, ".flash").await;
+    assert!(c.find(Locator::Css("#publish-round")).await.is_err());
+    log_out(&c).await;
+
+    // the enterprise accepts one of its proposals
+    let ent = login_of(Role::EnterpriseMember);
+    log_in(&c, &base, &ent.email, &ent.password).await;
+    c.goto(&format!("{base}/work")).await.unwrap();
+    let proposal = wait_for(&c, ".proposal").await;
+    let startup = proposal.attr("data-startup").await.unwrap().unwrap();
+    let need = proposal.attr("data-need").await.unwrap().unwrap();
+    let card = format!(".proposal[data-startup='{startup}'][data-need='{need}']");
+    shot(&c, "enterprise-proposals").await;
+    c.find(Locator::Css(&format!("{card} button.accept")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, ".flash").await;
+    log_out(&c).await;
+
+    // that startup's member accepts too
+    let founder = User {
+        email: "founder@journey.kr".into(),
+        display_name: "Founder".into(),
+        role: Role::StartupMember,
+        enterprise_id: None,
+        startup_id: Some(startup.clone()),
+        center_code: None,
+        language: Language::Ko,
+    };
+    app.add_user(&founder, "journey-password-1", "test")
+        .await
+        .unwrap();
+    log_in(&c, &base, &founder.email, "journey-password-1").await;
+    c.goto(&format!("{base}/work")).await.unwrap();
+    let mine = wait_for(&c, &card).await;
+    assert!(
+        mine.text().await.unwrap().contains("기업 수락"),
+        "the startup sees the enterprise's acceptance"
+    );
+    shot(&c, "startup-proposals").await;
+    c.find(Locator::Css(&format!("{card} button.accept")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let on_board =
+        format!(".col[data-status='accepted'] .card[data-startup='{startup}'][data-need='{need}']");
+    wait_for(&c, &on_board).await;
+    log_out(&c).await;
+
+    // the enterprise records a PoC, then an investment of 5억 원
+    log_in(&c, &base, &ent.email, &ent.password).await;
+    for (col, kind, amount) in [("accepted", "poc", ""), ("poc", "investment", "500000000")] {
+        c.goto(&format!("{base}/work")).await.unwrap();
+        let on = format!(
+            ".col[data-status='{col}'] .card[data-startup='{startup}'][data-need='{need}']"
+        );
+        wait_for(&c, &format!("{on} summary"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Css(&format!("{on} select[name=kind]")))
+            .await
+            .unwrap()
+            .select_by_value(kind)
+            .await
+            .unwrap();
+        if !amount.is_empty() {
+            c.find(Locator::Css(&format!("{on} input[name=amount]")))
+                .await
+                .unwrap()
+                .send_keys(amount)
+                .await
+                .unwrap();
+        }
+        c.find(Locator::Css(&format!("{on} .outcome-form button")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, ".flash").await;
+    }
+    wait_for(
+        &c,
+        &format!(
+            ".col[data-status='investment'] .card[data-startup='{startup}'][data-need='{need}']"
+        ),
+    )
+    .await;
+    c.execute(
+        "document.getElementById('pipeline').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "pipeline").await;
+    log_out(&c).await;
+
+    // the public KPI page shows the new numbers
+    let after = kpis(&base).await;
+    let n = |k: &serde_json::Value, key: &str| k[key].as_i64().unwrap();
+    assert_eq!(n(&after, "pocs"), n(&before, "pocs") + 1);
+    assert_eq!(
+        n(&after, "investment_krw"),
+        n(&before, "investment_krw") + 500_000_000
+    );
+    c.goto(&format!("{base}/kpi")).await.unwrap();
+    let cards = wait_for(&c, "#kpi-cards").await.text().await.unwrap();
+    let invested = (n(&after, "investment_krw") as f64 / 1e8).round() as i64;
+    assert!(
+        cards.contains(&format!("{}억 원", grouped(invested))),
+        "{cards}"
+    );
+    assert!(cards.contains(&grouped(n(&after, "pocs"))), "{cards}");
+    shot(&c, "kpi").await;
+
+    c.close().await.unwrap();
+}
