@@ -12,6 +12,11 @@ use clap::{Parser, Subcommand};
 use domain::records::RecordKind;
 use indicatif::{ProgressBar, ProgressStyle};
 
+// glibc's allocator serialised the web server's worker threads on its arena locks
+// (malloc and mutex calls were the top of the directory page's profile under load)
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "innobridge",

@@ -20,7 +20,8 @@ pub(crate) struct FacetCounter {
 
 pub(crate) struct SegmentFacetCounter {
     columns: Vec<Option<StrColumn>>,
-    counts: Vec<HashMap<u64, u32>>,
+    /// Per dimension, a count per term ordinal of the segment's dictionary.
+    counts: Vec<Vec<u32>>,
 }
 
 /// Per dimension: value → count.
@@ -41,7 +42,10 @@ impl Collector for FacetCounter {
             .map(|f| segment.fast_fields().str(f))
             .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(SegmentFacetCounter {
-            counts: vec![HashMap::new(); columns.len()],
+            counts: columns
+                .iter()
+                .map(|c| vec![0; c.as_ref().map_or(0, |c| c.num_terms())])
+                .collect(),
             columns,
         })
     }
@@ -70,7 +74,7 @@ impl SegmentCollector for SegmentFacetCounter {
         for (col, counts) in self.columns.iter().zip(self.counts.iter_mut()) {
             if let Some(col) = col {
                 for ord in col.term_ords(doc) {
-                    *counts.entry(ord).or_default() += 1;
+                    counts[ord as usize] += 1;
                 }
             }
         }
@@ -85,7 +89,12 @@ impl SegmentCollector for SegmentFacetCounter {
                 let Some(col) = col else {
                     return HashMap::new();
                 };
-                let mut top: Vec<(u64, u32)> = counts.into_iter().collect();
+                let mut top: Vec<(u64, u32)> = counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(ord, n)| (ord as u64, n))
+                    .collect();
                 if top.len() > PER_SEGMENT {
                     top.select_nth_unstable_by(PER_SEGMENT, |a, b| {
                         b.1.cmp(&a.1).then(a.0.cmp(&b.0))

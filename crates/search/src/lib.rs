@@ -261,6 +261,9 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     suggester: Mutex<Option<(u64, Arc<suggest::Suggester>)>>,
+    /// Answers already given since the last commit (the directory's first page and
+    /// popular searches repeat), keyed by the query; emptied by every commit.
+    answers: Mutex<(u64, std::collections::HashMap<String, SearchResults>)>,
     commits: std::sync::atomic::AtomicU64,
     seen_opstamp: std::sync::atomic::AtomicU64,
 }
@@ -304,6 +307,7 @@ impl SearchIndex {
             writer: Mutex::new(None),
             fields,
             suggester: Mutex::new(None),
+            answers: Mutex::new((0, Default::default())),
             commits: Default::default(),
             seen_opstamp: Default::default(),
         })
@@ -514,6 +518,27 @@ impl SearchIndex {
 
     /// Runs a discovery query.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        const REMEMBERED: usize = 512;
+        let generation = self.commits.load(std::sync::atomic::Ordering::SeqCst);
+        let key = serde_json::to_string(q).expect("a query serializes");
+        {
+            let answers = self.answers.lock().expect("answers lock");
+            if answers.0 == generation
+                && let Some(r) = answers.1.get(&key)
+            {
+                return Ok(r.clone());
+            }
+        }
+        let res = self.search_index(q)?;
+        let mut answers = self.answers.lock().expect("answers lock");
+        if answers.0 != generation || answers.1.len() >= REMEMBERED {
+            *answers = (generation, Default::default());
+        }
+        answers.1.insert(key, res.clone());
+        Ok(res)
+    }
+
+    fn search_index(&self, q: &SearchQuery) -> Result<SearchResults> {
         let words = query_words(&q.text);
         let mut res = self.run(q, &words, true)?;
         if res.total == 0 && words.len() > 1 {
