@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use app::App;
 use domain::{Language, MatchStatus, Role, User};
 
+mod common;
+
 struct Server {
     base: String,
     app: App,
@@ -14,25 +16,7 @@ struct Server {
 }
 
 async fn start() -> (Server, app::demo::DemoSummary) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path().join("m.db").to_str().unwrap())
-        .await
-        .unwrap();
-    let demo = app.load_demo(8, &|_| {}).await.unwrap();
-    app.run_round("r", &Default::default(), false, "test")
-        .await
-        .unwrap();
-    app.publish_round("r", "test").await.unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let served = app.clone();
-    tokio::spawn(async move {
-        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
-            tx.send(a).unwrap()
-        })
-        .await
-        .unwrap();
-    });
-    let base = format!("http://{}", rx.await.unwrap());
+    let (base, app, demo, dir) = common::serve_demo(8, Some("r")).await;
     (
         Server {
             base,
@@ -43,39 +27,10 @@ async fn start() -> (Server, app::demo::DemoSummary) {
     )
 }
 
-/// A logged-in caller: the session cookie and its CSRF token.
-#[derive(Clone)]
-struct Who {
-    cookie: String,
-    csrf: String,
-}
-
-async fn log_in(c: &reqwest::Client, base: &str, email: &str, password: &str) -> Who {
-    let r = c
-        .post(format!("{base}/api/v1/session"))
-        .json(&serde_json::json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{email} logs in");
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let csrf = r.json::<serde_json::Value>().await.unwrap()["csrf"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    Who { cookie, csrf }
-}
-
 async fn post(
     c: &reqwest::Client,
     url: &str,
-    who: Option<&Who>,
+    who: Option<&common::Who>,
     body: Option<serde_json::Value>,
 ) -> reqwest::Response {
     let mut rq = c.post(url);
@@ -96,7 +51,7 @@ async fn every_write_route_for_every_role() {
     let c = reqwest::Client::new();
     let base = &s.base;
 
-    let mut users: HashMap<&str, Who> = HashMap::new();
+    let mut users: HashMap<&str, common::Who> = HashMap::new();
     for l in &demo.logins {
         let key = match l.role {
             Role::Admin => "admin",
@@ -105,7 +60,7 @@ async fn every_write_route_for_every_role() {
             Role::CenterManager => "center",
             Role::Evaluator => "evaluator",
         };
-        users.insert(key, log_in(&c, base, &l.email, &l.password).await);
+        users.insert(key, common::log_in(&c, base, &l.email, &l.password).await);
     }
     let ent = demo
         .logins
@@ -157,7 +112,7 @@ async fn every_write_route_for_every_role() {
         .unwrap();
     users.insert(
         "startup",
-        log_in(&c, base, &founder.email, "matrix-password-1").await,
+        common::log_in(&c, base, &founder.email, "matrix-password-1").await,
     );
     let roles = [
         "nobody",

@@ -10,9 +10,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use app::App;
 use domain::{Language, Role, User};
 use fantoccini::{Client, ClientBuilder, Locator};
+
+mod common;
 
 /// chromedriver on a free port, ended when dropped.
 struct Driver(Child, u16);
@@ -145,22 +146,8 @@ fn grouped(n: i64) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn round_to_investment_in_a_real_browser() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path().join("b.db").to_str().unwrap())
-        .await
-        .unwrap();
-    let demo = app.load_demo(11, &|_| {}).await.unwrap();
+    let (base, app, demo, _dir) = common::serve_demo(11, None).await;
     let login_of = |role: Role| demo.logins.iter().find(|l| l.role == role).unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let served = app.clone();
-    tokio::spawn(async move {
-        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
-            tx.send(a).unwrap()
-        })
-        .await
-        .unwrap();
-    });
-    let base = format!("http://{}", rx.await.unwrap());
     let before = kpis(&base).await;
 
     let d = driver().await;

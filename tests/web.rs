@@ -3,20 +3,11 @@
 
 use app::App;
 
+mod common;
+
 async fn start() -> (String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path().join("w.db").to_str().unwrap())
-        .await
-        .unwrap();
-    app.load_demo(3, &|_| {}).await.unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        web::serve(app, "127.0.0.1:0".parse().unwrap(), |a| tx.send(a).unwrap())
-            .await
-            .unwrap();
-    });
-    let addr = rx.await.unwrap();
-    (format!("http://{addr}"), dir)
+    let (base, _, _, dir) = common::serve_demo(3, None).await;
+    (base, dir)
 }
 
 #[tokio::test]
@@ -127,28 +118,11 @@ async fn a_running_server_follows_writes_made_by_another_process() {
     assert!(found, "the server's index caught up from the change log");
 }
 
-/// The server over a demo program with a round run, and the demo's logins by role.
+/// The server over a demo program with a round run and published, and the demo's
+/// logins by role.
 async fn start_with_round() -> (String, tempfile::TempDir, app::demo::DemoSummary, App) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path().join("w.db").to_str().unwrap())
-        .await
-        .unwrap();
-    let demo = app.load_demo(6, &|_| {}).await.unwrap();
-    app.run_round("r", &Default::default(), false, "test")
-        .await
-        .unwrap();
-    app.publish_round("r", "test").await.unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let served = app.clone();
-    tokio::spawn(async move {
-        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
-            tx.send(a).unwrap()
-        })
-        .await
-        .unwrap();
-    });
-    let addr = rx.await.unwrap();
-    (format!("http://{addr}"), dir, demo, app)
+    let (base, app, demo, dir) = common::serve_demo(6, Some("r")).await;
+    (base, dir, demo, app)
 }
 
 async fn problem_type(r: reqwest::Response) -> String {

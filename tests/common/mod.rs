@@ -26,3 +26,63 @@ pub fn ok(o: Output) -> String {
     );
     String::from_utf8(o.stdout).unwrap()
 }
+
+/// The web app on a random port over a fresh demo program (seed `seed`); with
+/// `round`, a round of that name run and published first. The directory holds the
+/// database and must outlive the server.
+pub async fn serve_demo(
+    seed: u64,
+    round: Option<&str>,
+) -> (String, app::App, app::demo::DemoSummary, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app::App::open(dir.path().join("served.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let demo = app.load_demo(seed, &|_| {}).await.unwrap();
+    if let Some(name) = round {
+        app.run_round(name, &Default::default(), false, "test")
+            .await
+            .unwrap();
+        app.publish_round(name, "test").await.unwrap();
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let served = app.clone();
+    tokio::spawn(async move {
+        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
+            tx.send(a).unwrap()
+        })
+        .await
+        .unwrap();
+    });
+    let base = format!("http://{}", rx.await.unwrap());
+    (base, app, demo, dir)
+}
+
+/// A logged-in caller: the session cookie and its CSRF token.
+#[derive(Clone)]
+pub struct Who {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub async fn log_in(c: &reqwest::Client, base: &str, email: &str, password: &str) -> Who {
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{email} logs in");
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = r.json::<serde_json::Value>().await.unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Who { cookie, csrf }
+}

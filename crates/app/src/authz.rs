@@ -2,7 +2,10 @@
 //! a match a user acts for, and who may read a confidential need's details.
 
 use domain::match_state::Action;
-use domain::{Actor, Need, Outcome, Role, Side, StatusChange, User, Visibility};
+use std::collections::HashMap;
+
+use domain::records::RecordKind;
+use domain::{Actor, FieldError, Need, Outcome, Role, Side, StatusChange, User, Visibility};
 use store::{MatchFilter, MatchView};
 
 use crate::{App, AppError, Result};
@@ -87,6 +90,60 @@ impl App {
             .run_round(name, policy, dry_run, &user.email)
             .await?
             .summary)
+    }
+
+    /// Saves a record from a form for `user`: a startup's member its own profile
+    /// (the program's own fields — source, discovery date, registration number — kept
+    /// as stored), an enterprise's member its own needs (new ones get an id), program
+    /// managers anything. Field errors come back as `Ok(Err)`.
+    pub async fn save_cells_as(
+        &self,
+        user: &User,
+        kind: RecordKind,
+        mut cells: HashMap<String, String>,
+    ) -> Result<std::result::Result<Vec<FieldError>, Vec<FieldError>>> {
+        let refuse = |what: &str| {
+            Err(AppError::Forbidden(format!(
+                "{} may not save {what}",
+                user.email
+            )))
+        };
+        match (user.role, kind) {
+            (Role::Admin, _) => {}
+            (Role::StartupMember, RecordKind::Startups) => {
+                let Some(own) = &user.startup_id else {
+                    return refuse("a startup profile");
+                };
+                let stored = self.startup(own).await?;
+                let kept = domain::records::startup_cells(&stored);
+                for (col, v) in RecordKind::Startups.columns().iter().zip(kept) {
+                    if matches!(*col, "id" | "source" | "discovered_on" | "business_reg_no") {
+                        cells.insert(col.to_string(), v);
+                    }
+                }
+            }
+            (Role::EnterpriseMember, RecordKind::Needs) => {
+                let Some(own) = &user.enterprise_id else {
+                    return refuse("needs");
+                };
+                let id = cells
+                    .get("id")
+                    .map(|v| v.trim().to_string())
+                    .unwrap_or_default();
+                if id.is_empty() {
+                    let n = self.store.needs_of(own).await?.len() + 1;
+                    let stamp = chrono::Utc::now().format("%y%m%d%H%M%S");
+                    cells.insert("id".into(), format!("nd-{own}-{stamp}-{n}"));
+                } else if let Some(existing) = self.store.need(&id).await?
+                    && existing.enterprise_id != *own
+                {
+                    return refuse(&format!("need '{id}' of another enterprise"));
+                }
+                cells.insert("enterprise_id".into(), own.clone());
+            }
+            _ => return refuse(&format!("{} records", kind.as_str())),
+        }
+        self.save_cells(kind, &cells, &user.email).await
     }
 
     /// Every matching round, newest first (program managers only).

@@ -2,9 +2,10 @@
 //! missing or stale, caught up from the change log after every write), the search and
 //! type-ahead queries, and duplicate review (flags, dismissals, merges).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use domain::records::RecordKind;
 use search::{
     DocKind, IndexState, SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults,
     Suggestion,
@@ -211,43 +212,61 @@ impl App {
         self.search.suggest(prefix, limit)
     }
 
-    /// Registers or updates one startup (the web's registration form uses this): the
-    /// same validation, duplicate flags and index update as an import row. Returns the
-    /// notes (a registration number that named another record, likely duplicates).
+    /// Registers or updates one startup: the same validation, duplicate flags and
+    /// index update as an import row. Returns the notes (a registration number that
+    /// named another record, likely duplicates).
     pub async fn save_startup(
         &self,
         s: domain::Startup,
         actor: &str,
     ) -> Result<Vec<domain::FieldError>> {
-        // the typed record goes through the same rules as a file row
-        let cells: std::collections::HashMap<String, String> =
-            domain::records::RecordKind::Startups
-                .columns()
-                .iter()
-                .map(|c| c.to_string())
-                .zip(domain::records::startup_cells(&s))
-                .collect();
-        let s = domain::records::read_startup(&cells).map_err(|errs| {
-            AppError::Invalid(
-                errs.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+        let cells = RecordKind::Startups
+            .columns()
+            .iter()
+            .map(|c| c.to_string())
+            .zip(domain::records::startup_cells(&s))
+            .collect();
+        self.save_cells(RecordKind::Startups, &cells, actor)
+            .await?
+            .map_err(|errs| {
+                AppError::Invalid(
+                    errs.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })
+    }
+
+    /// Saves one record given as import cells (a form's fields are the import
+    /// columns), through the import's rules: `Ok(Ok(notes))` when written, `Ok(Err)`
+    /// with every field that is wrong when not.
+    pub async fn save_cells(
+        &self,
+        kind: RecordKind,
+        cells: &HashMap<String, String>,
+        actor: &str,
+    ) -> Result<std::result::Result<Vec<domain::FieldError>, Vec<domain::FieldError>>> {
+        use domain::records::{read_enterprise, read_need, read_outcome, read_startup};
+        let record = match kind {
+            RecordKind::Startups => read_startup(cells).map(store::Record::Startup),
+            RecordKind::Enterprises => read_enterprise(cells).map(store::Record::Enterprise),
+            RecordKind::Needs => read_need(cells).map(store::Record::Need),
+            RecordKind::Outcomes => read_outcome(cells).map(store::Record::Outcome),
+        };
+        let record = match record {
+            Ok(r) => r,
+            Err(errs) => return Ok(Err(errs)),
+        };
         let res = self
             .store
-            .import_batch(
-                domain::records::RecordKind::Startups,
-                vec![(1, store::Record::Startup(s))],
-                actor,
-            )
+            .import_batch(kind, vec![(1, record)], actor)
             .await?;
-        if let Some((_, e)) = res.rejected.into_iter().next() {
-            return Err(AppError::Invalid(e.to_string()));
+        if !res.rejected.is_empty() {
+            return Ok(Err(res.rejected.into_iter().map(|(_, e)| e).collect()));
         }
         self.sync_search().await?;
-        Ok(res.notices.into_iter().map(|(_, n)| n).collect())
+        Ok(Ok(res.notices.into_iter().map(|(_, n)| n).collect()))
     }
 
     pub async fn delete_startup(&self, id: &str, actor: &str) -> Result<()> {

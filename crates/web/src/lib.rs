@@ -42,6 +42,10 @@ pub fn router(app: App) -> Router {
             post(pages::work::move_match),
         )
         .route("/work/outcomes", post(pages::work::record_outcome))
+        .route("/work/profile", get(pages::editor::profile_form))
+        .route("/work/needs/new", get(pages::editor::need_form))
+        .route("/work/needs/{id}", get(pages::editor::need_form))
+        .route("/work/records/{kind}", post(pages::editor::save))
         .route("/admin", get(pages::admin::home))
         .route("/admin/rounds", post(pages::admin::run_round))
         .route("/admin/rounds/{name}", get(pages::admin::round))

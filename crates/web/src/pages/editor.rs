@@ -1,0 +1,347 @@
+//! The record editors: a startup's own profile and an enterprise's needs (program
+//! managers may edit either). A form's fields are the import columns, so what a form
+//! saves passes exactly the rules an imported row does, and a refusal names each wrong
+//! field beside it.
+
+use std::collections::HashMap;
+
+use app::App;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::records::{self, RecordKind};
+use domain::{FieldError, Role};
+
+use super::{Layout, app_error, done, message, need_login, render, url_encode};
+use crate::caller::Caller;
+use crate::i18n::Lang;
+
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub multiline: bool,
+    /// A choice among (value, label); free text when empty.
+    pub options: Vec<(String, String)>,
+    pub hint: &'static str,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "editor.html")]
+pub struct EditorPage {
+    pub l: Layout,
+    pub kind: &'static str,
+    pub id: String,
+    pub fields: Vec<Field>,
+    pub errors: Vec<String>,
+}
+
+/// (column, Korean, English, multiline) of the columns a form shows, per kind.
+fn form_columns(kind: RecordKind) -> &'static [(&'static str, &'static str, &'static str, bool)] {
+    match kind {
+        RecordKind::Needs => &[
+            ("title", "수요 제목", "Title", false),
+            ("description", "설명", "Description", true),
+            (
+                "technologies",
+                "필요 기술 (쉼표로 구분)",
+                "Technologies (comma-separated)",
+                false,
+            ),
+            (
+                "industries",
+                "산업 (쉼표로 구분)",
+                "Industries (comma-separated)",
+                false,
+            ),
+            (
+                "collaboration_types",
+                "협력 유형",
+                "Collaboration types",
+                false,
+            ),
+            ("preferred_stages", "선호 단계", "Preferred stages", false),
+            ("slots", "선정 규모", "Slots", false),
+            (
+                "deadline",
+                "마감일 (YYYY-MM-DD)",
+                "Deadline (YYYY-MM-DD)",
+                false,
+            ),
+            ("visibility", "공개 여부", "Visibility", false),
+        ],
+        _ => &[
+            ("name", "회사명", "Name", false),
+            ("name_en", "영문 회사명", "Name in English", false),
+            ("description", "소개", "Description", true),
+            (
+                "description_en",
+                "영문 소개",
+                "Description in English",
+                true,
+            ),
+            (
+                "industries",
+                "산업 (쉼표로 구분)",
+                "Industries (comma-separated)",
+                false,
+            ),
+            (
+                "technologies",
+                "보유 기술 (쉼표로 구분)",
+                "Technologies (comma-separated)",
+                false,
+            ),
+            ("stage", "투자 단계", "Stage", false),
+            ("founded_year", "설립 연도", "Founded (year)", false),
+            ("employees", "임직원 수", "Employees", false),
+            ("city", "도시", "City", false),
+            ("country", "국가 (ISO 코드)", "Country (ISO code)", false),
+            ("funding_amount", "누적 투자액", "Funding raised", false),
+            ("funding_currency", "통화", "Currency", false),
+            ("website", "웹사이트", "Website", false),
+            (
+                "target_markets",
+                "목표 시장 (쉼표로 구분)",
+                "Target markets (comma-separated)",
+                false,
+            ),
+        ],
+    }
+}
+
+fn options(column: &str, lang: Lang) -> Vec<(String, String)> {
+    let pick = |ko: &str, en: &str| lang.t(ko, en).to_string();
+    match column {
+        "stage" => std::iter::once((String::new(), "—".to_string()))
+            .chain(
+                domain::Stage::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_string(), pick(s.label_ko(), s.label_en()))),
+            )
+            .collect(),
+        "visibility" => domain::Visibility::ALL
+            .iter()
+            .map(|v| (v.as_str().to_string(), pick(v.label_ko(), v.label_en())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn hint(column: &str) -> &'static str {
+    match column {
+        "collaboration_types" => {
+            "poc, joint-development, licensing, procurement, investment, overseas-expansion"
+        }
+        "preferred_stages" => "pre-seed, seed, series-a, series-b, series-c+, growth",
+        "industries" => {
+            "ai, mobility, bio-health, fintech, climate-energy, robotics, semiconductor, …"
+        }
+        _ => "",
+    }
+}
+
+fn editor(
+    caller: &Caller,
+    uri: &Uri,
+    kind: RecordKind,
+    cells: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> EditorPage {
+    let lang = caller.lang;
+    let fields = form_columns(kind)
+        .iter()
+        .map(|(name, ko, en, multiline)| Field {
+            name,
+            label: lang.t(ko, en),
+            value: cells.get(*name).cloned().unwrap_or_default(),
+            multiline: *multiline,
+            options: options(name, lang),
+            hint: hint(name),
+            error: errors
+                .iter()
+                .find(|e| e.field == *name)
+                .map(|e| e.reason.clone()),
+        })
+        .collect();
+    let shown: Vec<&str> = form_columns(kind).iter().map(|c| c.0).collect();
+    EditorPage {
+        l: Layout::new(
+            caller,
+            uri,
+            match kind {
+                RecordKind::Needs => ("수요 편집", "Edit a need"),
+                _ => ("프로필 편집", "Edit the profile"),
+            },
+        ),
+        kind: kind.as_str(),
+        id: cells.get("id").cloned().unwrap_or_default(),
+        fields,
+        errors: errors
+            .iter()
+            .filter(|e| !shown.contains(&e.field.as_str()))
+            .map(ToString::to_string)
+            .collect(),
+    }
+}
+
+fn cells_of(kind: RecordKind, values: Vec<String>) -> HashMap<String, String> {
+    kind.columns()
+        .iter()
+        .map(|c| c.to_string())
+        .zip(values)
+        .collect()
+}
+
+/// `/work/profile`: the signed-in startup member's profile (`?id=` for managers).
+pub async fn profile_form(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(user) = caller.user() else {
+        return Redirect::to("/login?next=/work/profile").into_response();
+    };
+    let id = match (user.role, &user.startup_id) {
+        (Role::Admin, _) => q.get("id").cloned().unwrap_or_default(),
+        (Role::StartupMember, Some(own)) => own.clone(),
+        _ => {
+            return message(
+                &caller,
+                &uri,
+                StatusCode::FORBIDDEN,
+                caller.lang.t(
+                    "스타트업 회원만 프로필을 편집합니다.",
+                    "Only a startup's members edit its profile.",
+                ),
+                "/work",
+            );
+        }
+    };
+    match app.startup(&id).await {
+        Ok(s) => {
+            let cells = cells_of(RecordKind::Startups, records::startup_cells(&s));
+            render(&editor(&caller, &uri, RecordKind::Startups, &cells, &[]))
+        }
+        Err(e) => app_error(&caller, &uri, e, "/work"),
+    }
+}
+
+/// `/work/needs/new` and `/work/needs/{id}`: an enterprise member's need.
+pub async fn need_form(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    id: Option<Path<String>>,
+) -> Response {
+    let Some(user) = caller.user() else {
+        return Redirect::to("/login?next=/work").into_response();
+    };
+    if !matches!(user.role, Role::Admin | Role::EnterpriseMember) {
+        return message(
+            &caller,
+            &uri,
+            StatusCode::FORBIDDEN,
+            caller.lang.t(
+                "기업 회원만 수요를 편집합니다.",
+                "Only an enterprise's members edit its needs.",
+            ),
+            "/work",
+        );
+    }
+    let mut cells = HashMap::from([
+        ("slots".to_string(), "1".to_string()),
+        ("visibility".to_string(), "public".to_string()),
+    ]);
+    if let Some(Path(id)) = id {
+        match app.need_for(Some(user), &id).await {
+            Ok(n)
+                if user.role == Role::Admin
+                    || user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str()) =>
+            {
+                cells = cells_of(RecordKind::Needs, records::need_cells(&n));
+            }
+            Ok(_) => {
+                return message(
+                    &caller,
+                    &uri,
+                    StatusCode::FORBIDDEN,
+                    &format!("need '{id}' belongs to another enterprise"),
+                    "/work",
+                );
+            }
+            Err(e) => return app_error(&caller, &uri, e, "/work"),
+        }
+    }
+    render(&editor(&caller, &uri, RecordKind::Needs, &cells, &[]))
+}
+
+/// Saves an editor's form (`/work/records/{kind}`).
+pub async fn save(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(kind): Path<String>,
+    Form(mut form): Form<HashMap<String, String>>,
+) -> Response {
+    let csrf = form.remove("csrf").unwrap_or_default();
+    let Some(s) = caller.form_writer(&csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let kind = match RecordKind::parse(&kind) {
+        Ok(k @ (RecordKind::Startups | RecordKind::Needs)) => k,
+        _ => {
+            return message(
+                &caller,
+                &uri,
+                StatusCode::NOT_FOUND,
+                "no such editor",
+                "/work",
+            );
+        }
+    };
+    form.retain(|k, _| kind.columns().contains(&k.as_str()));
+    match app.save_cells_as(&s.user, kind, form.clone()).await {
+        Ok(Ok(notes)) => {
+            let saved = caller.lang.t("저장했습니다", "Saved");
+            let msg = if notes.is_empty() {
+                saved.to_string()
+            } else {
+                format!(
+                    "{saved} · {}",
+                    notes
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            };
+            let to = match kind {
+                RecordKind::Needs => "/work#needs".to_string(),
+                _ => format!(
+                    "/startups/{}",
+                    url_encode(form.get("id").map_or("", String::as_str))
+                ),
+            };
+            let to = if kind == RecordKind::Startups && s.user.role == Role::StartupMember {
+                format!(
+                    "/startups/{}",
+                    url_encode(s.user.startup_id.as_deref().unwrap_or(""))
+                )
+            } else {
+                to
+            };
+            done(&to, &msg)
+        }
+        Ok(Err(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&editor(&caller, &uri, kind, &form, &errors)),
+        )
+            .into_response(),
+        Err(e) => app_error(&caller, &uri, e, "/work"),
+    }
+}

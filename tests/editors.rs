@@ -1,0 +1,234 @@
+//! The record editors over HTTP: a startup member edits its own profile (and only
+//! its own), an enterprise member posts and edits its own needs (and not another's),
+//! and a wrong field comes back beside the form with nothing saved.
+
+use domain::Role;
+
+mod common;
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn members_edit_their_own_records_through_the_import_rules() {
+    let (base, app, demo, _dir) = common::serve_demo(9, None).await;
+    let c = no_redirects();
+    let login = |role: Role| demo.logins.iter().find(|l| l.role == role).unwrap();
+    let st = login(Role::StartupMember);
+    let founder = common::log_in(&c, &base, &st.email, &st.password).await;
+    let own = app
+        .login(&st.email, &st.password)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .startup_id
+        .unwrap();
+    let before = app.startup(&own).await.unwrap();
+    let other = app
+        .store()
+        .startups()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id != own)
+        .unwrap();
+
+    // the form comes prefilled
+    let form = c
+        .get(format!("{base}/work/profile"))
+        .header("cookie", &founder.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains(&format!("value=\"{}\"", before.name)),
+        "prefilled"
+    );
+
+    let save = |fields: Vec<(&'static str, String)>, who: &common::Who, kind: &str| {
+        let mut f = fields;
+        f.push(("csrf", who.csrf.clone()));
+        c.post(format!("{base}/work/records/{kind}"))
+            .header("cookie", &who.cookie)
+            .form(&f)
+            .send()
+    };
+    // a wrong year: refused beside the field, nothing saved
+    let r = save(
+        vec![
+            ("id", own.clone()),
+            ("name", before.name.clone()),
+            ("founded_year", "last year".into()),
+        ],
+        &founder,
+        "startups",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("data-field=\"founded_year\"")
+    );
+    assert_eq!(app.startup(&own).await.unwrap(), before);
+
+    // a good save; an id of another startup in the form still saves the member's own
+    let r = save(
+        vec![
+            ("id", other.id.clone()),
+            ("name", before.name.clone()),
+            ("description", "배터리 재활용 공정을 자동화합니다".into()),
+            ("industries", "climate-energy".into()),
+            ("technologies", "battery recycling, computer vision".into()),
+            ("stage", "series-a".into()),
+            ("source", "forged".into()),
+        ],
+        &founder,
+        "startups",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let after = app.startup(&own).await.unwrap();
+    assert_eq!(
+        after.description.as_deref(),
+        Some("배터리 재활용 공정을 자동화합니다")
+    );
+    assert_eq!(
+        after.source, before.source,
+        "the program's own fields are kept"
+    );
+    assert_eq!(
+        app.startup(&other.id).await.unwrap(),
+        other,
+        "not another's"
+    );
+    // the directory finds the new words
+    let found: serde_json::Value = c
+        .get(format!(
+            "{base}/api/v1/search?q=%EA%B3%B5%EC%A0%95%EC%9D%84%20%EC%9E%90%EB%8F%99%ED%99%94"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == own.as_str()),
+        "{found}"
+    );
+    // a startup member does not post needs
+    let r = save(vec![("title", "x".into())], &founder, "needs")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    // an enterprise member posts a need, then edits it
+    let en = login(Role::EnterpriseMember);
+    let member = common::log_in(&c, &base, &en.email, &en.password).await;
+    let ent = app
+        .login(&en.email, &en.password)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .enterprise_id
+        .unwrap();
+    let count = app.needs_of(&ent).await.unwrap().len();
+    let r = save(
+        vec![
+            ("id", String::new()),
+            ("title", "물류센터 피킹 로봇 실증".into()),
+            (
+                "description",
+                "물류센터에서 피킹 로봇을 실증할 스타트업을 찾습니다".into(),
+            ),
+            ("technologies", "picking robot".into()),
+            ("industries", "robotics".into()),
+            ("slots", "2".into()),
+            ("visibility", "public".into()),
+            ("enterprise_id", "someone-else".into()),
+        ],
+        &member,
+        "needs",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let needs = app.needs_of(&ent).await.unwrap();
+    assert_eq!(
+        needs.len(),
+        count + 1,
+        "posted under the member's enterprise"
+    );
+    let posted = needs
+        .iter()
+        .find(|n| n.title == "물류센터 피킹 로봇 실증")
+        .unwrap()
+        .clone();
+    assert_eq!(posted.slots, 2);
+    let edit = c
+        .get(format!("{base}/work/needs/{}", posted.id))
+        .header("cookie", &member.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edit.status(), 200);
+    let r = save(
+        vec![
+            ("id", posted.id.clone()),
+            ("title", "물류센터 피킹 로봇 실증".into()),
+            ("slots", "many".into()),
+        ],
+        &member,
+        "needs",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422, "slots must be a number");
+    // another enterprise's need: refused, unchanged
+    let theirs = app
+        .store()
+        .needs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.enterprise_id != ent)
+        .unwrap();
+    let r = save(
+        vec![("id", theirs.id.clone()), ("title", "taken over".into())],
+        &member,
+        "needs",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        app.store().need(&theirs.id).await.unwrap().unwrap().title,
+        theirs.title
+    );
+    // without the form's token nothing is saved
+    let r = c
+        .post(format!("{base}/work/records/needs"))
+        .header("cookie", &member.cookie)
+        .form(&[("title", "no token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
