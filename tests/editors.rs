@@ -232,3 +232,52 @@ async fn members_edit_their_own_records_through_the_import_rules() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
+    let (base, app, demo, _dir) = common::serve_demo(10, None).await;
+    let c = no_redirects();
+    let login = |role: Role| demo.logins.iter().find(|l| l.role == role).unwrap();
+    let pm = login(Role::Admin);
+    let pm = common::log_in(&c, &base, &pm.email, &pm.password).await;
+    let upload = |who: &common::Who, name: &str, body: &str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", who.csrf.clone())
+            .text("kind", "startups")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(body.as_bytes().to_vec())
+                    .file_name(name.to_string()),
+            );
+        c.post(format!("{base}/admin/import"))
+            .header("cookie", &who.cookie)
+            .multipart(form)
+            .send()
+    };
+    let csv = "id,name,stage,founded_year\nup-1,업로드랩,seed,2021\nup-2,UploadWorks,series-b,\nup-3,BadYear,seed,someday\n";
+    let r = upload(&pm, "new.csv", csv).await.unwrap();
+    assert_eq!(r.status(), 422, "a bad row is reported");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("id=\"accepted\">2<"), "two rows kept");
+    assert!(page.contains("id=\"refused\">1<"));
+    assert!(
+        page.contains("<td class=\"num\">4</td><td>founded_year</td>"),
+        "row 4, its column"
+    );
+    assert_eq!(app.startup("up-1").await.unwrap().name, "업로드랩");
+    assert!(
+        app.startup("up-3").await.is_err(),
+        "the bad row is not written"
+    );
+
+    let r = upload(&pm, "notes.txt", csv).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let r = upload(&pm, "empty.csv", "name\nx\n").await.unwrap();
+    assert_eq!(r.status(), 400, "a required column missing");
+    assert!(r.text().await.unwrap().contains("id"));
+
+    let en = login(Role::EnterpriseMember);
+    let member = common::log_in(&c, &base, &en.email, &en.password).await;
+    let r = upload(&member, "new.csv", csv).await.unwrap();
+    assert_eq!(r.status(), 403, "program managers only");
+}

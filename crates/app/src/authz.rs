@@ -146,6 +146,17 @@ impl App {
         self.save_cells(kind, &cells, &user.email).await
     }
 
+    /// Imports a file for `user` (program managers only).
+    pub async fn import_file_as(
+        &self,
+        user: &User,
+        kind: RecordKind,
+        path: &std::path::Path,
+    ) -> Result<crate::import::ImportReport> {
+        require_admin(user, "import records")?;
+        self.import_file(kind, path, &user.email, &|_, _| {}).await
+    }
+
     /// Every matching round, newest first (program managers only).
     pub async fn rounds_as(&self, user: &User) -> Result<Vec<domain::MatchingRound>> {
         require_admin(user, "list matching rounds")?;

@@ -54,6 +54,14 @@ pub fn router(app: App) -> Router {
             post(pages::admin::publish_round),
         )
         .route("/admin/export/{file}", get(pages::admin::export))
+        .route(
+            "/admin/import",
+            get(pages::admin::import_form)
+                .post(pages::admin::import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    pages::admin::IMPORT_LIMIT,
+                )),
+        )
         .route("/api/v1/kpi", get(api_kpi))
         .route("/api/v1/session", post(api::login).delete(api::logout))
         .route("/api/v1/me", get(api::me))

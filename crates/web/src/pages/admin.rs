@@ -279,3 +279,128 @@ pub async fn export(
     )
         .into_response()
 }
+
+#[derive(Template)]
+#[template(path = "import.html")]
+pub struct ImportPage {
+    pub l: Layout,
+    pub kinds: Vec<&'static str>,
+    pub report: Option<app::import::ImportReport>,
+    pub error: Option<String>,
+}
+
+/// The largest file the import page takes.
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+
+fn import_page(
+    caller: &Caller,
+    uri: &Uri,
+    report: Option<app::import::ImportReport>,
+    error: Option<String>,
+) -> ImportPage {
+    ImportPage {
+        l: Layout::new(caller, uri, ("가져오기", "Import")),
+        kinds: vec!["startups", "enterprises", "needs", "outcomes"],
+        report,
+        error,
+    }
+}
+
+pub async fn import_form(caller: Caller, uri: Uri) -> Response {
+    if let Err(r) = admin_only(&caller, &uri) {
+        return r;
+    }
+    render(&import_page(&caller, &uri, None, None))
+}
+
+/// Takes an uploaded CSV or XLSX file and imports it: the good rows are kept and each
+/// bad one is listed with its row, column and reason.
+pub async fn import(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let refused = |status: StatusCode, msg: String| {
+        (status, render(&import_page(&caller, &uri, None, Some(msg)))).into_response()
+    };
+    let (mut csrf, mut kind, mut file) = (String::new(), String::new(), None);
+    loop {
+        match form.next_field().await {
+            Ok(None) => break,
+            Ok(Some(f)) => {
+                let name = f.name().unwrap_or("").to_string();
+                let filename = f.file_name().map(str::to_string);
+                match f.bytes().await {
+                    Ok(b) => match name.as_str() {
+                        "csrf" => csrf = String::from_utf8_lossy(&b).into_owned(),
+                        "kind" => kind = String::from_utf8_lossy(&b).into_owned(),
+                        "file" => file = Some((filename.unwrap_or_default(), b)),
+                        _ => {}
+                    },
+                    Err(e) => return refused(StatusCode::BAD_REQUEST, format!("upload: {e}")),
+                }
+            }
+            Err(e) => return refused(StatusCode::BAD_REQUEST, format!("upload: {e}")),
+        }
+    }
+    let Some(s) = caller.form_writer(&csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let kind = match domain::records::RecordKind::parse(&kind) {
+        Ok(k) => k,
+        Err(e) => return refused(StatusCode::BAD_REQUEST, format!("kind: {e}")),
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            caller
+                .lang
+                .t("파일을 선택해 주세요.", "Choose a file.")
+                .into(),
+        );
+    };
+    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+    if ext != "csv" && ext != "xlsx" {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            format!("file: '{name}' is neither .csv nor .xlsx"),
+        );
+    }
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            return refused(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("no room for the upload: {e}"),
+            );
+        }
+    };
+    let path = dir.path().join(format!("upload.{ext}"));
+    if let Err(e) = tokio::fs::write(&path, &bytes).await {
+        return refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("no room for the upload: {e}"),
+        );
+    }
+    match app.import_file_as(&s.user, kind, &path).await {
+        Ok(mut report) => {
+            report.file = name;
+            let status = if report.rejected.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            (
+                status,
+                render(&import_page(&caller, &uri, Some(report), None)),
+            )
+                .into_response()
+        }
+        Err(app::AppError::Unusable(m)) => refused(
+            StatusCode::BAD_REQUEST,
+            m.replace(&path.display().to_string(), &name),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/admin/import"),
+    }
+}
