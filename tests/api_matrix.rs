@@ -442,3 +442,89 @@ async fn search_pages_and_api_with_facets() {
         .unwrap();
     assert_eq!(offsite.headers()["location"], "/", "no open redirect");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openapi_document_describes_every_route_and_its_answers() {
+    let (s, _) = start().await;
+    let c = reqwest::Client::new();
+    let base = &s.base;
+    let doc: serde_json::Value = c
+        .get(format!("{base}/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/kpi", "get"),
+        ("/api/v1/session", "post"),
+        ("/api/v1/session", "delete"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/search", "get"),
+        ("/api/v1/matches", "get"),
+        ("/api/v1/matches/{startup}/{need}/{action}", "post"),
+        ("/api/v1/outcomes", "post"),
+        ("/api/v1/needs/{id}", "get"),
+        ("/api/v1/needs/{id}/recommendations", "get"),
+        ("/api/v1/rounds/{name}/run", "post"),
+        ("/api/v1/rounds/{name}/publish", "post"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is documented"
+        );
+    }
+    // answers carry every property their schema requires
+    let schemas = &doc["components"]["schemas"];
+    let conforms = |value: &serde_json::Value, schema: &str| {
+        for key in schemas[schema]["required"].as_array().unwrap() {
+            assert!(
+                value.get(key.as_str().unwrap()).is_some(),
+                "{schema} answer lacks {key}: {value}"
+            );
+        }
+    };
+    let kpi: serde_json::Value = c
+        .get(format!("{base}/api/v1/kpi"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    conforms(&kpi, "Kpis");
+    let found: serde_json::Value = c
+        .get(format!("{base}/api/v1/search?q=ai"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    conforms(&found, "SearchResults");
+    conforms(&found["hits"][0], "Hit");
+    let refused: serde_json::Value = c
+        .get(format!("{base}/api/v1/needs/nd-none"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    conforms(&refused, "Problem");
+
+    // the API page and its files come from the binary
+    let page = c.get(format!("{base}/api/docs/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("swagger-ui-bundle.js"));
+    let js = c
+        .get(format!("{base}/api/docs/swagger-ui-bundle.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(js.bytes().await.unwrap().len() > 100_000);
+}

@@ -17,6 +17,7 @@ use crate::{App, AppError, Result};
 
 /// One recommendation row: who it is for, the rank (from 1), whom, score and reasons.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     pub for_id: String,
     pub rank: usize,

@@ -19,6 +19,7 @@ use crate::{App, AppError, Result};
 
 /// What a round did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoundSummary {
     pub round: String,
     pub mode: Mode,

@@ -55,6 +55,7 @@ pub struct Enterprise {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Need {
     pub id: String,
     pub enterprise_id: String,
@@ -77,6 +78,7 @@ impl Need {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
     pub startup_id: String,
     pub enterprise_id: String,
@@ -147,6 +149,7 @@ pub struct MatchingRound {
 
 /// One reason behind a score, in both languages, with its share of the score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reason {
     pub code: String,
     pub ko: String,
@@ -167,6 +170,7 @@ pub struct Match {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub email: String,
     pub display_name: String,
@@ -180,6 +184,7 @@ pub struct User {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Language {
     #[default]
     Ko,

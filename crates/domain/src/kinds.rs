@@ -22,6 +22,7 @@ pub fn fold(s: &str) -> String {
 macro_rules! closed_set {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $code:literal, $ko:literal, $en:literal $(| $alias:literal)*;)+ }) => {
         $(#[$meta])*
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($variant),+ }

@@ -86,6 +86,7 @@ pub const HEADLINE_KEYS: [&str; 12] = [
 
 /// A KPI's target and baseline; data the program manager edits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     pub key: String,
     pub target: Option<f64>,
@@ -142,6 +143,7 @@ pub fn default_targets() -> Vec<Target> {
 
 /// One year's new counts (flows, not running totals).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearFigures {
     pub startups_discovered: u64,
     pub startups_matched: u64,
@@ -159,6 +161,7 @@ pub struct YearFigures {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Kpis {
     pub startups_discovered: u64,
     pub startups_matched: u64,

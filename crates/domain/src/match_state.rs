@@ -9,6 +9,7 @@ use crate::kinds::OutcomeKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MatchStatus {
     Proposed,
     AcceptedByStartup,
@@ -27,6 +28,7 @@ pub enum MatchStatus {
 /// Which party acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Side {
     Startup,
     Enterprise,
@@ -63,6 +65,7 @@ pub enum Action {
 
 /// One dated, attributed move.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     pub from: MatchStatus,
     pub to: MatchStatus,

@@ -97,8 +97,10 @@ impl std::fmt::Display for Currency {
 
 /// An amount in minor units (cents for USD, won for KRW).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     pub minor: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "KRW"))]
     pub currency: Currency,
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// How a round chooses its pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Mode {
     /// Maximise total fit plus coverage under every capacity (min-cost flow).
     #[default]

@@ -45,6 +45,7 @@ pub struct MatchFilter {
 
 /// A match with the names and reasons pages and the API show.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatchView {
     pub startup_id: String,
     pub startup_name: String,

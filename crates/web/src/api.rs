@@ -40,6 +40,32 @@ pub fn app_problem(e: AppError) -> Response {
     }
 }
 
+/// An RFC 9457 problem, as every refusal is answered.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Stable: `https://innobridge.example/problems/{kind}`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+}
+
+/// A session as the API answers it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SessionInfo {
+    pub user: domain::User,
+    /// Echo it in `X-CSRF-Token` on every write.
+    pub csrf: String,
+}
+
+/// What publishing a round did.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Published {
+    pub round: String,
+    pub matches: u64,
+}
+
 fn bad_input(detail: &str) -> Response {
     problem(StatusCode::BAD_REQUEST, "bad-input", "Bad input", detail)
 }
@@ -65,12 +91,17 @@ fn answer<T: serde::Serialize>(r: app::Result<T>) -> Response {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Login {
     email: String,
     password: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Login,
+    responses((status = 200, description = "Logged in; the session cookie is set", body = SessionInfo),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Locked after repeated failures", body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(app): State<App>,
     caller: Caller,
@@ -99,12 +130,19 @@ pub async fn login(
                 header::SET_COOKIE,
                 session_cookie(&s.token, SESSION_HOURS * 3600, caller.tls),
             )],
-            Json(serde_json::json!({"user": s.user, "csrf": s.csrf})),
+            Json(SessionInfo {
+                user: s.user,
+                csrf: s.csrf,
+            }),
         )
             .into_response(),
     }
 }
 
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("session" = []), ("csrf" = [])),
+    responses((status = 204, description = "Logged out"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),))]
 pub async fn logout(State(app): State<App>, caller: Caller, headers: HeaderMap) -> Response {
     let s = match caller.api_writer(&headers) {
         Ok(s) => s,
@@ -120,15 +158,31 @@ pub async fn logout(State(app): State<App>, caller: Caller, headers: HeaderMap) 
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "session", security(("session" = [])),
+    responses((status = 200, description = "The caller and the session's CSRF token", body = SessionInfo),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),))]
 pub async fn me(caller: Caller) -> Response {
     match &caller.session {
         None => unauthenticated(),
-        Some(s) => Json(serde_json::json!({"user": s.user, "csrf": s.csrf})).into_response(),
+        Some(s) => Json(SessionInfo {
+            user: s.user.clone(),
+            csrf: s.csrf.clone(),
+        })
+        .into_response(),
     }
 }
 
 /// Startups or needs by text with filters and facet counts; confidential needs only
 /// for program managers.
+#[utoipa::path(get, path = "/api/v1/search", tag = "discovery",
+    params(("q" = Option<String>, Query, description = "Words, Korean or English"),
+        ("kind" = Option<String>, Query, description = "startup (default) or need"),
+        ("sort" = Option<String>, Query, description = "relevance, newest or funding"),
+        ("page" = Option<usize>, Query, description = "From 1"),
+        ("per_page" = Option<usize>, Query, description = "1 to 200"),
+        ("industry" = Option<String>, Query, description = "Facet filters (also technology, stage, cluster, country, source); repeat or comma-separate")),
+    responses((status = 200, description = "Hits with facet counts", body = app::SearchResults),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),))]
 pub async fn search(
     State(app): State<App>,
     caller: Caller,
@@ -159,11 +213,22 @@ pub fn parse_action(a: &str) -> Result<Action, String> {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct MoveNote {
     note: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/matches/{startup}/{need}/{action}", tag = "matches",
+    security(("session" = []), ("csrf" = [])),
+    params(("startup" = String, Path), ("need" = String, Path),
+        ("action" = String, Path, description = "accept, decline, withdraw, or a stage: meeting, nda, poc, cooperation, investment, acquisition")),
+    request_body(content = Option<MoveNote>, description = "An optional note"),
+    responses((status = 200, description = "The move made", body = domain::StatusChange),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Refused by the rules (e.g. an illegal move)", body = Problem, content_type = "application/problem+json"),))]
 pub async fn act_on_match(
     State(app): State<App>,
     caller: Caller,
@@ -189,7 +254,8 @@ pub async fn act_on_match(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MatchQuery {
     startup: Option<String>,
     enterprise: Option<String>,
@@ -200,6 +266,12 @@ pub struct MatchQuery {
 }
 
 /// The matches the caller may see, narrowed by the query.
+#[utoipa::path(get, path = "/api/v1/matches", tag = "matches", security(("session" = [])),
+    params(MatchQuery),
+    responses((status = 200, description = "The matches the caller may see", body = Vec<app::MatchView>),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),))]
 pub async fn matches(
     State(app): State<App>,
     caller: Caller,
@@ -231,7 +303,7 @@ pub async fn matches(
 }
 
 /// An outcome as a client sends it; the enterprise is the need's.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewOutcome {
     pub startup_id: String,
     pub need_id: String,
@@ -271,6 +343,14 @@ impl NewOutcome {
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/outcomes", tag = "matches", security(("session" = []), ("csrf" = [])),
+    request_body = NewOutcome,
+    responses((status = 201, description = "Recorded; the match moves to the outcome's stage", body = domain::Outcome),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Refused by the rules (e.g. an illegal move)", body = Problem, content_type = "application/problem+json"),))]
 pub async fn record_outcome(
     State(app): State<App>,
     caller: Caller,
@@ -291,13 +371,18 @@ pub async fn record_outcome(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = String, Path)),
+    responses((status = 200, description = "The need as the caller may see it (a confidential one's details only to the entitled)", body = domain::Need),
+    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),))]
 pub async fn need(State(app): State<App>, caller: Caller, Path(id): Path<String>) -> Response {
     answer(app.need_for(caller.user(), &id).await)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct RunRound {
+    /// The round policy's fields (see docs/FORMATS.md); defaults when left out.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     policy: Option<matching::policy::Policy>,
     #[serde(default)]
     dry_run: bool,
@@ -305,6 +390,13 @@ pub struct RunRound {
 
 /// Runs a round (program managers); the body may carry a policy (JSON, the TOML
 /// file's fields) and `dry_run`.
+#[utoipa::path(post, path = "/api/v1/rounds/{name}/run", tag = "rounds", security(("session" = []), ("csrf" = [])),
+    params(("name" = String, Path)), request_body(content = Option<RunRound>),
+    responses((status = 200, description = "What the round did", body = app::rounds::RoundSummary),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Refused by the rules (e.g. an illegal move)", body = Problem, content_type = "application/problem+json"),))]
 pub async fn run_round(
     State(app): State<App>,
     caller: Caller,
@@ -330,6 +422,13 @@ pub async fn run_round(
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/rounds/{name}/publish", tag = "rounds", security(("session" = []), ("csrf" = [])),
+    params(("name" = String, Path)),
+    responses((status = 200, description = "Published", body = Published),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Refused by the rules (e.g. an illegal move)", body = Problem, content_type = "application/problem+json"),))]
 pub async fn publish_round(
     State(app): State<App>,
     caller: Caller,
@@ -343,15 +442,25 @@ pub async fn publish_round(
     answer(
         app.publish_round_as(&s.user, &name)
             .await
-            .map(|n| serde_json::json!({"round": name, "matches": n})),
+            .map(|matches| Published {
+                round: name,
+                matches,
+            }),
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Top {
     top: Option<usize>,
 }
 
+#[utoipa::path(get, path = "/api/v1/needs/{id}/recommendations", tag = "needs", security(("session" = [])),
+    params(("id" = String, Path), Top),
+    responses((status = 200, description = "The engine's best startups for the need, with reasons", body = Vec<app::recommend::Recommendation>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),))]
 pub async fn need_recommendations(
     State(app): State<App>,
     caller: Caller,

@@ -8,6 +8,7 @@
 mod api;
 mod caller;
 mod i18n;
+mod openapi;
 mod pages;
 
 use std::net::SocketAddr;
@@ -62,6 +63,7 @@ pub fn router(app: App) -> Router {
                     pages::admin::IMPORT_LIMIT,
                 )),
         )
+        .merge(openapi::swagger_ui())
         .route("/api/v1/kpi", get(api_kpi))
         .route("/api/v1/session", post(api::login).delete(api::logout))
         .route("/api/v1/me", get(api::me))
@@ -117,6 +119,8 @@ async fn healthz(State(app): State<App>) -> Response {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/kpi", tag = "kpi",
+    responses((status = 200, description = "The program's KPIs against their targets", body = domain::kpi::Kpis)))]
 async fn api_kpi(State(app): State<App>) -> Response {
     match app.kpis().await {
         Ok(k) => axum::Json(k).into_response(),

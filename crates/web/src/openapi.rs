@@ -1,0 +1,62 @@
+//! The API's OpenAPI 3.1 document, generated from the handlers' annotations and the
+//! types they answer with, and the interactive API page (Swagger UI, its files built
+//! into the binary).
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "innobridge API",
+        description = "A city's open-innovation program: discovery, matching rounds, the pipeline of every match, outcomes and KPIs. Writes need the session cookie (POST /api/v1/session) and its CSRF token in X-CSRF-Token. Every refusal is application/problem+json with a stable `type`."
+    ),
+    paths(
+        crate::api_kpi,
+        api::login,
+        api::logout,
+        api::me,
+        api::search,
+        api::matches,
+        api::act_on_match,
+        api::record_outcome,
+        api::need,
+        api::need_recommendations,
+        api::run_round,
+        api::publish_round,
+    ),
+    components(schemas(api::Problem)),
+    modifiers(&Security),
+    tags(
+        (name = "session", description = "Log in and out"),
+        (name = "discovery", description = "Search startups and needs"),
+        (name = "matches", description = "Proposals, their moves and outcomes"),
+        (name = "needs", description = "Needs and their recommendations"),
+        (name = "rounds", description = "Matching rounds (program managers)"),
+        (name = "kpi", description = "The program's KPIs"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let c = doc.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::caller::COOKIE))),
+        );
+        c.add_security_scheme(
+            "csrf",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-CSRF-Token"))),
+        );
+    }
+}
+
+/// The API page at `/api/docs`, and the document at `/api/v1/openapi.json`.
+pub fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
+    utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi())
+}
