@@ -460,6 +460,7 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
     let paths = doc["paths"].as_object().unwrap();
     for (path, method) in [
         ("/api/v1/kpi", "get"),
+        ("/api/v1/kpi/breakdowns", "get"),
         ("/api/v1/session", "post"),
         ("/api/v1/session", "delete"),
         ("/api/v1/me", "get"),
@@ -496,6 +497,24 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
         .await
         .unwrap();
     conforms(&kpi, "Kpis");
+    let breakdowns: serde_json::Value = c
+        .get(format!("{base}/api/v1/kpi/breakdowns"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    conforms(&breakdowns, "Breakdowns");
+    conforms(&breakdowns["convergence"], "Matrix");
+    let total: u64 = breakdowns["convergence"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert!(total > 0, "the demo's accepted matches fill the matrix");
     let found: serde_json::Value = c
         .get(format!("{base}/api/v1/search?q=ai"))
         .send()

@@ -22,6 +22,18 @@ async fn health_kpi_page_and_api() {
     let html = ko.text().await.unwrap();
     assert!(html.contains("발굴 스타트업"), "Korean by default");
     assert!(html.contains("2,000"), "the target is shown");
+    assert!(!html.contains("목표 목표"));
+    // the dashboard's charts and breakdowns
+    for part in [
+        "id=\"progress-chart\"",
+        "<polyline",
+        "id=\"by-cluster\"",
+        "id=\"by-industry\"",
+        "id=\"convergence\"",
+        "id=\"inter-cluster\"",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
 
     let en = c
         .get(format!("{base}/kpi?lang=en"))

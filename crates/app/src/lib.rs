@@ -102,6 +102,18 @@ impl App {
         Ok(domain::kpi::compute(&facts))
     }
 
+    /// Where the accepted matches fall: per cluster and industry, and the convergence
+    /// and inter-cluster matrices.
+    pub async fn breakdowns(&self) -> Result<domain::kpi::Breakdowns> {
+        let facts = self.store.kpi_facts().await?;
+        Ok(domain::kpi::breakdowns(&facts))
+    }
+
+    /// The program's industry clusters.
+    pub async fn clusters(&self) -> Result<Vec<domain::Cluster>> {
+        Ok(self.store.clusters().await?)
+    }
+
     /// Sets a KPI's target (and optionally the year it is due and its baseline). The key
     /// must be one of the KPIs `kpi --json` reports.
     pub async fn set_target(

@@ -212,6 +212,89 @@ impl Kpis {
 /// both sides or an outcome with an enterprise was recorded, in the year that first
 /// happened; an enterprise participates from its participation date, or else from its
 /// first accepted match or outcome.
+/// A count per pair of codes (industry × industry, cluster × cluster), rows and
+/// columns in the same sorted order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Matrix {
+    pub codes: Vec<String>,
+    /// `counts[i][j]`: matches between `codes[i]` (the startup's side) and `codes[j]`
+    /// (the enterprise's side).
+    pub counts: Vec<Vec<u64>>,
+}
+
+impl Matrix {
+    fn from_pairs(pairs: &BTreeMap<(String, String), u64>) -> Matrix {
+        let codes: Vec<String> = pairs
+            .keys()
+            .flat_map(|(a, b)| [a.clone(), b.clone()])
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let at = |c: &str| codes.iter().position(|x| x == c).expect("listed");
+        let mut counts = vec![vec![0; codes.len()]; codes.len()];
+        for ((a, b), n) in pairs {
+            counts[at(a)][at(b)] += n;
+        }
+        Matrix { codes, counts }
+    }
+
+    pub fn max(&self) -> u64 {
+        self.counts.iter().flatten().copied().max().unwrap_or(0)
+    }
+}
+
+/// Where the accepted matches fall: per cluster and industry of the startup, the
+/// industry × industry (convergence) and cluster × cluster (inter-cluster) matrices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Breakdowns {
+    /// (cluster code, accepted matches with a startup of it), most first.
+    pub by_cluster: Vec<(String, u64)>,
+    /// (industry code, accepted matches with a startup in it), most first.
+    pub by_industry: Vec<(String, u64)>,
+    pub convergence: Matrix,
+    pub inter_cluster: Matrix,
+}
+
+/// The breakdowns of the accepted matches. A match counts once per code it carries
+/// (a startup in two industries counts in both rows), and once per distinct pair in a
+/// matrix.
+pub fn breakdowns(f: &KpiFacts) -> Breakdowns {
+    fn ranked(m: HashMap<String, u64>) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = m.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+    let (mut cluster, mut industry) = (HashMap::new(), HashMap::new());
+    let (mut conv, mut inter) = (BTreeMap::new(), BTreeMap::new());
+    for m in &f.matches {
+        let distinct = |v: &[String]| v.iter().cloned().collect::<BTreeSet<String>>();
+        for c in distinct(&m.startup_clusters) {
+            *cluster.entry(c).or_insert(0) += 1;
+        }
+        for i in distinct(&m.startup_industries) {
+            *industry.entry(i).or_insert(0) += 1;
+        }
+        for a in distinct(&m.startup_industries) {
+            for b in distinct(&m.partner_industries) {
+                *conv.entry((a.clone(), b)).or_insert(0) += 1;
+            }
+        }
+        for a in distinct(&m.startup_clusters) {
+            for b in distinct(&m.enterprise_clusters) {
+                *inter.entry((a.clone(), b)).or_insert(0) += 1;
+            }
+        }
+    }
+    Breakdowns {
+        by_cluster: ranked(cluster),
+        by_industry: ranked(industry),
+        convergence: Matrix::from_pairs(&conv),
+        inter_cluster: Matrix::from_pairs(&inter),
+    }
+}
+
 pub fn compute(f: &KpiFacts) -> Kpis {
     let mut by_year: BTreeMap<i32, YearFigures> = BTreeMap::new();
     let today = f.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
@@ -490,5 +573,67 @@ mod tests {
         let k = compute(&f);
         assert_eq!(k.investment_krw, 1_000_000_000);
         assert_eq!(k.unconverted_currencies, vec!["USD"]);
+    }
+
+    #[test]
+    fn breakdowns_equal_a_hand_count() {
+        let m = |si: &[&str], pi: &[&str], sc: &[&str], ec: &[&str]| MatchFact {
+            startup: 1,
+            enterprise: 10,
+            accepted_on: d("2024-01-01"),
+            startup_industries: si.iter().map(|x| x.to_string()).collect(),
+            partner_industries: pi.iter().map(|x| x.to_string()).collect(),
+            startup_clusters: sc.iter().map(|x| x.to_string()).collect(),
+            enterprise_clusters: ec.iter().map(|x| x.to_string()).collect(),
+        };
+        let f = KpiFacts {
+            matches: vec![
+                m(&["ai"], &["fintech"], &["yangjae"], &["yeouido"]),
+                m(
+                    &["ai", "robotics"],
+                    &["mobility"],
+                    &["yangjae"],
+                    &["yangjae"],
+                ),
+                m(&["bio-health"], &["bio-health"], &[], &["hongneung"]),
+                // a repeated code counts once
+                m(
+                    &["ai", "ai"],
+                    &["fintech"],
+                    &["yeouido", "yeouido"],
+                    &["yeouido"],
+                ),
+            ],
+            ..KpiFacts::default()
+        };
+        let b = breakdowns(&f);
+        let pairs = |v: &[(String, u64)]| {
+            v.iter()
+                .map(|(c, n)| format!("{c}={n}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(pairs(&b.by_industry), "ai=3 bio-health=1 robotics=1");
+        assert_eq!(pairs(&b.by_cluster), "yangjae=2 yeouido=1");
+        let cell = |x: &Matrix, a: &str, c: &str| {
+            let i = x.codes.iter().position(|k| k == a).unwrap();
+            let j = x.codes.iter().position(|k| k == c).unwrap();
+            x.counts[i][j]
+        };
+        let cv = &b.convergence;
+        assert_eq!(
+            cv.codes,
+            ["ai", "bio-health", "fintech", "mobility", "robotics"]
+        );
+        assert_eq!(cell(cv, "ai", "fintech"), 2);
+        assert_eq!(cell(cv, "ai", "mobility"), 1);
+        assert_eq!(cell(cv, "robotics", "mobility"), 1);
+        assert_eq!(cell(cv, "bio-health", "bio-health"), 1);
+        assert_eq!(cell(cv, "fintech", "ai"), 0, "rows are the startup's side");
+        assert_eq!(cv.counts.iter().flatten().sum::<u64>(), 5);
+        assert_eq!(cv.max(), 2);
+        let ic = &b.inter_cluster;
+        assert_eq!(ic.codes, ["yangjae", "yeouido"]);
+        assert_eq!(ic.counts, vec![vec![1, 1], vec![0, 1]]);
     }
 }

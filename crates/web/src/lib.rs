@@ -65,6 +65,7 @@ pub fn router(app: App) -> Router {
         )
         .merge(openapi::swagger_ui())
         .route("/api/v1/kpi", get(api_kpi))
+        .route("/api/v1/kpi/breakdowns", get(api_breakdowns))
         .route("/api/v1/session", post(api::login).delete(api::logout))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/search", get(api::search))
@@ -130,6 +131,15 @@ async fn api_kpi(State(app): State<App>) -> Response {
             "KPIs unavailable",
             &e.to_string(),
         ),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/kpi/breakdowns", tag = "kpi",
+    responses((status = 200, description = "Accepted matches by cluster and industry, and the convergence (industry × industry) and inter-cluster (cluster × cluster) matrices", body = domain::kpi::Breakdowns)))]
+async fn api_breakdowns(State(app): State<App>) -> Response {
+    match app.breakdowns().await {
+        Ok(b) => axum::Json(b).into_response(),
+        Err(e) => api::app_problem(e),
     }
 }
 

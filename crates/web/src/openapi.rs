@@ -15,6 +15,7 @@ use crate::api;
     ),
     paths(
         crate::api_kpi,
+        crate::api_breakdowns,
         api::login,
         api::logout,
         api::me,

@@ -38,6 +38,65 @@ struct KpiPage {
     note: String,
     target_label: String,
     baseline_label: String,
+    progress_chart: String,
+    outcome_chart: String,
+    by_cluster: Vec<Bar>,
+    by_industry: Vec<Bar>,
+    convergence: MatrixView,
+    inter_cluster: MatrixView,
+}
+
+/// A labelled horizontal bar (width in percent of the longest).
+struct Bar {
+    label: String,
+    count: u64,
+    pct: u32,
+}
+
+struct MatrixView {
+    labels: Vec<String>,
+    /// Per row: (count, shading level 0–5).
+    rows: Vec<Vec<(u64, u8)>>,
+}
+
+fn bars(items: &[(String, u64)], label: impl Fn(&str) -> String) -> Vec<Bar> {
+    let max = items.iter().map(|i| i.1).max().unwrap_or(0).max(1);
+    items
+        .iter()
+        .map(|(code, n)| Bar {
+            label: label(code),
+            count: *n,
+            pct: ((*n as f64 / max as f64) * 100.0).round() as u32,
+        })
+        .collect()
+}
+
+fn matrix_view(m: &domain::kpi::Matrix, label: impl Fn(&str) -> String) -> MatrixView {
+    let max = m.max();
+    MatrixView {
+        labels: m.codes.iter().map(|c| label(c)).collect(),
+        rows: m
+            .counts
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|n| (*n, super::charts::level(*n, max)))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// Running totals per year of the yearly figure `f`.
+fn cumulative(k: &Kpis, f: impl Fn(&domain::kpi::YearFigures) -> f64) -> Vec<(i32, f64)> {
+    let mut sum = 0.0;
+    k.by_year
+        .iter()
+        .map(|(y, figures)| {
+            sum += f(figures);
+            (*y, sum)
+        })
+        .collect()
 }
 
 /// `1234567` → `1,234,567`.
@@ -115,7 +174,7 @@ fn cards(k: &Kpis, lang: Lang) -> Vec<Card> {
                 value: fmt(v),
                 target: target
                     .map(|x| format!("{}{by}", fmt(x)))
-                    .unwrap_or_else(|| lang.t("목표 미설정", "no target set").into()),
+                    .unwrap_or_default(),
                 baseline: detail.and_then(|d| d.baseline).map(fmt).unwrap_or_default(),
                 pct: target
                     .filter(|x| *x > 0.0)
@@ -127,10 +186,66 @@ fn cards(k: &Kpis, lang: Lang) -> Vec<Card> {
 
 pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
     let lang = caller.lang;
-    let k = match app.kpis().await {
-        Ok(k) => k,
+    let (k, b, clusters) = match tokio::try_join!(app.kpis(), app.breakdowns(), app.clusters()) {
+        Ok(x) => x,
         Err(e) => return app_error(&caller, &uri, e, "/"),
     };
+    let cluster_name = |code: &str| {
+        clusters
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| lang.t(&c.name_ko, &c.name_en).to_string())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let industry_name = |code: &str| {
+        let (ko, en) = domain::industry::labels(code);
+        lang.t(ko, en).to_string()
+    };
+    let target = |key: &str| {
+        k.target_details
+            .iter()
+            .find(|d| d.key == key)
+            .and_then(|d| d.target)
+    };
+    let series = |label: (&str, &str), key: &str, f: fn(&domain::kpi::YearFigures) -> f64| {
+        super::charts::Series {
+            label: lang.t(label.0, label.1).to_string(),
+            points: cumulative(&k, f),
+            target: target(key),
+        }
+    };
+    let progress_chart = super::charts::lines(
+        &[
+            series(
+                ("발굴 스타트업 (누적)", "Startups discovered (total)"),
+                "startups_discovered",
+                |f| f.startups_discovered as f64,
+            ),
+            series(
+                ("매칭된 스타트업 (누적)", "Startups matched (total)"),
+                "startups_matched",
+                |f| f.startups_matched as f64,
+            ),
+            series(
+                ("참여 기업 (누적)", "Enterprises (total)"),
+                "enterprises_participating",
+                |f| f.enterprises_participating as f64,
+            ),
+        ],
+        lang.t("목표 대비 누적 실적", "Progress against the targets"),
+    );
+    let outcome_chart = super::charts::lines(
+        &[
+            series(("PoC (누적)", "PoCs (total)"), "pocs", |f| f.pocs as f64),
+            series(
+                ("기술협력 (누적)", "Cooperation (total)"),
+                "cooperation_cases",
+                |f| f.cooperation_cases as f64,
+            ),
+            series(("NDA (누적)", "NDAs (total)"), "ndas", |f| f.ndas as f64),
+        ],
+        lang.t("성과 누적", "Outcomes over the years"),
+    );
     let t = |ko: &str, en: &str| lang.t(ko, en).to_string();
     let years = k
         .by_year
@@ -178,6 +293,12 @@ pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
         ),
         target_label: t("목표", "Target"),
         baseline_label: t("기준선", "Baseline"),
+        progress_chart,
+        outcome_chart,
+        by_cluster: bars(&b.by_cluster, cluster_name),
+        by_industry: bars(&b.by_industry, industry_name),
+        convergence: matrix_view(&b.convergence, industry_name),
+        inter_cluster: matrix_view(&b.inter_cluster, cluster_name),
     };
     render(&page)
 }

@@ -4,6 +4,7 @@
 //! who may do it.
 
 pub mod admin;
+pub mod charts;
 pub mod editor;
 pub mod kpi;
 pub mod public;
