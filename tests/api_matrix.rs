@@ -244,6 +244,159 @@ async fn every_write_route_for_every_role() {
         assert_eq!((run, publish), (want_run, want_publish), "rounds as {r}");
     }
 
+    // records: a startup's own profile, an enterprise's own needs, admins anything
+    let put = |url: String, who: Option<common::Who>, body: serde_json::Value| {
+        let c = c.clone();
+        async move {
+            let mut rq = c.put(url).json(&body);
+            if let Some(w) = who {
+                rq = rq.header("cookie", w.cookie).header("x-csrf-token", w.csrf);
+            }
+            rq.send().await.unwrap()
+        }
+    };
+    let profile = format!("{base}/api/v1/startups/{}", m.startup_id);
+    let body = serde_json::json!({"name": "매트릭스랩", "technologies": ["vision", "robot arm"], "founded_year": 2020});
+    for (r, want) in [
+        ("nobody", 401),
+        ("enterprise", 403),
+        ("other-startup", 200), // saves its own profile: the id in the path is not its to choose
+        ("center", 403),
+        ("evaluator", 403),
+        ("startup", 200),
+        ("admin", 200),
+    ] {
+        let got = put(profile.clone(), who(r), body.clone()).await.status();
+        assert_eq!(got.as_u16(), want, "put a startup as {r}");
+    }
+    let other_startup = s
+        .app
+        .login(
+            &demo
+                .logins
+                .iter()
+                .find(|l| l.role == Role::StartupMember)
+                .unwrap()
+                .email,
+            &demo
+                .logins
+                .iter()
+                .find(|l| l.role == Role::StartupMember)
+                .unwrap()
+                .password,
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .startup_id
+        .unwrap();
+    assert_eq!(
+        s.app.startup(&m.startup_id).await.unwrap().name,
+        "매트릭스랩"
+    );
+    assert_eq!(
+        s.app.startup(&other_startup).await.unwrap().name,
+        "매트릭스랩"
+    );
+    let bad = put(
+        profile.clone(),
+        who("startup"),
+        serde_json::json!({"name": "x", "founded_year": "soon"}),
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let p: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "founded_year");
+    let unknown = put(
+        profile.clone(),
+        who("startup"),
+        serde_json::json!({"colour": "red"}),
+    )
+    .await;
+    assert_eq!(unknown.status(), 400);
+
+    let new_need = serde_json::json!({"title": "스마트 물류 실증", "technologies": "digital twin", "slots": 1});
+    let mut posted = None;
+    for (r, want) in [
+        ("nobody", 401),
+        ("startup", 403),
+        ("center", 403),
+        ("evaluator", 403),
+        ("enterprise", 200),
+    ] {
+        let resp = post(
+            &c,
+            &format!("{base}/api/v1/needs"),
+            who(r).as_ref(),
+            Some(new_need.clone()),
+        )
+        .await;
+        assert_eq!(resp.status().as_u16(), want, "post a need as {r}");
+        if want == 200 {
+            posted = Some(
+                resp.json::<serde_json::Value>().await.unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+    }
+    let posted = posted.unwrap();
+    assert_eq!(
+        s.app
+            .store()
+            .need(&posted)
+            .await
+            .unwrap()
+            .unwrap()
+            .enterprise_id,
+        ent_id
+    );
+    let not_ours = s
+        .app
+        .store()
+        .needs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.enterprise_id != ent_id)
+        .unwrap();
+    let put_need = put(
+        format!("{base}/api/v1/needs/{}", not_ours.id),
+        who("enterprise"),
+        new_need.clone(),
+    )
+    .await;
+    assert_eq!(put_need.status(), 403, "another enterprise's need");
+    let delete = |url: String, who: Option<common::Who>| {
+        let c = c.clone();
+        async move {
+            let mut rq = c.delete(url);
+            if let Some(w) = who {
+                rq = rq.header("cookie", w.cookie).header("x-csrf-token", w.csrf);
+            }
+            rq.send().await.unwrap().status().as_u16()
+        }
+    };
+    for (r, want) in [("nobody", 401), ("startup", 403), ("admin", 204)] {
+        let got = delete(format!("{base}/api/v1/needs/{}", not_ours.id), who(r)).await;
+        assert_eq!(got, want, "delete another's need as {r}");
+    }
+    assert_eq!(
+        delete(format!("{base}/api/v1/needs/{posted}"), who("enterprise")).await,
+        204
+    );
+    for (r, want) in [
+        ("nobody", 401),
+        ("enterprise", 403),
+        ("startup", 403),
+        ("admin", 204),
+    ] {
+        let got = delete(format!("{base}/api/v1/startups/{other_startup}"), who(r)).await;
+        assert_eq!(got, want, "delete a startup as {r}");
+    }
+
     // a write without the CSRF token is refused for everyone
     for r in roles.iter().filter(|r| **r != "nobody") {
         let w = who(r).unwrap();
@@ -469,6 +622,12 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
         ("/api/v1/matches/{startup}/{need}/{action}", "post"),
         ("/api/v1/outcomes", "post"),
         ("/api/v1/needs/{id}", "get"),
+        ("/api/v1/needs/{id}", "put"),
+        ("/api/v1/needs/{id}", "delete"),
+        ("/api/v1/needs", "post"),
+        ("/api/v1/startups/{id}", "get"),
+        ("/api/v1/startups/{id}", "put"),
+        ("/api/v1/startups/{id}", "delete"),
         ("/api/v1/needs/{id}/recommendations", "get"),
         ("/api/v1/rounds/{name}/run", "post"),
         ("/api/v1/rounds/{name}/publish", "post"),

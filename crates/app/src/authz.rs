@@ -95,13 +95,14 @@ impl App {
     /// Saves a record from a form for `user`: a startup's member its own profile
     /// (the program's own fields — source, discovery date, registration number — kept
     /// as stored), an enterprise's member its own needs (new ones get an id), program
-    /// managers anything. Field errors come back as `Ok(Err)`.
+    /// managers anything. Answers the id saved and any remarks; field errors come back
+    /// as `Ok(Err)`.
     pub async fn save_cells_as(
         &self,
         user: &User,
         kind: RecordKind,
         mut cells: HashMap<String, String>,
-    ) -> Result<std::result::Result<Vec<FieldError>, Vec<FieldError>>> {
+    ) -> Result<std::result::Result<(String, Vec<FieldError>), Vec<FieldError>>> {
         let refuse = |what: &str| {
             Err(AppError::Forbidden(format!(
                 "{} may not save {what}",
@@ -143,7 +144,35 @@ impl App {
             }
             _ => return refuse(&format!("{} records", kind.as_str())),
         }
-        self.save_cells(kind, &cells, &user.email).await
+        let id = cells.get("id").cloned().unwrap_or_default();
+        Ok(self
+            .save_cells(kind, &cells, &user.email)
+            .await?
+            .map(|notes| (id, notes)))
+    }
+
+    /// Deletes a startup (program managers only).
+    pub async fn delete_startup_as(&self, user: &User, id: &str) -> Result<()> {
+        require_admin(user, "delete startups")?;
+        self.delete_startup(id, &user.email).await
+    }
+
+    /// Deletes a need: its enterprise's members or program managers.
+    pub async fn delete_need_as(&self, user: &User, id: &str) -> Result<()> {
+        let n = self
+            .store
+            .need(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no need '{id}'")))?;
+        let own = user.role == Role::EnterpriseMember
+            && user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str());
+        if !own && user.role != Role::Admin {
+            return Err(AppError::Forbidden(format!(
+                "{} may not delete need '{id}'",
+                user.email
+            )));
+        }
+        self.delete_need(id, &user.email).await
     }
 
     /// Imports a file for `user` (program managers only).

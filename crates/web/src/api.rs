@@ -4,6 +4,8 @@
 //! session cookie and its CSRF token in the `X-CSRF-Token` header. Every refusal is
 //! problem+json.
 
+use std::collections::HashMap;
+
 use app::accounts::{LoginError, SESSION_HOURS};
 use app::{App, AppError};
 use axum::Json;
@@ -14,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::match_state::Action;
 use domain::money::{Currency, Money};
+use domain::records::RecordKind;
 use domain::{MatchStatus, Outcome, OutcomeKind, Role};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -472,4 +475,195 @@ pub async fn need_recommendations(
     };
     let k = q.top.unwrap_or(10).clamp(1, 100);
     answer(app.recommendations_for_need_as(user, &id, k).await)
+}
+
+/// A record as a client sends it: the import columns as keys; strings, numbers and
+/// lists (joined with commas) as values.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(value_type = Object)]
+pub struct RecordBody(serde_json::Map<String, serde_json::Value>);
+
+impl RecordBody {
+    fn cells(self, kind: RecordKind) -> Result<HashMap<String, String>, Response> {
+        let mut cells = HashMap::new();
+        for (k, v) in self.0 {
+            if !kind.columns().contains(&k.as_str()) {
+                return Err(bad_input(&format!(
+                    "'{k}' is not a {} field; fields: {}",
+                    kind.as_str(),
+                    kind.columns().join(", ")
+                )));
+            }
+            let text = match v {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| match i {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            cells.insert(k, text);
+        }
+        Ok(cells)
+    }
+}
+
+/// What a save answers: remarks (likely duplicates, a registration number that
+/// named another record).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Saved {
+    pub id: String,
+    pub notes: Vec<String>,
+}
+
+/// Saves `kind` with id `id` (empty: a new need) for the caller; field errors answer
+/// 422 with each field and reason under `errors`.
+async fn save_record(
+    app: &App,
+    caller: &Caller,
+    headers: &HeaderMap,
+    kind: RecordKind,
+    id: Option<String>,
+    b: Result<Json<RecordBody>, JsonRejection>,
+) -> Response {
+    let s = match caller.api_writer(headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let mut cells = match body(b).and_then(|b| b.cells(kind)) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Some(id) = id {
+        cells.insert("id".into(), id);
+    }
+    match app.save_cells_as(&s.user, kind, cells).await {
+        Ok(Ok((id, notes))) => Json(Saved {
+            id,
+            notes: notes.iter().map(ToString::to_string).collect(),
+        })
+        .into_response(),
+        Ok(Err(errors)) => {
+            let body = serde_json::json!({
+                "type": "https://innobridge.example/problems/invalid-fields",
+                "title": "Invalid fields",
+                "status": 422,
+                "detail": errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                "errors": errors.iter().map(|e| serde_json::json!({"field": e.field, "reason": e.reason})).collect::<Vec<_>>(),
+            });
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                [(header::CONTENT_TYPE, "application/problem+json")],
+                body.to_string(),
+            )
+                .into_response()
+        }
+        Err(e) => app_problem(e),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/startups/{id}", tag = "records", params(("id" = String, Path)),
+    responses((status = 200, description = "A startup's public profile", body = Object),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+pub async fn startup(State(app): State<App>, Path(id): Path<String>) -> Response {
+    answer(app.startup(&id).await)
+}
+
+#[utoipa::path(put, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
+    params(("id" = String, Path)), request_body = RecordBody,
+    responses((status = 200, description = "Saved (a startup member: its own profile)", body = Saved),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
+pub async fn put_startup(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    b: Result<Json<RecordBody>, JsonRejection>,
+) -> Response {
+    save_record(&app, &caller, &headers, RecordKind::Startups, Some(id), b).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
+    params(("id" = String, Path)),
+    responses((status = 204, description = "Deleted"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Program managers only", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_startup(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match app.delete_startup_as(&s.user, &id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/needs", tag = "records", security(("session" = []), ("csrf" = [])),
+    request_body = RecordBody,
+    responses((status = 200, description = "Posted (an enterprise member: under its enterprise, with a new id when none is given)", body = Saved),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
+pub async fn post_need(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    b: Result<Json<RecordBody>, JsonRejection>,
+) -> Response {
+    save_record(&app, &caller, &headers, RecordKind::Needs, None, b).await
+}
+
+#[utoipa::path(put, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
+    params(("id" = String, Path)), request_body = RecordBody,
+    responses((status = 200, description = "Saved", body = Saved),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Another enterprise's need", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
+pub async fn put_need(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    b: Result<Json<RecordBody>, JsonRejection>,
+) -> Response {
+    save_record(&app, &caller, &headers, RecordKind::Needs, Some(id), b).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
+    params(("id" = String, Path)),
+    responses((status = 204, description = "Deleted"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Another enterprise's need", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_need(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match app.delete_need_as(&s.user, &id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
 }

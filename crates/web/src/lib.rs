@@ -75,7 +75,17 @@ pub fn router(app: App) -> Router {
             post(api::act_on_match),
         )
         .route("/api/v1/outcomes", post(api::record_outcome))
-        .route("/api/v1/needs/{id}", get(api::need))
+        .route(
+            "/api/v1/startups/{id}",
+            get(api::startup)
+                .put(api::put_startup)
+                .delete(api::delete_startup),
+        )
+        .route("/api/v1/needs", post(api::post_need))
+        .route(
+            "/api/v1/needs/{id}",
+            get(api::need).put(api::put_need).delete(api::delete_need),
+        )
         .route(
             "/api/v1/needs/{id}/recommendations",
             get(api::need_recommendations),
