@@ -276,6 +276,30 @@ async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
     assert_eq!(r.status(), 400, "a required column missing");
     assert!(r.text().await.unwrap().contains("id"));
 
+    // the program office sees every pipeline, and one enterprise's on asking
+    let board = c
+        .get(format!("{base}/work"))
+        .header("cookie", &pm.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(board.status(), 200);
+    let html = board.text().await.unwrap();
+    assert!(html.contains("모든 진행 현황"));
+    let cards = html.matches("class=\"card\" data-startup").count();
+    assert!(cards > 40, "several stages' cards: {cards}");
+    let one = app.store().enterprises().await.unwrap()[0].id.clone();
+    let narrowed = c
+        .get(format!("{base}/work?enterprise={one}"))
+        .header("cookie", &pm.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(narrowed.matches("class=\"card\" data-startup").count() < cards);
+
     let en = login(Role::EnterpriseMember);
     let member = common::log_in(&c, &base, &en.email, &en.password).await;
     let r = upload(&member, "new.csv", csv).await.unwrap();

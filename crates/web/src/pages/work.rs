@@ -32,7 +32,11 @@ pub struct WorkPage {
     pub board: Vec<Column>,
     pub closed: Vec<MatchView>,
     pub needs: Vec<domain::Need>,
+    /// The side that moves matches on and records outcomes (an enterprise or the
+    /// program office).
     pub side_is_enterprise: bool,
+    /// The program office's view of every pipeline.
+    pub program: bool,
     pub today: String,
 }
 
@@ -66,12 +70,20 @@ const BOARD: [MatchStatus; 6] = [
     MatchStatus::Investment,
 ];
 
-pub async fn work(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
+/// Cards per board column on the program office's view of every pipeline.
+const ADMIN_COLUMN_CARDS: usize = 40;
+
+pub async fn work(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
     let Some(user) = caller.user() else {
         return Redirect::to("/login?next=/work").into_response();
     };
     let side = match user.role {
-        Role::Admin => return Redirect::to("/admin").into_response(),
+        Role::Admin => Side::Program,
         Role::StartupMember => Side::Startup,
         Role::EnterpriseMember => Side::Enterprise,
         Role::CenterManager | Role::Evaluator => {
@@ -87,10 +99,16 @@ pub async fn work(State(app): State<App>, caller: Caller, uri: Uri) -> Response 
             );
         }
     };
-    let filter = MatchFilter {
+    let mut filter = MatchFilter {
         newest_first: true,
         ..MatchFilter::default()
     };
+    if side == Side::Program {
+        // every pipeline: the matches under way, optionally of one enterprise
+        filter.statuses = BOARD.to_vec();
+        filter.statuses.push(MatchStatus::Acquisition);
+        filter.enterprise = q.get("enterprise").filter(|e| !e.is_empty()).cloned();
+    }
     let matches = match app.matches_as(user, filter).await {
         Ok(m) => m,
         Err(e) => return app_error(&caller, &uri, e, "/"),
@@ -113,7 +131,15 @@ pub async fn work(State(app): State<App>, caller: Caller, uri: Uri) -> Response 
         ),
     };
     let mut page = WorkPage {
-        l: Layout::new(&caller, &uri, ("내 업무", "My work")),
+        l: Layout::new(
+            &caller,
+            &uri,
+            if side == Side::Program {
+                ("모든 진행 현황", "Every pipeline")
+            } else {
+                ("내 업무", "My work")
+            },
+        ),
         to_answer: Vec::new(),
         waiting: Vec::new(),
         board: BOARD
@@ -125,7 +151,8 @@ pub async fn work(State(app): State<App>, caller: Caller, uri: Uri) -> Response 
             .collect(),
         closed: Vec::new(),
         needs,
-        side_is_enterprise: side == Side::Enterprise,
+        side_is_enterprise: side != Side::Startup,
+        program: side == Side::Program,
         today: chrono::Local::now().date_naive().to_string(),
     };
     for m in matches {
@@ -138,7 +165,9 @@ pub async fn work(State(app): State<App>, caller: Caller, uri: Uri) -> Response 
             c.status == st
                 || (c.status == MatchStatus::Investment && st == MatchStatus::Acquisition)
         }) {
-            col.cards.push(m);
+            if !page.program || col.cards.len() < ADMIN_COLUMN_CARDS {
+                col.cards.push(m);
+            }
         } else {
             page.closed.push(m);
         }
