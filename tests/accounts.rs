@@ -111,6 +111,28 @@ async fn the_first_admin_logs_in_and_sessions_and_lockouts_hold() {
     assert!(app.logout(&s.token).await.unwrap());
     assert!(app.session(&s.token).await.unwrap().is_none(), "ended");
 
+    // a session past its expiry is no session, though its row is still there
+    let late = app
+        .login("pm@seoul.example", "a long enough secret")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(app.session(&late.token).await.unwrap().is_some());
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let aged = sqlx::query("UPDATE sessions SET expires_at = '2020-01-01T00:00:00Z'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(aged.rows_affected() >= 1);
+    pool.close().await;
+    assert!(
+        app.session(&late.token).await.unwrap().is_none(),
+        "expired after {} hours",
+        app::accounts::SESSION_HOURS
+    );
+
     assert_eq!(
         app.login("pm@seoul.example", "wrong password!")
             .await
