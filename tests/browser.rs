@@ -307,5 +307,21 @@ async fn round_to_investment_in_a_real_browser() {
     assert!(cards.contains(&grouped(n(&after, "pocs"))), "{cards}");
     shot(&c, "kpi").await;
 
+    // on a phone: the directory and the KPI page fit the screen's width
+    c.set_window_size(390, 844).await.unwrap();
+    for (path, name) in [("/startups?q=ai", "phone-directory"), ("/kpi", "phone-kpi")] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        wait_for(&c, "main h1").await;
+        let fits = c
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(fits, serde_json::json!(true), "{path} fits a phone's width");
+        shot(&c, name).await;
+    }
+
     c.close().await.unwrap();
 }
