@@ -185,6 +185,15 @@ impl MatchStatus {
         self == MatchStatus::Accepted || self.pipeline_rank().is_some()
     }
 
+    /// The stage a match under way moves on to next (accepted → meeting → … →
+    /// acquisition), None when it is not under way or is at the end.
+    pub fn next_stage(self) -> Option<MatchStatus> {
+        match self {
+            MatchStatus::Accepted => Some(PIPELINE[0]),
+            s => PIPELINE.get(s.pipeline_rank()? + 1).copied(),
+        }
+    }
+
     /// The position among the pipeline stages (meeting first), None before and outside it.
     pub fn pipeline_rank(self) -> Option<usize> {
         PIPELINE.iter().position(|s| *s == self)
@@ -357,6 +366,27 @@ mod tests {
             (f, Action::Advance(to), _) if rank(f).is_some() && rank(to) > rank(f) => Some(to),
             _ => None,
         }
+    }
+
+    #[test]
+    fn next_stages_follow_the_pipeline_and_each_is_a_legal_move() {
+        use MatchStatus::*;
+        let mut at = Accepted;
+        let mut seen = vec![];
+        while let Some(next) = at.next_stage() {
+            assert!(
+                at.apply(Action::Advance(next), Side::Enterprise).is_ok(),
+                "{at:?} → {next:?}"
+            );
+            seen.push(next);
+            at = next;
+        }
+        assert_eq!(
+            seen,
+            [Meeting, Nda, Poc, Cooperation, Investment, Acquisition]
+        );
+        assert_eq!(Proposed.next_stage(), None);
+        assert_eq!(Declined.next_stage(), None);
     }
 
     #[test]

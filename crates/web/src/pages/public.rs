@@ -85,6 +85,19 @@ fn facet_label(dim: &str, value: &str, lang: Lang) -> String {
     }
 }
 
+/// A startup's industries and stage as the page's language names them.
+fn startup_labels(s: &Startup, lang: Lang) -> (Vec<String>, String) {
+    (
+        s.industries
+            .iter()
+            .map(|c| facet_label("industry", c, lang))
+            .collect(),
+        s.stage
+            .map(|st| facet_label("stage", st.as_str(), lang))
+            .unwrap_or_default(),
+    )
+}
+
 /// The link to `base` with `params`.
 fn link(base: &str, params: &[(String, String)]) -> String {
     let q: Vec<String> = params
@@ -168,16 +181,10 @@ async fn listing(
             found.into_iter().map(|s| (s.id.clone(), s)).collect();
         for id in &ids {
             if let Some(s) = by_id.remove(id) {
+                let (industries, stage) = startup_labels(&s, lang);
                 startups.push(StartupCard {
-                    industries: s
-                        .industries
-                        .iter()
-                        .map(|c| facet_label("industry", c, lang))
-                        .collect(),
-                    stage: s
-                        .stage
-                        .map(|st| lang.t(st.label_ko(), st.label_en()).to_string())
-                        .unwrap_or_default(),
+                    industries,
+                    stage,
                     snippet: snippets.get(id.as_str()).copied().unwrap_or("").to_string(),
                     s,
                 });
@@ -300,21 +307,15 @@ pub async fn startup_profile(
     let own = caller
         .user()
         .is_some_and(|u| u.startup_id.as_deref() == Some(s.id.as_str()));
+    let (industries, stage) = startup_labels(&s, lang);
     let page = StartupPage {
         l: Layout::new(
             &caller,
             &uri,
             (&s.name, s.name_en.as_deref().unwrap_or(&s.name)),
         ),
-        industries: s
-            .industries
-            .iter()
-            .map(|c| facet_label("industry", c, lang))
-            .collect(),
-        stage: s
-            .stage
-            .map(|st| lang.t(st.label_ko(), st.label_en()).to_string())
-            .unwrap_or_default(),
+        industries,
+        stage,
         funding: s
             .funding
             .map(|m| format!("{} {}", m.to_decimal_string(), m.currency.code()))

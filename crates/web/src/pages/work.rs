@@ -43,14 +43,7 @@ pub struct WorkPage {
 impl WorkPage {
     /// The stage after `s` on the board, if any.
     pub fn next_stage(&self, s: &MatchStatus) -> Option<MatchStatus> {
-        match s {
-            MatchStatus::Accepted => Some(MatchStatus::Meeting),
-            MatchStatus::Meeting => Some(MatchStatus::Nda),
-            MatchStatus::Nda => Some(MatchStatus::Poc),
-            MatchStatus::Poc => Some(MatchStatus::Cooperation),
-            MatchStatus::Cooperation => Some(MatchStatus::Investment),
-            _ => None,
-        }
+        s.next_stage()
     }
 
     pub fn outcome_kinds(&self) -> Vec<(&'static str, &'static str)> {
