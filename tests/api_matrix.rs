@@ -397,6 +397,47 @@ async fn every_write_route_for_every_role() {
         assert_eq!(got, want, "delete a startup as {r}");
     }
 
+    // enterprises' profiles: program managers only; exports likewise
+    let profile = format!("{base}/api/v1/enterprises/{ent_id}");
+    for (r, want) in [
+        ("nobody", 401),
+        ("enterprise", 403),
+        ("startup", 403),
+        ("admin", 200),
+    ] {
+        let got = put(
+            profile.clone(),
+            who(r),
+            serde_json::json!({"name": "매트릭스전자", "size_class": "large"}),
+        )
+        .await
+        .status();
+        assert_eq!(got.as_u16(), want, "put an enterprise as {r}");
+    }
+    let e: serde_json::Value = c.get(&profile).send().await.unwrap().json().await.unwrap();
+    assert_eq!(e["name"], "매트릭스전자");
+    for (r, want) in [("nobody", 401), ("enterprise", 403), ("admin", 200)] {
+        let mut rq = c.get(format!("{base}/api/v1/export/matches.xlsx"));
+        if let Some(w) = who(r) {
+            rq = rq.header("cookie", w.cookie);
+        }
+        let resp = rq.send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), want, "export as {r}");
+        if want == 200 {
+            assert!(
+                resp.bytes().await.unwrap().starts_with(b"PK"),
+                "an XLSX file"
+            );
+        }
+    }
+    let none = c
+        .get(format!("{base}/api/v1/export/planets.csv"))
+        .header("cookie", &who("admin").unwrap().cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), 400);
+
     // a write without the CSRF token is refused for everyone
     for r in roles.iter().filter(|r| **r != "nobody") {
         let w = who(r).unwrap();
@@ -628,6 +669,9 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
         ("/api/v1/startups/{id}", "get"),
         ("/api/v1/startups/{id}", "put"),
         ("/api/v1/startups/{id}", "delete"),
+        ("/api/v1/enterprises/{id}", "get"),
+        ("/api/v1/enterprises/{id}", "put"),
+        ("/api/v1/export/{file}", "get"),
         ("/api/v1/needs/{id}/recommendations", "get"),
         ("/api/v1/rounds/{name}/run", "post"),
         ("/api/v1/rounds/{name}/publish", "post"),

@@ -198,16 +198,26 @@ impl App {
         Ok(self.store.audit_log(limit).await?)
     }
 
-    /// Exports a table for `user` (program managers only).
-    pub async fn export_as(
+    /// A table as the bytes of a download named `KIND.csv` or `KIND.xlsx`, for `user`
+    /// (program managers only).
+    pub async fn export_download_as(
         &self,
         user: &User,
-        kind: crate::export::ExportKind,
-        format: crate::export::Format,
-        out: &std::path::Path,
-    ) -> Result<usize> {
+        file: &str,
+    ) -> Result<(crate::export::Format, Vec<u8>)> {
+        use crate::export::{ExportKind, Format};
         require_admin(user, "export the program's tables")?;
-        self.export(kind, format, out).await
+        let (kind, ext) = file.rsplit_once('.').ok_or_else(|| {
+            AppError::NotFound(format!("'{file}': ask for KIND.csv or KIND.xlsx"))
+        })?;
+        let format = Format::parse(ext).map_err(AppError::NotFound)?;
+        let kind = ExportKind::parse(kind)?;
+        let unwritable = |e: std::io::Error| AppError::Unusable(format!("export: {e}"));
+        let dir = tempfile::tempdir().map_err(unwritable)?;
+        let path = dir.path().join(format!("export.{ext}"));
+        self.export(kind, format, &path).await?;
+        let bytes = std::fs::read(&path).map_err(unwritable)?;
+        Ok((format, bytes))
     }
 
     /// Publishes a round for `user` (program managers only).

@@ -172,6 +172,16 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("no startup with id '{id}'")))
     }
 
+    /// One enterprise's profile.
+    pub async fn enterprise(&self, id: &str) -> Result<domain::Enterprise> {
+        self.store
+            .enterprises()
+            .await?
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| AppError::NotFound(format!("no enterprise with id '{id}'")))
+    }
+
     /// The startups with these ids (for a page of search hits), in no given order.
     pub async fn startups_by_ids(&self, ids: &[String]) -> Result<Vec<domain::Startup>> {
         Ok(self.store.startups_by_ids(ids).await?)

@@ -667,3 +667,51 @@ pub async fn delete_need(
         Err(e) => app_problem(e),
     }
 }
+
+#[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "records", params(("id" = String, Path)),
+    responses((status = 200, description = "An enterprise's profile", body = Object),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+pub async fn enterprise(State(app): State<App>, Path(id): Path<String>) -> Response {
+    answer(app.enterprise(&id).await)
+}
+
+#[utoipa::path(put, path = "/api/v1/enterprises/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
+    params(("id" = String, Path)), request_body = RecordBody,
+    responses((status = 200, description = "Saved (program managers)", body = Saved),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
+pub async fn put_enterprise(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    b: Result<Json<RecordBody>, JsonRejection>,
+) -> Response {
+    save_record(
+        &app,
+        &caller,
+        &headers,
+        RecordKind::Enterprises,
+        Some(id),
+        b,
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/api/v1/export/{file}", tag = "records", security(("session" = [])),
+    params(("file" = String, Path, description = "KIND.csv or KIND.xlsx; KIND: startups, enterprises, needs, outcomes, matches, kpi")),
+    responses((status = 200, description = "The table, in the import format for records", content_type = "text/csv"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Program managers only", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such table or format", body = Problem, content_type = "application/problem+json")))]
+pub async fn export(State(app): State<App>, caller: Caller, Path(file): Path<String>) -> Response {
+    let Some(user) = caller.user() else {
+        return unauthenticated();
+    };
+    match app.export_download_as(user, &file).await {
+        Ok((format, bytes)) => crate::pages::admin::download(&file, format, bytes),
+        Err(e) => app_problem(e),
+    }
+}

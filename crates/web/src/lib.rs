@@ -81,6 +81,11 @@ pub fn router(app: App) -> Router {
                 .put(api::put_startup)
                 .delete(api::delete_startup),
         )
+        .route(
+            "/api/v1/enterprises/{id}",
+            get(api::enterprise).put(api::put_enterprise),
+        )
+        .route("/api/v1/export/{file}", get(api::export))
         .route("/api/v1/needs", post(api::post_need))
         .route(
             "/api/v1/needs/{id}",

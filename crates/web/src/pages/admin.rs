@@ -3,7 +3,7 @@
 //! audit log.
 
 use app::App;
-use app::export::{ExportKind, Format};
+use app::export::Format;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -221,48 +221,14 @@ pub async fn export(
         return r;
     }
     let user = caller.user().expect("checked");
-    let bad = |m: String| message(&caller, &uri, StatusCode::NOT_FOUND, &m, "/admin");
-    let Some((kind, ext)) = file.rsplit_once('.') else {
-        return bad(format!("'{file}': ask for KIND.csv or KIND.xlsx"));
-    };
-    let format = match Format::parse(ext) {
-        Ok(f) => f,
-        Err(m) => return bad(m),
-    };
-    let kind_parsed = match ExportKind::parse(kind) {
-        Ok(k) => k,
-        Err(e) => return app_error(&caller, &uri, e, "/admin"),
-    };
-    let dir = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::error!("export temp dir: {e}");
-            return message(
-                &caller,
-                &uri,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "no room to export",
-                "/admin",
-            );
-        }
-    };
-    let path = dir.path().join(&file);
-    if let Err(e) = app.export_as(user, kind_parsed, format, &path).await {
-        return app_error(&caller, &uri, e, "/admin");
+    match app.export_download_as(user, &file).await {
+        Ok((format, bytes)) => download(&file, format, bytes),
+        Err(e) => app_error(&caller, &uri, e, "/admin"),
     }
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!("export read: {e}");
-            return message(
-                &caller,
-                &uri,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "export failed",
-                "/admin",
-            );
-        }
-    };
+}
+
+/// A file to save, named after what it holds.
+pub fn download(file: &str, format: Format, bytes: Vec<u8>) -> Response {
     let mime = match format {
         Format::Csv => "text/csv; charset=utf-8",
         Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -272,7 +238,7 @@ pub async fn export(
             (header::CONTENT_TYPE, mime.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"innobridge-{kind}.{ext}\""),
+                format!("attachment; filename=\"innobridge-{file}\""),
             ),
         ],
         bytes,
