@@ -770,7 +770,7 @@ async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u
         );
         println!("demo logins (shown once):");
         for l in &s.logins {
-            println!("  {:<14} {:<32} {}", l.role.as_str(), l.email, l.password);
+            println!("  {:<18} {:<32} {}", l.role.as_str(), l.email, l.password);
         }
     } else {
         println!(
