@@ -620,6 +620,36 @@ async fn search_pages_and_api_with_facets() {
         .await
         .unwrap();
     assert!(en.contains("Needs board") && en.contains(" results"));
+    // a confidential need is not findable on the public board, by its words or at all
+    let secret = s
+        .app
+        .store()
+        .needs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.visibility == domain::Visibility::Confidential && n.description.is_some())
+        .unwrap();
+    let word = secret
+        .description
+        .as_deref()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let board = c
+        .get(reqwest::Url::parse_with_params(&format!("{base}/needs"), &[("q", &word)]).unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !board.contains(&format!("/needs/{}\"", secret.id)),
+        "{word}"
+    );
     let bad = c
         .get(format!("{base}/startups?page=0"))
         .send()

@@ -132,7 +132,9 @@ async fn listing(
             Ok(q) => q,
             Err(m) => return message(caller, uri, StatusCode::BAD_REQUEST, &m, base),
         };
-    q.include_confidential = true;
+    // a confidential need's words must not be findable (nor counted in the facets) by
+    // those who may not read it; program managers may read them all
+    q.include_confidential = caller.user().is_some_and(|u| u.role == domain::Role::Admin);
     q.facet_limit = 8;
     let res = match app.search(&q) {
         Ok(r) => r,
