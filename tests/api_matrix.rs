@@ -397,6 +397,27 @@ async fn every_write_route_for_every_role() {
         assert_eq!(got, want, "delete a startup as {r}");
     }
 
+    // outcomes: each member its own, program managers all
+    let outcomes = |r: &str| {
+        let c = c.clone();
+        let w = who(r);
+        let url = format!("{base}/api/v1/outcomes");
+        async move {
+            let mut rq = c.get(url);
+            if let Some(w) = w {
+                rq = rq.header("cookie", w.cookie);
+            }
+            rq.send().await.unwrap()
+        }
+    };
+    assert_eq!(outcomes("nobody").await.status(), 401);
+    let all: Vec<serde_json::Value> = outcomes("admin").await.json().await.unwrap();
+    let own: Vec<serde_json::Value> = outcomes("enterprise").await.json().await.unwrap();
+    assert!(!own.is_empty() && own.len() < all.len());
+    assert!(own.iter().all(|o| o["enterprise_id"] == ent_id.as_str()));
+    let none: Vec<serde_json::Value> = outcomes("evaluator").await.json().await.unwrap();
+    assert!(none.is_empty());
+
     // enterprises' profiles: program managers only; exports likewise
     let profile = format!("{base}/api/v1/enterprises/{ent_id}");
     for (r, want) in [
@@ -702,6 +723,10 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
         ("/api/v1/enterprises/{id}", "get"),
         ("/api/v1/enterprises/{id}", "put"),
         ("/api/v1/export/{file}", "get"),
+        ("/api/v1/outcomes", "get"),
+        ("/api/v1/clusters", "get"),
+        ("/api/v1/centers", "get"),
+        ("/api/v1/events", "get"),
         ("/api/v1/needs/{id}/recommendations", "get"),
         ("/api/v1/rounds/{name}/run", "post"),
         ("/api/v1/rounds/{name}/publish", "post"),
@@ -767,6 +792,22 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
         .await
         .unwrap();
     conforms(&refused, "Problem");
+    for (path, schema, least) in [
+        ("clusters", "Cluster", 7),
+        ("centers", "Center", 12),
+        ("events", "Event", 3),
+    ] {
+        let list: Vec<serde_json::Value> = c
+            .get(format!("{base}/api/v1/{path}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(list.len() >= least, "{path}: {}", list.len());
+        conforms(&list[0], schema);
+    }
 
     // the API page and its files come from the binary
     let page = c.get(format!("{base}/api/docs/")).send().await.unwrap();

@@ -276,6 +276,38 @@ async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
     assert_eq!(r.status(), 400, "a required column missing");
     assert!(r.text().await.unwrap().contains("id"));
 
+    // a round from the page's policy fields: a bad value refused, a good one run dry
+    let run = |fields: Vec<(&'static str, &'static str)>| {
+        let mut f = fields;
+        f.push(("csrf", pm.csrf.as_str()));
+        c.post(format!("{base}/admin/rounds"))
+            .header("cookie", &pm.cookie)
+            .form(&f)
+            .send()
+    };
+    let r = run(vec![("name", "page-round"), ("floor", "high")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("floor"));
+    let r = run(vec![("name", "page-round"), ("floor", "2")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "the policy's own validation");
+    let r = run(vec![
+        ("name", "page-round"),
+        ("floor", "0.5"),
+        ("startup_cap", "1"),
+        ("dry_run", "1"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(
+        app.store().round("page-round").await.unwrap().is_none(),
+        "a dry run stores nothing"
+    );
+
     // the program office sees every pipeline, and one enterprise's on asking
     let board = c
         .get(format!("{base}/work"))

@@ -151,6 +151,21 @@ impl App {
             .map(|notes| (id, notes)))
     }
 
+    /// The outcomes `user` may see: a startup's or an enterprise's own, all for
+    /// program managers.
+    pub async fn outcomes_as(&self, user: &User) -> Result<Vec<Outcome>> {
+        let all = self.store.outcomes().await?;
+        let keep = |o: &Outcome| match user.role {
+            Role::Admin => true,
+            Role::StartupMember => user.startup_id.as_deref() == Some(o.startup_id.as_str()),
+            Role::EnterpriseMember => {
+                user.enterprise_id.as_deref() == Some(o.enterprise_id.as_str())
+            }
+            Role::CenterManager | Role::Evaluator => false,
+        };
+        Ok(all.into_iter().filter(keep).collect())
+    }
+
     /// Deletes a startup (program managers only).
     pub async fn delete_startup_as(&self, user: &User, id: &str) -> Result<()> {
         require_admin(user, "delete startups")?;

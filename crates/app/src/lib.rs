@@ -114,6 +114,16 @@ impl App {
         Ok(self.store.clusters().await?)
     }
 
+    /// The overseas growth centers.
+    pub async fn centers(&self) -> Result<Vec<domain::Center>> {
+        Ok(self.store.centers().await?)
+    }
+
+    /// The program's events (forums, demo days, meetups).
+    pub async fn events(&self) -> Result<Vec<domain::Event>> {
+        Ok(self.store.events().await?)
+    }
+
     /// Sets a KPI's target (and optionally the year it is due and its baseline). The key
     /// must be one of the KPIs `kpi --json` reports.
     pub async fn set_target(

@@ -91,6 +91,7 @@ pub struct Outcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cluster {
     pub code: String,
     pub name_ko: String,
@@ -103,6 +104,7 @@ pub struct Cluster {
 
 /// An overseas growth center.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Center {
     pub code: String,
     pub name_ko: String,
@@ -124,6 +126,7 @@ impl Center {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     pub code: String,
     pub kind: EventKind,

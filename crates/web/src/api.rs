@@ -715,3 +715,31 @@ pub async fn export(State(app): State<App>, caller: Caller, Path(file): Path<Str
         Err(e) => app_problem(e),
     }
 }
+
+#[utoipa::path(get, path = "/api/v1/clusters", tag = "program",
+    responses((status = 200, description = "The industry clusters", body = Vec<domain::Cluster>)))]
+pub async fn clusters(State(app): State<App>) -> Response {
+    answer(app.clusters().await)
+}
+
+#[utoipa::path(get, path = "/api/v1/centers", tag = "program",
+    responses((status = 200, description = "The overseas growth centers", body = Vec<domain::Center>)))]
+pub async fn centers(State(app): State<App>) -> Response {
+    answer(app.centers().await)
+}
+
+#[utoipa::path(get, path = "/api/v1/events", tag = "program",
+    responses((status = 200, description = "Forums, demo days and meetups", body = Vec<domain::Event>)))]
+pub async fn events(State(app): State<App>) -> Response {
+    answer(app.events().await)
+}
+
+#[utoipa::path(get, path = "/api/v1/outcomes", tag = "matches", security(("session" = [])),
+    responses((status = 200, description = "The outcomes the caller may see (its own; all for program managers)", body = Vec<domain::Outcome>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+pub async fn outcomes(State(app): State<App>, caller: Caller) -> Response {
+    let Some(user) = caller.user() else {
+        return unauthenticated();
+    };
+    answer(app.outcomes_as(user).await)
+}

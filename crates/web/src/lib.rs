@@ -74,7 +74,13 @@ pub fn router(app: App) -> Router {
             "/api/v1/matches/{startup}/{need}/{action}",
             post(api::act_on_match),
         )
-        .route("/api/v1/outcomes", post(api::record_outcome))
+        .route(
+            "/api/v1/outcomes",
+            get(api::outcomes).post(api::record_outcome),
+        )
+        .route("/api/v1/clusters", get(api::clusters))
+        .route("/api/v1/centers", get(api::centers))
+        .route("/api/v1/events", get(api::events))
         .route(
             "/api/v1/startups/{id}",
             get(api::startup)

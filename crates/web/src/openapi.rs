@@ -33,6 +33,10 @@ use crate::api;
         api::enterprise,
         api::put_enterprise,
         api::export,
+        api::outcomes,
+        api::clusters,
+        api::centers,
+        api::events,
         api::need_recommendations,
         api::run_round,
         api::publish_round,
@@ -47,6 +51,7 @@ use crate::api;
         (name = "records", description = "Startups' profiles and enterprises' needs: read, save, delete"),
         (name = "rounds", description = "Matching rounds (program managers)"),
         (name = "kpi", description = "The program's KPIs"),
+        (name = "program", description = "Clusters, overseas growth centers, events"),
     )
 )]
 pub struct ApiDoc;

@@ -40,6 +40,7 @@ fn admin_only(caller: &Caller, uri: &Uri) -> Result<(), Response> {
 #[template(path = "admin.html")]
 pub struct AdminPage {
     pub l: Layout,
+    pub policy: Policy,
     pub rounds: Vec<MatchingRound>,
     pub audit: Vec<app::AuditRecord>,
     pub next_round: String,
@@ -58,6 +59,7 @@ pub async fn home(State(app): State<App>, caller: Caller, uri: Uri) -> Response 
     let year = chrono::Local::now().format("%Y");
     render(&AdminPage {
         l: Layout::new(&caller, &uri, ("프로그램 관리", "Program office")),
+        policy: Policy::default(),
         rounds,
         audit,
         next_round: format!("round-{year}"),
@@ -81,6 +83,24 @@ pub struct RunForm {
     mode: String,
     #[serde(default)]
     dry_run: Option<String>,
+    #[serde(default)]
+    floor: String,
+    #[serde(default)]
+    startup_cap: String,
+    #[serde(default)]
+    coverage_bonus: String,
+    #[serde(default)]
+    candidates_per_need: String,
+}
+
+/// A number from a form field (empty: `default`), or which field is wrong.
+fn number<T: std::str::FromStr>(field: &str, value: &str, default: T) -> Result<T, String> {
+    match value.trim() {
+        "" => Ok(default),
+        v => v
+            .parse()
+            .map_err(|_| format!("{field}: '{v}' is not a number")),
+    }
 }
 
 pub async fn run_round(
@@ -107,9 +127,26 @@ pub async fn run_round(
         "stable-needs" => Mode::StableNeeds,
         _ => Mode::Optimal,
     };
-    let policy = Policy {
-        mode,
-        ..Policy::default()
+    let d = Policy::default();
+    let policy = (|| -> Result<Policy, String> {
+        let p = Policy {
+            mode,
+            floor: number("floor", &f.floor, d.floor)?,
+            startup_cap: number("startup_cap", &f.startup_cap, d.startup_cap)?,
+            coverage_bonus: number("coverage_bonus", &f.coverage_bonus, d.coverage_bonus)?,
+            candidates_per_need: number(
+                "candidates_per_need",
+                &f.candidates_per_need,
+                d.candidates_per_need,
+            )?,
+            ..d.clone()
+        };
+        p.validate()?;
+        Ok(p)
+    })();
+    let policy = match policy {
+        Ok(p) => p,
+        Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/admin"),
     };
     let dry = f.dry_run.is_some();
     match app.run_round_as(&s.user, name, &policy, dry).await {
