@@ -58,6 +58,12 @@ pub fn need_as_seen(viewer: Option<&User>, need: &Need, matched_startups: &[Stri
     }
 }
 
+/// Whether `viewer` searches confidential needs too (their words and facet counts):
+/// program managers only, who may read them all.
+pub fn may_search_confidential(viewer: Option<&User>) -> bool {
+    viewer.is_some_and(|u| u.role == Role::Admin)
+}
+
 /// Refuses anyone but a program manager.
 pub fn require_admin(user: &User, what: &str) -> Result<()> {
     if user.role == Role::Admin {
@@ -199,6 +205,15 @@ impl App {
     ) -> Result<crate::import::ImportReport> {
         require_admin(user, "import records")?;
         self.import_file(kind, path, &user.email, &|_, _| {}).await
+    }
+
+    /// One matching round (program managers only).
+    pub async fn round_as(&self, user: &User, name: &str) -> Result<domain::MatchingRound> {
+        require_admin(user, "read a matching round")?;
+        self.store
+            .round(name)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no round named '{name}'")))
     }
 
     /// Every matching round, newest first (program managers only).

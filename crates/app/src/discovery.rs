@@ -175,10 +175,8 @@ impl App {
     /// One enterprise's profile.
     pub async fn enterprise(&self, id: &str) -> Result<domain::Enterprise> {
         self.store
-            .enterprises()
+            .enterprise(id)
             .await?
-            .into_iter()
-            .find(|e| e.id == id)
             .ok_or_else(|| AppError::NotFound(format!("no enterprise with id '{id}'")))
     }
 

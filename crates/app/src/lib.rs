@@ -105,8 +105,17 @@ impl App {
     /// Where the accepted matches fall: per cluster and industry, and the convergence
     /// and inter-cluster matrices.
     pub async fn breakdowns(&self) -> Result<domain::kpi::Breakdowns> {
+        Ok(self.dashboard().await?.1)
+    }
+
+    /// The KPIs and their breakdowns from one read of the facts (the dashboard shows
+    /// both).
+    pub async fn dashboard(&self) -> Result<(Kpis, domain::kpi::Breakdowns)> {
         let facts = self.store.kpi_facts().await?;
-        Ok(domain::kpi::breakdowns(&facts))
+        Ok((
+            domain::kpi::compute(&facts),
+            domain::kpi::breakdowns(&facts),
+        ))
     }
 
     /// The program's industry clusters.

@@ -184,6 +184,14 @@ impl Store {
         row.as_ref().map(startup_from_row).transpose()
     }
 
+    pub async fn enterprise(&self, ext_id: &str) -> Result<Option<Enterprise>> {
+        let row = sqlx::query("SELECT * FROM enterprises WHERE ext_id = ?")
+            .bind(ext_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(enterprise_from_row).transpose()
+    }
+
     pub async fn enterprises(&self) -> Result<Vec<Enterprise>> {
         let rows = sqlx::query("SELECT * FROM enterprises ORDER BY id")
             .fetch_all(&self.pool)

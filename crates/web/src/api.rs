@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use domain::match_state::Action;
 use domain::money::{Currency, Money};
 use domain::records::RecordKind;
-use domain::{MatchStatus, Outcome, OutcomeKind, Role};
+use domain::{MatchStatus, Outcome, OutcomeKind};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -196,7 +196,7 @@ pub async fn search(
         Ok(q) => q,
         Err(m) => return bad_input(&m),
     };
-    q.include_confidential = caller.user().is_some_and(|u| u.role == Role::Admin);
+    q.include_confidential = app::authz::may_search_confidential(caller.user());
     answer(app.search(&q))
 }
 

@@ -91,13 +91,8 @@ impl FromRequestParts<App> for Caller {
             None => None,
             Some(token) => app.session(token).await.map_err(app_problem)?,
         };
-        let query_lang = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .find(|(k, _)| *k == "lang")
-                .map(|(_, v)| v)
-        });
-        let lang = Lang::from_request(query_lang, cookie_value(headers, LANG_COOKIE));
+        let query_lang = crate::pages::query_value(parts.uri.query(), "lang");
+        let lang = Lang::from_request(query_lang.as_deref(), cookie_value(headers, LANG_COOKIE));
         Ok(Caller {
             session,
             lang,

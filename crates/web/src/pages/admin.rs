@@ -196,20 +196,11 @@ pub async fn round(
         round: Some(name.clone()),
         ..Default::default()
     };
-    let (rounds, mut matches) =
-        match tokio::try_join!(app.rounds_as(user), app.matches_as(user, filter)) {
+    let (r, mut matches) =
+        match tokio::try_join!(app.round_as(user, &name), app.matches_as(user, filter)) {
             Ok(x) => x,
             Err(e) => return app_error(&caller, &uri, e, "/admin"),
         };
-    let Some(r) = rounds.into_iter().find(|r| r.name == name) else {
-        return message(
-            &caller,
-            &uri,
-            StatusCode::NOT_FOUND,
-            &format!("no round named '{name}'"),
-            "/admin",
-        );
-    };
     matches.sort_by(|a, b| b.score.total_cmp(&a.score));
     render(&RoundPage {
         l: Layout::new(&caller, &uri, ("매칭 라운드", "Matching round")),

@@ -186,7 +186,7 @@ fn cards(k: &Kpis, lang: Lang) -> Vec<Card> {
 
 pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
     let lang = caller.lang;
-    let (k, b, clusters) = match tokio::try_join!(app.kpis(), app.breakdowns(), app.clusters()) {
+    let ((k, b), clusters) = match tokio::try_join!(app.dashboard(), app.clusters()) {
         Ok(x) => x,
         Err(e) => return app_error(&caller, &uri, e, "/"),
     };

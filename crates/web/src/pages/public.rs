@@ -132,9 +132,7 @@ async fn listing(
             Ok(q) => q,
             Err(m) => return message(caller, uri, StatusCode::BAD_REQUEST, &m, base),
         };
-    // a confidential need's words must not be findable (nor counted in the facets) by
-    // those who may not read it; program managers may read them all
-    q.include_confidential = caller.user().is_some_and(|u| u.role == domain::Role::Admin);
+    q.include_confidential = app::authz::may_search_confidential(caller.user());
     q.facet_limit = 8;
     let res = match app.search(&q) {
         Ok(r) => r,
@@ -359,7 +357,6 @@ pub async fn need_page(
         Ok(n) => n,
         Err(e) => return app_error(&caller, &uri, e, "/needs"),
     };
-    let names = app.enterprise_names().await.unwrap_or_default();
     let mut recommendations = Vec::new();
     let mut matches = Vec::new();
     if let Some(u) = caller.user()
@@ -400,7 +397,11 @@ pub async fn need_page(
     }
     let page = NeedPage {
         l: Layout::new(&caller, &uri, (&n.title, &n.title)),
-        enterprise: names.get(&n.enterprise_id).cloned().unwrap_or_default(),
+        enterprise: app
+            .enterprise(&n.enterprise_id)
+            .await
+            .map(|e| e.name)
+            .unwrap_or_default(),
         withheld: n.visibility == Visibility::Confidential && n.description.is_none(),
         industries: n
             .industries

@@ -41,11 +41,6 @@ pub struct WorkPage {
 }
 
 impl WorkPage {
-    /// The stage after `s` on the board, if any.
-    pub fn next_stage(&self, s: &MatchStatus) -> Option<MatchStatus> {
-        s.next_stage()
-    }
-
     pub fn outcome_kinds(&self) -> Vec<(&'static str, &'static str)> {
         OutcomeKind::ALL
             .iter()
