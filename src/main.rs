@@ -76,6 +76,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Place an event's accepted 1:1 meeting requests into slots and tables (keeping
+    /// earlier places where they still hold).
+    Schedule {
+        /// The event's code, e.g. forum-2025
+        #[arg(long)]
+        event: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Set a KPI's target (and when it is due, and its baseline).
     Target {
         /// A KPI key as `kpi --json` prints it, e.g. cooperation_cases
@@ -393,6 +402,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Kpi { json } => kpi(&app, json).await,
+        Command::Schedule { event, json } => schedule(&app, &event, json).await,
         Command::Search {
             query,
             json,
@@ -893,6 +903,28 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
             Ok(0)
         }
     }
+}
+
+async fn schedule(app: &App, event: &str, json: bool) -> Result<u8, Failure> {
+    let started = std::time::Instant::now();
+    let s = app.schedule_event(event, "cli").await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&s).expect("stats serialize")
+        );
+    } else {
+        println!(
+            "{event}: placed {} of {} accepted requests (no schedule can place more than {}); \
+             {} moved from the previous schedule; nobody double-booked; {:.0} ms",
+            s.placed,
+            s.requested,
+            s.upper_bound,
+            s.moved,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    Ok(0)
 }
 
 async fn kpi(app: &App, json: bool) -> Result<u8, Failure> {

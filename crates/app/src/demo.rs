@@ -7,7 +7,7 @@
 //! discovered, more than half matched, 200+ enterprises and 10+ overseas centers by
 //! 2024. Every company name is invented.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::match_state::Action;
@@ -39,6 +39,35 @@ pub struct Program {
     pub rounds: Vec<MatchingRound>,
     pub matches: Vec<Match>,
     pub outcomes: Vec<Outcome>,
+    pub meetings: Vec<DemoMeeting>,
+    pub unavailable: Vec<Unavailable>,
+    pub center_applications: Vec<DemoApplication>,
+    pub center_outcomes: Vec<domain::overseas::CenterOutcome>,
+}
+
+/// (event, side, organisation, slots it cannot make)
+pub type Unavailable = (String, &'static str, String, Vec<i32>);
+
+/// A 1:1 meeting request at a demo event and its answer.
+#[derive(Debug, Clone)]
+pub struct DemoMeeting {
+    pub event: String,
+    pub startup: String,
+    pub enterprise: String,
+    pub by: &'static str,
+    pub status: domain::RequestStatus,
+    pub fit: f64,
+}
+
+/// An application to a demo center and the center's decision.
+#[derive(Debug, Clone)]
+pub struct DemoApplication {
+    pub center: String,
+    pub startup: String,
+    pub markets: Vec<String>,
+    pub plan: String,
+    pub applied_on: NaiveDate,
+    pub status: domain::ApplicationStatus,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -101,6 +130,10 @@ fn demo_accounts(p: &Program) -> Vec<User> {
             ..user("evaluator@demo.innobridge.kr", "Evaluator", Role::Evaluator)
         },
     ]
+}
+
+fn time(h: u32, m: u32) -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(h, m, 0).expect("valid time")
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -197,7 +230,7 @@ pub fn generate(seed: u64) -> Program {
     let enterprises = gen_enterprises(&mut g);
     let needs = gen_needs(&mut g, &enterprises);
     let clusters = gen_clusters(&enterprises);
-    let centers = CENTERS
+    let centers: Vec<Center> = CENTERS
         .iter()
         .map(|c| Center {
             code: c.0.into(),
@@ -214,9 +247,15 @@ pub fn generate(seed: u64) -> Program {
         .collect();
     let (events, participants) = gen_events(&mut g, &startups, &enterprises);
     let (rounds, matches, outcomes) = gen_matching(&mut g, &startups, &enterprises, &needs);
+    let (meetings, unavailable) = gen_meetings(&mut g, &events, &participants, &matches, &needs);
+    let (center_applications, center_outcomes) = gen_center_life(&mut g, &centers, &startups);
     let mut needs = needs;
     needs.extend(gen_next_round_needs(seed, &enterprises));
     Program {
+        meetings,
+        unavailable,
+        center_applications,
+        center_outcomes,
         startups,
         enterprises,
         needs,
@@ -639,6 +678,8 @@ fn gen_events(
             slots: 12,
             tables: 60,
             capacity: 400,
+            starts_at: time(14, 0),
+            slot_minutes: 20,
         });
     }
     for y in 2023..=AS_OF.0 {
@@ -653,6 +694,8 @@ fn gen_events(
             slots: 8,
             tables: 30,
             capacity: 200,
+            starts_at: time(15, 0),
+            slot_minutes: 20,
         });
     }
     for (i, c) in CLUSTERS.iter().enumerate().take(4) {
@@ -667,8 +710,27 @@ fn gen_events(
             slots: 6,
             tables: 15,
             capacity: 60,
+            starts_at: time(16, 0),
+            slot_minutes: 25,
         });
     }
+    events.push(Event {
+        code: format!("forum-{}", AS_OF.0 + 1),
+        kind: EventKind::Forum,
+        title_ko: format!("{} 서울 오픈이노베이션 포럼 (등록 중)", AS_OF.0 + 1),
+        title_en: format!(
+            "Seoul Open Innovation Forum {} (registration open)",
+            AS_OF.0 + 1
+        ),
+        date: date(AS_OF.0 + 1, 4, 22),
+        venue: Some("서울창업허브 공덕 / Seoul Startup Hub Gongdeok".into()),
+        online_url: None,
+        slots: 12,
+        tables: 60,
+        capacity: 400,
+        starts_at: time(14, 0),
+        slot_minutes: 20,
+    });
     let mut participants = Vec::new();
     for ev in &events {
         let ents: Vec<&Enterprise> = enterprises
@@ -688,7 +750,205 @@ fn gen_events(
             participants.push((ev.code.clone(), Some(s.id.clone()), None));
         }
     }
+    // The demo accounts' startup and enterprise register for the next forum themselves.
+    let next = format!("forum-{}", AS_OF.0 + 1);
+    participants.retain(|p| {
+        p.0 != next
+            || (p.1.as_ref() != startups.first().map(|s| &s.id)
+                && p.2.as_ref() != enterprises.first().map(|e| &e.id))
+    });
     (events, participants)
+}
+
+/// Meeting requests at each event: a startup asks the enterprises it was matched with
+/// (or others registered), an enterprise asks startups; past events' requests are
+/// answered, the next forum's partly. A few participants cannot make some slots.
+fn gen_meetings(
+    g: &mut Gen,
+    events: &[Event],
+    participants: &Participants,
+    matches: &[Match],
+    needs: &[Need],
+) -> (Vec<DemoMeeting>, Vec<Unavailable>) {
+    use domain::RequestStatus as R;
+    let enterprise_of: HashMap<&str, &str> = needs
+        .iter()
+        .map(|n| (n.id.as_str(), n.enterprise_id.as_str()))
+        .collect();
+    let mut pair_fit: HashMap<(&str, &str), f64> = HashMap::new();
+    for m in matches {
+        if let Some(e) = enterprise_of.get(m.need_id.as_str()) {
+            let f = pair_fit.entry((m.startup_id.as_str(), e)).or_insert(0.0);
+            *f = f.max(m.score);
+        }
+    }
+    let mut meetings = Vec::new();
+    let mut unavailable = Vec::new();
+    for ev in events {
+        let here = |p: &(String, Option<String>, Option<String>)| p.0 == ev.code;
+        let sts: Vec<&str> = participants
+            .iter()
+            .filter(|p| here(p))
+            .filter_map(|p| p.1.as_deref())
+            .collect();
+        let ents: Vec<&str> = participants
+            .iter()
+            .filter(|p| here(p))
+            .filter_map(|p| p.2.as_deref())
+            .collect();
+        if ents.is_empty() {
+            continue;
+        }
+        let past = ev.date <= as_of();
+        let mut seen = HashSet::new();
+        for s in &sts {
+            let wanted = g.rng.usize(0..=3);
+            for _ in 0..wanted {
+                let e = *g.pick(&ents);
+                if !seen.insert((*s, e)) {
+                    continue;
+                }
+                let fit = pair_fit
+                    .get(&(*s, e))
+                    .copied()
+                    .unwrap_or_else(|| 0.2 + g.rng.f64() * 0.3);
+                let status = match (past, g.rng.u32(0..10)) {
+                    (true, 0..=6) | (false, 0..=3) => R::Accepted,
+                    (true, 7..=8) | (false, 4..=5) => R::Declined,
+                    _ => R::Requested,
+                };
+                meetings.push(DemoMeeting {
+                    event: ev.code.clone(),
+                    startup: s.to_string(),
+                    enterprise: e.to_string(),
+                    by: if g.chance(0.7) {
+                        "startup"
+                    } else {
+                        "enterprise"
+                    },
+                    status,
+                    fit,
+                });
+            }
+        }
+        for e in &ents {
+            if g.chance(0.15) {
+                let slot = g.rng.i32(0..ev.slots);
+                unavailable.push((ev.code.clone(), "enterprise", e.to_string(), vec![slot]));
+            }
+        }
+    }
+    (meetings, unavailable)
+}
+
+/// Applications to each open center from startups that want its market (or nearby),
+/// the best-ranked admitted within most of its capacity, and what they achieved.
+fn gen_center_life(
+    g: &mut Gen,
+    centers: &[Center],
+    startups: &[Startup],
+) -> (Vec<DemoApplication>, Vec<domain::overseas::CenterOutcome>) {
+    use domain::overseas::{CenterApplication, CenterOutcome, rank_application};
+    use domain::{ApplicationStatus as A, CenterOutcomeKind as K};
+    let mut apps = Vec::new();
+    let mut outcomes = Vec::new();
+    for c in centers.iter().filter(|c| c.is_open_on(as_of())) {
+        let keen: Vec<&Startup> = startups
+            .iter()
+            .filter(|s| {
+                s.target_markets
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(&c.country))
+            })
+            .collect();
+        let pool: Vec<&Startup> = if keen.len() >= 8 {
+            keen
+        } else {
+            startups.iter().collect()
+        };
+        let n = ((c.capacity as usize) * 3 / 2).clamp(6, 40);
+        let opened = c.opened_on.unwrap_or(as_of());
+        let mut ranked: Vec<(f64, DemoApplication)> = g
+            .sample(&pool, n)
+            .into_iter()
+            .map(|s| {
+                let markets = vec![c.country.clone()];
+                let plan = format!(
+                    "{}: {} 현지 파일럿 2건과 유통 파트너 확보 / two local pilots and a distribution partner in {}",
+                    s.name, c.city, c.city
+                );
+                let span = (as_of() - opened).num_days().max(1);
+                let applied_on = opened + chrono::Duration::days(g.rng.i64(0..span));
+                let probe = CenterApplication {
+                    id: 0,
+                    center: c.code.clone(),
+                    startup_id: s.id.clone(),
+                    startup_name: s.name.clone(),
+                    target_markets: markets.clone(),
+                    plan: Some(plan.clone()),
+                    status: A::Applied,
+                    applied_on,
+                    decided_on: None,
+                };
+                let (score, _) = rank_application(c, s, &probe);
+                let app = DemoApplication {
+                    center: c.code.clone(),
+                    startup: s.id.clone(),
+                    markets,
+                    plan,
+                    applied_on,
+                    status: A::Applied,
+                };
+                (score, app)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let admit = (c.capacity as usize * 2 / 3).max(1);
+        for (i, (_, mut a)) in ranked.into_iter().enumerate() {
+            a.status = if i < admit {
+                A::Admitted
+            } else if g.chance(0.6) {
+                A::Declined
+            } else {
+                A::Applied
+            };
+            if a.status == A::Admitted {
+                let on = (a.applied_on + chrono::Duration::days(120)).min(as_of());
+                let mut push = |kind, amount: Option<i64>, count: Option<i64>| {
+                    outcomes.push(CenterOutcome {
+                        center: a.center.clone(),
+                        startup_id: a.startup.clone(),
+                        kind,
+                        date: on,
+                        amount: amount.map(Money::krw),
+                        count,
+                        note: None,
+                    })
+                };
+                if g.chance(0.6) {
+                    push(K::MarketEntry, None, None);
+                }
+                if g.chance(0.4) {
+                    push(K::Partnership, None, Some(g.rng.i64(1..=3)));
+                }
+                if g.chance(0.3) {
+                    push(K::LocalHires, None, Some(g.rng.i64(1..=6)));
+                }
+                if g.chance(0.2) {
+                    push(
+                        K::OverseasInvestment,
+                        Some(g.rng.i64(3..=40) * 50_000_000),
+                        None,
+                    );
+                }
+                if g.chance(0.3) {
+                    push(K::Sales, Some(g.rng.i64(2..=50) * 10_000_000), None);
+                }
+            }
+            apps.push(a);
+        }
+    }
+    (apps, outcomes)
 }
 
 /// A proposal the demo's rounds made, before its life is played out.
@@ -1058,9 +1318,15 @@ impl App {
             self.store.upsert_event(e).await?;
         }
         for (ev, s, e) in &p.participants {
-            self.store
-                .register_participant(ev, s.as_deref(), e.as_deref())
-                .await?;
+            let (side, id) = match (s, e) {
+                (Some(s), _) => ("startup", s),
+                (_, Some(e)) => ("enterprise", e),
+                _ => continue,
+            };
+            self.store.register(ev, side, id).await?;
+        }
+        for (ev, side, id, slots) in &p.unavailable {
+            self.store.set_unavailable(ev, side, id, slots).await?;
         }
         progress("writing matching rounds and matches");
         for r in &p.rounds {
@@ -1080,6 +1346,63 @@ impl App {
             .await?;
         if let Some((row, e)) = res.rejected.first() {
             return Err(AppError::Invalid(format!("demo outcome {row}: {e}")));
+        }
+        progress("writing meeting requests and schedules");
+        self.store
+            .seed_meeting_requests(
+                &p.meetings
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.event.as_str(),
+                            m.startup.as_str(),
+                            m.enterprise.as_str(),
+                            m.by,
+                            m.status,
+                            m.fit,
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+                actor,
+            )
+            .await?;
+        for e in &p.events {
+            self.schedule_event(&e.code, actor).await?;
+        }
+        progress("writing overseas centers' applications and outcomes");
+        for a in &p.center_applications {
+            let id = match self
+                .store
+                .apply_to_center(
+                    &a.center,
+                    &a.startup,
+                    &a.markets,
+                    Some(&a.plan),
+                    a.applied_on,
+                )
+                .await?
+            {
+                Ok(id) => id,
+                Err(e) => return Err(AppError::Invalid(format!("demo application: {}", e.reason))),
+            };
+            if a.status != domain::ApplicationStatus::Applied {
+                let on = (a.applied_on + chrono::Duration::days(30)).min(as_of());
+                if let Err(e) = self
+                    .store
+                    .decide_application(id, a.status, on, actor)
+                    .await?
+                {
+                    return Err(AppError::Invalid(format!("demo admission: {}", e.reason)));
+                }
+            }
+        }
+        for o in &p.center_outcomes {
+            if let Err(e) = self.store.record_center_outcome(o, actor).await? {
+                return Err(AppError::Invalid(format!(
+                    "demo center outcome: {}",
+                    e.reason
+                )));
+            }
         }
         progress("creating demo accounts");
         let mut logins = Vec::new();

@@ -139,6 +139,21 @@ pub struct Event {
     pub slots: i32,
     pub tables: i32,
     pub capacity: i32,
+    /// When the first 1:1 slot starts (local time) and how long each lasts.
+    pub starts_at: chrono::NaiveTime,
+    pub slot_minutes: i32,
+}
+
+impl Event {
+    /// When slot `slot` (from 0) starts and ends.
+    pub fn slot_span(&self, slot: i32) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
+        let start = self.date.and_time(self.starts_at)
+            + chrono::Duration::minutes(i64::from(slot * self.slot_minutes));
+        (
+            start,
+            start + chrono::Duration::minutes(i64::from(self.slot_minutes)),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

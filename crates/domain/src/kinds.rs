@@ -151,6 +151,46 @@ closed_set!(
 );
 
 closed_set!(
+    /// Where a 1:1 meeting request at an event stands.
+    RequestStatus, "meeting request status" {
+        Requested = "requested", "요청됨", "Requested";
+        Accepted = "accepted", "수락", "Accepted";
+        Declined = "declined", "거절", "Declined";
+        Withdrawn = "withdrawn", "철회", "Withdrawn";
+    }
+);
+
+closed_set!(
+    /// A participant's registration for an event.
+    Registration, "registration status" {
+        Registered = "registered", "등록", "Registered";
+        Waitlisted = "waitlisted", "대기", "Waitlisted";
+        Cancelled = "cancelled", "취소", "Cancelled";
+    }
+);
+
+closed_set!(
+    /// Where a startup's application to an overseas growth center stands.
+    ApplicationStatus, "application status" {
+        Applied = "applied", "지원", "Applied";
+        Admitted = "admitted", "입주 승인", "Admitted";
+        Declined = "declined", "불합격", "Declined";
+        Withdrawn = "withdrawn", "철회", "Withdrawn";
+    }
+);
+
+closed_set!(
+    /// What a startup achieved abroad through a center.
+    CenterOutcomeKind, "center outcome" {
+        MarketEntry = "market-entry", "현지 진출", "Market entered";
+        Partnership = "partnership", "현지 파트너십", "Local partnership";
+        OverseasInvestment = "overseas-investment", "해외 투자 유치", "Overseas investment";
+        LocalHires = "local-hires", "현지 채용", "Local hires";
+        Sales = "sales", "현지 매출", "Sales";
+    }
+);
+
+closed_set!(
     /// How a startup entered the program.
     DiscoverySource, "source" {
         Application = "application", "직접 지원", "Application";

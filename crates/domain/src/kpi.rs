@@ -46,10 +46,39 @@ pub struct OutcomeFact {
     pub amount: Option<Money>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CenterFact {
+    pub code: String,
+    pub capacity: i64,
     pub opened_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
+    pub applications: u64,
+    pub admitted: u64,
+    pub outcomes: Vec<CenterOutcomeFact>,
+}
+
+/// What an admitted startup achieved abroad.
+#[derive(Debug, Clone)]
+pub struct CenterOutcomeFact {
+    pub kind: crate::kinds::CenterOutcomeKind,
+    pub amount: Option<Money>,
+    pub count: Option<i64>,
+}
+
+/// A center's figures on the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CenterFigures {
+    pub code: String,
+    pub open: bool,
+    pub capacity: i64,
+    pub applications: u64,
+    pub admitted: u64,
+    pub market_entries: u64,
+    pub partnerships: u64,
+    pub local_hires: u64,
+    pub overseas_investment_krw: i64,
+    pub sales_krw: i64,
 }
 
 /// Everything the KPIs are computed from.
@@ -175,6 +204,9 @@ pub struct Kpis {
     pub acquisitions: u64,
     pub investment_krw: i64,
     pub overseas_centers: u64,
+    /// Startups admitted to an overseas center, and what they raised abroad.
+    pub overseas_startups_admitted: u64,
+    pub overseas_investment_krw: i64,
     pub clusters: u64,
     pub convergence_matches: u64,
     pub cross_cluster_matches: u64,
@@ -255,6 +287,10 @@ pub struct Breakdowns {
     pub by_industry: Vec<(String, u64)>,
     pub convergence: Matrix,
     pub inter_cluster: Matrix,
+    /// Outcomes (cooperation, investment, ...) between a startup's and its partner
+    /// enterprise's clusters.
+    pub inter_cluster_outcomes: Matrix,
+    pub by_center: Vec<CenterFigures>,
 }
 
 /// The breakdowns of the accepted matches. A match counts once per code it carries
@@ -287,12 +323,62 @@ pub fn breakdowns(f: &KpiFacts) -> Breakdowns {
             }
         }
     }
+    let mut startup_clusters: HashMap<i64, &[String]> = HashMap::new();
+    let mut enterprise_clusters: HashMap<i64, &[String]> = HashMap::new();
+    for m in &f.matches {
+        startup_clusters.insert(m.startup, &m.startup_clusters);
+        enterprise_clusters.insert(m.enterprise, &m.enterprise_clusters);
+    }
+    let mut outcome_pairs = BTreeMap::new();
+    for o in &f.outcomes {
+        let (Some(a), Some(b)) = (
+            startup_clusters.get(&o.startup),
+            enterprise_clusters.get(&o.enterprise),
+        ) else {
+            continue;
+        };
+        for x in a.iter().collect::<BTreeSet<_>>() {
+            for y in b.iter().collect::<BTreeSet<_>>() {
+                *outcome_pairs.entry((x.clone(), y.clone())).or_insert(0) += 1;
+            }
+        }
+    }
+    let today = f.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
     Breakdowns {
         by_cluster: ranked(cluster),
         by_industry: ranked(industry),
         convergence: Matrix::from_pairs(&conv),
         inter_cluster: Matrix::from_pairs(&inter),
+        inter_cluster_outcomes: Matrix::from_pairs(&outcome_pairs),
+        by_center: f
+            .centers
+            .iter()
+            .map(|c| center_figures(c, &f.rates, today))
+            .collect(),
     }
+}
+
+fn center_figures(c: &CenterFact, rates: &FxRates, today: NaiveDate) -> CenterFigures {
+    use crate::kinds::CenterOutcomeKind as K;
+    let mut fig = CenterFigures {
+        code: c.code.clone(),
+        open: c.opened_on.is_some_and(|o| o <= today) && c.closed_on.is_none_or(|x| x > today),
+        capacity: c.capacity,
+        applications: c.applications,
+        admitted: c.admitted,
+        ..Default::default()
+    };
+    for o in &c.outcomes {
+        let krw = o.amount.and_then(|m| rates.to_krw(m).ok()).unwrap_or(0);
+        match o.kind {
+            K::MarketEntry => fig.market_entries += 1,
+            K::Partnership => fig.partnerships += o.count.unwrap_or(1).max(1) as u64,
+            K::LocalHires => fig.local_hires += o.count.unwrap_or(0).max(0) as u64,
+            K::OverseasInvestment => fig.overseas_investment_krw += krw,
+            K::Sales => fig.sales_krw += krw,
+        }
+    }
+    fig
 }
 
 pub fn compute(f: &KpiFacts) -> Kpis {
@@ -348,6 +434,8 @@ pub fn compute(f: &KpiFacts) -> Kpis {
         acquisitions: 0,
         investment_krw: 0,
         overseas_centers: 0,
+        overseas_startups_admitted: 0,
+        overseas_investment_krw: 0,
         clusters: f.clusters as u64,
         convergence_matches: convergence,
         cross_cluster_matches: cross_cluster,
@@ -412,6 +500,13 @@ pub fn compute(f: &KpiFacts) -> Kpis {
         if c.opened_on.is_some_and(|o| o <= today) && c.closed_on.is_none_or(|x| x > today) {
             k.overseas_centers += 1;
         }
+        k.overseas_startups_admitted += c.admitted;
+        k.overseas_investment_krw += c
+            .outcomes
+            .iter()
+            .filter(|o| o.kind == crate::kinds::CenterOutcomeKind::OverseasInvestment)
+            .filter_map(|o| o.amount.and_then(|m| f.rates.to_krw(m).ok()))
+            .sum::<i64>();
     }
     k.startups_matched_share = if k.startups_discovered == 0 {
         0.0
@@ -511,14 +606,17 @@ mod tests {
                 CenterFact {
                     opened_on: Some(d("2019-05-01")),
                     closed_on: None,
+                    ..Default::default()
                 },
                 CenterFact {
                     opened_on: Some(d("2023-05-01")),
                     closed_on: Some(d("2024-01-01")),
+                    ..Default::default()
                 },
                 CenterFact {
                     opened_on: None,
                     closed_on: None,
+                    ..Default::default()
                 },
             ],
             clusters: 2,
@@ -635,5 +733,71 @@ mod tests {
         let ic = &b.inter_cluster;
         assert_eq!(ic.codes, ["yangjae", "yeouido"]);
         assert_eq!(ic.counts, vec![vec![1, 1], vec![0, 1]]);
+    }
+
+    #[test]
+    fn centers_and_inter_cluster_outcomes_equal_a_hand_count() {
+        use crate::kinds::CenterOutcomeKind as K;
+        let strs = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let m = |s: i64, e: i64, sc: &[&str], ec: &[&str]| MatchFact {
+            startup: s,
+            enterprise: e,
+            accepted_on: d("2024-01-01"),
+            startup_industries: vec![],
+            partner_industries: vec![],
+            startup_clusters: strs(sc),
+            enterprise_clusters: strs(ec),
+        };
+        let o = |s: i64, e: i64| OutcomeFact {
+            startup: s,
+            enterprise: e,
+            kind: OutcomeKind::Poc,
+            date: d("2024-03-01"),
+            amount: None,
+        };
+        let co = |kind, won: Option<i64>, count| CenterOutcomeFact {
+            kind,
+            amount: won.map(Money::krw),
+            count,
+        };
+        let f = KpiFacts {
+            matches: vec![
+                m(1, 10, &["yangjae"], &["yeouido"]),
+                m(2, 20, &["yangjae", "hongneung"], &["yangjae"]),
+            ],
+            // two outcomes of 1×10, one of 2×20, one with no match (not counted)
+            outcomes: vec![o(1, 10), o(1, 10), o(2, 20), o(3, 30)],
+            centers: vec![CenterFact {
+                code: "sv".into(),
+                capacity: 5,
+                opened_on: Some(d("2020-01-01")),
+                applications: 7,
+                admitted: 3,
+                outcomes: vec![
+                    co(K::MarketEntry, None, None),
+                    co(K::OverseasInvestment, Some(2_000_000_000), None),
+                    co(K::LocalHires, None, Some(4)),
+                    co(K::Partnership, None, Some(2)),
+                    co(K::Sales, Some(300_000_000), None),
+                    co(K::OverseasInvestment, Some(500_000_000), None),
+                ],
+                ..Default::default()
+            }],
+            today: Some(d("2026-01-01")),
+            ..KpiFacts::default()
+        };
+        let b = breakdowns(&f);
+        let oc = &b.inter_cluster_outcomes;
+        assert_eq!(oc.codes, ["hongneung", "yangjae", "yeouido"]);
+        assert_eq!(oc.counts, vec![vec![0, 1, 0], vec![0, 1, 2], vec![0, 0, 0]]);
+        let c = &b.by_center[0];
+        assert!(c.open);
+        assert_eq!((c.applications, c.admitted, c.capacity), (7, 3, 5));
+        assert_eq!((c.market_entries, c.partnerships, c.local_hires), (1, 2, 4));
+        assert_eq!(c.overseas_investment_krw, 2_500_000_000);
+        assert_eq!(c.sales_krw, 300_000_000);
+        let k = compute(&f);
+        assert_eq!(k.overseas_startups_admitted, 3);
+        assert_eq!(k.overseas_investment_krw, 2_500_000_000);
     }
 }

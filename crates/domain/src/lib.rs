@@ -5,11 +5,13 @@ pub mod brn;
 pub mod dedup;
 pub mod entities;
 pub mod error;
+pub mod forum;
 pub mod industry;
 pub mod kinds;
 pub mod kpi;
 pub mod match_state;
 pub mod money;
+pub mod overseas;
 pub mod records;
 pub mod text;
 

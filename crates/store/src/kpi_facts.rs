@@ -1,6 +1,8 @@
 //! Loads what the KPI formulas of `domain::kpi` are computed from.
 
-use domain::kpi::{CenterFact, EnterpriseFact, KpiFacts, MatchFact, OutcomeFact, StartupFact};
+use domain::kpi::{
+    CenterFact, CenterOutcomeFact, EnterpriseFact, KpiFacts, MatchFact, OutcomeFact, StartupFact,
+};
 use domain::{Currency, Money, OutcomeKind};
 
 use crate::orgs::date;
@@ -80,19 +82,54 @@ impl Store {
             })
         })
         .collect::<Result<_>>()?;
-        let centers = sqlx::query_as::<_, (Option<String>, Option<String>)>(
-            "SELECT opened_on, closed_on FROM centers",
+        let mut centers = sqlx::query_as::<_, (i64, String, i64, Option<String>, Option<String>, i64, i64)>(
+            "SELECT c.id, c.code, c.capacity, c.opened_on, c.closed_on,
+                (SELECT COUNT(*) FROM center_applications a WHERE a.center_id = c.id),
+                (SELECT COUNT(*) FROM center_applications a WHERE a.center_id = c.id AND a.status = 'admitted')
+             FROM centers c ORDER BY c.id",
         )
         .fetch_all(p)
         .await?
         .into_iter()
-        .map(|(o, c)| {
-            Ok(CenterFact {
-                opened_on: o.map(|x| d(&x, "opened_on")).transpose()?,
-                closed_on: c.map(|x| d(&x, "closed_on")).transpose()?,
-            })
+        .map(|(id, code, capacity, o, c, applications, admitted)| {
+            Ok((
+                id,
+                CenterFact {
+                    code,
+                    capacity,
+                    opened_on: o.map(|x| d(&x, "opened_on")).transpose()?,
+                    closed_on: c.map(|x| d(&x, "closed_on")).transpose()?,
+                    applications: applications as u64,
+                    admitted: admitted as u64,
+                    outcomes: vec![],
+                },
+            ))
         })
-        .collect::<Result<_>>()?;
+        .collect::<Result<Vec<_>>>()?;
+        let center_outcomes =
+            sqlx::query_as::<_, (i64, String, Option<i64>, Option<String>, Option<i64>)>(
+                "SELECT center_id, kind, amount_minor, currency, count FROM center_outcomes",
+            )
+            .fetch_all(p)
+            .await?;
+        for (center, kind, minor, currency, count) in center_outcomes {
+            let amount = match (minor, currency) {
+                (Some(minor), Some(c)) => Some(Money {
+                    minor,
+                    currency: domain::Currency::parse(&c).map_err(|e| corrupt("currency", e))?,
+                }),
+                _ => None,
+            };
+            if let Some((_, fact)) = centers.iter_mut().find(|(id, _)| *id == center) {
+                fact.outcomes.push(CenterOutcomeFact {
+                    kind: domain::CenterOutcomeKind::parse(&kind)
+                        .map_err(|e| corrupt("kind", e))?,
+                    amount,
+                    count,
+                });
+            }
+        }
+        let centers = centers.into_iter().map(|(_, c)| c).collect();
         let (clusters,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clusters")
             .fetch_one(p)
             .await?;

@@ -6,8 +6,10 @@ mod admin;
 mod changes;
 mod duplicates;
 pub mod files;
+mod forum;
 mod kpi_facts;
 mod orgs;
+mod overseas;
 mod program;
 mod rounds;
 mod sessions;
@@ -22,6 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 pub use admin::AuditRecord;
 pub use changes::Change;
 pub use duplicates::DuplicateFlag;
+pub use forum::Placement;
 pub use orgs::{BatchResult, Record};
 pub use program::{MatchFilter, MatchRow, MatchView, OutcomeRow};
 pub use rounds::{Preference, Replaced};

@@ -1,17 +1,15 @@
-//! The program's own records: clusters, overseas centers, events and their
-//! participants, matching rounds, matches with their dated status history, and the
+//! The program's own records: clusters, overseas centers, matching rounds, matches with their dated status history, and the
 //! rows exported for matches.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::match_state::Action;
 use domain::{
-    Actor, Center, Cluster, Event, EventKind, Match, MatchStatus, OutcomeKind, Side, StatusChange,
-    TransitionError,
+    Actor, Center, Cluster, Match, MatchStatus, OutcomeKind, Side, StatusChange, TransitionError,
 };
 use sqlx::{Row, SqliteConnection};
 
 use crate::orgs::date;
-use crate::{Result, Store, StoreError, corrupt, list, now_text};
+use crate::{Result, Store, StoreError, corrupt, list};
 
 /// A match as exported and listed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -178,85 +176,6 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    pub async fn upsert_event(&self, e: &Event) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO events (code, kind, title_ko, title_en, date, venue, online_url, slots, tables, capacity)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, title_ko = excluded.title_ko,
-                title_en = excluded.title_en, date = excluded.date, venue = excluded.venue,
-                online_url = excluded.online_url, slots = excluded.slots, tables = excluded.tables,
-                capacity = excluded.capacity",
-        )
-        .bind(&e.code)
-        .bind(e.kind.as_str())
-        .bind(&e.title_ko)
-        .bind(&e.title_en)
-        .bind(e.date.to_string())
-        .bind(&e.venue)
-        .bind(&e.online_url)
-        .bind(e.slots)
-        .bind(e.tables)
-        .bind(e.capacity)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn events(&self) -> Result<Vec<Event>> {
-        let rows = sqlx::query("SELECT * FROM events ORDER BY date, id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                let d: String = r.try_get("date")?;
-                Ok(Event {
-                    code: r.try_get("code")?,
-                    kind: EventKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
-                    title_ko: r.try_get("title_ko")?,
-                    title_en: r.try_get("title_en")?,
-                    date: date(&d).map_err(|e| corrupt("date", e))?,
-                    venue: r.try_get("venue")?,
-                    online_url: r.try_get("online_url")?,
-                    slots: r.try_get("slots")?,
-                    tables: r.try_get("tables")?,
-                    capacity: r.try_get("capacity")?,
-                })
-            })
-            .collect()
-    }
-
-    /// Registers a startup (or enterprise) for an event by external ids.
-    pub async fn register_participant(
-        &self,
-        event: &str,
-        startup: Option<&str>,
-        enterprise: Option<&str>,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT OR IGNORE INTO event_participants (event_id, startup_id, enterprise_id, registered_at)
-             SELECT ev.id, (SELECT id FROM startups WHERE ext_id = ?), (SELECT id FROM enterprises WHERE ext_id = ?), ?
-             FROM events ev WHERE ev.code = ?",
-        )
-        .bind(startup)
-        .bind(enterprise)
-        .bind(now_text())
-        .bind(event)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn event_participant_count(&self, event: &str) -> Result<u64> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM event_participants p JOIN events e ON e.id = p.event_id WHERE e.code = ?",
-        )
-        .bind(event)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(n as u64)
     }
 
     /// Creates a round (or returns the existing one's key).

@@ -1,0 +1,382 @@
+//! Events' 1:1 meetings for each role: registering, asking to meet, answering, stating
+//! availability, scheduling (the organiser, or the CLI) and each participant's agenda,
+//! also as an iCalendar file.
+
+use domain::forum::{MeetingRequest, Participant, ScheduleStats};
+use domain::{Event, Registration, RequestStatus, Role, User};
+use schedule::{Place, Problem, Request};
+use std::collections::HashMap;
+use store::MatchFilter;
+
+use crate::authz::require_admin;
+use crate::{App, AppError, Result};
+
+/// Which organisation a member acts for at an event: `("startup", id)` or
+/// `("enterprise", id)`; None for other roles.
+pub fn member_org(user: &User) -> Option<(&'static str, &str)> {
+    match user.role {
+        Role::StartupMember => user.startup_id.as_deref().map(|s| ("startup", s)),
+        Role::EnterpriseMember => user.enterprise_id.as_deref().map(|e| ("enterprise", e)),
+        _ => None,
+    }
+}
+
+fn org_or_forbidden(user: &User) -> Result<(&'static str, &str)> {
+    member_org(user).ok_or_else(|| {
+        AppError::Forbidden(format!(
+            "only startup and enterprise members take part in events; {} is a {}",
+            user.email,
+            user.role.as_str()
+        ))
+    })
+}
+
+/// One meeting in a participant's agenda.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgendaItem {
+    pub request_id: i64,
+    pub slot: i32,
+    pub table: i32,
+    /// Local start and end, `YYYY-MM-DDTHH:MM`.
+    pub starts: String,
+    pub ends: String,
+    pub with_id: String,
+    pub with_name: String,
+}
+
+/// Korea Standard Time has no daylight saving: local = UTC + 9 h.
+const KST_OFFSET_HOURS: i64 = 9;
+
+impl App {
+    pub async fn event(&self, code: &str) -> Result<Event> {
+        self.store
+            .event(code)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no event '{code}'")))
+    }
+
+    /// Creates or updates an event (program managers).
+    pub async fn save_event_as(&self, user: &User, e: &Event) -> Result<()> {
+        require_admin(user, "create events")?;
+        if e.slots < 1 || e.slots > schedule::MAX_SLOTS as i32 || e.tables < 0 || e.slot_minutes < 5
+        {
+            return Err(AppError::Invalid(format!(
+                "an event has 1 to {} slots of at least 5 minutes and 0 or more tables",
+                schedule::MAX_SLOTS
+            )));
+        }
+        Ok(self.store.upsert_event(e).await?)
+    }
+
+    /// Registers the member's organisation (a program manager names one).
+    pub async fn register_as(
+        &self,
+        user: &User,
+        event: &str,
+        org: Option<(&str, &str)>,
+    ) -> Result<Registration> {
+        self.event(event).await?;
+        let (side, id) = match (user.role, org) {
+            (Role::Admin, Some(o)) => o,
+            _ => org_or_forbidden(user)?,
+        };
+        self.store
+            .register(event, side, id)
+            .await
+            .map_err(AppError::refused)
+    }
+
+    pub async fn cancel_registration_as(&self, user: &User, event: &str) -> Result<()> {
+        let (side, id) = org_or_forbidden(user)?;
+        Ok(self.store.cancel_registration(event, side, id).await?)
+    }
+
+    pub async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
+        self.event(event).await?;
+        Ok(self.store.participants(event).await?)
+    }
+
+    /// Sets the slots the member's organisation cannot make.
+    pub async fn set_unavailable_as(&self, user: &User, event: &str, slots: &[i32]) -> Result<()> {
+        let ev = self.event(event).await?;
+        let (side, id) = org_or_forbidden(user)?;
+        if let Some(bad) = slots.iter().find(|&&s| s < 0 || s >= ev.slots) {
+            return Err(AppError::Invalid(format!(
+                "slot {bad} is not one of the event's {} slots",
+                ev.slots
+            )));
+        }
+        if self.store.set_unavailable(event, side, id, slots).await? {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(format!(
+                "register for '{event}' before stating availability"
+            )))
+        }
+    }
+
+    /// The member asks to meet `with` (an enterprise for a startup, a startup for an
+    /// enterprise); the pair's best match score is the meeting's fit.
+    pub async fn request_meeting_as(
+        &self,
+        user: &User,
+        event: &str,
+        with: &str,
+        note: Option<&str>,
+    ) -> Result<i64> {
+        self.event(event).await?;
+        let (side, id) = org_or_forbidden(user)?;
+        let (startup, enterprise) = if side == "startup" {
+            (id, with)
+        } else {
+            (with, id)
+        };
+        let fit = self
+            .store
+            .matches_where(&MatchFilter {
+                startup: Some(startup.into()),
+                enterprise: Some(enterprise.into()),
+                ..Default::default()
+            })
+            .await?
+            .iter()
+            .map(|m| m.score)
+            .fold(0.0, f64::max);
+        match self
+            .store
+            .request_meeting(event, startup, enterprise, side, fit, note)
+            .await?
+        {
+            Ok(id) => Ok(id),
+            Err(e) => Err(AppError::Invalid(e.reason)),
+        }
+    }
+
+    /// Requests the user may see: every request for a program manager, its own
+    /// organisation's for a member.
+    pub async fn meeting_requests_as(
+        &self,
+        user: &User,
+        event: &str,
+    ) -> Result<Vec<MeetingRequest>> {
+        self.event(event).await?;
+        if user.role == Role::Admin {
+            return Ok(self.store.meeting_requests(event, None).await?);
+        }
+        let org = org_or_forbidden(user)?;
+        Ok(self.store.meeting_requests(event, Some(org)).await?)
+    }
+
+    /// Accepts, declines (the asked side) or withdraws (the asking side) a request.
+    pub async fn answer_meeting_as(
+        &self,
+        user: &User,
+        id: i64,
+        to: RequestStatus,
+    ) -> Result<MeetingRequest> {
+        let not_found = || AppError::NotFound(format!("no meeting request {id}"));
+        let r = self
+            .store
+            .meeting_request(id)
+            .await?
+            .ok_or_else(not_found)?;
+        let mine = |side: &str| match member_org(user) {
+            Some(("startup", s)) => side == "startup" && s == r.startup_id,
+            Some((_, e)) => side == "enterprise" && e == r.enterprise_id,
+            None => false,
+        };
+        if user.role != Role::Admin && !mine("startup") && !mine("enterprise") {
+            return Err(not_found());
+        }
+        let allowed = match to {
+            RequestStatus::Accepted | RequestStatus::Declined => {
+                user.role == Role::Admin || mine(r.answering_side())
+            }
+            RequestStatus::Withdrawn => user.role == Role::Admin || mine(&r.requested_by),
+            RequestStatus::Requested => false,
+        };
+        if !allowed {
+            return Err(AppError::Forbidden(format!(
+                "{} may not mark this request {}: the asked side accepts or declines, the asking side withdraws",
+                user.email,
+                to.as_str()
+            )));
+        }
+        if r.status == to {
+            return Ok(r);
+        }
+        if r.status != RequestStatus::Requested
+            && !(r.status == RequestStatus::Accepted && to != RequestStatus::Accepted)
+        {
+            return Err(AppError::Invalid(format!(
+                "the request is already {}",
+                r.status.as_str()
+            )));
+        }
+        self.store.set_request_status(id, to, &user.email).await?;
+        self.store.meeting_request(id).await?.ok_or_else(not_found)
+    }
+
+    /// Schedules an event as a program manager.
+    pub async fn schedule_event_as(&self, user: &User, event: &str) -> Result<ScheduleStats> {
+        require_admin(user, "schedule an event's meetings")?;
+        self.schedule_event(event, &user.email).await
+    }
+
+    /// Places the event's accepted requests into slots and tables (keeping earlier
+    /// places where they still hold) and saves the schedule.
+    pub async fn schedule_event(&self, event: &str, actor: &str) -> Result<ScheduleStats> {
+        let ev = self.event(event).await?;
+        let requests: Vec<MeetingRequest> = self
+            .store
+            .meeting_requests(event, None)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == RequestStatus::Accepted)
+            .collect();
+        let participants = self.store.participants(event).await?;
+        let mut index: HashMap<(&str, &str), u32> = HashMap::new();
+        let mut available = Vec::new();
+        let all = if ev.slots >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << ev.slots) - 1
+        };
+        for p in &participants {
+            index.insert((p.side.as_str(), p.id.as_str()), available.len() as u32);
+            let busy = p
+                .unavailable
+                .iter()
+                .filter(|&&s| (0..64).contains(&s))
+                .fold(0u64, |m, &s| m | 1 << s);
+            // A waitlisted or cancelled participant cannot be met.
+            available.push(if p.status == Registration::Registered {
+                all & !busy
+            } else {
+                0
+            });
+        }
+        let mut placed_ids = Vec::new();
+        let mut problem_requests = Vec::new();
+        for r in &requests {
+            let (Some(&a), Some(&b)) = (
+                index.get(&("startup", r.startup_id.as_str())),
+                index.get(&("enterprise", r.enterprise_id.as_str())),
+            ) else {
+                continue;
+            };
+            placed_ids.push(r.id);
+            problem_requests.push(Request {
+                a,
+                b,
+                fit: r.fit,
+                previous: r.slot.zip(r.table).map(|(s, t)| Place {
+                    slot: s as u16,
+                    table: t as u16,
+                }),
+            });
+        }
+        let problem = Problem {
+            participants: available.len(),
+            slots: ev.slots.max(0) as usize,
+            tables: ev.tables.max(0) as usize,
+            available,
+            requests: problem_requests,
+        };
+        let s = schedule::schedule(&problem).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let stats = ScheduleStats {
+            requested: requests.len(),
+            placed: s.placed,
+            upper_bound: s.upper_bound,
+            double_booked: 0,
+            moved: s.moved,
+        };
+        let mut places: Vec<store::Placement> = placed_ids
+            .iter()
+            .zip(&s.places)
+            .map(|(&id, p)| (id, p.map(|p| (i32::from(p.slot), i32::from(p.table)))))
+            .collect();
+        // Accepted requests whose participant is no longer registered lose their place.
+        places.extend(
+            requests
+                .iter()
+                .filter(|r| !placed_ids.contains(&r.id))
+                .map(|r| (r.id, None)),
+        );
+        self.store
+            .save_schedule(event, &places, &stats, actor)
+            .await?;
+        Ok(stats)
+    }
+
+    pub async fn schedule_stats(&self, event: &str) -> Result<Option<ScheduleStats>> {
+        Ok(self.store.schedule_stats(event).await?)
+    }
+
+    /// The member's scheduled meetings at an event, in time order.
+    pub async fn agenda_as(&self, user: &User, event: &str) -> Result<(Event, Vec<AgendaItem>)> {
+        let ev = self.event(event).await?;
+        let (side, _) = org_or_forbidden(user)?;
+        let items = self
+            .meeting_requests_as(user, event)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == RequestStatus::Accepted)
+            .filter_map(|r| {
+                let (slot, table) = r.slot.zip(r.table)?;
+                let (start, end) = ev.slot_span(slot);
+                let (with_id, with_name) = if side == "startup" {
+                    (r.enterprise_id, r.enterprise_name)
+                } else {
+                    (r.startup_id, r.startup_name)
+                };
+                Some(AgendaItem {
+                    request_id: r.id,
+                    slot,
+                    table,
+                    starts: start.format("%Y-%m-%dT%H:%M").to_string(),
+                    ends: end.format("%Y-%m-%dT%H:%M").to_string(),
+                    with_id,
+                    with_name,
+                })
+            })
+            .collect::<Vec<_>>();
+        let mut items = items;
+        items.sort_by_key(|i| i.slot);
+        Ok((ev, items))
+    }
+}
+
+/// The agenda as an iCalendar file (times in UTC, one VEVENT per meeting).
+pub fn agenda_ics(ev: &Event, items: &[AgendaItem], english: bool) -> String {
+    use icalendar::{Calendar, Component, EventLike};
+    let title = if english { &ev.title_en } else { &ev.title_ko };
+    let mut cal = Calendar::new();
+    cal.name(title);
+    for it in items {
+        let (start, end) = ev.slot_span(it.slot);
+        let utc =
+            |t: chrono::NaiveDateTime| (t - chrono::Duration::hours(KST_OFFSET_HOURS)).and_utc();
+        let table = it.table + 1;
+        let summary = if english {
+            format!("1:1 meeting with {} (table {table})", it.with_name)
+        } else {
+            format!("{} 1:1 미팅 (테이블 {table})", it.with_name)
+        };
+        let mut e = icalendar::Event::new();
+        e.uid(&format!(
+            "innobridge-{}-{}@innobridge",
+            ev.code, it.request_id
+        ))
+        .summary(&summary)
+        .description(title)
+        .starts(utc(start))
+        .ends(utc(end));
+        if let Some(v) = ev.venue.as_deref().or(ev.online_url.as_deref()) {
+            e.location(v);
+        }
+        cal.push(e.done());
+    }
+    cal.done().to_string()
+}

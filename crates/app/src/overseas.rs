@@ -1,0 +1,193 @@
+//! Overseas growth centers for each role: startups apply with target markets, the
+//! center's manager (or a program manager) ranks and admits within capacity and records
+//! what admitted startups achieve abroad.
+
+use chrono::NaiveDate;
+use domain::overseas::{CenterApplication, CenterOutcome, RankPart, rank_application};
+use domain::{ApplicationStatus, Center, Role, User};
+
+use crate::{App, AppError, Result};
+
+/// An application with its ranking score and the score's parts, best first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RankedApplication {
+    #[serde(flatten)]
+    pub application: CenterApplication,
+    pub score: f64,
+    pub parts: Vec<RankPart>,
+}
+
+/// Whether `user` runs center `code`: its manager, or a program manager.
+pub fn manages_center(user: &User, code: &str) -> bool {
+    user.role == Role::Admin
+        || (user.role == Role::CenterManager && user.center_code.as_deref() == Some(code))
+}
+
+impl App {
+    pub async fn center(&self, code: &str) -> Result<Center> {
+        self.store
+            .centers()
+            .await?
+            .into_iter()
+            .find(|c| c.code == code)
+            .ok_or_else(|| AppError::NotFound(format!("no center '{code}'")))
+    }
+
+    /// A startup member applies its startup to a center.
+    pub async fn apply_to_center_as(
+        &self,
+        user: &User,
+        center: &str,
+        markets: &[String],
+        plan: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<i64> {
+        let c = self.center(center).await?;
+        let (Role::StartupMember, Some(startup)) = (user.role, user.startup_id.as_deref()) else {
+            return Err(AppError::Forbidden(
+                "only a startup's member applies to a center".into(),
+            ));
+        };
+        if !c.is_open_on(today) {
+            return Err(AppError::Invalid(format!(
+                "{} is not open for applications",
+                c.name_en
+            )));
+        }
+        if markets.iter().all(|m| m.trim().is_empty()) {
+            return Err(AppError::Invalid("name at least one target market".into()));
+        }
+        match self
+            .store
+            .apply_to_center(center, startup, markets, plan, today)
+            .await
+            .map_err(AppError::refused)?
+        {
+            Ok(id) => Ok(id),
+            Err(e) => Err(AppError::Invalid(e.reason)),
+        }
+    }
+
+    /// The startup's own applications.
+    pub async fn my_center_applications(&self, user: &User) -> Result<Vec<CenterApplication>> {
+        match user.startup_id.as_deref() {
+            Some(s) if user.role == Role::StartupMember => {
+                Ok(self.store.center_applications(None, Some(s)).await?)
+            }
+            _ => Ok(vec![]),
+        }
+    }
+
+    /// A center's applications ranked for admission (its manager or a program manager).
+    pub async fn ranked_applications_as(
+        &self,
+        user: &User,
+        center: &str,
+    ) -> Result<Vec<RankedApplication>> {
+        let c = self.center(center).await?;
+        if !manages_center(user, center) {
+            return Err(AppError::Forbidden(format!(
+                "{} does not run {}",
+                user.email, c.name_en
+            )));
+        }
+        let apps = self.store.center_applications(Some(center), None).await?;
+        let ids: Vec<String> = apps.iter().map(|a| a.startup_id.clone()).collect();
+        let startups = self.startups_by_ids(&ids).await?;
+        let mut ranked: Vec<RankedApplication> = apps
+            .into_iter()
+            .map(|a| {
+                let s = startups
+                    .iter()
+                    .find(|s| s.id == a.startup_id)
+                    .cloned()
+                    .unwrap_or_default();
+                let (score, parts) = rank_application(&c, &s, &a);
+                RankedApplication {
+                    application: a,
+                    score,
+                    parts,
+                }
+            })
+            .collect();
+        ranked.sort_by(|x, y| {
+            y.score
+                .total_cmp(&x.score)
+                .then(x.application.id.cmp(&y.application.id))
+        });
+        Ok(ranked)
+    }
+
+    /// Admits or declines an application (never past the center's capacity); a
+    /// startup's member may withdraw its own.
+    pub async fn decide_application_as(
+        &self,
+        user: &User,
+        id: i64,
+        to: ApplicationStatus,
+        today: NaiveDate,
+    ) -> Result<CenterApplication> {
+        let not_found = || AppError::NotFound(format!("no application {id}"));
+        let a = self
+            .store
+            .center_application(id)
+            .await?
+            .ok_or_else(not_found)?;
+        let own =
+            user.role == Role::StartupMember && user.startup_id.as_deref() == Some(&a.startup_id);
+        let allowed = match to {
+            ApplicationStatus::Withdrawn => own,
+            ApplicationStatus::Admitted | ApplicationStatus::Declined => {
+                manages_center(user, &a.center)
+            }
+            ApplicationStatus::Applied => false,
+        };
+        if !allowed {
+            if !own && !manages_center(user, &a.center) {
+                return Err(not_found());
+            }
+            return Err(AppError::Forbidden(format!(
+                "{} may not mark this application {}",
+                user.email,
+                to.as_str()
+            )));
+        }
+        if a.status == ApplicationStatus::Withdrawn {
+            return Err(AppError::Invalid("the application was withdrawn".into()));
+        }
+        match self
+            .store
+            .decide_application(id, to, today, &user.email)
+            .await
+            .map_err(AppError::refused)?
+        {
+            Ok(()) => self
+                .store
+                .center_application(id)
+                .await?
+                .ok_or_else(not_found),
+            Err(e) => Err(AppError::Invalid(e.reason)),
+        }
+    }
+
+    /// Records what an admitted startup achieved abroad (the center's manager or a
+    /// program manager).
+    pub async fn record_center_outcome_as(&self, user: &User, o: &CenterOutcome) -> Result<()> {
+        self.center(&o.center).await?;
+        if !manages_center(user, &o.center) {
+            return Err(AppError::Forbidden(format!(
+                "{} does not run center '{}'",
+                user.email, o.center
+            )));
+        }
+        match self.store.record_center_outcome(o, &user.email).await? {
+            Ok(()) => Ok(()),
+            Err(e) => Err(AppError::Invalid(format!("{}: {}", e.field, e.reason))),
+        }
+    }
+
+    pub async fn center_outcomes(&self, center: &str) -> Result<Vec<CenterOutcome>> {
+        Ok(self.store.center_outcomes(Some(center)).await?)
+    }
+}

@@ -1,0 +1,228 @@
+//! Overseas growth centers' admissions: applications, the ranking that helps a center
+//! admit within its capacity, and the outcomes startups record abroad.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::entities::{Center, Startup};
+use crate::kinds::{ApplicationStatus, CenterOutcomeKind, Stage};
+use crate::money::Money;
+
+/// A startup's application to a center, as the center sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CenterApplication {
+    pub id: i64,
+    pub center: String,
+    pub startup_id: String,
+    pub startup_name: String,
+    /// Countries or regions it wants to enter.
+    pub target_markets: Vec<String>,
+    pub plan: Option<String>,
+    pub status: ApplicationStatus,
+    pub applied_on: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+}
+
+/// What a startup achieved abroad through a center.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CenterOutcome {
+    pub center: String,
+    pub startup_id: String,
+    pub kind: CenterOutcomeKind,
+    pub date: NaiveDate,
+    /// Investment or sales.
+    pub amount: Option<Money>,
+    /// Local hires or partnerships counted.
+    pub count: Option<i64>,
+    pub note: Option<String>,
+}
+
+impl CenterOutcome {
+    /// Investment and sales carry an amount; hires a count.
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        use CenterOutcomeKind as K;
+        match self.kind {
+            K::OverseasInvestment | K::Sales if self.amount.is_none_or(|m| m.minor <= 0) => Err(
+                crate::FieldError::new("amount", "investment and sales need a positive amount"),
+            ),
+            K::LocalHires if self.count.is_none_or(|n| n <= 0) => Err(crate::FieldError::new(
+                "count",
+                "local hires need the number of people hired",
+            )),
+            _ if self.count.is_some_and(|n| n < 0) => {
+                Err(crate::FieldError::new("count", "a count is not negative"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// One part of an application's ranking score, in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RankPart {
+    pub code: String,
+    pub ko: String,
+    pub en: String,
+    pub value: f64,
+}
+
+/// The ranking's weights: target-market fit, stage, traction, readiness.
+pub const RANK_WEIGHTS: [(&str, &str, &str, f64); 4] = [
+    ("market", "목표 시장 일치", "target market fit", 0.4),
+    ("stage", "성장 단계", "stage", 0.2),
+    (
+        "traction",
+        "성과(투자·인력)",
+        "traction (funding, team)",
+        0.25,
+    ),
+    (
+        "readiness",
+        "준비도(영문 자료·웹사이트·계획)",
+        "readiness (English profile, website, plan)",
+        0.15,
+    ),
+];
+
+/// Scores an application between 0 and 1 with its parts; higher is admitted first.
+pub fn rank_application(
+    center: &Center,
+    startup: &Startup,
+    app: &CenterApplication,
+) -> (f64, Vec<RankPart>) {
+    let fold = |s: &str| s.trim().to_lowercase();
+    let wanted: Vec<String> = app
+        .target_markets
+        .iter()
+        .chain(&startup.target_markets)
+        .map(|m| fold(m))
+        .collect();
+    let here = [
+        fold(&center.country),
+        fold(&center.city),
+        fold(&center.region),
+    ];
+    let market = if wanted.iter().any(|w| here[..2].contains(w)) {
+        1.0
+    } else if wanted.iter().any(|w| *w == here[2]) {
+        0.6
+    } else {
+        0.0
+    };
+    let stage = match startup.stage {
+        None | Some(Stage::PreSeed) => 0.1,
+        Some(Stage::Seed) => 0.35,
+        Some(Stage::SeriesA) => 0.7,
+        Some(Stage::SeriesB) => 0.9,
+        Some(Stage::SeriesCPlus | Stage::Growth) => 1.0,
+    };
+    let funding = startup
+        .funding
+        .filter(|m| m.currency == crate::Currency::KRW)
+        .map_or(0.0, |m| {
+            ((m.minor as f64).max(1.0).log10() - 8.0).clamp(0.0, 3.0) / 3.0
+        });
+    let team = startup
+        .employees
+        .map_or(0.0, |n| (f64::from(n.max(1)).ln() / 100f64.ln()).min(1.0));
+    let traction = 0.6 * funding + 0.4 * team;
+    let readiness = [
+        startup.description_en.is_some() || startup.name_en.is_some(),
+        startup.website.is_some(),
+        app.plan.as_deref().is_some_and(|p| p.trim().len() >= 20),
+    ]
+    .iter()
+    .filter(|&&x| x)
+    .count() as f64
+        / 3.0;
+    let values = [market, stage, traction, readiness];
+    let parts: Vec<RankPart> = RANK_WEIGHTS
+        .iter()
+        .zip(values)
+        .map(|(&(code, ko, en, w), v)| RankPart {
+            code: code.into(),
+            ko: ko.into(),
+            en: en.into(),
+            value: w * v,
+        })
+        .collect();
+    (parts.iter().map(|p| p.value).sum(), parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn center() -> Center {
+        Center {
+            code: "sv".into(),
+            name_ko: "실리콘밸리".into(),
+            name_en: "Silicon Valley".into(),
+            city: "San Jose".into(),
+            country: "US".into(),
+            region: "North America".into(),
+            operator: None,
+            capacity: 2,
+            opened_on: None,
+            closed_on: None,
+        }
+    }
+
+    fn app(markets: &[&str], plan: Option<&str>) -> CenterApplication {
+        CenterApplication {
+            id: 1,
+            center: "sv".into(),
+            startup_id: "s1".into(),
+            startup_name: "S".into(),
+            target_markets: markets.iter().map(|m| m.to_string()).collect(),
+            plan: plan.map(Into::into),
+            status: ApplicationStatus::Applied,
+            applied_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            decided_on: None,
+        }
+    }
+
+    #[test]
+    fn market_fit_weighs_most_and_parts_add_up() {
+        let s = Startup {
+            stage: Some(Stage::SeriesA),
+            website: Some("https://x.example".into()),
+            ..Default::default()
+        };
+        let (fit, parts) = rank_application(
+            &center(),
+            &s,
+            &app(&["us"], Some("enter the US via two pilots in 2027")),
+        );
+        let (miss, _) = rank_application(&center(), &s, &app(&["VN"], None));
+        assert!(fit > miss + 0.4);
+        assert!((parts.iter().map(|p| p.value).sum::<f64>() - fit).abs() < 1e-12);
+        // market 0.4 + stage 0.2*0.7 + traction 0 + readiness 0.15*2/3
+        assert!((fit - (0.4 + 0.14 + 0.1)).abs() < 1e-9, "{fit}");
+        let region = rank_application(&center(), &s, &app(&["North America"], None)).0;
+        assert!(region > miss && region < fit);
+    }
+
+    #[test]
+    fn outcomes_need_their_figures() {
+        let mut o = CenterOutcome {
+            center: "sv".into(),
+            startup_id: "s1".into(),
+            kind: CenterOutcomeKind::Sales,
+            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            amount: None,
+            count: None,
+            note: None,
+        };
+        assert_eq!(o.validate().unwrap_err().field, "amount");
+        o.amount = Some(Money::krw(1_000_000));
+        assert!(o.validate().is_ok());
+        o.kind = CenterOutcomeKind::LocalHires;
+        assert_eq!(o.validate().unwrap_err().field, "count");
+        o.count = Some(3);
+        assert!(o.validate().is_ok());
+    }
+}
