@@ -325,3 +325,110 @@ async fn round_to_investment_in_a_real_browser() {
 
     c.close().await.unwrap();
 }
+
+/// The id and name of the organisation a demo login acts for.
+async fn org_of(base: &str, email: &str, password: &str) -> (String, String) {
+    let c = reqwest::Client::new();
+    let who = common::log_in(&c, base, email, password).await;
+    let me: serde_json::Value = c
+        .get(format!("{base}/api/v1/me"))
+        .header("cookie", &who.cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (path, id) = match me["user"]["startup_id"].as_str() {
+        Some(s) => ("startups", s.to_string()),
+        None => (
+            "enterprises",
+            me["user"]["enterprise_id"].as_str().unwrap().to_string(),
+        ),
+    };
+    let org: serde_json::Value = c
+        .get(format!("{base}/api/v1/{path}/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (id, org["name"].as_str().unwrap().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forum_meeting_from_request_to_both_agendas_in_a_real_browser() {
+    let (base, _app, demo, _dir) = common::serve_demo(12, None).await;
+    let login_of = |role: Role| demo.logins.iter().find(|l| l.role == role).unwrap();
+    let (st, ent, pm) = (
+        login_of(Role::StartupMember),
+        login_of(Role::EnterpriseMember),
+        login_of(Role::Admin),
+    );
+    let (enterprise_id, enterprise_name) = org_of(&base, &ent.email, &ent.password).await;
+    let (_, startup_name) = org_of(&base, &st.email, &st.password).await;
+    let event = format!("{base}/events/forum-2026");
+
+    let d = driver().await;
+    let c = browser(&d).await;
+    let click = |css: &'static str| {
+        let c = c.clone();
+        async move { wait_for(&c, css).await.click().await.unwrap() }
+    };
+
+    // both register for the forum
+    for who in [ent, st] {
+        log_in(&c, &base, &who.email, &who.password).await;
+        c.goto(&event).await.unwrap();
+        click("#register").await;
+        let status = wait_for(&c, "#my-registration").await.text().await.unwrap();
+        assert_eq!(status, "등록");
+        if who.email == st.email {
+            break; // the startup stays logged in to ask
+        }
+        log_out(&c).await;
+    }
+    // the startup asks the enterprise for a 1:1 meeting from the participant list
+    let ask = format!("button.request-meeting[data-with='{enterprise_id}']");
+    wait_for(&c, &ask).await.click().await.unwrap();
+    let outgoing = wait_for(&c, "#outgoing").await.text().await.unwrap();
+    assert!(outgoing.contains(&enterprise_name), "{outgoing}");
+    shot(&c, "event-request").await;
+    log_out(&c).await;
+
+    // the enterprise accepts
+    log_in(&c, &base, &ent.email, &ent.password).await;
+    c.goto(&event).await.unwrap();
+    click("#incoming button.accept-request").await;
+    wait_for(&c, ".flash").await;
+    log_out(&c).await;
+
+    // the organiser schedules
+    log_in(&c, &base, &pm.email, &pm.password).await;
+    c.goto(&event).await.unwrap();
+    click("#schedule").await;
+    let stats = wait_for(&c, "#schedule-stats").await.text().await.unwrap();
+    assert!(stats.contains("중복 예약 0"), "{stats}");
+    log_out(&c).await;
+
+    // both see the meeting in their agenda, at the same time and table
+    let mut rows = Vec::new();
+    for (who, other) in [(st, &enterprise_name), (ent, &startup_name)] {
+        log_in(&c, &base, &who.email, &who.password).await;
+        c.goto(&format!("{event}/agenda")).await.unwrap();
+        let agenda = wait_for(&c, "#agenda").await.text().await.unwrap();
+        let row = agenda
+            .lines()
+            .find(|l| l.contains(other.as_str()))
+            .unwrap_or_else(|| panic!("{other} in {agenda}"))
+            .replace(other.as_str(), "");
+        rows.push(row);
+        if who.email == st.email {
+            shot(&c, "agenda").await;
+        }
+        log_out(&c).await;
+    }
+    assert_eq!(rows[0], rows[1], "the same slot and table on both agendas");
+    c.close().await.unwrap();
+}

@@ -69,12 +69,12 @@ pub struct Published {
     pub matches: u64,
 }
 
-fn bad_input(detail: &str) -> Response {
+pub(crate) fn bad_input(detail: &str) -> Response {
     problem(StatusCode::BAD_REQUEST, "bad-input", "Bad input", detail)
 }
 
 /// A JSON body, or the problem saying what is wrong with it.
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+pub(crate) fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
     b.map(|Json(t)| t).map_err(|e| bad_input(&e.body_text()))
 }
 
@@ -87,7 +87,7 @@ fn optional_body<T: DeserializeOwned + Default>(b: &[u8]) -> Result<T, Response>
     }
 }
 
-fn answer<T: serde::Serialize>(r: app::Result<T>) -> Response {
+pub(crate) fn answer<T: serde::Serialize>(r: app::Result<T>) -> Response {
     match r {
         Ok(t) => Json(t).into_response(),
         Err(e) => app_problem(e),

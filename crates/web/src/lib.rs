@@ -10,6 +10,7 @@ mod caller;
 mod i18n;
 mod openapi;
 mod pages;
+mod program_api;
 
 use std::net::SocketAddr;
 
@@ -18,7 +19,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 /// The router with every route, for `serve` and for tests.
 pub fn router(app: App) -> Router {
@@ -47,6 +48,33 @@ pub fn router(app: App) -> Router {
         .route("/work/needs/new", get(pages::editor::need_form))
         .route("/work/needs/{id}", get(pages::editor::need_form))
         .route("/work/records/{kind}", post(pages::editor::save))
+        .route("/events", get(pages::forum::events))
+        .route("/events/{code}", get(pages::forum::event))
+        .route("/events/{code}/register", post(pages::forum::register))
+        .route("/events/{code}/cancel", post(pages::forum::cancel))
+        .route(
+            "/events/{code}/availability",
+            post(pages::forum::availability),
+        )
+        .route("/events/{code}/requests", post(pages::forum::request))
+        .route("/events/{code}/schedule", post(pages::forum::schedule))
+        .route("/events/{code}/agenda", get(pages::forum::agenda))
+        .route("/events/{code}/agenda.ics", get(pages::forum::agenda_file))
+        .route("/events/requests/{id}/{action}", post(pages::forum::answer))
+        .route("/clusters", get(pages::clusters::clusters))
+        .route("/clusters/{code}", get(pages::clusters::cluster))
+        .route("/kpi/{file}", get(pages::clusters::matrix_csv))
+        .route("/centers", get(pages::centers::centers))
+        .route("/centers/{code}", get(pages::centers::center))
+        .route("/centers/{code}/apply", post(pages::centers::apply))
+        .route(
+            "/centers/{code}/outcomes",
+            post(pages::centers::record_outcome),
+        )
+        .route(
+            "/centers/applications/{id}/{action}",
+            post(pages::centers::decide),
+        )
         .route("/admin", get(pages::admin::home))
         .route("/admin/rounds", post(pages::admin::run_round))
         .route("/admin/rounds/{name}", get(pages::admin::round))
@@ -80,7 +108,49 @@ pub fn router(app: App) -> Router {
         )
         .route("/api/v1/clusters", get(api::clusters))
         .route("/api/v1/centers", get(api::centers))
-        .route("/api/v1/events", get(api::events))
+        .route(
+            "/api/v1/events",
+            get(api::events).post(program_api::save_event),
+        )
+        .route("/api/v1/events/{code}", get(program_api::event))
+        .route(
+            "/api/v1/events/{code}/registration",
+            post(program_api::register),
+        )
+        .route(
+            "/api/v1/events/{code}/availability",
+            put(program_api::availability),
+        )
+        .route(
+            "/api/v1/events/{code}/requests",
+            get(program_api::requests).post(program_api::request),
+        )
+        .route(
+            "/api/v1/events/{code}/schedule",
+            post(program_api::schedule),
+        )
+        .route("/api/v1/events/{code}/agenda", get(program_api::agenda))
+        .route(
+            "/api/v1/events/{code}/agenda.ics",
+            get(program_api::agenda_ics),
+        )
+        .route(
+            "/api/v1/meeting-requests/{id}/{action}",
+            post(program_api::answer_request),
+        )
+        .route("/api/v1/clusters/{code}", get(program_api::cluster))
+        .route(
+            "/api/v1/centers/{code}/applications",
+            get(program_api::applications).post(program_api::apply),
+        )
+        .route(
+            "/api/v1/centers/{code}/outcomes",
+            post(program_api::record_outcome),
+        )
+        .route(
+            "/api/v1/center-applications/{id}/{action}",
+            post(program_api::decide),
+        )
         .route(
             "/api/v1/startups/{id}",
             get(api::startup)

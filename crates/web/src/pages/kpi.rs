@@ -44,6 +44,11 @@ struct KpiPage {
     by_industry: Vec<Bar>,
     convergence: MatrixView,
     inter_cluster: MatrixView,
+    inter_cluster_outcomes: MatrixView,
+    /// (center name, its figures)
+    by_center: Vec<(String, domain::kpi::CenterFigures)>,
+    overseas_admitted: u64,
+    overseas_investment: String,
 }
 
 /// A labelled horizontal bar (width in percent of the longest).
@@ -186,10 +191,12 @@ fn cards(k: &Kpis, lang: Lang) -> Vec<Card> {
 
 pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
     let lang = caller.lang;
-    let ((k, b), clusters) = match tokio::try_join!(app.dashboard(), app.clusters()) {
-        Ok(x) => x,
-        Err(e) => return app_error(&caller, &uri, e, "/"),
-    };
+    let ko = lang == crate::i18n::Lang::Ko;
+    let ((k, b), clusters, centers) =
+        match tokio::try_join!(app.dashboard(), app.clusters(), app.centers()) {
+            Ok(x) => x,
+            Err(e) => return app_error(&caller, &uri, e, "/"),
+        };
     let cluster_name = |code: &str| {
         clusters
             .iter()
@@ -299,6 +306,26 @@ pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
         by_industry: bars(&b.by_industry, industry_name),
         convergence: matrix_view(&b.convergence, industry_name),
         inter_cluster: matrix_view(&b.inter_cluster, cluster_name),
+        inter_cluster_outcomes: matrix_view(&b.inter_cluster_outcomes, cluster_name),
+        by_center: b
+            .by_center
+            .iter()
+            .map(|f| {
+                let name = centers
+                    .iter()
+                    .find(|c| c.code == f.code)
+                    .map_or(f.code.clone(), |c| {
+                        if ko {
+                            c.name_ko.clone()
+                        } else {
+                            c.name_en.clone()
+                        }
+                    });
+                (name, f.clone())
+            })
+            .collect(),
+        overseas_admitted: k.overseas_startups_admitted,
+        overseas_investment: format!("{:.1}", k.overseas_investment_krw as f64 / 1e8),
     };
     render(&page)
 }

@@ -4,8 +4,11 @@
 //! who may do it.
 
 pub mod admin;
+pub mod centers;
 pub mod charts;
+pub mod clusters;
 pub mod editor;
+pub mod forum;
 pub mod kpi;
 pub mod public;
 pub mod work;

@@ -38,6 +38,8 @@ pub struct WorkPage {
     /// The program office's view of every pipeline.
     pub program: bool,
     pub today: String,
+    /// A startup's applications to overseas centers.
+    pub center_apps: Vec<domain::overseas::CenterApplication>,
 }
 
 impl WorkPage {
@@ -74,7 +76,16 @@ pub async fn work(
         Role::Admin => Side::Program,
         Role::StartupMember => Side::Startup,
         Role::EnterpriseMember => Side::Enterprise,
-        Role::CenterManager | Role::Evaluator => {
+        Role::CenterManager => {
+            let to = user
+                .center_code
+                .as_deref()
+                .map_or("/centers".to_string(), |c| {
+                    format!("/centers/{}", super::url_encode(c))
+                });
+            return Redirect::to(&to).into_response();
+        }
+        Role::Evaluator => {
             return message(
                 &caller,
                 &uri,
@@ -107,6 +118,10 @@ pub async fn work(
             Err(e) => return app_error(&caller, &uri, e, "/"),
         },
         _ => Vec::new(),
+    };
+    let center_apps = match app.my_center_applications(user).await {
+        Ok(a) => a,
+        Err(e) => return app_error(&caller, &uri, e, "/"),
     };
     let (theirs_first, mine_first) = match side {
         Side::Startup => (
@@ -142,6 +157,7 @@ pub async fn work(
         side_is_enterprise: side != Side::Startup,
         program: side == Side::Program,
         today: chrono::Local::now().date_naive().to_string(),
+        center_apps,
     };
     for m in matches {
         let st = m.status;

@@ -1,0 +1,111 @@
+//! Industry clusters as the program reports them: members, anchors and the matches and
+//! outcomes between clusters; the convergence and inter-cluster matrices as CSV.
+
+use domain::kpi::Matrix;
+use search::SearchQuery;
+
+use crate::{App, AppError, Result};
+
+/// A cluster with its members and figures.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClusterReport {
+    pub cluster: domain::Cluster,
+    /// (id, name) of its anchor enterprises.
+    pub anchors: Vec<(String, String)>,
+    pub startups: usize,
+    /// (id, name) of its newest member startups.
+    pub members: Vec<(String, String)>,
+    /// Accepted matches with a startup of the cluster.
+    pub matches: u64,
+    /// (other cluster, matches from this cluster's startups to its enterprises).
+    pub partners: Vec<(String, u64)>,
+    /// (other cluster, outcomes between this cluster's startups and its enterprises).
+    pub partner_outcomes: Vec<(String, u64)>,
+}
+
+/// The matrix's row for `code`, without zero cells.
+fn row(m: &Matrix, code: &str) -> Vec<(String, u64)> {
+    let Some(i) = m.codes.iter().position(|c| c == code) else {
+        return vec![];
+    };
+    m.codes
+        .iter()
+        .zip(&m.counts[i])
+        .filter(|(_, n)| **n > 0)
+        .map(|(c, n)| (c.clone(), *n))
+        .collect()
+}
+
+impl App {
+    pub async fn cluster_report(&self, code: &str, members: usize) -> Result<ClusterReport> {
+        let cluster = self
+            .clusters()
+            .await?
+            .into_iter()
+            .find(|c| c.code == code)
+            .ok_or_else(|| AppError::NotFound(format!("no cluster '{code}'")))?;
+        let per_page = members.to_string();
+        let q = SearchQuery::from_params([
+            ("kind", "startup"),
+            ("cluster", code),
+            ("sort", "newest"),
+            ("per_page", per_page.as_str()),
+        ])
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let found = self.search(&q)?;
+        let names = self.enterprise_names().await?;
+        let (_, b) = self.dashboard().await?;
+        Ok(ClusterReport {
+            anchors: cluster
+                .anchor_enterprises
+                .iter()
+                .map(|id| {
+                    (
+                        id.clone(),
+                        names.get(id).cloned().unwrap_or_else(|| id.clone()),
+                    )
+                })
+                .collect(),
+            startups: found.total,
+            members: found.hits.into_iter().map(|h| (h.id, h.name)).collect(),
+            matches: b
+                .by_cluster
+                .iter()
+                .find(|(c, _)| c == code)
+                .map_or(0, |x| x.1),
+            partners: row(&b.inter_cluster, code),
+            partner_outcomes: row(&b.inter_cluster_outcomes, code),
+            cluster,
+        })
+    }
+
+    /// A breakdown matrix as CSV (`convergence`, `inter-cluster` or
+    /// `inter-cluster-outcomes`): a header of column codes, one row per code.
+    pub async fn matrix_csv(&self, name: &str) -> Result<String> {
+        let (_, b) = self.dashboard().await?;
+        let m = match name {
+            "convergence" => b.convergence,
+            "inter-cluster" => b.inter_cluster,
+            "inter-cluster-outcomes" => b.inter_cluster_outcomes,
+            other => {
+                return Err(AppError::NotFound(format!(
+                    "no matrix '{other}'; there are convergence, inter-cluster and inter-cluster-outcomes"
+                )));
+            }
+        };
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let header =
+            std::iter::once("startup \\ partner").chain(m.codes.iter().map(String::as_str));
+        let io = |e: csv::Error| AppError::Invalid(e.to_string());
+        w.write_record(header).map_err(io)?;
+        for (code, counts) in m.codes.iter().zip(&m.counts) {
+            let cells = std::iter::once(code.clone()).chain(counts.iter().map(u64::to_string));
+            w.write_record(cells).map_err(io)?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| AppError::Invalid(e.to_string()))
+    }
+}

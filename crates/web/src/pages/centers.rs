@@ -1,0 +1,309 @@
+//! Overseas growth centers' pages: the list with each center's figures, a center's
+//! page where a startup applies and its manager ranks, admits within capacity and
+//! records outcomes.
+
+use app::App;
+use app::overseas::{RankedApplication, manages_center};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use domain::kpi::CenterFigures;
+use domain::overseas::{CenterApplication, CenterOutcome};
+use domain::{ApplicationStatus, Center, CenterOutcomeKind, Money, Role};
+use serde::Deserialize;
+
+use super::{Layout, app_error, done, message, need_login, render};
+use crate::caller::Caller;
+
+#[derive(Template)]
+#[template(path = "centers.html")]
+pub struct CentersPage {
+    pub l: Layout,
+    pub rows: Vec<(Center, CenterFigures)>,
+}
+
+pub async fn centers(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
+    let (centers, dash) = match (app.centers().await, app.dashboard().await) {
+        (Ok(c), Ok(d)) => (c, d),
+        (Err(e), _) | (_, Err(e)) => return app_error(&caller, &uri, e, "/"),
+    };
+    let rows = centers
+        .into_iter()
+        .map(|c| {
+            let f = dash
+                .1
+                .by_center
+                .iter()
+                .find(|f| f.code == c.code)
+                .cloned()
+                .unwrap_or_default();
+            (c, f)
+        })
+        .collect();
+    render(&CentersPage {
+        l: Layout::new(&caller, &uri, ("해외 성장센터", "Overseas growth centers")),
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "center.html")]
+pub struct CenterPage {
+    pub l: Layout,
+    pub c: Center,
+    pub fig: CenterFigures,
+    pub manager: bool,
+    pub startup_member: bool,
+    pub mine: Option<CenterApplication>,
+    pub ranked: Vec<RankedApplication>,
+    pub outcomes: Vec<CenterOutcome>,
+    pub today: String,
+}
+
+impl CenterPage {
+    pub fn app_status(&self, s: &ApplicationStatus) -> &'static str {
+        self.l.t(s.label_ko(), s.label_en())
+    }
+    pub fn outcome_kind(&self, k: &CenterOutcomeKind) -> &'static str {
+        self.l.t(k.label_ko(), k.label_en())
+    }
+    pub fn outcome_kinds(&self) -> Vec<(&'static str, &'static str)> {
+        CenterOutcomeKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), self.l.t(k.label_ko(), k.label_en())))
+            .collect()
+    }
+    pub fn admitted(&self) -> Vec<&RankedApplication> {
+        self.ranked
+            .iter()
+            .filter(|r| r.application.status == ApplicationStatus::Admitted)
+            .collect()
+    }
+    /// No application yet, or one withdrawn or declined.
+    pub fn may_apply(&self) -> bool {
+        self.mine.as_ref().is_none_or(|a| {
+            matches!(
+                a.status,
+                ApplicationStatus::Withdrawn | ApplicationStatus::Declined
+            )
+        })
+    }
+    pub fn part(&self, p: &domain::overseas::RankPart) -> String {
+        format!("{} {:.2}", self.l.t(&p.ko, &p.en), p.value)
+    }
+}
+
+pub async fn center(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(code): Path<String>,
+) -> Response {
+    let back = "/centers";
+    let c = match app.center(&code).await {
+        Ok(c) => c,
+        Err(e) => return app_error(&caller, &uri, e, back),
+    };
+    let fig = match app.dashboard().await {
+        Ok((_, b)) => b
+            .by_center
+            .into_iter()
+            .find(|f| f.code == code)
+            .unwrap_or_default(),
+        Err(e) => return app_error(&caller, &uri, e, back),
+    };
+    let user = caller.user();
+    let manager = user.is_some_and(|u| manages_center(u, &code));
+    let (ranked, outcomes) = match user.filter(|_| manager) {
+        Some(u) => match (
+            app.ranked_applications_as(u, &code).await,
+            app.center_outcomes(&code).await,
+        ) {
+            (Ok(r), Ok(o)) => (r, o),
+            (Err(e), _) | (_, Err(e)) => return app_error(&caller, &uri, e, back),
+        },
+        None => (vec![], vec![]),
+    };
+    let mine = match user {
+        Some(u) => match app.my_center_applications(u).await {
+            Ok(a) => a.into_iter().find(|a| a.center == code),
+            Err(e) => return app_error(&caller, &uri, e, back),
+        },
+        None => None,
+    };
+    let title = (c.name_ko.clone(), c.name_en.clone());
+    render(&CenterPage {
+        l: Layout::new(&caller, &uri, (&title.0, &title.1)),
+        startup_member: user.is_some_and(|u| u.role == Role::StartupMember),
+        c,
+        fig,
+        manager,
+        mine,
+        ranked,
+        outcomes,
+        today: chrono::Local::now().date_naive().to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ApplyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    markets: String,
+    #[serde(default)]
+    plan: String,
+}
+
+pub async fn apply(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(code): Path<String>,
+    Form(f): Form<ApplyForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let back = format!("/centers/{code}");
+    let markets = domain::text::split_list(&f.markets.replace(',', "|"));
+    let plan = Some(f.plan.trim()).filter(|p| !p.is_empty());
+    let today = chrono::Local::now().date_naive();
+    match app
+        .apply_to_center_as(&s.user, &code, &markets, plan, today)
+        .await
+    {
+        Ok(_) => done(&back, caller.lang.t("지원했습니다", "Application sent")),
+        Err(e) => app_error(&caller, &uri, e, &back),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `admit`, `decline` or `withdraw` an application.
+pub async fn decide(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let Some(to) = parse_decision(&action) else {
+        return message(&caller, &uri, StatusCode::NOT_FOUND, &action, "/centers");
+    };
+    let today = chrono::Local::now().date_naive();
+    match app.decide_application_as(&s.user, id, to, today).await {
+        Ok(a) => done(
+            &format!("/centers/{}", a.center),
+            &format!(
+                "{}: {}",
+                a.startup_name,
+                caller.lang.t(to.label_ko(), to.label_en())
+            ),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/centers"),
+    }
+}
+
+/// `admit`, `decline` or `withdraw` as the application's new status.
+pub fn parse_decision(action: &str) -> Option<ApplicationStatus> {
+    match action {
+        "admit" => Some(ApplicationStatus::Admitted),
+        "decline" => Some(ApplicationStatus::Declined),
+        "withdraw" => Some(ApplicationStatus::Withdrawn),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct OutcomeForm {
+    #[serde(default)]
+    csrf: String,
+    startup_id: String,
+    kind: String,
+    date: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    count: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// A center outcome from form or API fields: KRW amounts, whole counts.
+pub fn center_outcome(
+    center: &str,
+    startup_id: &str,
+    kind: &str,
+    date: &str,
+    amount: &str,
+    count: &str,
+    note: &str,
+) -> Result<CenterOutcome, String> {
+    let kind = CenterOutcomeKind::parse(kind).map_err(|e| format!("kind: {e}"))?;
+    let date = date
+        .trim()
+        .parse()
+        .map_err(|_| format!("date: '{date}' is not a date (YYYY-MM-DD)"))?;
+    let amount = match amount.replace(',', "").trim() {
+        "" => None,
+        a => Some(Money::parse(a, domain::Currency::KRW).map_err(|e| format!("amount: {e}"))?),
+    };
+    let count = match count.trim() {
+        "" => None,
+        c => Some(
+            c.parse()
+                .map_err(|_| format!("count: '{c}' is not a whole number"))?,
+        ),
+    };
+    Ok(CenterOutcome {
+        center: center.into(),
+        startup_id: startup_id.into(),
+        kind,
+        date,
+        amount,
+        count,
+        note: Some(note.trim().to_string()).filter(|n| !n.is_empty()),
+    })
+}
+
+pub async fn record_outcome(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(code): Path<String>,
+    Form(f): Form<OutcomeForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let back = format!("/centers/{code}");
+    let o = match center_outcome(
+        &code,
+        &f.startup_id,
+        &f.kind,
+        &f.date,
+        &f.amount,
+        &f.count,
+        &f.note,
+    ) {
+        Ok(o) => o,
+        Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, &back),
+    };
+    match app.record_center_outcome_as(&s.user, &o).await {
+        Ok(()) => done(
+            &back,
+            caller.lang.t("성과를 기록했습니다", "Outcome recorded"),
+        ),
+        Err(e) => app_error(&caller, &uri, e, &back),
+    }
+}

@@ -1,0 +1,407 @@
+//! The API of the program's three strategies: events and their 1:1 meetings, industry
+//! clusters, and overseas growth centers' admissions and outcomes.
+
+use app::App;
+use app::clusters::ClusterReport;
+use app::forum::AgendaItem;
+use app::overseas::RankedApplication;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::forum::{MeetingRequest, Participant, ScheduleStats};
+use domain::overseas::CenterApplication;
+use serde::Deserialize;
+
+use crate::api::{Problem, answer, app_problem, bad_input, body};
+use crate::caller::Caller;
+use crate::pages::centers::{center_outcome, parse_decision};
+use crate::pages::forum::parse_answer;
+
+/// A created record's id.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// An event with its registrations and its last schedule.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct EventDetail {
+    pub event: domain::Event,
+    pub participants: Vec<Participant>,
+    pub schedule: Option<ScheduleStats>,
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{code}", tag = "forum", params(("code" = String, Path)),
+    responses((status = 200, description = "The event, its participants and its last schedule", body = EventDetail),
+    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+pub async fn event(State(app): State<App>, Path(code): Path<String>) -> Response {
+    let detail = async {
+        Ok(EventDetail {
+            event: app.event(&code).await?,
+            participants: app.participants(&code).await?,
+            schedule: app.schedule_stats(&code).await?,
+        })
+    };
+    answer(detail.await)
+}
+
+#[utoipa::path(post, path = "/api/v1/events", tag = "forum", security(("session" = []), ("csrf" = [])),
+    request_body = domain::Event,
+    responses((status = 201, description = "Created or updated", body = domain::Event),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Refused (slots, tables)", body = Problem, content_type = "application/problem+json")))]
+pub async fn save_event(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    b: Result<Json<domain::Event>, JsonRejection>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let e = match body(b) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    match app.save_event_as(&s.user, &e).await {
+        Ok(()) => (StatusCode::CREATED, Json(e)).into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RegistrationAnswer {
+    pub status: domain::Registration,
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{code}/registration", tag = "forum", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "Registered, or waitlisted when the event is full", body = RegistrationAnswer),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a startup or enterprise member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+pub async fn register(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    answer(
+        app.register_as(&s.user, &code, None)
+            .await
+            .map(|status| RegistrationAnswer { status }),
+    )
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Availability {
+    /// Slots (from 0) the caller's organisation cannot make.
+    pub unavailable: Vec<i32>,
+}
+
+#[utoipa::path(put, path = "/api/v1/events/{code}/availability", tag = "forum", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)), request_body = Availability,
+    responses((status = 204, description = "Saved"),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Not registered, or a slot the event does not have", body = Problem, content_type = "application/problem+json")))]
+pub async fn availability(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: Result<Json<Availability>, JsonRejection>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let a = match body(b) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match app.set_unavailable_as(&s.user, &code, &a.unavailable).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The caller's organisation's requests (every request for a program manager)", body = Vec<MeetingRequest>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+pub async fn requests(
+    State(app): State<App>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Response {
+    let Some(user) = caller.user() else {
+        return crate::caller::unauthenticated();
+    };
+    answer(app.meeting_requests_as(user, &code).await)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewRequest {
+    /// The other side's id: an enterprise for a startup member, a startup for an
+    /// enterprise member.
+    pub with: String,
+    pub note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)), request_body = NewRequest,
+    responses((status = 201, description = "Requested", body = Created),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Not both registered, or already asked", body = Problem, content_type = "application/problem+json")))]
+pub async fn request(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: Result<Json<NewRequest>, JsonRejection>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let r = match body(b) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match app
+        .request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
+        .await
+    {
+        Ok(id) => (StatusCode::CREATED, Json(Created { id })).into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/meeting-requests/{id}/{action}", tag = "forum", security(("session" = []), ("csrf" = [])),
+    params(("id" = i64, Path), ("action" = String, Path, description = "accept, decline (the asked side) or withdraw (the asking side)")),
+    responses((status = 200, description = "The request after the answer", body = MeetingRequest),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not this side's answer, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such request (or not the caller's)", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already answered", body = Problem, content_type = "application/problem+json")))]
+pub async fn answer_request(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(to) = parse_answer(&action) else {
+        return bad_input(&format!(
+            "'{action}' is not an answer; allowed: accept, decline, withdraw"
+        ));
+    };
+    answer(app.answer_meeting_as(&s.user, id, to).await)
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{code}/schedule", tag = "forum", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "Placed the accepted requests; nobody double-booked", body = ScheduleStats),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+pub async fn schedule(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    answer(app.schedule_event_as(&s.user, &code).await)
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{code}/agenda", tag = "forum", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The caller's placed meetings in time order", body = Vec<AgendaItem>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+pub async fn agenda(State(app): State<App>, caller: Caller, Path(code): Path<String>) -> Response {
+    let Some(user) = caller.user() else {
+        return crate::caller::unauthenticated();
+    };
+    answer(app.agenda_as(user, &code).await.map(|(_, items)| items))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{code}/agenda.ics", tag = "forum", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The agenda as an iCalendar file", content_type = "text/calendar", body = String),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json")))]
+pub async fn agenda_ics(
+    state: State<App>,
+    caller: Caller,
+    uri: axum::http::Uri,
+    code: Path<String>,
+) -> Response {
+    crate::pages::forum::agenda_file(state, caller, uri, code).await
+}
+
+#[utoipa::path(get, path = "/api/v1/clusters/{code}", tag = "program", params(("code" = String, Path)),
+    responses((status = 200, description = "The cluster, its anchors, members and matches with other clusters", body = ClusterReport),
+    (status = 404, description = "No such cluster", body = Problem, content_type = "application/problem+json")))]
+pub async fn cluster(State(app): State<App>, Path(code): Path<String>) -> Response {
+    answer(app.cluster_report(&code, 200).await)
+}
+
+#[utoipa::path(get, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "Applications ranked for admission (the center's manager or a program manager)", body = Vec<RankedApplication>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not this center's manager", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such center", body = Problem, content_type = "application/problem+json")))]
+pub async fn applications(
+    State(app): State<App>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Response {
+    let Some(user) = caller.user() else {
+        return crate::caller::unauthenticated();
+    };
+    answer(app.ranked_applications_as(user, &code).await)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewApplication {
+    pub target_markets: Vec<String>,
+    pub plan: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)), request_body = NewApplication,
+    responses((status = 201, description = "Applied", body = Created),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already applied, no market named, or the center is not open", body = Problem, content_type = "application/problem+json")))]
+pub async fn apply(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: Result<Json<NewApplication>, JsonRejection>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let a = match body(b) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let today = chrono::Local::now().date_naive();
+    match app
+        .apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
+        .await
+    {
+        Ok(id) => (StatusCode::CREATED, Json(Created { id })).into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/center-applications/{id}/{action}", tag = "centers", security(("session" = []), ("csrf" = [])),
+    params(("id" = i64, Path), ("action" = String, Path, description = "admit or decline (the center's manager), withdraw (the startup)")),
+    responses((status = 200, description = "The application after the decision", body = CenterApplication),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not allowed, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such application (or not the caller's)", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "The center is full, or the application was withdrawn", body = Problem, content_type = "application/problem+json")))]
+pub async fn decide(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(to) = parse_decision(&action) else {
+        return bad_input(&format!(
+            "'{action}' is not a decision; allowed: admit, decline, withdraw"
+        ));
+    };
+    let today = chrono::Local::now().date_naive();
+    answer(app.decide_application_as(&s.user, id, to, today).await)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewCenterOutcome {
+    pub startup_id: String,
+    /// market-entry, partnership, overseas-investment, local-hires or sales
+    pub kind: String,
+    pub date: String,
+    /// KRW, for investment and sales.
+    pub amount_krw: Option<i64>,
+    /// People hired or partnerships made.
+    pub count: Option<i64>,
+    pub note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/centers/{code}/outcomes", tag = "centers", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)), request_body = NewCenterOutcome,
+    responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not this center's manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "The startup was not admitted, or a figure is missing", body = Problem, content_type = "application/problem+json")))]
+pub async fn record_outcome(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: Result<Json<NewCenterOutcome>, JsonRejection>,
+) -> Response {
+    let s = match caller.api_writer(&headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let n = match body(b) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    let amount = n.amount_krw.map(|a| a.to_string()).unwrap_or_default();
+    let count = n.count.map(|c| c.to_string()).unwrap_or_default();
+    let o = match center_outcome(
+        &code,
+        &n.startup_id,
+        &n.kind,
+        &n.date,
+        &amount,
+        &count,
+        n.note.as_deref().unwrap_or_default(),
+    ) {
+        Ok(o) => o,
+        Err(m) => return bad_input(&m),
+    };
+    match app.record_center_outcome_as(&s.user, &o).await {
+        Ok(()) => (StatusCode::CREATED, Json(o)).into_response(),
+        Err(e) => app_problem(e),
+    }
+}

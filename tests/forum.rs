@@ -1,0 +1,511 @@
+//! Events, 1:1 meetings, clusters and overseas centers over HTTP against the real app
+//! on a fresh demo program: the request → accept → schedule → agenda (and .ics) path,
+//! who may do what, center admission within capacity and its outcomes in the KPIs,
+//! the matrices' CSV, and `innobridge schedule`.
+
+mod common;
+
+use common::{Who, log_in};
+use domain::Role;
+use reqwest::Client;
+use serde_json::{Value, json};
+
+async fn send(c: &Client, req: reqwest::RequestBuilder, who: Option<&Who>) -> (u16, Value) {
+    let req = match who {
+        Some(w) => req
+            .header("cookie", &w.cookie)
+            .header("x-csrf-token", &w.csrf),
+        None => req,
+    };
+    let _ = c;
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_meeting_is_requested_accepted_scheduled_and_on_both_agendas() {
+    let (base, _app, demo, _dir) = common::serve_demo(5, None).await;
+    let c = Client::new();
+    let login = |r: Role| demo.logins.iter().find(|l| l.role == r).unwrap().clone();
+    let (st, ent, pm, ev) = (
+        login(Role::StartupMember),
+        login(Role::EnterpriseMember),
+        login(Role::Admin),
+        login(Role::Evaluator),
+    );
+    let st = log_in(&c, &base, &st.email, &st.password).await;
+    let ent = log_in(&c, &base, &ent.email, &ent.password).await;
+    let pm = log_in(&c, &base, &pm.email, &pm.password).await;
+    let evaluator = log_in(&c, &base, &ev.email, &ev.password).await;
+    let me = |w: &Who| {
+        let w = w.clone();
+        let c = c.clone();
+        let base = base.clone();
+        async move {
+            send(&c, c.get(format!("{base}/api/v1/me")), Some(&w))
+                .await
+                .1
+        }
+    };
+    let startup_id = me(&st).await["user"]["startup_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let enterprise_id = me(&ent).await["user"]["enterprise_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let event = "forum-2026";
+    let url = |p: &str| format!("{base}/api/v1/events/{event}{p}");
+
+    // asking before both are registered is refused with the reason
+    let (s, p) = send(
+        &c,
+        c.post(url("/requests"))
+            .json(&json!({"with": enterprise_id})),
+        Some(&st),
+    )
+    .await;
+    assert_eq!(s, 409, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("registered"));
+    // an evaluator takes no part; nobody registers without a session
+    assert_eq!(
+        send(&c, c.post(url("/registration")), Some(&evaluator))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(send(&c, c.post(url("/registration")), None).await.0, 401);
+    for w in [&st, &ent] {
+        let (s, r) = send(&c, c.post(url("/registration")), Some(w)).await;
+        assert_eq!((s, r["status"].as_str()), (200, Some("registered")));
+    }
+    let (s, created) = send(
+        &c,
+        c.post(url("/requests"))
+            .json(&json!({"with": enterprise_id, "note": "battery pilot"})),
+        Some(&st),
+    )
+    .await;
+    assert_eq!(s, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let answer = |a: &str| format!("{base}/api/v1/meeting-requests/{id}/{a}");
+    // the asking side cannot accept its own request; strangers do not see it
+    assert_eq!(send(&c, c.post(answer("accept")), Some(&st)).await.0, 403);
+    assert_eq!(
+        send(&c, c.post(answer("accept")), Some(&evaluator)).await.0,
+        404
+    );
+    let (s, r) = send(&c, c.post(answer("accept")), Some(&ent)).await;
+    assert_eq!((s, r["status"].as_str()), (200, Some("accepted")), "{r}");
+    // only the organiser schedules
+    assert_eq!(send(&c, c.post(url("/schedule")), Some(&st)).await.0, 403);
+    // the enterprise cannot make the first two slots
+    let (s, _) = send(
+        &c,
+        c.put(url("/availability"))
+            .json(&json!({"unavailable": [0, 1]})),
+        Some(&ent),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (s, stats) = send(&c, c.post(url("/schedule")), Some(&pm)).await;
+    assert_eq!(s, 200, "{stats}");
+    assert_eq!(stats["double_booked"], 0);
+    assert_eq!(stats["placed"], stats["upper_bound"], "{stats}");
+    let (_, a1) = send(&c, c.get(url("/agenda")), Some(&st)).await;
+    let (_, a2) = send(&c, c.get(url("/agenda")), Some(&ent)).await;
+    let mine = |a: &Value, with: &str| {
+        a.as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["with_id"] == with)
+            .cloned()
+            .unwrap_or_else(|| panic!("{with} in {a}"))
+    };
+    let (m1, m2) = (mine(&a1, &enterprise_id), mine(&a2, &startup_id));
+    assert_eq!(
+        (&m1["slot"], &m1["table"], &m1["starts"]),
+        (&m2["slot"], &m2["table"], &m2["starts"])
+    );
+    assert!(
+        m1["slot"].as_i64().unwrap() >= 2,
+        "availability respected: {m1}"
+    );
+    // nobody in the event is double-booked, no table used twice in a slot
+    let (_, all) = send(&c, c.get(url("/requests")), Some(&pm)).await;
+    let mut seen = std::collections::HashSet::new();
+    for r in all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["slot"].is_null())
+    {
+        assert!(seen.insert(("s", r["startup_id"].to_string(), r["slot"].to_string())));
+        assert!(seen.insert(("e", r["enterprise_id"].to_string(), r["slot"].to_string())));
+        assert!(seen.insert(("t", r["table"].to_string(), r["slot"].to_string())));
+    }
+    // the .ics parses and holds the meeting at the agenda's time (KST → UTC)
+    let r = c
+        .get(url("/agenda.ics"))
+        .header("cookie", &st.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let cal: icalendar::Calendar = r.text().await.unwrap().parse().unwrap();
+    use icalendar::{Component, EventLike};
+    let events: Vec<_> = cal.components.iter().filter_map(|c| c.as_event()).collect();
+    assert_eq!(events.len(), a1.as_array().unwrap().len());
+    let starts = m1["starts"].as_str().unwrap();
+    let local = chrono::NaiveDateTime::parse_from_str(starts, "%Y-%m-%dT%H:%M").unwrap();
+    let want = (local - chrono::Duration::hours(9)).and_utc();
+    assert!(
+        events.iter().any(|e| matches!(e.get_start(), Some(icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(t))) if t == want)
+            && e.get_summary().is_some()),
+        "an event starts at {want}"
+    );
+    // scheduling again changes nothing
+    let (_, again) = send(&c, c.post(url("/schedule")), Some(&pm)).await;
+    assert_eq!(again["moved"], 0);
+    // the pages show it too
+    let page = c
+        .get(format!("{base}/events/{event}/agenda"))
+        .header("cookie", &ent.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"agenda\""),
+        "the agenda page lists the meeting"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
+    let (base, app, demo, _dir) = common::serve_demo(6, None).await;
+    let c = Client::new();
+    let login = |r: Role| demo.logins.iter().find(|l| l.role == r).unwrap().clone();
+    let (stl, cml) = (login(Role::StartupMember), login(Role::CenterManager));
+    let st = log_in(&c, &base, &stl.email, &stl.password).await;
+    let cm = log_in(&c, &base, &cml.email, &cml.password).await;
+    let (_, me) = send(&c, c.get(format!("{base}/api/v1/me")), Some(&cm)).await;
+    let center = me["user"]["center_code"].as_str().unwrap().to_string();
+    // another open center, which this manager does not run
+    let centers = app.centers().await.unwrap();
+    let other = centers
+        .iter()
+        .find(|x| x.code != center && x.opened_on.is_some())
+        .unwrap()
+        .code
+        .clone();
+
+    // the startup applies; the manager sees it ranked with the score's parts
+    let (s, r) = send(
+        &c,
+        c.post(format!("{base}/api/v1/centers/{center}/applications"))
+            .json(&json!({"target_markets": ["VN"], "plan": "two pilots with local distributors in 2027"})),
+        Some(&st),
+    )
+    .await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let (s, again) = send(
+        &c,
+        c.post(format!("{base}/api/v1/centers/{center}/applications"))
+            .json(&json!({"target_markets": ["VN"]})),
+        Some(&st),
+    )
+    .await;
+    assert_eq!(s, 409, "{again}");
+    assert_eq!(
+        send(
+            &c,
+            c.get(format!("{base}/api/v1/centers/{other}/applications")),
+            Some(&cm)
+        )
+        .await
+        .0,
+        403
+    );
+    let (s, ranked) = send(
+        &c,
+        c.get(format!("{base}/api/v1/centers/{center}/applications")),
+        Some(&cm),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let ranked = ranked.as_array().unwrap().clone();
+    let scores: Vec<f64> = ranked
+        .iter()
+        .map(|r| r["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+    let ours = ranked.iter().find(|r| r["id"] == id).unwrap();
+    assert_eq!(ours["parts"].as_array().unwrap().len(), 4);
+
+    // admit until full: never past capacity, the refusal says why
+    // room for exactly one more
+    let mut shrunk = centers.iter().find(|x| x.code == center).unwrap().clone();
+    shrunk.capacity = ranked.iter().filter(|r| r["status"] == "admitted").count() as i32 + 1;
+    app.store().upsert_center(&shrunk).await.unwrap();
+    let cap = shrunk.capacity as usize;
+    let decide = |id: i64, a: &str| format!("{base}/api/v1/center-applications/{id}/{a}");
+    assert_eq!(
+        send(&c, c.post(decide(id, "admit")), Some(&st)).await.0,
+        403,
+        "a startup does not admit itself"
+    );
+    let mut admitted = ranked.iter().filter(|r| r["status"] == "admitted").count();
+    let mut refused = None;
+    for r in ranked.iter().filter(|r| r["status"] == "applied") {
+        let (s, body) = send(
+            &c,
+            c.post(decide(r["id"].as_i64().unwrap(), "admit")),
+            Some(&cm),
+        )
+        .await;
+        if s == 200 {
+            admitted += 1;
+        } else {
+            refused = Some((s, body));
+            break;
+        }
+    }
+    assert!(admitted <= cap);
+    let (s, body) = refused.expect("more applications than places");
+    assert_eq!(s, 409);
+    assert!(body["detail"].as_str().unwrap().contains("full"), "{body}");
+    let fig = |b: &Value| {
+        b["by_center"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == center.as_str())
+            .cloned()
+            .unwrap()
+    };
+    let (_, before) = send(&c, c.get(format!("{base}/api/v1/kpi/breakdowns")), None).await;
+    assert_eq!(fig(&before)["admitted"].as_u64().unwrap() as usize, cap);
+
+    // an outcome for an admitted startup adds to the center's and the program's figures
+    let (_, now) = send(
+        &c,
+        c.get(format!("{base}/api/v1/centers/{center}/applications")),
+        Some(&cm),
+    )
+    .await;
+    let admitted_startup = now
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "admitted")
+        .unwrap()["startup_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, k0) = send(&c, c.get(format!("{base}/api/v1/kpi")), None).await;
+    let outcome = json!({"startup_id": admitted_startup, "kind": "overseas-investment", "date": "2026-03-02", "amount_krw": 700000000});
+    assert_eq!(
+        send(
+            &c,
+            c.post(format!("{base}/api/v1/centers/{other}/outcomes"))
+                .json(&outcome),
+            Some(&cm)
+        )
+        .await
+        .0,
+        403
+    );
+    let (s, o) = send(
+        &c,
+        c.post(format!("{base}/api/v1/centers/{center}/outcomes"))
+            .json(&outcome),
+        Some(&cm),
+    )
+    .await;
+    assert_eq!(s, 201, "{o}");
+    let (s, bad) = send(
+        &c,
+        c.post(format!("{base}/api/v1/centers/{center}/outcomes")).json(&json!({"startup_id": admitted_startup, "kind": "local-hires", "date": "2026-03-02"})),
+        Some(&cm),
+    )
+    .await;
+    assert_eq!(s, 409, "hires need a count: {bad}");
+    let (_, after) = send(&c, c.get(format!("{base}/api/v1/kpi/breakdowns")), None).await;
+    assert_eq!(
+        fig(&after)["overseas_investment_krw"].as_i64().unwrap()
+            - fig(&before)["overseas_investment_krw"].as_i64().unwrap(),
+        700_000_000
+    );
+    let (_, k1) = send(&c, c.get(format!("{base}/api/v1/kpi")), None).await;
+    assert_eq!(
+        k1["overseas_investment_krw"].as_i64().unwrap()
+            - k0["overseas_investment_krw"].as_i64().unwrap(),
+        700_000_000
+    );
+    // the center page shows the manager the ranking, the startup its status
+    let page = c
+        .get(format!("{base}/centers/{center}"))
+        .header("cookie", &cm.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"applications\""));
+    let page = c
+        .get(format!("{base}/work"))
+        .header("cookie", &st.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"center-applications\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clusters_and_matrices_are_reported_and_exported() {
+    let (base, app, _demo, _dir) = common::serve_demo(7, None).await;
+    let c = Client::new();
+    let clusters = app.clusters().await.unwrap();
+    let (_, b) = send(&c, c.get(format!("{base}/api/v1/kpi/breakdowns")), None).await;
+    for cl in &clusters {
+        let (s, r) = send(
+            &c,
+            c.get(format!("{base}/api/v1/clusters/{}", cl.code)),
+            None,
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert!(
+            r["startups"].as_u64().unwrap() > 0,
+            "every demo cluster has members: {}",
+            cl.code
+        );
+        let from_breakdown = b["by_cluster"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x[0] == cl.code.as_str())
+            .map_or(0, |x| x[1].as_u64().unwrap());
+        assert_eq!(r["matches"].as_u64().unwrap(), from_breakdown);
+        let page = c
+            .get(format!("{base}/clusters/{}", cl.code))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+    }
+    assert_eq!(
+        send(&c, c.get(format!("{base}/api/v1/clusters/nowhere")), None)
+            .await
+            .0,
+        404
+    );
+    // the CSV equals the matrix the API answers
+    for (file, key) in [
+        ("convergence", "convergence"),
+        ("inter-cluster", "inter_cluster"),
+        ("inter-cluster-outcomes", "inter_cluster_outcomes"),
+    ] {
+        let text = c
+            .get(format!("{base}/kpi/{file}.csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = rows
+            .headers()
+            .unwrap()
+            .iter()
+            .skip(1)
+            .map(String::from)
+            .collect();
+        let m = &b[key];
+        let codes: Vec<String> = m["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(header, codes);
+        for (i, rec) in rows.records().enumerate() {
+            let rec = rec.unwrap();
+            let counts: Vec<u64> = rec.iter().skip(1).map(|x| x.parse().unwrap()).collect();
+            let want: Vec<u64> = m["counts"][i]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect();
+            assert_eq!(counts, want, "{file} row {i}");
+        }
+    }
+    assert_eq!(
+        c.get(format!("{base}/kpi/nothing.csv"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // the dashboard shows the center breakdown and the outcome matrix
+    let kpi = c
+        .get(format!("{base}/kpi"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(kpi.contains("id=\"by-center\"") && kpi.contains("id=\"inter-cluster-outcomes\""));
+}
+
+#[test]
+fn the_schedule_command_reports_placed_against_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    common::ok(common::run(&db, &["demo", "--no-serve", "--seed", "3"]));
+    let out = common::ok(common::run(
+        &db,
+        &["schedule", "--event", "forum-2024", "--json"],
+    ));
+    let s: Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "requested",
+        "placed",
+        "upper_bound",
+        "double_booked",
+        "moved",
+    ] {
+        assert!(s.get(key).is_some(), "{key} in {s}");
+    }
+    assert_eq!(s["double_booked"], 0);
+    assert!(s["placed"].as_u64().unwrap() <= s["upper_bound"].as_u64().unwrap());
+    assert!(s["placed"].as_u64().unwrap() > 0);
+    assert_eq!(s["moved"], 0, "the demo's schedule is already this one");
+    let missing = common::run(&db, &["schedule", "--event", "no-such-event"]);
+    assert_ne!(missing.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-event"));
+}
