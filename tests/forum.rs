@@ -165,7 +165,7 @@ async fn a_meeting_is_requested_accepted_scheduled_and_on_both_agendas() {
             .starts_with("text/calendar")
     );
     let cal: icalendar::Calendar = r.text().await.unwrap().parse().unwrap();
-    use icalendar::{Component, EventLike};
+    use icalendar::Component;
     let events: Vec<_> = cal.components.iter().filter_map(|c| c.as_event()).collect();
     assert_eq!(events.len(), a1.as_array().unwrap().len());
     let starts = m1["starts"].as_str().unwrap();

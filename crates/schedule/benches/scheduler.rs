@@ -46,6 +46,13 @@ fn bench(c: &mut Criterion) {
         available: vec![],
         requests: forum(5000, 500, 500, 20, 7),
     };
+    let s = schedule(&big).expect("valid");
+    eprintln!(
+        "5000 requests, 16x120: placed {} of {}, upper bound {}",
+        s.placed,
+        big.requests.len(),
+        s.upper_bound
+    );
     g.bench_function("5000 requests 1000 participants 16x120", |b| {
         b.iter(|| black_box(schedule(&big).expect("valid")))
     });
