@@ -204,6 +204,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create or update an event (forum, demo day, meetup) with its 1:1 meeting slots.
+    Event {
+        #[command(subcommand)]
+        action: EventAction,
+    },
     /// Manage accounts (the first program manager, and others).
     User {
         #[command(subcommand)]
@@ -223,6 +228,40 @@ enum Command {
         startup: String,
         need: String,
         rank: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum EventAction {
+    /// Create an event, or update the one with this code.
+    Add {
+        code: String,
+        /// forum, demo-day or meetup
+        #[arg(long, default_value = "forum")]
+        kind: String,
+        #[arg(long)]
+        title_ko: String,
+        #[arg(long)]
+        title_en: Option<String>,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        /// When the first 1:1 slot starts, HH:MM:SS (local time)
+        #[arg(long, default_value = "14:00:00")]
+        starts_at: chrono::NaiveTime,
+        #[arg(long, default_value_t = 20)]
+        slot_minutes: i32,
+        #[arg(long)]
+        slots: i32,
+        #[arg(long)]
+        tables: i32,
+        /// Registrations beyond it are waitlisted (0: no limit)
+        #[arg(long, default_value_t = 0)]
+        capacity: i32,
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long)]
+        online_url: Option<String>,
     },
 }
 
@@ -533,6 +572,45 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             all,
             top,
         } => recommend(&app, needs, startups, all, top).await,
+        Command::Event {
+            action:
+                EventAction::Add {
+                    code,
+                    kind,
+                    title_ko,
+                    title_en,
+                    date,
+                    starts_at,
+                    slot_minutes,
+                    slots,
+                    tables,
+                    capacity,
+                    venue,
+                    online_url,
+                },
+        } => {
+            let kind = domain::EventKind::parse(&kind).map_err(|e| Failure(2, e.0))?;
+            let e = domain::Event {
+                code,
+                kind,
+                title_en: title_en.unwrap_or_else(|| title_ko.clone()),
+                title_ko,
+                date,
+                venue,
+                online_url,
+                slots,
+                tables,
+                capacity,
+                starts_at,
+                slot_minutes,
+            };
+            app.save_event(&e).await?;
+            println!(
+                "event {} saved: {} × {} tables on {}",
+                e.code, e.slots, e.tables, e.date
+            );
+            Ok(0)
+        }
         Command::User {
             action:
                 UserAction::Add {

@@ -179,6 +179,50 @@ async fn a_meeting_is_requested_accepted_scheduled_and_on_both_agendas() {
     // scheduling again changes nothing
     let (_, again) = send(&c, c.post(url("/schedule")), Some(&pm)).await;
     assert_eq!(again["moved"], 0);
+    // a program manager creates an event from the events page; a member may not
+    let form = |w: &Who, code: &str| {
+        c.post(format!("{base}/events"))
+            .header("cookie", &w.cookie)
+            .form(&[
+                ("csrf", w.csrf.as_str()),
+                ("code", code),
+                ("kind", "demo-day"),
+                ("title_ko", "데모데이"),
+                ("date", "2026-09-01"),
+                ("starts_at", "15:00"),
+                ("slot_minutes", "15"),
+                ("slots", "6"),
+                ("tables", "10"),
+                ("capacity", "40"),
+            ])
+    };
+    let r = form(&pm, "demo-day-autumn").send().await.unwrap();
+    assert!(
+        r.url().path().ends_with("/events/demo-day-autumn"),
+        "{}",
+        r.url()
+    );
+    assert_eq!(
+        send(
+            &c,
+            c.get(format!("{base}/api/v1/events/demo-day-autumn")),
+            None
+        )
+        .await
+        .1["event"]["slots"],
+        6
+    );
+    assert_eq!(form(&st, "not-mine").send().await.unwrap().status(), 403);
+    let (s, p) = send(
+        &c,
+        c.post(format!("{base}/api/v1/events")).json(&json!({
+        "code": "bad", "kind": "forum", "title_ko": "x", "title_en": "x", "date": "2026-09-01",
+        "slots": 0, "tables": 1, "capacity": 0, "starts_at": "14:00:00", "slot_minutes": 20})),
+        Some(&pm),
+    )
+    .await;
+    assert_eq!(s, 409, "{p}");
+    assert!(p["detail"].as_str().unwrap().starts_with("slots"), "{p}");
     // the pages show it too
     let page = c
         .get(format!("{base}/events/{event}/agenda"))
@@ -505,6 +549,49 @@ fn the_schedule_command_reports_placed_against_the_bound() {
     assert!(s["placed"].as_u64().unwrap() <= s["upper_bound"].as_u64().unwrap());
     assert!(s["placed"].as_u64().unwrap() > 0);
     assert_eq!(s["moved"], 0, "the demo's schedule is already this one");
+    // an event made on the command line, refused when its slots run past midnight
+    let add = |slots: &str| {
+        common::run(
+            &db,
+            &[
+                "event",
+                "add",
+                "gbc-pitch",
+                "--kind",
+                "meetup",
+                "--title-ko",
+                "글로벌 피칭",
+                "--date",
+                "2026-05-20",
+                "--starts-at",
+                "18:00:00",
+                "--slot-minutes",
+                "30",
+                "--slots",
+                slots,
+                "--tables",
+                "4",
+                "--capacity",
+                "30",
+            ],
+        )
+    };
+    let late = add("13");
+    assert_ne!(late.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&late.stderr).contains("slots"),
+        "{late:?}"
+    );
+    common::ok(add("8"));
+    let empty: Value = serde_json::from_str(&common::ok(common::run(
+        &db,
+        &["schedule", "--event", "gbc-pitch", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(
+        (empty["requested"].as_u64(), empty["placed"].as_u64()),
+        (Some(0), Some(0))
+    );
     let missing = common::run(&db, &["schedule", "--event", "no-such-event"]);
     assert_ne!(missing.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-event"));

@@ -59,13 +59,13 @@ impl App {
     /// Creates or updates an event (program managers).
     pub async fn save_event_as(&self, user: &User, e: &Event) -> Result<()> {
         require_admin(user, "create events")?;
-        if e.slots < 1 || e.slots > schedule::MAX_SLOTS as i32 || e.tables < 0 || e.slot_minutes < 5
-        {
-            return Err(AppError::Invalid(format!(
-                "an event has 1 to {} slots of at least 5 minutes and 0 or more tables",
-                schedule::MAX_SLOTS
-            )));
-        }
+        self.save_event(e).await
+    }
+
+    /// Creates or updates an event (the CLI acts for the program office).
+    pub async fn save_event(&self, e: &Event) -> Result<()> {
+        e.validate()
+            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
         Ok(self.store.upsert_event(e).await?)
     }
 

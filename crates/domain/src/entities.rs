@@ -144,7 +144,49 @@ pub struct Event {
     pub slot_minutes: i32,
 }
 
+/// The most 1:1 slots an event has (the scheduler keeps availability in 64 bits).
+pub const MAX_EVENT_SLOTS: i32 = 64;
+
 impl Event {
+    /// What every event must satisfy, with the field at fault.
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        use crate::FieldError as F;
+        let code_ok = !self.code.is_empty()
+            && self
+                .code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !code_ok {
+            return Err(F::new(
+                "code",
+                format!("'{}' must be letters, digits and '-'", self.code),
+            ));
+        }
+        if self.title_ko.trim().is_empty() {
+            return Err(F::new("title_ko", "an event needs a title"));
+        }
+        if !(1..=MAX_EVENT_SLOTS).contains(&self.slots) {
+            return Err(F::new(
+                "slots",
+                format!("between 1 and {MAX_EVENT_SLOTS}, not {}", self.slots),
+            ));
+        }
+        if self.tables < 1 {
+            return Err(F::new("tables", "at least one table"));
+        }
+        if self.capacity < 0 {
+            return Err(F::new("capacity", "not negative (0: no limit)"));
+        }
+        if !(5..=240).contains(&self.slot_minutes) {
+            return Err(F::new("slot_minutes", "between 5 and 240 minutes"));
+        }
+        let (_, last_end) = self.slot_span(self.slots - 1);
+        if last_end.date() != self.date {
+            return Err(F::new("slots", "the meetings must end on the event's day"));
+        }
+        Ok(())
+    }
+
     /// When slot `slot` (from 0) starts and ends.
     pub fn slot_span(&self, slot: i32) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
         let start = self.date.and_time(self.starts_at)
@@ -245,6 +287,84 @@ impl User {
                 "a {} must be tied to exactly the organisation its role names",
                 self.role.as_str()
             )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event() -> Event {
+        Event {
+            code: "forum-x".into(),
+            kind: EventKind::Forum,
+            title_ko: "포럼".into(),
+            title_en: "Forum".into(),
+            date: NaiveDate::from_ymd_opt(2026, 4, 22).unwrap(),
+            venue: None,
+            online_url: None,
+            slots: 12,
+            tables: 60,
+            capacity: 400,
+            starts_at: chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+            slot_minutes: 20,
+        }
+    }
+
+    #[test]
+    fn events_have_sane_slots_on_their_day() {
+        assert!(event().validate().is_ok());
+        let (s, e) = event().slot_span(11);
+        assert_eq!(
+            (s.time().to_string(), e.time().to_string()),
+            ("17:40:00".into(), "18:00:00".into())
+        );
+        for (broken, field) in [
+            (
+                Event {
+                    slots: 0,
+                    ..event()
+                },
+                "slots",
+            ),
+            (
+                Event {
+                    slots: 65,
+                    ..event()
+                },
+                "slots",
+            ),
+            (
+                Event {
+                    tables: 0,
+                    ..event()
+                },
+                "tables",
+            ),
+            (
+                Event {
+                    slot_minutes: 2,
+                    ..event()
+                },
+                "slot_minutes",
+            ),
+            (
+                Event {
+                    code: "a b".into(),
+                    ..event()
+                },
+                "code",
+            ),
+            (
+                Event {
+                    starts_at: chrono::NaiveTime::from_hms_opt(23, 0, 0).unwrap(),
+                    ..event()
+                },
+                "slots",
+            ),
+        ] {
+            assert_eq!(broken.validate().unwrap_err().field, field);
         }
     }
 }

@@ -48,7 +48,10 @@ pub fn router(app: App) -> Router {
         .route("/work/needs/new", get(pages::editor::need_form))
         .route("/work/needs/{id}", get(pages::editor::need_form))
         .route("/work/records/{kind}", post(pages::editor::save))
-        .route("/events", get(pages::forum::events))
+        .route(
+            "/events",
+            get(pages::forum::events).post(pages::forum::save_event),
+        )
         .route("/events/{code}", get(pages::forum::event))
         .route("/events/{code}/register", post(pages::forum::register))
         .route("/events/{code}/cancel", post(pages::forum::cancel))

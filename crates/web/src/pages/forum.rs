@@ -25,6 +25,15 @@ pub struct EventsPage {
     pub events: Vec<Event>,
 }
 
+impl EventsPage {
+    pub fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        domain::EventKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), self.l.t(k.label_ko(), k.label_en())))
+            .collect()
+    }
+}
+
 pub async fn events(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
     match app.events().await {
         Ok(mut events) => {
@@ -42,6 +51,91 @@ pub async fn events(State(app): State<App>, caller: Caller, uri: Uri) -> Respons
     }
 }
 
+#[derive(Deserialize)]
+pub struct EventForm {
+    #[serde(default)]
+    csrf: String,
+    code: String,
+    kind: String,
+    title_ko: String,
+    #[serde(default)]
+    title_en: String,
+    date: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    slot_minutes: String,
+    slots: String,
+    tables: String,
+    capacity: String,
+    #[serde(default)]
+    venue: String,
+    #[serde(default)]
+    online_url: String,
+}
+
+impl EventForm {
+    /// The event the form describes (the app checks the rules), or which field does not
+    /// parse.
+    fn event(&self) -> Result<Event, String> {
+        let code = self.code.trim();
+        let number = |name: &str, v: &str, default: i32| -> Result<i32, String> {
+            match v.trim() {
+                "" => Ok(default),
+                v => v
+                    .parse()
+                    .map_err(|_| format!("{name}: '{v}' is not a whole number")),
+            }
+        };
+        let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        Ok(Event {
+            code: code.to_string(),
+            kind: domain::EventKind::parse(&self.kind).map_err(|e| format!("kind: {e}"))?,
+            title_ko: self.title_ko.trim().to_string(),
+            title_en: text(&self.title_en).unwrap_or_else(|| self.title_ko.trim().to_string()),
+            date: self
+                .date
+                .trim()
+                .parse()
+                .map_err(|_| format!("date: '{}' is not a date (YYYY-MM-DD)", self.date))?,
+            venue: text(&self.venue),
+            online_url: text(&self.online_url),
+            slots: number("slots", &self.slots, 0)?,
+            tables: number("tables", &self.tables, 0)?,
+            capacity: number("capacity", &self.capacity, 0)?,
+            starts_at: match self.starts_at.trim() {
+                "" => chrono::NaiveTime::from_hms_opt(14, 0, 0).expect("valid"),
+                t => chrono::NaiveTime::parse_from_str(t, "%H:%M")
+                    .map_err(|_| format!("starts_at: '{t}' is not a time (HH:MM)"))?,
+            },
+            slot_minutes: number("slot_minutes", &self.slot_minutes, 20)?,
+        })
+    }
+}
+
+/// A program manager creates (or updates) an event.
+pub async fn save_event(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<EventForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let ev = match f.event() {
+        Ok(ev) => ev,
+        Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/events"),
+    };
+    match app.save_event_as(&s.user, &ev).await {
+        Ok(()) => done(
+            &format!("/events/{}", ev.code),
+            caller.lang.t("행사를 저장했습니다", "Event saved"),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/events"),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "event.html")]
 pub struct EventPage {
@@ -56,6 +150,8 @@ pub struct EventPage {
     pub others: Vec<Participant>,
     pub industry: String,
     pub industries: Vec<String>,
+    /// Participants of the other side the caller's organisation has a match with.
+    pub matched: std::collections::HashSet<String>,
     pub incoming: Vec<MeetingRequest>,
     pub outgoing: Vec<MeetingRequest>,
     /// Every request (program managers).
@@ -89,6 +185,9 @@ impl EventPage {
         self.mine
             .as_ref()
             .is_some_and(|m| m.unavailable.contains(&(*slot as i32)))
+    }
+    pub fn is_matched(&self, id: &str) -> bool {
+        self.matched.contains(id)
     }
     pub fn asked(&self, id: &str) -> bool {
         self.outgoing
@@ -142,13 +241,31 @@ pub async fn event(
         .collect();
     industries.sort();
     industries.dedup();
-    let others: Vec<Participant> = participants
+    // the caller's match partners come first: the natural people to meet
+    let matched: std::collections::HashSet<String> = match (caller.user(), org) {
+        (Some(u), Some(_)) => match app.matches_as(u, app::MatchFilter::default()).await {
+            Ok(ms) => ms
+                .into_iter()
+                .map(|m| {
+                    if other_side == "enterprise" {
+                        m.enterprise_id
+                    } else {
+                        m.startup_id
+                    }
+                })
+                .collect(),
+            Err(e) => return app_error(&caller, &uri, e, back),
+        },
+        _ => Default::default(),
+    };
+    let mut others: Vec<Participant> = participants
         .iter()
         .filter(|p| p.side == other_side && p.status == Registration::Registered)
         .filter(|p| industry.is_empty() || p.industries.contains(&industry))
-        .take(200)
         .cloned()
         .collect();
+    others.sort_by_key(|p| !matched.contains(&p.id));
+    others.truncate(200);
     let requests = match caller.user() {
         Some(u) if org.is_some() || u.role == domain::Role::Admin => {
             match app.meeting_requests_as(u, &code).await {
@@ -186,6 +303,7 @@ pub async fn event(
         ev,
         mine,
         others,
+        matched,
         industry,
         industries,
         incoming,
