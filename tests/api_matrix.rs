@@ -745,6 +745,9 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
         ("/api/v1/centers/{code}/applications", "post"),
         ("/api/v1/center-applications/{id}/{action}", "post"),
         ("/api/v1/centers/{code}/outcomes", "post"),
+        ("/api/v1/clusters/{code}", "put"),
+        ("/api/v1/centers/{code}", "get"),
+        ("/api/v1/centers/{code}", "put"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

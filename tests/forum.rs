@@ -596,3 +596,206 @@ fn the_schedule_command_reports_placed_against_the_bound() {
     assert_ne!(missing.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-event"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_programs_write_routes_for_every_role() {
+    let (base, app, demo, _dir) = common::serve_demo(9, None).await;
+    let c = Client::new();
+    let mut who = std::collections::HashMap::new();
+    for l in &demo.logins {
+        who.insert(l.role, log_in(&c, &base, &l.email, &l.password).await);
+    }
+    let roles = [
+        Role::Admin,
+        Role::EnterpriseMember,
+        Role::StartupMember,
+        Role::CenterManager,
+        Role::Evaluator,
+    ];
+    let center = app.centers().await.unwrap()[0].clone();
+    let cluster = app.clusters().await.unwrap()[0].clone();
+    let event = json!({"code": "matrix-meetup", "kind": "meetup", "title_ko": "밋업", "title_en": "Meetup",
+        "date": "2026-06-01", "slots": 4, "tables": 4, "capacity": 10, "starts_at": "16:00:00", "slot_minutes": 20});
+    // (method, url, body, expected status per role in `roles` order, nobody's status)
+    let cases: Vec<(&str, String, Option<Value>, [u16; 5], u16)> = vec![
+        (
+            "POST",
+            format!("{base}/api/v1/events"),
+            Some(event),
+            [201, 403, 403, 403, 403],
+            401,
+        ),
+        (
+            "PUT",
+            format!("{base}/api/v1/clusters/{}", cluster.code),
+            Some(serde_json::to_value(&cluster).unwrap()),
+            [200, 403, 403, 403, 403],
+            401,
+        ),
+        (
+            "PUT",
+            format!("{base}/api/v1/centers/{}", center.code),
+            Some(serde_json::to_value(&center).unwrap()),
+            [200, 403, 403, 403, 403],
+            401,
+        ),
+        (
+            "POST",
+            format!("{base}/api/v1/events/matrix-meetup/registration"),
+            None,
+            [403, 200, 200, 403, 403],
+            401,
+        ),
+        (
+            "PUT",
+            format!("{base}/api/v1/events/matrix-meetup/availability"),
+            Some(json!({"unavailable": [3]})),
+            [403, 204, 204, 403, 403],
+            401,
+        ),
+        (
+            "POST",
+            format!("{base}/api/v1/events/matrix-meetup/schedule"),
+            None,
+            [200, 403, 403, 403, 403],
+            401,
+        ),
+        (
+            "POST",
+            format!("{base}/api/v1/centers/{}/applications", center.code),
+            Some(json!({"target_markets": ["VN"]})),
+            [403, 403, 201, 403, 403],
+            401,
+        ),
+    ];
+    for (method, url, body, want, nobody) in &cases {
+        let call = |w: Option<Who>| {
+            let rq = if *method == "PUT" {
+                c.put(url)
+            } else {
+                c.post(url)
+            };
+            let rq = match body {
+                Some(b) => rq.json(b),
+                None => rq,
+            };
+            let c = c.clone();
+            async move { send(&c, rq, w.as_ref()).await }
+        };
+        assert_eq!(
+            call(None).await.0,
+            *nobody,
+            "{method} {url} without a session"
+        );
+        for (r, w) in roles.iter().zip(want) {
+            let (got, p) = call(Some(who[r].clone())).await;
+            assert_eq!(got, *w, "{method} {url} as {r:?}: {p}");
+        }
+        // a session without its CSRF token writes nothing
+        let rq = if *method == "PUT" {
+            c.put(url)
+        } else {
+            c.post(url)
+        };
+        let r = rq
+            .header("cookie", &who[&Role::Admin].cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{method} {url} without the CSRF token");
+    }
+    // deciding the application: its center's manager (or a program manager) only
+    let (_, apps) = send(
+        &c,
+        c.get(format!(
+            "{base}/api/v1/centers/{}/applications",
+            center.code
+        )),
+        Some(&who[&Role::CenterManager]),
+    )
+    .await;
+    let (_, me) = send(
+        &c,
+        c.get(format!("{base}/api/v1/me")),
+        Some(&who[&Role::StartupMember]),
+    )
+    .await;
+    let mine = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["startup_id"] == me["user"]["startup_id"])
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let admit = format!("{base}/api/v1/center-applications/{mine}/admit");
+    for (r, want) in [
+        (Role::EnterpriseMember, 404),
+        (Role::Evaluator, 404),
+        (Role::StartupMember, 403),
+    ] {
+        assert_eq!(
+            send(&c, c.post(&admit), Some(&who[&r])).await.0,
+            want,
+            "admit as {r:?}"
+        );
+    }
+    assert_eq!(send(&c, c.post(&admit), None).await.0, 401);
+    // room for it, then the manager admits
+    let mut roomy = center.clone();
+    roomy.capacity += 1;
+    app.store().upsert_center(&roomy).await.unwrap();
+    assert_eq!(
+        send(&c, c.post(&admit), Some(&who[&Role::CenterManager]))
+            .await
+            .0,
+        200
+    );
+    let outcome = json!({"startup_id": me["user"]["startup_id"], "kind": "market-entry", "date": "2026-05-01"});
+    let url = format!("{base}/api/v1/centers/{}/outcomes", center.code);
+    for (r, want) in [
+        (Role::EnterpriseMember, 403),
+        (Role::StartupMember, 403),
+        (Role::Evaluator, 403),
+        (Role::CenterManager, 201),
+        (Role::Admin, 201),
+    ] {
+        assert_eq!(
+            send(&c, c.post(&url).json(&outcome), Some(&who[&r]))
+                .await
+                .0,
+            want,
+            "center outcome as {r:?}"
+        );
+    }
+    // bad input is a 4xx problem, never a 5xx
+    for (rq, want) in [
+        (
+            c.post(format!("{base}/api/v1/events/matrix-meetup/requests"))
+                .body("{not json")
+                .header("content-type", "application/json"),
+            400,
+        ),
+        (
+            c.post(format!("{base}/api/v1/meeting-requests/999999/accept")),
+            404,
+        ),
+        (
+            c.post(format!("{base}/api/v1/meeting-requests/1/shout")),
+            400,
+        ),
+        (
+            c.post(format!("{base}/api/v1/center-applications/{mine}/promote")),
+            400,
+        ),
+        (
+            c.put(format!("{base}/api/v1/events/matrix-meetup/availability"))
+                .json(&json!({"unavailable": [99]})),
+            409,
+        ),
+    ] {
+        let (got, p) = send(&c, rq, Some(&who[&Role::StartupMember])).await;
+        assert_eq!(got, want, "{p}");
+        assert!(p["type"].is_string(), "problem+json: {p}");
+    }
+}

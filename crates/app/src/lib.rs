@@ -126,6 +126,22 @@ impl App {
         Ok(self.store.clusters().await?)
     }
 
+    /// Creates or updates a cluster (program managers).
+    pub async fn save_cluster_as(&self, user: &domain::User, c: &domain::Cluster) -> Result<()> {
+        authz::require_admin(user, "save clusters")?;
+        c.validate()
+            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
+        Ok(self.store.upsert_cluster(c).await?)
+    }
+
+    /// Creates or updates an overseas growth center (program managers).
+    pub async fn save_center_as(&self, user: &domain::User, c: &domain::Center) -> Result<()> {
+        authz::require_admin(user, "save overseas centers")?;
+        c.validate()
+            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
+        Ok(self.store.upsert_center(c).await?)
+    }
+
     /// The overseas growth centers.
     pub async fn centers(&self) -> Result<Vec<domain::Center>> {
         Ok(self.store.centers().await?)

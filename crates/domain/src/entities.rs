@@ -118,7 +118,57 @@ pub struct Center {
     pub closed_on: Option<NaiveDate>,
 }
 
+/// A program record's code: letters, digits and '-'.
+pub fn check_code(code: &str) -> Result<(), crate::FieldError> {
+    if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Ok(())
+    } else {
+        Err(crate::FieldError::new(
+            "code",
+            format!("'{code}' must be letters, digits and '-'"),
+        ))
+    }
+}
+
+impl Cluster {
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        check_code(&self.code)?;
+        if self.name_ko.trim().is_empty() {
+            return Err(crate::FieldError::new("name_ko", "a cluster needs a name"));
+        }
+        for i in &self.theme_industries {
+            crate::industry::normalize(i)
+                .map_err(|e| crate::FieldError::new("theme_industries", e.0))?;
+        }
+        Ok(())
+    }
+}
+
 impl Center {
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        use crate::FieldError as F;
+        check_code(&self.code)?;
+        for (field, v) in [
+            ("name_ko", &self.name_ko),
+            ("city", &self.city),
+            ("country", &self.country),
+            ("region", &self.region),
+        ] {
+            if v.trim().is_empty() {
+                return Err(F::new(field, "must not be empty"));
+            }
+        }
+        if self.capacity < 0 {
+            return Err(F::new("capacity", "not negative"));
+        }
+        if let (Some(o), Some(c)) = (self.opened_on, self.closed_on)
+            && c <= o
+        {
+            return Err(F::new("closed_on", "a center closes after it opens"));
+        }
+        Ok(())
+    }
+
     /// Open on `day`: opened on or before it and not closed by then.
     pub fn is_open_on(&self, day: NaiveDate) -> bool {
         self.opened_on.is_some_and(|o| o <= day) && self.closed_on.is_none_or(|c| c > day)

@@ -141,7 +141,14 @@ pub fn router(app: App) -> Router {
             "/api/v1/meeting-requests/{id}/{action}",
             post(program_api::answer_request),
         )
-        .route("/api/v1/clusters/{code}", get(program_api::cluster))
+        .route(
+            "/api/v1/clusters/{code}",
+            get(program_api::cluster).put(program_api::put_cluster),
+        )
+        .route(
+            "/api/v1/centers/{code}",
+            get(program_api::center).put(program_api::put_center),
+        )
         .route(
             "/api/v1/centers/{code}/applications",
             get(program_api::applications).post(program_api::apply),

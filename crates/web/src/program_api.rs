@@ -270,6 +270,30 @@ pub async fn cluster(State(app): State<App>, Path(code): Path<String>) -> Respon
     answer(app.cluster_report(&code, 200).await)
 }
 
+/// A center with its figures.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CenterDetail {
+    pub center: domain::Center,
+    pub figures: domain::kpi::CenterFigures,
+}
+
+#[utoipa::path(get, path = "/api/v1/centers/{code}", tag = "centers", params(("code" = String, Path)),
+    responses((status = 200, description = "The center and its figures (applications, admitted, outcomes abroad)", body = CenterDetail),
+    (status = 404, description = "No such center", body = Problem, content_type = "application/problem+json")))]
+pub async fn center(State(app): State<App>, Path(code): Path<String>) -> Response {
+    let detail = async {
+        let center = app.center(&code).await?;
+        let (_, b) = app.dashboard().await?;
+        let figures = b
+            .by_center
+            .into_iter()
+            .find(|f| f.code == code)
+            .unwrap_or_default();
+        Ok(CenterDetail { center, figures })
+    };
+    answer(detail.await)
+}
+
 #[utoipa::path(get, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = [])),
     params(("code" = String, Path)),
     responses((status = 200, description = "Applications ranked for admission (the center's manager or a program manager)", body = Vec<RankedApplication>),
@@ -405,3 +429,52 @@ pub async fn record_outcome(
         Err(e) => app_problem(e),
     }
 }
+
+/// `PUT` of a program record whose body names its own code: the path's code wins.
+macro_rules! put_record {
+    ($name:ident, $ty:ty, $path:literal, $what:literal, $save:ident) => {
+        #[utoipa::path(put, path = $path, tag = "program", security(("session" = []), ("csrf" = [])),
+            params(("code" = String, Path)), request_body = $ty,
+            responses((status = 200, description = $what, body = $ty),
+            (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+            (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+            (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+            (status = 409, description = "A field breaks the rules", body = Problem, content_type = "application/problem+json")))]
+        pub async fn $name(
+            State(app): State<App>,
+            caller: Caller,
+            headers: HeaderMap,
+            Path(code): Path<String>,
+            b: Result<Json<$ty>, JsonRejection>,
+        ) -> Response {
+            let s = match caller.api_writer(&headers) {
+                Ok(s) => s,
+                Err(r) => return r,
+            };
+            let mut rec = match body(b) {
+                Ok(r) => r,
+                Err(r) => return r,
+            };
+            rec.code = code;
+            match app.$save(&s.user, &rec).await {
+                Ok(()) => Json(rec).into_response(),
+                Err(e) => app_problem(e),
+            }
+        }
+    };
+}
+
+put_record!(
+    put_cluster,
+    domain::Cluster,
+    "/api/v1/clusters/{code}",
+    "Saved",
+    save_cluster_as
+);
+put_record!(
+    put_center,
+    domain::Center,
+    "/api/v1/centers/{code}",
+    "Saved",
+    save_center_as
+);
