@@ -768,6 +768,75 @@ async fn the_programs_write_routes_for_every_role() {
             "center outcome as {r:?}"
         );
     }
+    // the pages' forms save centers and clusters for program managers only
+    let page_form = |path: &str, w: &Who, fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", w.csrf.clone())];
+        all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        c.post(format!("{base}{path}"))
+            .header("cookie", &w.cookie)
+            .form(&all)
+            .send()
+    };
+    let center_fields = [
+        ("code", "toronto"),
+        ("name_ko", "토론토 성장센터"),
+        ("city", "Toronto"),
+        ("country", "CA"),
+        ("region", "North America"),
+        ("capacity", "12"),
+        ("opened_on", "2026-01-15"),
+    ];
+    let r = page_form("/centers", &who[&Role::Admin], &center_fields)
+        .await
+        .unwrap();
+    assert!(r.url().path().ends_with("/centers/toronto"), "{}", r.url());
+    assert_eq!(app.center("toronto").await.unwrap().capacity, 12);
+    assert_eq!(
+        page_form("/centers", &who[&Role::CenterManager], &center_fields)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let bad = page_form(
+        "/centers",
+        &who[&Role::Admin],
+        &[
+            ("code", "x"),
+            ("name_ko", "x"),
+            ("city", "x"),
+            ("country", "x"),
+            ("region", "x"),
+            ("capacity", "many"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 400);
+    let cluster_fields = [
+        ("code", "pangyo"),
+        ("name_ko", "판교 클러스터"),
+        ("theme_industries", "ai, semiconductor"),
+        ("anchor_enterprises", ""),
+    ];
+    let r = page_form("/clusters", &who[&Role::Admin], &cluster_fields)
+        .await
+        .unwrap();
+    assert!(r.url().path().ends_with("/clusters/pangyo"), "{}", r.url());
+    assert!(
+        app.clusters()
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.code == "pangyo" && c.theme_industries.len() == 2)
+    );
+    assert_eq!(
+        page_form("/clusters", &who[&Role::EnterpriseMember], &cluster_fields)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     // bad input is a 4xx problem, never a 5xx
     for (rq, want) in [
         (

@@ -64,10 +64,16 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/agenda", get(pages::forum::agenda))
         .route("/events/{code}/agenda.ics", get(pages::forum::agenda_file))
         .route("/events/requests/{id}/{action}", post(pages::forum::answer))
-        .route("/clusters", get(pages::clusters::clusters))
+        .route(
+            "/clusters",
+            get(pages::clusters::clusters).post(pages::clusters::save_cluster),
+        )
         .route("/clusters/{code}", get(pages::clusters::cluster))
         .route("/kpi/{file}", get(pages::clusters::matrix_csv))
-        .route("/centers", get(pages::centers::centers))
+        .route(
+            "/centers",
+            get(pages::centers::centers).post(pages::centers::save_center),
+        )
         .route("/centers/{code}", get(pages::centers::center))
         .route("/centers/{code}/apply", post(pages::centers::apply))
         .route(

@@ -48,6 +48,82 @@ pub async fn centers(State(app): State<App>, caller: Caller, uri: Uri) -> Respon
     })
 }
 
+#[derive(Deserialize)]
+pub struct CenterForm {
+    #[serde(default)]
+    csrf: String,
+    code: String,
+    name_ko: String,
+    #[serde(default)]
+    name_en: String,
+    city: String,
+    country: String,
+    region: String,
+    #[serde(default)]
+    operator: String,
+    capacity: String,
+    #[serde(default)]
+    opened_on: String,
+    #[serde(default)]
+    closed_on: String,
+}
+
+impl CenterForm {
+    /// The center the form describes (the app checks the rules), or which field does
+    /// not parse.
+    fn center(&self) -> Result<Center, String> {
+        let day = |name: &str, v: &str| -> Result<Option<chrono::NaiveDate>, String> {
+            match v.trim() {
+                "" => Ok(None),
+                d => d
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| format!("{name}: '{d}' is not a date (YYYY-MM-DD)")),
+            }
+        };
+        let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        Ok(Center {
+            code: self.code.trim().to_string(),
+            name_ko: self.name_ko.trim().to_string(),
+            name_en: text(&self.name_en).unwrap_or_else(|| self.name_ko.trim().to_string()),
+            city: self.city.trim().to_string(),
+            country: self.country.trim().to_string(),
+            region: self.region.trim().to_string(),
+            operator: text(&self.operator),
+            capacity: self
+                .capacity
+                .trim()
+                .parse()
+                .map_err(|_| format!("capacity: '{}' is not a whole number", self.capacity))?,
+            opened_on: day("opened_on", &self.opened_on)?,
+            closed_on: day("closed_on", &self.closed_on)?,
+        })
+    }
+}
+
+/// A program manager creates or updates a center.
+pub async fn save_center(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<CenterForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let c = match f.center() {
+        Ok(c) => c,
+        Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/centers"),
+    };
+    match app.save_center_as(&s.user, &c).await {
+        Ok(()) => done(
+            &format!("/centers/{}", c.code),
+            caller.lang.t("거점을 저장했습니다", "Center saved"),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/centers"),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "center.html")]
 pub struct CenterPage {

@@ -4,12 +4,15 @@
 use app::App;
 use app::clusters::ClusterReport;
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 use domain::Cluster;
+use serde::Deserialize;
 
-use super::{Layout, app_error, render};
+use super::{Layout, app_error, done, message, need_login, render};
 use crate::caller::Caller;
 
 #[derive(Template)]
@@ -41,6 +44,68 @@ pub async fn clusters(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
         l: Layout::new(&caller, &uri, ("산업 클러스터", "Industry clusters")),
         rows,
     })
+}
+
+#[derive(Deserialize)]
+pub struct ClusterForm {
+    #[serde(default)]
+    csrf: String,
+    code: String,
+    name_ko: String,
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    location: String,
+    /// Comma or `|` separated.
+    #[serde(default)]
+    theme_industries: String,
+    #[serde(default)]
+    anchor_enterprises: String,
+}
+
+/// A program manager creates or updates a cluster.
+pub async fn save_cluster(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<ClusterForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let list = |v: &str| domain::text::split_list(&v.replace(',', "|"));
+    let mut themes = Vec::new();
+    for i in list(&f.theme_industries) {
+        match domain::industry::normalize(&i) {
+            Ok(code) => themes.push(code),
+            Err(e) => {
+                return message(
+                    &caller,
+                    &uri,
+                    StatusCode::BAD_REQUEST,
+                    &format!("theme_industries: {e}"),
+                    "/clusters",
+                );
+            }
+        }
+    }
+    let c = Cluster {
+        code: f.code.trim().to_string(),
+        name_ko: f.name_ko.trim().to_string(),
+        name_en: Some(f.name_en.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| f.name_ko.trim().to_string()),
+        location: Some(f.location.trim().to_string()).filter(|l| !l.is_empty()),
+        theme_industries: themes,
+        anchor_enterprises: list(&f.anchor_enterprises),
+    };
+    match app.save_cluster_as(&s.user, &c).await {
+        Ok(()) => done(
+            &format!("/clusters/{}", c.code),
+            caller.lang.t("클러스터를 저장했습니다", "Cluster saved"),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/clusters"),
+    }
 }
 
 #[derive(Template)]
