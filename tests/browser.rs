@@ -357,6 +357,24 @@ async fn org_of(base: &str, email: &str, password: &str) -> (String, String) {
     (id, org["name"].as_str().unwrap().to_string())
 }
 
+/// Clicks `css` and waits until the next page has replaced this one (a form post and
+/// its redirect), so nothing is read from the page being left.
+async fn submit(c: &Client, css: &str) {
+    c.execute("window.__leaving = true", vec![]).await.unwrap();
+    wait_for(c, css).await.click().await.unwrap();
+    for _ in 0..100 {
+        let left = c
+            .execute("return window.__leaving === undefined", vec![])
+            .await
+            .unwrap_or(serde_json::json!(false));
+        if left == serde_json::json!(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("clicking '{css}' did not load a new page");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_forum_meeting_from_request_to_both_agendas_in_a_real_browser() {
     let (base, _app, demo, _dir) = common::serve_demo(12, None).await;
@@ -372,16 +390,11 @@ async fn a_forum_meeting_from_request_to_both_agendas_in_a_real_browser() {
 
     let d = driver().await;
     let c = browser(&d).await;
-    let click = |css: &'static str| {
-        let c = c.clone();
-        async move { wait_for(&c, css).await.click().await.unwrap() }
-    };
-
     // both register for the forum
     for who in [ent, st] {
         log_in(&c, &base, &who.email, &who.password).await;
         c.goto(&event).await.unwrap();
-        click("#register").await;
+        submit(&c, "#register").await;
         let status = wait_for(&c, "#my-registration").await.text().await.unwrap();
         assert_eq!(status, "등록");
         if who.email == st.email {
@@ -391,7 +404,7 @@ async fn a_forum_meeting_from_request_to_both_agendas_in_a_real_browser() {
     }
     // the startup asks the enterprise for a 1:1 meeting from the participant list
     let ask = format!("button.request-meeting[data-with='{enterprise_id}']");
-    wait_for(&c, &ask).await.click().await.unwrap();
+    submit(&c, &ask).await;
     let outgoing = wait_for(&c, "#outgoing").await.text().await.unwrap();
     assert!(outgoing.contains(&enterprise_name), "{outgoing}");
     shot(&c, "event-request").await;
@@ -400,14 +413,14 @@ async fn a_forum_meeting_from_request_to_both_agendas_in_a_real_browser() {
     // the enterprise accepts
     log_in(&c, &base, &ent.email, &ent.password).await;
     c.goto(&event).await.unwrap();
-    click("#incoming button.accept-request").await;
+    submit(&c, "#incoming button.accept-request").await;
     wait_for(&c, ".flash").await;
     log_out(&c).await;
 
     // the organiser schedules
     log_in(&c, &base, &pm.email, &pm.password).await;
     c.goto(&event).await.unwrap();
-    click("#schedule").await;
+    submit(&c, "#schedule").await;
     let stats = wait_for(&c, "#schedule-stats").await.text().await.unwrap();
     assert!(stats.contains("중복 예약 0"), "{stats}");
     log_out(&c).await;
@@ -430,5 +443,16 @@ async fn a_forum_meeting_from_request_to_both_agendas_in_a_real_browser() {
         log_out(&c).await;
     }
     assert_eq!(rows[0], rows[1], "the same slot and table on both agendas");
+
+    // the center's manager sees its applications ranked, and the public the clusters
+    let cm = login_of(Role::CenterManager);
+    log_in(&c, &base, &cm.email, &cm.password).await;
+    c.goto(&format!("{base}/work")).await.unwrap();
+    wait_for(&c, "#applications").await;
+    shot(&c, "center-applications").await;
+    log_out(&c).await;
+    c.goto(&format!("{base}/clusters")).await.unwrap();
+    wait_for(&c, "#clusters").await;
+    shot(&c, "clusters").await;
     c.close().await.unwrap();
 }
