@@ -666,21 +666,27 @@ fn gen_events(
     enterprises: &[Enterprise],
 ) -> (Vec<Event>, Participants) {
     let mut events = Vec::new();
+    let forum = |y: i32, date: NaiveDate, title_ko: String, title_en: String| Event {
+        code: format!("forum-{y}"),
+        kind: EventKind::Forum,
+        title_ko,
+        title_en,
+        date,
+        venue: Some("서울창업허브 공덕 / Seoul Startup Hub Gongdeok".into()),
+        online_url: None,
+        slots: 12,
+        tables: 60,
+        capacity: 400,
+        starts_at: time(14, 0),
+        slot_minutes: 20,
+    };
     for y in 2022..=AS_OF.0 {
-        events.push(Event {
-            code: format!("forum-{y}"),
-            kind: EventKind::Forum,
-            title_ko: format!("{y} 서울 오픈이노베이션 포럼"),
-            title_en: format!("Seoul Open Innovation Forum {y}"),
-            date: date(y, 10, 20 + (y - 2022) as u32),
-            venue: Some("서울창업허브 공덕 / Seoul Startup Hub Gongdeok".into()),
-            online_url: None,
-            slots: 12,
-            tables: 60,
-            capacity: 400,
-            starts_at: time(14, 0),
-            slot_minutes: 20,
-        });
+        events.push(forum(
+            y,
+            date(y, 10, 20 + (y - 2022) as u32),
+            format!("{y} 서울 오픈이노베이션 포럼"),
+            format!("Seoul Open Innovation Forum {y}"),
+        ));
     }
     for y in 2023..=AS_OF.0 {
         events.push(Event {
@@ -714,23 +720,13 @@ fn gen_events(
             slot_minutes: 25,
         });
     }
-    events.push(Event {
-        code: format!("forum-{}", AS_OF.0 + 1),
-        kind: EventKind::Forum,
-        title_ko: format!("{} 서울 오픈이노베이션 포럼 (등록 중)", AS_OF.0 + 1),
-        title_en: format!(
-            "Seoul Open Innovation Forum {} (registration open)",
-            AS_OF.0 + 1
-        ),
-        date: date(AS_OF.0 + 1, 4, 22),
-        venue: Some("서울창업허브 공덕 / Seoul Startup Hub Gongdeok".into()),
-        online_url: None,
-        slots: 12,
-        tables: 60,
-        capacity: 400,
-        starts_at: time(14, 0),
-        slot_minutes: 20,
-    });
+    let next = AS_OF.0 + 1;
+    events.push(forum(
+        next,
+        date(next, 4, 22),
+        format!("{next} 서울 오픈이노베이션 포럼 (등록 중)"),
+        format!("Seoul Open Innovation Forum {next} (registration open)"),
+    ));
     let mut participants = Vec::new();
     for ev in &events {
         let ents: Vec<&Enterprise> = enterprises
@@ -751,7 +747,7 @@ fn gen_events(
         }
     }
     // The demo accounts' startup and enterprise register for the next forum themselves.
-    let next = format!("forum-{}", AS_OF.0 + 1);
+    let next = format!("forum-{next}");
     participants.retain(|p| {
         p.0 != next
             || (p.1.as_ref() != startups.first().map(|s| &s.id)

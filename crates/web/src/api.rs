@@ -87,6 +87,25 @@ fn optional_body<T: DeserializeOwned + Default>(b: &[u8]) -> Result<T, Response>
     }
 }
 
+/// A write's session (its CSRF token checked) and its JSON body, or the problem that
+/// refuses it.
+pub(crate) fn write_body<'c, T>(
+    caller: &'c Caller,
+    headers: &HeaderMap,
+    b: Result<Json<T>, JsonRejection>,
+) -> Result<(&'c app::accounts::Session, T), Response> {
+    let s = caller.api_writer(headers)?;
+    Ok((s, body(b)?))
+}
+
+/// 201 with the created record, or the problem.
+pub(crate) fn created<T: serde::Serialize>(r: app::Result<T>) -> Response {
+    match r {
+        Ok(t) => (StatusCode::CREATED, Json(t)).into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
 pub(crate) fn answer<T: serde::Serialize>(r: app::Result<T>) -> Response {
     match r {
         Ok(t) => Json(t).into_response(),

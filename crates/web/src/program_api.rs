@@ -14,7 +14,7 @@ use domain::forum::{MeetingRequest, Participant, ScheduleStats};
 use domain::overseas::CenterApplication;
 use serde::Deserialize;
 
-use crate::api::{Problem, answer, app_problem, bad_input, body};
+use crate::api::{Problem, answer, app_problem, bad_input, created, write_body};
 use crate::caller::Caller;
 use crate::pages::centers::{center_outcome, parse_decision};
 use crate::pages::forum::parse_answer;
@@ -60,18 +60,11 @@ pub async fn save_event(
     headers: HeaderMap,
     b: Result<Json<domain::Event>, JsonRejection>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
+    let (s, e) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let e = match body(b) {
-        Ok(e) => e,
-        Err(r) => return r,
-    };
-    match app.save_event_as(&s.user, &e).await {
-        Ok(()) => (StatusCode::CREATED, Json(e)).into_response(),
-        Err(e) => app_problem(e),
-    }
+    created(app.save_event_as(&s.user, &e).await.map(|()| e))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -122,12 +115,8 @@ pub async fn availability(
     Path(code): Path<String>,
     b: Result<Json<Availability>, JsonRejection>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let a = match body(b) {
-        Ok(a) => a,
+    let (s, a) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match app.set_unavailable_as(&s.user, &code, &a.unavailable).await {
@@ -175,21 +164,15 @@ pub async fn request(
     Path(code): Path<String>,
     b: Result<Json<NewRequest>, JsonRejection>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
+    let (s, r) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let r = match body(b) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    match app
-        .request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
-        .await
-    {
-        Ok(id) => (StatusCode::CREATED, Json(Created { id })).into_response(),
-        Err(e) => app_problem(e),
-    }
+    created(
+        app.request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
+            .await
+            .map(|id| Created { id }),
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/meeting-requests/{id}/{action}", tag = "forum", security(("session" = []), ("csrf" = [])),
@@ -331,22 +314,16 @@ pub async fn apply(
     Path(code): Path<String>,
     b: Result<Json<NewApplication>, JsonRejection>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let a = match body(b) {
-        Ok(a) => a,
+    let (s, a) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let today = chrono::Local::now().date_naive();
-    match app
-        .apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
-        .await
-    {
-        Ok(id) => (StatusCode::CREATED, Json(Created { id })).into_response(),
-        Err(e) => app_problem(e),
-    }
+    created(
+        app.apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
+            .await
+            .map(|id| Created { id }),
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/center-applications/{id}/{action}", tag = "centers", security(("session" = []), ("csrf" = [])),
@@ -402,12 +379,8 @@ pub async fn record_outcome(
     Path(code): Path<String>,
     b: Result<Json<NewCenterOutcome>, JsonRejection>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let n = match body(b) {
-        Ok(n) => n,
+    let (s, n) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let amount = n.amount_krw.map(|a| a.to_string()).unwrap_or_default();
@@ -424,10 +397,7 @@ pub async fn record_outcome(
         Ok(o) => o,
         Err(m) => return bad_input(&m),
     };
-    match app.record_center_outcome_as(&s.user, &o).await {
-        Ok(()) => (StatusCode::CREATED, Json(o)).into_response(),
-        Err(e) => app_problem(e),
-    }
+    created(app.record_center_outcome_as(&s.user, &o).await.map(|()| o))
 }
 
 /// `PUT` of a program record whose body names its own code: the path's code wins.
@@ -447,12 +417,8 @@ macro_rules! put_record {
             Path(code): Path<String>,
             b: Result<Json<$ty>, JsonRejection>,
         ) -> Response {
-            let s = match caller.api_writer(&headers) {
-                Ok(s) => s,
-                Err(r) => return r,
-            };
-            let mut rec = match body(b) {
-                Ok(r) => r,
+            let (s, mut rec) = match write_body(&caller, &headers, b) {
+                Ok(x) => x,
                 Err(r) => return r,
             };
             rec.code = code;

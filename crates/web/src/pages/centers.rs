@@ -14,7 +14,7 @@ use domain::overseas::{CenterApplication, CenterOutcome};
 use domain::{ApplicationStatus, Center, CenterOutcomeKind, Money, Role};
 use serde::Deserialize;
 
-use super::{Layout, app_error, done, message, need_login, render};
+use super::{CsrfForm, Layout, app_error, done, message, need_login, render};
 use crate::caller::Caller;
 
 #[derive(Template)]
@@ -254,12 +254,6 @@ pub async fn apply(
         Ok(_) => done(&back, caller.lang.t("지원했습니다", "Application sent")),
         Err(e) => app_error(&caller, &uri, e, &back),
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// `admit`, `decline` or `withdraw` an application.

@@ -15,7 +15,7 @@ use domain::forum::{MeetingRequest, Participant, ScheduleStats};
 use domain::{Event, Registration, RequestStatus};
 use serde::Deserialize;
 
-use super::{Layout, app_error, done, message, need_login, render};
+use super::{CsrfForm, Layout, app_error, done, message, need_login, render};
 use crate::caller::Caller;
 
 #[derive(Template)]
@@ -311,12 +311,6 @@ pub async fn event(
         all,
         stats,
     })
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn register(

@@ -166,6 +166,13 @@ pub fn need_login(caller: &Caller, uri: &Uri) -> Response {
     }
 }
 
+/// A form that carries only the session's CSRF token (a button's post).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// Back to `to` with a one-line message shown there.
 pub fn done(to: &str, msg: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
