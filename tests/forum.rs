@@ -597,6 +597,9 @@ fn the_schedule_command_reports_placed_against_the_bound() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-event"));
 }
 
+/// (method, url, body, expected status per role in `roles` order, nobody's status)
+type Case = (&'static str, String, Option<Value>, [u16; 5], u16);
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_programs_write_routes_for_every_role() {
     let (base, app, demo, _dir) = common::serve_demo(9, None).await;
@@ -616,8 +619,7 @@ async fn the_programs_write_routes_for_every_role() {
     let cluster = app.clusters().await.unwrap()[0].clone();
     let event = json!({"code": "matrix-meetup", "kind": "meetup", "title_ko": "밋업", "title_en": "Meetup",
         "date": "2026-06-01", "slots": 4, "tables": 4, "capacity": 10, "starts_at": "16:00:00", "slot_minutes": 20});
-    // (method, url, body, expected status per role in `roles` order, nobody's status)
-    let cases: Vec<(&str, String, Option<Value>, [u16; 5], u16)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "POST",
             format!("{base}/api/v1/events"),
