@@ -307,6 +307,54 @@ async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
         app.store().round("page-round").await.unwrap().is_none(),
         "a dry run stores nothing"
     );
+    // the fit weights from the form reach the stored policy
+    let r = run(vec![("name", "weighted"), ("w_text", "lots")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("w_text"));
+    let r = run(vec![
+        ("name", "weighted"),
+        ("w_text", "0.5"),
+        ("w_overseas", "0.3"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let round = app.store().round("weighted").await.unwrap().unwrap();
+    assert_eq!(round.policy["weights"]["text"], 0.5, "{}", round.policy);
+    assert_eq!(round.policy["weights"]["overseas"], 0.3);
+    // the audit log pages back
+    let admin = c
+        .get(format!("{base}/admin"))
+        .header("cookie", &pm.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let older = admin
+        .split("href=\"/admin?audit_before=")
+        .nth(1)
+        .and_then(|rest| rest.split('#').next())
+        .expect("more than a page of audit entries after a demo fill")
+        .to_string();
+    let page2 = c
+        .get(format!("{base}/admin?audit_before={older}"))
+        .header("cookie", &pm.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let first_rows = |html: &str| html.split("<h2 id=\"audit\">").nth(1).unwrap().to_string();
+    assert_ne!(
+        first_rows(&admin),
+        first_rows(&page2),
+        "the next page shows older entries"
+    );
 
     // the program office sees every pipeline, and one enterprise's on asking
     let board = c

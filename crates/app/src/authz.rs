@@ -223,9 +223,14 @@ impl App {
     }
 
     /// The latest entries of the audit log (program managers only).
-    pub async fn audit_log_as(&self, user: &User, limit: i64) -> Result<Vec<store::AuditRecord>> {
+    pub async fn audit_log_as(
+        &self,
+        user: &User,
+        limit: i64,
+        before: Option<i64>,
+    ) -> Result<Vec<store::AuditRecord>> {
         require_admin(user, "read the audit log")?;
-        Ok(self.store.audit_log(limit).await?)
+        Ok(self.store.audit_log(limit, before).await?)
     }
 
     /// A table as the bytes of a download named `KIND.csv` or `KIND.xlsx`, for `user`

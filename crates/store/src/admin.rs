@@ -9,6 +9,7 @@ use crate::{Result, Store, StoreError, now_text};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuditRecord {
+    pub id: i64,
     pub at: String,
     pub actor: String,
     pub action: String,
@@ -93,8 +94,10 @@ impl Store {
         audit(&mut c, actor, action, entity, entity_id, detail).await
     }
 
-    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>> {
-        let rows = sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?")
+    /// The newest `limit` entries, older than entry `before` when given (pages).
+    pub async fn audit_log(&self, limit: i64, before: Option<i64>) -> Result<Vec<AuditRecord>> {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?")
+            .bind(before.unwrap_or(i64::MAX))
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
@@ -102,6 +105,7 @@ impl Store {
             .map(|r| {
                 let detail: String = r.try_get("detail")?;
                 Ok(AuditRecord {
+                    id: r.try_get("id")?,
                     at: r.try_get("at")?,
                     actor: r.try_get("actor")?,
                     action: r.try_get("action")?,

@@ -750,7 +750,7 @@ mod tests {
             .map(|s| s.id)
             .collect();
         assert_eq!(ids, vec!["keep"]);
-        let audits = s.audit_log(10).await.unwrap();
+        let audits = s.audit_log(10, None).await.unwrap();
         assert_eq!(
             audits.len(),
             1,

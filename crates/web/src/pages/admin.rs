@@ -45,19 +45,74 @@ pub struct AdminPage {
     pub audit: Vec<app::AuditRecord>,
     pub next_round: String,
     pub exports: Vec<&'static str>,
+    /// The entry the "older" link pages from, when there are older ones.
+    pub audit_older: Option<i64>,
 }
 
-pub async fn home(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
+/// Audit entries per page.
+const AUDIT_PAGE: i64 = 50;
+
+impl AdminPage {
+    /// The scoring weights as the form shows them: (field, label, value).
+    pub fn weights(&self) -> Vec<(&'static str, &'static str, f64)> {
+        let w = &self.policy.weights;
+        let t = |ko, en| self.l.t(ko, en);
+        vec![
+            ("w_text", t("설명 유사도", "description similarity"), w.text),
+            (
+                "w_technology",
+                t("기술 일치", "technology overlap"),
+                w.technology,
+            ),
+            ("w_industry", t("산업 일치", "industry fit"), w.industry),
+            (
+                "w_convergence",
+                t("융합 가산", "convergence bonus"),
+                w.convergence,
+            ),
+            ("w_stage", t("성장 단계", "stage fit"), w.stage),
+            (
+                "w_collaboration",
+                t("협력 방식", "collaboration fit"),
+                w.collaboration,
+            ),
+            ("w_cluster", t("같은 클러스터", "same cluster"), w.cluster),
+            (
+                "w_inter_cluster",
+                t("클러스터 간 가산", "inter-cluster bonus"),
+                w.inter_cluster,
+            ),
+            ("w_overseas", t("해외 진출", "overseas fit"), w.overseas),
+        ]
+    }
+}
+
+pub async fn home(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
     if let Err(r) = admin_only(&caller, &uri) {
         return r;
     }
     let user = caller.user().expect("checked");
-    let (rounds, audit) = match tokio::try_join!(app.rounds_as(user), app.audit_log_as(user, 50)) {
+    let before = q.get("audit_before").and_then(|b| b.parse().ok());
+    let (rounds, audit) = match tokio::try_join!(
+        app.rounds_as(user),
+        app.audit_log_as(user, AUDIT_PAGE + 1, before)
+    ) {
         Ok(x) => x,
         Err(e) => return app_error(&caller, &uri, e, "/"),
     };
+    let mut audit = audit;
+    let audit_older = (audit.len() as i64 > AUDIT_PAGE).then(|| {
+        audit.truncate(AUDIT_PAGE as usize);
+        audit.last().map_or(0, |a| a.id)
+    });
     let year = chrono::Local::now().format("%Y");
     render(&AdminPage {
+        audit_older,
         l: Layout::new(&caller, &uri, ("프로그램 관리", "Program office")),
         policy: Policy::default(),
         rounds,
@@ -91,6 +146,9 @@ pub struct RunForm {
     coverage_bonus: String,
     #[serde(default)]
     candidates_per_need: String,
+    /// The scoring weights, `w_text`, `w_technology`, ... (empty: the default).
+    #[serde(flatten)]
+    weights: std::collections::HashMap<String, String>,
 }
 
 /// A number from a form field (empty: `default`), or which field is wrong.
@@ -129,8 +187,29 @@ pub async fn run_round(
     };
     let d = Policy::default();
     let policy = (|| -> Result<Policy, String> {
+        let dw = &d.weights;
+        let w = |name: &str, default: f64| {
+            let field = format!("w_{name}");
+            number(
+                &field,
+                f.weights.get(&field).map_or("", String::as_str),
+                default,
+            )
+        };
+        let weights = matching::policy::Weights {
+            text: w("text", dw.text)?,
+            technology: w("technology", dw.technology)?,
+            industry: w("industry", dw.industry)?,
+            convergence: w("convergence", dw.convergence)?,
+            stage: w("stage", dw.stage)?,
+            collaboration: w("collaboration", dw.collaboration)?,
+            cluster: w("cluster", dw.cluster)?,
+            inter_cluster: w("inter_cluster", dw.inter_cluster)?,
+            overseas: w("overseas", dw.overseas)?,
+        };
         let p = Policy {
             mode,
+            weights,
             floor: number("floor", &f.floor, d.floor)?,
             startup_cap: number("startup_cap", &f.startup_cap, d.startup_cap)?,
             coverage_bonus: number("coverage_bonus", &f.coverage_bonus, d.coverage_bonus)?,
