@@ -675,7 +675,7 @@ pub const CENTERS: &[CenterRow] = &[
         "Europe",
         "Partner accelerator",
         15,
-        None,
+        Some("2025-05-19"),
     ),
 ];
 
