@@ -13,6 +13,7 @@ pub mod match_state;
 pub mod money;
 pub mod overseas;
 pub mod records;
+pub mod screening;
 pub mod text;
 
 pub use brn::BusinessRegNo;

@@ -6,6 +6,7 @@ pub mod affinity;
 pub mod dimacs;
 pub mod mcf;
 pub mod policy;
+pub mod review;
 pub mod round;
 pub mod score;
 pub mod stable;
