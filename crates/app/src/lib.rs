@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod authz;
+pub mod calls;
 pub mod clusters;
 pub mod demo;
 mod demo_vocab;

@@ -191,6 +191,28 @@ closed_set!(
 );
 
 closed_set!(
+    /// How a collaboration came about: an enterprise's open call (top-down), a startup's
+    /// own proposal (bottom-up) or a call the program office runs for several
+    /// enterprises (on-demand).
+    Track, "track" {
+        TopDown = "top-down", "기업 수요 공모", "Top-down (open call)" | "topdown";
+        BottomUp = "bottom-up", "스타트업 제안", "Bottom-up (startup proposal)" | "bottomup";
+        OnDemand = "on-demand", "수요 맞춤 공모", "On-demand (program call)" | "ondemand";
+    }
+);
+
+closed_set!(
+    /// Where an application to an open call stands.
+    CallApplicationStatus, "application status" {
+        Draft = "draft", "작성 중", "Draft";
+        Submitted = "submitted", "제출", "Submitted";
+        Withdrawn = "withdrawn", "철회", "Withdrawn";
+        NotAdvanced = "not-advanced", "탈락", "Not advanced";
+        Selected = "selected", "최종 선정", "Selected";
+    }
+);
+
+closed_set!(
     /// How a startup entered the program.
     DiscoverySource, "source" {
         Application = "application", "직접 지원", "Application";

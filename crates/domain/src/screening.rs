@@ -231,3 +231,275 @@ mod tests {
         assert!(Rubric::default().validate().is_ok());
     }
 }
+
+/// A question of a call's application form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Question {
+    pub key: String,
+    pub ko: String,
+    pub en: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A file a call asks for, e.g. a pitch deck as PDF.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttachmentSpec {
+    pub key: String,
+    pub ko: String,
+    pub en: String,
+    #[serde(default)]
+    pub required: bool,
+    /// Accepted media types, e.g. `application/pdf`.
+    pub types: Vec<String>,
+    pub max_bytes: u64,
+}
+
+/// A screening stage, e.g. document review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Stage {
+    pub key: String,
+    pub ko: String,
+    pub en: String,
+}
+
+/// The stages most calls use: document review, meeting, pitch, finalist.
+pub fn default_stages() -> Vec<Stage> {
+    let s = |key: &str, ko: &str, en: &str| Stage {
+        key: key.into(),
+        ko: ko.into(),
+        en: en.into(),
+    };
+    vec![
+        s("documents", "서류 심사", "Document review"),
+        s("meeting", "대면 미팅", "Meeting"),
+        s("pitch", "피칭", "Pitch"),
+        s("finalist", "최종 선정", "Finalist"),
+    ]
+}
+
+/// An open call: its form, its rubric and its stages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Call {
+    pub code: String,
+    pub track: crate::Track,
+    /// The need it fills (top-down).
+    pub need_id: Option<String>,
+    /// The enterprise running it; None when the program office runs it.
+    pub enterprise_id: Option<String>,
+    /// The enterprises an on-demand call is run for.
+    #[serde(default)]
+    pub enterprises: Vec<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub deadline: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentSpec>,
+    #[serde(default)]
+    pub rubric: Rubric,
+    #[serde(default = "default_stages")]
+    pub stages: Vec<Stage>,
+    /// The stage under way (index into `stages`) and whether scoring is open.
+    #[serde(default)]
+    pub stage: usize,
+    #[serde(default = "yes")]
+    pub stage_open: bool,
+    #[serde(default = "two")]
+    pub reviews_per_application: usize,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn two() -> usize {
+    2
+}
+
+impl Call {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        crate::entities::check_code(&self.code)?;
+        if self.title.trim().is_empty() {
+            return Err(FieldError::new("title", "a call needs a title"));
+        }
+        self.rubric.validate()?;
+        if self.stages.is_empty() {
+            return Err(FieldError::new("stages", "a call has at least one stage"));
+        }
+        if !(1..=10).contains(&self.reviews_per_application) {
+            return Err(FieldError::new(
+                "reviews_per_application",
+                "between 1 and 10",
+            ));
+        }
+        let mut keys = std::collections::HashSet::new();
+        for k in self
+            .questions
+            .iter()
+            .map(|q| &q.key)
+            .chain(self.attachments.iter().map(|a| &a.key))
+        {
+            if k.trim().is_empty() || !keys.insert(k) {
+                return Err(FieldError::new(
+                    "questions",
+                    format!("form keys must be present and distinct ('{k}')"),
+                ));
+            }
+        }
+        for a in &self.attachments {
+            if a.types.is_empty() || a.max_bytes == 0 || a.max_bytes > MAX_ATTACHMENT_BYTES {
+                return Err(FieldError::new(
+                    "attachments",
+                    format!(
+                        "'{}' needs accepted types and a size limit up to {MAX_ATTACHMENT_BYTES} bytes",
+                        a.key
+                    ),
+                ));
+            }
+        }
+        match (self.track, &self.enterprise_id) {
+            (crate::Track::TopDown | crate::Track::BottomUp, None) => Err(FieldError::new(
+                "enterprise_id",
+                "an enterprise runs top-down and bottom-up calls",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Open for applications at `now`.
+    pub fn is_open(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        now <= self.deadline
+    }
+}
+
+/// No attachment is ever larger (a call may set less).
+pub const MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
+
+/// Checks an uploaded file against what the call asks for: its size, and its type as
+/// its bytes show it (not as its name or the browser claims). Answers the media type.
+pub fn check_attachment(spec: &AttachmentSpec, bytes: &[u8]) -> Result<String, FieldError> {
+    if bytes.is_empty() {
+        return Err(FieldError::new(&spec.key, "the file is empty"));
+    }
+    if bytes.len() as u64 > spec.max_bytes {
+        return Err(FieldError::new(
+            &spec.key,
+            format!(
+                "{} bytes is over the limit of {} bytes",
+                bytes.len(),
+                spec.max_bytes
+            ),
+        ));
+    }
+    let found = infer::get(bytes).map(|t| t.mime_type().to_string());
+    match found {
+        Some(t) if spec.types.iter().any(|a| a == &t) => Ok(t),
+        Some(t) => Err(FieldError::new(
+            &spec.key,
+            format!(
+                "a {t} file is not accepted; send {}",
+                spec.types.join(" or ")
+            ),
+        )),
+        None => Err(FieldError::new(
+            &spec.key,
+            format!(
+                "the file's type is not recognised; send {}",
+                spec.types.join(" or ")
+            ),
+        )),
+    }
+}
+
+/// An application to an open call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallApplication {
+    pub id: i64,
+    pub call: String,
+    pub startup_id: String,
+    pub startup_name: String,
+    pub status: crate::CallApplicationStatus,
+    /// The stage it has reached.
+    pub stage: usize,
+    pub answers: BTreeMap<String, String>,
+    pub submitted_at: Option<String>,
+    /// The keys of the files attached so far.
+    pub attached: Vec<String>,
+}
+
+/// An evaluator's review of an application in a stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Review {
+    pub id: i64,
+    pub application: i64,
+    pub stage: usize,
+    pub evaluator: String,
+    pub scores: Option<BTreeMap<String, u32>>,
+    pub weighted: Option<f64>,
+    pub comment: Option<String>,
+    pub submitted_at: Option<String>,
+}
+
+/// A message in a user's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: i64,
+    pub kind: String,
+    pub text_ko: String,
+    pub text_en: String,
+    pub link: Option<String>,
+    pub created_at: String,
+    pub read: bool,
+}
+
+#[cfg(test)]
+mod call_tests {
+    use super::*;
+
+    fn spec() -> AttachmentSpec {
+        AttachmentSpec {
+            key: "deck".into(),
+            ko: "피치덱".into(),
+            en: "Pitch deck".into(),
+            required: true,
+            types: vec!["application/pdf".into()],
+            max_bytes: 1000,
+        }
+    }
+
+    #[test]
+    fn attachments_are_checked_by_their_bytes_and_size() {
+        let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+        assert_eq!(check_attachment(&spec(), pdf).unwrap(), "application/pdf");
+        let png =
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+        let e = check_attachment(&spec(), png).unwrap_err();
+        assert!(
+            e.reason.contains("image/png") && e.reason.contains("application/pdf"),
+            "{}",
+            e.reason
+        );
+        let big = [b"%PDF-1.7\n".as_slice(), &[b' '; 2000]].concat();
+        assert!(
+            check_attachment(&spec(), &big)
+                .unwrap_err()
+                .reason
+                .contains("over the limit")
+        );
+        assert!(
+            check_attachment(&spec(), b"just text")
+                .unwrap_err()
+                .reason
+                .contains("not recognised")
+        );
+    }
+}

@@ -1,0 +1,820 @@
+//! Open calls and selection for each role: enterprises (and the program office) run
+//! calls with their forms, rubrics and stages; startups apply, save drafts, attach
+//! files and withdraw before the deadline; evaluators declare conflicts and score
+//! blind; the organiser assigns reviews, closes a stage, sees the ranking beside the
+//! engine's fit and advances the best (or overrides with a reason). Everyone hears of
+//! what concerns them in their inbox (and by mail when configured).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use domain::screening::{
+    Call, CallApplication, Notification, Review, Standing, check_attachment, rank,
+};
+use domain::{CallApplicationStatus, Role, User};
+use matching::review::{ReviewProblem, assign_reviews};
+use sha2::Digest;
+use store::MatchFilter;
+
+use crate::{App, AppError, Result};
+
+/// A stage's standing of one application as its organiser sees it: the jury's mean
+/// and, beside it as advice, the engine's fit (never mixed in).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RankedEntry {
+    #[serde(flatten)]
+    pub standing: Standing,
+    pub startup_id: String,
+    pub startup_name: String,
+    /// Reviews submitted of those assigned.
+    pub submitted: usize,
+    pub assigned: usize,
+    /// The matching engine's fit with the call's need (0–1), as advice.
+    pub engine_fit: Option<f64>,
+}
+
+/// An evaluator's assignment: the review and what is reviewed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignment {
+    pub review: Review,
+    pub application: CallApplication,
+}
+
+fn invalid(e: domain::FieldError) -> AppError {
+    AppError::Invalid(format!("{}: {}", e.field, e.reason))
+}
+
+/// Whether `user` runs `call`: a program manager, or a member of the enterprise that
+/// runs it.
+pub fn runs_call(user: &User, call: &Call) -> bool {
+    user.role == Role::Admin
+        || (user.role == Role::EnterpriseMember
+            && user.enterprise_id.is_some()
+            && user.enterprise_id == call.enterprise_id)
+}
+
+impl App {
+    pub async fn call(&self, code: &str) -> Result<Call> {
+        self.store
+            .call(code)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no open call '{code}'")))
+    }
+
+    pub async fn calls(&self) -> Result<Vec<Call>> {
+        Ok(self.store.calls().await?)
+    }
+
+    /// Creates or updates a call: an enterprise's member for its own enterprise (its
+    /// own need, or its bottom-up intake), a program manager any (on-demand ones too).
+    pub async fn save_call_as(&self, user: &User, call: &Call) -> Result<()> {
+        call.validate().map_err(invalid)?;
+        if !runs_call(user, call) {
+            return Err(AppError::Forbidden(format!(
+                "{} may not run calls for {}",
+                user.email,
+                call.enterprise_id
+                    .as_deref()
+                    .unwrap_or("the program office")
+            )));
+        }
+        if let Some(need) = &call.need_id {
+            let n = self
+                .store
+                .need(need)
+                .await?
+                .ok_or_else(|| AppError::Invalid(format!("need_id: no need '{need}'")))?;
+            if Some(&n.enterprise_id) != call.enterprise_id.as_ref() {
+                return Err(AppError::Invalid(format!(
+                    "need_id: '{need}' is another enterprise's need"
+                )));
+            }
+        }
+        if let Some(existing) = self.store.call(&call.code).await?
+            && !runs_call(user, &existing)
+        {
+            return Err(AppError::Forbidden(format!(
+                "'{}' is another organiser's call",
+                call.code
+            )));
+        }
+        Ok(self.store.save_call(call, &user.email).await?)
+    }
+
+    fn startup_of(user: &User) -> Result<&str> {
+        match (user.role, user.startup_id.as_deref()) {
+            (Role::StartupMember, Some(s)) => Ok(s),
+            _ => Err(AppError::Forbidden(
+                "only a startup's member applies to open calls".into(),
+            )),
+        }
+    }
+
+    fn before_deadline(call: &Call, now: DateTime<Utc>) -> Result<()> {
+        if call.is_open(now) {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(format!(
+                "the call '{}' closed at its deadline, {} (UTC); applications are no longer accepted",
+                call.code,
+                call.deadline.format("%Y-%m-%d %H:%M")
+            )))
+        }
+    }
+
+    /// A startup saves its application as a draft or submits it (then every required
+    /// answer and file must be there). Refused after the deadline, saying when it was.
+    pub async fn save_application_as(
+        &self,
+        user: &User,
+        code: &str,
+        answers: BTreeMap<String, String>,
+        submit: bool,
+        now: DateTime<Utc>,
+    ) -> Result<CallApplication> {
+        let startup = Self::startup_of(user)?;
+        let call = self.call(code).await?;
+        Self::before_deadline(&call, now)?;
+        if let Some(k) = answers
+            .keys()
+            .find(|k| !call.questions.iter().any(|q| &q.key == *k))
+        {
+            return Err(AppError::Invalid(format!(
+                "{k}: not a question of this call"
+            )));
+        }
+        let existing = self
+            .store
+            .call_applications(Some(code), Some(startup))
+            .await?
+            .into_iter()
+            .next();
+        if submit {
+            if let Some(q) = call
+                .questions
+                .iter()
+                .find(|q| q.required && answers.get(&q.key).is_none_or(|a| a.trim().is_empty()))
+            {
+                return Err(AppError::Invalid(format!(
+                    "{}: an answer is required to submit",
+                    q.key
+                )));
+            }
+            let attached = existing
+                .as_ref()
+                .map(|a| a.attached.clone())
+                .unwrap_or_default();
+            if let Some(a) = call
+                .attachments
+                .iter()
+                .find(|a| a.required && !attached.contains(&a.key))
+            {
+                return Err(AppError::Invalid(format!(
+                    "{}: attach the file before submitting",
+                    a.key
+                )));
+            }
+        }
+        let status = if submit {
+            CallApplicationStatus::Submitted
+        } else {
+            CallApplicationStatus::Draft
+        };
+        let id = self
+            .store
+            .save_application(code, startup, &answers, status)
+            .await
+            .map_err(AppError::refused)?;
+        if submit && existing.is_none_or(|a| a.status != CallApplicationStatus::Submitted) {
+            self.notify_startup(
+                startup,
+                "application.submitted",
+                (
+                    &format!("'{}' 공모에 지원서가 접수되었습니다.", call.title),
+                    &format!("Your application to '{}' was received.", call.title),
+                ),
+                &format!("/calls/{code}"),
+            )
+            .await?;
+        }
+        self.store
+            .call_application(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no application {id}")))
+    }
+
+    /// The startup withdraws its application before the deadline.
+    pub async fn withdraw_application_as(
+        &self,
+        user: &User,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<CallApplication> {
+        let a = self.own_application(user, id).await?;
+        let call = self.call(&a.call).await?;
+        Self::before_deadline(&call, now)?;
+        if a.stage > 0
+            || !matches!(
+                a.status,
+                CallApplicationStatus::Draft | CallApplicationStatus::Submitted
+            )
+        {
+            return Err(AppError::Invalid(
+                "the application is already being screened".into(),
+            ));
+        }
+        self.store
+            .set_application_status(id, CallApplicationStatus::Withdrawn)
+            .await?;
+        self.store
+            .call_application(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no application {id}")))
+    }
+
+    async fn own_application(&self, user: &User, id: i64) -> Result<CallApplication> {
+        let startup = Self::startup_of(user)?;
+        let not_found = || AppError::NotFound(format!("no application {id}"));
+        let a = self
+            .store
+            .call_application(id)
+            .await?
+            .ok_or_else(not_found)?;
+        if a.startup_id != startup {
+            return Err(not_found());
+        }
+        Ok(a)
+    }
+
+    /// Attaches a file to the startup's own application; its size and its type (by its
+    /// bytes) must be what the call asks for, or nothing is stored.
+    pub async fn attach_as(
+        &self,
+        user: &User,
+        id: i64,
+        key: &str,
+        file_name: &str,
+        bytes: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let a = self.own_application(user, id).await?;
+        let call = self.call(&a.call).await?;
+        Self::before_deadline(&call, now)?;
+        if a.stage > 0
+            || !matches!(
+                a.status,
+                CallApplicationStatus::Draft | CallApplicationStatus::Submitted
+            )
+        {
+            return Err(AppError::Invalid(
+                "the application is already being screened".into(),
+            ));
+        }
+        let spec = call
+            .attachments
+            .iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| AppError::Invalid(format!("{key}: the call asks for no such file")))?;
+        let media = check_attachment(spec, bytes).map_err(invalid)?;
+        let name: String = file_name
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
+            .take(120)
+            .collect();
+        let digest = format!("{:x}", sha2::Sha256::digest(bytes));
+        Ok(self
+            .store
+            .put_attachment(id, key, &name, &media, bytes, &digest)
+            .await?)
+    }
+
+    /// The applications the user may see in a call: all for its organiser, its own for
+    /// a startup, none for others.
+    pub async fn call_applications_as(
+        &self,
+        user: &User,
+        code: &str,
+    ) -> Result<Vec<CallApplication>> {
+        let call = self.call(code).await?;
+        if runs_call(user, &call) {
+            return Ok(self.store.call_applications(Some(code), None).await?);
+        }
+        match (user.role, user.startup_id.as_deref()) {
+            (Role::StartupMember, Some(s)) => {
+                Ok(self.store.call_applications(Some(code), Some(s)).await?)
+            }
+            _ => Err(AppError::Forbidden(format!(
+                "{} does not run '{code}'",
+                user.email
+            ))),
+        }
+    }
+
+    /// A startup's applications across calls.
+    pub async fn my_call_applications(&self, user: &User) -> Result<Vec<CallApplication>> {
+        match (user.role, user.startup_id.as_deref()) {
+            (Role::StartupMember, Some(s)) => {
+                Ok(self.store.call_applications(None, Some(s)).await?)
+            }
+            _ => Ok(vec![]),
+        }
+    }
+
+    /// An attachment, for the startup, the call's organiser and the evaluators assigned
+    /// to the application who have not declared a conflict with the startup.
+    pub async fn attachment_as(
+        &self,
+        user: &User,
+        id: i64,
+        key: &str,
+    ) -> Result<(String, String, Vec<u8>)> {
+        let not_found = || AppError::NotFound(format!("no file '{key}' on application {id}"));
+        let a = self
+            .store
+            .call_application(id)
+            .await?
+            .ok_or_else(not_found)?;
+        let call = self.call(&a.call).await?;
+        let own =
+            user.role == Role::StartupMember && user.startup_id.as_deref() == Some(&a.startup_id);
+        let reviewer = self
+            .store
+            .stage_reviews(&a.call, a.stage)
+            .await?
+            .iter()
+            .any(|r| r.application == id && r.evaluator == user.email)
+            && !self
+                .store
+                .conflicts()
+                .await?
+                .contains(&(user.email.clone(), a.startup_id.clone()));
+        if !(own || runs_call(user, &call) || reviewer) {
+            return Err(not_found());
+        }
+        self.store.attachment(id, key).await?.ok_or_else(not_found)
+    }
+
+    /// Adds an evaluator to a call: an evaluator, a member of the running enterprise, or
+    /// a program manager.
+    pub async fn add_evaluator_as(&self, user: &User, code: &str, email: &str) -> Result<()> {
+        let call = self.call(code).await?;
+        if !runs_call(user, &call) {
+            return Err(AppError::Forbidden(format!(
+                "{} does not run '{code}'",
+                user.email
+            )));
+        }
+        let (ev, _) = self
+            .store
+            .user_with_hash(email)
+            .await?
+            .ok_or_else(|| AppError::Invalid(format!("no user '{email}'")))?;
+        let fits = match ev.role {
+            Role::Evaluator | Role::Admin => true,
+            Role::EnterpriseMember => {
+                ev.enterprise_id.is_some() && ev.enterprise_id == call.enterprise_id
+            }
+            _ => false,
+        };
+        if !fits {
+            return Err(AppError::Invalid(format!(
+                "{email} is a {}: evaluators come from the program (evaluator role) or the running enterprise",
+                ev.role.as_str()
+            )));
+        }
+        self.store.add_call_evaluator(code, &ev.email).await?;
+        Ok(())
+    }
+
+    /// An evaluator declares a conflict of interest with a startup: from then on it is
+    /// neither shown nor scores that startup's applications.
+    pub async fn declare_conflict_as(
+        &self,
+        user: &User,
+        startup: &str,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        if !matches!(
+            user.role,
+            Role::Evaluator | Role::EnterpriseMember | Role::Admin
+        ) {
+            return Err(AppError::Forbidden(
+                "only evaluators declare conflicts".into(),
+            ));
+        }
+        self.startup(startup).await?;
+        self.store
+            .declare_conflict(&user.email, startup, reason)
+            .await?;
+        Ok(())
+    }
+
+    /// Assigns the current stage's applications to the call's evaluators: the call's
+    /// number of reviews each, never to a conflicted evaluator, loads even.
+    pub async fn assign_stage_as(&self, user: &User, code: &str) -> Result<usize> {
+        let call = self.call(code).await?;
+        if !runs_call(user, &call) {
+            return Err(AppError::Forbidden(format!(
+                "{} does not run '{code}'",
+                user.email
+            )));
+        }
+        let apps: Vec<CallApplication> = self
+            .store
+            .call_applications(Some(code), None)
+            .await?
+            .into_iter()
+            .filter(|a| a.status == CallApplicationStatus::Submitted && a.stage == call.stage)
+            .collect();
+        let evaluators = self.store.call_evaluators(code).await?;
+        let conflicts = self.store.conflicts().await?;
+        let existing_reviews = self.store.stage_reviews(code, call.stage).await?;
+        let app_index: HashMap<i64, usize> =
+            apps.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        let ev_index: HashMap<&str, usize> = evaluators
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.as_str(), i))
+            .collect();
+        let problem = ReviewProblem {
+            applications: apps.len(),
+            evaluators: evaluators.len(),
+            per_application: call.reviews_per_application,
+            conflicts: evaluators
+                .iter()
+                .enumerate()
+                .flat_map(|(e, email)| {
+                    apps.iter()
+                        .enumerate()
+                        .filter(|(_, a)| conflicts.contains(&(email.clone(), a.startup_id.clone())))
+                        .map(move |(i, _)| (e, i))
+                })
+                .collect::<HashSet<_>>(),
+            existing: existing_reviews
+                .iter()
+                .filter_map(|r| {
+                    Some((
+                        *ev_index.get(r.evaluator.as_str())?,
+                        *app_index.get(&r.application)?,
+                    ))
+                })
+                .collect(),
+        };
+        let new = assign_reviews(&problem).map_err(|e| match e {
+            matching::review::ReviewError::TooFewEvaluators { application, needed, eligible } => AppError::Invalid(format!(
+                "application of {} needs {needed} more reviews but only {eligible} evaluators without a conflict are left; add evaluators",
+                apps[application].startup_name
+            )),
+        })?;
+        let pairs: Vec<(String, i64)> = new
+            .iter()
+            .map(|&(e, a)| (evaluators[e].clone(), apps[a].id))
+            .collect();
+        self.store.assign_reviews(call.stage, &pairs).await?;
+        let mut per_evaluator: BTreeMap<&str, usize> = BTreeMap::new();
+        for (e, _) in &pairs {
+            *per_evaluator.entry(e.as_str()).or_default() += 1;
+        }
+        let stage = &call.stages[call.stage];
+        for (email, n) in per_evaluator {
+            self.notify_user(
+                email,
+                "review.assigned",
+                (
+                    &format!("'{}' {} 심사 {n}건이 배정되었습니다.", call.title, stage.ko),
+                    &format!(
+                        "{n} reviews assigned to you in '{}' ({}).",
+                        call.title, stage.en
+                    ),
+                ),
+                &format!("/calls/{code}/reviews"),
+            )
+            .await?;
+        }
+        Ok(pairs.len())
+    }
+
+    /// The evaluator's own reviews in the call's current stage, without any other
+    /// evaluator's scores and without conflicted startups.
+    pub async fn my_reviews_as(&self, user: &User, code: &str) -> Result<Vec<Assignment>> {
+        let call = self.call(code).await?;
+        let conflicts = self.store.conflicts().await?;
+        let mut out = Vec::new();
+        for r in self.store.stage_reviews(code, call.stage).await? {
+            if r.evaluator != user.email {
+                continue;
+            }
+            let Some(a) = self.store.call_application(r.application).await? else {
+                continue;
+            };
+            if conflicts.contains(&(user.email.clone(), a.startup_id.clone())) {
+                continue;
+            }
+            out.push(Assignment {
+                review: r,
+                application: a,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The evaluator scores its review on the call's rubric while the stage is open.
+    pub async fn submit_review_as(
+        &self,
+        user: &User,
+        id: i64,
+        scores: BTreeMap<String, u32>,
+        comment: Option<&str>,
+    ) -> Result<Review> {
+        let not_found = || AppError::NotFound(format!("no review {id}"));
+        let r = self.store.review(id).await?.ok_or_else(not_found)?;
+        let a = self
+            .store
+            .call_application(r.application)
+            .await?
+            .ok_or_else(not_found)?;
+        if r.evaluator != user.email
+            || self
+                .store
+                .conflicts()
+                .await?
+                .contains(&(user.email.clone(), a.startup_id.clone()))
+        {
+            return Err(not_found());
+        }
+        let call = self.call(&a.call).await?;
+        if r.stage != call.stage || !call.stage_open {
+            return Err(AppError::Invalid("scoring for this stage is closed".into()));
+        }
+        let weighted = call.rubric.weigh(&scores).map_err(invalid)?;
+        self.store
+            .submit_review(id, &scores, weighted, comment, &user.email)
+            .await?;
+        self.store.review(id).await?.ok_or_else(not_found)
+    }
+
+    /// Closes (or reopens) the current stage's scoring.
+    pub async fn set_stage_open_as(&self, user: &User, code: &str, open: bool) -> Result<()> {
+        let call = self.call(code).await?;
+        if !runs_call(user, &call) {
+            return Err(AppError::Forbidden(format!(
+                "{} does not run '{code}'",
+                user.email
+            )));
+        }
+        Ok(self.store.set_stage_open(code, open).await?)
+    }
+
+    /// The current stage's ranking for the organiser, with the engine's fit beside it.
+    /// While the stage is open only the progress shows: the scores stay blind.
+    pub async fn standings_as(&self, user: &User, code: &str) -> Result<Vec<RankedEntry>> {
+        let call = self.call(code).await?;
+        if !runs_call(user, &call) {
+            return Err(AppError::Forbidden(format!(
+                "{} does not run '{code}'",
+                user.email
+            )));
+        }
+        let apps: Vec<CallApplication> = self
+            .store
+            .call_applications(Some(code), None)
+            .await?
+            .into_iter()
+            .filter(|a| a.status == CallApplicationStatus::Submitted && a.stage == call.stage)
+            .collect();
+        let reviews = self.store.stage_reviews(code, call.stage).await?;
+        let scored: Vec<(i64, f64)> = reviews
+            .iter()
+            .filter_map(|r| Some((r.application, r.weighted?)))
+            .collect();
+        let ids: Vec<i64> = apps.iter().map(|a| a.id).collect();
+        let mut out = Vec::new();
+        for mut s in rank(&scored, &ids) {
+            let a = apps
+                .iter()
+                .find(|a| a.id == s.application)
+                .expect("ranked from these");
+            let engine_fit = match &call.need_id {
+                Some(need) => self
+                    .store
+                    .matches_where(&MatchFilter {
+                        startup: Some(a.startup_id.clone()),
+                        need: Some(need.clone()),
+                        ..Default::default()
+                    })
+                    .await?
+                    .first()
+                    .map(|m| m.score),
+                None => None,
+            };
+            if call.stage_open {
+                s.mean = None;
+            }
+            out.push(RankedEntry {
+                submitted: reviews
+                    .iter()
+                    .filter(|r| r.application == a.id && r.weighted.is_some())
+                    .count(),
+                assigned: reviews.iter().filter(|r| r.application == a.id).count(),
+                startup_id: a.startup_id.clone(),
+                startup_name: a.startup_name.clone(),
+                engine_fit,
+                standing: s,
+            });
+        }
+        if call.stage_open {
+            out.sort_by_key(|e| e.standing.application);
+        }
+        Ok(out)
+    }
+
+    /// Advances the `top` best-ranked applications of the closed stage; `overrides`
+    /// (application, advance?, reason) go against the ranking and each needs a reason.
+    /// Each startup hears its result.
+    pub async fn decide_stage_as(
+        &self,
+        user: &User,
+        code: &str,
+        top: usize,
+        overrides: &[(i64, bool, String)],
+    ) -> Result<usize> {
+        let call = self.call(code).await?;
+        if call.stage_open {
+            return Err(AppError::Invalid(
+                "close the stage's scoring before deciding".into(),
+            ));
+        }
+        let standings = self.standings_as(user, code).await?;
+        let mut decisions: Vec<(i64, bool, Option<String>)> = standings
+            .iter()
+            .map(|e| (e.standing.application, e.standing.rank <= top, None))
+            .collect();
+        for (app, advance, reason) in overrides {
+            if reason.trim().is_empty() {
+                return Err(AppError::Invalid(format!(
+                    "application {app}: going against the ranking needs a reason"
+                )));
+            }
+            let d = decisions.iter_mut().find(|d| d.0 == *app).ok_or_else(|| {
+                AppError::Invalid(format!("application {app} is not in this stage"))
+            })?;
+            *d = (*app, *advance, Some(reason.trim().to_string()));
+        }
+        let last = call.stage + 1 >= call.stages.len();
+        self.store
+            .decide_stage(code, call.stage, &decisions, last, &user.email)
+            .await?;
+        let stage = &call.stages[call.stage];
+        for (app, advanced, _) in &decisions {
+            let Some(a) = standings.iter().find(|e| e.standing.application == *app) else {
+                continue;
+            };
+            let (ko, en) = match (advanced, last) {
+                (true, true) => (
+                    format!("축하합니다. '{}' 공모에 최종 선정되었습니다.", call.title),
+                    format!("Congratulations: you were selected in '{}'.", call.title),
+                ),
+                (true, false) => (
+                    format!(
+                        "'{}' {} 단계를 통과했습니다. 다음: {}",
+                        call.title,
+                        stage.ko,
+                        call.stages[call.stage + 1].ko
+                    ),
+                    format!(
+                        "You passed {} in '{}'. Next: {}.",
+                        stage.en,
+                        call.title,
+                        call.stages[call.stage + 1].en
+                    ),
+                ),
+                (false, _) => (
+                    format!(
+                        "'{}' {} 단계에서 아쉽게도 다음 단계로 진출하지 못했습니다.",
+                        call.title, stage.ko
+                    ),
+                    format!(
+                        "We are sorry: your application to '{}' did not go past {}.",
+                        call.title, stage.en
+                    ),
+                ),
+            };
+            self.notify_startup(
+                &a.startup_id,
+                "stage.result",
+                (&ko, &en),
+                &format!("/calls/{code}"),
+            )
+            .await?;
+        }
+        Ok(decisions.iter().filter(|d| d.1).count())
+    }
+
+    /// Puts a message in one user's inbox, in both languages, and queues its mail in
+    /// the user's language.
+    pub async fn notify_user(
+        &self,
+        email: &str,
+        kind: &str,
+        text: (&str, &str),
+        link: &str,
+    ) -> Result<()> {
+        let lang = self
+            .store
+            .user_with_hash(email)
+            .await?
+            .map(|(u, _)| u.language);
+        let body = match lang {
+            Some(domain::Language::En) => text.1,
+            _ => text.0,
+        };
+        let subject = format!("[innobridge] {}", body.chars().take(60).collect::<String>());
+        let mail = format!("{body}\n\n{link}\n");
+        Ok(self
+            .store
+            .notify(email, kind, text, Some(link), Some((&subject, &mail)))
+            .await?)
+    }
+
+    /// Tells every member of a startup.
+    pub async fn notify_startup(
+        &self,
+        startup: &str,
+        kind: &str,
+        text: (&str, &str),
+        link: &str,
+    ) -> Result<()> {
+        for email in self.store.members_of("startup", startup).await? {
+            self.notify_user(&email, kind, text, link).await?;
+        }
+        Ok(())
+    }
+
+    /// Tells every member of an enterprise.
+    pub async fn notify_enterprise(
+        &self,
+        enterprise: &str,
+        kind: &str,
+        text: (&str, &str),
+        link: &str,
+    ) -> Result<()> {
+        for email in self.store.members_of("enterprise", enterprise).await? {
+            self.notify_user(&email, kind, text, link).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn inbox_as(&self, user: &User) -> Result<Vec<Notification>> {
+        Ok(self.store.inbox(&user.email, 100).await?)
+    }
+
+    pub async fn mark_inbox_read_as(&self, user: &User) -> Result<()> {
+        Ok(self.store.mark_read(&user.email).await?)
+    }
+
+    /// Sends queued mail through `transport` (SMTP in production, a recording stub in
+    /// tests); each message is marked sent or with its error. Answers how many went.
+    pub async fn deliver_mail<T: lettre::Transport>(
+        &self,
+        transport: &T,
+        from: &str,
+    ) -> Result<usize>
+    where
+        T::Error: std::fmt::Display,
+    {
+        let mut sent = 0;
+        for (id, to, subject, body) in self.store.unsent_mail(100).await? {
+            let message = lettre::Message::builder()
+                .from(
+                    from.parse()
+                        .map_err(|e| AppError::Unusable(format!("mail from '{from}': {e}")))?,
+                )
+                .to(match to.parse() {
+                    Ok(m) => m,
+                    Err(e) => {
+                        self.store
+                            .mark_mail(id, Some(&format!("address: {e}")))
+                            .await?;
+                        continue;
+                    }
+                })
+                .subject(subject)
+                .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                .body(body);
+            let result = match message {
+                Ok(m) => transport.send(&m).map(|_| ()).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match result {
+                Ok(()) => {
+                    self.store.mark_mail(id, None).await?;
+                    sent += 1;
+                }
+                Err(e) => self.store.mark_mail(id, Some(&e)).await?,
+            }
+        }
+        Ok(sent)
+    }
+}

@@ -1,0 +1,353 @@
+//! Open calls end to end in the app (the API and pages call the same code): the form,
+//! attachments checked and nothing stored when refused, the deadline, conflicts kept
+//! out of sight, even review assignment, blind scores, the ranking against a hand
+//! computation, advancing with and without overrides, and the inbox and its mail.
+
+use std::collections::BTreeMap;
+
+use app::App;
+use chrono::{Duration, Utc};
+use domain::screening::{AttachmentSpec, Call, Question, Rubric, default_stages};
+use domain::{CallApplicationStatus, Language, Role, Track, User};
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+fn user(email: &str, role: Role) -> User {
+    User {
+        email: email.into(),
+        display_name: email.into(),
+        role,
+        enterprise_id: None,
+        startup_id: None,
+        center_code: None,
+        language: Language::Ko,
+    }
+}
+
+async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path().join("calls.db").to_str().unwrap())
+        .await
+        .unwrap();
+    app.load_demo(4, &|_| {}).await.unwrap();
+    let enterprises = app.store().enterprises().await.unwrap();
+    let ent = &enterprises[3];
+    let need = app.needs_of(&ent.id).await.unwrap().remove(0);
+    let owner = User {
+        enterprise_id: Some(ent.id.clone()),
+        ..user("owner@calls.kr", Role::EnterpriseMember)
+    };
+    app.add_user(&owner, "calls-password-1", "test")
+        .await
+        .unwrap();
+    let startups = app.store().startups().await.unwrap();
+    let mut founders = Vec::new();
+    for (i, s) in startups.iter().skip(10).take(4).enumerate() {
+        let u = User {
+            startup_id: Some(s.id.clone()),
+            language: if i == 0 { Language::En } else { Language::Ko },
+            ..user(&format!("founder{i}@calls.kr"), Role::StartupMember)
+        };
+        app.add_user(&u, "calls-password-1", "test").await.unwrap();
+        founders.push(u);
+    }
+    let mut evaluators = Vec::new();
+    for i in 0..3 {
+        let u = user(&format!("judge{i}@calls.kr"), Role::Evaluator);
+        app.add_user(&u, "calls-password-1", "test").await.unwrap();
+        evaluators.push(u);
+    }
+    let call = Call {
+        code: "ev-battery".into(),
+        track: Track::TopDown,
+        need_id: Some(need.id.clone()),
+        enterprise_id: Some(ent.id.clone()),
+        enterprises: vec![],
+        title: "EV battery recycling PoC".into(),
+        description: None,
+        deadline: Utc::now() + Duration::days(3),
+        questions: vec![Question {
+            key: "plan".into(),
+            ko: "PoC 계획".into(),
+            en: "PoC plan".into(),
+            required: true,
+        }],
+        attachments: vec![AttachmentSpec {
+            key: "deck".into(),
+            ko: "피치덱".into(),
+            en: "Pitch deck".into(),
+            required: true,
+            types: vec!["application/pdf".into()],
+            max_bytes: 2_000,
+        }],
+        rubric: Rubric::default(),
+        stages: default_stages()[..2].to_vec(),
+        stage: 0,
+        stage_open: true,
+        reviews_per_application: 2,
+    };
+    app.save_call_as(&owner, &call).await.unwrap();
+    (app, dir, owner, founders, evaluators, call)
+}
+
+fn answers(plan: &str) -> BTreeMap<String, String> {
+    [("plan".to_string(), plan.to_string())]
+        .into_iter()
+        .collect()
+}
+
+fn sheet(t: u32, f: u32, m: u32, b: u32) -> BTreeMap<String, u32> {
+    [("technology", t), ("fit", f), ("team", m), ("business", b)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_open_call_from_application_to_selection() {
+    let (app, _dir, owner, founders, judges, call) = setup().await;
+    let now = Utc::now();
+    let code = call.code.as_str();
+
+    // only its enterprise (or the program office) runs the call
+    let stranger = User {
+        enterprise_id: Some(app.store().enterprises().await.unwrap()[0].id.clone()),
+        ..user("stranger@calls.kr", Role::EnterpriseMember)
+    };
+    assert!(matches!(
+        app.save_call_as(&stranger, &call).await,
+        Err(app::AppError::Forbidden(_))
+    ));
+
+    // a draft, a refused submission, refused files (nothing stored), then a submission
+    let f0 = &founders[0];
+    let draft = app
+        .save_application_as(f0, code, answers(""), false, now)
+        .await
+        .unwrap();
+    assert_eq!(draft.status, CallApplicationStatus::Draft);
+    let e = app
+        .save_application_as(f0, code, answers("pilot at two plants"), true, now)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("deck"), "{e}");
+    let e = app
+        .attach_as(f0, draft.id, "deck", "deck.png", PNG, now)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("image/png"), "{e}");
+    let big = [PDF, &[b' '; 3000]].concat();
+    let e = app
+        .attach_as(f0, draft.id, "deck", "deck.pdf", &big, now)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("over the limit"), "{e}");
+    assert!(
+        app.store()
+            .attachment(draft.id, "deck")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing stored"
+    );
+    app.attach_as(f0, draft.id, "deck", "deck.pdf", PDF, now)
+        .await
+        .unwrap();
+    let sent = app
+        .save_application_as(f0, code, answers("pilot at two plants"), true, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (sent.status, sent.attached.clone()),
+        (CallApplicationStatus::Submitted, vec!["deck".to_string()])
+    );
+    // another startup's member cannot touch it
+    assert!(matches!(
+        app.attach_as(&founders[1], draft.id, "deck", "x.pdf", PDF, now)
+            .await,
+        Err(app::AppError::NotFound(_))
+    ));
+    for f in &founders[1..] {
+        let a = app
+            .save_application_as(f, code, answers("a plan"), false, now)
+            .await
+            .unwrap();
+        app.attach_as(f, a.id, "deck", "deck.pdf", PDF, now)
+            .await
+            .unwrap();
+        app.save_application_as(f, code, answers("a plan"), true, now)
+            .await
+            .unwrap();
+    }
+    // after the deadline nothing is accepted, and the message says when it was
+    let late = app
+        .save_application_as(
+            f0,
+            code,
+            answers("x"),
+            true,
+            call.deadline + Duration::minutes(1),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        late.to_string()
+            .contains(&call.deadline.format("%Y-%m-%d %H:%M").to_string()),
+        "{late}"
+    );
+
+    // evaluators: judge1 has a conflict with the first startup
+    for j in &judges {
+        app.add_evaluator_as(&owner, code, &j.email).await.unwrap();
+    }
+    assert!(
+        app.add_evaluator_as(&owner, code, &founders[2].email)
+            .await
+            .is_err(),
+        "a startup does not judge"
+    );
+    let conflicted = f0.startup_id.clone().unwrap();
+    app.declare_conflict_as(&judges[1], &conflicted, Some("former adviser"))
+        .await
+        .unwrap();
+    let assigned = app.assign_stage_as(&owner, code).await.unwrap();
+    assert_eq!(assigned, 8, "four applications, two reviews each");
+    let mut loads = Vec::new();
+    for j in &judges {
+        let mine = app.my_reviews_as(j, code).await.unwrap();
+        loads.push(mine.len());
+        for m in &mine {
+            assert_eq!(m.review.evaluator, j.email, "only one's own reviews");
+        }
+    }
+    assert!(
+        loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1,
+        "{loads:?}"
+    );
+    let j1 = app.my_reviews_as(&judges[1], code).await.unwrap();
+    assert!(
+        j1.iter().all(|m| m.application.startup_id != conflicted),
+        "the conflict is never shown"
+    );
+    assert!(matches!(
+        app.attachment_as(&judges[1], sent.id, "deck").await,
+        Err(app::AppError::NotFound(_))
+    ));
+
+    // scores: each application's reviews, chosen so the means are known
+    let wanted = [
+        (76.0, sheet(5, 4, 3, 2)),
+        (60.0, sheet(3, 3, 3, 3)),
+        (93.0, sheet(4, 5, 5, 5)),
+        (40.0, sheet(2, 2, 2, 2)),
+    ];
+    let apps = app.call_applications_as(&owner, code).await.unwrap();
+    let mut expected = BTreeMap::new();
+    for (i, a) in apps.iter().enumerate() {
+        let (score, s) = &wanted[i];
+        expected.insert(a.id, *score);
+        for j in &judges {
+            if let Some(m) = app
+                .my_reviews_as(j, code)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|m| m.application.id == a.id)
+            {
+                // a reviewer sees none of the others' scores while the stage is open
+                let standings = app.standings_as(&owner, code).await.unwrap();
+                assert!(
+                    standings.iter().all(|s| s.standing.mean.is_none()),
+                    "blind until closed"
+                );
+                app.submit_review_as(j, m.review.id, s.clone(), Some("ok"))
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    let bad = app
+        .submit_review_as(&judges[0], 1, sheet(9, 1, 1, 1), None)
+        .await;
+    assert!(bad.is_err());
+    // the organiser closes the stage: now the ranking shows, best mean first
+    app.set_stage_open_as(&owner, code, false).await.unwrap();
+    let standings = app.standings_as(&owner, code).await.unwrap();
+    let order: Vec<f64> = standings.iter().map(|s| s.standing.mean.unwrap()).collect();
+    let mut want: Vec<f64> = expected.values().copied().collect();
+    want.sort_by(|a, b| b.total_cmp(a));
+    for (got, w) in order.iter().zip(&want) {
+        assert!((got - w).abs() < 1e-9, "{order:?} vs {want:?}");
+    }
+    assert!(
+        app.submit_review_as(&judges[0], 1, sheet(1, 1, 1, 1), None)
+            .await
+            .is_err(),
+        "closed"
+    );
+
+    // advance the top two; an override needs a reason
+    let last = standings.last().unwrap().standing.application;
+    let e = app
+        .decide_stage_as(&owner, code, 2, &[(last, true, " ".into())])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("reason"));
+    let advanced = app
+        .decide_stage_as(
+            &owner,
+            code,
+            2,
+            &[(last, true, "strategic fit with the plant".into())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(advanced, 3);
+    let after = app.call_applications_as(&owner, code).await.unwrap();
+    let top = standings[0].standing.application;
+    let third = standings[2].standing.application;
+    let status = |id: i64| after.iter().find(|a| a.id == id).unwrap().clone();
+    assert_eq!(
+        (status(top).stage, status(top).status),
+        (1, CallApplicationStatus::Submitted)
+    );
+    assert_eq!(status(third).status, CallApplicationStatus::NotAdvanced);
+    assert_eq!(status(last).stage, 1, "the override advanced it");
+    assert_eq!(
+        app.call(code).await.unwrap().stage,
+        1,
+        "the call moved to the next stage"
+    );
+
+    // every startup heard its result; the first founder reads English
+    let inbox = app.inbox_as(f0).await.unwrap();
+    assert!(inbox.iter().any(|n| n.kind == "stage.result"), "{inbox:?}");
+    assert!(inbox.iter().any(|n| n.kind == "application.submitted"));
+    let stub = lettre::transport::stub::StubTransport::new_ok();
+    let sent = app
+        .deliver_mail(&stub, "program@innobridge.example")
+        .await
+        .unwrap();
+    assert!(sent >= 8, "{sent}");
+    let mails = stub.messages();
+    let to_f0: Vec<&String> = mails
+        .iter()
+        .filter(|(env, _)| env.to().iter().any(|a| a.to_string() == f0.email))
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        to_f0
+            .iter()
+            .any(|m| m.contains("did not go past") || m.contains("You passed")),
+        "English for an English reader"
+    );
+    assert_eq!(
+        app.deliver_mail(&stub, "program@innobridge.example")
+            .await
+            .unwrap(),
+        0,
+        "each mail once"
+    );
+}
