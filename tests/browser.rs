@@ -456,3 +456,144 @@ async fn a_forum_meeting_from_request_to_both_agendas_in_a_real_browser() {
     shot(&c, "clusters").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_call_from_application_to_the_inbox_in_a_real_browser() {
+    let (base, app, demo, _dir) = common::serve_demo(13, None).await;
+    let login_of = |role: Role| demo.logins.iter().find(|l| l.role == role).unwrap();
+    let (st, ent, judge) = (
+        login_of(Role::StartupMember),
+        login_of(Role::EnterpriseMember),
+        login_of(Role::Evaluator),
+    );
+    let second = User {
+        email: "judge2@journey.kr".into(),
+        display_name: "Judge Two".into(),
+        role: Role::Evaluator,
+        enterprise_id: None,
+        startup_id: None,
+        center_code: None,
+        language: Language::En,
+    };
+    app.add_user(&second, "journey-password-2", "test")
+        .await
+        .unwrap();
+    let deck = std::env::temp_dir().join(format!("innobridge-deck-{}.pdf", std::process::id()));
+    std::fs::write(
+        &deck,
+        b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
+    )
+    .unwrap();
+    let call = format!("{base}/calls/journey-call");
+
+    let d = driver().await;
+    let c = browser(&d).await;
+
+    // the enterprise opens a call on one of its needs
+    log_in(&c, &base, &ent.email, &ent.password).await;
+    c.goto(&format!("{base}/calls")).await.unwrap();
+    let form = "#new-call";
+    wait_for(&c, &format!("{form} input[name=code]"))
+        .await
+        .send_keys("journey-call")
+        .await
+        .unwrap();
+    c.find(Locator::Css(&format!("{form} input[name=title]")))
+        .await
+        .unwrap()
+        .send_keys("배터리 재활용 PoC 공모")
+        .await
+        .unwrap();
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(7))
+        .format("%m%d%Y")
+        .to_string();
+    c.find(Locator::Css(&format!("{form} input[name=deadline]")))
+        .await
+        .unwrap()
+        .send_keys(&deadline)
+        .await
+        .unwrap();
+    submit(&c, &format!("{form} button[type=submit]")).await;
+    wait_for(&c, "#decide").await;
+    log_out(&c).await;
+
+    // the startup applies with its pitch deck
+    log_in(&c, &base, &st.email, &st.password).await;
+    c.goto(&call).await.unwrap();
+    wait_for(&c, "#apply textarea[name=q_q1]")
+        .await
+        .send_keys("두 개 공장에서 3개월 PoC")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#apply input[name=f_deck]"))
+        .await
+        .unwrap()
+        .send_keys(deck.to_str().unwrap())
+        .await
+        .unwrap();
+    shot(&c, "call-application").await;
+    submit(&c, "#submit-application").await;
+    let status = wait_for(&c, "#my-status").await.text().await.unwrap();
+    assert_eq!(status, "제출");
+    log_out(&c).await;
+
+    // the enterprise adds two evaluators and assigns the reviews
+    log_in(&c, &base, &ent.email, &ent.password).await;
+    c.goto(&call).await.unwrap();
+    for email in [judge.email.as_str(), second.email.as_str()] {
+        wait_for(&c, "form[action$='/evaluators'] input[name=email]")
+            .await
+            .send_keys(email)
+            .await
+            .unwrap();
+        submit(&c, "form[action$='/evaluators'] button").await;
+    }
+    submit(&c, "#assign").await;
+    log_out(&c).await;
+
+    // both evaluators score it on the rubric
+    for (email, password, score) in [
+        (judge.email.as_str(), judge.password.as_str(), "4"),
+        (second.email.as_str(), "journey-password-2", "5"),
+    ] {
+        log_in(&c, &base, email, password).await;
+        c.goto(&format!("{call}/reviews")).await.unwrap();
+        for key in ["technology", "fit", "team", "business"] {
+            let select = wait_for(&c, &format!(".review select[name=s_{key}]")).await;
+            select.select_by_value(score).await.unwrap();
+        }
+        if email == judge.email {
+            shot(&c, "call-review").await;
+        }
+        submit(&c, ".review button.score").await;
+        wait_for(&c, ".flash").await;
+        log_out(&c).await;
+    }
+
+    // the organiser closes scoring, sees the ranking and advances the best
+    log_in(&c, &base, &ent.email, &ent.password).await;
+    c.goto(&call).await.unwrap();
+    submit(&c, "#close-stage").await;
+    let row = wait_for(&c, "#standings tbody tr")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(row.contains("90.0"), "the mean of 80 and 100: {row}");
+    shot(&c, "call-ranking").await;
+    submit(&c, "#advance").await;
+    log_out(&c).await;
+
+    // the startup finds the result in its inbox
+    log_in(&c, &base, &st.email, &st.password).await;
+    c.goto(&format!("{base}/inbox")).await.unwrap();
+    let inbox = wait_for(&c, "#inbox li[data-kind='stage.result']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(inbox.contains("통과"), "{inbox}");
+    shot(&c, "inbox").await;
+    c.close().await.unwrap();
+    let _ = std::fs::remove_file(deck);
+}

@@ -388,6 +388,11 @@ impl App {
         Ok(())
     }
 
+    /// The e-mails of a call's evaluators.
+    pub async fn call_evaluators(&self, code: &str) -> Result<Vec<String>> {
+        Ok(self.store.call_evaluators(code).await?)
+    }
+
     /// An evaluator declares a conflict of interest with a startup: from then on it is
     /// neither shown nor scores that startup's applications.
     pub async fn declare_conflict_as(

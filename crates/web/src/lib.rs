@@ -21,6 +21,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
+/// An application form with its files: the largest attachment a call may ask for, and
+/// room for the rest of the form.
+const ATTACHMENT_FORM_LIMIT: usize = domain::screening::MAX_ATTACHMENT_BYTES as usize + 1024 * 1024;
+
 /// The router with every route, for `serve` and for tests.
 pub fn router(app: App) -> Router {
     Router::new()
@@ -84,6 +88,37 @@ pub fn router(app: App) -> Router {
             "/centers/applications/{id}/{action}",
             post(pages::centers::decide),
         )
+        .route(
+            "/calls",
+            get(pages::calls::calls).post(pages::calls::create),
+        )
+        .route("/calls/{code}", get(pages::calls::call))
+        .route(
+            "/calls/{code}/apply",
+            post(pages::calls::apply)
+                .layer(axum::extract::DefaultBodyLimit::max(ATTACHMENT_FORM_LIMIT)),
+        )
+        .route(
+            "/calls/{code}/evaluators",
+            post(pages::calls::add_evaluator),
+        )
+        .route(
+            "/calls/{code}/stage/{action}",
+            post(pages::calls::stage_action),
+        )
+        .route("/calls/{code}/decide", post(pages::calls::decide))
+        .route("/calls/{code}/reviews", get(pages::calls::reviews))
+        .route("/calls/reviews/{id}", post(pages::calls::score))
+        .route("/calls/conflicts", post(pages::calls::conflict))
+        .route(
+            "/calls/applications/{id}/withdraw",
+            post(pages::calls::withdraw),
+        )
+        .route(
+            "/calls/applications/{id}/files/{key}",
+            get(pages::calls::file),
+        )
+        .route("/inbox", get(pages::calls::inbox))
         .route("/admin", get(pages::admin::home))
         .route("/admin/rounds", post(pages::admin::run_round))
         .route("/admin/rounds/{name}", get(pages::admin::round))

@@ -392,31 +392,22 @@ pub async fn import(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    mut form: axum::extract::Multipart,
+    form: axum::extract::Multipart,
 ) -> Response {
     let refused = |status: StatusCode, msg: String| {
         (status, render(&import_page(&caller, &uri, None, Some(msg)))).into_response()
     };
-    let (mut csrf, mut kind, mut file) = (String::new(), String::new(), None);
-    loop {
-        match form.next_field().await {
-            Ok(None) => break,
-            Ok(Some(f)) => {
-                let name = f.name().unwrap_or("").to_string();
-                let filename = f.file_name().map(str::to_string);
-                match f.bytes().await {
-                    Ok(b) => match name.as_str() {
-                        "csrf" => csrf = String::from_utf8_lossy(&b).into_owned(),
-                        "kind" => kind = String::from_utf8_lossy(&b).into_owned(),
-                        "file" => file = Some((filename.unwrap_or_default(), b)),
-                        _ => {}
-                    },
-                    Err(e) => return refused(StatusCode::BAD_REQUEST, format!("upload: {e}")),
-                }
-            }
-            Err(e) => return refused(StatusCode::BAD_REQUEST, format!("upload: {e}")),
-        }
-    }
+    let fields = match super::read_multipart(form).await {
+        Ok(f) => f,
+        Err(m) => return refused(StatusCode::BAD_REQUEST, m),
+    };
+    let (csrf, kind) = (
+        super::field_text(&fields, "csrf"),
+        super::field_text(&fields, "kind"),
+    );
+    let file = fields
+        .get("file")
+        .map(|(name, b)| (name.clone().unwrap_or_default(), b.clone()));
     let Some(s) = caller.form_writer(&csrf) else {
         return need_login(&caller, &uri);
     };

@@ -4,6 +4,7 @@
 //! who may do it.
 
 pub mod admin;
+pub mod calls;
 pub mod centers;
 pub mod charts;
 pub mod clusters;
@@ -171,6 +172,35 @@ pub fn need_login(caller: &Caller, uri: &Uri) -> Response {
 pub struct CsrfForm {
     #[serde(default)]
     pub csrf: String,
+}
+
+/// A multipart form's fields by name: (file name, bytes); or what broke in reading it.
+pub async fn read_multipart(
+    mut form: axum::extract::Multipart,
+) -> Result<std::collections::HashMap<String, (Option<String>, axum::body::Bytes)>, String> {
+    let mut fields = std::collections::HashMap::new();
+    while let Some(f) = form
+        .next_field()
+        .await
+        .map_err(|e| format!("upload: {e}"))?
+    {
+        let name = f.name().unwrap_or("").to_string();
+        let file_name = f.file_name().map(str::to_string);
+        let bytes = f.bytes().await.map_err(|e| format!("upload: {e}"))?;
+        fields.insert(name, (file_name, bytes));
+    }
+    Ok(fields)
+}
+
+/// A multipart field as text.
+pub fn field_text(
+    fields: &std::collections::HashMap<String, (Option<String>, axum::body::Bytes)>,
+    name: &str,
+) -> String {
+    fields
+        .get(name)
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default()
 }
 
 /// Back to `to` with a one-line message shown there.

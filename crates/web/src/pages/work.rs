@@ -85,18 +85,8 @@ pub async fn work(
                 });
             return Redirect::to(&to).into_response();
         }
-        Role::Evaluator => {
-            return message(
-                &caller,
-                &uri,
-                StatusCode::OK,
-                caller.lang.t(
-                    "이 역할의 업무 화면은 준비 중입니다. 공개 디렉터리와 성과 페이지를 이용해 주세요.",
-                    "This role's work pages are not built yet; the directory and KPI pages are open to you.",
-                ),
-                "/",
-            );
-        }
+        // an evaluator's work is in the calls it reviews
+        Role::Evaluator => return Redirect::to("/calls").into_response(),
     };
     let mut filter = MatchFilter {
         newest_first: true,
