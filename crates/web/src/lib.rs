@@ -7,6 +7,7 @@
 
 mod api;
 mod caller;
+mod calls_api;
 mod i18n;
 mod openapi;
 mod pages;
@@ -182,6 +183,42 @@ pub fn router(app: App) -> Router {
             "/api/v1/meeting-requests/{id}/{action}",
             post(program_api::answer_request),
         )
+        .route("/api/v1/calls", get(calls_api::calls))
+        .route(
+            "/api/v1/calls/{code}",
+            get(calls_api::call).put(calls_api::put_call),
+        )
+        .route(
+            "/api/v1/calls/{code}/applications",
+            get(calls_api::applications),
+        )
+        .route("/api/v1/calls/{code}/application", put(calls_api::apply))
+        .route(
+            "/api/v1/applications/{id}/withdraw",
+            post(calls_api::withdraw),
+        )
+        .route(
+            "/api/v1/applications/{id}/files/{key}",
+            get(calls_api::get_file)
+                .put(calls_api::put_file)
+                .layer(axum::extract::DefaultBodyLimit::max(ATTACHMENT_FORM_LIMIT)),
+        )
+        .route(
+            "/api/v1/calls/{code}/evaluators",
+            post(calls_api::add_evaluator),
+        )
+        .route("/api/v1/conflicts", post(calls_api::conflict))
+        .route("/api/v1/calls/{code}/assign", post(calls_api::assign))
+        .route("/api/v1/calls/{code}/reviews", get(calls_api::my_reviews))
+        .route("/api/v1/reviews/{id}", post(calls_api::score))
+        .route(
+            "/api/v1/calls/{code}/stage/{action}",
+            post(calls_api::stage),
+        )
+        .route("/api/v1/calls/{code}/standings", get(calls_api::standings))
+        .route("/api/v1/calls/{code}/decide", post(calls_api::decide))
+        .route("/api/v1/inbox", get(calls_api::inbox))
+        .route("/api/v1/inbox/read", post(calls_api::read_inbox))
         .route(
             "/api/v1/clusters/{code}",
             get(program_api::cluster).put(program_api::put_cluster),

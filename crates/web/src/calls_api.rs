@@ -1,0 +1,419 @@
+//! The API of open calls: calls, applications with their files, evaluators and
+//! conflicts, review assignment and blind scores, the ranking and decisions, and the
+//! caller's inbox.
+
+use std::collections::BTreeMap;
+
+use app::App;
+use app::calls::{Assignment, RankedEntry};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use domain::screening::{Call, CallApplication, Notification, Review};
+use serde::Deserialize;
+
+use crate::api::{Problem, answer, app_problem, bad_input, write_body};
+use crate::caller::{Caller, unauthenticated};
+
+macro_rules! writer {
+    ($caller:expr, $headers:expr) => {
+        match $caller.api_writer(&$headers) {
+            Ok(s) => s,
+            Err(r) => return r,
+        }
+    };
+}
+
+#[utoipa::path(get, path = "/api/v1/calls", tag = "calls",
+    responses((status = 200, description = "Every open call, newest deadline first", body = Vec<Call>)))]
+pub async fn calls(State(app): State<App>) -> Response {
+    answer(app.calls().await)
+}
+
+#[utoipa::path(get, path = "/api/v1/calls/{code}", tag = "calls", params(("code" = String, Path)),
+    responses((status = 200, description = "The call: form, rubric, stages, deadline", body = Call),
+    (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json")))]
+pub async fn call(State(app): State<App>, Path(code): Path<String>) -> Response {
+    answer(app.call(&code).await)
+}
+
+#[utoipa::path(put, path = "/api/v1/calls/{code}", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)), request_body = Call,
+    responses((status = 200, description = "Saved", body = Call),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not its enterprise's member or a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "A field breaks the rules", body = Problem, content_type = "application/problem+json")))]
+pub async fn put_call(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: Result<Json<Call>, JsonRejection>,
+) -> Response {
+    let (s, mut c) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    c.code = code;
+    answer(app.save_call_as(&s.user, &c).await.map(|()| c))
+}
+
+#[utoipa::path(get, path = "/api/v1/calls/{code}/applications", tag = "calls", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "All of them for the organiser, its own for a startup", body = Vec<CallApplication>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Neither", body = Problem, content_type = "application/problem+json")))]
+pub async fn applications(
+    State(app): State<App>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Response {
+    let Some(u) = caller.user() else {
+        return unauthenticated();
+    };
+    answer(app.call_applications_as(u, &code).await)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ApplicationBody {
+    /// Answers by question key.
+    #[serde(default)]
+    pub answers: BTreeMap<String, String>,
+    /// Submit (every required answer and file present) rather than save a draft.
+    #[serde(default)]
+    pub submit: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/calls/{code}/application", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)), request_body = ApplicationBody,
+    responses((status = 200, description = "The startup's application as saved", body = CallApplication),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Past the deadline (named), or something required missing", body = Problem, content_type = "application/problem+json")))]
+pub async fn apply(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: Result<Json<ApplicationBody>, JsonRejection>,
+) -> Response {
+    let (s, a) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    answer(
+        app.save_application_as(&s.user, &code, a.answers, a.submit, chrono::Utc::now())
+            .await,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "Withdrawn", body = CallApplication),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not the caller's application", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Past the deadline or already screened", body = Problem, content_type = "application/problem+json")))]
+pub async fn withdraw(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let s = writer!(caller, headers);
+    answer(
+        app.withdraw_application_as(&s.user, id, chrono::Utc::now())
+            .await,
+    )
+}
+
+#[utoipa::path(put, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("id" = i64, Path), ("key" = String, Path), ("X-File-Name" = Option<String>, Header, description = "the file's name")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 204, description = "Stored"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not the caller's application", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Too large, of a type the call does not accept, or past the deadline: nothing stored", body = Problem, content_type = "application/problem+json")))]
+pub async fn put_file(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path((id, key)): Path<(i64, String)>,
+    body: Bytes,
+) -> Response {
+    let s = writer!(caller, headers);
+    let name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(&key)
+        .to_string();
+    match app
+        .attach_as(&s.user, id, &key, &name, &body, chrono::Utc::now())
+        .await
+    {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = [])),
+    params(("id" = i64, Path), ("key" = String, Path)),
+    responses((status = 200, description = "The file, to the startup, the organiser and its unconflicted reviewers", content_type = "application/octet-stream", body = Vec<u8>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such file, or not the caller's to see", body = Problem, content_type = "application/problem+json")))]
+pub async fn get_file(
+    state: State<App>,
+    caller: Caller,
+    uri: Uri,
+    path: Path<(i64, String)>,
+) -> Response {
+    crate::pages::calls::file(state, caller, uri, path).await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct EvaluatorBody {
+    pub email: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{code}/evaluators", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)), request_body = EvaluatorBody,
+    responses((status = 204, description = "Added"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Not a user who may evaluate", body = Problem, content_type = "application/problem+json")))]
+pub async fn add_evaluator(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: Result<Json<EvaluatorBody>, JsonRejection>,
+) -> Response {
+    let (s, e) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match app.add_evaluator_as(&s.user, &code, e.email.trim()).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ConflictBody {
+    pub startup_id: String,
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/conflicts", tag = "calls", security(("session" = []), ("csrf" = [])),
+    request_body = ConflictBody,
+    responses((status = 204, description = "Declared: the startup's applications are no longer shown to the caller"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not an evaluator, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such startup", body = Problem, content_type = "application/problem+json")))]
+pub async fn conflict(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    b: Result<Json<ConflictBody>, JsonRejection>,
+) -> Response {
+    let (s, c) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match app
+        .declare_conflict_as(&s.user, &c.startup_id, c.reason.as_deref())
+        .await
+    {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Assigned {
+    pub assigned: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{code}/assign", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "New reviews assigned in the current stage", body = Assigned),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Too few evaluators without a conflict", body = Problem, content_type = "application/problem+json")))]
+pub async fn assign(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let s = writer!(caller, headers);
+    answer(
+        app.assign_stage_as(&s.user, &code)
+            .await
+            .map(|assigned| Assigned { assigned }),
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/calls/{code}/reviews", tag = "calls", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The caller's own reviews in the current stage (no one else's scores; no conflicted startups)", body = Vec<Assignment>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+pub async fn my_reviews(
+    State(app): State<App>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Response {
+    let Some(u) = caller.user() else {
+        return unauthenticated();
+    };
+    answer(app.my_reviews_as(u, &code).await)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ScoreBody {
+    /// A score per rubric criterion.
+    pub scores: BTreeMap<String, u32>,
+    pub comment: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/reviews/{id}", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("id" = i64, Path)), request_body = ScoreBody,
+    responses((status = 200, description = "Scored; the weighted score (0–100) is in the answer", body = Review),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not the caller's review", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Scoring closed, or the sheet does not fit the rubric", body = Problem, content_type = "application/problem+json")))]
+pub async fn score(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    b: Result<Json<ScoreBody>, JsonRejection>,
+) -> Response {
+    let (s, sc) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    answer(
+        app.submit_review_as(&s.user, id, sc.scores, sc.comment.as_deref())
+            .await,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{code}/stage/{action}", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path), ("action" = String, Path, description = "close or open the current stage's scoring")),
+    responses((status = 204, description = "Done"),
+    (status = 400, description = "Not close or open", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json")))]
+pub async fn stage(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path((code, action)): Path<(String, String)>,
+) -> Response {
+    let s = writer!(caller, headers);
+    let open = match action.as_str() {
+        "close" => false,
+        "open" => true,
+        other => {
+            return bad_input(&format!(
+                "'{other}' is not a stage action; allowed: close, open"
+            ));
+        }
+    };
+    match app.set_stage_open_as(&s.user, &code, open).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/calls/{code}/standings", tag = "calls", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The current stage's ranking with the engine's fit as advice (means hidden while scoring is open)", body = Vec<RankedEntry>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not the organiser", body = Problem, content_type = "application/problem+json")))]
+pub async fn standings(
+    State(app): State<App>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Response {
+    let Some(u) = caller.user() else {
+        return unauthenticated();
+    };
+    answer(app.standings_as(u, &code).await)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Override {
+    pub application: i64,
+    pub advance: bool,
+    /// Why, against the ranking (required).
+    pub reason: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct DecideBody {
+    /// How many of the best-ranked advance.
+    pub top: usize,
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Decided {
+    pub advanced: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{code}/decide", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("code" = String, Path)), request_body = DecideBody,
+    responses((status = 200, description = "Decided; each startup hears its result", body = Decided),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Scoring still open, or an override without a reason", body = Problem, content_type = "application/problem+json")))]
+pub async fn decide(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: Result<Json<DecideBody>, JsonRejection>,
+) -> Response {
+    let (s, d) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let overrides: Vec<(i64, bool, String)> = d
+        .overrides
+        .into_iter()
+        .map(|o| (o.application, o.advance, o.reason))
+        .collect();
+    answer(
+        app.decide_stage_as(&s.user, &code, d.top, &overrides)
+            .await
+            .map(|advanced| Decided { advanced }),
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/inbox", tag = "calls", security(("session" = [])),
+    responses((status = 200, description = "The caller's newest messages", body = Vec<Notification>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+pub async fn inbox(State(app): State<App>, caller: Caller) -> Response {
+    let Some(u) = caller.user() else {
+        return unauthenticated();
+    };
+    answer(app.inbox_as(u).await)
+}
+
+#[utoipa::path(post, path = "/api/v1/inbox/read", tag = "calls", security(("session" = []), ("csrf" = [])),
+    responses((status = 204, description = "Every message marked read"),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+pub async fn read_inbox(State(app): State<App>, caller: Caller, headers: HeaderMap) -> Response {
+    let s = writer!(caller, headers);
+    match app.mark_inbox_read_as(&s.user).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
+}
