@@ -351,3 +351,147 @@ async fn an_open_call_from_application_to_selection() {
         "each mail once"
     );
 }
+
+#[tokio::test]
+async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track() {
+    let (app, _dir, owner, founders, judges, mut call) = setup().await;
+    let now = Utc::now();
+    let enterprise = owner.enterprise_id.clone().unwrap();
+    // a startup proposes without a call; the enterprise routes it to a need
+    let short = app
+        .propose_as(&founders[0], &enterprise, "hi", now)
+        .await
+        .unwrap_err();
+    assert!(short.to_string().contains("proposal"));
+    let p = app
+        .propose_as(
+            &founders[0],
+            &enterprise,
+            "Our vision AI finds weld defects on your line in real time.",
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(p.call.starts_with("intake-"));
+    let intake = app.call(&p.call).await.unwrap();
+    assert_eq!(intake.track, Track::BottomUp);
+    assert!(
+        app.inbox_as(&owner)
+            .await
+            .unwrap()
+            .iter()
+            .any(|n| n.kind == "proposal.received"),
+        "the enterprise hears of it"
+    );
+    let need = call.need_id.clone().unwrap();
+    assert!(matches!(
+        app.route_proposal_as(&founders[1], p.id, Some(&need)).await,
+        Err(app::AppError::NotFound(_))
+    ));
+    let routed = app
+        .route_proposal_as(&owner, p.id, Some(&need))
+        .await
+        .unwrap();
+    assert_eq!(routed.status, CallApplicationStatus::Selected);
+    let startup = founders[0].startup_id.clone().unwrap();
+    let m = app
+        .store()
+        .matches_where(&app::MatchFilter {
+            startup: Some(startup.clone()),
+            need: Some(need.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(m[0].status, domain::MatchStatus::AcceptedByEnterprise);
+    // the startup accepts: an accepted bottom-up match, counted by track
+    app.act_on_match(
+        &founders[0],
+        &startup,
+        &need,
+        domain::match_state::Action::Accept,
+        None,
+    )
+    .await
+    .unwrap();
+    let b = app.breakdowns().await.unwrap();
+    assert!(
+        b.by_track.iter().any(|(t, n)| t == "bottom-up" && *n >= 1),
+        "{:?}",
+        b.by_track
+    );
+    // another proposal is declined, and the startup hears so
+    let q = app
+        .propose_as(
+            &founders[1],
+            &enterprise,
+            "A digital twin of your paint shop to cut energy use by a tenth.",
+            now,
+        )
+        .await
+        .unwrap();
+    app.route_proposal_as(&owner, q.id, None).await.unwrap();
+    assert!(
+        app.inbox_as(&founders[1])
+            .await
+            .unwrap()
+            .iter()
+            .any(|n| n.kind == "proposal.declined")
+    );
+
+    // a one-stage call: its finalist goes straight into the pipeline
+    call.code = "one-stage".into();
+    call.stages.truncate(1);
+    call.reviews_per_application = 1;
+    app.save_call_as(&owner, &call).await.unwrap();
+    let f = &founders[2];
+    let a = app
+        .save_application_as(f, "one-stage", answers("plan"), false, now)
+        .await
+        .unwrap();
+    app.attach_as(f, a.id, "deck", "deck.pdf", PDF, now)
+        .await
+        .unwrap();
+    app.save_application_as(f, "one-stage", answers("plan"), true, now)
+        .await
+        .unwrap();
+    app.add_evaluator_as(&owner, "one-stage", &judges[0].email)
+        .await
+        .unwrap();
+    app.assign_stage_as(&owner, "one-stage").await.unwrap();
+    let r = app
+        .my_reviews_as(&judges[0], "one-stage")
+        .await
+        .unwrap()
+        .remove(0);
+    app.submit_review_as(&judges[0], r.review.id, sheet(4, 4, 4, 4), None)
+        .await
+        .unwrap();
+    app.set_stage_open_as(&owner, "one-stage", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.decide_stage_as(&owner, "one-stage", 1, &[])
+            .await
+            .unwrap(),
+        1
+    );
+    let finalist = app
+        .store()
+        .matches_where(&app::MatchFilter {
+            startup: f.startup_id.clone(),
+            need: Some(need),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        finalist[0].status,
+        domain::MatchStatus::Accepted,
+        "selected: both sides agreed"
+    );
+    assert_eq!(
+        app.call_applications_as(&owner, "one-stage").await.unwrap()[0].status,
+        CallApplicationStatus::Selected
+    );
+}

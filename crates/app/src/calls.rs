@@ -671,6 +671,22 @@ impl App {
         self.store
             .decide_stage(code, call.stage, &decisions, last, &user.email)
             .await?;
+        // the finalists of a call on a need go into the pipeline, both sides agreed
+        if let (true, Some(need)) = (last, &call.need_id) {
+            for (app, _, _) in decisions.iter().filter(|d| d.1) {
+                if let Some(a) = standings.iter().find(|e| e.standing.application == *app) {
+                    self.store
+                        .create_call_match(
+                            &a.startup_id,
+                            need,
+                            call.track,
+                            domain::MatchStatus::Accepted,
+                            &user.email,
+                        )
+                        .await?;
+                }
+            }
+        }
         let stage = &call.stages[call.stage];
         for (app, advanced, _) in &decisions {
             let Some(a) = standings.iter().find(|e| e.standing.application == *app) else {
@@ -715,6 +731,154 @@ impl App {
             .await?;
         }
         Ok(decisions.iter().filter(|d| d.1).count())
+    }
+
+    /// A startup proposes a collaboration to an enterprise without an open call: the
+    /// proposal goes to the enterprise's standing intake (a bottom-up call made on first
+    /// use), whose members route it to one of their needs or decline it.
+    pub async fn propose_as(
+        &self,
+        user: &User,
+        enterprise: &str,
+        proposal: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CallApplication> {
+        Self::startup_of(user)?;
+        let e = self.enterprise(enterprise).await?;
+        if proposal.trim().len() < 20 {
+            return Err(AppError::Invalid(
+                "proposal: say in a few sentences what you propose (20 characters or more)".into(),
+            ));
+        }
+        let code = format!(
+            "intake-{}",
+            e.id.to_lowercase()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        if self.store.call(&code).await?.is_none() {
+            let intake = Call {
+                code: code.clone(),
+                track: domain::Track::BottomUp,
+                need_id: None,
+                enterprise_id: Some(e.id.clone()),
+                enterprises: vec![],
+                title: format!("{} — 스타트업 제안 / startup proposals", e.name),
+                description: None,
+                deadline: now + chrono::Duration::days(3650),
+                questions: vec![domain::screening::Question {
+                    key: "proposal".into(),
+                    ko: "협력 제안".into(),
+                    en: "Proposal".into(),
+                    required: true,
+                }],
+                attachments: vec![],
+                rubric: domain::screening::Rubric::default(),
+                stages: vec![domain::screening::Stage {
+                    key: "intake".into(),
+                    ko: "접수 검토".into(),
+                    en: "Intake review".into(),
+                }],
+                stage: 0,
+                stage_open: true,
+                reviews_per_application: 1,
+            };
+            self.store.save_call(&intake, &user.email).await?;
+        }
+        let answers = [("proposal".to_string(), proposal.trim().to_string())]
+            .into_iter()
+            .collect();
+        let a = self
+            .save_application_as(user, &code, answers, true, now)
+            .await?;
+        self.notify_enterprise(
+            &e.id,
+            "proposal.received",
+            (
+                &format!("{}의 협력 제안이 접수되었습니다.", a.startup_name),
+                &format!("{} proposed a collaboration.", a.startup_name),
+            ),
+            &format!("/calls/{code}"),
+        )
+        .await?;
+        Ok(a)
+    }
+
+    /// The enterprise routes a bottom-up proposal to one of its needs (a match accepted
+    /// by the enterprise, waiting for the startup's word) or declines it (`need` None).
+    pub async fn route_proposal_as(
+        &self,
+        user: &User,
+        id: i64,
+        need: Option<&str>,
+    ) -> Result<CallApplication> {
+        let not_found = || AppError::NotFound(format!("no proposal {id}"));
+        let a = self
+            .store
+            .call_application(id)
+            .await?
+            .ok_or_else(not_found)?;
+        let call = self.call(&a.call).await?;
+        if call.track != domain::Track::BottomUp || !runs_call(user, &call) {
+            return Err(not_found());
+        }
+        if a.status != CallApplicationStatus::Submitted {
+            return Err(AppError::Invalid(format!(
+                "the proposal is {}",
+                a.status.as_str()
+            )));
+        }
+        match need {
+            Some(need) => {
+                let n = self
+                    .store
+                    .need(need)
+                    .await?
+                    .ok_or_else(|| AppError::Invalid(format!("need: no need '{need}'")))?;
+                if Some(&n.enterprise_id) != call.enterprise_id.as_ref() {
+                    return Err(AppError::Invalid(format!(
+                        "need: '{need}' is another enterprise's need"
+                    )));
+                }
+                self.store
+                    .create_call_match(
+                        &a.startup_id,
+                        need,
+                        domain::Track::BottomUp,
+                        domain::MatchStatus::AcceptedByEnterprise,
+                        &user.email,
+                    )
+                    .await?;
+                self.store
+                    .set_application_status(id, CallApplicationStatus::Selected)
+                    .await?;
+                self.notify_startup(
+                    &a.startup_id,
+                    "proposal.routed",
+                    (
+                        &format!("제안이 '{}' 수요로 연결되었습니다. 내 업무에서 수락해 주세요.", n.title),
+                        &format!("Your proposal was routed to the need '{}'; accept it on your work page.", n.title),
+                    ),
+                    "/work",
+                )
+                .await?;
+            }
+            None => {
+                self.store
+                    .set_application_status(id, CallApplicationStatus::NotAdvanced)
+                    .await?;
+                self.notify_startup(
+                    &a.startup_id,
+                    "proposal.declined",
+                    (
+                        "제안이 이번에는 채택되지 않았습니다.",
+                        "Your proposal was not taken up this time.",
+                    ),
+                    &format!("/calls/{}", a.call),
+                )
+                .await?;
+            }
+        }
+        self.store.call_application(id).await?.ok_or_else(not_found)
     }
 
     /// Puts a message in one user's inbox, in both languages, and queues its mail in

@@ -35,6 +35,8 @@ pub struct MatchFact {
     pub partner_industries: Vec<String>,
     pub startup_clusters: Vec<String>,
     pub enterprise_clusters: Vec<String>,
+    /// top-down, bottom-up or on-demand.
+    pub track: String,
 }
 
 #[derive(Debug, Clone)]
@@ -291,6 +293,8 @@ pub struct Breakdowns {
     /// enterprise's clusters.
     pub inter_cluster_outcomes: Matrix,
     pub by_center: Vec<CenterFigures>,
+    /// (track, accepted matches), most first.
+    pub by_track: Vec<(String, u64)>,
 }
 
 /// The breakdowns of the accepted matches. A match counts once per code it carries
@@ -302,9 +306,10 @@ pub fn breakdowns(f: &KpiFacts) -> Breakdowns {
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
-    let (mut cluster, mut industry) = (HashMap::new(), HashMap::new());
+    let (mut cluster, mut industry, mut track) = (HashMap::new(), HashMap::new(), HashMap::new());
     let (mut conv, mut inter) = (BTreeMap::new(), BTreeMap::new());
     for m in &f.matches {
+        *track.entry(m.track.clone()).or_insert(0) += 1;
         let distinct = |v: &[String]| v.iter().cloned().collect::<BTreeSet<String>>();
         for c in distinct(&m.startup_clusters) {
             *cluster.entry(c).or_insert(0) += 1;
@@ -355,6 +360,7 @@ pub fn breakdowns(f: &KpiFacts) -> Breakdowns {
             .iter()
             .map(|c| center_figures(c, &f.rates, today))
             .collect(),
+        by_track: ranked(track),
     }
 }
 
@@ -564,6 +570,7 @@ mod tests {
                 partner_industries: vec!["fintech".into()],
                 startup_clusters: vec!["yangjae".into()],
                 enterprise_clusters: vec!["yeouido".into()],
+                track: "top-down".into(),
             }],
             outcomes: vec![
                 OutcomeFact {
@@ -683,6 +690,7 @@ mod tests {
             partner_industries: pi.iter().map(|x| x.to_string()).collect(),
             startup_clusters: sc.iter().map(|x| x.to_string()).collect(),
             enterprise_clusters: ec.iter().map(|x| x.to_string()).collect(),
+            track: "top-down".into(),
         };
         let f = KpiFacts {
             matches: vec![
@@ -747,6 +755,7 @@ mod tests {
             partner_industries: vec![],
             startup_clusters: strs(sc),
             enterprise_clusters: strs(ec),
+            track: "bottom-up".into(),
         };
         let o = |s: i64, e: i64| OutcomeFact {
             startup: s,
@@ -787,6 +796,7 @@ mod tests {
             ..KpiFacts::default()
         };
         let b = breakdowns(&f);
+        assert_eq!(b.by_track, vec![("bottom-up".to_string(), 2)]);
         let oc = &b.inter_cluster_outcomes;
         assert_eq!(oc.codes, ["hongneung", "yangjae", "yeouido"]);
         assert_eq!(oc.counts, vec![vec![0, 1, 0], vec![0, 1, 2], vec![0, 0, 0]]);

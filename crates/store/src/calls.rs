@@ -603,4 +603,53 @@ impl Store {
         let rows: Vec<(String,)> = sqlx::query_as(q).bind(org).fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
+
+    /// A match born of a call (an application selected, or a proposal routed to a
+    /// need): origin `application`, the call's track, `status` as the decision left it.
+    /// An existing match of the pair is left as it is. Answers whether one was made.
+    pub async fn create_call_match(
+        &self,
+        startup: &str,
+        need: &str,
+        track: Track,
+        status: domain::MatchStatus,
+        actor: &str,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let now = now_text();
+        let today = chrono::Utc::now().date_naive().to_string();
+        let id: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO matches (startup_id, need_id, score, reasons, origin, status, accepted_on, created_at, updated_at, track)
+             SELECT s.id, n.id, 0, '[]', 'application', ?, CASE WHEN ? = 'accepted' THEN ? END, ?, ?, ?
+             FROM startups s, needs n WHERE s.ext_id = ? AND n.ext_id = ?
+             ON CONFLICT (startup_id, need_id) DO NOTHING
+             RETURNING id",
+        )
+        .bind(status.as_str())
+        .bind(status.as_str())
+        .bind(&today)
+        .bind(&now)
+        .bind(&now)
+        .bind(track.as_str())
+        .bind(startup)
+        .bind(need)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id,)) = id else {
+            return Ok(false);
+        };
+        sqlx::query(
+            "INSERT INTO match_history (match_id, from_status, to_status, at, by_user, side, note)
+             VALUES (?, 'proposed', ?, ?, ?, 'enterprise', ?)",
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .bind(&now)
+        .bind(actor)
+        .bind(format!("from a {} call", track.as_str()))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
 }

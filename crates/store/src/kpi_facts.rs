@@ -39,9 +39,9 @@ impl Store {
             })
         })
         .collect::<Result<_>>()?;
-        let matches = sqlx::query_as::<_, (i64, i64, String, String, String, String, String, String)>(
+        let matches = sqlx::query_as::<_, (i64, i64, String, String, String, String, String, String, String)>(
             "SELECT m.startup_id, n.enterprise_id, m.accepted_on, s.industries, n.industries, e.industries,
-                    s.clusters, e.clusters
+                    s.clusters, e.clusters, m.track
              FROM matches m JOIN needs n ON n.id = m.need_id JOIN startups s ON s.id = m.startup_id
              JOIN enterprises e ON e.id = n.enterprise_id
              WHERE m.accepted_on IS NOT NULL",
@@ -49,7 +49,7 @@ impl Store {
         .fetch_all(p)
         .await?
         .into_iter()
-        .map(|(startup, enterprise, on, si, ni, ei, sc, ec)| {
+        .map(|(startup, enterprise, on, si, ni, ei, sc, ec, track)| {
             let split = |s: &str| domain::text::split_list(s);
             Ok(MatchFact {
                 startup,
@@ -57,6 +57,7 @@ impl Store {
                 accepted_on: d(&on, "accepted_on")?,
                 startup_industries: split(&si),
                 partner_industries: if ni.is_empty() { split(&ei) } else { split(&ni) },
+                track,
                 startup_clusters: split(&sc),
                 enterprise_clusters: split(&ec),
             })
