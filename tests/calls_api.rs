@@ -287,6 +287,40 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
     assert_eq!(send(c.post(api("/inbox/read")), Some(&st)).await.0, 204);
     let (_, read) = send(c.get(api("/inbox")), Some(&st)).await;
     assert!(read.as_array().unwrap().iter().all(|n| n["read"] == true));
+    // bottom-up: a startup proposes without a call; the enterprise routes it to a need
+    let (s, p) = send(
+        c.post(api("/proposals")).json(&json!({"enterprise_id": enterprise, "proposal": "We halve your QA time with on-edge vision."})),
+        Some(&st),
+    )
+    .await;
+    assert_eq!(s, 201, "{p}");
+    let pid = p["id"].as_i64().unwrap();
+    let intake = p["call"].as_str().unwrap().to_string();
+    let page = c
+        .get(format!("{base}/calls/{intake}"))
+        .header("cookie", &ent.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"proposals\""),
+        "the intake lists the proposal"
+    );
+    let need = app.needs_of(&enterprise).await.unwrap()[0].id.clone();
+    let route = api(&format!("/applications/{pid}/route"));
+    assert_eq!(
+        send(c.post(&route).json(&json!({"need_id": need})), Some(&judge))
+            .await
+            .0,
+        404
+    );
+    let (s, r) = send(c.post(&route).json(&json!({"need_id": need})), Some(&ent)).await;
+    assert_eq!((s, r["status"].as_str()), (200, Some("selected")), "{r}");
+    let (s, _) = send(c.post(&route).json(&json!({"need_id": null})), Some(&ent)).await;
+    assert_eq!(s, 409, "decided once");
     // bad input is a 4xx problem
     for (rq, want) in [
         (c.post(api("/calls/qa-vision/stage/explode")), 400),

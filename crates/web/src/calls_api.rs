@@ -417,3 +417,61 @@ pub async fn read_inbox(State(app): State<App>, caller: Caller, headers: HeaderM
         Err(e) => app_problem(e),
     }
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ProposalBody {
+    pub enterprise_id: String,
+    pub proposal: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/proposals", tag = "calls", security(("session" = []), ("csrf" = [])),
+    request_body = ProposalBody,
+    responses((status = 201, description = "Sent to the enterprise's intake", body = CallApplication),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Too short, or already proposed", body = Problem, content_type = "application/problem+json")))]
+pub async fn propose(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    b: Result<Json<ProposalBody>, JsonRejection>,
+) -> Response {
+    let (s, p) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    crate::api::created(
+        app.propose_as(&s.user, &p.enterprise_id, &p.proposal, chrono::Utc::now())
+            .await,
+    )
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct RouteBody {
+    /// The need to route it to; none declines it.
+    pub need_id: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/applications/{id}/route", tag = "calls", security(("session" = []), ("csrf" = [])),
+    params(("id" = i64, Path)), request_body = RouteBody,
+    responses((status = 200, description = "Routed (a match accepted by the enterprise) or declined", body = CallApplication),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not a proposal to the caller's enterprise", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already decided, or another enterprise's need", body = Problem, content_type = "application/problem+json")))]
+pub async fn route(
+    State(app): State<App>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    b: Result<Json<RouteBody>, JsonRejection>,
+) -> Response {
+    let (s, r) = match write_body(&caller, &headers, b) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    answer(
+        app.route_proposal_as(&s.user, id, r.need_id.as_deref())
+            .await,
+    )
+}

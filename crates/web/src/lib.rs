@@ -111,6 +111,8 @@ pub fn router(app: App) -> Router {
         .route("/calls/{code}/reviews", get(pages::calls::reviews))
         .route("/calls/reviews/{id}", post(pages::calls::score))
         .route("/calls/conflicts", post(pages::calls::conflict))
+        .route("/calls/propose", post(pages::calls::propose))
+        .route("/calls/applications/{id}/route", post(pages::calls::route))
         .route(
             "/calls/applications/{id}/withdraw",
             post(pages::calls::withdraw),
@@ -218,6 +220,8 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/calls/{code}/standings", get(calls_api::standings))
         .route("/api/v1/calls/{code}/decide", post(calls_api::decide))
         .route("/api/v1/inbox", get(calls_api::inbox))
+        .route("/api/v1/proposals", post(calls_api::propose))
+        .route("/api/v1/applications/{id}/route", post(calls_api::route))
         .route("/api/v1/inbox/read", post(calls_api::read_inbox))
         .route(
             "/api/v1/clusters/{code}",

@@ -76,6 +76,8 @@ use crate::api;
         crate::calls_api::decide,
         crate::calls_api::inbox,
         crate::calls_api::read_inbox,
+        crate::calls_api::propose,
+        crate::calls_api::route,
     ),
     components(schemas(api::Problem)),
     modifiers(&Security),

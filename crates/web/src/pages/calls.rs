@@ -31,6 +31,9 @@ pub struct CallsPage {
     /// The enterprise member's needs, for a new call.
     pub needs: Vec<domain::Need>,
     pub may_create: bool,
+    /// (id, name) of every enterprise, for a startup's proposal.
+    pub enterprises: Vec<(String, String)>,
+    pub startup_member: bool,
     pub now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -56,10 +59,25 @@ pub async fn calls(State(app): State<App>, caller: Caller, uri: Uri) -> Response
         },
         None => vec![],
     };
+    let startup_member = user.is_some_and(|u| u.role == Role::StartupMember);
+    let enterprises = if startup_member {
+        match app.enterprise_names().await {
+            Ok(m) => {
+                let mut v: Vec<(String, String)> = m.into_iter().collect();
+                v.sort_by(|a, b| a.1.cmp(&b.1));
+                v
+            }
+            Err(e) => return app_error(&caller, &uri, e, "/"),
+        }
+    } else {
+        vec![]
+    };
     render(&CallsPage {
         l: Layout::new(&caller, &uri, ("공모와 심사", "Open calls")),
         calls,
         needs,
+        enterprises,
+        startup_member,
         may_create: user.is_some_and(|u| matches!(u.role, Role::Admin | Role::EnterpriseMember)),
         now: chrono::Utc::now(),
     })
@@ -171,6 +189,70 @@ pub async fn create(
     }
 }
 
+#[derive(Deserialize)]
+pub struct ProposalForm {
+    #[serde(default)]
+    csrf: String,
+    enterprise_id: String,
+    proposal: String,
+}
+
+/// A startup proposes a collaboration to an enterprise without an open call.
+pub async fn propose(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<ProposalForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    match app
+        .propose_as(&s.user, &f.enterprise_id, &f.proposal, chrono::Utc::now())
+        .await
+    {
+        Ok(a) => done(
+            &format!("/calls/{}", a.call),
+            caller.lang.t("제안을 보냈습니다", "Proposal sent"),
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/calls"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RouteForm {
+    #[serde(default)]
+    csrf: String,
+    /// Empty: decline.
+    #[serde(default)]
+    need_id: String,
+}
+
+/// The enterprise routes a proposal to one of its needs, or declines it.
+pub async fn route(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Form(f): Form<RouteForm>,
+) -> Response {
+    let Some(s) = caller.form_writer(&f.csrf) else {
+        return need_login(&caller, &uri);
+    };
+    let need = Some(f.need_id.trim()).filter(|n| !n.is_empty());
+    match app.route_proposal_as(&s.user, id, need).await {
+        Ok(a) => done(
+            &format!("/calls/{}", a.call),
+            if need.is_some() {
+                caller.lang.t("수요로 연결했습니다", "Routed to the need")
+            } else {
+                caller.lang.t("제안을 반려했습니다", "Proposal declined")
+            },
+        ),
+        Err(e) => app_error(&caller, &uri, e, "/calls"),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "call.html")]
 pub struct CallPage {
@@ -184,6 +266,8 @@ pub struct CallPage {
     pub applications: Vec<CallApplication>,
     pub evaluators: Vec<String>,
     pub standings: Vec<RankedEntry>,
+    /// The running enterprise's needs, to route bottom-up proposals to.
+    pub needs: Vec<domain::Need>,
 }
 
 impl CallPage {
@@ -222,6 +306,9 @@ impl CallPage {
     }
     pub fn label<'a>(&self, ko: &'a str, en: &'a str) -> &'a str {
         self.l.t(ko, en)
+    }
+    pub fn bottom_up(&self) -> bool {
+        self.c.track == Track::BottomUp
     }
 }
 
@@ -264,8 +351,16 @@ pub async fn call(
         },
         None => false,
     };
+    let needs = match (&c.enterprise_id, organiser && c.track == Track::BottomUp) {
+        (Some(e), true) => match app.needs_of(e).await {
+            Ok(n) => n,
+            Err(e) => return app_error(&caller, &uri, e, back),
+        },
+        _ => vec![],
+    };
     let title = c.title.clone();
     render(&CallPage {
+        needs,
         l: Layout::new(&caller, &uri, (&title, &title)),
         open: c.is_open(chrono::Utc::now()),
         startup_member: user.is_some_and(|u| u.role == Role::StartupMember),
