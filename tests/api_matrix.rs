@@ -768,6 +768,8 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
         ("/api/v1/inbox/read", "post"),
         ("/api/v1/proposals", "post"),
         ("/api/v1/applications/{id}/route", "post"),
+        ("/api/v1/calls/{code}/export.xlsx", "get"),
+        ("/api/v1/kpi/funnel", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

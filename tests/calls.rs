@@ -92,6 +92,14 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     (app, dir, owner, founders, evaluators, call)
 }
 
+/// Data rows of a sheet of an XLSX workbook.
+fn sheet_rows(book: &[u8], sheet: &str) -> usize {
+    use calamine::Reader;
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(book.to_vec())).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range.height().saturating_sub(1)
+}
+
 fn answers(plan: &str) -> BTreeMap<String, String> {
     [("plan".to_string(), plan.to_string())]
         .into_iter()
@@ -272,6 +280,13 @@ async fn an_open_call_from_application_to_selection() {
         .submit_review_as(&judges[0], 1, sheet(9, 1, 1, 1), None)
         .await;
     assert!(bad.is_err());
+    // the organiser's workbook holds no scores while the stage is open
+    let open_book = app.call_workbook_as(&owner, code).await.unwrap();
+    assert_eq!(sheet_rows(&open_book, "scores"), 0, "blind in files too");
+    assert!(
+        app.call_workbook_as(&judges[0], code).await.is_err(),
+        "the organiser's only"
+    );
     // the organiser closes the stage: now the ranking shows, best mean first
     app.set_stage_open_as(&owner, code, false).await.unwrap();
     let standings = app.standings_as(&owner, code).await.unwrap();
@@ -319,6 +334,27 @@ async fn an_open_call_from_application_to_selection() {
         app.call(code).await.unwrap().stage,
         1,
         "the call moved to the next stage"
+    );
+    let book = app.call_workbook_as(&owner, code).await.unwrap();
+    assert_eq!(sheet_rows(&book, "applications"), 4);
+    assert_eq!(
+        sheet_rows(&book, "scores"),
+        8,
+        "each evaluator's score of the closed stage"
+    );
+    assert_eq!(sheet_rows(&book, "stage results"), 4);
+    let (program, calls) = app.funnels().await.unwrap();
+    let f = calls.iter().find(|f| f.call == code).unwrap();
+    let counts: Vec<u64> = f.steps.iter().map(|s| s.2).collect();
+    assert_eq!(
+        &counts[..2],
+        &[4, 3],
+        "applied, reached the meeting stage: {:?}",
+        f.steps
+    );
+    assert_eq!(
+        program.steps[0].2, 4,
+        "the program's applied sums the calls'"
     );
 
     // every startup heard its result; the first founder reads English

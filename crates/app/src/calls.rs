@@ -34,6 +34,15 @@ pub struct RankedEntry {
     pub engine_fit: Option<f64>,
 }
 
+/// How far a call's applicants got: (Korean, English, count) per step.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Funnel {
+    pub call: String,
+    pub title: String,
+    pub steps: Vec<(String, String, u64)>,
+}
+
 /// An evaluator's assignment: the review and what is reviewed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -879,6 +888,235 @@ impl App {
             }
         }
         self.store.call_application(id).await?.ok_or_else(not_found)
+    }
+
+    /// A call's applications, every evaluator's scores in the stages already closed,
+    /// and the stage results, as an XLSX workbook (its organiser only).
+    pub async fn call_workbook_as(&self, user: &User, code: &str) -> Result<Vec<u8>> {
+        use store::files::{Sheet, workbook};
+        let call = self.call(code).await?;
+        if !runs_call(user, &call) {
+            return Err(AppError::Forbidden(format!(
+                "{} does not run '{code}'",
+                user.email
+            )));
+        }
+        let apps = self.store.call_applications(Some(code), None).await?;
+        let name_of = |id: i64| {
+            apps.iter()
+                .find(|a| a.id == id)
+                .map_or(String::new(), |a| a.startup_name.clone())
+        };
+        let stage_name = |i: usize| call.stages.get(i).map_or(i.to_string(), |s| s.en.clone());
+        let mut app_headers = vec![
+            "application",
+            "startup_id",
+            "startup",
+            "status",
+            "stage",
+            "submitted_at",
+            "files",
+        ];
+        app_headers.extend(call.questions.iter().map(|q| q.key.as_str()));
+        let app_rows = apps
+            .iter()
+            .map(|a| {
+                let mut r = vec![
+                    a.id.to_string(),
+                    a.startup_id.clone(),
+                    a.startup_name.clone(),
+                    a.status.as_str().to_string(),
+                    stage_name(a.stage),
+                    a.submitted_at.clone().unwrap_or_default(),
+                    a.attached.join("|"),
+                ];
+                r.extend(
+                    call.questions
+                        .iter()
+                        .map(|q| a.answers.get(&q.key).cloned().unwrap_or_default()),
+                );
+                r
+            })
+            .collect();
+        // scores stay blind while a stage is open, in files too
+        let closed_through = if call.stage_open {
+            call.stage
+        } else {
+            call.stage + 1
+        };
+        let mut review_rows = Vec::new();
+        for stage in 0..closed_through {
+            for r in self.store.stage_reviews(code, stage).await? {
+                let mut row = vec![
+                    r.application.to_string(),
+                    name_of(r.application),
+                    stage_name(stage),
+                    r.evaluator.clone(),
+                ];
+                row.extend(call.rubric.criteria.iter().map(|c| {
+                    r.scores
+                        .as_ref()
+                        .and_then(|s| s.get(&c.key))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default()
+                }));
+                row.push(r.weighted.map(|w| format!("{w:.2}")).unwrap_or_default());
+                row.push(r.comment.clone().unwrap_or_default());
+                review_rows.push(row);
+            }
+        }
+        let mut review_headers = vec!["application", "startup", "stage", "evaluator"];
+        review_headers.extend(call.rubric.criteria.iter().map(|c| c.key.as_str()));
+        review_headers.extend(["weighted", "comment"]);
+        let mut numeric: Vec<&str> = call
+            .rubric
+            .criteria
+            .iter()
+            .map(|c| c.key.as_str())
+            .collect();
+        numeric.extend(["application", "weighted"]);
+        let decisions = self
+            .store
+            .stage_decisions(code)
+            .await?
+            .into_iter()
+            .map(|(app, stage, advanced, reason, by, at)| {
+                vec![
+                    app.to_string(),
+                    name_of(app),
+                    stage_name(stage as usize),
+                    if advanced { "advanced" } else { "not advanced" }.to_string(),
+                    reason.unwrap_or_default(),
+                    by,
+                    at,
+                ]
+            })
+            .collect();
+        Ok(workbook(vec![
+            Sheet {
+                name: "applications",
+                headers: app_headers,
+                rows: app_rows,
+                numeric: vec!["application"],
+            },
+            Sheet {
+                name: "scores",
+                headers: review_headers,
+                rows: review_rows,
+                numeric,
+            },
+            Sheet {
+                name: "stage results",
+                headers: vec![
+                    "application",
+                    "startup",
+                    "stage",
+                    "result",
+                    "override_reason",
+                    "by",
+                    "at",
+                ],
+                rows: decisions,
+                numeric: vec!["application"],
+            },
+        ])?)
+    }
+
+    /// A call's funnel: applied, each stage reached, selected, and the pipeline its
+    /// selected startups went on to (PoC, cooperation, investment).
+    pub async fn call_funnel(&self, call: &Call) -> Result<Funnel> {
+        let apps = self.store.call_applications(Some(&call.code), None).await?;
+        let applied: Vec<&CallApplication> = apps
+            .iter()
+            .filter(|a| {
+                !matches!(
+                    a.status,
+                    CallApplicationStatus::Draft | CallApplicationStatus::Withdrawn
+                )
+            })
+            .collect();
+        let mut steps = vec![(
+            "지원".to_string(),
+            "Applied".to_string(),
+            applied.len() as u64,
+        )];
+        for (i, s) in call.stages.iter().enumerate().skip(1) {
+            steps.push((
+                s.ko.clone(),
+                s.en.clone(),
+                applied.iter().filter(|a| a.stage >= i).count() as u64,
+            ));
+        }
+        let selected: Vec<&str> = applied
+            .iter()
+            .filter(|a| a.status == CallApplicationStatus::Selected)
+            .map(|a| a.startup_id.as_str())
+            .collect();
+        steps.push(("최종 선정".into(), "Selected".into(), selected.len() as u64));
+        let pipeline = match &call.need_id {
+            Some(need) => self
+                .store
+                .matches_where(&MatchFilter {
+                    need: Some(need.clone()),
+                    ..Default::default()
+                })
+                .await?
+                .into_iter()
+                .filter(|m| selected.contains(&m.startup_id.as_str()))
+                .map(|m| m.status)
+                .collect::<Vec<_>>(),
+            None => vec![],
+        };
+        for (ko, en, stage) in [
+            ("PoC", "PoC", domain::MatchStatus::Poc),
+            ("기술협력", "Cooperation", domain::MatchStatus::Cooperation),
+            ("투자", "Investment", domain::MatchStatus::Investment),
+        ] {
+            let n = pipeline
+                .iter()
+                .filter(|s| {
+                    s.pipeline_rank()
+                        .is_some_and(|r| Some(r) >= stage.pipeline_rank())
+                })
+                .count();
+            steps.push((ko.into(), en.into(), n as u64));
+        }
+        Ok(Funnel {
+            call: call.code.clone(),
+            title: call.title.clone(),
+            steps,
+        })
+    }
+
+    /// Every call's funnel and the program's (applied, selected, PoC, cooperation,
+    /// investment summed over calls).
+    pub async fn funnels(&self) -> Result<(Funnel, Vec<Funnel>)> {
+        let mut per_call = Vec::new();
+        for c in self.store.calls().await? {
+            per_call.push(self.call_funnel(&c).await?);
+        }
+        let pick = |f: &Funnel, en: &str| f.steps.iter().find(|s| s.1 == en).map_or(0, |s| s.2);
+        let total = Funnel {
+            call: String::new(),
+            title: "program".into(),
+            steps: [
+                ("지원", "Applied"),
+                ("최종 선정", "Selected"),
+                ("PoC", "PoC"),
+                ("기술협력", "Cooperation"),
+                ("투자", "Investment"),
+            ]
+            .iter()
+            .map(|(ko, en)| {
+                (
+                    ko.to_string(),
+                    en.to_string(),
+                    per_call.iter().map(|f| pick(f, en)).sum(),
+                )
+            })
+            .collect(),
+        };
+        Ok((total, per_call))
     }
 
     /// Puts a message in one user's inbox, in both languages, and queues its mail in

@@ -652,4 +652,20 @@ impl Store {
         tx.commit().await?;
         Ok(true)
     }
+
+    /// A call's stage decisions: (application, stage, advanced, override reason, by,
+    /// at), in stage and application order.
+    pub async fn stage_decisions(
+        &self,
+        call: &str,
+    ) -> Result<Vec<(i64, i64, bool, Option<String>, String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT d.application_id, d.stage, d.advanced, d.override_reason, d.by_user, d.at
+             FROM stage_decisions d JOIN applications a ON a.id = d.application_id JOIN calls c ON c.id = a.call_id
+             WHERE c.code = ? ORDER BY d.stage, d.application_id",
+        )
+        .bind(call)
+        .fetch_all(&self.pool)
+        .await?)
+    }
 }

@@ -475,3 +475,29 @@ pub async fn route(
             .await,
     )
 }
+
+#[utoipa::path(get, path = "/api/v1/calls/{code}/export.xlsx", tag = "calls", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "Applications, closed stages' scores per evaluator, stage results", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Not the organiser", body = Problem, content_type = "application/problem+json")))]
+pub async fn workbook(state: State<App>, caller: Caller, uri: Uri, code: Path<String>) -> Response {
+    crate::pages::calls::workbook(state, caller, uri, code).await
+}
+
+/// The program's funnel and each call's.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Funnels {
+    pub program: app::calls::Funnel,
+    pub calls: Vec<app::calls::Funnel>,
+}
+
+#[utoipa::path(get, path = "/api/v1/kpi/funnel", tag = "kpi",
+    responses((status = 200, description = "Applied → each stage → selected → PoC → cooperation → investment, program-wide and per call", body = Funnels)))]
+pub async fn funnel(State(app): State<App>) -> Response {
+    answer(
+        app.funnels()
+            .await
+            .map(|(program, calls)| Funnels { program, calls }),
+    )
+}

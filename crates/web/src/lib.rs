@@ -109,6 +109,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/calls/{code}/decide", post(pages::calls::decide))
         .route("/calls/{code}/reviews", get(pages::calls::reviews))
+        .route("/calls/{code}/export.xlsx", get(pages::calls::workbook))
         .route("/calls/reviews/{id}", post(pages::calls::score))
         .route("/calls/conflicts", post(pages::calls::conflict))
         .route("/calls/propose", post(pages::calls::propose))
@@ -221,6 +222,8 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/calls/{code}/decide", post(calls_api::decide))
         .route("/api/v1/inbox", get(calls_api::inbox))
         .route("/api/v1/proposals", post(calls_api::propose))
+        .route("/api/v1/calls/{code}/export.xlsx", get(calls_api::workbook))
+        .route("/api/v1/kpi/funnel", get(calls_api::funnel))
         .route("/api/v1/applications/{id}/route", post(calls_api::route))
         .route("/api/v1/inbox/read", post(calls_api::read_inbox))
         .route(

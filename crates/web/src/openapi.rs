@@ -78,6 +78,8 @@ use crate::api;
         crate::calls_api::read_inbox,
         crate::calls_api::propose,
         crate::calls_api::route,
+        crate::calls_api::workbook,
+        crate::calls_api::funnel,
     ),
     components(schemas(api::Problem)),
     modifiers(&Security),

@@ -761,3 +761,25 @@ pub async fn inbox(State(app): State<App>, caller: Caller, uri: Uri) -> Response
         messages,
     })
 }
+
+/// A call's workbook (applications, closed stages' scores per evaluator, stage
+/// results) for its organiser; pages and API share it.
+pub async fn workbook(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(code): Path<String>,
+) -> Response {
+    let Some(user) = caller.user() else {
+        return crate::caller::unauthenticated();
+    };
+    match app.call_workbook_as(user, &code).await {
+        Ok(bytes) => super::admin::download(
+            &format!("call-{code}.xlsx"),
+            app::export::Format::Xlsx,
+            bytes,
+        ),
+        Err(e) if uri.path().starts_with("/api/") => crate::api::app_problem(e),
+        Err(e) => app_error(&caller, &uri, e, &format!("/calls/{code}")),
+    }
+}

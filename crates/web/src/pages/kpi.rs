@@ -49,6 +49,10 @@ struct KpiPage {
     by_center: Vec<(String, domain::kpi::CenterFigures)>,
     overseas_admitted: u64,
     overseas_investment: String,
+    /// The program's open-call funnel and each call's (newest first, at most 12).
+    funnel: app::calls::Funnel,
+    call_funnels: Vec<app::calls::Funnel>,
+    by_track: Vec<(String, u64)>,
 }
 
 /// A labelled horizontal bar (width in percent of the longest).
@@ -192,11 +196,15 @@ fn cards(k: &Kpis, lang: Lang) -> Vec<Card> {
 pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
     let lang = caller.lang;
     let ko = lang == crate::i18n::Lang::Ko;
-    let ((k, b), clusters, centers) =
-        match tokio::try_join!(app.dashboard(), app.clusters(), app.centers()) {
-            Ok(x) => x,
-            Err(e) => return app_error(&caller, &uri, e, "/"),
-        };
+    let ((k, b), clusters, centers, (funnel, mut call_funnels)) = match tokio::try_join!(
+        app.dashboard(),
+        app.clusters(),
+        app.centers(),
+        app.funnels()
+    ) {
+        Ok(x) => x,
+        Err(e) => return app_error(&caller, &uri, e, "/"),
+    };
     let cluster_name = |code: &str| {
         clusters
             .iter()
@@ -324,6 +332,21 @@ pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
                 (name, f.clone())
             })
             .collect(),
+        by_track: b
+            .by_track
+            .iter()
+            .map(|(t, n)| {
+                let label = domain::Track::parse(t).map_or(t.clone(), |t| {
+                    lang.t(t.label_ko(), t.label_en()).to_string()
+                });
+                (label, *n)
+            })
+            .collect(),
+        funnel,
+        call_funnels: {
+            call_funnels.truncate(12);
+            call_funnels
+        },
         overseas_admitted: k.overseas_startups_admitted,
         overseas_investment: format!("{:.1}", k.overseas_investment_krw as f64 / 1e8),
     };
