@@ -531,3 +531,112 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         CallApplicationStatus::Selected
     );
 }
+
+#[tokio::test]
+async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
+    let (app, _dir, _owner, founders, _judges, call) = setup().await;
+    // a round's proposals: both parties' members hear how many they have
+    app.run_round("r-notify", &Default::default(), false, "test")
+        .await
+        .unwrap();
+    let m = app
+        .store()
+        .matches_where(&app::MatchFilter {
+            round: Some("r-notify".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .remove(0);
+    let founder = User {
+        startup_id: Some(m.startup_id.clone()),
+        ..user("proposed@calls.kr", Role::StartupMember)
+    };
+    let member = User {
+        enterprise_id: Some(m.enterprise_id.clone()),
+        ..user("proposer@calls.kr", Role::EnterpriseMember)
+    };
+    for u in [&founder, &member] {
+        app.add_user(u, "calls-password-1", "test").await.unwrap();
+    }
+    app.publish_round("r-notify", "test").await.unwrap();
+    for u in [&founder, &member] {
+        let inbox = app.inbox_as(u).await.unwrap();
+        assert!(
+            inbox.iter().any(|n| n.kind == "round.proposals"),
+            "{}: {inbox:?}",
+            u.email
+        );
+    }
+    // the enterprise accepts: the startup hears it
+    app.act_on_match(
+        &member,
+        &m.startup_id,
+        &m.need_id,
+        domain::match_state::Action::Accept,
+        None,
+    )
+    .await
+    .unwrap();
+    let inbox = app.inbox_as(&founder).await.unwrap();
+    assert!(
+        inbox
+            .iter()
+            .any(|n| n.kind == "match.moved" && n.text_en.contains("accepted")),
+        "{inbox:?}"
+    );
+    // a scheduled meeting: both hear their agenda is ready
+    let ev = "forum-2026";
+    app.register_as(&founder, ev, None).await.unwrap();
+    app.register_as(&member, ev, None).await.unwrap();
+    let id = app
+        .request_meeting_as(&founder, ev, &m.enterprise_id, None)
+        .await
+        .unwrap();
+    app.answer_meeting_as(&member, id, domain::RequestStatus::Accepted)
+        .await
+        .unwrap();
+    app.schedule_event(ev, "test").await.unwrap();
+    for u in [&founder, &member] {
+        assert!(
+            app.inbox_as(u)
+                .await
+                .unwrap()
+                .iter()
+                .any(|n| n.kind == "meeting.scheduled")
+        );
+    }
+    // a draft of a call closing within three days is reminded once
+    let f = &founders[3];
+    app.save_application_as(f, &call.code, answers("half done"), false, Utc::now())
+        .await
+        .unwrap();
+    let soon = call.deadline - Duration::hours(48);
+    assert_eq!(
+        app.remind_deadlines(soon, Duration::hours(72))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app.remind_deadlines(soon, Duration::hours(72))
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(
+        app.remind_deadlines(soon - Duration::days(30), Duration::hours(72))
+            .await
+            .unwrap(),
+        0,
+        "not yet"
+    );
+    assert!(
+        app.inbox_as(f)
+            .await
+            .unwrap()
+            .iter()
+            .any(|n| n.kind == "call.deadline")
+    );
+}

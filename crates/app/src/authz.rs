@@ -392,7 +392,10 @@ impl App {
             .transition_match(startup, need, action, &actor, note)
             .await
         {
-            Ok(Ok(change)) => Ok(change),
+            Ok(Ok(change)) => {
+                self.tell_other_side(&m, side, &action).await?;
+                Ok(change)
+            }
             Ok(Err(refused)) => Err(AppError::Invalid(refused.to_string())),
             Err(e) => Err(AppError::refused(e)),
         }

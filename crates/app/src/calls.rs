@@ -1119,6 +1119,117 @@ impl App {
         Ok((total, per_call))
     }
 
+    /// Tells the members of every startup and enterprise with proposals in a newly
+    /// published round how many they have.
+    pub(crate) async fn tell_round_parties(&self, round: &str) -> Result<()> {
+        let proposals = self
+            .store
+            .matches_where(&MatchFilter {
+                round: Some(round.into()),
+                ..Default::default()
+            })
+            .await?;
+        let mut startups: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut enterprises: BTreeMap<&str, usize> = BTreeMap::new();
+        for m in &proposals {
+            *startups.entry(m.startup_id.as_str()).or_default() += 1;
+            *enterprises.entry(m.enterprise_id.as_str()).or_default() += 1;
+        }
+        let text = |n: usize| {
+            (
+                format!("매칭 라운드 '{round}'에서 새 제안 {n}건이 도착했습니다."),
+                format!("{n} new proposals for you in the matching round '{round}'."),
+            )
+        };
+        for (s, n) in startups {
+            let (ko, en) = text(n);
+            self.notify_startup(s, "round.proposals", (&ko, &en), "/work")
+                .await?;
+        }
+        for (e, n) in enterprises {
+            let (ko, en) = text(n);
+            self.notify_enterprise(e, "round.proposals", (&ko, &en), "/work")
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Tells the other side of a match that one side accepted, declined or withdrew it
+    /// (pipeline moves by the enterprise reach the startup too).
+    pub(crate) async fn tell_other_side(
+        &self,
+        m: &store::MatchView,
+        side: domain::Side,
+        action: &domain::match_state::Action,
+    ) -> Result<()> {
+        use domain::match_state::Action;
+        let (ko, en) = match action {
+            Action::Accept => ("수락했습니다", "accepted"),
+            Action::Decline => ("거절했습니다", "declined"),
+            Action::Withdraw => ("철회했습니다", "withdrew"),
+            Action::Advance(to) => (to.label_ko(), to.label_en()),
+        };
+        let (who_ko, who_en) = match side {
+            domain::Side::Startup => (m.startup_name.clone(), m.startup_name.clone()),
+            domain::Side::Enterprise => (m.enterprise_name.clone(), m.enterprise_name.clone()),
+            domain::Side::Program => ("프로그램 사무국".into(), "The program office".into()),
+        };
+        let text_ko = format!("{who_ko}이(가) '{}' 매칭을 {ko}", m.need_title);
+        let text_en = format!("{who_en} {en} the match on '{}'.", m.need_title);
+        let kind = "match.moved";
+        if side != domain::Side::Startup {
+            self.notify_startup(&m.startup_id, kind, (&text_ko, &text_en), "/work")
+                .await?;
+        }
+        if side != domain::Side::Enterprise {
+            self.notify_enterprise(&m.enterprise_id, kind, (&text_ko, &text_en), "/work")
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Reminds startups with a draft of calls that close within `within`: once per call
+    /// and member.
+    pub async fn remind_deadlines(
+        &self,
+        now: DateTime<Utc>,
+        within: chrono::Duration,
+    ) -> Result<usize> {
+        let mut sent = 0;
+        for call in self.store.calls().await? {
+            if call.deadline < now || call.deadline > now + within {
+                continue;
+            }
+            let link = format!("/calls/{}", call.code);
+            for a in self.store.call_applications(Some(&call.code), None).await? {
+                if a.status != CallApplicationStatus::Draft {
+                    continue;
+                }
+                for email in self.store.members_of("startup", &a.startup_id).await? {
+                    let already = self.store.inbox(&email, 500).await?.iter().any(|n| {
+                        n.kind == "call.deadline" && n.link.as_deref() == Some(link.as_str())
+                    });
+                    if already {
+                        continue;
+                    }
+                    let when = call.deadline.format("%Y-%m-%d %H:%M UTC");
+                    self.notify_user(
+                        &email,
+                        "call.deadline",
+                        (
+                            &format!("'{}' 공모가 {when}에 마감됩니다. 작성 중인 지원서를 제출해 주세요.", call.title),
+                            &format!("'{}' closes at {when}; your application is still a draft.", call.title),
+                        ),
+                        &link,
+                    )
+                    .await?;
+                    sent += 1;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
     /// Puts a message in one user's inbox, in both languages, and queues its mail in
     /// the user's language.
     pub async fn notify_user(
@@ -1224,4 +1335,11 @@ impl App {
         }
         Ok(sent)
     }
+}
+
+/// An SMTP transport from a URL such as `smtps://user:pass@mail.example.kr:465`.
+pub fn smtp(url: &str) -> Result<lettre::SmtpTransport> {
+    lettre::SmtpTransport::from_url(url)
+        .map(|b| b.build())
+        .map_err(|e| AppError::Unusable(format!("SMTP URL: {e}")))
 }

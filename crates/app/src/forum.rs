@@ -307,6 +307,27 @@ impl App {
         self.store
             .save_schedule(event, &places, &stats, actor)
             .await?;
+        // everyone with a meeting placed hears that the agenda is ready
+        let link = format!("/events/{event}/agenda");
+        let (ko, en) = (
+            format!("'{}' 1:1 미팅 일정이 확정되었습니다.", ev.title_ko),
+            format!("Your 1:1 meetings at '{}' are scheduled.", ev.title_en),
+        );
+        let mut told = std::collections::HashSet::new();
+        for r in &requests {
+            let placed = places.iter().any(|(id, p)| *id == r.id && p.is_some());
+            if !placed {
+                continue;
+            }
+            if told.insert(("startup", r.startup_id.clone())) {
+                self.notify_startup(&r.startup_id, "meeting.scheduled", (&ko, &en), &link)
+                    .await?;
+            }
+            if told.insert(("enterprise", r.enterprise_id.clone())) {
+                self.notify_enterprise(&r.enterprise_id, "meeting.scheduled", (&ko, &en), &link)
+                    .await?;
+            }
+        }
         Ok(stats)
     }
 

@@ -308,10 +308,13 @@ impl App {
 
     /// Publishes a round's proposals; returns how many matches the round holds.
     pub async fn publish_round(&self, name: &str, actor: &str) -> Result<u64> {
-        self.store
+        let n = self
+            .store
             .publish_round(name, actor)
             .await
-            .map_err(AppError::refused)
+            .map_err(AppError::refused)?;
+        self.tell_round_parties(name).await?;
+        Ok(n)
     }
 
     /// Records a preference a startup (ranking needs) or a need's enterprise (ranking

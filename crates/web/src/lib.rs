@@ -291,11 +291,56 @@ pub async fn serve(
             }
         }
     });
+    spawn_messengers(app.clone());
     axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
+}
+
+/// Hourly deadline reminders, and — when `INNOBRIDGE_SMTP_URL` names a server (e.g.
+/// `smtps://user:pass@mail.example.kr`) — the mail outbox sent every 30 seconds from
+/// `INNOBRIDGE_MAIL_FROM`. Without it, messages stay in the in-app inbox only.
+fn spawn_messengers(app: App) {
+    let reminders = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = reminders
+                .remind_deadlines(chrono::Utc::now(), chrono::Duration::hours(72))
+                .await
+            {
+                tracing::warn!("deadline reminders: {e}");
+            }
+        }
+    });
+    let Ok(url) = std::env::var("INNOBRIDGE_SMTP_URL") else {
+        return;
+    };
+    let transport = match app::calls::smtp(&url) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!("INNOBRIDGE_SMTP_URL: {e}; mail stays in the outbox");
+            return;
+        }
+    };
+    let from =
+        std::env::var("INNOBRIDGE_MAIL_FROM").unwrap_or_else(|_| "innobridge@localhost".into());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            // the SMTP client blocks: this worker says so while it sends
+            let sent = tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(app.deliver_mail(&transport, &from))
+            });
+            if let Err(e) = sent {
+                tracing::warn!("mail: {e}");
+            }
+        }
+    });
 }
 
 async fn healthz(State(app): State<App>) -> Response {
