@@ -76,6 +76,27 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
     let api = |p: &str| format!("{base}/api/v1{p}");
     let soon = chrono::Utc::now() + chrono::Duration::days(2);
 
+    // the demo runs a call of each track, one of them screened past its first stage
+    let (_, all) = send(c.get(api("/calls")), None).await;
+    let tracks: std::collections::BTreeSet<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["track"].as_str().unwrap())
+        .collect();
+    assert_eq!(tracks.len(), 3, "{tracks:?}");
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["stage"].as_u64() == Some(1))
+    );
+    let (_, funnel) = send(c.get(api("/kpi/funnel")), None).await;
+    let steps = funnel["program"]["steps"].as_array().unwrap();
+    assert!(
+        steps[0][2].as_u64().unwrap() >= 18 && steps[1][2].as_u64().unwrap() >= 1,
+        "{funnel}"
+    );
     // running a call: its enterprise's member, not a startup, not nobody
     let body = call_body(&enterprise, soon);
     assert_eq!(

@@ -1274,6 +1274,7 @@ impl App {
         let p = generate(seed);
         let actor = "demo-generator";
         let accounts = demo_accounts(&p);
+        let staff = accounts.clone();
         let batches: [(RecordKind, Vec<Record>); 3] = [
             (
                 RecordKind::Startups,
@@ -1411,6 +1412,8 @@ impl App {
                 password,
             });
         }
+        progress("running open calls");
+        self.play_calls(seed, &staff).await?;
         progress("indexing for search");
         self.sync_search().await?;
         self.store
@@ -1496,5 +1499,211 @@ mod tests {
         assert_eq!(coop, PILOT_COOPERATION);
         assert_eq!(inv, PILOT_INVESTMENT_KRW);
         assert_eq!(pilot_enterprises, 42);
+    }
+}
+
+impl App {
+    /// The demo's open calls: a top-down call of the demo enterprise whose document
+    /// review is decided and whose meetings are being scored, an on-demand call of the
+    /// program office still taking applications, and bottom-up proposals to the demo
+    /// enterprise (one routed to a need).
+    async fn play_calls(&self, seed: u64, staff: &[User]) -> Result<()> {
+        use domain::screening::{AttachmentSpec, Call, Rubric, default_stages};
+        use domain::{CallApplicationStatus as S, Track};
+        let by_role = |r: Role| staff.iter().find(|u| u.role == r).cloned();
+        let (Some(pm), Some(ent), Some(judge)) = (
+            by_role(Role::Admin),
+            by_role(Role::EnterpriseMember),
+            by_role(Role::Evaluator),
+        ) else {
+            return Ok(());
+        };
+        let Some(enterprise) = ent.enterprise_id.clone() else {
+            return Ok(());
+        };
+        let mut g = Gen {
+            rng: fastrand::Rng::with_seed(seed ^ 0xca11),
+        };
+        let needs = self.store.needs_of(&enterprise).await?;
+        let startups = self.store.startups().await?;
+        let others: Vec<String> = self
+            .store
+            .enterprises()
+            .await?
+            .into_iter()
+            .filter(|e| e.id != enterprise)
+            .take(3)
+            .map(|e| e.id)
+            .collect();
+        let deadline = |y, m, d| {
+            date(y, m, d)
+                .and_hms_opt(14, 59, 59)
+                .expect("valid")
+                .and_utc()
+        };
+        let deck = AttachmentSpec {
+            key: "deck".into(),
+            ko: "피치덱 (PDF)".into(),
+            en: "Pitch deck (PDF)".into(),
+            required: false,
+            types: vec!["application/pdf".into()],
+            max_bytes: 10 * 1024 * 1024,
+        };
+        let question = |key: &str, ko: &str, en: &str| domain::screening::Question {
+            key: key.into(),
+            ko: ko.into(),
+            en: en.into(),
+            required: true,
+        };
+        let top_down = Call {
+            code: format!("poc-{}", AS_OF.0 + 1),
+            track: Track::TopDown,
+            need_id: needs.first().map(|n| n.id.clone()),
+            enterprise_id: Some(enterprise.clone()),
+            enterprises: vec![],
+            title: needs
+                .first()
+                .map_or("PoC 공모".into(), |n| format!("{} — PoC 공모", n.title)),
+            description: Some(
+                "서류 심사 → 대면 미팅 → 피칭 → 최종 선정 / documents → meeting → pitch → finalist"
+                    .into(),
+            ),
+            deadline: deadline(AS_OF.0, 11, 30),
+            questions: vec![
+                question("plan", "PoC 계획", "PoC plan"),
+                question("team", "팀 소개", "Team"),
+            ],
+            attachments: vec![deck.clone()],
+            rubric: Rubric::default(),
+            stages: default_stages(),
+            stage: 0,
+            stage_open: true,
+            reviews_per_application: 2,
+        };
+        let on_demand = Call {
+            code: format!("on-demand-{}", AS_OF.0 + 1),
+            track: Track::OnDemand,
+            need_id: None,
+            enterprise_id: None,
+            enterprises: others,
+            title: "탄소중립 기술 수요 맞춤 공모 / Net-zero technology call".into(),
+            description: Some("프로그램 사무국이 참여 기업들을 대신해 운영합니다 / run by the program office for several enterprises".into()),
+            deadline: deadline(AS_OF.0 + 2, 6, 30),
+            questions: vec![question("plan", "협력 계획", "Collaboration plan")],
+            attachments: vec![deck],
+            rubric: Rubric::default(),
+            stages: default_stages(),
+            stage: 0,
+            stage_open: true,
+            reviews_per_application: 2,
+        };
+        for c in [&top_down, &on_demand] {
+            self.store.save_call(c, &pm.email).await?;
+            for u in [&pm, &judge] {
+                self.store.add_call_evaluator(&c.code, &u.email).await?;
+            }
+        }
+        let applicants = g.sample(&startups, 20);
+        let answers = |s: &domain::Startup| -> std::collections::BTreeMap<String, String> {
+            [
+                (
+                    "plan".to_string(),
+                    format!(
+                        "{}: 3개월 PoC, 2개 현장 / a 3-month PoC at two sites",
+                        s.name
+                    ),
+                ),
+                (
+                    "team".to_string(),
+                    format!(
+                        "{}명 팀 / a team of {}",
+                        s.employees.unwrap_or(5),
+                        s.employees.unwrap_or(5)
+                    ),
+                ),
+            ]
+            .into_iter()
+            .collect()
+        };
+        for s in &applicants[..12] {
+            self.store
+                .save_application(&top_down.code, &s.id, &answers(s), S::Submitted)
+                .await?;
+        }
+        for s in &applicants[12..18] {
+            let mut a = answers(s);
+            a.remove("team");
+            self.store
+                .save_application(&on_demand.code, &s.id, &a, S::Submitted)
+                .await?;
+        }
+        // the top-down call's document review: scored, closed, the best five advance
+        let rubric = Rubric::default();
+        let mut score_all = |reviews: Vec<domain::screening::Review>, share: f64| {
+            let mut out = Vec::new();
+            for r in reviews {
+                if !g.chance(share) {
+                    continue;
+                }
+                let sheet: std::collections::BTreeMap<String, u32> = rubric
+                    .criteria
+                    .iter()
+                    .map(|c| (c.key.clone(), g.rng.u32(1..=c.max)))
+                    .collect();
+                out.push((r, sheet));
+            }
+            out
+        };
+        self.assign_stage_as(&pm, &top_down.code).await?;
+        for (r, sheet) in score_all(self.store.stage_reviews(&top_down.code, 0).await?, 1.0) {
+            let w = rubric
+                .weigh(&sheet)
+                .map_err(|e| AppError::Invalid(e.reason))?;
+            self.store
+                .submit_review(r.id, &sheet, w, Some("demo"), &r.evaluator)
+                .await?;
+        }
+        self.store.set_stage_open(&top_down.code, false).await?;
+        self.decide_stage_as(&pm, &top_down.code, 5, &[]).await?;
+        // the meeting stage is being scored
+        self.assign_stage_as(&pm, &top_down.code).await?;
+        for (r, sheet) in score_all(self.store.stage_reviews(&top_down.code, 1).await?, 0.5) {
+            let w = rubric
+                .weigh(&sheet)
+                .map_err(|e| AppError::Invalid(e.reason))?;
+            self.store
+                .submit_review(r.id, &sheet, w, Some("demo"), &r.evaluator)
+                .await?;
+        }
+        // bottom-up proposals to the demo enterprise, one routed to its second need
+        let now = date(AS_OF.0, AS_OF.1, AS_OF.2)
+            .and_hms_opt(9, 0, 0)
+            .expect("valid")
+            .and_utc();
+        for (i, s) in applicants[18..].iter().enumerate() {
+            let founder = User {
+                email: format!("founder-{}@demo.innobridge.kr", s.id),
+                display_name: s.name.clone(),
+                role: Role::StartupMember,
+                enterprise_id: None,
+                startup_id: Some(s.id.clone()),
+                center_code: None,
+                language: Language::Ko,
+            };
+            let a = self
+                .propose_as(
+                    &founder,
+                    &enterprise,
+                    &format!("{}의 기술로 귀사 공정의 에너지 사용을 줄이는 협력을 제안합니다. / We propose to cut your plants' energy use with our technology.", s.name),
+                    now,
+                )
+                .await?;
+            if i == 0
+                && let Some(n) = needs.get(1)
+            {
+                self.route_proposal_as(&ent, a.id, Some(&n.id)).await?;
+            }
+        }
+        Ok(())
     }
 }
