@@ -353,7 +353,8 @@ async fn an_open_call_from_application_to_selection() {
         f.steps
     );
     assert_eq!(
-        program.steps[0].2, 4,
+        program.steps[0].2,
+        calls.iter().map(|f| f.steps[0].2).sum::<u64>(),
         "the program's applied sums the calls'"
     );
 

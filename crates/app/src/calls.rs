@@ -65,6 +65,30 @@ pub fn runs_call(user: &User, call: &Call) -> bool {
 }
 
 impl App {
+    /// A call its organiser asks for; refused to anyone else.
+    async fn organised_call(&self, user: &User, code: &str) -> Result<Call> {
+        let call = self.call(code).await?;
+        if runs_call(user, &call) {
+            Ok(call)
+        } else {
+            Err(AppError::Forbidden(format!(
+                "{} does not run '{code}'",
+                user.email
+            )))
+        }
+    }
+
+    /// The applications still in the call's current stage.
+    async fn stage_applications(&self, call: &Call) -> Result<Vec<CallApplication>> {
+        Ok(self
+            .store
+            .call_applications(Some(&call.code), None)
+            .await?
+            .into_iter()
+            .filter(|a| a.status == CallApplicationStatus::Submitted && a.stage == call.stage)
+            .collect())
+    }
+
     pub async fn call(&self, code: &str) -> Result<Call> {
         self.store
             .call(code)
@@ -368,13 +392,7 @@ impl App {
     /// Adds an evaluator to a call: an evaluator, a member of the running enterprise, or
     /// a program manager.
     pub async fn add_evaluator_as(&self, user: &User, code: &str, email: &str) -> Result<()> {
-        let call = self.call(code).await?;
-        if !runs_call(user, &call) {
-            return Err(AppError::Forbidden(format!(
-                "{} does not run '{code}'",
-                user.email
-            )));
-        }
+        let call = self.organised_call(user, code).await?;
         let (ev, _) = self
             .store
             .user_with_hash(email)
@@ -428,20 +446,8 @@ impl App {
     /// Assigns the current stage's applications to the call's evaluators: the call's
     /// number of reviews each, never to a conflicted evaluator, loads even.
     pub async fn assign_stage_as(&self, user: &User, code: &str) -> Result<usize> {
-        let call = self.call(code).await?;
-        if !runs_call(user, &call) {
-            return Err(AppError::Forbidden(format!(
-                "{} does not run '{code}'",
-                user.email
-            )));
-        }
-        let apps: Vec<CallApplication> = self
-            .store
-            .call_applications(Some(code), None)
-            .await?
-            .into_iter()
-            .filter(|a| a.status == CallApplicationStatus::Submitted && a.stage == call.stage)
-            .collect();
+        let call = self.organised_call(user, code).await?;
+        let apps = self.stage_applications(&call).await?;
         let evaluators = self.store.call_evaluators(code).await?;
         let conflicts = self.store.conflicts().await?;
         let existing_reviews = self.store.stage_reviews(code, call.stage).await?;
@@ -571,33 +577,15 @@ impl App {
 
     /// Closes (or reopens) the current stage's scoring.
     pub async fn set_stage_open_as(&self, user: &User, code: &str, open: bool) -> Result<()> {
-        let call = self.call(code).await?;
-        if !runs_call(user, &call) {
-            return Err(AppError::Forbidden(format!(
-                "{} does not run '{code}'",
-                user.email
-            )));
-        }
+        self.organised_call(user, code).await?;
         Ok(self.store.set_stage_open(code, open).await?)
     }
 
     /// The current stage's ranking for the organiser, with the engine's fit beside it.
     /// While the stage is open only the progress shows: the scores stay blind.
     pub async fn standings_as(&self, user: &User, code: &str) -> Result<Vec<RankedEntry>> {
-        let call = self.call(code).await?;
-        if !runs_call(user, &call) {
-            return Err(AppError::Forbidden(format!(
-                "{} does not run '{code}'",
-                user.email
-            )));
-        }
-        let apps: Vec<CallApplication> = self
-            .store
-            .call_applications(Some(code), None)
-            .await?
-            .into_iter()
-            .filter(|a| a.status == CallApplicationStatus::Submitted && a.stage == call.stage)
-            .collect();
+        let call = self.organised_call(user, code).await?;
+        let apps = self.stage_applications(&call).await?;
         let reviews = self.store.stage_reviews(code, call.stage).await?;
         let scored: Vec<(i64, f64)> = reviews
             .iter()
@@ -894,13 +882,7 @@ impl App {
     /// and the stage results, as an XLSX workbook (its organiser only).
     pub async fn call_workbook_as(&self, user: &User, code: &str) -> Result<Vec<u8>> {
         use store::files::{Sheet, workbook};
-        let call = self.call(code).await?;
-        if !runs_call(user, &call) {
-            return Err(AppError::Forbidden(format!(
-                "{} does not run '{code}'",
-                user.email
-            )));
-        }
+        let call = self.organised_call(user, code).await?;
         let apps = self.store.call_applications(Some(code), None).await?;
         let name_of = |id: i64| {
             apps.iter()

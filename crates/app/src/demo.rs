@@ -1637,11 +1637,12 @@ impl App {
                 .save_application(&on_demand.code, &s.id, &a, S::Submitted)
                 .await?;
         }
-        // the top-down call's document review: scored, closed, the best five advance
+        // the top-down call's document review is scored, closed and decided (the best five
+        // advance); half of its meetings are scored so far
         let rubric = Rubric::default();
-        let mut score_all = |reviews: Vec<domain::screening::Review>, share: f64| {
-            let mut out = Vec::new();
-            for r in reviews {
+        for (stage, share) in [(0usize, 1.0), (1, 0.5)] {
+            self.assign_stage_as(&pm, &top_down.code).await?;
+            for r in self.store.stage_reviews(&top_down.code, stage).await? {
                 if !g.chance(share) {
                     continue;
                 }
@@ -1650,30 +1651,17 @@ impl App {
                     .iter()
                     .map(|c| (c.key.clone(), g.rng.u32(1..=c.max)))
                     .collect();
-                out.push((r, sheet));
+                let w = rubric
+                    .weigh(&sheet)
+                    .map_err(|e| AppError::Invalid(e.reason))?;
+                self.store
+                    .submit_review(r.id, &sheet, w, Some("demo"), &r.evaluator)
+                    .await?;
             }
-            out
-        };
-        self.assign_stage_as(&pm, &top_down.code).await?;
-        for (r, sheet) in score_all(self.store.stage_reviews(&top_down.code, 0).await?, 1.0) {
-            let w = rubric
-                .weigh(&sheet)
-                .map_err(|e| AppError::Invalid(e.reason))?;
-            self.store
-                .submit_review(r.id, &sheet, w, Some("demo"), &r.evaluator)
-                .await?;
-        }
-        self.store.set_stage_open(&top_down.code, false).await?;
-        self.decide_stage_as(&pm, &top_down.code, 5, &[]).await?;
-        // the meeting stage is being scored
-        self.assign_stage_as(&pm, &top_down.code).await?;
-        for (r, sheet) in score_all(self.store.stage_reviews(&top_down.code, 1).await?, 0.5) {
-            let w = rubric
-                .weigh(&sheet)
-                .map_err(|e| AppError::Invalid(e.reason))?;
-            self.store
-                .submit_review(r.id, &sheet, w, Some("demo"), &r.evaluator)
-                .await?;
+            if stage == 0 {
+                self.store.set_stage_open(&top_down.code, false).await?;
+                self.decide_stage_as(&pm, &top_down.code, 5, &[]).await?;
+            }
         }
         // bottom-up proposals to the demo enterprise, one routed to its second need
         let now = date(AS_OF.0, AS_OF.1, AS_OF.2)

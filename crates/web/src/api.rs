@@ -87,6 +87,17 @@ fn optional_body<T: DeserializeOwned + Default>(b: &[u8]) -> Result<T, Response>
     }
 }
 
+/// The caller's session for a write (its CSRF token checked), or return the refusal.
+macro_rules! writer {
+    ($caller:expr, $headers:expr) => {
+        match $caller.api_writer(&$headers) {
+            Ok(s) => s,
+            Err(r) => return r,
+        }
+    };
+}
+pub(crate) use writer;
+
 /// A write's session (its CSRF token checked) and its JSON body, or the problem that
 /// refuses it.
 pub(crate) fn write_body<'c, T>(
@@ -166,10 +177,7 @@ pub async fn login(
     (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),))]
 pub async fn logout(State(app): State<App>, caller: Caller, headers: HeaderMap) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     match app.logout(&s.token).await {
         Ok(_) => (
             StatusCode::NO_CONTENT,
@@ -258,10 +266,7 @@ pub async fn act_on_match(
     Path((startup, need, action)): Path<(String, String, String)>,
     b: axum::body::Bytes,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     let action = match parse_action(&action) {
         Ok(a) => a,
         Err(m) => return problem(StatusCode::NOT_FOUND, "not-found", "Not found", &m),
@@ -379,10 +384,7 @@ pub async fn record_outcome(
     headers: HeaderMap,
     b: Result<Json<NewOutcome>, JsonRejection>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     let o = match body(b).and_then(|n| n.outcome().map_err(|m| bad_input(&m))) {
         Ok(o) => o,
         Err(r) => return r,
@@ -426,10 +428,7 @@ pub async fn run_round(
     Path(name): Path<String>,
     b: axum::body::Bytes,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     let body: RunRound = match optional_body(&b) {
         Ok(b) => b,
         Err(r) => return r,
@@ -457,10 +456,7 @@ pub async fn publish_round(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     answer(
         app.publish_round_as(&s.user, &name)
             .await
@@ -622,10 +618,7 @@ pub async fn delete_startup(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     match app.delete_startup_as(&s.user, &id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => app_problem(e),
@@ -677,10 +670,7 @@ pub async fn delete_need(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     match app.delete_need_as(&s.user, &id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => app_problem(e),

@@ -15,17 +15,8 @@ use axum::response::{IntoResponse, Response};
 use domain::screening::{Call, CallApplication, Notification, Review};
 use serde::Deserialize;
 
-use crate::api::{Problem, answer, app_problem, bad_input, write_body};
+use crate::api::{Problem, answer, app_problem, bad_input, write_body, writer};
 use crate::caller::{Caller, unauthenticated};
-
-macro_rules! writer {
-    ($caller:expr, $headers:expr) => {
-        match $caller.api_writer(&$headers) {
-            Ok(s) => s,
-            Err(r) => return r,
-        }
-    };
-}
 
 #[utoipa::path(get, path = "/api/v1/calls", tag = "calls",
     responses((status = 200, description = "Every open call, newest deadline first", body = Vec<Call>)))]

@@ -14,7 +14,7 @@ use domain::forum::{MeetingRequest, Participant, ScheduleStats};
 use domain::overseas::CenterApplication;
 use serde::Deserialize;
 
-use crate::api::{Problem, answer, app_problem, bad_input, created, write_body};
+use crate::api::{Problem, answer, app_problem, bad_input, created, write_body, writer};
 use crate::caller::Caller;
 use crate::pages::centers::{center_outcome, parse_decision};
 use crate::pages::forum::parse_answer;
@@ -84,10 +84,7 @@ pub async fn register(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     answer(
         app.register_as(&s.user, &code, None)
             .await
@@ -188,10 +185,7 @@ pub async fn answer_request(
     headers: HeaderMap,
     Path((id, action)): Path<(i64, String)>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     let Some(to) = parse_answer(&action) else {
         return bad_input(&format!(
             "'{action}' is not an answer; allowed: accept, decline, withdraw"
@@ -212,10 +206,7 @@ pub async fn schedule(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     answer(app.schedule_event_as(&s.user, &code).await)
 }
 
@@ -339,10 +330,7 @@ pub async fn decide(
     headers: HeaderMap,
     Path((id, action)): Path<(i64, String)>,
 ) -> Response {
-    let s = match caller.api_writer(&headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = writer!(caller, headers);
     let Some(to) = parse_decision(&action) else {
         return bad_input(&format!(
             "'{action}' is not a decision; allowed: admit, decline, withdraw"
