@@ -225,6 +225,21 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
     let (_, mine) = send(c.get(api("/calls/qa-vision/reviews")), Some(&judge2)).await;
     assert_eq!(mine.as_array().unwrap().len(), 0);
     assert_eq!(send(c.get(&file), Some(&judge2)).await.0, 404);
+    let sheet_page = |w: &Who| {
+        c.get(format!("{base}/calls/qa-vision/reviews"))
+            .header("cookie", &w.cookie)
+            .send()
+    };
+    let page = sheet_page(&judge2).await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("id=\"no-reviews\"") && !page.contains(&startup),
+        "nor on the review page"
+    );
+    let page = sheet_page(&judge).await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains(&format!("data-startup=\"{startup}\"")),
+        "the unconflicted reviewer's sheet"
+    );
     let (_, mine) = send(c.get(api("/calls/qa-vision/reviews")), Some(&judge)).await;
     let review = mine[0]["review"]["id"].as_i64().unwrap();
     assert_eq!(
