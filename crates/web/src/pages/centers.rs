@@ -157,6 +157,13 @@ impl CenterPage {
             .filter(|r| r.application.status == ApplicationStatus::Admitted)
             .collect()
     }
+    /// A startup's name as its application gives it (its id otherwise).
+    pub fn startup_name(&self, id: &str) -> String {
+        self.ranked
+            .iter()
+            .find(|r| r.application.startup_id == id)
+            .map_or(id.to_string(), |r| r.application.startup_name.clone())
+    }
     /// No application yet, or one withdrawn or declined.
     pub fn may_apply(&self) -> bool {
         self.mine.as_ref().is_none_or(|a| {
