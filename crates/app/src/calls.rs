@@ -592,25 +592,27 @@ impl App {
             .filter_map(|r| Some((r.application, r.weighted?)))
             .collect();
         let ids: Vec<i64> = apps.iter().map(|a| a.id).collect();
+        // the engine's fit of each startup with the call's need, from one read
+        let fits: HashMap<String, f64> = match &call.need_id {
+            Some(need) => self
+                .store
+                .matches_where(&MatchFilter {
+                    need: Some(need.clone()),
+                    ..Default::default()
+                })
+                .await?
+                .into_iter()
+                .map(|m| (m.startup_id, m.score))
+                .collect(),
+            None => HashMap::new(),
+        };
         let mut out = Vec::new();
         for mut s in rank(&scored, &ids) {
             let a = apps
                 .iter()
                 .find(|a| a.id == s.application)
                 .expect("ranked from these");
-            let engine_fit = match &call.need_id {
-                Some(need) => self
-                    .store
-                    .matches_where(&MatchFilter {
-                        startup: Some(a.startup_id.clone()),
-                        need: Some(need.clone()),
-                        ..Default::default()
-                    })
-                    .await?
-                    .first()
-                    .map(|m| m.score),
-                None => None,
-            };
+            let engine_fit = fits.get(&a.startup_id).copied();
             if call.stage_open {
                 s.mean = None;
             }

@@ -88,6 +88,7 @@ fn optional_body<T: DeserializeOwned + Default>(b: &[u8]) -> Result<T, Response>
 }
 
 /// The caller's session for a write (its CSRF token checked), or return the refusal.
+/// With a JSON body too: the session and the body, or return what refuses them.
 macro_rules! writer {
     ($caller:expr, $headers:expr) => {
         match $caller.api_writer(&$headers) {
@@ -95,8 +96,33 @@ macro_rules! writer {
             Err(r) => return r,
         }
     };
+    ($caller:expr, $headers:expr, $body:expr) => {
+        match $crate::api::write_body(&$caller, &$headers, $body) {
+            Ok(x) => x,
+            Err(r) => return r,
+        }
+    };
 }
 pub(crate) use writer;
+
+/// The signed-in user for a read that needs one, or return 401.
+macro_rules! reader {
+    ($caller:expr) => {
+        match $caller.user() {
+            Some(u) => u,
+            None => return $crate::caller::unauthenticated(),
+        }
+    };
+}
+pub(crate) use reader;
+
+/// 204 when done, or the problem.
+pub(crate) fn no_content(r: app::Result<()>) -> Response {
+    match r {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => app_problem(e),
+    }
+}
 
 /// A write's session (its CSRF token checked) and its JSON body, or the problem that
 /// refuses it.
@@ -304,9 +330,7 @@ pub async fn matches(
     caller: Caller,
     Query(q): Query<MatchQuery>,
 ) -> Response {
-    let Some(user) = caller.user() else {
-        return unauthenticated();
-    };
+    let user = reader!(caller);
     let statuses = match q.status.as_deref().map(|s| {
         s.split(',')
             .map(MatchStatus::parse)
@@ -485,9 +509,7 @@ pub async fn need_recommendations(
     Path(id): Path<String>,
     Query(q): Query<Top>,
 ) -> Response {
-    let Some(user) = caller.user() else {
-        return unauthenticated();
-    };
+    let user = reader!(caller);
     let k = q.top.unwrap_or(10).clamp(1, 100);
     answer(app.recommendations_for_need_as(user, &id, k).await)
 }
@@ -619,10 +641,7 @@ pub async fn delete_startup(
     Path(id): Path<String>,
 ) -> Response {
     let s = writer!(caller, headers);
-    match app.delete_startup_as(&s.user, &id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => app_problem(e),
-    }
+    no_content(app.delete_startup_as(&s.user, &id).await)
 }
 
 #[utoipa::path(post, path = "/api/v1/needs", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -671,10 +690,7 @@ pub async fn delete_need(
     Path(id): Path<String>,
 ) -> Response {
     let s = writer!(caller, headers);
-    match app.delete_need_as(&s.user, &id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => app_problem(e),
-    }
+    no_content(app.delete_need_as(&s.user, &id).await)
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "records", params(("id" = String, Path)),
@@ -716,9 +732,7 @@ pub async fn put_enterprise(
     (status = 403, description = "Program managers only", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "No such table or format", body = Problem, content_type = "application/problem+json")))]
 pub async fn export(State(app): State<App>, caller: Caller, Path(file): Path<String>) -> Response {
-    let Some(user) = caller.user() else {
-        return unauthenticated();
-    };
+    let user = reader!(caller);
     match app.export_download_as(user, &file).await {
         Ok((format, bytes)) => crate::pages::admin::download(&file, format, bytes),
         Err(e) => app_problem(e),
@@ -747,8 +761,6 @@ pub async fn events(State(app): State<App>) -> Response {
     responses((status = 200, description = "The outcomes the caller may see (its own; all for program managers)", body = Vec<domain::Outcome>),
     (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
 pub async fn outcomes(State(app): State<App>, caller: Caller) -> Response {
-    let Some(user) = caller.user() else {
-        return unauthenticated();
-    };
+    let user = reader!(caller);
     answer(app.outcomes_as(user).await)
 }

@@ -10,13 +10,13 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use domain::screening::{Call, CallApplication, Notification, Review};
 use serde::Deserialize;
 
-use crate::api::{Problem, answer, app_problem, bad_input, write_body, writer};
-use crate::caller::{Caller, unauthenticated};
+use crate::api::{Problem, answer, bad_input, no_content, reader, writer};
+use crate::caller::Caller;
 
 #[utoipa::path(get, path = "/api/v1/calls", tag = "calls",
     responses((status = 200, description = "Every open call, newest deadline first", body = Vec<Call>)))]
@@ -45,10 +45,7 @@ pub async fn put_call(
     Path(code): Path<String>,
     b: Result<Json<Call>, JsonRejection>,
 ) -> Response {
-    let (s, mut c) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, mut c) = writer!(caller, headers, b);
     c.code = code;
     answer(app.save_call_as(&s.user, &c).await.map(|()| c))
 }
@@ -63,9 +60,7 @@ pub async fn applications(
     caller: Caller,
     Path(code): Path<String>,
 ) -> Response {
-    let Some(u) = caller.user() else {
-        return unauthenticated();
-    };
+    let u = reader!(caller);
     answer(app.call_applications_as(u, &code).await)
 }
 
@@ -93,10 +88,7 @@ pub async fn apply(
     Path(code): Path<String>,
     b: Result<Json<ApplicationBody>, JsonRejection>,
 ) -> Response {
-    let (s, a) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, a) = writer!(caller, headers, b);
     answer(
         app.save_application_as(&s.user, &code, a.answers, a.submit, chrono::Utc::now())
             .await,
@@ -142,13 +134,10 @@ pub async fn put_file(
         .and_then(|v| v.to_str().ok())
         .unwrap_or(&key)
         .to_string();
-    match app
-        .attach_as(&s.user, id, &key, &name, &body, chrono::Utc::now())
-        .await
-    {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => app_problem(e),
-    }
+    no_content(
+        app.attach_as(&s.user, id, &key, &name, &body, chrono::Utc::now())
+            .await,
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = [])),
@@ -183,14 +172,8 @@ pub async fn add_evaluator(
     Path(code): Path<String>,
     b: Result<Json<EvaluatorBody>, JsonRejection>,
 ) -> Response {
-    let (s, e) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match app.add_evaluator_as(&s.user, &code, e.email.trim()).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => app_problem(e),
-    }
+    let (s, e) = writer!(caller, headers, b);
+    no_content(app.add_evaluator_as(&s.user, &code, e.email.trim()).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -211,17 +194,11 @@ pub async fn conflict(
     headers: HeaderMap,
     b: Result<Json<ConflictBody>, JsonRejection>,
 ) -> Response {
-    let (s, c) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match app
-        .declare_conflict_as(&s.user, &c.startup_id, c.reason.as_deref())
-        .await
-    {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => app_problem(e),
-    }
+    let (s, c) = writer!(caller, headers, b);
+    no_content(
+        app.declare_conflict_as(&s.user, &c.startup_id, c.reason.as_deref())
+            .await,
+    )
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -258,9 +235,7 @@ pub async fn my_reviews(
     caller: Caller,
     Path(code): Path<String>,
 ) -> Response {
-    let Some(u) = caller.user() else {
-        return unauthenticated();
-    };
+    let u = reader!(caller);
     answer(app.my_reviews_as(u, &code).await)
 }
 
@@ -284,10 +259,7 @@ pub async fn score(
     Path(id): Path<i64>,
     b: Result<Json<ScoreBody>, JsonRejection>,
 ) -> Response {
-    let (s, sc) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, sc) = writer!(caller, headers, b);
     answer(
         app.submit_review_as(&s.user, id, sc.scores, sc.comment.as_deref())
             .await,
@@ -316,10 +288,7 @@ pub async fn stage(
             ));
         }
     };
-    match app.set_stage_open_as(&s.user, &code, open).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => app_problem(e),
-    }
+    no_content(app.set_stage_open_as(&s.user, &code, open).await)
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/standings", tag = "calls", security(("session" = [])),
@@ -332,9 +301,7 @@ pub async fn standings(
     caller: Caller,
     Path(code): Path<String>,
 ) -> Response {
-    let Some(u) = caller.user() else {
-        return unauthenticated();
-    };
+    let u = reader!(caller);
     answer(app.standings_as(u, &code).await)
 }
 
@@ -372,10 +339,7 @@ pub async fn decide(
     Path(code): Path<String>,
     b: Result<Json<DecideBody>, JsonRejection>,
 ) -> Response {
-    let (s, d) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, d) = writer!(caller, headers, b);
     let overrides: Vec<(i64, bool, String)> = d
         .overrides
         .into_iter()
@@ -392,9 +356,7 @@ pub async fn decide(
     responses((status = 200, description = "The caller's newest messages", body = Vec<Notification>),
     (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
 pub async fn inbox(State(app): State<App>, caller: Caller) -> Response {
-    let Some(u) = caller.user() else {
-        return unauthenticated();
-    };
+    let u = reader!(caller);
     answer(app.inbox_as(u).await)
 }
 
@@ -403,10 +365,7 @@ pub async fn inbox(State(app): State<App>, caller: Caller) -> Response {
     (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
 pub async fn read_inbox(State(app): State<App>, caller: Caller, headers: HeaderMap) -> Response {
     let s = writer!(caller, headers);
-    match app.mark_inbox_read_as(&s.user).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => app_problem(e),
-    }
+    no_content(app.mark_inbox_read_as(&s.user).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -428,10 +387,7 @@ pub async fn propose(
     headers: HeaderMap,
     b: Result<Json<ProposalBody>, JsonRejection>,
 ) -> Response {
-    let (s, p) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, p) = writer!(caller, headers, b);
     crate::api::created(
         app.propose_as(&s.user, &p.enterprise_id, &p.proposal, chrono::Utc::now())
             .await,
@@ -457,10 +413,7 @@ pub async fn route(
     Path(id): Path<i64>,
     b: Result<Json<RouteBody>, JsonRejection>,
 ) -> Response {
-    let (s, r) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, r) = writer!(caller, headers, b);
     answer(
         app.route_proposal_as(&s.user, id, r.need_id.as_deref())
             .await,

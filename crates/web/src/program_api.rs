@@ -8,13 +8,13 @@ use app::overseas::RankedApplication;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::forum::{MeetingRequest, Participant, ScheduleStats};
 use domain::overseas::CenterApplication;
 use serde::Deserialize;
 
-use crate::api::{Problem, answer, app_problem, bad_input, created, write_body, writer};
+use crate::api::{Problem, answer, app_problem, bad_input, created, no_content, reader, writer};
 use crate::caller::Caller;
 use crate::pages::centers::{center_outcome, parse_decision};
 use crate::pages::forum::parse_answer;
@@ -60,10 +60,7 @@ pub async fn save_event(
     headers: HeaderMap,
     b: Result<Json<domain::Event>, JsonRejection>,
 ) -> Response {
-    let (s, e) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, e) = writer!(caller, headers, b);
     created(app.save_event_as(&s.user, &e).await.map(|()| e))
 }
 
@@ -112,14 +109,8 @@ pub async fn availability(
     Path(code): Path<String>,
     b: Result<Json<Availability>, JsonRejection>,
 ) -> Response {
-    let (s, a) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match app.set_unavailable_as(&s.user, &code, &a.unavailable).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => app_problem(e),
-    }
+    let (s, a) = writer!(caller, headers, b);
+    no_content(app.set_unavailable_as(&s.user, &code, &a.unavailable).await)
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = [])),
@@ -133,9 +124,7 @@ pub async fn requests(
     caller: Caller,
     Path(code): Path<String>,
 ) -> Response {
-    let Some(user) = caller.user() else {
-        return crate::caller::unauthenticated();
-    };
+    let user = reader!(caller);
     answer(app.meeting_requests_as(user, &code).await)
 }
 
@@ -161,10 +150,7 @@ pub async fn request(
     Path(code): Path<String>,
     b: Result<Json<NewRequest>, JsonRejection>,
 ) -> Response {
-    let (s, r) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, r) = writer!(caller, headers, b);
     created(
         app.request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
             .await
@@ -217,9 +203,7 @@ pub async fn schedule(
     (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
 pub async fn agenda(State(app): State<App>, caller: Caller, Path(code): Path<String>) -> Response {
-    let Some(user) = caller.user() else {
-        return crate::caller::unauthenticated();
-    };
+    let user = reader!(caller);
     answer(app.agenda_as(user, &code).await.map(|(_, items)| items))
 }
 
@@ -279,9 +263,7 @@ pub async fn applications(
     caller: Caller,
     Path(code): Path<String>,
 ) -> Response {
-    let Some(user) = caller.user() else {
-        return crate::caller::unauthenticated();
-    };
+    let user = reader!(caller);
     answer(app.ranked_applications_as(user, &code).await)
 }
 
@@ -305,10 +287,7 @@ pub async fn apply(
     Path(code): Path<String>,
     b: Result<Json<NewApplication>, JsonRejection>,
 ) -> Response {
-    let (s, a) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, a) = writer!(caller, headers, b);
     let today = chrono::Local::now().date_naive();
     created(
         app.apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
@@ -367,10 +346,7 @@ pub async fn record_outcome(
     Path(code): Path<String>,
     b: Result<Json<NewCenterOutcome>, JsonRejection>,
 ) -> Response {
-    let (s, n) = match write_body(&caller, &headers, b) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (s, n) = writer!(caller, headers, b);
     let amount = n.amount_krw.map(|a| a.to_string()).unwrap_or_default();
     let count = n.count.map(|c| c.to_string()).unwrap_or_default();
     let o = match center_outcome(
@@ -405,10 +381,7 @@ macro_rules! put_record {
             Path(code): Path<String>,
             b: Result<Json<$ty>, JsonRejection>,
         ) -> Response {
-            let (s, mut rec) = match write_body(&caller, &headers, b) {
-                Ok(x) => x,
-                Err(r) => return r,
-            };
+            let (s, mut rec) = writer!(caller, headers, b);
             rec.code = code;
             match app.$save(&s.user, &rec).await {
                 Ok(()) => Json(rec).into_response(),
