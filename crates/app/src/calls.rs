@@ -345,16 +345,6 @@ impl App {
         }
     }
 
-    /// A startup's applications across calls.
-    pub async fn my_call_applications(&self, user: &User) -> Result<Vec<CallApplication>> {
-        match (user.role, user.startup_id.as_deref()) {
-            (Role::StartupMember, Some(s)) => {
-                Ok(self.store.call_applications(None, Some(s)).await?)
-            }
-            _ => Ok(vec![]),
-        }
-    }
-
     /// An attachment, for the startup, the call's organiser and the evaluators assigned
     /// to the application who have not declared a conflict with the startup.
     pub async fn attachment_as(
