@@ -24,14 +24,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Runs a city's open-innovation program: discover startups, match them with enterprises, follow outcomes to KPIs"
 )]
 struct Cli {
-    /// Database: a file path or sqlite://PATH (postgres://... later).
-    #[arg(
-        long,
-        global = true,
-        env = "INNOBRIDGE_DATABASE_URL",
-        default_value = "./innobridge.db"
-    )]
-    db: String,
+    /// Database: a file path or sqlite://PATH (postgres://... later). Without it,
+    /// INNOBRIDGE_DATABASE_URL or the file INNOBRIDGE_DATABASE_URL_FILE names, else
+    /// ./innobridge.db. A URL with a password is refused here: give it by environment
+    /// or file.
+    #[arg(long, global = true)]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -402,6 +400,24 @@ fn main() -> ExitCode {
     }
 }
 
+fn secret(name: &str) -> Result<Option<String>, Failure> {
+    app::secrets::secret(name).map_err(|e| Failure(2, e))
+}
+
+/// `--db`, else the environment (or the file it names), else `./innobridge.db`.
+fn database_url(arg: Option<&str>) -> Result<String, Failure> {
+    match arg {
+        Some(url) if app::secrets::has_password(url) => Err(Failure(
+            2,
+            "--db carries a password, which every user of this machine can read in the \
+             process list: set INNOBRIDGE_DATABASE_URL or INNOBRIDGE_DATABASE_URL_FILE instead"
+                .into(),
+        )),
+        Some(url) => Ok(url.to_string()),
+        None => Ok(secret("INNOBRIDGE_DATABASE_URL")?.unwrap_or_else(|| "./innobridge.db".into())),
+    }
+}
+
 async fn run(cli: Cli) -> Result<u8, Failure> {
     match &cli.command {
         Command::Mcf { file } => return mcf(file),
@@ -424,7 +440,8 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Stable { file, optimal } => return stable(file, optimal),
         _ => {}
     }
-    let app = App::open(&cli.db).await?;
+    let db = database_url(cli.db.as_deref())?;
+    let app = App::open(&db).await?;
     match cli.command {
         Command::Demo {
             addr,
@@ -629,9 +646,9 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 "en" => domain::Language::En,
                 l => return Err(Failure(2, format!("'{l}' is not a language: use ko or en"))),
             };
-            let password = match std::env::var("INNOBRIDGE_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
+            let password = match secret("INNOBRIDGE_PASSWORD")? {
+                Some(p) => p,
+                None => {
                     let mut line = String::new();
                     std::io::stdin()
                         .read_line(&mut line)

@@ -709,6 +709,8 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
         ("/api/v1/session", "post"),
         ("/api/v1/session", "delete"),
         ("/api/v1/me", "get"),
+        ("/api/v1/password-reset", "post"),
+        ("/api/v1/password-reset/{token}", "post"),
         ("/api/v1/search", "get"),
         ("/api/v1/matches", "get"),
         ("/api/v1/matches/{startup}/{need}/{action}", "post"),

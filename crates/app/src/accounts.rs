@@ -19,6 +19,12 @@ pub const LOCKOUT_MINUTES: i64 = 15;
 /// How long a session lives.
 pub const SESSION_HOURS: i64 = 12;
 
+/// How long a password-reset link works.
+pub const RESET_MINUTES: i64 = 60;
+/// Reset mails sent per account and hour at most; more requests are answered alike
+/// and send nothing.
+pub const MAX_RESETS_PER_HOUR: i64 = 3;
+
 /// A session as the browser holds it.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -73,6 +79,11 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| AppError::Invalid(format!("cannot hash the password: {e}")))
 }
 
+/// Checked against when the e-mail has no account, so that an unknown e-mail costs the
+/// same argon2id work as a wrong password and timing tells nothing.
+static DECOY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("no account has this password").unwrap_or_default());
+
 fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| {
         Argon2::default()
@@ -101,7 +112,10 @@ impl App {
         let found = self.store.user_with_hash(email).await?;
         let user = match found {
             Some((u, Some(h))) if verify(password, &h) => u,
-            _ => {
+            found => {
+                if !matches!(found, Some((_, Some(_)))) {
+                    verify(password, &DECOY_HASH);
+                }
                 self.store.record_login_failure(email).await?;
                 return Ok(Err(LoginError::Wrong));
             }
@@ -112,6 +126,61 @@ impl App {
             .create_session(&token_hash(&token), &user.email, &csrf, &expires)
             .await?;
         Ok(Ok(Session { token, csrf, user }))
+    }
+
+    /// [`App::login`] from a browser that may already hold a session: on success the
+    /// old session ends, so a token planted before login (session fixation) or left
+    /// from another user is worth nothing afterwards.
+    pub async fn login_rotating(
+        &self,
+        email: &str,
+        password: &str,
+        previous: Option<&str>,
+    ) -> Result<Result<Session, LoginError>> {
+        let fresh = self.login(email, password).await?;
+        if let (Ok(_), Some(old)) = (&fresh, previous) {
+            self.store.end_session(&token_hash(old)).await?;
+        }
+        Ok(fresh)
+    }
+
+    /// Asks for a password-reset link. The answer is the same whether or not an
+    /// account has this e-mail (no enumeration): only the mail outbox differs.
+    pub async fn request_password_reset(&self, email: &str) -> Result<()> {
+        let token = random_token()?;
+        let path = format!("/password-reset/{token}");
+        let link = match std::env::var("INNOBRIDGE_PUBLIC_URL") {
+            Ok(base) => format!("{}{path}", base.trim_end_matches('/')),
+            Err(_) => path,
+        };
+        let body = format!(
+            "innobridge 비밀번호를 새로 정하려면 아래 링크를 여세요 ({RESET_MINUTES}분 동안, 한 번만 쓸 수 있습니다).\n\
+             To set a new innobridge password, open this link (it works once, for {RESET_MINUTES} minutes).\n\n{link}\n\n\
+             요청하지 않았다면 이 메일을 무시하세요. If you did not ask, ignore this mail.\n"
+        );
+        let now = Utc::now();
+        self.store
+            .create_password_reset(
+                email,
+                &token_hash(&token),
+                &ts(now + Duration::minutes(RESET_MINUTES)),
+                &ts(now - Duration::hours(1)),
+                MAX_RESETS_PER_HOUR,
+                ("[innobridge] 비밀번호 재설정 / Password reset", &body),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a new password with the token from a reset mail; every session of the
+    /// account ends. False when the link is unknown, used or expired.
+    pub async fn reset_password(&self, token: &str, password: &str) -> Result<bool> {
+        let hash = hash_password(password)?;
+        Ok(self
+            .store
+            .reset_password(&token_hash(token), &ts(Utc::now()), &hash)
+            .await?
+            .is_some())
     }
 
     /// The live session a cookie token belongs to.

@@ -16,6 +16,7 @@ pub mod overseas;
 pub mod profiles;
 pub mod recommend;
 pub mod rounds;
+pub mod secrets;
 
 use std::sync::Arc;
 

@@ -100,6 +100,92 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Stores a reset token for the account with this e-mail and queues the mail that
+    /// carries it, unless the account has had `max_recent` resets since `since`.
+    /// Whether a mail was queued (false also when there is no such account).
+    pub async fn create_password_reset(
+        &self,
+        email: &str,
+        token_hash: &str,
+        expires_at: &str,
+        since: &str,
+        max_recent: i64,
+        mail: (&str, &str),
+    ) -> Result<bool> {
+        let email = email.trim().to_lowercase();
+        let now = now_text();
+        let mut tx = self.pool.begin().await?;
+        // one statement that writes, so the transaction never upgrades a read to a write
+        let stored = sqlx::query(
+            "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
+             SELECT ?, u.id, ?, ? FROM users u WHERE u.email = ?
+               AND (SELECT COUNT(*) FROM password_resets r WHERE r.user_id = u.id AND r.created_at >= ?) < ?",
+        )
+        .bind(token_hash)
+        .bind(&now)
+        .bind(expires_at)
+        .bind(&email)
+        .bind(since)
+        .bind(max_recent)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if stored == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO mail_outbox (to_email, subject, body, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&email)
+        .bind(mail.0)
+        .bind(mail.1)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets a new password hash through an unused, unexpired reset token, in one
+    /// transaction that also spends the token, ends every session of the account and
+    /// forgets its failed logins. The account's e-mail, or None for a bad token.
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        now: &str,
+        password_hash: &str,
+    ) -> Result<Option<String>> {
+        let mut tx = self.pool.begin().await?;
+        let found: Option<(i64, String)> = sqlx::query_as(
+            "UPDATE password_resets SET used_at = ?
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+             RETURNING user_id, (SELECT email FROM users WHERE id = user_id)",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((user_id, email)) = found else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE email = ?")
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(email))
+    }
+
     pub async fn record_login_failure(&self, email: &str) -> Result<()> {
         sqlx::query("INSERT INTO login_failures (email, at) VALUES (?, ?)")
             .bind(email.trim().to_lowercase())

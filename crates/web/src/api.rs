@@ -170,7 +170,8 @@ pub async fn login(
         Ok(l) => l,
         Err(r) => return r,
     };
-    match app.login(&l.email, &l.password).await {
+    let previous = caller.session.as_ref().map(|s| s.token.as_str());
+    match app.login_rotating(&l.email, &l.password, previous).await {
         Err(e) => app_problem(e),
         Ok(Err(LoginError::Wrong)) => problem(
             StatusCode::UNAUTHORIZED,
@@ -195,6 +196,75 @@ pub async fn login(
             }),
         )
             .into_response(),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ResetRequest {
+    email: String,
+}
+
+/// The same answer whether or not the e-mail has an account.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ResetAccepted {
+    pub detail: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/password-reset", tag = "session", request_body = ResetRequest,
+    responses((status = 202, description = "If an account has this e-mail, a reset link is mailed to it; the answer is the same either way", body = ResetAccepted),
+    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json")))]
+pub async fn request_reset(
+    State(app): State<App>,
+    b: Result<Json<ResetRequest>, JsonRejection>,
+) -> Response {
+    let r = match body(b) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match app.request_password_reset(&r.email).await {
+        Ok(()) => (
+            StatusCode::ACCEPTED,
+            Json(ResetAccepted {
+                detail: RESET_SENT.into(),
+            }),
+        )
+            .into_response(),
+        Err(e) => app_problem(e),
+    }
+}
+
+pub(crate) const RESET_SENT: &str =
+    "If an account has this e-mail, a link to set a new password has been sent to it.";
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewPassword {
+    password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/password-reset/{token}", tag = "session", request_body = NewPassword,
+    params(("token" = String, Path, description = "The token from the reset mail")),
+    responses((status = 204, description = "Password set; every session of the account ended"),
+    (status = 400, description = "Bad input, or a password that is too short", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "The link is unknown, used or expired", body = Problem, content_type = "application/problem+json")))]
+pub async fn reset_password(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    b: Result<Json<NewPassword>, JsonRejection>,
+) -> Response {
+    let n = match body(b) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    match app.reset_password(&token, &n.password).await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => problem(
+            StatusCode::NOT_FOUND,
+            "reset-link-invalid",
+            "Reset link not valid",
+            "this link is unknown, used or expired; ask for a new one",
+        ),
+        Err(AppError::Invalid(m)) => bad_input(&m),
+        Err(e) => app_problem(e),
     }
 }
 

@@ -8,6 +8,7 @@
 mod api;
 mod caller;
 mod calls_api;
+mod headers;
 mod i18n;
 mod openapi;
 mod pages;
@@ -42,6 +43,14 @@ pub fn router(app: App) -> Router {
             get(pages::public::login_form).post(pages::public::login),
         )
         .route("/logout", post(pages::public::logout))
+        .route(
+            "/password-reset",
+            get(pages::public::reset_request_form).post(pages::public::request_reset),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(pages::public::reset_form).post(pages::public::reset_password),
+        )
         .route("/lang/{code}", get(pages::public::switch_lang))
         .route("/work", get(pages::work::work))
         .route(
@@ -143,6 +152,8 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/kpi", get(api_kpi))
         .route("/api/v1/kpi/breakdowns", get(api_breakdowns))
         .route("/api/v1/session", post(api::login).delete(api::logout))
+        .route("/api/v1/password-reset", post(api::request_reset))
+        .route("/api/v1/password-reset/{token}", post(api::reset_password))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/matches", get(api::matches))
@@ -269,6 +280,7 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/rounds/{name}/run", post(api::run_round))
         .route("/api/v1/rounds/{name}/publish", post(api::publish_round))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(headers::secure))
         .with_state(app)
 }
 
@@ -299,7 +311,8 @@ pub async fn serve(
         .await
 }
 
-/// Hourly deadline reminders, and — when `INNOBRIDGE_SMTP_URL` names a server (e.g.
+/// Hourly deadline reminders, and — when `INNOBRIDGE_SMTP_URL` (or the file
+/// `INNOBRIDGE_SMTP_URL_FILE` names) gives a server (e.g.
 /// `smtps://user:pass@mail.example.kr`) — the mail outbox sent every 30 seconds from
 /// `INNOBRIDGE_MAIL_FROM`. Without it, messages stay in the in-app inbox only.
 fn spawn_messengers(app: App) {
@@ -316,8 +329,13 @@ fn spawn_messengers(app: App) {
             }
         }
     });
-    let Ok(url) = std::env::var("INNOBRIDGE_SMTP_URL") else {
-        return;
+    let url = match app::secrets::secret("INNOBRIDGE_SMTP_URL") {
+        Ok(Some(url)) => url,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::error!("{e}; mail stays in the outbox");
+            return;
+        }
     };
     let transport = match app::calls::smtp(&url) {
         Ok(t) => t,

@@ -18,6 +18,8 @@ use crate::api;
         crate::api_breakdowns,
         api::login,
         api::logout,
+        api::request_reset,
+        api::reset_password,
         api::me,
         api::search,
         api::matches,

@@ -434,6 +434,104 @@ pub async fn login_form(caller: Caller, uri: Uri) -> Response {
     })
 }
 
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+pub struct ResetPage {
+    pub l: Layout,
+    pub action: String,
+    pub asks_email: bool,
+    pub error: Option<String>,
+    pub done: Option<String>,
+}
+
+fn reset_page(
+    caller: &Caller,
+    uri: &Uri,
+    token: Option<&str>,
+    error: Option<String>,
+    done: Option<String>,
+) -> ResetPage {
+    ResetPage {
+        l: Layout::new(caller, uri, ("비밀번호 재설정", "Reset the password")),
+        action: match token {
+            Some(t) => format!("/password-reset/{}", url_encode(t)),
+            None => "/password-reset".into(),
+        },
+        asks_email: token.is_none(),
+        error,
+        done,
+    }
+}
+
+pub async fn reset_request_form(caller: Caller, uri: Uri) -> Response {
+    render(&reset_page(&caller, &uri, None, None, None))
+}
+
+#[derive(Deserialize)]
+pub struct ResetRequestForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// The same page whether or not the e-mail has an account.
+pub async fn request_reset(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Form(f): Form<ResetRequestForm>,
+) -> Response {
+    if let Err(e) = app.request_password_reset(&f.email).await {
+        return app_error(&caller, &uri, e, "/password-reset");
+    }
+    let done = caller.lang.t(
+        "이 이메일로 가입한 계정이 있으면 새 비밀번호를 정하는 링크를 보냈습니다.",
+        crate::api::RESET_SENT,
+    );
+    render(&reset_page(&caller, &uri, None, None, Some(done.into())))
+}
+
+pub async fn reset_form(caller: Caller, uri: Uri, Path(token): Path<String>) -> Response {
+    render(&reset_page(&caller, &uri, Some(&token), None, None))
+}
+
+#[derive(Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_password(
+    State(app): State<App>,
+    caller: Caller,
+    uri: Uri,
+    Path(token): Path<String>,
+    Form(f): Form<NewPasswordForm>,
+) -> Response {
+    let t = |ko: &str, en: &str| Some(caller.lang.t(ko, en).to_string());
+    let (status, error, done) = match app.reset_password(&token, &f.password).await {
+        Ok(true) => (
+            StatusCode::OK,
+            None,
+            t(
+                "새 비밀번호를 정했습니다. 다른 곳의 로그인은 모두 끝났습니다.",
+                "Your new password is set; every other login has ended.",
+            ),
+        ),
+        Ok(false) => (
+            StatusCode::NOT_FOUND,
+            t(
+                "링크가 맞지 않거나 이미 쓰였거나 기한이 지났습니다. 새 링크를 요청하세요.",
+                "This link is unknown, used or expired; ask for a new one.",
+            ),
+            None,
+        ),
+        Err(app::AppError::Invalid(m)) => (StatusCode::BAD_REQUEST, Some(m), None),
+        Err(e) => return app_error(&caller, &uri, e, "/password-reset"),
+    };
+    let page = reset_page(&caller, &uri, Some(&token), error, done);
+    (status, render(&page)).into_response()
+}
+
 #[derive(Deserialize)]
 pub struct LoginForm {
     email: String,
@@ -468,7 +566,8 @@ pub async fn login(
         };
         (status, render(&page)).into_response()
     };
-    match app.login(&f.email, &f.password).await {
+    let previous = caller.session.as_ref().map(|s| s.token.as_str());
+    match app.login_rotating(&f.email, &f.password, previous).await {
         Err(e) => app_error(&caller, &uri, e, "/login"),
         Ok(Err(LoginError::Wrong)) => failed(
             StatusCode::UNAUTHORIZED,

@@ -1,0 +1,445 @@
+//! Security hardening, each point tried over HTTP or on the binary: security headers
+//! and no inline script or style, the session token rotated at login, lockout after
+//! repeated failures, no user enumeration on login or password reset, and secrets
+//! only from the environment or a file.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+const PASSWORD: &str = "a long enough secret";
+
+/// A server over a fresh database with two accounts.
+async fn start() -> (String, app::App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app::App::open(dir.path().join("s.db").to_str().unwrap())
+        .await
+        .unwrap();
+    for email in ["pm@seoul.example", "eval@seoul.example"] {
+        let u = domain::User {
+            email: email.into(),
+            display_name: email.into(),
+            role: if email.starts_with("pm") {
+                domain::Role::Admin
+            } else {
+                domain::Role::Evaluator
+            },
+            enterprise_id: None,
+            startup_id: None,
+            center_code: None,
+            language: domain::Language::En,
+        };
+        app.add_user(&u, PASSWORD, "test").await.unwrap();
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let served = app.clone();
+    tokio::spawn(async move {
+        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
+            tx.send(a).unwrap()
+        })
+        .await
+        .unwrap();
+    });
+    (format!("http://{}", rx.await.unwrap()), app, dir)
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn header<'r>(r: &'r reqwest::Response, name: &str) -> &'r str {
+    r.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("{} has no {name}", r.url()))
+        .to_str()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_answer_carries_the_security_headers() {
+    let (base, _app, _dir) = start().await;
+    let c = client();
+    for path in [
+        "/",
+        "/startups",
+        "/login",
+        "/password-reset",
+        "/static/app.css",
+        "/api/v1/kpi",
+        "/api/v1/me",
+        "/no/such/page",
+        "/api/v1/no-such",
+    ] {
+        let r = c.get(format!("{base}{path}")).send().await.unwrap();
+        let csp = header(&r, "content-security-policy");
+        let script = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap_or_else(|| panic!("{path}: no script-src in {csp}"));
+        assert_eq!(script.trim(), "script-src 'self'", "{path}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("object-src 'none'"), "{path}: {csp}");
+        assert_eq!(header(&r, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(header(&r, "referrer-policy"), "same-origin", "{path}");
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{path}");
+        assert!(r.headers().get("strict-transport-security").is_none());
+    }
+    // the API explorer's scripts are files too; only its styles are inline
+    let r = c.get(format!("{base}/api/docs/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let csp = header(&r, "content-security-policy").to_string();
+    assert!(csp.contains("script-src 'self';"), "{csp}");
+    let html = r.text().await.unwrap();
+    assert_no_inline_script(&html, "/api/docs/");
+    // behind a TLS-terminating proxy, browsers are told to stay on HTTPS
+    let r = c
+        .get(format!("{base}/"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert!(header(&r, "strict-transport-security").starts_with("max-age="));
+}
+
+fn assert_no_inline_script(html: &str, what: &str) {
+    let lower = html.to_lowercase();
+    for (i, _) in lower.match_indices("<script") {
+        let tag = &lower[i..i + lower[i..].find('>').unwrap()];
+        assert!(tag.contains(" src="), "{what}: inline script {tag}");
+    }
+    for attr in [
+        " onclick=",
+        " onload=",
+        " onerror=",
+        " onsubmit=",
+        "javascript:",
+    ] {
+        assert!(!lower.contains(attr), "{what}: {attr}");
+    }
+}
+
+/// The CSP forbids inline script and style on our pages, so no template may have any:
+/// a page that broke this would lose its behaviour or looks in every browser.
+#[test]
+fn no_template_has_inline_script_or_style() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/web/templates");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let html = std::fs::read_to_string(&path).unwrap();
+        let what = path.display().to_string();
+        assert_no_inline_script(&html, &what);
+        let lower = html.to_lowercase();
+        assert!(!lower.contains(" style="), "{what}: style attribute");
+        assert!(!lower.contains("<style"), "{what}: style element");
+        seen += 1;
+    }
+    assert!(seen >= 20, "read {seen} templates");
+}
+
+async fn api_login(
+    c: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"email": email, "password": password}));
+    if let Some(cookie) = cookie {
+        r = r.header("cookie", cookie);
+    }
+    r.send().await.unwrap()
+}
+
+fn cookie_of(r: &reqwest::Response) -> String {
+    header(r, "set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn me(c: &reqwest::Client, base: &str, cookie: &str) -> StatusCode {
+    c.get(format!("{base}/api/v1/me"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logging_in_rotates_the_session_token() {
+    let (base, _app, _dir) = start().await;
+    let c = client();
+    let first = api_login(&c, &base, "pm@seoul.example", PASSWORD, None).await;
+    assert_eq!(first.status(), 200);
+    let old = cookie_of(&first);
+    assert_eq!(me(&c, &base, &old).await, 200);
+    // logging in again from the same browser (API and form) gives a new token and ends
+    // the old one
+    let second = api_login(&c, &base, "pm@seoul.example", PASSWORD, Some(&old)).await;
+    assert_eq!(second.status(), 200);
+    let new = cookie_of(&second);
+    assert_ne!(new, old);
+    assert_eq!(me(&c, &base, &old).await, 401, "the old token is dead");
+    assert_eq!(me(&c, &base, &new).await, 200);
+    let r = c
+        .post(format!("{base}/login"))
+        .header("cookie", &new)
+        .form(&[("email", "eval@seoul.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let third = cookie_of(&r);
+    assert_ne!(third, new);
+    assert_eq!(
+        me(&c, &base, &new).await,
+        401,
+        "the form login ended it too"
+    );
+    assert_eq!(me(&c, &base, &third).await, 200);
+    // a failed login does not end the session it came with
+    let r = api_login(
+        &c,
+        &base,
+        "eval@seoul.example",
+        "wrong wrong!",
+        Some(&third),
+    )
+    .await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(me(&c, &base, &third).await, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_failures_lock_the_e_mail_over_http() {
+    let (base, _app, _dir) = start().await;
+    let c = client();
+    for _ in 0..app::accounts::MAX_FAILURES {
+        let r = api_login(&c, &base, "eval@seoul.example", "not the password", None).await;
+        assert_eq!(r.status(), 401);
+    }
+    // now even the right password is refused, on the API and on the form
+    let r = api_login(&c, &base, "eval@seoul.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 429);
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[("email", "eval@seoul.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().get("set-cookie").is_none());
+    // another account is not affected
+    let r = api_login(&c, &base, "pm@seoul.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_tells_nothing_about_which_e_mails_exist() {
+    let (base, _app, _dir) = start().await;
+    let c = client();
+    let answer = |r: reqwest::Response| async move {
+        let status = r.status();
+        (status, r.text().await.unwrap())
+    };
+    let known =
+        answer(api_login(&c, &base, "pm@seoul.example", "wrong password1", None).await).await;
+    let unknown =
+        answer(api_login(&c, &base, "ghost@seoul.example", "wrong password1", None).await).await;
+    assert_eq!(known, unknown, "same status and body");
+    assert_eq!(known.0, 401);
+    let form = |email: &'static str| {
+        c.post(format!("{base}/login"))
+            .form(&[("email", email), ("password", "wrong password1")])
+            .send()
+    };
+    let a = answer(form("pm@seoul.example").await.unwrap()).await;
+    let b = answer(form("ghost@seoul.example").await.unwrap()).await;
+    assert_eq!(a.0, b.0);
+    assert_eq!(
+        a.1.replace("pm@seoul.example", "E"),
+        b.1.replace("ghost@seoul.example", "E")
+    );
+    // nor by timing: an unknown e-mail costs the same argon2id work as a wrong password
+    let mut took = [Duration::ZERO; 2];
+    for round in 0..3 {
+        for (i, email) in [
+            "eval@seoul.example".to_string(),
+            format!("ghost{round}@seoul.example"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let t = Instant::now();
+            let r = api_login(&c, &base, email, "wrong password2", None).await;
+            took[i] += t.elapsed();
+            assert_eq!(r.status(), 401);
+        }
+    }
+    let ratio = took[1].as_secs_f64() / took[0].as_secs_f64();
+    assert!(
+        ratio > 0.5,
+        "unknown e-mails answered in {:?}, known in {:?}",
+        took[1],
+        took[0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn password_reset_tells_nothing_and_its_link_works_once() {
+    let (base, app, _dir) = start().await;
+    let c = client();
+    let session = cookie_of(&api_login(&c, &base, "eval@seoul.example", PASSWORD, None).await);
+    let ask = |email: &'static str| {
+        c.post(format!("{base}/api/v1/password-reset"))
+            .json(&serde_json::json!({ "email": email }))
+            .send()
+    };
+    let known = ask("eval@seoul.example").await.unwrap();
+    let unknown = ask("ghost@seoul.example").await.unwrap();
+    assert_eq!(known.status(), 202);
+    assert_eq!(unknown.status(), 202);
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+    // the pages answer alike too
+    let page = |email: &'static str| {
+        c.post(format!("{base}/password-reset"))
+            .form(&[("email", email)])
+            .send()
+    };
+    let a = page("pm@seoul.example").await.unwrap();
+    let b = page("ghost@seoul.example").await.unwrap();
+    assert_eq!(a.status(), b.status());
+    assert_eq!(a.text().await.unwrap(), b.text().await.unwrap());
+    // only the real accounts got mail
+    let mail = app.store().unsent_mail(50).await.unwrap();
+    let to: Vec<&str> = mail.iter().map(|m| m.1.as_str()).collect();
+    assert_eq!(to, ["eval@seoul.example", "pm@seoul.example"]);
+    let body = &mail[0].3;
+    let token = body
+        .split("/password-reset/")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("the mail carries the link");
+    assert_eq!(token.len(), 64);
+    // a short password is refused and spends nothing
+    let set = |password: &'static str| {
+        c.post(format!("{base}/api/v1/password-reset/{token}"))
+            .json(&serde_json::json!({ "password": password }))
+            .send()
+    };
+    assert_eq!(set("short").await.unwrap().status(), 400);
+    assert_eq!(set("a brand new secret").await.unwrap().status(), 204);
+    assert_eq!(
+        set("yet another secret").await.unwrap().status(),
+        404,
+        "once"
+    );
+    assert_eq!(me(&c, &base, &session).await, 401, "old sessions ended");
+    let r = api_login(&c, &base, "eval@seoul.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 401, "the old password is gone");
+    let r = api_login(&c, &base, "eval@seoul.example", "a brand new secret", None).await;
+    assert_eq!(r.status(), 200);
+    // a made-up link is refused on the page as well
+    let r = c
+        .post(format!("{base}/password-reset/{}", "0".repeat(64)))
+        .form(&[("password", "a brand new secret")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // asking again and again sends at most a few mails an hour
+    for _ in 0..5 {
+        let r = ask("eval@seoul.example").await.unwrap();
+        assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
+    }
+    let mails = app.store().unsent_mail(50).await.unwrap();
+    let to_eval = mails.iter().filter(|m| m.1 == "eval@seoul.example").count();
+    assert_eq!(to_eval as i64, app::accounts::MAX_RESETS_PER_HOUR);
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_innobridge"));
+    c.env_remove("INNOBRIDGE_DATABASE_URL")
+        .env_remove("INNOBRIDGE_DATABASE_URL_FILE")
+        .env_remove("INNOBRIDGE_PASSWORD")
+        .env_remove("INNOBRIDGE_PASSWORD_FILE");
+    c
+}
+
+#[test]
+fn secrets_come_from_the_environment_or_a_file_never_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // a password in --db is refused before anything is opened
+    let o = bin()
+        .args([
+            "--db",
+            "postgres://app:s3cret@127.0.0.1:1/innobridge",
+            "kpi",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("INNOBRIDGE_DATABASE_URL_FILE"), "{err}");
+    assert!(!err.contains("s3cret"), "the secret is not echoed: {err}");
+    // the database URL and a new user's password from files
+    let db = dir.path().join("from-file.db");
+    let url_file = dir.path().join("db-url");
+    std::fs::write(&url_file, format!("{}\n", db.display())).unwrap();
+    let pw_file = dir.path().join("pw");
+    std::fs::write(&pw_file, format!("{PASSWORD}\n")).unwrap();
+    let o = bin()
+        .env("INNOBRIDGE_DATABASE_URL_FILE", &url_file)
+        .env("INNOBRIDGE_PASSWORD_FILE", &pw_file)
+        .args(["user", "add", "pm@seoul.example", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(db.exists(), "the URL came from the file");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let app = app::App::open(db.to_str().unwrap()).await.unwrap();
+        assert!(
+            app.login("pm@seoul.example", PASSWORD)
+                .await
+                .unwrap()
+                .is_ok(),
+            "the password came from the file, without its line break"
+        );
+    });
+    // both forms at once is a mistake, said plainly
+    let o = bin()
+        .env("INNOBRIDGE_DATABASE_URL", &db)
+        .env("INNOBRIDGE_DATABASE_URL_FILE", &url_file)
+        .arg("kpi")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not both"));
+    // an unreadable file says which
+    let o = bin()
+        .env("INNOBRIDGE_DATABASE_URL_FILE", dir.path().join("missing"))
+        .arg("kpi")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("INNOBRIDGE_DATABASE_URL_FILE"));
+}
