@@ -91,6 +91,11 @@ async fn every_answer_carries_the_security_headers() {
         assert_eq!(header(&r, "referrer-policy"), "same-origin", "{path}");
         assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{path}");
         assert!(r.headers().get("strict-transport-security").is_none());
+        if header(&r, "content-type").starts_with("text/html") {
+            let html = r.text().await.unwrap().to_lowercase();
+            assert_no_inline_script(&html, path);
+            assert!(!html.contains(" style="), "{path}: style attribute");
+        }
     }
     // the API explorer's scripts are files too; only its styles are inline
     let r = c.get(format!("{base}/api/docs/")).send().await.unwrap();
