@@ -880,7 +880,7 @@ async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u
     } else {
         println!(
             "innobridge demo: {} already holds a program ({} startups); left as it is (use a new --db to generate again)",
-            app.store().path().display(),
+            app.store().location(),
             c.startups
         );
     }

@@ -31,7 +31,7 @@ fn user_add(db: &Path, args: &[&str], password: &str, by_stdin: bool) -> Output 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_first_admin_logs_in_and_sessions_and_lockouts_hold() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("p.db");
+    let db = std::path::PathBuf::from(store::testing::fresh_database(dir.path(), "p.db"));
     let o = user_add(
         &db,
         &["pm@seoul.example", "--role", "admin", "--name", "PM"],
@@ -118,15 +118,12 @@ async fn the_first_admin_logs_in_and_sessions_and_lockouts_hold() {
         .unwrap()
         .unwrap();
     assert!(app.session(&late.token).await.unwrap().is_some());
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+    let aged = app
+        .store()
+        .execute_unchecked("UPDATE sessions SET expires_at = '2020-01-01T00:00:00Z'")
         .await
         .unwrap();
-    let aged = sqlx::query("UPDATE sessions SET expires_at = '2020-01-01T00:00:00Z'")
-        .execute(&pool)
-        .await
-        .unwrap();
-    assert!(aged.rows_affected() >= 1);
-    pool.close().await;
+    assert!(aged >= 1);
     assert!(
         app.session(&late.token).await.unwrap().is_none(),
         "expired after {} hours",

@@ -8,7 +8,7 @@ use domain::{MatchStatus, Role};
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_logins_work_and_only_parties_move_a_match() {
     let dir = tempfile::tempdir().unwrap();
-    let app = app::App::open(dir.path().join("p.db").to_str().unwrap())
+    let app = app::App::open(&store::testing::fresh_database(dir.path(), "p.db"))
         .await
         .unwrap();
     let demo = app.load_demo(4, &|_| {}).await.unwrap();

@@ -28,7 +28,7 @@ fn user(email: &str, role: Role) -> User {
 
 async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path().join("calls.db").to_str().unwrap())
+    let app = App::open(&store::testing::fresh_database(dir.path(), "calls.db"))
         .await
         .unwrap();
     app.load_demo(4, &|_| {}).await.unwrap();

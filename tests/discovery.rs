@@ -39,7 +39,7 @@ async fn import(app: &App, kind: RecordKind, p: &Path) -> app::import::ImportRep
 #[tokio::test]
 async fn the_index_follows_updates_and_deletes() {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path().join("d.db").to_str().unwrap())
+    let app = App::open(&store::testing::fresh_database(dir.path(), "d.db"))
         .await
         .unwrap();
     let v1 = write_csv(
@@ -76,17 +76,14 @@ async fn a_missing_or_stale_index_is_rebuilt_on_start() {
         assert_eq!(app.search(&SearchQuery::default()).unwrap().total, 200);
     }
     // missing: the index directory is removed
-    std::fs::remove_dir_all(app::discovery::index_dir(&db)).unwrap();
+    std::fs::remove_dir_all(app::discovery::index_dir_of_file(&db)).unwrap();
     let app = App::open(&url).await.unwrap();
     assert_eq!(app.search(&SearchQuery::default()).unwrap().total, 200);
 
     // behind: a change written by something other than this app
     let backup = dir.path().join("backup.db");
     let vacuum = format!("VACUUM INTO '{}'", backup.display());
-    sqlx::query(sqlx::AssertSqlSafe(vacuum))
-        .execute(app.store().pool())
-        .await
-        .unwrap();
+    app.store().execute_unchecked(&vacuum).await.unwrap();
     sqlx_exec(&app, "UPDATE startups SET description = '양자암호 통신 모듈' WHERE ext_id = (SELECT ext_id FROM startups ORDER BY id LIMIT 1)").await;
     drop(app);
     let app = App::open(&url).await.unwrap();
@@ -111,13 +108,13 @@ async fn a_missing_or_stale_index_is_rebuilt_on_start() {
 }
 
 async fn sqlx_exec(app: &App, sql: &'static str) {
-    sqlx::query(sql).execute(app.store().pool()).await.unwrap();
+    app.store().execute_unchecked(sql).await.unwrap();
 }
 
 #[tokio::test]
 async fn real_firms_are_found_from_words_of_their_own_description() {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path().join("r.db").to_str().unwrap())
+    let app = App::open(&store::testing::fresh_database(dir.path(), "r.db"))
         .await
         .unwrap();
     import(&app, RecordKind::Startups, &fixture("sbir/startups.csv")).await;
@@ -161,7 +158,7 @@ async fn real_firms_are_found_from_words_of_their_own_description() {
 #[tokio::test]
 async fn likely_duplicates_are_flagged_and_merged_on_request() {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path().join("m.db").to_str().unwrap())
+    let app = App::open(&store::testing::fresh_database(dir.path(), "m.db"))
         .await
         .unwrap();
     let f = write_csv(

@@ -529,7 +529,7 @@ async fn clusters_and_matrices_are_reported_and_exported() {
 #[test]
 fn the_schedule_command_reports_placed_against_the_bound() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cli.db");
+    let db = std::path::PathBuf::from(store::testing::fresh_database(dir.path(), "cli.db"));
     common::ok(common::run(&db, &["demo", "--no-serve", "--seed", "3"]));
     let out = common::ok(common::run(
         &db,

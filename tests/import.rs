@@ -14,7 +14,7 @@ fn fixture(p: &str) -> PathBuf {
 }
 
 async fn open(dir: &tempfile::TempDir, name: &str) -> App {
-    App::open(dir.path().join(name).to_str().unwrap())
+    App::open(&store::testing::fresh_database(dir.path(), name))
         .await
         .unwrap()
 }
@@ -212,7 +212,7 @@ async fn export_then_import_gives_the_same_data_in_csv_and_xlsx() {
     for format in [Format::Csv, Format::Xlsx] {
         let sub = tempfile::tempdir().unwrap();
         let files = export_all(&src, sub.path(), format).await;
-        let dst = App::open(sub.path().join("dst.db").to_str().unwrap())
+        let dst = App::open(&store::testing::fresh_database(sub.path(), "dst.db"))
             .await
             .unwrap();
         for (k, p) in &files {

@@ -23,7 +23,7 @@ fn rows(csv_text: &str) -> Vec<csv::StringRecord> {
 #[test]
 fn recommendations_for_needs_and_startups_follow_the_spec() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
+    let db = std::path::PathBuf::from(store::testing::fresh_database(dir.path(), "demo.db"));
     ok(run(&db, &["demo", "--no-serve"]));
 
     let needs = dir.path().join("needs.txt");

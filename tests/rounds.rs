@@ -13,7 +13,7 @@ use domain::match_state::Action;
 use domain::{Actor, Side};
 
 fn demo(dir: &Path) -> std::path::PathBuf {
-    let db = dir.join("demo.db");
+    let db = std::path::PathBuf::from(store::testing::fresh_database(dir, "demo.db"));
     ok(run(&db, &["demo", "--no-serve"]));
     db
 }

@@ -79,7 +79,7 @@ async fn health_kpi_page_and_api() {
 #[tokio::test]
 async fn a_running_server_follows_writes_made_by_another_process() {
     let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("f.db").to_str().unwrap().to_string();
+    let url = store::testing::fresh_database(dir.path(), "f.db");
     let server_app = App::open(&url).await.unwrap();
     server_app.load_demo(2, &|_| {}).await.unwrap();
     let serving = server_app.clone();

@@ -35,7 +35,7 @@ pub async fn serve_demo(
     round: Option<&str>,
 ) -> (String, app::App, app::demo::DemoSummary, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let app = app::App::open(dir.path().join("served.db").to_str().unwrap())
+    let app = app::App::open(&store::testing::fresh_database(dir.path(), "served.db"))
         .await
         .unwrap();
     let demo = app.load_demo(seed, &|_| {}).await.unwrap();

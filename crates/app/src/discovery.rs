@@ -37,16 +37,32 @@ impl From<SearchError> for AppError {
     }
 }
 
-/// Where the index of the database at `db` lives: beside it.
-pub fn index_dir(db: &std::path::Path) -> PathBuf {
+/// Where the index of a SQLite database file lives: beside it.
+pub fn index_dir_of_file(db: &std::path::Path) -> PathBuf {
     let mut s = db.as_os_str().to_owned();
     s.push(".search");
     PathBuf::from(s)
 }
 
+/// Where this process keeps the search index of `store`: `INNOBRIDGE_INDEX_DIR` when
+/// set; beside a SQLite file; for PostgreSQL, a directory of the machine's temporary
+/// space named by the database's id. Each instance may keep its own: every index
+/// follows the database's change log.
+pub async fn index_dir(store: &store::Store) -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("INNOBRIDGE_INDEX_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    Ok(match store.file() {
+        Some(file) => index_dir_of_file(file),
+        None => std::env::temp_dir()
+            .join("innobridge-search")
+            .join(store.database_id().await?),
+    })
+}
+
 impl App {
-    pub(crate) fn open_index(db: &std::path::Path) -> Result<SearchIndex> {
-        Ok(SearchIndex::open(&index_dir(db))?)
+    pub(crate) fn open_index(dir: &std::path::Path) -> Result<SearchIndex> {
+        Ok(SearchIndex::open(dir)?)
     }
 
     /// Brings the index up to the database: rebuilds it when it is missing, belongs to

@@ -53,6 +53,7 @@ impl AppError {
         match e {
             StoreError::Conflict(m) => AppError::Invalid(m),
             StoreError::NotFound(m) => AppError::NotFound(m),
+            StoreError::Busy(m) => AppError::Invalid(m),
             e => AppError::Store(e),
         }
     }
@@ -76,22 +77,22 @@ pub struct App {
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("App")
-            .field("db", &self.store.path())
+            .field("db", self.store.location())
             .finish()
     }
 }
 
 impl App {
-    /// Opens the database at `url` (a path, `sqlite://PATH`), creating and migrating it
-    /// on first use, and its search index beside it, rebuilt when missing or stale.
+    /// Opens the database at `url` (a path, `sqlite://PATH` or `postgres://…`),
+    /// creating and migrating it on first use, and its search index (see
+    /// [`discovery::index_dir`]), rebuilt when missing or stale.
     pub async fn open(url: &str) -> Result<Self> {
         let store = Store::open(url).await.map_err(|e| match e {
-            StoreError::BadUrl(_) | StoreError::PostgresUnsupported => {
-                AppError::Unusable(e.to_string())
-            }
+            StoreError::BadUrl(_) => AppError::Unusable(e.to_string()),
             e => AppError::Store(e),
         })?;
-        let search = Arc::new(Self::open_index(store.path())?);
+        let dir = discovery::index_dir(&store).await?;
+        let search = Arc::new(Self::open_index(&dir)?);
         let app = Self { store, search };
         app.sync_search().await?;
         Ok(app)

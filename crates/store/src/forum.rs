@@ -11,24 +11,24 @@ use crate::{Result, Store, StoreError, corrupt, now_text};
 /// One request's place after a scheduling run (None: not placed).
 pub type Placement = (i64, Option<(i32, i32)>);
 
-fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Event> {
-    let kind: String = r.try_get("kind")?;
-    let d: String = r.try_get("date")?;
-    let t: String = r.try_get("starts_at")?;
+fn event_from_row(r: &impl crate::Get) -> Result<Event> {
+    let kind: String = r.col("kind")?;
+    let d: String = r.col("date")?;
+    let t: String = r.col("starts_at")?;
     Ok(Event {
-        code: r.try_get("code")?,
+        code: r.col("code")?,
         kind: EventKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
-        title_ko: r.try_get("title_ko")?,
-        title_en: r.try_get("title_en")?,
+        title_ko: r.col("title_ko")?,
+        title_en: r.col("title_en")?,
         date: date(&d).map_err(|e| corrupt("date", e))?,
-        venue: r.try_get("venue")?,
-        online_url: r.try_get("online_url")?,
-        slots: r.try_get("slots")?,
-        tables: r.try_get("tables")?,
-        capacity: r.try_get("capacity")?,
+        venue: r.col("venue")?,
+        online_url: r.col("online_url")?,
+        slots: r.col("slots")?,
+        tables: r.col("tables")?,
+        capacity: r.col("capacity")?,
         starts_at: chrono::NaiveTime::parse_from_str(&t, "%H:%M")
             .map_err(|e| corrupt("starts_at", e))?,
-        slot_minutes: r.try_get("slot_minutes")?,
+        slot_minutes: r.col("slot_minutes")?,
     })
 }
 
@@ -51,21 +51,21 @@ const REQUEST_SELECT: &str =
      FROM meeting_requests r JOIN events e ON e.id = r.event_id
      JOIN startups s ON s.id = r.startup_id JOIN enterprises n ON n.id = r.enterprise_id";
 
-fn request_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<MeetingRequest> {
-    let status: String = r.try_get("status")?;
+fn request_from_row(r: &impl crate::Get) -> Result<MeetingRequest> {
+    let status: String = r.col("status")?;
     Ok(MeetingRequest {
-        id: r.try_get("id")?,
-        event: r.try_get("event")?,
-        startup_id: r.try_get("startup_id")?,
-        startup_name: r.try_get("startup_name")?,
-        enterprise_id: r.try_get("enterprise_id")?,
-        enterprise_name: r.try_get("enterprise_name")?,
-        requested_by: r.try_get("requested_by")?,
+        id: r.col("id")?,
+        event: r.col("event")?,
+        startup_id: r.col("startup_id")?,
+        startup_name: r.col("startup_name")?,
+        enterprise_id: r.col("enterprise_id")?,
+        enterprise_name: r.col("enterprise_name")?,
+        requested_by: r.col("requested_by")?,
         status: RequestStatus::parse(&status).map_err(|e| corrupt("status", e))?,
-        fit: r.try_get("fit")?,
-        note: r.try_get("note")?,
-        slot: r.try_get("slot")?,
-        table: r.try_get("table_no")?,
+        fit: r.col("fit")?,
+        note: r.col("note")?,
+        slot: r.col("slot")?,
+        table: r.col("table_no")?,
     })
 }
 
@@ -80,172 +80,188 @@ fn org_column(side: &str) -> Result<(&'static str, &'static str)> {
 
 impl Store {
     pub async fn upsert_event(&self, e: &Event) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO events (code, kind, title_ko, title_en, date, venue, online_url, slots, tables, capacity, starts_at, slot_minutes)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        crate::with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO events (code, kind, title_ko, title_en, date, venue, online_url, slots, tables, capacity, starts_at, slot_minutes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, title_ko = excluded.title_ko,
                 title_en = excluded.title_en, date = excluded.date, venue = excluded.venue,
                 online_url = excluded.online_url, slots = excluded.slots, tables = excluded.tables,
                 capacity = excluded.capacity, starts_at = excluded.starts_at,
                 slot_minutes = excluded.slot_minutes",
-        )
-        .bind(&e.code)
-        .bind(e.kind.as_str())
-        .bind(&e.title_ko)
-        .bind(&e.title_en)
-        .bind(e.date.to_string())
-        .bind(&e.venue)
-        .bind(&e.online_url)
-        .bind(e.slots)
-        .bind(e.tables)
-        .bind(e.capacity)
-        .bind(e.starts_at.format("%H:%M").to_string())
-        .bind(e.slot_minutes)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+            )
+            .bind(&e.code)
+            .bind(e.kind.as_str())
+            .bind(&e.title_ko)
+            .bind(&e.title_en)
+            .bind(e.date.to_string())
+            .bind(&e.venue)
+            .bind(&e.online_url)
+            .bind(e.slots)
+            .bind(e.tables)
+            .bind(e.capacity)
+            .bind(e.starts_at.format("%H:%M").to_string())
+            .bind(e.slot_minutes)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     pub async fn events(&self) -> Result<Vec<Event>> {
-        let rows = sqlx::query("SELECT * FROM events ORDER BY date, id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(event_from_row).collect()
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT * FROM events ORDER BY date, id")
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(event_from_row).collect()
+        })
     }
 
     pub async fn event(&self, code: &str) -> Result<Option<Event>> {
-        let row = sqlx::query("SELECT * FROM events WHERE code = ?")
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(event_from_row).transpose()
+        crate::with_pool!(self, pool => {
+            let row = sqlx::query("SELECT * FROM events WHERE code = $1")
+                .bind(code)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(event_from_row).transpose()
+        })
     }
 
     /// Registers a startup or an enterprise (`side`) for an event: registered while
     /// there is room, waitlisted after. Registering again changes nothing.
     pub async fn register(&self, event: &str, side: &str, org: &str) -> Result<Registration> {
-        let (col, table) = org_column(side)?;
-        let mut tx = self.pool.begin().await?;
-        let ev: Option<(i64, i64)> =
-            sqlx::query_as("SELECT id, capacity FROM events WHERE code = ?")
-                .bind(event)
-                .fetch_optional(&mut *tx)
+        crate::with_pool!(self, pool => {
+            let (col, table) = org_column(side)?;
+            let mut tx = pool.begin().await?;
+            let ev: Option<(i64, i32)> =
+                sqlx::query_as("SELECT id, capacity FROM events WHERE code = $1")
+                    .bind(event)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((event_id, capacity)) = ev else {
+                return Err(StoreError::NotFound(format!("no event '{event}'")));
+            };
+            let capacity = i64::from(capacity);
+            let org_id: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM {table} WHERE ext_id = $1"
+            )))
+            .bind(org)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((org_id,)) = org_id else {
+                return Err(StoreError::NotFound(format!("no {side} '{org}'")));
+            };
+            let existing: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT status FROM event_participants WHERE event_id = $1 AND {col} = $2"
+            )))
+            .bind(event_id)
+            .bind(org_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((st,)) = &existing
+                && st != "cancelled"
+            {
+                return Registration::parse(st).map_err(|e| corrupt("status", e));
+            }
+            let (taken,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM event_participants WHERE event_id = $1 AND status = 'registered'",
+            )
+            .bind(event_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let status = if capacity > 0 && taken >= capacity {
+                Registration::Waitlisted
+            } else {
+                Registration::Registered
+            };
+            if existing.is_some() {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "UPDATE event_participants SET status = $1, registered_at = $2 WHERE event_id = $3 AND {col} = $4"
+                )))
+                .bind(status.as_str())
+                .bind(now_text())
+                .bind(event_id)
+                .bind(org_id)
+                .execute(&mut *tx)
                 .await?;
-        let Some((event_id, capacity)) = ev else {
-            return Err(StoreError::NotFound(format!("no event '{event}'")));
-        };
-        let org_id: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM {table} WHERE ext_id = ?"
-        )))
-        .bind(org)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((org_id,)) = org_id else {
-            return Err(StoreError::NotFound(format!("no {side} '{org}'")));
-        };
-        let existing: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT status FROM event_participants WHERE event_id = ? AND {col} = ?"
-        )))
-        .bind(event_id)
-        .bind(org_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((st,)) = &existing
-            && st != "cancelled"
-        {
-            return Registration::parse(st).map_err(|e| corrupt("status", e));
-        }
-        let (taken,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM event_participants WHERE event_id = ? AND status = 'registered'",
-        )
-        .bind(event_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let status = if capacity > 0 && taken >= capacity {
-            Registration::Waitlisted
-        } else {
-            Registration::Registered
-        };
-        if existing.is_some() {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "UPDATE event_participants SET status = ?, registered_at = ? WHERE event_id = ? AND {col} = ?"
-            )))
-            .bind(status.as_str())
-            .bind(now_text())
-            .bind(event_id)
-            .bind(org_id)
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO event_participants (event_id, {col}, status, registered_at) VALUES (?, ?, ?, ?)"
-            )))
-            .bind(event_id)
-            .bind(org_id)
-            .bind(status.as_str())
-            .bind(now_text())
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(status)
+            } else {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO event_participants (event_id, {col}, status, registered_at) VALUES ($1, $2, $3, $4)"
+                )))
+                .bind(event_id)
+                .bind(org_id)
+                .bind(status.as_str())
+                .bind(now_text())
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(status)
+        })
     }
 
     /// Cancels a registration; the longest-waiting participant takes the freed place.
     pub async fn cancel_registration(&self, event: &str, side: &str, org: &str) -> Result<()> {
-        let (col, table) = org_column(side)?;
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE event_participants SET status = 'cancelled'
-             WHERE event_id = (SELECT id FROM events WHERE code = ?)
-               AND {col} = (SELECT id FROM {table} WHERE ext_id = ?) AND status = 'registered'"
-        )))
-        .bind(event)
-        .bind(org)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() > 0 {
-            sqlx::query(
-                "UPDATE event_participants SET status = 'registered' WHERE rowid = (
-                    SELECT p.rowid FROM event_participants p JOIN events e ON e.id = p.event_id
-                    WHERE e.code = ? AND p.status = 'waitlisted' ORDER BY p.registered_at, p.rowid LIMIT 1)",
-            )
+        crate::with_pool!(self, pool => {
+            let (col, table) = org_column(side)?;
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE event_participants SET status = 'cancelled'
+             WHERE event_id = (SELECT id FROM events WHERE code = $1)
+               AND {col} = (SELECT id FROM {table} WHERE ext_id = $2) AND status = 'registered'"
+            )))
             .bind(event)
+            .bind(org)
             .execute(&mut *tx)
             .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+            if done.rows_affected() > 0 {
+                sqlx::query(
+                    "UPDATE event_participants SET status = 'registered'
+                 WHERE (event_id, COALESCE(startup_id, 0), COALESCE(enterprise_id, 0)) = (
+                    SELECT p.event_id, COALESCE(p.startup_id, 0), COALESCE(p.enterprise_id, 0)
+                    FROM event_participants p JOIN events e ON e.id = p.event_id
+                    WHERE e.code = $1 AND p.status = 'waitlisted'
+                    ORDER BY p.registered_at, COALESCE(p.startup_id, 0), COALESCE(p.enterprise_id, 0) LIMIT 1)",
+                )
+                .bind(event)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     pub async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
-        let rows = sqlx::query(
-            "SELECT CASE WHEN p.startup_id IS NULL THEN 'enterprise' ELSE 'startup' END AS side,
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT CASE WHEN p.startup_id IS NULL THEN 'enterprise' ELSE 'startup' END AS side,
                     COALESCE(s.ext_id, n.ext_id) AS id, COALESCE(s.name, n.name) AS name,
                     COALESCE(s.industries, n.industries) AS industries, p.status, p.unavailable
              FROM event_participants p JOIN events e ON e.id = p.event_id
              LEFT JOIN startups s ON s.id = p.startup_id
              LEFT JOIN enterprises n ON n.id = p.enterprise_id
-             WHERE e.code = ? ORDER BY side DESC, name",
-        )
-        .bind(event)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let st: String = r.try_get("status")?;
-                let ind: String = r.try_get("industries")?;
-                let un: String = r.try_get("unavailable")?;
-                Ok(Participant {
-                    side: r.try_get("side")?,
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    industries: domain::text::split_list(&ind),
-                    status: Registration::parse(&st).map_err(|e| corrupt("status", e))?,
-                    unavailable: slots_of(&un),
+             WHERE e.code = $1 ORDER BY side DESC, name",
+            )
+            .bind(event)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let st: String = r.try_get("status")?;
+                    let ind: String = r.try_get("industries")?;
+                    let un: String = r.try_get("unavailable")?;
+                    Ok(Participant {
+                        side: r.try_get("side")?,
+                        id: r.try_get("id")?,
+                        name: r.try_get("name")?,
+                        industries: domain::text::split_list(&ind),
+                        status: Registration::parse(&st).map_err(|e| corrupt("status", e))?,
+                        unavailable: slots_of(&un),
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Sets the slots a registered participant cannot make.
@@ -256,18 +272,20 @@ impl Store {
         org: &str,
         slots: &[i32],
     ) -> Result<bool> {
-        let (col, table) = org_column(side)?;
-        let done = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE event_participants SET unavailable = ?
-             WHERE event_id = (SELECT id FROM events WHERE code = ?)
-               AND {col} = (SELECT id FROM {table} WHERE ext_id = ?)"
-        )))
-        .bind(slots_text(slots))
-        .bind(event)
-        .bind(org)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        crate::with_pool!(self, pool => {
+            let (col, table) = org_column(side)?;
+            let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE event_participants SET unavailable = $1
+             WHERE event_id = (SELECT id FROM events WHERE code = $2)
+               AND {col} = (SELECT id FROM {table} WHERE ext_id = $3)"
+            )))
+            .bind(slots_text(slots))
+            .bind(event)
+            .bind(org)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        })
     }
 
     /// Asks for a 1:1 meeting; both sides must be registered (not waitlisted).
@@ -280,73 +298,77 @@ impl Store {
         fit: f64,
         note: Option<&str>,
     ) -> Result<std::result::Result<i64, FieldError>> {
-        org_column(by)?;
-        let mut tx = self.pool.begin().await?;
-        let (registered,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM event_participants p JOIN events e ON e.id = p.event_id
+        crate::with_pool!(self, pool => {
+            org_column(by)?;
+            let mut tx = pool.begin().await?;
+            let (registered,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM event_participants p JOIN events e ON e.id = p.event_id
              LEFT JOIN startups s ON s.id = p.startup_id LEFT JOIN enterprises n ON n.id = p.enterprise_id
-             WHERE e.code = ? AND p.status = 'registered' AND (s.ext_id = ? OR n.ext_id = ?)",
-        )
-        .bind(event)
-        .bind(startup)
-        .bind(enterprise)
-        .fetch_one(&mut *tx)
-        .await?;
-        if registered < 2 {
-            return Ok(Err(FieldError::new(
-                "with",
-                "both sides must be registered for the event (not waitlisted) to meet",
-            )));
-        }
-        let now = now_text();
-        let done = sqlx::query(
-            "INSERT INTO meeting_requests (event_id, startup_id, enterprise_id, requested_by, fit, note, created_at, updated_at)
-             SELECT e.id, s.id, n.id, ?, ?, ?, ?, ? FROM events e, startups s, enterprises n
-             WHERE e.code = ? AND s.ext_id = ? AND n.ext_id = ?
+             WHERE e.code = $1 AND p.status = 'registered' AND (s.ext_id = $2 OR n.ext_id = $3)",
+            )
+            .bind(event)
+            .bind(startup)
+            .bind(enterprise)
+            .fetch_one(&mut *tx)
+            .await?;
+            if registered < 2 {
+                return Ok(Err(FieldError::new(
+                    "with",
+                    "both sides must be registered for the event (not waitlisted) to meet",
+                )));
+            }
+            let now = now_text();
+            let done = sqlx::query(
+                "INSERT INTO meeting_requests (event_id, startup_id, enterprise_id, requested_by, fit, note, created_at, updated_at)
+             SELECT e.id, s.id, n.id, $1, $2, $3, $4, $5 FROM events e, startups s, enterprises n
+             WHERE e.code = $6 AND s.ext_id = $7 AND n.ext_id = $8
              ON CONFLICT (event_id, startup_id, enterprise_id) DO UPDATE
                 SET status = 'requested', requested_by = excluded.requested_by, note = excluded.note,
                     updated_at = excluded.updated_at
                 WHERE meeting_requests.status IN ('withdrawn', 'declined')
              RETURNING id",
-        )
-        .bind(by)
-        .bind(fit)
-        .bind(note)
-        .bind(&now)
-        .bind(&now)
-        .bind(event)
-        .bind(startup)
-        .bind(enterprise)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = done else {
-            return Ok(Err(FieldError::new(
-                "with",
-                "this pair has already asked to meet at this event",
-            )));
-        };
-        let id: i64 = row.try_get("id")?;
-        crate::admin::audit(
-            &mut tx,
-            by,
-            "meeting.request",
-            "event",
-            event,
-            serde_json::json!({"startup": startup, "enterprise": enterprise}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(id))
+            )
+            .bind(by)
+            .bind(fit)
+            .bind(note)
+            .bind(&now)
+            .bind(&now)
+            .bind(event)
+            .bind(startup)
+            .bind(enterprise)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = done else {
+                return Ok(Err(FieldError::new(
+                    "with",
+                    "this pair has already asked to meet at this event",
+                )));
+            };
+            let id: i64 = row.try_get("id")?;
+            crate::admin::audit(
+                &mut tx,
+                by,
+                "meeting.request",
+                "event",
+                event,
+                serde_json::json!({"startup": startup, "enterprise": enterprise}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(id))
+        })
     }
 
     pub async fn meeting_request(&self, id: i64) -> Result<Option<MeetingRequest>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{REQUEST_SELECT} WHERE r.id = ?"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(request_from_row).transpose()
+        crate::with_pool!(self, pool => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{REQUEST_SELECT} WHERE r.id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+            row.as_ref().map(request_from_row).transpose()
+        })
     }
 
     /// An event's requests, narrowed to one organisation's when `org` is given.
@@ -355,49 +377,53 @@ impl Store {
         event: &str,
         org: Option<(&str, &str)>,
     ) -> Result<Vec<MeetingRequest>> {
-        let (filter, id) = match org {
-            Some(("startup", id)) => ("AND s.ext_id = ?", id),
-            Some((_, id)) => ("AND n.ext_id = ?", id),
-            None => ("AND ? IS NULL", ""),
-        };
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{REQUEST_SELECT} WHERE e.code = ? {filter} ORDER BY r.slot IS NULL, r.slot, r.table_no, r.id"
-        )))
-        .bind(event)
-        .bind(if org.is_some() { Some(id) } else { None })
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(request_from_row).collect()
+        crate::with_pool!(self, pool => {
+            let (filter, id) = match org {
+                Some(("startup", id)) => ("AND s.ext_id = $2", id),
+                Some((_, id)) => ("AND n.ext_id = $2", id),
+                None => ("AND CAST($2 AS TEXT) IS NULL", ""),
+            };
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{REQUEST_SELECT} WHERE e.code = $1 {filter} ORDER BY r.slot IS NULL, r.slot, r.table_no, r.id"
+            )))
+            .bind(event)
+            .bind(if org.is_some() { Some(id) } else { None })
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(request_from_row).collect()
+        })
     }
 
     /// Moves a request to `to` (answers and withdrawals); a request leaving `accepted`
     /// loses its place in the schedule.
     pub async fn set_request_status(&self, id: i64, to: RequestStatus, actor: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE meeting_requests SET status = ?, updated_at = ?,
-                slot = CASE WHEN ? = 'accepted' THEN slot END,
-                table_no = CASE WHEN ? = 'accepted' THEN table_no END
-             WHERE id = ?",
-        )
-        .bind(to.as_str())
-        .bind(now_text())
-        .bind(to.as_str())
-        .bind(to.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "meeting.answer",
-            "meeting_request",
-            &id.to_string(),
-            serde_json::json!({"status": to.as_str()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE meeting_requests SET status = $1, updated_at = $2,
+                slot = CASE WHEN $3 = 'accepted' THEN slot END,
+                table_no = CASE WHEN $4 = 'accepted' THEN table_no END
+             WHERE id = $5",
+            )
+            .bind(to.as_str())
+            .bind(now_text())
+            .bind(to.as_str())
+            .bind(to.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "meeting.answer",
+                "meeting_request",
+                &id.to_string(),
+                serde_json::json!({"status": to.as_str()}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// Writes a scheduling run's places and figures at once.
@@ -408,48 +434,52 @@ impl Store {
         stats: &ScheduleStats,
         actor: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        for (id, place) in places {
-            sqlx::query("UPDATE meeting_requests SET slot = ?, table_no = ? WHERE id = ?")
-                .bind(place.map(|p| p.0))
-                .bind(place.map(|p| p.1))
-                .bind(id)
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for (id, place) in places {
+                sqlx::query("UPDATE meeting_requests SET slot = $1, table_no = $2 WHERE id = $3")
+                    .bind(place.map(|p| p.0))
+                    .bind(place.map(|p| p.1))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let stats_json = serde_json::to_string(stats).map_err(|e| corrupt("stats", e))?;
+            sqlx::query("UPDATE events SET scheduled_at = $1, schedule_stats = $2 WHERE code = $3")
+                .bind(now_text())
+                .bind(&stats_json)
+                .bind(event)
                 .execute(&mut *tx)
                 .await?;
-        }
-        let stats_json = serde_json::to_string(stats).map_err(|e| corrupt("stats", e))?;
-        sqlx::query("UPDATE events SET scheduled_at = ?, schedule_stats = ? WHERE code = ?")
-            .bind(now_text())
-            .bind(&stats_json)
-            .bind(event)
-            .execute(&mut *tx)
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "event.schedule",
+                "event",
+                event,
+                serde_json::to_value(stats).unwrap_or_default(),
+            )
             .await?;
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "event.schedule",
-            "event",
-            event,
-            serde_json::to_value(stats).unwrap_or_default(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// The last scheduling run's figures, if the event has been scheduled.
     pub async fn schedule_stats(&self, event: &str) -> Result<Option<ScheduleStats>> {
-        let row: Option<(Option<String>, String)> =
-            sqlx::query_as("SELECT scheduled_at, schedule_stats FROM events WHERE code = ?")
-                .bind(event)
-                .fetch_optional(&self.pool)
-                .await?;
-        match row {
-            Some((Some(_), s)) => Ok(Some(
-                serde_json::from_str(&s).map_err(|e| corrupt("schedule_stats", e))?,
-            )),
-            _ => Ok(None),
-        }
+        crate::with_pool!(self, pool => {
+            let row: Option<(Option<String>, String)> =
+                sqlx::query_as("SELECT scheduled_at, schedule_stats FROM events WHERE code = $1")
+                    .bind(event)
+                    .fetch_optional(pool)
+                    .await?;
+            match row {
+                Some((Some(_), s)) => Ok(Some(
+                    serde_json::from_str(&s).map_err(|e| corrupt("schedule_stats", e))?,
+                )),
+                _ => Ok(None),
+            }
+        })
     }
 
     /// Writes many answered requests at once (the demo's generated program).
@@ -458,35 +488,37 @@ impl Store {
         rows: &[(&str, &str, &str, &str, RequestStatus, f64)],
         actor: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        let now = now_text();
-        for (event, startup, enterprise, by, status, fit) in rows {
-            sqlx::query(
-                "INSERT OR IGNORE INTO meeting_requests (event_id, startup_id, enterprise_id, requested_by, status, fit, created_at, updated_at)
-                 SELECT e.id, s.id, n.id, ?, ?, ?, ?, ? FROM events e, startups s, enterprises n
-                 WHERE e.code = ? AND s.ext_id = ? AND n.ext_id = ?",
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let now = now_text();
+            for (event, startup, enterprise, by, status, fit) in rows {
+                sqlx::query(
+                    "INSERT INTO meeting_requests (event_id, startup_id, enterprise_id, requested_by, status, fit, created_at, updated_at)
+                 SELECT e.id, s.id, n.id, $1, $2, $3, $4, $5 FROM events e, startups s, enterprises n
+                 WHERE e.code = $6 AND s.ext_id = $7 AND n.ext_id = $8 ON CONFLICT DO NOTHING",
+                )
+                .bind(by)
+                .bind(status.as_str())
+                .bind(fit)
+                .bind(&now)
+                .bind(&now)
+                .bind(event)
+                .bind(startup)
+                .bind(enterprise)
+                .execute(&mut *tx)
+                .await?;
+            }
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "meeting.seed",
+                "event",
+                "*",
+                serde_json::json!({"requests": rows.len()}),
             )
-            .bind(by)
-            .bind(status.as_str())
-            .bind(fit)
-            .bind(&now)
-            .bind(&now)
-            .bind(event)
-            .bind(startup)
-            .bind(enterprise)
-            .execute(&mut *tx)
             .await?;
-        }
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "meeting.seed",
-            "event",
-            "*",
-            serde_json::json!({"requests": rows.len()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            tx.commit().await?;
+            Ok(())
+        })
     }
 }

@@ -14,137 +14,139 @@ fn d(s: &str, what: &str) -> Result<chrono::NaiveDate> {
 
 impl Store {
     pub async fn kpi_facts(&self) -> Result<KpiFacts> {
-        let p = &self.pool;
-        let startups = sqlx::query_as::<_, (i64, String)>("SELECT id, discovered_on FROM startups")
+        crate::with_pool!(self, pool => {
+            let p = pool;
+            let startups = sqlx::query_as::<_, (i64, String)>("SELECT id, discovered_on FROM startups")
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|(key, on)| {
+                    Ok(StartupFact {
+                        key,
+                        discovered_on: d(&on, "discovered_on")?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let enterprises = sqlx::query_as::<_, (i64, Option<String>)>(
+                "SELECT id, participating_since FROM enterprises",
+            )
             .fetch_all(p)
             .await?
             .into_iter()
-            .map(|(key, on)| {
-                Ok(StartupFact {
+            .map(|(key, since)| {
+                Ok(EnterpriseFact {
                     key,
-                    discovered_on: d(&on, "discovered_on")?,
+                    participating_since: since.map(|s| d(&s, "participating_since")).transpose()?,
                 })
             })
             .collect::<Result<_>>()?;
-        let enterprises = sqlx::query_as::<_, (i64, Option<String>)>(
-            "SELECT id, participating_since FROM enterprises",
-        )
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(|(key, since)| {
-            Ok(EnterpriseFact {
-                key,
-                participating_since: since.map(|s| d(&s, "participating_since")).transpose()?,
-            })
-        })
-        .collect::<Result<_>>()?;
-        let matches = sqlx::query_as::<_, (i64, i64, String, String, String, String, String, String, String)>(
-            "SELECT m.startup_id, n.enterprise_id, m.accepted_on, s.industries, n.industries, e.industries,
+            let matches = sqlx::query_as::<_, (i64, i64, String, String, String, String, String, String, String)>(
+                "SELECT m.startup_id, n.enterprise_id, m.accepted_on, s.industries, n.industries, e.industries,
                     s.clusters, e.clusters, m.track
              FROM matches m JOIN needs n ON n.id = m.need_id JOIN startups s ON s.id = m.startup_id
              JOIN enterprises e ON e.id = n.enterprise_id
              WHERE m.accepted_on IS NOT NULL",
-        )
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(|(startup, enterprise, on, si, ni, ei, sc, ec, track)| {
-            let split = |s: &str| domain::text::split_list(s);
-            Ok(MatchFact {
-                startup,
-                enterprise,
-                accepted_on: d(&on, "accepted_on")?,
-                startup_industries: split(&si),
-                partner_industries: if ni.is_empty() { split(&ei) } else { split(&ni) },
-                track,
-                startup_clusters: split(&sc),
-                enterprise_clusters: split(&ec),
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|(startup, enterprise, on, si, ni, ei, sc, ec, track)| {
+                let split = |s: &str| domain::text::split_list(s);
+                Ok(MatchFact {
+                    startup,
+                    enterprise,
+                    accepted_on: d(&on, "accepted_on")?,
+                    startup_industries: split(&si),
+                    partner_industries: if ni.is_empty() { split(&ei) } else { split(&ni) },
+                    track,
+                    startup_clusters: split(&sc),
+                    enterprise_clusters: split(&ec),
+                })
             })
-        })
-        .collect::<Result<_>>()?;
-        let outcomes = sqlx::query_as::<_, (i64, i64, String, String, Option<i64>, Option<String>)>(
-            "SELECT startup_id, enterprise_id, kind, date, amount_minor, currency FROM outcomes",
-        )
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(|(startup, enterprise, kind, on, amount, cur)| {
-            let currency = match cur {
-                Some(c) => Currency::parse(&c).map_err(|e| corrupt("currency", e))?,
-                None => Currency::KRW,
-            };
-            Ok(OutcomeFact {
-                startup,
-                enterprise,
-                kind: OutcomeKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
-                date: d(&on, "date")?,
-                amount: amount.map(|minor| Money { minor, currency }),
+            .collect::<Result<_>>()?;
+            let outcomes = sqlx::query_as::<_, (i64, i64, String, String, Option<i64>, Option<String>)>(
+                "SELECT startup_id, enterprise_id, kind, date, amount_minor, currency FROM outcomes",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|(startup, enterprise, kind, on, amount, cur)| {
+                let currency = match cur {
+                    Some(c) => Currency::parse(&c).map_err(|e| corrupt("currency", e))?,
+                    None => Currency::KRW,
+                };
+                Ok(OutcomeFact {
+                    startup,
+                    enterprise,
+                    kind: OutcomeKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
+                    date: d(&on, "date")?,
+                    amount: amount.map(|minor| Money { minor, currency }),
+                })
             })
-        })
-        .collect::<Result<_>>()?;
-        let mut centers = sqlx::query_as::<_, (i64, String, i64, Option<String>, Option<String>, i64, i64)>(
-            "SELECT c.id, c.code, c.capacity, c.opened_on, c.closed_on,
+            .collect::<Result<_>>()?;
+            let mut centers = sqlx::query_as::<_, (i64, String, i64, Option<String>, Option<String>, i64, i64)>(
+                "SELECT c.id, c.code, CAST(c.capacity AS BIGINT), c.opened_on, c.closed_on,
                 (SELECT COUNT(*) FROM center_applications a WHERE a.center_id = c.id),
                 (SELECT COUNT(*) FROM center_applications a WHERE a.center_id = c.id AND a.status = 'admitted')
              FROM centers c ORDER BY c.id",
-        )
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(|(id, code, capacity, o, c, applications, admitted)| {
-            Ok((
-                id,
-                CenterFact {
-                    code,
-                    capacity,
-                    opened_on: o.map(|x| d(&x, "opened_on")).transpose()?,
-                    closed_on: c.map(|x| d(&x, "closed_on")).transpose()?,
-                    applications: applications as u64,
-                    admitted: admitted as u64,
-                    outcomes: vec![],
-                },
-            ))
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let center_outcomes =
-            sqlx::query_as::<_, (i64, String, Option<i64>, Option<String>, Option<i64>)>(
-                "SELECT center_id, kind, amount_minor, currency, count FROM center_outcomes",
             )
             .fetch_all(p)
-            .await?;
-        for (center, kind, minor, currency, count) in center_outcomes {
-            let amount = match (minor, currency) {
-                (Some(minor), Some(c)) => Some(Money {
-                    minor,
-                    currency: domain::Currency::parse(&c).map_err(|e| corrupt("currency", e))?,
-                }),
-                _ => None,
-            };
-            if let Some((_, fact)) = centers.iter_mut().find(|(id, _)| *id == center) {
-                fact.outcomes.push(CenterOutcomeFact {
-                    kind: domain::CenterOutcomeKind::parse(&kind)
-                        .map_err(|e| corrupt("kind", e))?,
-                    amount,
-                    count,
-                });
+            .await?
+            .into_iter()
+            .map(|(id, code, capacity, o, c, applications, admitted)| {
+                Ok((
+                    id,
+                    CenterFact {
+                        code,
+                        capacity,
+                        opened_on: o.map(|x| d(&x, "opened_on")).transpose()?,
+                        closed_on: c.map(|x| d(&x, "closed_on")).transpose()?,
+                        applications: applications as u64,
+                        admitted: admitted as u64,
+                        outcomes: vec![],
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+            let center_outcomes =
+                sqlx::query_as::<_, (i64, String, Option<i64>, Option<String>, Option<i64>)>(
+                    "SELECT center_id, kind, amount_minor, currency, count FROM center_outcomes",
+                )
+                .fetch_all(p)
+                .await?;
+            for (center, kind, minor, currency, count) in center_outcomes {
+                let amount = match (minor, currency) {
+                    (Some(minor), Some(c)) => Some(Money {
+                        minor,
+                        currency: domain::Currency::parse(&c).map_err(|e| corrupt("currency", e))?,
+                    }),
+                    _ => None,
+                };
+                if let Some((_, fact)) = centers.iter_mut().find(|(id, _)| *id == center) {
+                    fact.outcomes.push(CenterOutcomeFact {
+                        kind: domain::CenterOutcomeKind::parse(&kind)
+                            .map_err(|e| corrupt("kind", e))?,
+                        amount,
+                        count,
+                    });
+                }
             }
-        }
-        let centers = centers.into_iter().map(|(_, c)| c).collect();
-        let (clusters,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clusters")
-            .fetch_one(p)
-            .await?;
-        Ok(KpiFacts {
-            startups,
-            enterprises,
-            matches,
-            outcomes,
-            centers,
-            clusters: clusters as usize,
-            convergence_pairs: self.convergence_pairs().await?,
-            rates: self.rates().await?,
-            targets: self.targets().await?,
-            today: None,
+            let centers = centers.into_iter().map(|(_, c)| c).collect();
+            let (clusters,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clusters")
+                .fetch_one(p)
+                .await?;
+            Ok(KpiFacts {
+                startups,
+                enterprises,
+                matches,
+                outcomes,
+                centers,
+                clusters: clusters as usize,
+                convergence_pairs: self.convergence_pairs().await?,
+                rates: self.rates().await?,
+                targets: self.targets().await?,
+                today: None,
+            })
         })
     }
 }

@@ -7,8 +7,6 @@ use domain::{
     BusinessRegNo, CollaborationType, Currency, Enterprise, FieldError, Money, Need, Outcome,
     OutcomeKind, SizeClass, Stage, Startup, Visibility,
 };
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 
 use crate::{Result, Store, codes, corrupt, list, now_text};
 
@@ -48,12 +46,14 @@ fn table(kind: RecordKind) -> &'static str {
     }
 }
 
-async fn count(conn: &mut SqliteConnection, kind: RecordKind) -> Result<u64> {
-    let sql = format!("SELECT COUNT(*) FROM {}", table(kind));
-    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(n as u64)
+async fn count(conn: &mut impl crate::AsConn, kind: RecordKind) -> Result<u64> {
+    crate::with_conn!(conn => {
+        let sql = format!("SELECT COUNT(*) FROM {}", table(kind));
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(n as u64)
+    })
 }
 
 impl Store {
@@ -66,53 +66,55 @@ impl Store {
         batch: Vec<(u64, Record)>,
         actor: &str,
     ) -> Result<BatchResult> {
-        let mut tx = self.pool.begin().await?;
-        let now = now_text();
-        let before = count(&mut tx, kind).await?;
-        let mut res = BatchResult::default();
-        let (first, last) = (batch.first().map(|b| b.0), batch.last().map(|b| b.0));
-        let mut written = 0u64;
-        // startups written, by the row that wrote them last, for duplicate flagging
-        let mut startup_rows: std::collections::HashMap<String, u64> = Default::default();
-        for (row, rec) in batch {
-            let outcome = match rec {
-                Record::Startup(s) => upsert_startup(&mut tx, &s, &now).await?,
-                Record::Enterprise(e) => upsert_enterprise(&mut tx, &e, &now).await?,
-                Record::Need(n) => upsert_need(&mut tx, &n, &now).await?,
-                Record::Outcome(o) => upsert_outcome(&mut tx, &o, actor, &now).await?,
-            };
-            match outcome {
-                RowOutcome::Written(startup_id, notes) => {
-                    written += 1;
-                    if let Some(id) = startup_id {
-                        startup_rows.insert(id, row);
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let now = now_text();
+            let before = count(&mut tx, kind).await?;
+            let mut res = BatchResult::default();
+            let (first, last) = (batch.first().map(|b| b.0), batch.last().map(|b| b.0));
+            let mut written = 0u64;
+            // startups written, by the row that wrote them last, for duplicate flagging
+            let mut startup_rows: std::collections::HashMap<String, u64> = Default::default();
+            for (row, rec) in batch {
+                let outcome = match rec {
+                    Record::Startup(s) => upsert_startup(&mut tx, &s, &now).await?,
+                    Record::Enterprise(e) => upsert_enterprise(&mut tx, &e, &now).await?,
+                    Record::Need(n) => upsert_need(&mut tx, &n, &now).await?,
+                    Record::Outcome(o) => upsert_outcome(&mut tx, &o, actor, &now).await?,
+                };
+                match outcome {
+                    RowOutcome::Written(startup_id, notes) => {
+                        written += 1;
+                        if let Some(id) = startup_id {
+                            startup_rows.insert(id, row);
+                        }
+                        res.notices.extend(notes.into_iter().map(|n| (row, n)));
                     }
-                    res.notices.extend(notes.into_iter().map(|n| (row, n)));
+                    RowOutcome::Refused(e) => res.rejected.push((row, e)),
                 }
-                RowOutcome::Refused(e) => res.rejected.push((row, e)),
             }
-        }
-        let mut written_startups: Vec<(String, u64)> = startup_rows.into_iter().collect();
-        written_startups.sort_by_key(|w| w.1);
-        res.notices
-            .extend(crate::duplicates::flag_batch(&mut tx, &written_startups, &now).await?);
-        res.notices.sort_by_key(|n| n.0);
-        let after = count(&mut tx, kind).await?;
-        res.inserted = after - before;
-        res.updated = written - res.inserted;
-        if written > 0 {
-            crate::admin::audit(
-                &mut tx,
-                actor,
-                "import",
-                kind.as_str(),
-                &format!("rows {}-{}", first.unwrap_or(0), last.unwrap_or(0)),
-                serde_json::json!({"inserted": res.inserted, "updated": res.updated, "rejected": res.rejected.len()}),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(res)
+            let mut written_startups: Vec<(String, u64)> = startup_rows.into_iter().collect();
+            written_startups.sort_by_key(|w| w.1);
+            res.notices
+                .extend(crate::duplicates::flag_batch(&mut tx, &written_startups, &now).await?);
+            res.notices.sort_by_key(|n| n.0);
+            let after = count(&mut tx, kind).await?;
+            res.inserted = after - before;
+            res.updated = written - res.inserted;
+            if written > 0 {
+                crate::admin::audit(
+                    &mut tx,
+                    actor,
+                    "import",
+                    kind.as_str(),
+                    &format!("rows {}-{}", first.unwrap_or(0), last.unwrap_or(0)),
+                    serde_json::json!({"inserted": res.inserted, "updated": res.updated, "rejected": res.rejected.len()}),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(res)
+        })
     }
 
     /// Records one outcome of a match that both sides have accepted, moving the match
@@ -123,271 +125,300 @@ impl Store {
         o: &Outcome,
         actor: &str,
     ) -> Result<std::result::Result<(), FieldError>> {
-        let Some(need) = &o.need_id else {
-            return Ok(Err(FieldError::new(
-                "need_id",
-                "an outcome recorded by hand names the need of its match",
-            )));
-        };
-        let mut tx = self.pool.begin().await?;
-        let status: Option<(String,)> = sqlx::query_as(
-            "SELECT m.status FROM matches m JOIN startups s ON s.id = m.startup_id
-             JOIN needs n ON n.id = m.need_id WHERE s.ext_id = ? AND n.ext_id = ?",
-        )
-        .bind(&o.startup_id)
-        .bind(need)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((status,)) = status {
-            let st = domain::MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
-            if !st.is_accepted() {
+        crate::with_pool!(self, pool => {
+            let Some(need) = &o.need_id else {
                 return Ok(Err(FieldError::new(
                     "need_id",
-                    format!(
-                        "the match is {}; outcomes are recorded once both sides have accepted it",
-                        st.as_str()
-                    ),
+                    "an outcome recorded by hand names the need of its match",
                 )));
+            };
+            let mut tx = pool.begin().await?;
+            let status: Option<(String,)> = sqlx::query_as(
+                "SELECT m.status FROM matches m JOIN startups s ON s.id = m.startup_id
+                 JOIN needs n ON n.id = m.need_id WHERE s.ext_id = $1 AND n.ext_id = $2",
+            )
+            .bind(&o.startup_id)
+            .bind(need)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((status,)) = status {
+                let st = domain::MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
+                if !st.is_accepted() {
+                    return Ok(Err(FieldError::new(
+                        "need_id",
+                        format!(
+                            "the match is {}; outcomes are recorded once both sides have accepted it",
+                            st.as_str()
+                        ),
+                    )));
+                }
             }
-        }
-        let now = now_text();
-        if let RowOutcome::Refused(e) = upsert_outcome(&mut tx, o, actor, &now).await? {
-            return Ok(Err(e));
-        }
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "outcome.record",
-            "match",
-            &format!("{}/{need}", o.startup_id),
-            serde_json::json!({"kind": o.kind.as_str(), "date": o.date.to_string(),
-                "amount_minor": o.amount.map(|m| m.minor),
-                "currency": o.amount.map(|m| m.currency.code())}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(()))
+            let now = now_text();
+            if let RowOutcome::Refused(e) = upsert_outcome(&mut tx, o, actor, &now).await? {
+                return Ok(Err(e));
+            }
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "outcome.record",
+                "match",
+                &format!("{}/{need}", o.startup_id),
+                serde_json::json!({"kind": o.kind.as_str(), "date": o.date.to_string(),
+                    "amount_minor": o.amount.map(|m| m.minor),
+                    "currency": o.amount.map(|m| m.currency.code())}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(()))
+        })
     }
 
     pub async fn startups(&self) -> Result<Vec<Startup>> {
-        let rows = sqlx::query("SELECT * FROM startups ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(startup_from_row).collect()
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT * FROM startups ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(startup_from_row).collect()
+        })
     }
 
     pub async fn startup(&self, ext_id: &str) -> Result<Option<Startup>> {
-        let row = sqlx::query("SELECT * FROM startups WHERE ext_id = ?")
-            .bind(ext_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(startup_from_row).transpose()
+        crate::with_pool!(self, pool => {
+            let row = sqlx::query("SELECT * FROM startups WHERE ext_id = $1")
+                .bind(ext_id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(startup_from_row).transpose()
+        })
     }
 
     pub async fn enterprise(&self, ext_id: &str) -> Result<Option<Enterprise>> {
-        let row = sqlx::query("SELECT * FROM enterprises WHERE ext_id = ?")
-            .bind(ext_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(enterprise_from_row).transpose()
+        crate::with_pool!(self, pool => {
+            let row = sqlx::query("SELECT * FROM enterprises WHERE ext_id = $1")
+                .bind(ext_id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(enterprise_from_row).transpose()
+        })
     }
 
     pub async fn enterprises(&self) -> Result<Vec<Enterprise>> {
-        let rows = sqlx::query("SELECT * FROM enterprises ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(enterprise_from_row).collect()
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT * FROM enterprises ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(enterprise_from_row).collect()
+        })
     }
 
     pub async fn needs(&self) -> Result<Vec<Need>> {
-        let rows = sqlx::query(
-            "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id ORDER BY n.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(need_from_row).collect()
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id ORDER BY n.id",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(need_from_row).collect()
+        })
     }
 
     /// One enterprise's needs, newest first.
     pub async fn needs_of(&self, enterprise: &str) -> Result<Vec<Need>> {
-        let rows = sqlx::query(
-            "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id
-             WHERE e.ext_id = ? ORDER BY n.id DESC",
-        )
-        .bind(enterprise)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(need_from_row).collect()
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id
+                 WHERE e.ext_id = $1 ORDER BY n.id DESC",
+            )
+            .bind(enterprise)
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(need_from_row).collect()
+        })
     }
 
     /// The startups among `ids` that exist (in no particular order).
     pub async fn startups_by_ids(&self, ids: &[String]) -> Result<Vec<Startup>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(",");
-            let sql = format!("SELECT * FROM startups WHERE ext_id IN ({marks})");
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                q = q.bind(id);
+        crate::with_pool!(self, pool => {
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                let marks = crate::marks(chunk.len());
+                let sql = format!("SELECT * FROM startups WHERE ext_id IN ({marks})");
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                for row in q.fetch_all(pool).await? {
+                    out.push(startup_from_row(&row)?);
+                }
             }
-            for row in q.fetch_all(&self.pool).await? {
-                out.push(startup_from_row(&row)?);
-            }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// The needs among `ids` that exist (in no particular order).
     pub async fn needs_by_ids(&self, ids: &[String]) -> Result<Vec<Need>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(",");
-            let sql = format!(
-                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id IN ({marks})"
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                q = q.bind(id);
+        crate::with_pool!(self, pool => {
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                let marks = crate::marks(chunk.len());
+                let sql = format!(
+                    "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id IN ({marks})"
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                for row in q.fetch_all(pool).await? {
+                    out.push(need_from_row(&row)?);
+                }
             }
-            for row in q.fetch_all(&self.pool).await? {
-                out.push(need_from_row(&row)?);
-            }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     pub async fn need(&self, ext_id: &str) -> Result<Option<Need>> {
-        let row = sqlx::query(
-            "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = ?",
-        )
-        .bind(ext_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(need_from_row).transpose()
+        crate::with_pool!(self, pool => {
+            let row = sqlx::query(
+                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = $1",
+            )
+            .bind(ext_id)
+            .fetch_optional(pool)
+            .await?;
+            row.as_ref().map(need_from_row).transpose()
+        })
     }
 
     /// Enterprise display names by external id, for labelling needs.
     pub async fn enterprise_names(&self) -> Result<std::collections::HashMap<String, String>> {
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT ext_id, name FROM enterprises")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().collect())
+        crate::with_pool!(self, pool => {
+            let rows: Vec<(String, String)> = sqlx::query_as("SELECT ext_id, name FROM enterprises")
+                .fetch_all(pool)
+                .await?;
+            Ok(rows.into_iter().collect())
+        })
     }
 
     /// Deletes a startup and everything that hangs on it (matches, outcomes,
     /// registrations); the deletion is audited.
     pub async fn delete_startup(&self, ext_id: &str, actor: &str) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let r = sqlx::query("DELETE FROM startups WHERE ext_id = ?")
-            .bind(ext_id)
-            .execute(&mut *tx)
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let r = sqlx::query("DELETE FROM startups WHERE ext_id = $1")
+                .bind(ext_id)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query("DELETE FROM duplicate_flags WHERE startup_a = $1 OR startup_b = $2")
+                .bind(ext_id)
+                .bind(ext_id)
+                .execute(&mut *tx)
+                .await?;
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "delete",
+                "startup",
+                ext_id,
+                serde_json::json!({}),
+            )
             .await?;
-        if r.rows_affected() == 0 {
-            return Ok(false);
-        }
-        sqlx::query("DELETE FROM duplicate_flags WHERE startup_a = ? OR startup_b = ?")
-            .bind(ext_id)
-            .bind(ext_id)
-            .execute(&mut *tx)
-            .await?;
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "delete",
-            "startup",
-            ext_id,
-            serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 
     pub async fn delete_need(&self, ext_id: &str, actor: &str) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let r = sqlx::query("DELETE FROM needs WHERE ext_id = ?")
-            .bind(ext_id)
-            .execute(&mut *tx)
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let r = sqlx::query("DELETE FROM needs WHERE ext_id = $1")
+                .bind(ext_id)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() == 0 {
+                return Ok(false);
+            }
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "delete",
+                "need",
+                ext_id,
+                serde_json::json!({}),
+            )
             .await?;
-        if r.rows_affected() == 0 {
-            return Ok(false);
-        }
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "delete",
-            "need",
-            ext_id,
-            serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 
     pub async fn outcomes(&self) -> Result<Vec<Outcome>> {
-        let rows = sqlx::query(
-            "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
              FROM outcomes o
              JOIN startups s ON s.id = o.startup_id
              JOIN enterprises e ON e.id = o.enterprise_id
              LEFT JOIN matches m ON m.id = o.match_id
              LEFT JOIN needs n ON n.id = m.need_id
              ORDER BY o.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(outcome_from_row).collect()
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(outcome_from_row).collect()
+        })
     }
 }
 
-async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Result<RowOutcome> {
-    let mut notes = Vec::new();
-    let mut s = std::borrow::Cow::Borrowed(s);
-    if let Some(brn) = &s.business_reg_no {
-        let owner: Option<(String,)> =
-            sqlx::query_as("SELECT ext_id FROM startups WHERE business_reg_no = ? AND ext_id <> ?")
-                .bind(brn.as_str())
-                .bind(&s.id)
-                .fetch_optional(&mut *c)
-                .await?;
-        if let Some((owner,)) = owner {
-            // the same registration number is the same company: this row updates it
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM startups WHERE ext_id = ?")
-                .bind(&s.id)
-                .fetch_optional(&mut *c)
-                .await?;
-            if exists.is_some() {
-                return Ok(RowOutcome::Refused(FieldError::new(
+async fn upsert_startup(c: &mut impl crate::AsConn, s: &Startup, now: &str) -> Result<RowOutcome> {
+    crate::with_conn!(c => {
+        let mut notes = Vec::new();
+        let mut s = std::borrow::Cow::Borrowed(s);
+        if let Some(brn) = &s.business_reg_no {
+            let owner: Option<(String,)> =
+                sqlx::query_as("SELECT ext_id FROM startups WHERE business_reg_no = $1 AND ext_id <> $2")
+                    .bind(brn.as_str())
+                    .bind(&s.id)
+                    .fetch_optional(&mut *c)
+                    .await?;
+            if let Some((owner,)) = owner {
+                // the same registration number is the same company: this row updates it
+                let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM startups WHERE ext_id = $1")
+                    .bind(&s.id)
+                    .fetch_optional(&mut *c)
+                    .await?;
+                if exists.is_some() {
+                    return Ok(RowOutcome::Refused(FieldError::new(
+                        "business_reg_no",
+                        format!(
+                            "{brn} is registered to startup '{owner}', not to '{}': merge the two first",
+                            s.id
+                        ),
+                    )));
+                }
+                notes.push(FieldError::new(
                     "business_reg_no",
-                    format!(
-                        "{brn} is registered to startup '{owner}', not to '{}': merge the two first",
-                        s.id
-                    ),
-                )));
+                    format!("{brn} is registered to startup '{owner}': this row updated '{owner}'"),
+                ));
+                s.to_mut().id = owner;
             }
-            notes.push(FieldError::new(
-                "business_reg_no",
-                format!("{brn} is registered to startup '{owner}': this row updated '{owner}'"),
-            ));
-            s.to_mut().id = owner;
         }
-    }
-    let s = s.as_ref();
-    let name_key = domain::dedup::name_key(&s.name);
-    let name_en_key = s
-        .name_en
-        .as_deref()
-        .map(domain::dedup::name_key)
-        .unwrap_or_default();
-    let web_domain = s.website.as_deref().and_then(domain::dedup::web_domain);
-    let today = now[..10].to_string();
-    sqlx::query(
-        "INSERT INTO startups (ext_id, name, name_en, description, description_en, industries,
+        let s = s.as_ref();
+        let name_key = domain::dedup::name_key(&s.name);
+        let name_en_key = s
+            .name_en
+            .as_deref()
+            .map(domain::dedup::name_key)
+            .unwrap_or_default();
+        let web_domain = s.website.as_deref().and_then(domain::dedup::web_domain);
+        let today = now[..10].to_string();
+        sqlx::query(
+            "INSERT INTO startups (ext_id, name, name_en, description, description_en, industries,
             technologies, stage, founded_year, employees, city, region, country, funding_minor,
             funding_currency, website, source, clusters, target_markets, business_reg_no,
             discovered_on, created_at, updated_at, name_key, name_en_key, web_domain)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, COALESCE($21, $22), $23, $24, $25, $26, $27)
          ON CONFLICT (ext_id) DO UPDATE SET
             name = excluded.name, name_en = excluded.name_en, description = excluded.description,
             description_en = excluded.description_en, industries = excluded.industries,
@@ -397,54 +428,56 @@ async fn upsert_startup(c: &mut SqliteConnection, s: &Startup, now: &str) -> Res
             funding_minor = excluded.funding_minor, funding_currency = excluded.funding_currency,
             website = excluded.website, source = excluded.source, clusters = excluded.clusters,
             target_markets = excluded.target_markets, business_reg_no = excluded.business_reg_no,
-            discovered_on = CASE WHEN ? IS NULL THEN startups.discovered_on ELSE excluded.discovered_on END,
+            discovered_on = CASE WHEN $28 IS NULL THEN startups.discovered_on ELSE excluded.discovered_on END,
             updated_at = excluded.updated_at, name_key = excluded.name_key,
             name_en_key = excluded.name_en_key, web_domain = excluded.web_domain",
-    )
-    .bind(&s.id)
-    .bind(&s.name)
-    .bind(&s.name_en)
-    .bind(&s.description)
-    .bind(&s.description_en)
-    .bind(list(&s.industries))
-    .bind(list(&s.technologies))
-    .bind(s.stage.map(|x| x.as_str()))
-    .bind(s.founded_year)
-    .bind(s.employees)
-    .bind(&s.city)
-    .bind(&s.region)
-    .bind(&s.country)
-    .bind(s.funding.map(|m| m.minor))
-    .bind(s.funding.map(|m| m.currency.code()))
-    .bind(&s.website)
-    .bind(&s.source)
-    .bind(list(&s.clusters))
-    .bind(list(&s.target_markets))
-    .bind(s.business_reg_no.as_ref().map(|b| b.as_str()))
-    .bind(s.discovered_on.map(|d| d.to_string()))
-    .bind(&today)
-    .bind(now)
-    .bind(now)
-    .bind(&name_key)
-    .bind(&name_en_key)
-    .bind(&web_domain)
-    .bind(s.discovered_on.map(|d| d.to_string()))
-    .execute(&mut *c)
-    .await?;
+        )
+        .bind(&s.id)
+        .bind(&s.name)
+        .bind(&s.name_en)
+        .bind(&s.description)
+        .bind(&s.description_en)
+        .bind(list(&s.industries))
+        .bind(list(&s.technologies))
+        .bind(s.stage.map(|x| x.as_str()))
+        .bind(s.founded_year)
+        .bind(s.employees)
+        .bind(&s.city)
+        .bind(&s.region)
+        .bind(&s.country)
+        .bind(s.funding.map(|m| m.minor))
+        .bind(s.funding.map(|m| m.currency.code()))
+        .bind(&s.website)
+        .bind(&s.source)
+        .bind(list(&s.clusters))
+        .bind(list(&s.target_markets))
+        .bind(s.business_reg_no.as_ref().map(|b| b.as_str()))
+        .bind(s.discovered_on.map(|d| d.to_string()))
+        .bind(&today)
+        .bind(now)
+        .bind(now)
+        .bind(&name_key)
+        .bind(&name_en_key)
+        .bind(&web_domain)
+        .bind(s.discovered_on.map(|d| d.to_string()))
+        .execute(&mut *c)
+        .await?;
 
-    Ok(RowOutcome::Written(Some(s.id.clone()), notes))
+        Ok(RowOutcome::Written(Some(s.id.clone()), notes))
+    })
 }
 
 async fn upsert_enterprise(
-    c: &mut SqliteConnection,
+    c: &mut impl crate::AsConn,
     e: &Enterprise,
     now: &str,
 ) -> Result<RowOutcome> {
-    sqlx::query(
-        "INSERT INTO enterprises (ext_id, name, name_en, size_class, industries, description, city,
+    crate::with_conn!(c => {
+        sqlx::query(
+            "INSERT INTO enterprises (ext_id, name, name_en, size_class, industries, description, city,
             country, capacity, cvc, ticket_min_krw, ticket_max_krw, clusters, participating_since,
             created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (ext_id) DO UPDATE SET
             name = excluded.name, name_en = excluded.name_en, size_class = excluded.size_class,
             industries = excluded.industries, description = excluded.description,
@@ -452,33 +485,35 @@ async fn upsert_enterprise(
             cvc = excluded.cvc, ticket_min_krw = excluded.ticket_min_krw,
             ticket_max_krw = excluded.ticket_max_krw, clusters = excluded.clusters,
             participating_since = excluded.participating_since, updated_at = excluded.updated_at",
-    )
-    .bind(&e.id)
-    .bind(&e.name)
-    .bind(&e.name_en)
-    .bind(e.size_class.map(|x| x.as_str()))
-    .bind(list(&e.industries))
-    .bind(&e.description)
-    .bind(&e.city)
-    .bind(&e.country)
-    .bind(e.capacity)
-    .bind(e.cvc)
-    .bind(e.ticket_min_krw)
-    .bind(e.ticket_max_krw)
-    .bind(list(&e.clusters))
-    .bind(e.participating_since.map(|d| d.to_string()))
-    .bind(now)
-    .bind(now)
-    .execute(&mut *c)
-    .await?;
-    Ok(RowOutcome::Written(None, vec![]))
+        )
+        .bind(&e.id)
+        .bind(&e.name)
+        .bind(&e.name_en)
+        .bind(e.size_class.map(|x| x.as_str()))
+        .bind(list(&e.industries))
+        .bind(&e.description)
+        .bind(&e.city)
+        .bind(&e.country)
+        .bind(e.capacity)
+        .bind(e.cvc)
+        .bind(e.ticket_min_krw)
+        .bind(e.ticket_max_krw)
+        .bind(list(&e.clusters))
+        .bind(e.participating_since.map(|d| d.to_string()))
+        .bind(now)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+        Ok(RowOutcome::Written(None, vec![]))
+    })
 }
 
-async fn upsert_need(c: &mut SqliteConnection, n: &Need, now: &str) -> Result<RowOutcome> {
-    let r = sqlx::query(
-        "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
+async fn upsert_need(c: &mut impl crate::AsConn, n: &Need, now: &str) -> Result<RowOutcome> {
+    crate::with_conn!(c => {
+        let r = sqlx::query(
+            "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
             collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at)
-         SELECT ?, e.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM enterprises e WHERE e.ext_id = ?
+         SELECT $1, e.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM enterprises e WHERE e.ext_id = $13
          ON CONFLICT (ext_id) DO UPDATE SET
             enterprise_id = excluded.enterprise_id, title = excluded.title,
             description = excluded.description, technologies = excluded.technologies,
@@ -486,132 +521,135 @@ async fn upsert_need(c: &mut SqliteConnection, n: &Need, now: &str) -> Result<Ro
             preferred_stages = excluded.preferred_stages, slots = excluded.slots,
             deadline = excluded.deadline, visibility = excluded.visibility,
             updated_at = excluded.updated_at",
-    )
-    .bind(&n.id)
-    .bind(&n.title)
-    .bind(&n.description)
-    .bind(list(&n.technologies))
-    .bind(list(&n.industries))
-    .bind(codes(&n.collaboration_types))
-    .bind(codes(&n.preferred_stages))
-    .bind(n.slots)
-    .bind(n.deadline.map(|d| d.to_string()))
-    .bind(n.visibility.as_str())
-    .bind(now)
-    .bind(now)
-    .bind(&n.enterprise_id)
-    .execute(&mut *c)
-    .await?;
-    if r.rows_affected() == 0 {
-        return Ok(RowOutcome::Refused(FieldError::new(
-            "enterprise_id",
-            format!(
-                "no enterprise with id '{}' (import enterprises first)",
-                n.enterprise_id
-            ),
-        )));
-    }
-    Ok(RowOutcome::Written(None, vec![]))
+        )
+        .bind(&n.id)
+        .bind(&n.title)
+        .bind(&n.description)
+        .bind(list(&n.technologies))
+        .bind(list(&n.industries))
+        .bind(codes(&n.collaboration_types))
+        .bind(codes(&n.preferred_stages))
+        .bind(n.slots)
+        .bind(n.deadline.map(|d| d.to_string()))
+        .bind(n.visibility.as_str())
+        .bind(now)
+        .bind(now)
+        .bind(&n.enterprise_id)
+        .execute(&mut *c)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Ok(RowOutcome::Refused(FieldError::new(
+                "enterprise_id",
+                format!(
+                    "no enterprise with id '{}' (import enterprises first)",
+                    n.enterprise_id
+                ),
+            )));
+        }
+        Ok(RowOutcome::Written(None, vec![]))
+    })
 }
 
 async fn upsert_outcome(
-    c: &mut SqliteConnection,
+    c: &mut impl crate::AsConn,
     o: &Outcome,
     actor: &str,
     now: &str,
 ) -> Result<RowOutcome> {
-    let ids: (Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT (SELECT id FROM startups WHERE ext_id = ?), (SELECT id FROM enterprises WHERE ext_id = ?)",
-    )
-    .bind(&o.startup_id)
-    .bind(&o.enterprise_id)
-    .fetch_one(&mut *c)
-    .await?;
-    let (Some(sid), Some(eid)) = ids else {
-        let (col, id) = if ids.0.is_none() {
-            ("startup_id", &o.startup_id)
-        } else {
-            ("enterprise_id", &o.enterprise_id)
-        };
-        let what = if col == "startup_id" {
-            "startup"
-        } else {
-            "enterprise"
-        };
-        return Ok(RowOutcome::Refused(FieldError::new(
-            col,
-            format!("no {what} with id '{id}'"),
-        )));
-    };
-    let mut match_id = None;
-    if let Some(need) = &o.need_id {
-        let m: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT m.id, n.enterprise_id FROM matches m JOIN needs n ON n.id = m.need_id
-             WHERE m.startup_id = ? AND n.ext_id = ?",
+    crate::with_conn!(c => {
+        let ids: (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT id FROM startups WHERE ext_id = $1), (SELECT id FROM enterprises WHERE ext_id = $2)",
         )
-        .bind(sid)
-        .bind(need)
-        .fetch_optional(&mut *c)
+        .bind(&o.startup_id)
+        .bind(&o.enterprise_id)
+        .fetch_one(&mut *c)
         .await?;
-        match m {
-            None => {
-                return Ok(RowOutcome::Refused(FieldError::new(
-                    "need_id",
-                    format!("startup '{}' has no match on need '{need}'", o.startup_id),
-                )));
+        let (Some(sid), Some(eid)) = ids else {
+            let (col, id) = if ids.0.is_none() {
+                ("startup_id", &o.startup_id)
+            } else {
+                ("enterprise_id", &o.enterprise_id)
+            };
+            let what = if col == "startup_id" {
+                "startup"
+            } else {
+                "enterprise"
+            };
+            return Ok(RowOutcome::Refused(FieldError::new(
+                col,
+                format!("no {what} with id '{id}'"),
+            )));
+        };
+        let mut match_id = None;
+        if let Some(need) = &o.need_id {
+            let m: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT m.id, n.enterprise_id FROM matches m JOIN needs n ON n.id = m.need_id
+                 WHERE m.startup_id = $1 AND n.ext_id = $2",
+            )
+            .bind(sid)
+            .bind(need)
+            .fetch_optional(&mut *c)
+            .await?;
+            match m {
+                None => {
+                    return Ok(RowOutcome::Refused(FieldError::new(
+                        "need_id",
+                        format!("startup '{}' has no match on need '{need}'", o.startup_id),
+                    )));
+                }
+                Some((_, owner)) if owner != eid => {
+                    return Ok(RowOutcome::Refused(FieldError::new(
+                        "need_id",
+                        format!(
+                            "need '{need}' does not belong to enterprise '{}'",
+                            o.enterprise_id
+                        ),
+                    )));
+                }
+                Some((id, _)) => match_id = Some(id),
             }
-            Some((_, owner)) if owner != eid => {
-                return Ok(RowOutcome::Refused(FieldError::new(
-                    "need_id",
-                    format!(
-                        "need '{need}' does not belong to enterprise '{}'",
-                        o.enterprise_id
-                    ),
-                )));
-            }
-            Some((id, _)) => match_id = Some(id),
         }
-    }
-    sqlx::query(
-        "INSERT INTO outcomes (startup_id, enterprise_id, match_id, kind, date, amount_minor, currency, note, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        sqlx::query(
+            "INSERT INTO outcomes (startup_id, enterprise_id, match_id, kind, date, amount_minor, currency, note, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (startup_id, enterprise_id, kind, date) DO UPDATE SET
             match_id = COALESCE(excluded.match_id, outcomes.match_id),
             amount_minor = excluded.amount_minor, currency = excluded.currency, note = excluded.note",
-    )
-    .bind(sid)
-    .bind(eid)
-    .bind(match_id)
-    .bind(o.kind.as_str())
-    .bind(o.date.to_string())
-    .bind(o.amount.map(|m| m.minor))
-    .bind(o.amount.map(|m| m.currency.code()))
-    .bind(&o.note)
-    .bind(now)
-    .execute(&mut *c)
-    .await?;
-    if let Some(mid) = match_id {
-        crate::program::advance_for_outcome(c, mid, o.kind, o.date, actor).await?;
-    }
-    Ok(RowOutcome::Written(None, vec![]))
+        )
+        .bind(sid)
+        .bind(eid)
+        .bind(match_id)
+        .bind(o.kind.as_str())
+        .bind(o.date.to_string())
+        .bind(o.amount.map(|m| m.minor))
+        .bind(o.amount.map(|m| m.currency.code()))
+        .bind(&o.note)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+        if let Some(mid) = match_id {
+            crate::program::advance_for_outcome(c, mid, o.kind, o.date, actor).await?;
+        }
+        Ok(RowOutcome::Written(None, vec![]))
+    })
 }
 
-fn get_list(r: &SqliteRow, col: &str) -> Result<Vec<String>> {
-    let s: String = r.try_get(col)?;
+fn get_list(r: &impl crate::Get, col: &str) -> Result<Vec<String>> {
+    let s: String = r.col(col)?;
     Ok(domain::text::split_list(&s))
 }
 
 fn parse_opt<T>(
-    r: &SqliteRow,
+    r: &impl crate::Get,
     col: &str,
     f: impl Fn(&str) -> Result<T, domain::ValidationError>,
 ) -> Result<Option<T>> {
-    let v: Option<String> = r.try_get(col)?;
+    let v: Option<String> = r.col(col)?;
     v.map(|v| f(&v).map_err(|e| corrupt(col, e))).transpose()
 }
 
 fn parse_codes<T>(
-    r: &SqliteRow,
+    r: &impl crate::Get,
     col: &str,
     f: impl Fn(&str) -> Result<T, domain::ValidationError>,
 ) -> Result<Vec<T>> {
@@ -625,8 +663,8 @@ pub(crate) fn date(s: &str) -> Result<NaiveDate, domain::ValidationError> {
     domain::records::parse_date(s)
 }
 
-fn money(r: &SqliteRow, amount: &str, currency: &str) -> Result<Option<Money>> {
-    let minor: Option<i64> = r.try_get(amount)?;
+fn money(r: &impl crate::Get, amount: &str, currency: &str) -> Result<Option<Money>> {
+    let minor: Option<i64> = r.col(amount)?;
     let cur = parse_opt(r, currency, Currency::parse)?;
     Ok(minor.map(|minor| Money {
         minor,
@@ -634,24 +672,24 @@ fn money(r: &SqliteRow, amount: &str, currency: &str) -> Result<Option<Money>> {
     }))
 }
 
-fn startup_from_row(r: &SqliteRow) -> Result<Startup> {
+fn startup_from_row(r: &impl crate::Get) -> Result<Startup> {
     Ok(Startup {
-        id: r.try_get("ext_id")?,
-        name: r.try_get("name")?,
-        name_en: r.try_get("name_en")?,
-        description: r.try_get("description")?,
-        description_en: r.try_get("description_en")?,
+        id: r.col("ext_id")?,
+        name: r.col("name")?,
+        name_en: r.col("name_en")?,
+        description: r.col("description")?,
+        description_en: r.col("description_en")?,
         industries: get_list(r, "industries")?,
         technologies: get_list(r, "technologies")?,
         stage: parse_opt(r, "stage", Stage::parse)?,
-        founded_year: r.try_get("founded_year")?,
-        employees: r.try_get("employees")?,
-        city: r.try_get("city")?,
-        region: r.try_get("region")?,
-        country: r.try_get("country")?,
+        founded_year: r.col("founded_year")?,
+        employees: r.col("employees")?,
+        city: r.col("city")?,
+        region: r.col("region")?,
+        country: r.col("country")?,
         funding: money(r, "funding_minor", "funding_currency")?,
-        website: r.try_get("website")?,
-        source: r.try_get("source")?,
+        website: r.col("website")?,
+        source: r.col("source")?,
         clusters: get_list(r, "clusters")?,
         target_markets: get_list(r, "target_markets")?,
         business_reg_no: parse_opt(r, "business_reg_no", BusinessRegNo::parse)?,
@@ -659,52 +697,52 @@ fn startup_from_row(r: &SqliteRow) -> Result<Startup> {
     })
 }
 
-fn enterprise_from_row(r: &SqliteRow) -> Result<Enterprise> {
+fn enterprise_from_row(r: &impl crate::Get) -> Result<Enterprise> {
     Ok(Enterprise {
-        id: r.try_get("ext_id")?,
-        name: r.try_get("name")?,
-        name_en: r.try_get("name_en")?,
+        id: r.col("ext_id")?,
+        name: r.col("name")?,
+        name_en: r.col("name_en")?,
         size_class: parse_opt(r, "size_class", SizeClass::parse)?,
         industries: get_list(r, "industries")?,
-        description: r.try_get("description")?,
-        city: r.try_get("city")?,
-        country: r.try_get("country")?,
-        capacity: r.try_get("capacity")?,
-        cvc: r.try_get("cvc")?,
-        ticket_min_krw: r.try_get("ticket_min_krw")?,
-        ticket_max_krw: r.try_get("ticket_max_krw")?,
+        description: r.col("description")?,
+        city: r.col("city")?,
+        country: r.col("country")?,
+        capacity: r.col("capacity")?,
+        cvc: r.col("cvc")?,
+        ticket_min_krw: r.col("ticket_min_krw")?,
+        ticket_max_krw: r.col("ticket_max_krw")?,
         clusters: get_list(r, "clusters")?,
         participating_since: parse_opt(r, "participating_since", date)?,
     })
 }
 
-fn need_from_row(r: &SqliteRow) -> Result<Need> {
+fn need_from_row(r: &impl crate::Get) -> Result<Need> {
     Ok(Need {
-        id: r.try_get("ext_id")?,
-        enterprise_id: r.try_get("enterprise_ext")?,
-        title: r.try_get("title")?,
-        description: r.try_get("description")?,
+        id: r.col("ext_id")?,
+        enterprise_id: r.col("enterprise_ext")?,
+        title: r.col("title")?,
+        description: r.col("description")?,
         technologies: get_list(r, "technologies")?,
         industries: get_list(r, "industries")?,
         collaboration_types: parse_codes(r, "collaboration_types", CollaborationType::parse)?,
         preferred_stages: parse_codes(r, "preferred_stages", Stage::parse)?,
-        slots: r.try_get("slots")?,
+        slots: r.col("slots")?,
         deadline: parse_opt(r, "deadline", date)?,
         visibility: parse_opt(r, "visibility", Visibility::parse)?.unwrap_or(Visibility::Public),
     })
 }
 
-fn outcome_from_row(r: &SqliteRow) -> Result<Outcome> {
-    let kind: String = r.try_get("kind")?;
-    let d: String = r.try_get("date")?;
+fn outcome_from_row(r: &impl crate::Get) -> Result<Outcome> {
+    let kind: String = r.col("kind")?;
+    let d: String = r.col("date")?;
     Ok(Outcome {
-        startup_id: r.try_get("startup_ext")?,
-        enterprise_id: r.try_get("enterprise_ext")?,
-        need_id: r.try_get("need_ext")?,
+        startup_id: r.col("startup_ext")?,
+        enterprise_id: r.col("enterprise_ext")?,
+        need_id: r.col("need_ext")?,
         kind: OutcomeKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
         date: date(&d).map_err(|e| corrupt("date", e))?,
         amount: money(r, "amount_minor", "currency")?,
-        note: r.try_get("note")?,
+        note: r.col("note")?,
     })
 }
 
@@ -723,17 +761,21 @@ mod tests {
     #[tokio::test]
     async fn a_failure_mid_batch_leaves_nothing_of_that_batch() {
         let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(dir.path().join("t.db").to_str().unwrap())
+        let s = Store::open(&crate::testing::fresh_database(dir.path(), "t.db"))
             .await
             .unwrap();
         s.import_batch(RecordKind::Startups, vec![(2, startup("keep"))], "test")
             .await
             .unwrap();
         // a database failure on the fifth row of the next batch, as a crash would be
-        sqlx::query("CREATE TRIGGER boom BEFORE INSERT ON startups WHEN NEW.ext_id = 'b-5' BEGIN SELECT RAISE(ABORT, 'boom'); END")
-            .execute(s.pool())
-            .await
-            .unwrap();
+        let boom = if s.is_postgres() {
+            "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN IF NEW.ext_id = 'b-5' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$;
+             CREATE TRIGGER boom BEFORE INSERT ON startups FOR EACH ROW EXECUTE FUNCTION boom();"
+        } else {
+            "CREATE TRIGGER boom BEFORE INSERT ON startups WHEN NEW.ext_id = 'b-5' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+        };
+        s.execute_unchecked(boom).await.unwrap();
         let batch: Vec<(u64, Record)> = (1..=10)
             .map(|i| (i + 1, startup(&format!("b-{i}"))))
             .collect();

@@ -13,18 +13,18 @@ const APPLICATION_SELECT: &str = "SELECT a.id, c.code AS center, s.ext_id AS sta
         a.target_markets, a.plan, a.status, a.applied_on, a.decided_on
      FROM center_applications a JOIN centers c ON c.id = a.center_id JOIN startups s ON s.id = a.startup_id";
 
-fn application_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<CenterApplication> {
-    let status: String = r.try_get("status")?;
-    let markets: String = r.try_get("target_markets")?;
-    let applied: String = r.try_get("applied_on")?;
-    let decided: Option<String> = r.try_get("decided_on")?;
+fn application_from_row(r: &impl crate::Get) -> Result<CenterApplication> {
+    let status: String = r.col("status")?;
+    let markets: String = r.col("target_markets")?;
+    let applied: String = r.col("applied_on")?;
+    let decided: Option<String> = r.col("decided_on")?;
     Ok(CenterApplication {
-        id: r.try_get("id")?,
-        center: r.try_get("center")?,
-        startup_id: r.try_get("startup_id")?,
-        startup_name: r.try_get("startup_name")?,
+        id: r.col("id")?,
+        center: r.col("center")?,
+        startup_id: r.col("startup_id")?,
+        startup_name: r.col("startup_name")?,
         target_markets: domain::text::split_list(&markets),
-        plan: r.try_get("plan")?,
+        plan: r.col("plan")?,
         status: ApplicationStatus::parse(&status).map_err(|e| corrupt("status", e))?,
         applied_on: date(&applied).map_err(|e| corrupt("applied_on", e))?,
         decided_on: decided
@@ -43,53 +43,55 @@ impl Store {
         plan: Option<&str>,
         on: NaiveDate,
     ) -> Result<std::result::Result<i64, FieldError>> {
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO center_applications (center_id, startup_id, target_markets, plan, applied_on)
-             SELECT c.id, s.id, ?, ?, ? FROM centers c, startups s WHERE c.code = ? AND s.ext_id = ?
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row = sqlx::query(
+                "INSERT INTO center_applications (center_id, startup_id, target_markets, plan, applied_on)
+             SELECT c.id, s.id, $1, $2, $3 FROM centers c, startups s WHERE c.code = $4 AND s.ext_id = $5
              ON CONFLICT (center_id, startup_id) DO UPDATE SET status = 'applied',
                 target_markets = excluded.target_markets, plan = excluded.plan,
                 applied_on = excluded.applied_on, decided_on = NULL, decided_by = NULL
                 WHERE center_applications.status IN ('withdrawn', 'declined')
              RETURNING id",
-        )
-        .bind(list(markets))
-        .bind(plan)
-        .bind(on.to_string())
-        .bind(center)
-        .bind(startup)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            let (known,): (i64,) = sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM centers WHERE code = ?) * (SELECT COUNT(*) FROM startups WHERE ext_id = ?)",
             )
+            .bind(list(markets))
+            .bind(plan)
+            .bind(on.to_string())
             .bind(center)
             .bind(startup)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            if known == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "no center '{center}' or startup '{startup}'"
+            let Some(row) = row else {
+                let (known,): (i64,) = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM centers WHERE code = $1) * (SELECT COUNT(*) FROM startups WHERE ext_id = $2)",
+                )
+                .bind(center)
+                .bind(startup)
+                .fetch_one(&mut *tx)
+                .await?;
+                if known == 0 {
+                    return Err(StoreError::NotFound(format!(
+                        "no center '{center}' or startup '{startup}'"
+                    )));
+                }
+                return Ok(Err(FieldError::new(
+                    "center",
+                    "this startup has already applied to this center",
                 )));
-            }
-            return Ok(Err(FieldError::new(
+            };
+            let id: i64 = row.try_get("id")?;
+            crate::admin::audit(
+                &mut tx,
+                startup,
+                "center.apply",
                 "center",
-                "this startup has already applied to this center",
-            )));
-        };
-        let id: i64 = row.try_get("id")?;
-        crate::admin::audit(
-            &mut tx,
-            startup,
-            "center.apply",
-            "center",
-            center,
-            serde_json::json!({"startup": startup}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(id))
+                center,
+                serde_json::json!({"startup": startup}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(id))
+        })
     }
 
     /// Applications to one center or from one startup (or all), oldest first.
@@ -98,26 +100,30 @@ impl Store {
         center: Option<&str>,
         startup: Option<&str>,
     ) -> Result<Vec<CenterApplication>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{APPLICATION_SELECT} WHERE (? IS NULL OR c.code = ?) AND (? IS NULL OR s.ext_id = ?) ORDER BY a.applied_on, a.id"
-        )))
-        .bind(center)
-        .bind(center)
-        .bind(startup)
-        .bind(startup)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(application_from_row).collect()
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{APPLICATION_SELECT} WHERE ($1 IS NULL OR c.code = $2) AND ($3 IS NULL OR s.ext_id = $4) ORDER BY a.applied_on, a.id"
+            )))
+            .bind(center)
+            .bind(center)
+            .bind(startup)
+            .bind(startup)
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(application_from_row).collect()
+        })
     }
 
     pub async fn center_application(&self, id: i64) -> Result<Option<CenterApplication>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{APPLICATION_SELECT} WHERE a.id = ?"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(application_from_row).transpose()
+        crate::with_pool!(self, pool => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{APPLICATION_SELECT} WHERE a.id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+            row.as_ref().map(application_from_row).transpose()
+        })
     }
 
     /// Decides an application; admitting never takes a center past its capacity (the
@@ -129,51 +135,53 @@ impl Store {
         on: NaiveDate,
         actor: &str,
     ) -> Result<std::result::Result<(), FieldError>> {
-        let mut tx = self.pool.begin().await?;
-        let row: Option<(i64, i64, String)> = sqlx::query_as(
-            "SELECT c.id, c.capacity, a.status FROM center_applications a JOIN centers c ON c.id = a.center_id WHERE a.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((center_id, capacity, status)) = row else {
-            return Err(StoreError::NotFound(format!("no application {id}")));
-        };
-        if status == to.as_str() {
-            return Ok(Ok(()));
-        }
-        if to == ApplicationStatus::Admitted {
-            let (admitted,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM center_applications WHERE center_id = ? AND status = 'admitted'",
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row: Option<(i64, i64, String)> = sqlx::query_as(
+                "SELECT c.id, CAST(c.capacity AS BIGINT), a.status FROM center_applications a JOIN centers c ON c.id = a.center_id WHERE a.id = $1",
             )
-            .bind(center_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            if admitted >= capacity {
-                return Ok(Err(FieldError::new(
-                    "status",
-                    format!("the center is full: {admitted} of {capacity} places taken"),
-                )));
-            }
-        }
-        sqlx::query("UPDATE center_applications SET status = ?, decided_on = ?, decided_by = ? WHERE id = ?")
-            .bind(to.as_str())
-            .bind(on.to_string())
-            .bind(actor)
             .bind(id)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "center.decide",
-            "center_application",
-            &id.to_string(),
-            serde_json::json!({"status": to.as_str()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(()))
+            let Some((center_id, capacity, status)) = row else {
+                return Err(StoreError::NotFound(format!("no application {id}")));
+            };
+            if status == to.as_str() {
+                return Ok(Ok(()));
+            }
+            if to == ApplicationStatus::Admitted {
+                let (admitted,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM center_applications WHERE center_id = $1 AND status = 'admitted'",
+                )
+                .bind(center_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if admitted >= capacity {
+                    return Ok(Err(FieldError::new(
+                        "status",
+                        format!("the center is full: {admitted} of {capacity} places taken"),
+                    )));
+                }
+            }
+            sqlx::query("UPDATE center_applications SET status = $1, decided_on = $2, decided_by = $3 WHERE id = $4")
+                .bind(to.as_str())
+                .bind(on.to_string())
+                .bind(actor)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "center.decide",
+                "center_application",
+                &id.to_string(),
+                serde_json::json!({"status": to.as_str()}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(()))
+        })
     }
 
     /// Records what an admitted startup achieved abroad (the same kind on the same day
@@ -183,87 +191,91 @@ impl Store {
         o: &CenterOutcome,
         actor: &str,
     ) -> Result<std::result::Result<(), FieldError>> {
-        if let Err(e) = o.validate() {
-            return Ok(Err(e));
-        }
-        let mut tx = self.pool.begin().await?;
-        let admitted: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT a.center_id, a.startup_id FROM center_applications a JOIN centers c ON c.id = a.center_id
-             JOIN startups s ON s.id = a.startup_id WHERE c.code = ? AND s.ext_id = ? AND a.status = 'admitted'",
-        )
-        .bind(&o.center)
-        .bind(&o.startup_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((center_id, startup_id)) = admitted else {
-            return Ok(Err(FieldError::new(
-                "startup_id",
-                "outcomes are recorded for startups the center admitted",
-            )));
-        };
-        sqlx::query(
-            "INSERT INTO center_outcomes (center_id, startup_id, kind, date, amount_minor, currency, count, note, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        crate::with_pool!(self, pool => {
+            if let Err(e) = o.validate() {
+                return Ok(Err(e));
+            }
+            let mut tx = pool.begin().await?;
+            let admitted: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT a.center_id, a.startup_id FROM center_applications a JOIN centers c ON c.id = a.center_id
+                 JOIN startups s ON s.id = a.startup_id WHERE c.code = $1 AND s.ext_id = $2 AND a.status = 'admitted'",
+            )
+            .bind(&o.center)
+            .bind(&o.startup_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((center_id, startup_id)) = admitted else {
+                return Ok(Err(FieldError::new(
+                    "startup_id",
+                    "outcomes are recorded for startups the center admitted",
+                )));
+            };
+            sqlx::query(
+                "INSERT INTO center_outcomes (center_id, startup_id, kind, date, amount_minor, currency, count, note, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (center_id, startup_id, kind, date) DO UPDATE SET amount_minor = excluded.amount_minor,
                 currency = excluded.currency, count = excluded.count, note = excluded.note",
-        )
-        .bind(center_id)
-        .bind(startup_id)
-        .bind(o.kind.as_str())
-        .bind(o.date.to_string())
-        .bind(o.amount.map(|m| m.minor))
-        .bind(o.amount.map(|m| m.currency.code()))
-        .bind(o.count)
-        .bind(&o.note)
-        .bind(now_text())
-        .execute(&mut *tx)
-        .await?;
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "center.outcome",
-            "center",
-            &o.center,
-            serde_json::json!({"startup": o.startup_id, "kind": o.kind.as_str()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(()))
+            )
+            .bind(center_id)
+            .bind(startup_id)
+            .bind(o.kind.as_str())
+            .bind(o.date.to_string())
+            .bind(o.amount.map(|m| m.minor))
+            .bind(o.amount.map(|m| m.currency.code()))
+            .bind(o.count)
+            .bind(&o.note)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "center.outcome",
+                "center",
+                &o.center,
+                serde_json::json!({"startup": o.startup_id, "kind": o.kind.as_str()}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(()))
+        })
     }
 
     pub async fn center_outcomes(&self, center: Option<&str>) -> Result<Vec<CenterOutcome>> {
-        let rows = sqlx::query(
-            "SELECT c.code AS center, s.ext_id AS startup_id, o.kind, o.date, o.amount_minor, o.currency, o.count, o.note
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT c.code AS center, s.ext_id AS startup_id, o.kind, o.date, o.amount_minor, o.currency, o.count, o.note
              FROM center_outcomes o JOIN centers c ON c.id = o.center_id JOIN startups s ON s.id = o.startup_id
-             WHERE (? IS NULL OR c.code = ?) ORDER BY o.date, o.id",
-        )
-        .bind(center)
-        .bind(center)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                let d: String = r.try_get("date")?;
-                let minor: Option<i64> = r.try_get("amount_minor")?;
-                let cur: Option<String> = r.try_get("currency")?;
-                let amount = match (minor, cur) {
-                    (Some(m), Some(c)) => Some(Money {
-                        minor: m,
-                        currency: Currency::parse(&c).map_err(|e| corrupt("currency", e))?,
-                    }),
-                    _ => None,
-                };
-                Ok(CenterOutcome {
-                    center: r.try_get("center")?,
-                    startup_id: r.try_get("startup_id")?,
-                    kind: CenterOutcomeKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
-                    date: date(&d).map_err(|e| corrupt("date", e))?,
-                    amount,
-                    count: r.try_get("count")?,
-                    note: r.try_get("note")?,
+             WHERE ($1 IS NULL OR c.code = $2) ORDER BY o.date, o.id",
+            )
+            .bind(center)
+            .bind(center)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let kind: String = r.try_get("kind")?;
+                    let d: String = r.try_get("date")?;
+                    let minor: Option<i64> = r.try_get("amount_minor")?;
+                    let cur: Option<String> = r.try_get("currency")?;
+                    let amount = match (minor, cur) {
+                        (Some(m), Some(c)) => Some(Money {
+                            minor: m,
+                            currency: Currency::parse(&c).map_err(|e| corrupt("currency", e))?,
+                        }),
+                        _ => None,
+                    };
+                    Ok(CenterOutcome {
+                        center: r.try_get("center")?,
+                        startup_id: r.try_get("startup_id")?,
+                        kind: CenterOutcomeKind::parse(&kind).map_err(|e| corrupt("kind", e))?,
+                        date: date(&d).map_err(|e| corrupt("date", e))?,
+                        amount,
+                        count: r.try_get("count")?,
+                        note: r.try_get("note")?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 }

@@ -6,7 +6,7 @@ use domain::match_state::Action;
 use domain::{
     Actor, Center, Cluster, Match, MatchStatus, OutcomeKind, Side, StatusChange, TransitionError,
 };
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
 use crate::orgs::date;
 use crate::{Result, Store, StoreError, corrupt, list};
@@ -88,143 +88,155 @@ fn side_str(s: Side) -> &'static str {
 
 impl Store {
     pub async fn upsert_cluster(&self, c: &Cluster) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO clusters (code, name_ko, name_en, location, theme_industries, anchor_enterprises)
-             VALUES (?, ?, ?, ?, ?, ?)
+        crate::with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO clusters (code, name_ko, name_en, location, theme_industries, anchor_enterprises)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (code) DO UPDATE SET name_ko = excluded.name_ko, name_en = excluded.name_en,
                 location = excluded.location, theme_industries = excluded.theme_industries,
                 anchor_enterprises = excluded.anchor_enterprises",
-        )
-        .bind(&c.code)
-        .bind(&c.name_ko)
-        .bind(&c.name_en)
-        .bind(&c.location)
-        .bind(list(&c.theme_industries))
-        .bind(list(&c.anchor_enterprises))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+            )
+            .bind(&c.code)
+            .bind(&c.name_ko)
+            .bind(&c.name_en)
+            .bind(&c.location)
+            .bind(list(&c.theme_industries))
+            .bind(list(&c.anchor_enterprises))
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     pub async fn clusters(&self) -> Result<Vec<Cluster>> {
-        let rows = sqlx::query("SELECT * FROM clusters ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Cluster {
-                    code: r.try_get("code")?,
-                    name_ko: r.try_get("name_ko")?,
-                    name_en: r.try_get("name_en")?,
-                    location: r.try_get("location")?,
-                    theme_industries: domain::text::split_list(
-                        &r.try_get::<String, _>("theme_industries")?,
-                    ),
-                    anchor_enterprises: domain::text::split_list(
-                        &r.try_get::<String, _>("anchor_enterprises")?,
-                    ),
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT * FROM clusters ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Cluster {
+                        code: r.try_get("code")?,
+                        name_ko: r.try_get("name_ko")?,
+                        name_en: r.try_get("name_en")?,
+                        location: r.try_get("location")?,
+                        theme_industries: domain::text::split_list(
+                            &r.try_get::<String, _>("theme_industries")?,
+                        ),
+                        anchor_enterprises: domain::text::split_list(
+                            &r.try_get::<String, _>("anchor_enterprises")?,
+                        ),
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     pub async fn upsert_center(&self, c: &Center) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO centers (code, name_ko, name_en, city, country, region, operator, capacity, opened_on, closed_on)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        crate::with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO centers (code, name_ko, name_en, city, country, region, operator, capacity, opened_on, closed_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (code) DO UPDATE SET name_ko = excluded.name_ko, name_en = excluded.name_en,
                 city = excluded.city, country = excluded.country, region = excluded.region,
                 operator = excluded.operator, capacity = excluded.capacity,
                 opened_on = excluded.opened_on, closed_on = excluded.closed_on",
-        )
-        .bind(&c.code)
-        .bind(&c.name_ko)
-        .bind(&c.name_en)
-        .bind(&c.city)
-        .bind(&c.country)
-        .bind(&c.region)
-        .bind(&c.operator)
-        .bind(c.capacity)
-        .bind(c.opened_on.map(|d| d.to_string()))
-        .bind(c.closed_on.map(|d| d.to_string()))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+            )
+            .bind(&c.code)
+            .bind(&c.name_ko)
+            .bind(&c.name_en)
+            .bind(&c.city)
+            .bind(&c.country)
+            .bind(&c.region)
+            .bind(&c.operator)
+            .bind(c.capacity)
+            .bind(c.opened_on.map(|d| d.to_string()))
+            .bind(c.closed_on.map(|d| d.to_string()))
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     pub async fn centers(&self) -> Result<Vec<Center>> {
-        let rows = sqlx::query("SELECT * FROM centers ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let d = |col: &str| -> Result<Option<NaiveDate>> {
-                    let v: Option<String> = r.try_get(col)?;
-                    v.map(|v| date(&v).map_err(|e| corrupt(col, e))).transpose()
-                };
-                Ok(Center {
-                    code: r.try_get("code")?,
-                    name_ko: r.try_get("name_ko")?,
-                    name_en: r.try_get("name_en")?,
-                    city: r.try_get("city")?,
-                    country: r.try_get("country")?,
-                    region: r.try_get("region")?,
-                    operator: r.try_get("operator")?,
-                    capacity: r.try_get("capacity")?,
-                    opened_on: d("opened_on")?,
-                    closed_on: d("closed_on")?,
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT * FROM centers ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let d = |col: &str| -> Result<Option<NaiveDate>> {
+                        let v: Option<String> = r.try_get(col)?;
+                        v.map(|v| date(&v).map_err(|e| corrupt(col, e))).transpose()
+                    };
+                    Ok(Center {
+                        code: r.try_get("code")?,
+                        name_ko: r.try_get("name_ko")?,
+                        name_en: r.try_get("name_en")?,
+                        city: r.try_get("city")?,
+                        country: r.try_get("country")?,
+                        region: r.try_get("region")?,
+                        operator: r.try_get("operator")?,
+                        capacity: r.try_get("capacity")?,
+                        opened_on: d("opened_on")?,
+                        closed_on: d("closed_on")?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Creates a round (or returns the existing one's key).
     pub async fn create_round(&self, r: &domain::MatchingRound) -> Result<i64> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO matching_rounds (name, status, policy, created_at, finished_at) VALUES (?, ?, ?, ?, ?)
+        crate::with_pool!(self, pool => {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO matching_rounds (name, status, policy, created_at, finished_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (name) DO UPDATE SET status = excluded.status, policy = excluded.policy,
                 finished_at = excluded.finished_at
              RETURNING id",
-        )
-        .bind(&r.name)
-        .bind(r.status.as_str())
-        .bind(r.policy.to_string())
-        .bind(ts(r.created_at))
-        .bind(r.finished_at.map(ts))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
+            )
+            .bind(&r.name)
+            .bind(r.status.as_str())
+            .bind(r.policy.to_string())
+            .bind(ts(r.created_at))
+            .bind(r.finished_at.map(ts))
+            .fetch_one(pool)
+            .await?;
+            Ok(id)
+        })
     }
 
     /// Writes matches with their history in one transaction. Each match is keyed by
     /// (startup, need); a match that exists is left as it is.
     pub async fn insert_matches(&self, matches: &[Match]) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
-        let mut rounds: std::collections::HashMap<String, Option<i64>> = Default::default();
-        let mut n = 0;
-        for m in matches {
-            let round_id = match &m.round {
-                None => None,
-                Some(name) => match rounds.get(name) {
-                    Some(id) => *id,
-                    None => {
-                        let id: Option<(i64,)> =
-                            sqlx::query_as("SELECT id FROM matching_rounds WHERE name = ?")
-                                .bind(name)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                        let id = id.map(|x| x.0);
-                        rounds.insert(name.clone(), id);
-                        id
-                    }
-                },
-            };
-            if insert_match(&mut tx, m, round_id).await? {
-                n += 1;
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut rounds: std::collections::HashMap<String, Option<i64>> = Default::default();
+            let mut n = 0;
+            for m in matches {
+                let round_id = match &m.round {
+                    None => None,
+                    Some(name) => match rounds.get(name) {
+                        Some(id) => *id,
+                        None => {
+                            let id: Option<(i64,)> =
+                                sqlx::query_as("SELECT id FROM matching_rounds WHERE name = $1")
+                                    .bind(name)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                            let id = id.map(|x| x.0);
+                            rounds.insert(name.clone(), id);
+                            id
+                        }
+                    },
+                };
+                if insert_match(&mut tx, m, round_id).await? {
+                    n += 1;
+                }
             }
-        }
-        tx.commit().await?;
-        Ok(n)
+            tx.commit().await?;
+            Ok(n)
+        })
     }
 
     /// Applies an action to the match of `startup` on `need`, recording the dated,
@@ -237,108 +249,116 @@ impl Store {
         actor: &Actor,
         note: Option<String>,
     ) -> Result<Result<StatusChange, TransitionError>> {
-        let mut tx = self.pool.begin().await?;
-        let row: Option<(i64, String)> = sqlx::query_as(
-            "SELECT m.id, m.status FROM matches m JOIN startups s ON s.id = m.startup_id
-             JOIN needs n ON n.id = m.need_id WHERE s.ext_id = ? AND n.ext_id = ?",
-        )
-        .bind(startup)
-        .bind(need)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (id, status) = row.ok_or_else(|| {
-            StoreError::NotFound(format!("no match of startup '{startup}' on need '{need}'"))
-        })?;
-        let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
-        let to = match from.apply(action, actor.side) {
-            Ok(to) => to,
-            Err(e) => return Ok(Err(e)),
-        };
-        let change = StatusChange {
-            from,
-            to,
-            at: Utc::now(),
-            by: actor.user.clone(),
-            side: actor.side,
-            note,
-        };
-        set_status(&mut tx, id, &change).await?;
-        crate::admin::audit(
-            &mut tx,
-            &actor.user,
-            "match.transition",
-            "match",
-            &format!("{startup}/{need}"),
-            serde_json::json!({"from": from.as_str(), "to": to.as_str()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(change))
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row: Option<(i64, String)> = sqlx::query_as(
+                "SELECT m.id, m.status FROM matches m JOIN startups s ON s.id = m.startup_id
+                 JOIN needs n ON n.id = m.need_id WHERE s.ext_id = $1 AND n.ext_id = $2",
+            )
+            .bind(startup)
+            .bind(need)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (id, status) = row.ok_or_else(|| {
+                StoreError::NotFound(format!("no match of startup '{startup}' on need '{need}'"))
+            })?;
+            let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
+            let to = match from.apply(action, actor.side) {
+                Ok(to) => to,
+                Err(e) => return Ok(Err(e)),
+            };
+            let change = StatusChange {
+                from,
+                to,
+                at: Utc::now(),
+                by: actor.user.clone(),
+                side: actor.side,
+                note,
+            };
+            set_status(&mut tx, id, &change).await?;
+            crate::admin::audit(
+                &mut tx,
+                &actor.user,
+                "match.transition",
+                "match",
+                &format!("{startup}/{need}"),
+                serde_json::json!({"from": from.as_str(), "to": to.as_str()}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(change))
+        })
     }
 
     pub async fn match_history(&self, startup: &str, need: &str) -> Result<Vec<StatusChange>> {
-        let rows = sqlx::query(
-            "SELECT h.* FROM match_history h JOIN matches m ON m.id = h.match_id
+        crate::with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT h.* FROM match_history h JOIN matches m ON m.id = h.match_id
              JOIN startups s ON s.id = m.startup_id JOIN needs n ON n.id = m.need_id
-             WHERE s.ext_id = ? AND n.ext_id = ? ORDER BY h.id",
-        )
-        .bind(startup)
-        .bind(need)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let st = |c: &str| -> Result<MatchStatus> {
-                    MatchStatus::parse(&r.try_get::<String, _>(c)?).map_err(|e| corrupt(c, e))
-                };
-                let at: String = r.try_get("at")?;
-                let side: String = r.try_get("side")?;
-                Ok(StatusChange {
-                    from: st("from_status")?,
-                    to: st("to_status")?,
-                    at: DateTime::parse_from_rfc3339(&at)
-                        .map_err(|e| corrupt("at", e))?
-                        .to_utc(),
-                    by: r.try_get("by_user")?,
-                    side: match side.as_str() {
-                        "startup" => Side::Startup,
-                        "enterprise" => Side::Enterprise,
-                        _ => Side::Program,
-                    },
-                    note: r.try_get("note")?,
+             WHERE s.ext_id = $1 AND n.ext_id = $2 ORDER BY h.id",
+            )
+            .bind(startup)
+            .bind(need)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let st = |c: &str| -> Result<MatchStatus> {
+                        MatchStatus::parse(&r.try_get::<String, _>(c)?).map_err(|e| corrupt(c, e))
+                    };
+                    let at: String = r.try_get("at")?;
+                    let side: String = r.try_get("side")?;
+                    Ok(StatusChange {
+                        from: st("from_status")?,
+                        to: st("to_status")?,
+                        at: DateTime::parse_from_rfc3339(&at)
+                            .map_err(|e| corrupt("at", e))?
+                            .to_utc(),
+                        by: r.try_get("by_user")?,
+                        side: match side.as_str() {
+                            "startup" => Side::Startup,
+                            "enterprise" => Side::Enterprise,
+                            _ => Side::Program,
+                        },
+                        note: r.try_get("note")?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// The startups (external ids) with a live match on `need` (not declined or
     /// withdrawn).
     pub async fn startups_matched_on(&self, need: &str) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT s.ext_id FROM matches m JOIN startups s ON s.id = m.startup_id
+        crate::with_pool!(self, pool => {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "SELECT s.ext_id FROM matches m JOIN startups s ON s.id = m.startup_id
              JOIN needs n ON n.id = m.need_id
-             WHERE n.ext_id = ? AND m.status NOT IN ('declined', 'withdrawn') ORDER BY s.ext_id",
-        )
-        .bind(need)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
+             WHERE n.ext_id = $1 AND m.status NOT IN ('declined', 'withdrawn') ORDER BY s.ext_id",
+            )
+            .bind(need)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        })
     }
 
     /// The reasons kept with the match of `startup` on `need` (empty when none).
     pub async fn match_reasons(&self, startup: &str, need: &str) -> Result<Vec<domain::Reason>> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT m.reasons FROM matches m JOIN startups s ON s.id = m.startup_id
-             JOIN needs n ON n.id = m.need_id WHERE s.ext_id = ? AND n.ext_id = ?",
-        )
-        .bind(startup)
-        .bind(need)
-        .fetch_optional(&self.pool)
-        .await?;
-        match row {
-            None => Ok(Vec::new()),
-            Some((r,)) => serde_json::from_str(&r).map_err(|e| corrupt("reasons", e)),
-        }
+        crate::with_pool!(self, pool => {
+            let row: Option<(String,)> = sqlx::query_as(
+                "SELECT m.reasons FROM matches m JOIN startups s ON s.id = m.startup_id
+                 JOIN needs n ON n.id = m.need_id WHERE s.ext_id = $1 AND n.ext_id = $2",
+            )
+            .bind(startup)
+            .bind(need)
+            .fetch_optional(pool)
+            .await?;
+            match row {
+                None => Ok(Vec::new()),
+                Some((r,)) => serde_json::from_str(&r).map_err(|e| corrupt("reasons", e)),
+            }
+        })
     }
 
     /// Every match, as exported.
@@ -369,174 +389,184 @@ impl Store {
 
     /// The matches the filter selects (all of its set fields must hold).
     pub async fn matches_where(&self, f: &MatchFilter) -> Result<Vec<MatchView>> {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "SELECT s.ext_id AS startup_id, s.name AS startup_name, n.ext_id AS need_id,
+        crate::with_pool!(self, pool => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT s.ext_id AS startup_id, s.name AS startup_name, n.ext_id AS need_id,
                     n.title AS need_title, e.ext_id AS enterprise_id, e.name AS enterprise_name,
                     r.name AS round, r.status AS round_status, m.score, m.origin, m.status,
                     m.accepted_on, m.reasons, m.created_at, m.updated_at
              FROM matches m JOIN startups s ON s.id = m.startup_id JOIN needs n ON n.id = m.need_id
              JOIN enterprises e ON e.id = n.enterprise_id LEFT JOIN matching_rounds r ON r.id = m.round_id
              WHERE 1 = 1",
-        );
-        if let Some(v) = &f.startup {
-            q.push(" AND s.ext_id = ").push_bind(v.clone());
-        }
-        if let Some(v) = &f.enterprise {
-            q.push(" AND e.ext_id = ").push_bind(v.clone());
-        }
-        if let Some(v) = &f.need {
-            q.push(" AND n.ext_id = ").push_bind(v.clone());
-        }
-        if let Some(v) = &f.round {
-            q.push(" AND r.name = ").push_bind(v.clone());
-        }
-        if !f.statuses.is_empty() {
-            q.push(" AND m.status IN (");
-            let mut sep = q.separated(", ");
-            for st in &f.statuses {
-                sep.push_bind(st.as_str());
+            );
+            if let Some(v) = &f.startup {
+                q.push(" AND s.ext_id = ").push_bind(v.clone());
             }
-            q.push(")");
-        }
-        if f.published_only {
-            q.push(" AND (r.status IS NULL OR r.status = 'published')");
-        }
-        q.push(if f.newest_first {
-            " ORDER BY m.updated_at DESC, m.id DESC"
-        } else {
-            " ORDER BY m.id"
-        });
-        if let Some(n) = f.limit {
-            q.push(" LIMIT ").push_bind(n);
-        }
-        let rows = q.build().fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                let reasons: String = r.try_get("reasons")?;
-                let status: String = r.try_get("status")?;
-                let round_status: Option<String> = r.try_get("round_status")?;
-                Ok(MatchView {
-                    startup_id: r.try_get("startup_id")?,
-                    startup_name: r.try_get("startup_name")?,
-                    need_id: r.try_get("need_id")?,
-                    need_title: r.try_get("need_title")?,
-                    enterprise_id: r.try_get("enterprise_id")?,
-                    enterprise_name: r.try_get("enterprise_name")?,
-                    round: r.try_get("round")?,
-                    round_published: round_status.is_none_or(|s| s == "published"),
-                    score: r.try_get("score")?,
-                    origin: r.try_get("origin")?,
-                    status: MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?,
-                    accepted_on: r.try_get("accepted_on")?,
-                    reasons: serde_json::from_str(&reasons).map_err(|e| corrupt("reasons", e))?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
+            if let Some(v) = &f.enterprise {
+                q.push(" AND e.ext_id = ").push_bind(v.clone());
+            }
+            if let Some(v) = &f.need {
+                q.push(" AND n.ext_id = ").push_bind(v.clone());
+            }
+            if let Some(v) = &f.round {
+                q.push(" AND r.name = ").push_bind(v.clone());
+            }
+            if !f.statuses.is_empty() {
+                q.push(" AND m.status IN (");
+                let mut sep = q.separated(", ");
+                for st in &f.statuses {
+                    sep.push_bind(st.as_str());
+                }
+                q.push(")");
+            }
+            if f.published_only {
+                q.push(" AND (r.status IS NULL OR r.status = 'published')");
+            }
+            q.push(if f.newest_first {
+                " ORDER BY m.updated_at DESC, m.id DESC"
+            } else {
+                " ORDER BY m.id"
+            });
+            if let Some(n) = f.limit {
+                q.push(" LIMIT ").push_bind(n);
+            }
+            let rows = q.build().fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| {
+                    let reasons: String = r.try_get("reasons")?;
+                    let status: String = r.try_get("status")?;
+                    let round_status: Option<String> = r.try_get("round_status")?;
+                    Ok(MatchView {
+                        startup_id: r.try_get("startup_id")?,
+                        startup_name: r.try_get("startup_name")?,
+                        need_id: r.try_get("need_id")?,
+                        need_title: r.try_get("need_title")?,
+                        enterprise_id: r.try_get("enterprise_id")?,
+                        enterprise_name: r.try_get("enterprise_name")?,
+                        round: r.try_get("round")?,
+                        round_published: round_status.is_none_or(|s| s == "published"),
+                        score: r.try_get("score")?,
+                        origin: r.try_get("origin")?,
+                        status: MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?,
+                        accepted_on: r.try_get("accepted_on")?,
+                        reasons: serde_json::from_str(&reasons).map_err(|e| corrupt("reasons", e))?,
+                        created_at: r.try_get("created_at")?,
+                        updated_at: r.try_get("updated_at")?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 }
 
 /// Inserts one match with its history unless the pair has a match already; says
 /// whether it did.
 pub(crate) async fn insert_match(
-    c: &mut SqliteConnection,
+    c: &mut impl crate::AsConn,
     m: &Match,
     round_id: Option<i64>,
 ) -> Result<bool> {
-    let created = m.history.first().map(|h| h.at).unwrap_or_else(Utc::now);
-    let accepted_on = m
-        .history
-        .iter()
-        .find(|h| h.to == MatchStatus::Accepted)
-        .map(|h| h.at.date_naive().to_string());
-    let id: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO matches (startup_id, need_id, round_id, score, reasons, origin, status, accepted_on, created_at, updated_at)
-         SELECT s.id, n.id, ?, ?, ?, ?, ?, ?, ?, ?
-         FROM startups s, needs n WHERE s.ext_id = ? AND n.ext_id = ?
+    crate::with_conn!(c => {
+        let created = m.history.first().map(|h| h.at).unwrap_or_else(Utc::now);
+        let accepted_on = m
+            .history
+            .iter()
+            .find(|h| h.to == MatchStatus::Accepted)
+            .map(|h| h.at.date_naive().to_string());
+        let id: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO matches (startup_id, need_id, round_id, score, reasons, origin, status, accepted_on, created_at, updated_at)
+         SELECT s.id, n.id, $1, $2, $3, $4, $5, $6, $7, $8
+         FROM startups s, needs n WHERE s.ext_id = $9 AND n.ext_id = $10
          ON CONFLICT (startup_id, need_id) DO NOTHING
          RETURNING id",
-    )
-    .bind(round_id)
-    .bind(m.score)
-    .bind(serde_json::to_string(&m.reasons).map_err(|e| corrupt("reasons", e))?)
-    .bind(m.origin.as_str())
-    .bind(m.status.as_str())
-    .bind(accepted_on)
-    .bind(ts(created))
-    .bind(ts(m.history.last().map(|h| h.at).unwrap_or(created)))
-    .bind(&m.startup_id)
-    .bind(&m.need_id)
-    .fetch_optional(&mut *c)
-    .await?;
-    let Some((id,)) = id else { return Ok(false) };
-    for h in &m.history {
-        insert_history(c, id, h).await?;
-    }
-    Ok(true)
+        )
+        .bind(round_id)
+        .bind(m.score)
+        .bind(serde_json::to_string(&m.reasons).map_err(|e| corrupt("reasons", e))?)
+        .bind(m.origin.as_str())
+        .bind(m.status.as_str())
+        .bind(accepted_on)
+        .bind(ts(created))
+        .bind(ts(m.history.last().map(|h| h.at).unwrap_or(created)))
+        .bind(&m.startup_id)
+        .bind(&m.need_id)
+        .fetch_optional(&mut *c)
+        .await?;
+        let Some((id,)) = id else { return Ok(false) };
+        for h in &m.history {
+            insert_history(c, id, h).await?;
+        }
+        Ok(true)
+    })
 }
 
-async fn insert_history(c: &mut SqliteConnection, match_id: i64, h: &StatusChange) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO match_history (match_id, from_status, to_status, at, by_user, side, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(match_id)
-    .bind(h.from.as_str())
-    .bind(h.to.as_str())
-    .bind(ts(h.at))
-    .bind(&h.by)
-    .bind(side_str(h.side))
-    .bind(&h.note)
-    .execute(&mut *c)
-    .await?;
-    Ok(())
+async fn insert_history(c: &mut impl crate::AsConn, match_id: i64, h: &StatusChange) -> Result<()> {
+    crate::with_conn!(c => {
+        sqlx::query(
+            "INSERT INTO match_history (match_id, from_status, to_status, at, by_user, side, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(match_id)
+        .bind(h.from.as_str())
+        .bind(h.to.as_str())
+        .bind(ts(h.at))
+        .bind(&h.by)
+        .bind(side_str(h.side))
+        .bind(&h.note)
+        .execute(&mut *c)
+        .await?;
+        Ok(())
+    })
 }
 
-async fn set_status(c: &mut SqliteConnection, match_id: i64, h: &StatusChange) -> Result<()> {
-    sqlx::query(
-        "UPDATE matches SET status = ?, updated_at = ?,
-            accepted_on = CASE WHEN ? = 'accepted' AND accepted_on IS NULL THEN ? ELSE accepted_on END
-         WHERE id = ?",
-    )
-    .bind(h.to.as_str())
-    .bind(ts(h.at))
-    .bind(h.to.as_str())
-    .bind(h.at.date_naive().to_string())
-    .bind(match_id)
-    .execute(&mut *c)
-    .await?;
-    insert_history(c, match_id, h).await
+async fn set_status(c: &mut impl crate::AsConn, match_id: i64, h: &StatusChange) -> Result<()> {
+    crate::with_conn!(c => {
+        sqlx::query(
+            "UPDATE matches SET status = $1, updated_at = $2,
+            accepted_on = CASE WHEN $3 = 'accepted' AND accepted_on IS NULL THEN $4 ELSE accepted_on END
+         WHERE id = $5",
+        )
+        .bind(h.to.as_str())
+        .bind(ts(h.at))
+        .bind(h.to.as_str())
+        .bind(h.at.date_naive().to_string())
+        .bind(match_id)
+        .execute(&mut *c)
+        .await?;
+        insert_history(c, match_id, h).await
+    })
 }
 
 /// Moves a match forward to the stage an outcome stands for, when that is a legal
 /// move; an outcome that does not move it (already further, not yet accepted) is
 /// recorded all the same.
 pub(crate) async fn advance_for_outcome(
-    c: &mut SqliteConnection,
+    c: &mut impl crate::AsConn,
     match_id: i64,
     kind: OutcomeKind,
     on: NaiveDate,
     actor: &str,
 ) -> Result<()> {
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM matches WHERE id = ?")
-        .bind(match_id)
-        .fetch_one(&mut *c)
-        .await?;
-    let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
-    if let Ok(to) = from.apply(
-        Action::Advance(MatchStatus::for_outcome(kind)),
-        Side::Program,
-    ) {
-        let at = on.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-        let change = StatusChange {
-            from,
-            to,
-            at,
-            by: actor.to_string(),
-            side: Side::Program,
-            note: Some(format!("outcome: {}", kind.as_str())),
-        };
-        set_status(c, match_id, &change).await?;
-    }
-    Ok(())
+    crate::with_conn!(c => {
+        let (status,): (String,) = sqlx::query_as("SELECT status FROM matches WHERE id = $1")
+            .bind(match_id)
+            .fetch_one(&mut *c)
+            .await?;
+        let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
+        if let Ok(to) = from.apply(
+            Action::Advance(MatchStatus::for_outcome(kind)),
+            Side::Program,
+        ) {
+            let at = on.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+            let change = StatusChange {
+                from,
+                to,
+                at,
+                by: actor.to_string(),
+                side: Side::Program,
+                note: Some(format!("outcome: {}", kind.as_str())),
+            };
+            set_status(c, match_id, &change).await?;
+        }
+        Ok(())
+    })
 }

@@ -4,8 +4,6 @@
 
 use domain::{Match, MatchStatus, MatchingRound, RoundStatus};
 
-use sqlx::SqliteConnection;
-
 use crate::{Result, Store, StoreError, corrupt, now_text};
 
 /// What replacing a round's proposals did.
@@ -26,13 +24,15 @@ pub struct Preference {
 }
 
 /// A round's key and status, read inside the transaction that acts on it.
-async fn round_status(c: &mut SqliteConnection, name: &str) -> Result<Option<(i64, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, status FROM matching_rounds WHERE name = ?")
-            .bind(name)
-            .fetch_optional(&mut *c)
-            .await?,
-    )
+async fn round_status(c: &mut impl crate::AsConn, name: &str) -> Result<Option<(i64, String)>> {
+    crate::with_conn!(c => {
+        Ok(
+            sqlx::query_as("SELECT id, status FROM matching_rounds WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *c)
+                .await?,
+        )
+    })
 }
 
 type RoundRow = (String, String, String, String, Option<String>);
@@ -54,23 +54,27 @@ fn round_from_row((name, status, policy, created, finished): RoundRow) -> Result
 
 impl Store {
     pub async fn round(&self, name: &str) -> Result<Option<MatchingRound>> {
-        let row: Option<RoundRow> = sqlx::query_as(
-            "SELECT name, status, policy, created_at, finished_at FROM matching_rounds WHERE name = ?",
-        )
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(round_from_row).transpose()
+        crate::with_pool!(self, pool => {
+            let row: Option<RoundRow> = sqlx::query_as(
+                "SELECT name, status, policy, created_at, finished_at FROM matching_rounds WHERE name = $1",
+            )
+            .bind(name)
+            .fetch_optional(pool)
+            .await?;
+            row.map(round_from_row).transpose()
+        })
     }
 
     /// Every round, newest first.
     pub async fn rounds(&self) -> Result<Vec<MatchingRound>> {
-        let rows: Vec<RoundRow> = sqlx::query_as(
-            "SELECT name, status, policy, created_at, finished_at FROM matching_rounds ORDER BY id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(round_from_row).collect()
+        crate::with_pool!(self, pool => {
+            let rows: Vec<RoundRow> = sqlx::query_as(
+                "SELECT name, status, policy, created_at, finished_at FROM matching_rounds ORDER BY id DESC",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter().map(round_from_row).collect()
+        })
     }
 
     /// Replaces the round's engine proposals that nobody has acted on with `matches`,
@@ -85,146 +89,154 @@ impl Store {
         matches: &[Match],
         actor: &str,
     ) -> Result<Replaced> {
-        let mut tx = self.pool.begin().await?;
-        if let Some((_, status)) = &round_status(&mut tx, name).await?
-            && status == RoundStatus::Published.as_str()
-        {
-            return Err(StoreError::Conflict(format!(
-                "round '{name}' is published: its proposals are not changed; run a new round under another name"
-            )));
-        }
-        let now = now_text();
-        let (round_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO matching_rounds (name, status, policy, stats, created_at, finished_at)
-             VALUES (?, 'finished', ?, ?, ?, ?)
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if let Some((_, status)) = &round_status(&mut tx, name).await?
+                && status == RoundStatus::Published.as_str()
+            {
+                return Err(StoreError::Conflict(format!(
+                    "round '{name}' is published: its proposals are not changed; run a new round under another name"
+                )));
+            }
+            let now = now_text();
+            let (round_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO matching_rounds (name, status, policy, stats, created_at, finished_at)
+             VALUES ($1, 'finished', $2, $3, $4, $5)
              ON CONFLICT (name) DO UPDATE SET status = 'finished', policy = excluded.policy,
                 stats = excluded.stats, finished_at = excluded.finished_at
              RETURNING id",
-        )
-        .bind(name)
-        .bind(policy.to_string())
-        .bind(stats.to_string())
-        .bind(&now)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let removed = sqlx::query(
-            "DELETE FROM matches WHERE round_id = ? AND status = ? AND origin = 'engine'",
-        )
-        .bind(round_id)
-        .bind(MatchStatus::Proposed.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let mut inserted = 0;
-        for m in matches {
-            if crate::program::insert_match(&mut tx, m, Some(round_id)).await? {
-                inserted += 1;
+            )
+            .bind(name)
+            .bind(policy.to_string())
+            .bind(stats.to_string())
+            .bind(&now)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let removed = sqlx::query(
+                "DELETE FROM matches WHERE round_id = $1 AND status = $2 AND origin = 'engine'",
+            )
+            .bind(round_id)
+            .bind(MatchStatus::Proposed.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let mut inserted = 0;
+            for m in matches {
+                if crate::program::insert_match(&mut tx, m, Some(round_id)).await? {
+                    inserted += 1;
+                }
             }
-        }
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "round.run",
-            "round",
-            name,
-            serde_json::json!({"removed": removed, "inserted": inserted, "stats": stats}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Replaced { removed, inserted })
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "round.run",
+                "round",
+                name,
+                serde_json::json!({"removed": removed, "inserted": inserted, "stats": stats}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Replaced { removed, inserted })
+        })
     }
 
     /// Publishes a finished round: its proposals reach the startups and enterprises and
     /// are never replaced again.
     pub async fn publish_round(&self, name: &str, actor: &str) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
-        let Some((id, status)) = round_status(&mut tx, name).await? else {
-            return Err(StoreError::NotFound(format!("no round named '{name}'")));
-        };
-        if status == RoundStatus::Published.as_str() {
-            return Err(StoreError::Conflict(format!(
-                "round '{name}' is already published"
-            )));
-        }
-        sqlx::query("UPDATE matching_rounds SET status = 'published' WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let Some((id, status)) = round_status(&mut tx, name).await? else {
+                return Err(StoreError::NotFound(format!("no round named '{name}'")));
+            };
+            if status == RoundStatus::Published.as_str() {
+                return Err(StoreError::Conflict(format!(
+                    "round '{name}' is already published"
+                )));
+            }
+            sqlx::query("UPDATE matching_rounds SET status = 'published' WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM matches WHERE round_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "round.publish",
+                "round",
+                name,
+                serde_json::json!({"matches": n}),
+            )
             .await?;
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM matches WHERE round_id = ?")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "round.publish",
-            "round",
-            name,
-            serde_json::json!({"matches": n}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(n as u64)
+            tx.commit().await?;
+            Ok(n as u64)
+        })
     }
 
     /// Records (or moves) a stated preference.
     pub async fn set_preference(&self, p: &Preference, actor: &str) -> Result<()> {
-        if p.side != "startup" && p.side != "need" {
-            return Err(StoreError::Conflict(format!(
-                "'{}' is not a side: use startup or need",
-                p.side
-            )));
-        }
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "INSERT INTO preferences (side, startup_id, need_id, rank, stated_at)
-             SELECT ?, s.id, n.id, ?, ? FROM startups s, needs n WHERE s.ext_id = ? AND n.ext_id = ?
+        crate::with_pool!(self, pool => {
+            if p.side != "startup" && p.side != "need" {
+                return Err(StoreError::Conflict(format!(
+                    "'{}' is not a side: use startup or need",
+                    p.side
+                )));
+            }
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "INSERT INTO preferences (side, startup_id, need_id, rank, stated_at)
+             SELECT $1, s.id, n.id, $2, $3 FROM startups s, needs n WHERE s.ext_id = $4 AND n.ext_id = $5
              ON CONFLICT (side, startup_id, need_id) DO UPDATE SET rank = excluded.rank, stated_at = excluded.stated_at",
-        )
-        .bind(&p.side)
-        .bind(p.rank.max(1) as i64)
-        .bind(now_text())
-        .bind(&p.startup_id)
-        .bind(&p.need_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Err(StoreError::NotFound(format!(
-                "no startup '{}' or no need '{}'",
-                p.startup_id, p.need_id
-            )));
-        }
-        crate::admin::audit(
-            &mut tx,
-            actor,
-            "preference.set",
-            "preference",
-            &format!("{}/{}", p.startup_id, p.need_id),
-            serde_json::json!({"side": p.side, "rank": p.rank}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            )
+            .bind(&p.side)
+            .bind(p.rank.max(1) as i64)
+            .bind(now_text())
+            .bind(&p.startup_id)
+            .bind(&p.need_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "no startup '{}' or no need '{}'",
+                    p.startup_id, p.need_id
+                )));
+            }
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "preference.set",
+                "preference",
+                &format!("{}/{}", p.startup_id, p.need_id),
+                serde_json::json!({"side": p.side, "rank": p.rank}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     pub async fn preferences(&self) -> Result<Vec<Preference>> {
-        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT p.side, s.ext_id, n.ext_id, p.rank FROM preferences p
+        crate::with_pool!(self, pool => {
+            let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+                "SELECT p.side, s.ext_id, n.ext_id, p.rank FROM preferences p
              JOIN startups s ON s.id = p.startup_id JOIN needs n ON n.id = p.need_id
              ORDER BY p.side, s.ext_id, p.rank",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(side, startup_id, need_id, rank)| Preference {
-                side,
-                startup_id,
-                need_id,
-                rank: rank.max(1) as u32,
-            })
-            .collect())
+            )
+            .fetch_all(pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(side, startup_id, need_id, rank)| Preference {
+                    side,
+                    startup_id,
+                    need_id,
+                    rank: rank.max(1) as u32,
+                })
+                .collect())
+        })
     }
 }

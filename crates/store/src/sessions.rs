@@ -14,16 +14,16 @@ pub struct SessionRecord {
     pub expires_at: String,
 }
 
-fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<User> {
-    let role: String = r.try_get("role")?;
-    let lang: String = r.try_get("language")?;
+fn user_from_row(r: &impl crate::Get) -> Result<User> {
+    let role: String = r.col("role")?;
+    let lang: String = r.col("language")?;
     Ok(User {
-        email: r.try_get("email")?,
-        display_name: r.try_get("display_name")?,
+        email: r.col("email")?,
+        display_name: r.col("display_name")?,
         role: Role::parse(&role).map_err(|e| corrupt("role", e))?,
-        enterprise_id: r.try_get("enterprise_ext")?,
-        startup_id: r.try_get("startup_ext")?,
-        center_code: r.try_get("center_code")?,
+        enterprise_id: r.col("enterprise_ext")?,
+        startup_id: r.col("startup_ext")?,
+        center_code: r.col("center_code")?,
         language: if lang == "en" {
             Language::En
         } else {
@@ -40,13 +40,15 @@ const USER_SELECT: &str =
 impl Store {
     /// The user with this e-mail and its stored password hash.
     pub async fn user_with_hash(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
-        let sql = format!("{USER_SELECT} WHERE u.email = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(email.trim().to_lowercase())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
-            .transpose()
+        crate::with_pool!(self, pool => {
+            let sql = format!("{USER_SELECT} WHERE u.email = $1");
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(email.trim().to_lowercase())
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
+                .transpose()
+        })
     }
 
     pub async fn create_session(
@@ -56,48 +58,54 @@ impl Store {
         csrf: &str,
         expires_at: &str,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)
-             SELECT ?, id, ?, ?, ? FROM users WHERE email = ?",
-        )
-        .bind(token_hash)
-        .bind(csrf)
-        .bind(now_text())
-        .bind(expires_at)
-        .bind(email.trim().to_lowercase())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        crate::with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)
+                 SELECT $1, id, $2, $3, $4 FROM users WHERE email = $5",
+            )
+            .bind(token_hash)
+            .bind(csrf)
+            .bind(now_text())
+            .bind(expires_at)
+            .bind(email.trim().to_lowercase())
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     /// The session with this token hash, unless it has expired by `now`.
     pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<SessionRecord>> {
-        let sql = format!(
-            "{USER_SELECT} JOIN sessions x ON x.user_id = u.id WHERE x.token_hash = ? AND x.expires_at > ?"
-        )
-        .replace("SELECT u.*", "SELECT u.*, x.csrf AS csrf, x.expires_at AS expires_at");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            Ok(SessionRecord {
-                user: user_from_row(&r)?,
-                csrf: r.try_get("csrf")?,
-                expires_at: r.try_get("expires_at")?,
+        crate::with_pool!(self, pool => {
+            let sql = format!(
+                "{USER_SELECT} JOIN sessions x ON x.user_id = u.id WHERE x.token_hash = $1 AND x.expires_at > $2"
+            )
+            .replace("SELECT u.*", "SELECT u.*, x.csrf AS csrf, x.expires_at AS expires_at");
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| {
+                Ok(SessionRecord {
+                    user: user_from_row(&r)?,
+                    csrf: r.try_get("csrf")?,
+                    expires_at: r.try_get("expires_at")?,
+                })
             })
+            .transpose()
         })
-        .transpose()
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<bool> {
-        let n = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        Ok(n > 0)
+        crate::with_pool!(self, pool => {
+            let n = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await?
+                .rows_affected();
+            Ok(n > 0)
+        })
     }
 
     /// Stores a reset token for the account with this e-mail and queues the mail that
@@ -112,38 +120,40 @@ impl Store {
         max_recent: i64,
         mail: (&str, &str),
     ) -> Result<bool> {
-        let email = email.trim().to_lowercase();
-        let now = now_text();
-        let mut tx = self.pool.begin().await?;
-        // one statement that writes, so the transaction never upgrades a read to a write
-        let stored = sqlx::query(
-            "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
-             SELECT ?, u.id, ?, ? FROM users u WHERE u.email = ?
-               AND (SELECT COUNT(*) FROM password_resets r WHERE r.user_id = u.id AND r.created_at >= ?) < ?",
-        )
-        .bind(token_hash)
-        .bind(&now)
-        .bind(expires_at)
-        .bind(&email)
-        .bind(since)
-        .bind(max_recent)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if stored == 0 {
-            return Ok(false);
-        }
-        sqlx::query(
-            "INSERT INTO mail_outbox (to_email, subject, body, created_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(&email)
-        .bind(mail.0)
-        .bind(mail.1)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        crate::with_pool!(self, pool => {
+            let email = email.trim().to_lowercase();
+            let now = now_text();
+            let mut tx = pool.begin().await?;
+            // one statement that writes, so the transaction never upgrades a read to a write
+            let stored = sqlx::query(
+                "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
+             SELECT $1, u.id, $2, $3 FROM users u WHERE u.email = $4
+               AND (SELECT COUNT(*) FROM password_resets r WHERE r.user_id = u.id AND r.created_at >= $5) < $6",
+            )
+            .bind(token_hash)
+            .bind(&now)
+            .bind(expires_at)
+            .bind(&email)
+            .bind(since)
+            .bind(max_recent)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if stored == 0 {
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO mail_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&email)
+            .bind(mail.0)
+            .bind(mail.1)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 
     /// Sets a new password hash through an unused, unexpired reset token, in one
@@ -155,54 +165,60 @@ impl Store {
         now: &str,
         password_hash: &str,
     ) -> Result<Option<String>> {
-        let mut tx = self.pool.begin().await?;
-        let found: Option<(i64, String)> = sqlx::query_as(
-            "UPDATE password_resets SET used_at = ?
-             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+        crate::with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let found: Option<(i64, String)> = sqlx::query_as(
+                "UPDATE password_resets SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3
              RETURNING user_id, (SELECT email FROM users WHERE id = user_id)",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((user_id, email)) = found else {
-            return Ok(None);
-        };
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(&mut *tx)
+            )
+            .bind(now)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM login_failures WHERE email = ?")
-            .bind(&email)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(email))
+            let Some((user_id, email)) = found else {
+                return Ok(None);
+            };
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM login_failures WHERE email = $1")
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Some(email))
+        })
     }
 
     pub async fn record_login_failure(&self, email: &str) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (email, at) VALUES (?, ?)")
-            .bind(email.trim().to_lowercase())
-            .bind(now_text())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        crate::with_pool!(self, pool => {
+            sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
+                .bind(email.trim().to_lowercase())
+                .bind(now_text())
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     /// Failed logins for `email` at or after `since` (RFC 3339).
     pub async fn login_failures_since(&self, email: &str, since: &str) -> Result<u64> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?")
-                .bind(email.trim().to_lowercase())
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(n as u64)
+        crate::with_pool!(self, pool => {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
+                    .bind(email.trim().to_lowercase())
+                    .bind(since)
+                    .fetch_one(pool)
+                    .await?;
+            Ok(n as u64)
+        })
     }
 }
