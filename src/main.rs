@@ -130,6 +130,18 @@ enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Write a consistent copy of the database to FILE while it stays in use (SQLite:
+    /// VACUUM INTO; PostgreSQL: pg_dump's custom format).
+    Backup { file: PathBuf },
+    /// Replace the database with the backup FILE (stop every server on it first).
+    /// SQLite: the copy is checked, then swapped in whole; PostgreSQL: pg_restore
+    /// --clean in one transaction. The search index is rebuilt on the next start.
+    Restore {
+        file: PathBuf,
+        /// Needed when the database already holds a program.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Review likely duplicate startups: list them, dismiss a pair, or merge one into another.
     Duplicates {
         #[command(subcommand)]
@@ -400,6 +412,42 @@ fn main() -> ExitCode {
     }
 }
 
+async fn restore(db: &str, file: &std::path::Path, replace: bool) -> Result<u8, Failure> {
+    if !replace {
+        let current = App::open(db).await?;
+        let held = current
+            .store()
+            .counts()
+            .await
+            .map_err(app::AppError::from)?;
+        current.store().close().await;
+        if held.startups + held.enterprises + held.needs > 0 {
+            return Err(Failure(
+                2,
+                format!(
+                    "the database holds a program ({} startups); add --replace to overwrite it with the backup",
+                    held.startups
+                ),
+            ));
+        }
+    }
+    app::restore_database(db, file)
+        .await
+        .map_err(|e| Failure(1, e.to_string()))?;
+    let app = App::open(db).await?;
+    let c = app.store().counts().await.map_err(app::AppError::from)?;
+    println!(
+        "restored {} from {}: {} startups, {} enterprises, {} needs, {} matches",
+        app.store().location(),
+        file.display(),
+        c.startups,
+        c.enterprises,
+        c.needs,
+        c.matches
+    );
+    Ok(0)
+}
+
 fn secret(name: &str) -> Result<Option<String>, Failure> {
     app::secrets::secret(name).map_err(|e| Failure(2, e))
 }
@@ -441,6 +489,9 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         _ => {}
     }
     let db = database_url(cli.db.as_deref())?;
+    if let Command::Restore { file, replace } = &cli.command {
+        return restore(&db, file, *replace).await;
+    }
     let app = App::open(&db).await?;
     match cli.command {
         Command::Demo {
@@ -546,6 +597,15 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             for s in app.suggest(&prefix, limit) {
                 println!("{}\t{}\t{}", s.text, s.kind, s.count);
             }
+            Ok(0)
+        }
+        Command::Restore { .. } => unreachable!("restored before the database is opened"),
+        Command::Backup { file } => {
+            app.store()
+                .backup(&file, &db)
+                .await
+                .map_err(|e| Failure(1, e.to_string()))?;
+            println!("backed up {} to {}", app.store().location(), file.display());
             Ok(0)
         }
         Command::Reindex => {

@@ -82,6 +82,12 @@ impl std::fmt::Debug for App {
     }
 }
 
+/// Replaces the database at `url` with a backup made by [`store::Store::backup`]
+/// (nothing may have it open); the search index follows on the next [`App::open`].
+pub async fn restore_database(url: &str, from: &std::path::Path) -> Result<()> {
+    Ok(store::backup::restore(url, from).await?)
+}
+
 impl App {
     /// Opens the database at `url` (a path, `sqlite://PATH` or `postgres://…`),
     /// creating and migrating it on first use, and its search index (see

@@ -3,6 +3,7 @@
 //! CSV/XLSX table files that imports and exports go through.
 
 mod admin;
+pub mod backup;
 mod calls;
 mod changes;
 mod duplicates;
