@@ -102,7 +102,7 @@ async fn killed_rounds_leave_the_round_whole_and_run_again() {
         &["demo", "--no-serve", "--seed", "9"],
     ));
     // a short lease, so a killed round blocks the next for a second only
-    let lease = [("INNOBRIDGE_ROUND_LEASE_SECS", "1")];
+    let lease = [("INNOBRIDGE_LEASE_SECS", "1")];
     let round = ["match", "--round", "round-crash"];
 
     let full = Instant::now();

@@ -12,6 +12,7 @@ pub mod eval;
 pub mod export;
 pub mod forum;
 pub mod import;
+pub mod leases;
 pub mod overseas;
 pub mod profiles;
 pub mod recommend;

@@ -79,35 +79,6 @@ fn is_active(status: &str) -> bool {
 /// The lease every instance takes before a round that stores its proposals.
 pub const ROUND_LOCK: &str = "matching-round";
 
-/// How long a round's lease lasts without renewal (`INNOBRIDGE_ROUND_LEASE_SECS`,
-/// default 30 s): a process killed mid-round blocks the next round at most this long.
-fn round_lease() -> chrono::Duration {
-    let secs = std::env::var("INNOBRIDGE_ROUND_LEASE_SECS")
-        .ok()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|s| *s > 0)
-        .unwrap_or(30);
-    chrono::Duration::seconds(secs)
-}
-
-fn lock_time(t: chrono::DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// This process, as a lock holder: host, process id and a random part.
-fn holder_id() -> String {
-    let host = std::fs::read_to_string("/etc/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "localhost".into());
-    let mut r = [0u8; 4];
-    let _ = getrandom::fill(&mut r);
-    format!(
-        "{host}:{}:{:08x}",
-        std::process::id(),
-        u32::from_be_bytes(r)
-    )
-}
-
 impl App {
     /// Runs the round `name` under `policy`. Unless `dry_run`, its proposals replace the
     /// round's earlier unpublished ones; a published round is refused. A round that
@@ -123,47 +94,19 @@ impl App {
         if dry_run {
             return self.run_round_unlocked(name, policy, dry_run, actor).await;
         }
-        let holder = holder_id();
-        let lease = round_lease();
-        let now = Utc::now();
-        if let Err(h) = self
-            .store
-            .try_lock(
+        match self
+            .exclusively(
                 ROUND_LOCK,
-                &holder,
-                &lock_time(now),
-                &lock_time(now + lease),
+                self.run_round_unlocked(name, policy, dry_run, actor),
             )
             .await?
         {
-            return Err(AppError::Invalid(format!(
+            Ok(result) => Ok(result),
+            Err(h) => Err(AppError::Invalid(format!(
                 "a matching round is already running (started {} by {}); try again when it has finished",
                 h.acquired_at, h.holder
-            )));
+            ))),
         }
-        let keeper = {
-            let store = self.store.clone();
-            let holder = holder.clone();
-            tokio::spawn(async move {
-                let every = (lease / 3)
-                    .to_std()
-                    .unwrap_or(std::time::Duration::from_secs(10));
-                loop {
-                    tokio::time::sleep(every).await;
-                    let until = lock_time(Utc::now() + lease);
-                    if !matches!(
-                        store.renew_lock(ROUND_LOCK, &holder, &until).await,
-                        Ok(true)
-                    ) {
-                        tracing::warn!("the round's lease could not be renewed");
-                    }
-                }
-            })
-        };
-        let result = self.run_round_unlocked(name, policy, dry_run, actor).await;
-        keeper.abort();
-        self.store.unlock(ROUND_LOCK, &holder).await?;
-        result
     }
 
     async fn run_round_unlocked(

@@ -321,10 +321,9 @@ fn spawn_messengers(app: App) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            if let Err(e) = reminders
-                .remind_deadlines(chrono::Utc::now(), chrono::Duration::hours(72))
-                .await
-            {
+            // one instance at a time; the reminders remember whom they told
+            let job = reminders.remind_deadlines(chrono::Utc::now(), chrono::Duration::hours(72));
+            if let Err(e) = reminders.exclusively("deadline-reminders", job).await {
                 tracing::warn!("deadline reminders: {e}");
             }
         }
@@ -350,9 +349,11 @@ fn spawn_messengers(app: App) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
         loop {
             tick.tick().await;
-            // the SMTP client blocks: this worker says so while it sends
+            // the SMTP client blocks: this worker says so while it sends; one instance
+            // at a time sends, so no mail goes out twice
             let sent = tokio::task::block_in_place(|| {
-                tokio::runtime::Handle::current().block_on(app.deliver_mail(&transport, &from))
+                tokio::runtime::Handle::current()
+                    .block_on(app.exclusively("mail-outbox", app.deliver_mail(&transport, &from)))
             });
             if let Err(e) = sent {
                 tracing::warn!("mail: {e}");
