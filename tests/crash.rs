@@ -17,7 +17,7 @@ fn spawn(db: &str, args: &[&str], envs: &[(&str, &str)]) -> Child {
         .args(["--db", db])
         .args(args)
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(Stdio::inherit());
     for (k, v) in envs {
         c.env(k, v);
     }

@@ -43,7 +43,7 @@ pub(crate) async fn audit(
 impl Store {
     pub(crate) async fn seed_defaults(&self) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             for t in domain::kpi::default_targets() {
                 sqlx::query(
                     "INSERT INTO kpi_targets (key, target, by_year, baseline, baseline_note) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
@@ -146,7 +146,7 @@ impl Store {
 
     pub async fn set_target(&self, t: &Target, actor: &str) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query(
                 "INSERT INTO kpi_targets (key, target, by_year, baseline, baseline_note) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (key) DO UPDATE SET target = excluded.target, by_year = excluded.by_year,
@@ -194,7 +194,7 @@ impl Store {
                     "{krw_per_unit} is not a positive rate"
                 )));
             }
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query("INSERT INTO fx_rates (currency, krw_per_unit) VALUES ($1, $2) ON CONFLICT (currency) DO UPDATE SET krw_per_unit = excluded.krw_per_unit")
                 .bind(c.code())
                 .bind(krw_per_unit)
@@ -229,7 +229,7 @@ impl Store {
         crate::with_pool!(self, pool => {
             u.validate()
                 .map_err(|e| StoreError::Conflict(e.to_string()))?;
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let r = sqlx::query(
                 "INSERT INTO users (email, display_name, password_hash, role, enterprise_id, startup_id, center_id, language, created_at)
              VALUES ($1, $2, $3, $4, (SELECT id FROM enterprises WHERE ext_id = $5), (SELECT id FROM startups WHERE ext_id = $6),

@@ -102,7 +102,7 @@ impl Store {
     /// Creates or updates a call (by code) with the enterprises it is run for.
     pub async fn save_call(&self, c: &Call, actor: &str) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let id: i64 = sqlx::query(
                 "INSERT INTO calls (code, track, need_id, enterprise_id, title, description, deadline, questions,
                 attachments, rubric, stages, stage, stage_open, reviews_per_application, created_by, created_at)
@@ -382,7 +382,7 @@ impl Store {
     /// Assigns reviews (evaluator e-mail, application) in a stage; existing ones stay.
     pub async fn assign_reviews(&self, stage: usize, pairs: &[(String, i64)]) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             for (email, app) in pairs {
                 sqlx::query(
                     "INSERT INTO reviews (application_id, stage, user_id)
@@ -433,7 +433,7 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query("UPDATE reviews SET scores = $1, weighted = $2, comment = $3, submitted_at = $4 WHERE id = $5")
                 .bind(to_json(scores))
                 .bind(weighted)
@@ -480,7 +480,7 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             for (app, advanced, reason) in decisions {
                 sqlx::query(
@@ -542,7 +542,7 @@ impl Store {
         mail: Option<(&str, &str)>,
     ) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             sqlx::query(
                 "INSERT INTO notifications (user_id, kind, text_ko, text_en, link, created_at)
@@ -667,7 +667,7 @@ impl Store {
         actor: &str,
     ) -> Result<bool> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             let today = chrono::Utc::now().date_naive().to_string();
             let id: Option<(i64,)> = sqlx::query_as(

@@ -170,7 +170,7 @@ impl Store {
     pub async fn dismiss_duplicate(&self, a: &str, b: &str, actor: &str) -> Result<()> {
         crate::with_pool!(self, pool => {
             let (a, b) = if a < b { (a, b) } else { (b, a) };
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let r = resolve(&mut tx, a, b, "dismissed", actor).await?;
             if r == 0 {
                 return Err(StoreError::NotFound(format!(
@@ -209,7 +209,7 @@ impl Store {
                 .startup(drop)
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("no startup with id '{drop}'")))?;
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let (keep_id,): (i64,) = sqlx::query_as("SELECT id FROM startups WHERE ext_id = $1")
                 .bind(keep)
                 .fetch_one(&mut *tx)

@@ -132,7 +132,7 @@ impl Store {
     pub async fn register(&self, event: &str, side: &str, org: &str) -> Result<Registration> {
         crate::with_pool!(self, pool => {
             let (col, table) = org_column(side)?;
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let ev: Option<(i64, i32)> =
                 sqlx::query_as("SELECT id, capacity FROM events WHERE code = $1")
                     .bind(event)
@@ -204,7 +204,7 @@ impl Store {
     pub async fn cancel_registration(&self, event: &str, side: &str, org: &str) -> Result<()> {
         crate::with_pool!(self, pool => {
             let (col, table) = org_column(side)?;
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let done = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE event_participants SET status = 'cancelled'
              WHERE event_id = (SELECT id FROM events WHERE code = $1)
@@ -300,7 +300,7 @@ impl Store {
     ) -> Result<std::result::Result<i64, FieldError>> {
         crate::with_pool!(self, pool => {
             org_column(by)?;
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let (registered,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM event_participants p JOIN events e ON e.id = p.event_id
              LEFT JOIN startups s ON s.id = p.startup_id LEFT JOIN enterprises n ON n.id = p.enterprise_id
@@ -398,7 +398,7 @@ impl Store {
     /// loses its place in the schedule.
     pub async fn set_request_status(&self, id: i64, to: RequestStatus, actor: &str) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query(
                 "UPDATE meeting_requests SET status = $1, updated_at = $2,
                 slot = CASE WHEN $3 = 'accepted' THEN slot END,
@@ -435,7 +435,7 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             for (id, place) in places {
                 sqlx::query("UPDATE meeting_requests SET slot = $1, table_no = $2 WHERE id = $3")
                     .bind(place.map(|p| p.0))
@@ -489,7 +489,7 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             for (event, startup, enterprise, by, status, fit) in rows {
                 sqlx::query(

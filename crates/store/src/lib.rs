@@ -79,6 +79,29 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// Opens a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails
+/// outright (`SQLITE_BUSY`) when another connection wrote in between, where an
+/// immediate one waits its turn.
+pub(crate) trait Begin {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl Begin for SqlitePool {
+    type Db = Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl Begin for PgPool {
+    type Db = Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// A connection (or a transaction's) of either backend, for helpers that write inside
 /// a caller's transaction.
 pub(crate) enum Conn<'a> {
@@ -286,7 +309,7 @@ impl Store {
             if rows.is_empty() {
                 return Ok(());
             }
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             for (id, name, name_en, website) in rows {
                 sqlx::query(
                     "UPDATE startups SET name_key = $1, name_en_key = $2, web_domain = $3 WHERE id = $4",

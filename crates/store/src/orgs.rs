@@ -67,7 +67,7 @@ impl Store {
         actor: &str,
     ) -> Result<BatchResult> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             let before = count(&mut tx, kind).await?;
             let mut res = BatchResult::default();
@@ -132,7 +132,7 @@ impl Store {
                     "an outcome recorded by hand names the need of its match",
                 )));
             };
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let status: Option<(String,)> = sqlx::query_as(
                 "SELECT m.status FROM matches m JOIN startups s ON s.id = m.startup_id
                  JOIN needs n ON n.id = m.need_id WHERE s.ext_id = $1 AND n.ext_id = $2",
@@ -302,7 +302,7 @@ impl Store {
     /// registrations); the deletion is audited.
     pub async fn delete_startup(&self, ext_id: &str, actor: &str) -> Result<bool> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let r = sqlx::query("DELETE FROM startups WHERE ext_id = $1")
                 .bind(ext_id)
                 .execute(&mut *tx)
@@ -331,7 +331,7 @@ impl Store {
 
     pub async fn delete_need(&self, ext_id: &str, actor: &str) -> Result<bool> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let r = sqlx::query("DELETE FROM needs WHERE ext_id = $1")
                 .bind(ext_id)
                 .execute(&mut *tx)

@@ -44,7 +44,7 @@ impl Store {
         on: NaiveDate,
     ) -> Result<std::result::Result<i64, FieldError>> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let row = sqlx::query(
                 "INSERT INTO center_applications (center_id, startup_id, target_markets, plan, applied_on)
              SELECT c.id, s.id, $1, $2, $3 FROM centers c, startups s WHERE c.code = $4 AND s.ext_id = $5
@@ -136,7 +136,7 @@ impl Store {
         actor: &str,
     ) -> Result<std::result::Result<(), FieldError>> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let row: Option<(i64, i64, String)> = sqlx::query_as(
                 "SELECT c.id, CAST(c.capacity AS BIGINT), a.status FROM center_applications a JOIN centers c ON c.id = a.center_id WHERE a.id = $1",
             )
@@ -195,7 +195,7 @@ impl Store {
             if let Err(e) = o.validate() {
                 return Ok(Err(e));
             }
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let admitted: Option<(i64, i64)> = sqlx::query_as(
                 "SELECT a.center_id, a.startup_id FROM center_applications a JOIN centers c ON c.id = a.center_id
                  JOIN startups s ON s.id = a.startup_id WHERE c.code = $1 AND s.ext_id = $2 AND a.status = 'admitted'",

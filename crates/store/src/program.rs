@@ -210,7 +210,7 @@ impl Store {
     /// (startup, need); a match that exists is left as it is.
     pub async fn insert_matches(&self, matches: &[Match]) -> Result<u64> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let mut rounds: std::collections::HashMap<String, Option<i64>> = Default::default();
             let mut n = 0;
             for m in matches {
@@ -250,7 +250,7 @@ impl Store {
         note: Option<String>,
     ) -> Result<Result<StatusChange, TransitionError>> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let row: Option<(i64, String)> = sqlx::query_as(
                 "SELECT m.id, m.status FROM matches m JOIN startups s ON s.id = m.startup_id
                  JOIN needs n ON n.id = m.need_id WHERE s.ext_id = $1 AND n.ext_id = $2",

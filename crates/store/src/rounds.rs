@@ -90,7 +90,7 @@ impl Store {
         actor: &str,
     ) -> Result<Replaced> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             if let Some((_, status)) = &round_status(&mut tx, name).await?
                 && status == RoundStatus::Published.as_str()
             {
@@ -145,7 +145,7 @@ impl Store {
     /// are never replaced again.
     pub async fn publish_round(&self, name: &str, actor: &str) -> Result<u64> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let Some((id, status)) = round_status(&mut tx, name).await? else {
                 return Err(StoreError::NotFound(format!("no round named '{name}'")));
             };
@@ -185,7 +185,7 @@ impl Store {
                     p.side
                 )));
             }
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let done = sqlx::query(
                 "INSERT INTO preferences (side, startup_id, need_id, rank, stated_at)
              SELECT $1, s.id, n.id, $2, $3 FROM startups s, needs n WHERE s.ext_id = $4 AND n.ext_id = $5

@@ -123,7 +123,7 @@ impl Store {
         crate::with_pool!(self, pool => {
             let email = email.trim().to_lowercase();
             let now = now_text();
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             // one statement that writes, so the transaction never upgrades a read to a write
             let stored = sqlx::query(
                 "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
@@ -166,7 +166,7 @@ impl Store {
         password_hash: &str,
     ) -> Result<Option<String>> {
         crate::with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::Begin::begin_write(pool).await?;
             let found: Option<(i64, String)> = sqlx::query_as(
                 "UPDATE password_resets SET used_at = $1
              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3
