@@ -448,3 +448,33 @@ fn secrets_come_from_the_environment_or_a_file_never_the_command_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("INNOBRIDGE_DATABASE_URL_FILE"));
 }
+
+/// Bad input the framework turns away before a handler runs (a path segment that is
+/// not a number, a body too large, a wrong method) is answered as problem+json too.
+#[tokio::test(flavor = "multi_thread")]
+async fn framework_rejections_are_problems_too() {
+    let (base, _app, _dir) = start().await;
+    let c = client();
+    let pm = cookie_of(&api_login(&c, &base, "pm@seoul.example", PASSWORD, None).await);
+    for (method, path, want) in [
+        ("POST", "/api/v1/reviews/not-a-number", 400),
+        ("GET", "/api/v1/applications/0.5/files/deck", 400),
+        ("PATCH", "/api/v1/kpi", 405),
+    ] {
+        let r = c
+            .request(method.parse().unwrap(), format!("{base}{path}"))
+            .header("cookie", &pm)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), want, "{method} {path}");
+        assert_eq!(
+            header(&r, "content-type"),
+            "application/problem+json",
+            "{method} {path}"
+        );
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(p["status"], want);
+        assert!(!p["detail"].as_str().unwrap().is_empty());
+    }
+}

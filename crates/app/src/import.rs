@@ -167,7 +167,8 @@ impl App {
     }
 }
 
-fn read_row(
+/// One table row as a record of `kind`, or what is wrong with it (row, column, reason).
+pub fn read_row(
     kind: RecordKind,
     headers: &[String],
     row: &files::Row,

@@ -212,7 +212,8 @@ pub struct Kpis {
     pub clusters: u64,
     pub convergence_matches: u64,
     pub cross_cluster_matches: u64,
-    /// New counts per calendar year.
+    /// New counts per calendar year (keys are years, as text: JSON object keys).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, YearFigures>))]
     pub by_year: BTreeMap<i32, YearFigures>,
     /// Target value per KPI key, where one exists.
     pub targets: BTreeMap<String, f64>,

@@ -260,6 +260,7 @@ pub struct AttachmentSpec {
 /// A screening stage, e.g. document review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ScreeningStage))]
 pub struct Stage {
     pub key: String,
     pub ko: String,

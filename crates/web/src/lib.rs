@@ -280,6 +280,7 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/rounds/{name}/run", post(api::run_round))
         .route("/api/v1/rounds/{name}/publish", post(api::publish_round))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(problems_for_rejections))
         .layer(axum::middleware::from_fn(headers::secure))
         .with_state(app)
 }
@@ -408,6 +409,50 @@ async fn not_found(uri: axum::http::Uri) -> Response {
         )
             .into_response()
     }
+}
+
+/// The API answers every refusal with problem+json, including those the framework
+/// makes before a handler runs (a path segment that is not a number, a query that
+/// does not parse, a body that is too large): their plain text becomes the detail.
+async fn problems_for_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/v1/");
+    let asked = format!("{} {}", req.method(), req.uri().path());
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !api || is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let detail = match text.trim() {
+        "" if status == StatusCode::METHOD_NOT_ALLOWED => {
+            format!("{asked}: not a method this resource takes")
+        }
+        "" => format!("{asked}: {status}"),
+        t => t.to_string(),
+    };
+    let (kind, title) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "The body is too large"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Unsupported media type"),
+        s if s.is_server_error() => ("unavailable", "Unavailable"),
+        _ => ("bad-input", "Bad input"),
+    };
+    let status = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        StatusCode::BAD_REQUEST
+    } else {
+        status
+    };
+    problem(status, kind, title, &detail)
 }
 
 /// An RFC 9457 problem+json answer with a stable `type`.

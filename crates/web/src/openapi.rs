@@ -84,7 +84,7 @@ use crate::api;
         crate::calls_api::funnel,
     ),
     components(schemas(api::Problem)),
-    modifiers(&Security),
+    modifiers(&Security, &Refusals),
     tags(
         (name = "session", description = "Log in and out"),
         (name = "discovery", description = "Search startups and needs"),
@@ -114,6 +114,53 @@ impl Modify for Security {
             "csrf",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-CSRF-Token"))),
         );
+    }
+}
+
+/// The refusals any operation may answer with, each a problem+json body: bad input in
+/// the path, query or body (400), no session (401), not allowed or no CSRF token (403),
+/// nothing there (404), refused by the rules (409), too large (413), invalid fields
+/// (422). Added to every operation that does not describe them itself.
+struct Refusals;
+
+impl Modify for Refusals {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let refusals = [
+            ("400", "Bad input (path, query or body)"),
+            ("401", "No session"),
+            ("403", "Not allowed, or the CSRF token is missing"),
+            ("404", "Not found (or not the caller's to see)"),
+            ("409", "Refused by the rules"),
+            ("413", "The body is too large"),
+            ("422", "Invalid fields, each under errors"),
+        ];
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for (code, what) in refusals {
+                    if op.responses.responses.contains_key(code) {
+                        continue;
+                    }
+                    let body = ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build();
+                    let response = ResponseBuilder::new()
+                        .description(what)
+                        .content("application/problem+json", body)
+                        .build();
+                    op.responses.responses.insert(code.into(), response.into());
+                }
+            }
+        }
     }
 }
 
