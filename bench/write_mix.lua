@@ -1,11 +1,13 @@
 -- wrk script: a write mix from concurrent clients. Every request is a distinct write
--- that must succeed once: program managers' moves on round proposals (accept or
--- decline, each proposal once) while they last, and outcome records (each a new
+-- that must succeed once: moves on round proposals while they last — the enterprise
+-- member accepts or declines its own (each once), the program manager withdraws the
+-- others (each once) — and outcome records by the program manager (each a new
 -- startup × date, kind 'meeting'). Each thread counts its answers by status; the
 -- totals are printed at the end for the load script to compare with the database.
 --
--- Reads (from the environment): LOAD_COOKIE, LOAD_CSRF, LOAD_NOTE, and the files
--- LOAD_PROPOSALS and LOAD_ACCEPTED (one "startup need" per line).
+-- Reads (from the environment): LOAD_COOKIE, LOAD_CSRF (program manager),
+-- LOAD_MEMBER_COOKIE, LOAD_MEMBER_CSRF (enterprise member), LOAD_NOTE, and the files
+-- LOAD_MEMBER_PROPOSALS, LOAD_PROPOSALS and LOAD_ACCEPTED (one "startup need" a line).
 
 local function lines(path)
   local t = {}
@@ -17,7 +19,9 @@ local function lines(path)
 end
 
 local threads = {}
+local mine = lines(os.getenv("LOAD_MEMBER_PROPOSALS"))
 local proposals = lines(os.getenv("LOAD_PROPOSALS"))
+local member_cookie, member_csrf = os.getenv("LOAD_MEMBER_COOKIE"), os.getenv("LOAD_MEMBER_CSRF")
 local accepted = lines(os.getenv("LOAD_ACCEPTED"))
 local cookie, csrf, note = os.getenv("LOAD_COOKIE"), os.getenv("LOAD_CSRF"), os.getenv("LOAD_NOTE")
 local nthreads = tonumber(os.getenv("LOAD_THREADS") or "2")
@@ -43,10 +47,16 @@ function request()
   n = n + 1
   local g = global(n)
   local headers = { ["Cookie"] = cookie, ["X-CSRF-Token"] = csrf, ["Content-Type"] = "application/json" }
-  if g <= #proposals and g % 2 == 1 then
-    local p = proposals[g]
-    local action = (g % 4 == 1) and "accept" or "decline"
-      return wrk.format("POST", "/api/v1/matches/" .. p[1] .. "/" .. p[2] .. "/" .. action, headers, "")
+  local k = math.floor((g + 1) / 2)
+  if g % 2 == 1 and k <= #mine then
+    local p = mine[k]
+    local action = (k % 2 == 1) and "accept" or "decline"
+    local as_member = { ["Cookie"] = member_cookie, ["X-CSRF-Token"] = member_csrf, ["Content-Type"] = "application/json" }
+    return wrk.format("POST", "/api/v1/matches/" .. p[1] .. "/" .. p[2] .. "/" .. action, as_member, "")
+  end
+  if g % 2 == 1 and k <= #mine + #proposals then
+    local p = proposals[k - #mine]
+    return wrk.format("POST", "/api/v1/matches/" .. p[1] .. "/" .. p[2] .. "/withdraw", headers, "")
   end
   -- outcome g: match (g mod M), day (g div M) back from 2026-11-01
   local m = accepted[(g % #accepted) + 1]
