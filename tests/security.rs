@@ -35,16 +35,7 @@ async fn start() -> (String, app::App, tempfile::TempDir) {
         };
         app.add_user(&u, PASSWORD, "test").await.unwrap();
     }
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let served = app.clone();
-    tokio::spawn(async move {
-        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
-            tx.send(a).unwrap()
-        })
-        .await
-        .unwrap();
-    });
-    (format!("http://{}", rx.await.unwrap()), app, dir)
+    (common::serve(&app).await, app, dir)
 }
 
 fn client() -> reqwest::Client {

@@ -45,6 +45,12 @@ pub async fn serve_demo(
             .unwrap();
         app.publish_round(name, "test").await.unwrap();
     }
+    let base = serve(&app).await;
+    (base, app, demo, dir)
+}
+
+/// Serves `app` on a random port until the test ends; its base URL.
+pub async fn serve(app: &app::App) -> String {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let served = app.clone();
     tokio::spawn(async move {
@@ -54,8 +60,7 @@ pub async fn serve_demo(
         .await
         .unwrap();
     });
-    let base = format!("http://{}", rx.await.unwrap());
-    (base, app, demo, dir)
+    format!("http://{}", rx.await.unwrap())
 }
 
 /// A logged-in caller: the session cookie and its CSRF token.
