@@ -179,14 +179,12 @@ async fn round_to_investment_in_a_real_browser() {
         .unwrap();
     wait_for(&c, "#publish-round button").await;
     shot(&c, "round-review").await;
-    c.find(Locator::Css("#publish-round button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(&c, ".flash").await;
-    assert!(c.find(Locator::Css("#publish-round")).await.is_err());
+    submit(&c, "#publish-round button").await;
+    let flash = wait_for(&c, ".flash").await.text().await.unwrap();
+    assert!(
+        c.find(Locator::Css("#publish-round")).await.is_err(),
+        "published: {flash}"
+    );
     log_out(&c).await;
 
     // the enterprise accepts one of its proposals
