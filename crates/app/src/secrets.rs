@@ -20,10 +20,7 @@ pub fn secret(name: &str) -> Result<Option<String>, String> {
 
 /// Whether a URL carries a password (`scheme://user:password@host`).
 pub fn has_password(url: &str) -> bool {
-    url.split_once("://")
-        .and_then(|(_, rest)| rest.split(['/', '?']).next())
-        .and_then(|authority| authority.rsplit_once('@'))
-        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+    store::split_password(url).1.is_some()
 }
 
 #[cfg(test)]

@@ -13,27 +13,8 @@ fn failed(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Conflict(format!("{what}: {e}"))
 }
 
-/// A PostgreSQL URL split into (URL without the password, password).
-fn without_password(url: &str) -> (String, Option<String>) {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return (url.to_string(), None);
-    };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, password)) => (
-                format!("{scheme}://{user}@{host}{tail}"),
-                Some(password.to_string()),
-            ),
-            None => (url.to_string(), None),
-        },
-        None => (url.to_string(), None),
-    }
-}
-
 fn pg_tool(tool: &str, url: &str, args: &[&str]) -> Result<()> {
-    let (url, password) = without_password(url);
+    let (url, password) = crate::split_password(url);
     let mut c = Command::new(tool);
     c.args(args).arg("--dbname").arg(&url);
     if let Some(p) = password {
@@ -137,23 +118,5 @@ pub async fn restore(url: &str, from: &Path) -> Result<()> {
                 ],
             )
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_stay_off_the_command_line() {
-        assert_eq!(
-            super::without_password("postgres://app:s3cret@db:5432/ib?sslmode=require"),
-            (
-                "postgres://app@db:5432/ib?sslmode=require".to_string(),
-                Some("s3cret".to_string())
-            )
-        );
-        assert_eq!(
-            super::without_password("postgres://app@db/ib"),
-            ("postgres://app@db/ib".to_string(), None)
-        );
     }
 }

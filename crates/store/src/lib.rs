@@ -236,20 +236,31 @@ pub fn parse_url(url: &str) -> Result<Location> {
     Ok(Location::File(PathBuf::from(p)))
 }
 
-/// A PostgreSQL URL with its password replaced, for logs and summaries.
+/// A URL split into the URL without its password and the password
+/// (`scheme://user:password@host/…`), for logs, for tools that take the password from
+/// their environment, and to refuse passwords on the command line.
+pub fn split_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_string(), None);
+    };
+    let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    match authority
+        .rsplit_once('@')
+        .and_then(|(userinfo, host)| Some((userinfo.split_once(':')?, host)))
+    {
+        Some(((user, password), host)) => (
+            format!("{scheme}://{user}@{host}{tail}"),
+            Some(password.to_string()),
+        ),
+        None => (url.to_string(), None),
+    }
+}
+
+/// A URL with its password replaced, for logs and summaries.
 pub fn redact(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
-            match authority.rsplit_once('@') {
-                Some((userinfo, host)) if userinfo.contains(':') => {
-                    let user = userinfo.split(':').next().unwrap_or("");
-                    format!("{scheme}://{user}:***@{host}{tail}")
-                }
-                _ => url.to_string(),
-            }
-        }
-        None => url.to_string(),
+    match split_password(url) {
+        (bare, Some(_)) => bare.replacen('@', ":***@", 1),
+        (bare, None) => bare,
     }
 }
 
@@ -512,6 +523,14 @@ mod tests {
             "postgres://app:***@db.example:5432/ib?sslmode=require"
         );
         assert_eq!(redact("postgres://app@h/db"), "postgres://app@h/db");
+        assert_eq!(
+            split_password("postgres://app:s3cret@db:5432/ib?sslmode=require"),
+            (
+                "postgres://app@db:5432/ib?sslmode=require".to_string(),
+                Some("s3cret".to_string())
+            )
+        );
+        assert_eq!(split_password("./x.db"), ("./x.db".to_string(), None));
     }
 
     #[tokio::test]
