@@ -1,8 +1,17 @@
 //! Reads min-cost-flow problems in the DIMACS format (`p min N A`, `n ID SUPPLY`,
 //! `a FROM TO LOW CAP COST`, `c` comments; nodes numbered from 1), fast enough for
-//! files of millions of arcs.
+//! files of millions of arcs. The problem line's sizes are checked against
+//! [`MAX_NODES`] and the file's length before anything is allocated for them.
 
 use crate::mcf::Network;
+
+/// The most nodes a file may declare (arcs store their ends as 32-bit numbers, and
+/// a declared node costs memory even when no line mentions it).
+pub const MAX_NODES: i64 = 10_000_000;
+
+/// The fewest bytes an arc line takes (`a1 2 0 0 0` and its newline), so a file of
+/// `len` bytes holds at most `len / MIN_ARC_LINE` arcs.
+const MIN_ARC_LINE: usize = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}")]
@@ -68,8 +77,14 @@ pub fn parse(text: &[u8]) -> Result<Network, DimacsError> {
                 if n <= 0 || m < 0 {
                     return Err(err(line, "node and arc counts must be positive"));
                 }
+                if n > MAX_NODES {
+                    return Err(err(
+                        line,
+                        format!("at most {MAX_NODES} nodes are supported"),
+                    ));
+                }
                 let mut nw = Network::new(n as usize);
-                nw.arcs.reserve(m as usize);
+                nw.arcs.reserve((m as usize).min(text.len() / MIN_ARC_LINE));
                 declared_arcs = m as usize;
                 net = Some(nw);
             }
@@ -77,7 +92,9 @@ pub fn parse(text: &[u8]) -> Result<Network, DimacsError> {
                 let nw = net.as_mut().ok_or_else(|| err(line, "'n' before 'p'"))?;
                 let [id, supply] = ints::<2>(rest, line)?;
                 let idx = node(id, nw.supply.len(), line)?;
-                nw.supply[idx] += supply;
+                nw.supply[idx] = nw.supply[idx]
+                    .checked_add(supply)
+                    .ok_or_else(|| err(line, "the node's supplies add up beyond 64 bits"))?;
             }
             b'a' => {
                 let nw = net.as_mut().ok_or_else(|| err(line, "'a' before 'p'"))?;
@@ -152,5 +169,34 @@ mod tests {
                 .contains("declares 2 arcs")
         );
         assert!(parse(b"").is_err());
+    }
+
+    /// Found by `scripts/fuzz dimacs`: a problem line declaring trillions of arcs made
+    /// the parser reserve memory for them before reading a single arc.
+    #[test]
+    fn declared_sizes_allocate_nothing_the_file_cannot_hold() {
+        let e = parse(b"p min 3 222222222222225\nn 3 -5\n").unwrap_err();
+        assert!(e.reason.contains("declares 222222222222225 arcs"), "{e}");
+        let e = parse(b"p min 99999999999 0\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.reason.contains("at most 10000000 nodes"), "{e}");
+    }
+
+    /// Found by `scripts/fuzz dimacs`: a cost of 2·10^16 overflowed the solver's
+    /// scaled costs (a panic) instead of being refused.
+    #[test]
+    fn costs_beyond_the_solvers_range_are_refused_not_overflowed() {
+        let n = parse(b"c tiny\npmin 61 1\na 2 3 0 0 20000000000000000\n").unwrap();
+        let e = n.solve().unwrap_err();
+        assert!(matches!(e, crate::mcf::FlowError::TooLarge(_)), "{e}");
+        let n = parse(b"p min 2 3\nn 1 999999999999999999\nn 2 -999999999999999999\na 1 2 0 999999999999999999 0\na 1 2 0 999999999999999999 0\na 1 2 0 999999999999999999 0\n").unwrap();
+        assert!(matches!(n.solve(), Err(crate::mcf::FlowError::TooLarge(_))));
+    }
+
+    #[test]
+    fn supplies_that_overflow_are_refused() {
+        let e = parse(b"p min 2 0\nn 1 999999999999999999\nn 1 999999999999999999\nn 1 999999999999999999\nn 1 999999999999999999\nn 1 999999999999999999\nn 1 999999999999999999\nn 1 999999999999999999\nn 1 999999999999999999\nn 1 999999999999999999\nn 1 999999999999999999\n").unwrap_err();
+        assert_eq!(e.line, 11);
+        assert!(e.reason.contains("beyond 64 bits"), "{e}");
     }
 }

@@ -34,6 +34,46 @@ pub enum FlowError {
     BadArc(usize),
     #[error("no feasible flow: the demands cannot be met")]
     Infeasible,
+    /// Numbers so large that the solver's sums could pass 64 bits.
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+/// Refuses a network whose supplies, capacities or costs are so large that the solver's
+/// arithmetic could overflow: excesses add up supplies and capacities, prices fall to
+/// about (3n+3)·max|cost|·(n+1), and the total cost adds up cap·|cost|.
+fn check_range(net: &Network) -> Result<(), FlowError> {
+    let limit = i64::MAX as i128;
+    let n = net.supply.len() as i128;
+    let supplies: i128 = net.supply.iter().map(|s| s.unsigned_abs() as i128).sum();
+    let caps: i128 = net.arcs.iter().map(|a| a.cap.unsigned_abs() as i128).sum();
+    if supplies + caps > limit / 2 {
+        return Err(FlowError::TooLarge(
+            "supplies and capacities add up beyond 62 bits".into(),
+        ));
+    }
+    let max_cost = net
+        .arcs
+        .iter()
+        .map(|a| a.cost.unsigned_abs() as i128)
+        .max()
+        .unwrap_or(0);
+    if 2 * (3 * n + 10) * (n + 1) * max_cost.max(1) > limit {
+        return Err(FlowError::TooLarge(format!(
+            "costs up to {max_cost} on {n} nodes are beyond the solver's 64-bit prices"
+        )));
+    }
+    let total: i128 = net
+        .arcs
+        .iter()
+        .map(|a| a.cap.unsigned_abs() as i128 * a.cost.unsigned_abs() as i128)
+        .sum();
+    if total > limit {
+        return Err(FlowError::TooLarge(
+            "capacity times cost adds up beyond 64 bits".into(),
+        ));
+    }
+    Ok(())
 }
 
 impl Network {
@@ -57,6 +97,7 @@ impl Network {
 
     /// Solves to optimality.
     pub fn solve(&self) -> Result<Solution, FlowError> {
+        check_range(self)?;
         // residual capacities never exceed an arc's cap − low; when those and the costs
         // fit 32 bits, a residual edge takes 16 bytes instead of 24 and scans touch
         // a third less memory
