@@ -126,6 +126,61 @@ async fn re_import_updates_instead_of_duplicating() {
     assert!(kpi.investment_krw > 0, "USD amounts convert to KRW");
 }
 
+/// The dashboard's figures are kept between requests, and every write shows in the
+/// next ones: whether it came through this instance or through another one on the
+/// same database (a second server, or the CLI importing while the server runs).
+#[tokio::test]
+async fn kpis_follow_every_write_from_any_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = store::testing::fresh_database(dir.path(), "k.db");
+    let a = App::open(&url).await.unwrap();
+    let b = App::open(&url).await.unwrap();
+    let empty = a.kpis().await.unwrap();
+    assert_eq!(empty.startups_discovered, 0);
+    assert_eq!(
+        a.kpis().await.unwrap(),
+        empty,
+        "nothing written, nothing changed"
+    );
+
+    for (kind, f) in [
+        (RecordKind::Startups, "crunchbase-2013/startups.csv"),
+        (RecordKind::Enterprises, "crunchbase-2013/enterprises.csv"),
+    ] {
+        import(&b, kind, &fixture(f)).await;
+    }
+    let counts = a.counts().await.unwrap();
+    let before = a.kpis().await.unwrap();
+    assert_eq!(before.startups_discovered, counts.startups as u64);
+    assert_eq!(before.investment_krw, 0);
+
+    import(
+        &b,
+        RecordKind::Outcomes,
+        &fixture("crunchbase-2013/outcomes.csv"),
+    )
+    .await;
+    let invested = a.kpis().await.unwrap();
+    assert!(invested.investment_krw > 0, "outcomes written through B");
+    assert_eq!(a.dashboard().await.unwrap().0, invested);
+
+    b.set_rate("USD", 2_000.0, "test").await.unwrap();
+    let revalued = a.kpis().await.unwrap();
+    assert!(
+        revalued.investment_krw > invested.investment_krw,
+        "a rate set through B"
+    );
+
+    b.set_target("pocs", Some(77.0), Some(2030), None, "test")
+        .await
+        .unwrap();
+    assert_eq!(a.kpis().await.unwrap().targets.get("pocs"), Some(&77.0));
+    a.set_target("pocs", Some(78.0), Some(2030), None, "test")
+        .await
+        .unwrap();
+    assert_eq!(b.kpis().await.unwrap().targets.get("pocs"), Some(&78.0));
+}
+
 #[tokio::test]
 async fn outcomes_must_name_known_startups_and_enterprises() {
     let dir = tempfile::tempdir().unwrap();

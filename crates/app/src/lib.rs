@@ -73,6 +73,16 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct App {
     store: Store,
     search: Arc<SearchIndex>,
+    /// The last computed dashboard and what it was computed from; the lock also makes
+    /// concurrent requests wait for one computation instead of each starting its own.
+    dashboard: Arc<tokio::sync::Mutex<Option<Dashboard>>>,
+}
+
+/// A computed dashboard, valid while the data version and the day are the same.
+struct Dashboard {
+    version: String,
+    day: chrono::NaiveDate,
+    figures: Arc<(Kpis, domain::kpi::Breakdowns)>,
 }
 
 impl std::fmt::Debug for App {
@@ -100,7 +110,11 @@ impl App {
         })?;
         let dir = discovery::index_dir(&store).await?;
         let search = Arc::new(Self::open_index(&dir)?);
-        let app = Self { store, search };
+        let app = Self {
+            store,
+            search,
+            dashboard: Arc::default(),
+        };
         app.sync_search().await?;
         Ok(app)
     }
@@ -111,8 +125,7 @@ impl App {
 
     /// The program's KPIs against their targets, computed from the data now.
     pub async fn kpis(&self) -> Result<Kpis> {
-        let facts = self.store.kpi_facts().await?;
-        Ok(domain::kpi::compute(&facts))
+        Ok(self.figures().await?.0.clone())
     }
 
     /// Where the accepted matches fall: per cluster and industry, and the convergence
@@ -124,11 +137,33 @@ impl App {
     /// The KPIs and their breakdowns from one read of the facts (the dashboard shows
     /// both).
     pub async fn dashboard(&self) -> Result<(Kpis, domain::kpi::Breakdowns)> {
-        let facts = self.store.kpi_facts().await?;
-        Ok((
+        Ok((*self.figures().await?).clone())
+    }
+
+    /// The dashboard's figures, recomputed only when the data (from any writer, see
+    /// [`Store::data_version`]) or the day has changed since they were last computed.
+    async fn figures(&self) -> Result<Arc<(Kpis, domain::kpi::Breakdowns)>> {
+        let mut cached = self.dashboard.lock().await;
+        let version = self.store.data_version().await?;
+        let day = chrono::Utc::now().date_naive();
+        if let Some(c) = cached
+            .as_ref()
+            .filter(|c| c.version == version && c.day == day)
+        {
+            return Ok(c.figures.clone());
+        }
+        let mut facts = self.store.kpi_facts().await?;
+        facts.today = Some(day);
+        let figures = Arc::new((
             domain::kpi::compute(&facts),
             domain::kpi::breakdowns(&facts),
-        ))
+        ));
+        *cached = Some(Dashboard {
+            version,
+            day,
+            figures: figures.clone(),
+        });
+        Ok(figures)
     }
 
     /// The program's industry clusters.

@@ -13,6 +13,28 @@ fn d(s: &str, what: &str) -> Result<chrono::NaiveDate> {
 }
 
 impl Store {
+    /// A value that changes whenever committed data under the KPIs may have changed,
+    /// whoever wrote it: on SQLite the counter that migration 0009's triggers bump on
+    /// every write to those tables; on PostgreSQL the transaction snapshot, which any
+    /// write transaction on the server changes (so other instances' writes count too).
+    /// Read it *before* the facts: facts read after it are at least as new.
+    pub async fn data_version(&self) -> Result<String> {
+        match &self.pool {
+            crate::Pool::Sqlite(p) => {
+                let (v,): (i64,) = sqlx::query_as("SELECT version FROM data_version WHERE id = 1")
+                    .fetch_one(p)
+                    .await?;
+                Ok(v.to_string())
+            }
+            crate::Pool::Postgres(p) => {
+                let (v,): (String,) = sqlx::query_as("SELECT pg_current_snapshot()::text")
+                    .fetch_one(p)
+                    .await?;
+                Ok(v)
+            }
+        }
+    }
+
     pub async fn kpi_facts(&self) -> Result<KpiFacts> {
         crate::with_pool!(self, pool => {
             let p = pool;
