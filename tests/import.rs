@@ -181,6 +181,29 @@ async fn kpis_follow_every_write_from_any_instance() {
     assert_eq!(b.kpis().await.unwrap().targets.get("pocs"), Some(&78.0));
 }
 
+/// Found by `scripts/fuzz import_xlsx`: a workbook whose cell reference overflows the
+/// XLSX reader's arithmetic panicked inside the reader; it is refused as unusable, and
+/// the database keeps what it had.
+#[tokio::test]
+async fn a_workbook_that_trips_the_xlsx_reader_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "x.db").await;
+    import(&app, RecordKind::Startups, &fixture("mixed-startups.csv")).await;
+    let before = app.counts().await.unwrap();
+    let e = app
+        .import_file(
+            RecordKind::Startups,
+            &fixture("fuzz/overflowing-cell-reference.xlsx"),
+            "test",
+            &|_, _| {},
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, app::AppError::Unusable(_)), "{e}");
+    assert!(e.to_string().contains("malformed"), "{e}");
+    assert_eq!(app.counts().await.unwrap(), before);
+}
+
 #[tokio::test]
 async fn outcomes_must_name_known_startups_and_enterprises() {
     let dir = tempfile::tempdir().unwrap();

@@ -156,7 +156,19 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// calamine 0.38 panics on some malformed cell references where it should answer an
+/// error (tafia/calamine#709; found by `scripts/fuzz import_xlsx`): such a workbook is
+/// unusable, not a reason to bring the import, or the server, down.
 fn read_xlsx(path: &Path) -> Result<Table, FileError> {
+    std::panic::catch_unwind(|| read_xlsx_unguarded(path)).unwrap_or_else(|_| {
+        Err(unusable(
+            path,
+            "the workbook is malformed (a cell reference cannot be read)",
+        ))
+    })
+}
+
+fn read_xlsx_unguarded(path: &Path) -> Result<Table, FileError> {
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| unusable(path, e.to_string()))?;
     let range = wb
         .worksheet_range_at(0)
