@@ -107,6 +107,45 @@ async fn a_missing_or_stale_index_is_rebuilt_on_start() {
     assert_eq!(app.search(&SearchQuery::default()).unwrap().total, 200);
 }
 
+/// The change log does not grow forever: old entries are pruned in batches, and an
+/// index that has not seen the pruned ones rebuilds rather than catching up from a log
+/// with a hole in it.
+#[tokio::test]
+async fn the_change_log_is_pruned_and_an_index_behind_it_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&store::testing::fresh_database(dir.path(), "p.db"))
+        .await
+        .unwrap();
+    import(&app, RecordKind::Startups, &fixture("sbir/startups.csv")).await;
+    let store = app.store();
+    // written behind the index's back, as another instance would
+    sqlx_exec(&app, "UPDATE startups SET description = '양자암호 통신 모듈' WHERE ext_id = (SELECT ext_id FROM startups ORDER BY id LIMIT 1)").await;
+    sqlx_exec(&app, "UPDATE startups SET description = '초전도 케이블 접속함' WHERE ext_id = (SELECT ext_id FROM startups ORDER BY id DESC LIMIT 1)").await;
+    let last = store.last_change().await.unwrap();
+
+    assert_eq!(
+        store.prune_changes(10_000).await.unwrap(),
+        0,
+        "too few to prune"
+    );
+    assert!(store.prune_changes(1).await.unwrap() >= 200);
+    let kept = store.changes_since(0, 100).await.unwrap();
+    assert_eq!(kept.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![last]);
+    assert_eq!(store.pruned_through().await.unwrap(), last - 1);
+
+    // the index stopped before both updates; the log now holds only the second
+    assert!(matches!(
+        app.sync_search().await.unwrap(),
+        app::discovery::SyncOutcome::Rebuilt { documents: 200 }
+    ));
+    assert_eq!(ids(&app, "양자암호").len(), 1);
+    assert_eq!(ids(&app, "초전도").len(), 1);
+    assert_eq!(
+        app.sync_search().await.unwrap(),
+        app::discovery::SyncOutcome::UpToDate
+    );
+}
+
 async fn sqlx_exec(app: &App, sql: &'static str) {
     app.store().execute_unchecked(sql).await.unwrap();
 }

@@ -66,11 +66,13 @@ impl App {
     }
 
     /// Brings the index up to the database: rebuilds it when it is missing, belongs to
-    /// another database or is ahead of it (a restored backup), otherwise applies the
-    /// changes made since its last commit.
+    /// another database or is ahead of it (a restored backup) or too far behind (the
+    /// log it would need is pruned), otherwise applies the changes made since its last
+    /// commit. Then drops the log's entries no index can still need.
     pub async fn sync_search(&self) -> Result<SyncOutcome> {
         let db = self.store.database_id().await?;
         let last = self.store.last_change().await?;
+        let pruned = self.store.pruned_through().await?;
         let current = self.search.state();
         let fresh = |seq| IndexState {
             database_id: db.clone(),
@@ -82,7 +84,12 @@ impl App {
                 self.search.refresh()?;
                 return Ok(SyncOutcome::UpToDate);
             }
-            Some(s) if s.database_id == db && s.seq < last && last - s.seq <= CATCH_UP_LIMIT => {
+            Some(s)
+                if s.database_id == db
+                    && s.seq < last
+                    && s.seq >= pruned
+                    && last - s.seq <= CATCH_UP_LIMIT =>
+            {
                 let changes = self.store.changes_since(s.seq, CATCH_UP_LIMIT).await?;
                 let touched: BTreeSet<(String, String)> = changes
                     .iter()
@@ -148,6 +155,10 @@ impl App {
         };
         if outcome == SyncOutcome::Skipped {
             tracing::warn!("search index is held by another process; it will catch up");
+        } else {
+            // an index further behind than this rebuilds anyway, so older changes
+            // serve no one
+            self.store.prune_changes(CATCH_UP_LIMIT).await?;
         }
         Ok(outcome)
     }
