@@ -71,8 +71,7 @@ impl App {
     /// commit. Then drops the log's entries no index can still need.
     pub async fn sync_search(&self) -> Result<SyncOutcome> {
         let db = self.store.database_id().await?;
-        let last = self.store.last_change().await?;
-        let pruned = self.store.pruned_through().await?;
+        let (pruned, last) = self.store.change_span().await?;
         let current = self.search.state();
         let fresh = |seq| IndexState {
             database_id: db.clone(),

@@ -23,59 +23,43 @@ impl Store {
         })
     }
 
-    /// The newest change's sequence number (0 when none).
-    pub async fn last_change(&self) -> Result<i64> {
-        crate::with_pool!(self, pool => {
-            let (seq,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM change_log")
-                .fetch_one(pool)
-                .await?;
-            Ok(seq.unwrap_or(0))
-        })
-    }
-
-    /// Deletes all but the newest `keep` changes, once there are twice that many (so
-    /// it deletes in batches, not on every call), and records the newest deleted number
-    /// (see [`Store::pruned_through`]). Returns how many were deleted.
-    pub async fn prune_changes(&self, keep: i64) -> Result<u64> {
+    /// The change log's span: the newest change number no longer in it (the oldest's
+    /// minus one — [`Store::prune_changes`] deletes from the oldest end, so an index
+    /// that has seen less than this cannot catch up from the log) and the newest
+    /// change's number; both 0 when the log is empty.
+    pub async fn change_span(&self) -> Result<(i64, i64)> {
         crate::with_pool!(self, pool => {
             let (oldest, newest): (Option<i64>, Option<i64>) =
                 sqlx::query_as("SELECT MIN(seq), MAX(seq) FROM change_log")
                     .fetch_one(pool)
                     .await?;
-            let (Some(oldest), Some(newest)) = (oldest, newest) else {
-                return Ok(0);
-            };
-            if newest - oldest + 1 < 2 * keep.max(1) {
-                return Ok(0);
-            }
-            let through = newest - keep;
-            let mut tx = crate::Begin::begin_write(pool).await?;
-            let deleted = sqlx::query("DELETE FROM change_log WHERE seq <= $1")
-                .bind(through)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            sqlx::query(
-                "INSERT INTO meta (key, value) VALUES ('changes_pruned_through', $1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(through.to_string())
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(deleted)
+            Ok((oldest.map_or(0, |o| o - 1), newest.unwrap_or(0)))
         })
     }
 
-    /// The newest change number [`Store::prune_changes`] has deleted (0 when none): an
-    /// index that has seen less than this cannot catch up from the log.
+    /// The newest change's sequence number (0 when none).
+    pub async fn last_change(&self) -> Result<i64> {
+        Ok(self.change_span().await?.1)
+    }
+
+    /// The newest change number pruned from the log (see [`Store::change_span`]).
     pub async fn pruned_through(&self) -> Result<i64> {
+        Ok(self.change_span().await?.0)
+    }
+
+    /// Deletes all but the newest `keep` changes, once there are twice that many (so
+    /// it deletes in batches, not on every call). Returns how many were deleted.
+    pub async fn prune_changes(&self, keep: i64) -> Result<u64> {
+        let (pruned, newest) = self.change_span().await?;
+        if newest - pruned < 2 * keep.max(1) {
+            return Ok(0);
+        }
         crate::with_pool!(self, pool => {
-            let v: Option<(String,)> =
-                sqlx::query_as("SELECT value FROM meta WHERE key = 'changes_pruned_through'")
-                    .fetch_optional(pool)
-                    .await?;
-            Ok(v.and_then(|(s,)| s.parse().ok()).unwrap_or(0))
+            Ok(sqlx::query("DELETE FROM change_log WHERE seq <= $1")
+                .bind(newest - keep)
+                .execute(pool)
+                .await?
+                .rows_affected())
         })
     }
 
