@@ -870,3 +870,91 @@ async fn the_programs_write_routes_for_every_role() {
         assert!(p["type"].is_string(), "problem+json: {p}");
     }
 }
+
+/// A participant who cancels takes its meetings with it: its accepted and open
+/// requests are withdrawn (and no longer counted as requested), and the schedule's
+/// `double_booked` is counted from what is stored, not asserted by the scheduler.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app::App::open(&store::testing::fresh_database(dir.path(), "forum.db"))
+        .await
+        .unwrap();
+    app.load_demo(3, &|_| {}).await.unwrap();
+    let event = "forum-2024";
+    let first = app.schedule_event(event, "test").await.unwrap();
+    assert_eq!(first.double_booked, 0, "{first:?}");
+    let placed: Vec<_> = app
+        .store()
+        .meeting_requests(event, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.status == domain::RequestStatus::Accepted && r.slot.is_some())
+        .collect();
+    assert!(placed.len() >= 2, "the demo's forum has meetings");
+
+    // two meetings written into one table of one slot: the stored schedule collides
+    let (a, b) = (&placed[0], &placed[1]);
+    let collide = [(a.id, a.slot.zip(a.table)), (b.id, a.slot.zip(a.table))];
+    let saved = app
+        .store()
+        .save_schedule(event, &collide, &first, "test")
+        .await
+        .unwrap();
+    assert!(saved.double_booked >= 1, "{saved:?}");
+    assert_eq!(
+        app.schedule_stats(event)
+            .await
+            .unwrap()
+            .unwrap()
+            .double_booked,
+        saved.double_booked
+    );
+    // scheduling again repairs it, and says so
+    let repaired = app.schedule_event(event, "test").await.unwrap();
+    assert_eq!(repaired.double_booked, 0, "{repaired:?}");
+
+    // the startup of a placed meeting cancels: its requests are withdrawn, unplaced
+    let leaving = placed[0].startup_id.clone();
+    let member = domain::User {
+        email: "leaving@example.kr".into(),
+        display_name: "leaving".into(),
+        role: domain::Role::StartupMember,
+        enterprise_id: None,
+        startup_id: Some(leaving.clone()),
+        center_code: None,
+        language: domain::Language::Ko,
+    };
+    let before = app.store().meeting_requests(event, None).await.unwrap();
+    let theirs = before
+        .iter()
+        .filter(|r| {
+            r.startup_id == leaving
+                && matches!(
+                    r.status,
+                    domain::RequestStatus::Accepted | domain::RequestStatus::Requested
+                )
+        })
+        .count();
+    assert!(theirs >= 1);
+    app.cancel_registration_as(&member, event).await.unwrap();
+    let after = app.store().meeting_requests(event, None).await.unwrap();
+    for r in after.iter().filter(|r| r.startup_id == leaving) {
+        assert!(
+            !matches!(
+                r.status,
+                domain::RequestStatus::Accepted | domain::RequestStatus::Requested
+            ),
+            "{r:?} still open after its startup cancelled"
+        );
+        assert!(r.slot.is_none(), "{r:?} keeps its place");
+    }
+    let again = app.schedule_event(event, "test").await.unwrap();
+    let accepted = after
+        .iter()
+        .filter(|r| r.status == domain::RequestStatus::Accepted)
+        .count();
+    assert_eq!(again.requested, accepted, "only live requests are counted");
+    assert_eq!(again.double_booked, 0);
+}

@@ -3,6 +3,7 @@
 //! also as an iCalendar file.
 
 use domain::forum::{MeetingRequest, Participant, ScheduleStats};
+use domain::korean::{Particle, with_particle};
 use domain::{Event, Registration, RequestStatus, Role, User};
 use schedule::{Place, Problem, Request};
 use std::collections::HashMap;
@@ -87,9 +88,43 @@ impl App {
             .map_err(AppError::refused)
     }
 
+    /// Cancels the member's registration. Its open and accepted meeting requests at the
+    /// event are withdrawn, and the other side of each accepted one hears of it.
     pub async fn cancel_registration_as(&self, user: &User, event: &str) -> Result<()> {
+        let ev = self.event(event).await?;
         let (side, id) = org_or_forbidden(user)?;
-        Ok(self.store.cancel_registration(event, side, id).await?)
+        let withdrawn = self
+            .store
+            .cancel_registration(event, side, id, &user.email)
+            .await?;
+        let link = format!("/events/{event}");
+        for r in withdrawn
+            .iter()
+            .filter(|r| r.status == RequestStatus::Accepted)
+        {
+            let who = if side == "startup" {
+                &r.startup_name
+            } else {
+                &r.enterprise_name
+            };
+            let ko = format!(
+                "{} '{}' 참가를 취소하여 1:1 미팅이 취소되었습니다.",
+                with_particle(who, Particle::Subject),
+                ev.title_ko
+            );
+            let en = format!(
+                "{who} cancelled its place at '{}'; your 1:1 meeting with it is off.",
+                ev.title_en
+            );
+            if side == "startup" {
+                self.notify_enterprise(&r.enterprise_id, "meeting.cancelled", (&ko, &en), &link)
+                    .await?;
+            } else {
+                self.notify_startup(&r.startup_id, "meeting.cancelled", (&ko, &en), &link)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     pub async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
@@ -289,7 +324,7 @@ impl App {
             requested: requests.len(),
             placed: s.placed,
             upper_bound: s.upper_bound,
-            double_booked: 0,
+            double_booked: 0, // counted by the store in what it saved
             moved: s.moved,
         };
         let mut places: Vec<store::Placement> = placed_ids
@@ -304,7 +339,8 @@ impl App {
                 .filter(|r| !placed_ids.contains(&r.id))
                 .map(|r| (r.id, None)),
         );
-        self.store
+        let stats = self
+            .store
             .save_schedule(event, &places, &stats, actor)
             .await?;
         // everyone with a meeting placed hears that the agenda is ready

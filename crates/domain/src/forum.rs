@@ -57,7 +57,8 @@ pub struct ScheduleStats {
     pub requested: usize,
     pub placed: usize,
     pub upper_bound: usize,
-    /// Always 0: the scheduler never books anyone twice.
+    /// Meetings that collide in the stored schedule (a participant or a table taken
+    /// twice in one slot), counted from the database after the places are saved.
     pub double_booked: usize,
     /// Meetings whose slot or table changed from the previous run.
     pub moved: usize,

@@ -8,6 +8,7 @@ pub mod error;
 pub mod forum;
 pub mod industry;
 pub mod kinds;
+pub mod korean;
 pub mod kpi;
 pub mod match_state;
 pub mod money;

@@ -70,6 +70,21 @@ fn request_from_row(r: &impl crate::Get) -> Result<MeetingRequest> {
 }
 
 /// Which organisation a participant is: `("startup", id)` or `("enterprise", id)`.
+/// Counts the collisions in an event's stored schedule ($1 = event code): for each
+/// startup, enterprise and table, the accepted meetings placed in one slot beyond the
+/// first.
+const DOUBLE_BOOKINGS: &str = "WITH placed AS (
+        SELECT r.startup_id, r.enterprise_id, r.slot, r.table_no
+        FROM meeting_requests r JOIN events e ON e.id = r.event_id
+        WHERE e.code = $1 AND r.status = 'accepted' AND r.slot IS NOT NULL),
+    excess AS (
+        SELECT COUNT(*) - 1 AS n FROM placed GROUP BY startup_id, slot HAVING COUNT(*) > 1
+        UNION ALL
+        SELECT COUNT(*) - 1 FROM placed GROUP BY enterprise_id, slot HAVING COUNT(*) > 1
+        UNION ALL
+        SELECT COUNT(*) - 1 FROM placed GROUP BY slot, table_no HAVING COUNT(*) > 1)
+    SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM excess";
+
 fn org_column(side: &str) -> Result<(&'static str, &'static str)> {
     match side {
         "startup" => Ok(("startup_id", "startups")),
@@ -200,8 +215,23 @@ impl Store {
         })
     }
 
-    /// Cancels a registration; the longest-waiting participant takes the freed place.
-    pub async fn cancel_registration(&self, event: &str, side: &str, org: &str) -> Result<()> {
+    /// Cancels a registration; the longest-waiting participant takes the freed place,
+    /// and the organisation's open and accepted meeting requests at the event are
+    /// withdrawn (nobody can meet a participant who is not coming). Answers the
+    /// requests so withdrawn, as they stood before.
+    pub async fn cancel_registration(
+        &self,
+        event: &str,
+        side: &str,
+        org: &str,
+        actor: &str,
+    ) -> Result<Vec<MeetingRequest>> {
+        let open = self
+            .meeting_requests(event, Some((side, org)))
+            .await?
+            .into_iter()
+            .filter(|r| matches!(r.status, RequestStatus::Requested | RequestStatus::Accepted))
+            .collect::<Vec<_>>();
         crate::with_pool!(self, pool => {
             let (col, table) = org_column(side)?;
             let mut tx = crate::Begin::begin_write(pool).await?;
@@ -226,9 +256,35 @@ impl Store {
                 .bind(event)
                 .execute(&mut *tx)
                 .await?;
+                let mut withdrawn = Vec::with_capacity(open.len());
+                for r in open {
+                    let done = sqlx::query(
+                        "UPDATE meeting_requests SET status = 'withdrawn', slot = NULL, table_no = NULL,
+                            updated_at = $1
+                         WHERE id = $2 AND status IN ('requested', 'accepted')",
+                    )
+                    .bind(now_text())
+                    .bind(r.id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() > 0 {
+                        withdrawn.push(r);
+                    }
+                }
+                crate::admin::audit(
+                    &mut tx,
+                    actor,
+                    "event.cancel",
+                    "event",
+                    event,
+                    serde_json::json!({"side": side, "id": org, "requests_withdrawn": withdrawn.len()}),
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(withdrawn);
             }
             tx.commit().await?;
-            Ok(())
+            Ok(Vec::new())
         })
     }
 
@@ -426,14 +482,16 @@ impl Store {
         })
     }
 
-    /// Writes a scheduling run's places and figures at once.
+    /// Writes a scheduling run's places and figures at once. `double_booked` is not
+    /// taken from the caller: it is counted in the stored schedule after the places are
+    /// written (see [`Store::double_bookings`]), and the figures saved are answered.
     pub async fn save_schedule(
         &self,
         event: &str,
         places: &[Placement],
         stats: &ScheduleStats,
         actor: &str,
-    ) -> Result<()> {
+    ) -> Result<ScheduleStats> {
         crate::with_pool!(self, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             for (id, place) in places {
@@ -444,6 +502,14 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            let (conflicts,): (i64,) = sqlx::query_as(DOUBLE_BOOKINGS)
+                .bind(event)
+                .fetch_one(&mut *tx)
+                .await?;
+            let stats = &ScheduleStats {
+                double_booked: usize::try_from(conflicts).unwrap_or(0),
+                ..stats.clone()
+            };
             let stats_json = serde_json::to_string(stats).map_err(|e| corrupt("stats", e))?;
             sqlx::query("UPDATE events SET scheduled_at = $1, schedule_stats = $2 WHERE code = $3")
                 .bind(now_text())
@@ -461,7 +527,20 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(())
+            Ok(stats.clone())
+        })
+    }
+
+    /// Meetings in the event's stored schedule that collide with another: a startup,
+    /// an enterprise or a table booked more than once in one slot (each meeting past
+    /// the first in such a place counts once).
+    pub async fn double_bookings(&self, event: &str) -> Result<usize> {
+        crate::with_pool!(self, pool => {
+            let (n,): (i64,) = sqlx::query_as(DOUBLE_BOOKINGS)
+                .bind(event)
+                .fetch_one(pool)
+                .await?;
+            Ok(usize::try_from(n).unwrap_or(0))
         })
     }
 
