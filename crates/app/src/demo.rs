@@ -1435,73 +1435,6 @@ impl App {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_same_seed_gives_the_same_program() {
-        let a = generate(7);
-        let b = generate(7);
-        assert_eq!(a.startups, b.startups);
-        assert_eq!(a.matches, b.matches);
-        assert_eq!(a.outcomes, b.outcomes);
-        assert_ne!(generate(8).startups, a.startups);
-    }
-
-    #[test]
-    fn the_program_has_the_article_s_size() {
-        let p = generate(1);
-        assert!(p.startups.len() >= 2000);
-        assert!(p.enterprises.len() >= 200);
-        assert!(p.needs.len() >= 400, "{}", p.needs.len());
-        assert!(p.clusters.len() >= 5);
-        assert!(
-            p.clusters.iter().any(|c| c.code == "yangjae")
-                && p.clusters.iter().any(|c| c.code == "yeouido")
-        );
-        assert!(p.centers.iter().filter(|c| c.opened_on.is_some()).count() >= 10);
-        assert!(p.centers.iter().any(|c| c.city == "Ho Chi Minh City"));
-        assert!(!p.events.is_empty() && !p.participants.is_empty());
-        let names: HashSet<&String> = p.startups.iter().map(|s| &s.name).collect();
-        assert_eq!(names.len(), p.startups.len(), "startup names are unique");
-        for s in &p.startups {
-            assert!(s.business_reg_no.as_ref().unwrap().checksum_ok());
-            assert!(
-                s.name.chars().any(|c| ('가'..='힣').contains(&c))
-                    || s.name.chars().any(|c| c.is_ascii_alphabetic())
-            );
-        }
-    }
-
-    #[test]
-    fn the_pilot_tells_the_article_s_story() {
-        let p = generate(3);
-        let pilot = |o: &&Outcome| o.date.year() <= PILOT_END;
-        let coop = p
-            .outcomes
-            .iter()
-            .filter(pilot)
-            .filter(|o| o.kind == OutcomeKind::Cooperation)
-            .count();
-        let inv: i64 = p
-            .outcomes
-            .iter()
-            .filter(pilot)
-            .filter(|o| o.kind == OutcomeKind::Investment)
-            .map(|o| o.amount.unwrap().minor)
-            .sum();
-        let pilot_enterprises = p
-            .enterprises
-            .iter()
-            .filter(|e| e.participating_since.unwrap().year() <= PILOT_END)
-            .count();
-        assert_eq!(coop, PILOT_COOPERATION);
-        assert_eq!(inv, PILOT_INVESTMENT_KRW);
-        assert_eq!(pilot_enterprises, 42);
-    }
-}
-
 impl App {
     /// The demo's open calls: a top-down call of the demo enterprise whose document
     /// review is decided and whose meetings are being scored, an on-demand call of the
@@ -1693,5 +1626,72 @@ impl App {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_program() {
+        let a = generate(7);
+        let b = generate(7);
+        assert_eq!(a.startups, b.startups);
+        assert_eq!(a.matches, b.matches);
+        assert_eq!(a.outcomes, b.outcomes);
+        assert_ne!(generate(8).startups, a.startups);
+    }
+
+    #[test]
+    fn the_program_has_the_article_s_size() {
+        let p = generate(1);
+        assert!(p.startups.len() >= 2000);
+        assert!(p.enterprises.len() >= 200);
+        assert!(p.needs.len() >= 400, "{}", p.needs.len());
+        assert!(p.clusters.len() >= 5);
+        assert!(
+            p.clusters.iter().any(|c| c.code == "yangjae")
+                && p.clusters.iter().any(|c| c.code == "yeouido")
+        );
+        assert!(p.centers.iter().filter(|c| c.opened_on.is_some()).count() >= 10);
+        assert!(p.centers.iter().any(|c| c.city == "Ho Chi Minh City"));
+        assert!(!p.events.is_empty() && !p.participants.is_empty());
+        let names: HashSet<&String> = p.startups.iter().map(|s| &s.name).collect();
+        assert_eq!(names.len(), p.startups.len(), "startup names are unique");
+        for s in &p.startups {
+            assert!(s.business_reg_no.as_ref().unwrap().checksum_ok());
+            assert!(
+                s.name.chars().any(|c| ('가'..='힣').contains(&c))
+                    || s.name.chars().any(|c| c.is_ascii_alphabetic())
+            );
+        }
+    }
+
+    #[test]
+    fn the_pilot_tells_the_article_s_story() {
+        let p = generate(3);
+        let pilot = |o: &&Outcome| o.date.year() <= PILOT_END;
+        let coop = p
+            .outcomes
+            .iter()
+            .filter(pilot)
+            .filter(|o| o.kind == OutcomeKind::Cooperation)
+            .count();
+        let inv: i64 = p
+            .outcomes
+            .iter()
+            .filter(pilot)
+            .filter(|o| o.kind == OutcomeKind::Investment)
+            .map(|o| o.amount.unwrap().minor)
+            .sum();
+        let pilot_enterprises = p
+            .enterprises
+            .iter()
+            .filter(|e| e.participating_since.unwrap().year() <= PILOT_END)
+            .count();
+        assert_eq!(coop, PILOT_COOPERATION);
+        assert_eq!(inv, PILOT_INVESTMENT_KRW);
+        assert_eq!(pilot_enterprises, 42);
     }
 }
