@@ -91,3 +91,21 @@ pub async fn log_in(c: &reqwest::Client, base: &str, email: &str, password: &str
         .to_string();
     Who { cookie, csrf }
 }
+
+/// GETs the JSON at `url` until `found` holds, for up to twenty seconds, and answers
+/// it: a served app's search index follows writes in the background, a moment later.
+pub async fn json_until(
+    c: &reqwest::Client,
+    url: &str,
+    found: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let mut last = serde_json::Value::Null;
+    for _ in 0..200 {
+        last = c.get(url).send().await.unwrap().json().await.unwrap();
+        if found(&last) {
+            return last;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{url} never answered what was expected; last: {last}");
+}

@@ -1,6 +1,7 @@
 //! Discovery: keeping the search index consistent with the database (rebuilt when
-//! missing or stale, caught up from the change log after every write), the search and
-//! type-ahead queries, and duplicate review (flags, dismissals, merges).
+//! missing or stale, caught up from the change log — in the background once a server
+//! follows it, so that a write never waits for the index), the search and type-ahead
+//! queries, and duplicate review (flags, dismissals, merges).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -16,6 +17,21 @@ use crate::{App, AppError, Result};
 
 /// More changes than this since the index's state: rebuild instead of catching up.
 const CATCH_UP_LIMIT: i64 = 20_000;
+
+/// How the index follows the database: one sync at a time, and — once
+/// [`App::follow_changes`] runs — in a background task that a write wakes instead of
+/// waiting for it.
+#[derive(Default)]
+pub(crate) struct IndexFollower {
+    /// Held for the whole of a sync, so two never interleave their reads and commits.
+    sync: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// A write happened: the background task should sync now rather than at its tick.
+    wake: tokio::sync::Notify,
+    background: std::sync::atomic::AtomicBool,
+}
+
+/// How often a following index looks for writes made by other processes.
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// What a sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -65,11 +81,55 @@ impl App {
         Ok(SearchIndex::open(dir)?)
     }
 
+    /// Keeps the index following the database from now on, in a task of its own: at
+    /// once after each write of this process (which then answers without waiting for
+    /// the index), and every two seconds for writes of other processes. For servers;
+    /// without it every write syncs the index before it returns.
+    pub fn follow_changes(&self) -> tokio::task::JoinHandle<()> {
+        use std::sync::atomic::Ordering;
+        self.follower.background.store(true, Ordering::SeqCst);
+        let app = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = app.follower.wake.notified() => {}
+                    () = tokio::time::sleep(FOLLOW_EVERY) => {}
+                }
+                if let Err(e) = app.sync_search().await {
+                    tracing::warn!("search index sync: {e}");
+                }
+            }
+        })
+    }
+
+    /// After a write: the background follower is woken, or — when none runs — the
+    /// index is brought up to date before returning.
+    pub(crate) async fn index_soon(&self) -> Result<()> {
+        if self
+            .follower
+            .background
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            self.follower.wake.notify_one();
+            Ok(())
+        } else {
+            self.sync_search().await.map(|_| ())
+        }
+    }
+
+    /// Holds back every index update until the guard is dropped; writes still commit
+    /// (and are indexed afterwards, from the change log). For maintenance of the index
+    /// directory, and for tests that prove a write does not wait for the index.
+    pub async fn hold_index(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.follower.sync.clone().lock_owned().await
+    }
+
     /// Brings the index up to the database: rebuilds it when it is missing, belongs to
     /// another database or is ahead of it (a restored backup) or too far behind (the
     /// log it would need is pruned), otherwise applies the changes made since its last
     /// commit. Then drops the log's entries no index can still need.
     pub async fn sync_search(&self) -> Result<SyncOutcome> {
+        let _one_at_a_time = self.follower.sync.lock().await;
         let db = self.store.database_id().await?;
         let (pruned, last) = self.store.change_span().await?;
         let current = self.search.state();
@@ -299,7 +359,7 @@ impl App {
         if !res.rejected.is_empty() {
             return Ok(Err(res.rejected.into_iter().map(|(_, e)| e).collect()));
         }
-        self.sync_search().await?;
+        self.index_soon().await?;
         Ok(Ok(res.notices.into_iter().map(|(_, n)| n).collect()))
     }
 
@@ -307,7 +367,7 @@ impl App {
         if !self.store.delete_startup(id, actor).await? {
             return Err(AppError::NotFound(format!("no startup with id '{id}'")));
         }
-        self.sync_search().await?;
+        self.index_soon().await?;
         Ok(())
     }
 
@@ -315,7 +375,7 @@ impl App {
         if !self.store.delete_need(id, actor).await? {
             return Err(AppError::NotFound(format!("no need with id '{id}'")));
         }
-        self.sync_search().await?;
+        self.index_soon().await?;
         Ok(())
     }
 
@@ -341,7 +401,7 @@ impl App {
             .merge_startups(keep, drop, actor)
             .await
             .map_err(AppError::refused)?;
-        self.sync_search().await?;
+        self.index_soon().await?;
         Ok(())
     }
 }

@@ -76,6 +76,7 @@ pub struct App {
     /// The last computed dashboard and what it was computed from; the lock also makes
     /// concurrent requests wait for one computation instead of each starting its own.
     dashboard: Arc<tokio::sync::Mutex<Option<Dashboard>>>,
+    follower: Arc<discovery::IndexFollower>,
 }
 
 /// A computed dashboard, valid while the data version and the day are the same.
@@ -114,6 +115,7 @@ impl App {
             store,
             search,
             dashboard: Arc::default(),
+            follower: Arc::default(),
         };
         app.sync_search().await?;
         Ok(app)

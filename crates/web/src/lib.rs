@@ -293,17 +293,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    // writes made by other processes (a CLI import) reach this server's search index
-    let follower = app.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
-        loop {
-            tick.tick().await;
-            if let Err(e) = follower.sync_search().await {
-                tracing::warn!("search index sync: {e}");
-            }
-        }
-    });
+    // the index follows writes in the background: this server's (which answer without
+    // waiting for it) and other processes' (a CLI import)
+    app.follow_changes();
     spawn_messengers(app.clone());
     axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
