@@ -159,7 +159,16 @@ enum Command {
         optimal: String,
     },
     /// Set the KRW rate of a currency (KRW per one unit), used to total investments.
-    Rate { currency: String, krw_per_unit: f64 },
+    /// It converts amounts dated from today (or `--from`) on; figures of earlier
+    /// dates keep the rate they were reported with.
+    Rate {
+        currency: String,
+        krw_per_unit: f64,
+        /// The first day the rate applies to (YYYY-MM-DD); an earlier day reopens the
+        /// figures reported since then.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+    },
     /// Run a matching round over open needs and eligible startups and store its
     /// proposals (replacing the round's unpublished ones).
     Match {
@@ -631,9 +640,16 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Rate {
             currency,
             krw_per_unit,
+            from,
         } => {
-            app.set_rate(&currency, krw_per_unit, "cli").await?;
-            println!("1 {} = {krw_per_unit} KRW", currency.to_uppercase());
+            app.set_rate(&currency, krw_per_unit, from, "cli").await?;
+            match from {
+                Some(day) => println!(
+                    "1 {} = {krw_per_unit} KRW from {day}",
+                    currency.to_uppercase()
+                ),
+                None => println!("1 {} = {krw_per_unit} KRW", currency.to_uppercase()),
+            }
             Ok(0)
         }
         Command::Match {

@@ -192,13 +192,20 @@ fn targets_and_rates_are_data_the_program_manager_edits() {
         &["target", "cooperation_cases", "250", "--by-year", "2026"],
     );
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    // a new rate applies from today: the years already reported keep their figures
     let o = run(&db, &["rate", "usd", "1500"]);
     assert_eq!(code(&o), 0);
     let after = kpi_json(&db);
     assert_eq!(after["targets"]["cooperation_cases"], 250.0);
+    assert_eq!(after["investment_krw"], before["investment_krw"]);
+    assert_eq!(after["by_year"], before["by_year"]);
+    // reopening them is explicit: a rate from a day before them revalues them
+    let o = run(&db, &["rate", "usd", "1500", "--from", "2000-01-01"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let reopened = kpi_json(&db);
     let (b, a) = (
         before["investment_krw"].as_f64().unwrap(),
-        after["investment_krw"].as_f64().unwrap(),
+        reopened["investment_krw"].as_f64().unwrap(),
     );
     assert!(
         (a / b - 1500.0 / 1300.0).abs() < 1e-6,

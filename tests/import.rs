@@ -164,7 +164,8 @@ async fn kpis_follow_every_write_from_any_instance() {
     assert!(invested.investment_krw > 0, "outcomes written through B");
     assert_eq!(a.dashboard().await.unwrap().0, invested);
 
-    b.set_rate("USD", 2_000.0, "test").await.unwrap();
+    let reopened = chrono::NaiveDate::from_ymd_opt(2000, 1, 1);
+    b.set_rate("USD", 2_000.0, reopened, "test").await.unwrap();
     let revalued = a.kpis().await.unwrap();
     assert!(
         revalued.investment_krw > invested.investment_krw,

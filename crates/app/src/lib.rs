@@ -240,10 +240,26 @@ impl App {
         Ok(self.store.set_target(&t, actor).await?)
     }
 
-    /// Sets how many KRW one unit of `currency` is worth, for converting amounts.
-    pub async fn set_rate(&self, currency: &str, krw_per_unit: f64, actor: &str) -> Result<()> {
+    /// Sets how many KRW one unit of `currency` is worth, for converting amounts dated
+    /// `from` on (today when `None`): figures already reported keep the rate they were
+    /// counted with unless `from` reaches back to reopen them. A currency's first rate
+    /// applies from the beginning, as nothing could be converted before it.
+    pub async fn set_rate(
+        &self,
+        currency: &str,
+        krw_per_unit: f64,
+        from: Option<chrono::NaiveDate>,
+        actor: &str,
+    ) -> Result<()> {
+        let code = domain::Currency::parse(currency).map_err(|e| AppError::Invalid(e.0))?;
+        let known = self.store.rates().await?.rate(code.code(), None).is_some();
+        let from = match from {
+            Some(day) => Some(day),
+            None if known => Some(chrono::Utc::now().date_naive()),
+            None => None,
+        };
         self.store
-            .set_rate(currency, krw_per_unit, actor)
+            .set_rate(currency, krw_per_unit, from, actor)
             .await
             .map_err(AppError::refused)
     }

@@ -63,6 +63,7 @@ pub struct CenterFact {
 #[derive(Debug, Clone)]
 pub struct CenterOutcomeFact {
     pub kind: crate::kinds::CenterOutcomeKind,
+    pub date: NaiveDate,
     pub amount: Option<Money>,
     pub count: Option<i64>,
 }
@@ -376,7 +377,10 @@ fn center_figures(c: &CenterFact, rates: &FxRates, today: NaiveDate) -> CenterFi
         ..Default::default()
     };
     for o in &c.outcomes {
-        let krw = o.amount.and_then(|m| rates.to_krw(m).ok()).unwrap_or(0);
+        let krw = o
+            .amount
+            .and_then(|m| rates.to_krw_on(m, o.date).ok())
+            .unwrap_or(0);
         match o.kind {
             K::MarketEntry => fig.market_entries += 1,
             K::Partnership => fig.partnerships += o.count.unwrap_or(1).max(1) as u64,
@@ -468,7 +472,7 @@ pub fn compute(f: &KpiFacts) -> Kpis {
         if o.kind == OutcomeKind::Investment
             && let Some(m) = o.amount
         {
-            match f.rates.to_krw(m) {
+            match f.rates.to_krw_on(m, o.date) {
                 Ok(krw) => {
                     k.investment_krw += krw;
                     y.investment_krw += krw;
@@ -512,7 +516,7 @@ pub fn compute(f: &KpiFacts) -> Kpis {
             .outcomes
             .iter()
             .filter(|o| o.kind == crate::kinds::CenterOutcomeKind::OverseasInvestment)
-            .filter_map(|o| o.amount.and_then(|m| f.rates.to_krw(m).ok()))
+            .filter_map(|o| o.amount.and_then(|m| f.rates.to_krw_on(m, o.date).ok()))
             .sum::<i64>();
     }
     k.startups_matched_share = if k.startups_discovered == 0 {
@@ -767,6 +771,7 @@ mod tests {
         };
         let co = |kind, won: Option<i64>, count| CenterOutcomeFact {
             kind,
+            date: d("2024-05-01"),
             amount: won.map(Money::krw),
             count,
         };

@@ -173,9 +173,15 @@ impl Money {
 }
 
 /// KRW per one unit of each currency: data, editable, with defaults for the usual ones.
+/// A rate set later takes effect from its date: amounts dated before it keep the rate
+/// they were reported with, so a past year's figures do not move when a rate changes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FxRates {
+    /// The rate from the beginning.
     pub krw_per_unit: BTreeMap<String, f64>,
+    /// Later rates and the day each took effect, oldest first per currency.
+    #[serde(default)]
+    pub changes: BTreeMap<String, Vec<(chrono::NaiveDate, f64)>>,
 }
 
 impl Default for FxRates {
@@ -204,17 +210,42 @@ impl Default for FxRates {
         .into_iter()
         .map(|(c, r)| (c.to_string(), r))
         .collect();
-        Self { krw_per_unit }
+        Self {
+            krw_per_unit,
+            changes: BTreeMap::new(),
+        }
     }
 }
 
 impl FxRates {
-    /// Whole KRW for `m`, or an error naming the currency that has no rate.
+    /// Whole KRW for `m` at the rate in force now, or an error naming the currency
+    /// that has no rate.
     pub fn to_krw(&self, m: Money) -> Result<i64, ValidationError> {
+        self.convert(m, None)
+    }
+
+    /// Whole KRW for `m`, an amount dated `on`, at the rate in force that day.
+    pub fn to_krw_on(&self, m: Money, on: chrono::NaiveDate) -> Result<i64, ValidationError> {
+        self.convert(m, Some(on))
+    }
+
+    /// The rate of `code` on `on` (now when `None`).
+    pub fn rate(&self, code: &str, on: Option<chrono::NaiveDate>) -> Option<f64> {
+        let later = self.changes.get(code).and_then(|changes| {
+            changes
+                .iter()
+                .rev()
+                .find(|(from, _)| on.is_none_or(|d| *from <= d))
+                .map(|&(_, r)| r)
+        });
+        later.or_else(|| self.krw_per_unit.get(code).copied())
+    }
+
+    fn convert(&self, m: Money, on: Option<chrono::NaiveDate>) -> Result<i64, ValidationError> {
         if m.currency == Currency::KRW {
             return Ok(m.minor);
         }
-        let rate = self.krw_per_unit.get(m.currency.code()).ok_or_else(|| {
+        let rate = self.rate(m.currency.code(), on).ok_or_else(|| {
             ValidationError::new(format!(
                 "no KRW rate for {}: add one to the rate table",
                 m.currency.code()
@@ -274,5 +305,22 @@ mod tests {
         assert_eq!(rates.to_krw(Money::krw(5)).unwrap(), 5);
         let mnt = Currency::parse("MNT").unwrap();
         assert!(rates.to_krw(Money::parse("1", mnt).unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_rate_takes_effect_from_its_date() {
+        let usd = Currency::parse("USD").unwrap();
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut rates = FxRates::default();
+        rates.changes.insert(
+            "USD".into(),
+            vec![(day("2025-01-01"), 1400.0), (day("2026-07-01"), 1500.0)],
+        );
+        let one = Money::parse("1", usd).unwrap();
+        assert_eq!(rates.to_krw_on(one, day("2024-12-31")).unwrap(), 1300);
+        assert_eq!(rates.to_krw_on(one, day("2025-01-01")).unwrap(), 1400);
+        assert_eq!(rates.to_krw_on(one, day("2026-06-30")).unwrap(), 1400);
+        assert_eq!(rates.to_krw_on(one, day("2027-01-01")).unwrap(), 1500);
+        assert_eq!(rates.to_krw(one).unwrap(), 1500);
     }
 }

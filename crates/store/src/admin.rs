@@ -179,13 +179,38 @@ impl Store {
                 sqlx::query_as("SELECT currency, krw_per_unit FROM fx_rates")
                     .fetch_all(pool)
                     .await?;
-            Ok(FxRates {
+            let changes: Vec<(String, String, f64)> = sqlx::query_as(
+                "SELECT currency, valid_from, krw_per_unit FROM fx_rate_changes ORDER BY currency, valid_from",
+            )
+            .fetch_all(pool)
+            .await?;
+            let mut rates = FxRates {
                 krw_per_unit: rows.into_iter().collect(),
-            })
+                changes: Default::default(),
+            };
+            for (currency, from, rate) in changes {
+                rates
+                    .changes
+                    .entry(currency)
+                    .or_default()
+                    .push((
+                        crate::orgs::date(&from).map_err(|e| crate::corrupt("valid_from", e))?,
+                        rate,
+                    ));
+            }
+            Ok(rates)
         })
     }
 
-    pub async fn set_rate(&self, currency: &str, krw_per_unit: f64, actor: &str) -> Result<()> {
+    /// Sets the KRW rate of `currency`: from the beginning when `from` is `None`,
+    /// otherwise from that day on (amounts dated earlier keep their rate).
+    pub async fn set_rate(
+        &self,
+        currency: &str,
+        krw_per_unit: f64,
+        from: Option<chrono::NaiveDate>,
+        actor: &str,
+    ) -> Result<()> {
         crate::with_pool!(self, pool => {
             let c =
                 domain::Currency::parse(currency).map_err(|e| StoreError::Conflict(e.to_string()))?;
@@ -195,18 +220,26 @@ impl Store {
                 )));
             }
             let mut tx = crate::Begin::begin_write(pool).await?;
-            sqlx::query("INSERT INTO fx_rates (currency, krw_per_unit) VALUES ($1, $2) ON CONFLICT (currency) DO UPDATE SET krw_per_unit = excluded.krw_per_unit")
-                .bind(c.code())
-                .bind(krw_per_unit)
-                .execute(&mut *tx)
-                .await?;
+            match from {
+                None => sqlx::query("INSERT INTO fx_rates (currency, krw_per_unit) VALUES ($1, $2) ON CONFLICT (currency) DO UPDATE SET krw_per_unit = excluded.krw_per_unit")
+                    .bind(c.code())
+                    .bind(krw_per_unit)
+                    .execute(&mut *tx)
+                    .await?,
+                Some(day) => sqlx::query("INSERT INTO fx_rate_changes (currency, valid_from, krw_per_unit) VALUES ($1, $2, $3) ON CONFLICT (currency, valid_from) DO UPDATE SET krw_per_unit = excluded.krw_per_unit")
+                    .bind(c.code())
+                    .bind(day.to_string())
+                    .bind(krw_per_unit)
+                    .execute(&mut *tx)
+                    .await?,
+            };
             audit(
                 &mut tx,
                 actor,
                 "fx.rate",
                 "fx_rate",
                 c.code(),
-                serde_json::json!({"krw_per_unit": krw_per_unit}),
+                serde_json::json!({"krw_per_unit": krw_per_unit, "from": from.map(|d| d.to_string())}),
             )
             .await?;
             tx.commit().await?;

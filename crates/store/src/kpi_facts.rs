@@ -131,12 +131,12 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
             let center_outcomes =
-                sqlx::query_as::<_, (i64, String, Option<i64>, Option<String>, Option<i64>)>(
-                    "SELECT center_id, kind, amount_minor, currency, count FROM center_outcomes",
+                sqlx::query_as::<_, (i64, String, String, Option<i64>, Option<String>, Option<i64>)>(
+                    "SELECT center_id, kind, date, amount_minor, currency, count FROM center_outcomes",
                 )
                 .fetch_all(p)
                 .await?;
-            for (center, kind, minor, currency, count) in center_outcomes {
+            for (center, kind, date, minor, currency, count) in center_outcomes {
                 let amount = match (minor, currency) {
                     (Some(minor), Some(c)) => Some(Money {
                         minor,
@@ -148,6 +148,7 @@ impl Store {
                     fact.outcomes.push(CenterOutcomeFact {
                         kind: domain::CenterOutcomeKind::parse(&kind)
                             .map_err(|e| corrupt("kind", e))?,
+                        date: d(&date, "date")?,
                         amount,
                         count,
                     });
