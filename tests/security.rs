@@ -13,10 +13,11 @@ use reqwest::redirect::Policy;
 
 const PASSWORD: &str = "a long enough secret";
 
-/// A server over a fresh database with two accounts.
+/// A server over a fresh database (PostgreSQL with `INNOBRIDGE_TEST_POSTGRES`) with two
+/// accounts.
 async fn start() -> (String, app::App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let app = app::App::open(dir.path().join("s.db").to_str().unwrap())
+    let app = app::App::open(&store::testing::fresh_database(dir.path(), "s.db"))
         .await
         .unwrap();
     for email in ["pm@seoul.example", "eval@seoul.example"] {

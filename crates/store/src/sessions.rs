@@ -124,7 +124,13 @@ impl Store {
             let email = email.trim().to_lowercase();
             let now = now_text();
             let mut tx = crate::Begin::begin_write(pool).await?;
-            // one statement that writes, so the transaction never upgrades a read to a write
+            // a write first, so the transaction never upgrades a read to a write; it
+            // also locks the account's row (PostgreSQL), so parallel requests count the
+            // account's recent resets one after another
+            sqlx::query("UPDATE users SET email = email WHERE email = $1")
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?;
             let stored = sqlx::query(
                 "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
              SELECT $1, u.id, $2, $3 FROM users u WHERE u.email = $4
