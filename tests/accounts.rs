@@ -167,3 +167,59 @@ async fn the_first_admin_logs_in_and_sessions_and_lockouts_hold() {
             .is_ok()
     );
 }
+
+/// Issue 18, item 18: a password is refused when it is common or easy to guess, or
+/// built on the user's own e-mail or name — not only when it is short — with the
+/// reason in Korean and English; a passphrase of the user's own is taken.
+#[tokio::test(flavor = "multi_thread")]
+async fn common_and_personal_passwords_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app::App::open(&store::testing::fresh_database(dir.path(), "p.db"))
+        .await
+        .unwrap();
+    let user = domain::User {
+        email: "minjun.kim@seoul.example".into(),
+        display_name: "Kim Minjun".into(),
+        role: domain::Role::Evaluator,
+        enterprise_id: None,
+        startup_id: None,
+        center_code: None,
+        language: domain::Language::Ko,
+    };
+    for weak in [
+        "aaaaaaaaaa",
+        "password123",
+        "qwertyuiop",
+        "1234567890",
+        "iloveyou12",
+        "minjun.kim2024",
+        "kim minjun!!",
+        "short",
+    ] {
+        match app.add_user(&user, weak, "test").await {
+            Err(app::AppError::Invalid(m)) => {
+                assert!(
+                    m.contains("비밀번호") && m.contains("password"),
+                    "{weak}: {m}"
+                )
+            }
+            other => panic!("{weak} was not refused: {other:?}"),
+        }
+    }
+    assert!(
+        app.store()
+            .user_with_hash(&user.email)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    app.add_user(&user, "maple syrup on rainy tuesdays", "test")
+        .await
+        .unwrap();
+    assert!(
+        app.login(&user.email, "maple syrup on rainy tuesdays")
+            .await
+            .unwrap()
+            .is_ok()
+    );
+}

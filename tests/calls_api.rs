@@ -148,7 +148,7 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
         send(
             c.put(&file)
                 .body(PDF.to_vec())
-                .header("x-file-name", "deck.pdf"),
+                .header("x-file-name", "deck.html"),
             Some(&st)
         )
         .await
@@ -162,6 +162,13 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
         .await
         .unwrap();
     assert_eq!(got.headers()["content-type"], "application/pdf");
+    // served under a name of the server's making, never the uploader's `.html`
+    assert_eq!(
+        got.headers()["content-disposition"],
+        format!("attachment; filename=\"application-{id}-deck.pdf\"").as_str()
+    );
+    assert_eq!(got.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(got.headers()["cache-control"], "no-store");
     assert_eq!(got.bytes().await.unwrap().as_ref(), PDF);
     let (s, a) = send(
         c.put(api("/calls/qa-vision/application"))
@@ -193,16 +200,20 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
             204
         );
     }
-    assert_eq!(
-        send(
-            c.post(api("/calls/qa-vision/evaluators"))
-                .json(&json!({"email": stl.email})),
-            Some(&ent)
-        )
-        .await
-        .0,
-        409
-    );
+    // a startup member cannot evaluate, and the refusal reads the same as for an
+    // e-mail nobody has: it tells nothing about other people's accounts (issue 18, 17)
+    let refusal = |email: String| {
+        let c = c.clone();
+        let (url, ent) = (api("/calls/qa-vision/evaluators"), ent.clone());
+        async move {
+            let (s, p) = send(c.post(url).json(&json!({ "email": email })), Some(&ent)).await;
+            (s, p["detail"].as_str().unwrap().replace(&email, "E"))
+        }
+    };
+    let member = refusal(stl.email.clone()).await;
+    assert_eq!(member.0, 409);
+    assert_eq!(member, refusal("nobody@api.kr".into()).await);
+    assert!(!member.1.contains("startup-member"), "{}", member.1);
     assert_eq!(
         send(
             c.post(api("/conflicts"))

@@ -114,6 +114,44 @@ async fn a_meeting_is_requested_accepted_scheduled_and_on_both_agendas() {
     )
     .await;
     assert_eq!(s, 204);
+    // which slots an organisation cannot make is its own and the organiser's business
+    // (issue 18, item 18)
+    let busy = |who: Option<Who>| {
+        let (c, url) = (c.clone(), url(""));
+        let enterprise_id = enterprise_id.clone();
+        async move {
+            let (s, detail) = send(&c, c.get(url), who.as_ref()).await;
+            assert_eq!(s, 200, "{detail}");
+            detail["participants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == enterprise_id.as_str())
+                .unwrap()["unavailable"]
+                .clone()
+        }
+    };
+    assert_eq!(busy(Some(ent.clone())).await, json!([0, 1]));
+    assert_eq!(busy(Some(pm.clone())).await, json!([0, 1]));
+    assert_eq!(busy(Some(st.clone())).await, json!([]));
+    assert_eq!(busy(None).await, json!([]));
+    // an online link is a web address, never a script
+    for link in [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>1</script>",
+        "//evil",
+    ] {
+        let (s, p) = send(
+            &c,
+            c.post(format!("{base}/api/v1/events")).json(&json!({"code": "js-link", "kind": "meetup",
+                "title_ko": "밋업", "title_en": "Meetup", "date": "2026-06-01", "slots": 4, "tables": 4, "capacity": 10,
+                "starts_at": "16:00:00", "slot_minutes": 20, "online_url": link})),
+            Some(&pm),
+        )
+        .await;
+        assert_eq!(s, 409, "{link}: {p}");
+        assert!(p["detail"].as_str().unwrap().contains("online_url"), "{p}");
+    }
     let (s, stats) = send(&c, c.post(url("/schedule")), Some(&pm)).await;
     assert_eq!(s, 200, "{stats}");
     assert_eq!(stats["double_booked"], 0);

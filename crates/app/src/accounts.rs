@@ -1,4 +1,5 @@
-//! Accounts: users with argon2id password hashes, logins limited per e-mail, and
+//! Accounts: users with argon2id password hashes, logins limited per e-mail and client
+//! address and per client address, and
 //! server-side sessions whose random token only the browser holds (the database keeps
 //! its SHA-256), each with its own CSRF token.
 
@@ -13,8 +14,15 @@ use crate::{App, AppError, Result};
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
-/// Failed logins allowed per e-mail within [`LOCKOUT_MINUTES`].
+/// Login attempts allowed per e-mail from one client address within
+/// [`LOCKOUT_MINUTES`] (a successful login forgets them). The owner of the account,
+/// coming from another address, is not locked out by someone else's attempts.
 pub const MAX_FAILURES: u64 = 5;
+/// Failed logins allowed from one client address, over all e-mails, within
+/// [`LOCKOUT_MINUTES`].
+pub const MAX_CLIENT_FAILURES: u64 = 30;
+/// The client address of logins that did not come over the network (the CLI, tests).
+pub const LOCAL_CLIENT: &str = "local";
 pub const LOCKOUT_MINUTES: i64 = 15;
 /// How long a session lives.
 pub const SESSION_HOURS: i64 = 12;
@@ -40,7 +48,7 @@ pub struct Session {
 pub enum LoginError {
     #[error("wrong e-mail or password")]
     Wrong,
-    #[error("too many failed logins for this e-mail; try again in {LOCKOUT_MINUTES} minutes")]
+    #[error("too many failed logins from here; try again in {LOCKOUT_MINUTES} minutes")]
     Locked,
 }
 
@@ -79,6 +87,47 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| AppError::Invalid(format!("cannot hash the password: {e}")))
 }
 
+/// The least zxcvbn score a password needs (0–4; 3: "safely unguessable", about 10^8
+/// guesses). zxcvbn knows the most common passwords of public breaches, common words
+/// and names, keyboard patterns, repeats, sequences and dates.
+const MIN_PASSWORD_SCORE: u8 = 3;
+
+fn weak(ko: &str, en: &str) -> AppError {
+    AppError::Invalid(format!("{ko} / {en}"))
+}
+
+/// Refuses a password for `user` that is short, common or easy to guess, or that is
+/// built on the user's own e-mail or name, with the reason in Korean and English.
+pub fn check_password(password: &str, user: &User) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(weak(
+            &format!("비밀번호는 {MIN_PASSWORD}자 이상이어야 합니다"),
+            &format!("a password needs at least {MIN_PASSWORD} characters"),
+        ));
+    }
+    let email = user.email.trim().to_lowercase();
+    let local = email.split('@').next().unwrap_or_default().to_string();
+    let name = user.display_name.trim().to_lowercase();
+    let own = [email.as_str(), local.as_str(), name.as_str()];
+    let lower = password.to_lowercase();
+    if own
+        .iter()
+        .any(|w| w.chars().count() >= 4 && lower.contains(w))
+    {
+        return Err(weak(
+            "비밀번호에 이메일이나 이름을 넣지 마세요",
+            "a password must not contain your e-mail or name",
+        ));
+    }
+    if u8::from(zxcvbn::zxcvbn(password, &own).score()) < MIN_PASSWORD_SCORE {
+        return Err(weak(
+            "흔히 쓰이거나 추측하기 쉬운 비밀번호입니다. 여러 단어를 이어 더 길게 정하세요",
+            "this password is common or easy to guess; choose a longer one of several words",
+        ));
+    }
+    Ok(())
+}
+
 /// Checked against when the e-mail has no account, so that an unknown e-mail costs the
 /// same argon2id work as a wrong password and timing tells nothing.
 static DECOY_HASH: std::sync::LazyLock<String> =
@@ -93,8 +142,10 @@ fn verify(password: &str, phc: &str) -> bool {
 }
 
 impl App {
-    /// Adds a user with a password (hashed with argon2id before it is stored).
+    /// Adds a user with a password ([`check_password`]; hashed with argon2id before it
+    /// is stored).
     pub async fn add_user(&self, user: &User, password: &str, actor: &str) -> Result<()> {
+        check_password(password, user)?;
         let hash = hash_password(password)?;
         self.store
             .add_user(user, Some(&hash), actor)
@@ -102,11 +153,29 @@ impl App {
             .map_err(AppError::refused)
     }
 
-    /// Checks a password and opens a session. After [`MAX_FAILURES`] failures within
-    /// [`LOCKOUT_MINUTES`] the e-mail is refused without checking.
+    /// [`App::login_from`] for a caller on this machine ([`LOCAL_CLIENT`]).
     pub async fn login(&self, email: &str, password: &str) -> Result<Result<Session, LoginError>> {
-        let since = ts(Utc::now() - Duration::minutes(LOCKOUT_MINUTES));
-        if self.store.login_failures_since(email, &since).await? >= MAX_FAILURES {
+        self.login_from(LOCAL_CLIENT, email, password).await
+    }
+
+    /// Checks a password from `client` (its network address) and opens a session. Each
+    /// attempt is counted before the password is checked, atomically, so after
+    /// [`MAX_FAILURES`] attempts on one e-mail from one address, or
+    /// [`MAX_CLIENT_FAILURES`] from one address, within [`LOCKOUT_MINUTES`], the rest
+    /// are refused unchecked, however many arrive at once.
+    pub async fn login_from(
+        &self,
+        client: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<Result<Session, LoginError>> {
+        let now = Utc::now();
+        let since = ts(now - Duration::minutes(LOCKOUT_MINUTES));
+        let (by_account, by_client) = self
+            .store
+            .count_login_attempt(email, client, &ts(now), &since)
+            .await?;
+        if by_account > MAX_FAILURES || by_client > MAX_CLIENT_FAILURES {
             return Ok(Err(LoginError::Locked));
         }
         let found = self.store.user_with_hash(email).await?;
@@ -116,10 +185,10 @@ impl App {
                 if !matches!(found, Some((_, Some(_)))) {
                     verify(password, &DECOY_HASH);
                 }
-                self.store.record_login_failure(email).await?;
                 return Ok(Err(LoginError::Wrong));
             }
         };
+        self.store.forget_login_attempts(email, client).await?;
         let (token, csrf) = (random_token()?, random_token()?);
         let expires = ts(Utc::now() + Duration::hours(SESSION_HOURS));
         self.store
@@ -128,16 +197,17 @@ impl App {
         Ok(Ok(Session { token, csrf, user }))
     }
 
-    /// [`App::login`] from a browser that may already hold a session: on success the
-    /// old session ends, so a token planted before login (session fixation) or left
+    /// [`App::login_from`] from a browser that may already hold a session: on success
+    /// the old session ends, so a token planted before login (session fixation) or left
     /// from another user is worth nothing afterwards.
     pub async fn login_rotating(
         &self,
+        client: &str,
         email: &str,
         password: &str,
         previous: Option<&str>,
     ) -> Result<Result<Session, LoginError>> {
-        let fresh = self.login(email, password).await?;
+        let fresh = self.login_from(client, email, password).await?;
         if let (Ok(_), Some(old)) = (&fresh, previous) {
             self.store.end_session(&token_hash(old)).await?;
         }
@@ -172,13 +242,18 @@ impl App {
         Ok(())
     }
 
-    /// Sets a new password with the token from a reset mail; every session of the
-    /// account ends. False when the link is unknown, used or expired.
+    /// Sets a new password ([`check_password`]) with the token from a reset mail; every
+    /// session of the account ends. False when the link is unknown, used or expired.
     pub async fn reset_password(&self, token: &str, password: &str) -> Result<bool> {
+        let (hashed, now) = (token_hash(token), ts(Utc::now()));
+        let Some(user) = self.store.password_reset_user(&hashed, &now).await? else {
+            return Ok(false);
+        };
+        check_password(password, &user)?;
         let hash = hash_password(password)?;
         Ok(self
             .store
-            .reset_password(&token_hash(token), &ts(Utc::now()), &hash)
+            .reset_password(&hashed, &now, &hash)
             .await?
             .is_some())
     }

@@ -1,5 +1,7 @@
 //! Who may do what, decided here once for the API, the pages and the CLI: which side of
-//! a match a user acts for, and who may read a confidential need's details.
+//! a match a user acts for, who may read a confidential need's details, and who sees an
+//! organisation's private fields (a startup's registration number, the slots it cannot
+//! make at an event).
 
 use domain::match_state::Action;
 use std::collections::HashMap;
@@ -82,7 +84,40 @@ pub fn may_see_recommendations(user: &User, enterprise: &str) -> bool {
             && user.enterprise_id.as_deref() == Some(enterprise))
 }
 
+/// Whether `viewer` sees the private fields of the organisation `side`/`id` (a startup's
+/// business registration number, its unavailable event slots): program managers and
+/// the organisation's own members.
+pub fn may_see_private(viewer: Option<&User>, side: &str, id: &str) -> bool {
+    viewer.is_some_and(|u| u.role == Role::Admin || crate::forum::member_org(u) == Some((side, id)))
+}
+
 impl App {
+    /// A startup's profile as `viewer` may see it: without its business registration
+    /// number unless [`may_see_private`].
+    pub async fn startup_for(&self, viewer: Option<&User>, id: &str) -> Result<domain::Startup> {
+        let mut s = self.startup(id).await?;
+        if !may_see_private(viewer, "startup", &s.id) {
+            s.business_reg_no = None;
+        }
+        Ok(s)
+    }
+
+    /// An event's participants as `viewer` may see them: each organisation's
+    /// unavailable slots only for program managers and the organisation itself.
+    pub async fn participants_for(
+        &self,
+        viewer: Option<&User>,
+        event: &str,
+    ) -> Result<Vec<domain::forum::Participant>> {
+        let mut all = self.participants(event).await?;
+        for p in &mut all {
+            if !may_see_private(viewer, &p.side, &p.id) {
+                p.unavailable.clear();
+            }
+        }
+        Ok(all)
+    }
+
     /// Runs a matching round for `user` (program managers only).
     pub async fn run_round_as(
         &self,
@@ -121,6 +156,13 @@ impl App {
                 let Some(own) = &user.startup_id else {
                     return refuse("a startup profile");
                 };
+                // a member saves its own profile only, never another's under its name
+                if let Some(id) = cells.get("id").map(|v| v.trim())
+                    && !id.is_empty()
+                    && id != own
+                {
+                    return refuse(&format!("startup '{id}'"));
+                }
                 let stored = self.startup(own).await?;
                 let kept = domain::records::startup_cells(&stored);
                 for (col, v) in RecordKind::Startups.columns().iter().zip(kept) {

@@ -380,29 +380,26 @@ impl App {
     }
 
     /// Adds an evaluator to a call: an evaluator, a member of the running enterprise, or
-    /// a program manager.
+    /// a program manager. An unknown e-mail and an account that may not evaluate are
+    /// refused alike, so the refusal tells nothing about other people's accounts.
     pub async fn add_evaluator_as(&self, user: &User, code: &str, email: &str) -> Result<()> {
         let call = self.organised_call(user, code).await?;
-        let (ev, _) = self
-            .store
-            .user_with_hash(email)
-            .await?
-            .ok_or_else(|| AppError::Invalid(format!("no user '{email}'")))?;
-        let fits = match ev.role {
+        let fits = |ev: &User| match ev.role {
             Role::Evaluator | Role::Admin => true,
             Role::EnterpriseMember => {
                 ev.enterprise_id.is_some() && ev.enterprise_id == call.enterprise_id
             }
             _ => false,
         };
-        if !fits {
-            return Err(AppError::Invalid(format!(
-                "{email} is a {}: evaluators come from the program (evaluator role) or the running enterprise",
-                ev.role.as_str()
-            )));
+        match self.store.user_with_hash(email).await? {
+            Some((ev, _)) if fits(&ev) => {
+                self.store.add_call_evaluator(code, &ev.email).await?;
+                Ok(())
+            }
+            _ => Err(AppError::Invalid(format!(
+                "'{email}' cannot evaluate this call: evaluators are accounts with the evaluator role, program managers, or members of the running enterprise"
+            ))),
         }
-        self.store.add_call_evaluator(code, &ev.email).await?;
-        Ok(())
     }
 
     /// The e-mails of a call's evaluators.

@@ -245,9 +245,20 @@ impl App {
         Ok(self.search.rebuild(docs, &state)?)
     }
 
-    /// Full-text discovery with filters, facets, sorting and pages.
+    /// Full-text discovery with filters, facets, sorting and pages. A page past the
+    /// last one is refused, naming how many pages there are.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
-        Ok(self.search.search(q)?)
+        let res = self.search.search(q)?;
+        if q.offset > 0 && q.offset >= res.total {
+            let per_page = q.limit.max(1);
+            return Err(AppError::Unusable(format!(
+                "page {} is past the last page ({}) of {} results",
+                q.offset / per_page + 1,
+                res.total.div_ceil(per_page).max(1),
+                res.total
+            )));
+        }
+        Ok(res)
     }
 
     /// One startup's public profile.

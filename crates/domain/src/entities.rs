@@ -230,6 +230,16 @@ impl Event {
         if !(5..=240).contains(&self.slot_minutes) {
             return Err(F::new("slot_minutes", "between 5 and 240 minutes"));
         }
+        if let Some(link) = &self.online_url {
+            let web = url::Url::parse(link.trim())
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !web {
+                return Err(F::new(
+                    "online_url",
+                    format!("'{link}' is not a web address (http:// or https://)"),
+                ));
+            }
+        }
         let (_, last_end) = self.slot_span(self.slots - 1);
         if last_end.date() != self.date {
             return Err(F::new("slots", "the meetings must end on the event's day"));

@@ -81,6 +81,10 @@ impl Sort {
     }
 }
 
+/// How deep into a result list paging may reach (offset + page size): tantivy's top-docs
+/// collector holds that many entries, so an unbounded page would allocate without bound.
+pub const MAX_RESULT_WINDOW: usize = 10_000;
+
 /// A discovery query.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchQuery {
@@ -119,7 +123,7 @@ impl SearchQuery {
     /// A query from `name=value` pairs as a URL or the command line gives them: `q`,
     /// `kind` (startup|need), `sort`, `page` (from 1), `per_page` (1–200) and any facet
     /// dimension, repeated or comma-separated. Unknown names and bad values are refused
-    /// with a message naming them.
+    /// with a message naming them, as is a page beyond [`MAX_RESULT_WINDOW`].
     pub fn from_params<'a>(
         params: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> std::result::Result<SearchQuery, String> {
@@ -169,6 +173,14 @@ impl SearchQuery {
         q.filters.retain(|_, v| !v.is_empty());
         if page == 0 || per_page == 0 || per_page > 200 {
             return Err("pages start at 1 and hold 1 to 200 results".into());
+        }
+        if page
+            .checked_mul(per_page)
+            .is_none_or(|end| end > MAX_RESULT_WINDOW)
+        {
+            return Err(format!(
+                "only the first {MAX_RESULT_WINDOW} results can be paged through (page × per_page); narrow the search instead"
+            ));
         }
         q.offset = (page - 1) * per_page;
         q.limit = per_page;
@@ -571,7 +583,8 @@ impl SearchIndex {
             },
         };
         let limit = q.limit.clamp(1, 200);
-        let top = TopDocs::with_limit(limit).and_offset(q.offset);
+        let offset = q.offset.min(MAX_RESULT_WINDOW);
+        let top = TopDocs::with_limit(limit).and_offset(offset);
         let (total, hits, counts): (usize, Vec<(f32, DocAddress)>, _) = match q.sort {
             Sort::Relevance => searcher.search(&query, &(Count, top.order_by_score(), facets))?,
             Sort::Newest | Sort::Funding => {

@@ -1,4 +1,4 @@
-//! Users as login finds them, server-side sessions and failed logins. Tokens and
+//! Users as login finds them, server-side sessions and counted login attempts. Tokens and
 //! passwords never reach this module in the clear: the app passes hashes.
 
 use domain::{Language, Role, User};
@@ -124,7 +124,13 @@ impl Store {
             let email = email.trim().to_lowercase();
             let now = now_text();
             let mut tx = crate::Begin::begin_write(pool).await?;
-            // one statement that writes, so the transaction never upgrades a read to a write
+            // a write first, so the transaction never upgrades a read to a write; it
+            // also locks the account's row (PostgreSQL), so parallel requests count the
+            // account's recent resets one after another
+            sqlx::query("UPDATE users SET email = email WHERE email = $1")
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?;
             let stored = sqlx::query(
                 "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
              SELECT $1, u.id, $2, $3 FROM users u WHERE u.email = $4
@@ -153,6 +159,23 @@ impl Store {
             .await?;
             tx.commit().await?;
             Ok(true)
+        })
+    }
+
+    /// The account an unused, unexpired reset token belongs to (its new password is
+    /// checked against the account's name and e-mail before the token is spent).
+    pub async fn password_reset_user(&self, token_hash: &str, now: &str) -> Result<Option<User>> {
+        crate::with_pool!(self, pool => {
+            let sql = format!(
+                "{USER_SELECT} JOIN password_resets r ON r.user_id = u.id
+                 WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2"
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| user_from_row(&r)).transpose()
         })
     }
 
@@ -189,7 +212,7 @@ impl Store {
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM login_failures WHERE email = $1")
+            sqlx::query("DELETE FROM login_attempts WHERE email = $1")
                 .bind(&email)
                 .execute(&mut *tx)
                 .await?;
@@ -198,27 +221,63 @@ impl Store {
         })
     }
 
-    pub async fn record_login_failure(&self, email: &str) -> Result<()> {
+    /// Counts one login attempt by `email` from `client`, and one from `client` as a
+    /// whole, in windows that start again when older than `since`. Each count is one
+    /// upsert that records the attempt and answers the window's total, inside one write
+    /// transaction, so a burst of parallel attempts is counted one by one. Answers
+    /// (attempts by this e-mail from this client, attempts from this client).
+    pub async fn count_login_attempt(
+        &self,
+        email: &str,
+        client: &str,
+        now: &str,
+        since: &str,
+    ) -> Result<(u64, u64)> {
+        const COUNT: &str = "INSERT INTO login_attempts (email, client, window_start, attempts)
+             VALUES ($1, $2, $3, 1)
+             ON CONFLICT (email, client) DO UPDATE SET
+               attempts = CASE WHEN login_attempts.window_start < $4 THEN 1
+                               ELSE login_attempts.attempts + 1 END,
+               window_start = CASE WHEN login_attempts.window_start < $4 THEN $3
+                                   ELSE login_attempts.window_start END
+             RETURNING attempts";
         crate::with_pool!(self, pool => {
-            sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
-                .bind(email.trim().to_lowercase())
-                .bind(now_text())
-                .execute(pool)
-                .await?;
-            Ok(())
+            let mut tx = crate::Begin::begin_write(pool).await?;
+            let mut counts = [0u64; 2];
+            for (n, who) in counts.iter_mut().zip([email.trim().to_lowercase(), String::new()]) {
+                let (attempts,): (i64,) = sqlx::query_as(COUNT)
+                    .bind(who)
+                    .bind(client)
+                    .bind(now)
+                    .bind(since)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                *n = attempts as u64;
+            }
+            tx.commit().await?;
+            Ok((counts[0], counts[1]))
         })
     }
 
-    /// Failed logins for `email` at or after `since` (RFC 3339).
-    pub async fn login_failures_since(&self, email: &str, since: &str) -> Result<u64> {
+    /// After a successful login: the e-mail's attempts from `client` are forgotten and
+    /// the client's own count takes this attempt back.
+    pub async fn forget_login_attempts(&self, email: &str, client: &str) -> Result<()> {
         crate::with_pool!(self, pool => {
-            let (n,): (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
-                    .bind(email.trim().to_lowercase())
-                    .bind(since)
-                    .fetch_one(pool)
-                    .await?;
-            Ok(n as u64)
+            let mut tx = crate::Begin::begin_write(pool).await?;
+            sqlx::query("DELETE FROM login_attempts WHERE email = $1 AND client = $2")
+                .bind(email.trim().to_lowercase())
+                .bind(client)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE login_attempts SET attempts = attempts - 1
+                 WHERE email = '' AND client = $1 AND attempts > 0",
+            )
+            .bind(client)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
         })
     }
 }

@@ -73,9 +73,20 @@ pub(crate) fn bad_input(detail: &str) -> Response {
     problem(StatusCode::BAD_REQUEST, "bad-input", "Bad input", detail)
 }
 
-/// A JSON body, or the problem saying what is wrong with it.
+/// A JSON body, or the problem saying what is wrong with it (413 when it is too large).
 pub(crate) fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
-    b.map(|Json(t)| t).map_err(|e| bad_input(&e.body_text()))
+    b.map(|Json(t)| t).map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "The body is too large",
+                &e.body_text(),
+            )
+        } else {
+            bad_input(&e.body_text())
+        }
+    })
 }
 
 /// A JSON body that may be left empty (then `T::default()`).
@@ -171,7 +182,10 @@ pub async fn login(
         Err(r) => return r,
     };
     let previous = caller.session.as_ref().map(|s| s.token.as_str());
-    match app.login_rotating(&l.email, &l.password, previous).await {
+    match app
+        .login_rotating(&caller.client, &l.email, &l.password, previous)
+        .await
+    {
         Err(e) => app_problem(e),
         Ok(Err(LoginError::Wrong)) => problem(
             StatusCode::UNAUTHORIZED,
@@ -221,16 +235,25 @@ pub async fn request_reset(
         Ok(r) => r,
         Err(r) => return r,
     };
-    match app.request_password_reset(&r.email).await {
-        Ok(()) => (
-            StatusCode::ACCEPTED,
-            Json(ResetAccepted {
-                detail: RESET_SENT.into(),
-            }),
-        )
-            .into_response(),
-        Err(e) => app_problem(e),
-    }
+    reset_off_the_request_path(app, r.email);
+    (
+        StatusCode::ACCEPTED,
+        Json(ResetAccepted {
+            detail: RESET_SENT.into(),
+        }),
+    )
+        .into_response()
+}
+
+/// Asks for a reset link after the answer has gone: whether the e-mail has an account
+/// (a token and a mail to store, or nothing) then shows neither in the answer nor in
+/// its timing. A failure is logged; the caller may ask again.
+pub(crate) fn reset_off_the_request_path(app: App, email: String) {
+    tokio::spawn(async move {
+        if let Err(e) = app.request_password_reset(&email).await {
+            tracing::warn!("password reset: {e}");
+        }
+    });
 }
 
 pub(crate) const RESET_SENT: &str =
@@ -675,10 +698,10 @@ async fn save_record(
 }
 
 #[utoipa::path(get, path = "/api/v1/startups/{id}", tag = "records", params(("id" = String, Path)),
-    responses((status = 200, description = "A startup's public profile", body = Object),
+    responses((status = 200, description = "A startup's profile (its business registration number only for program managers and its members)", body = Object),
     (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
-pub async fn startup(State(app): State<App>, Path(id): Path<String>) -> Response {
-    answer(app.startup(&id).await)
+pub async fn startup(State(app): State<App>, caller: Caller, Path(id): Path<String>) -> Response {
+    answer(app.startup_for(caller.user(), &id).await)
 }
 
 #[utoipa::path(put, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),

@@ -1,10 +1,14 @@
 //! Who is calling, read once per request: the session behind the cookie (if any), the
-//! page language, whether the request came over TLS; and the CSRF check every write
-//! passes (the `X-CSRF-Token` header for the API, a `csrf` form field for pages).
+//! page language, whether the request came over TLS, the client's network address; and
+//! the CSRF check every write passes (the `X-CSRF-Token` header for the API, a `csrf`
+//! form field for pages).
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::LazyLock;
 
 use app::App;
 use app::accounts::Session;
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -45,11 +49,56 @@ pub fn session_cookie(token: &str, max_age: i64, tls: bool) -> String {
     )
 }
 
+/// Proxies whose `X-Forwarded-For` is believed: `INNOBRIDGE_TRUSTED_PROXIES`, IP
+/// addresses separated by commas. Without it the header is ignored, since anyone can
+/// send it.
+static TRUSTED_PROXIES: LazyLock<Vec<IpAddr>> = LazyLock::new(|| {
+    let list = std::env::var("INNOBRIDGE_TRUSTED_PROXIES").unwrap_or_default();
+    list.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .filter_map(|a| match a.parse() {
+            Ok(ip) => Some(ip),
+            Err(_) => {
+                tracing::error!("INNOBRIDGE_TRUSTED_PROXIES: '{a}' is not an IP address; ignored");
+                None
+            }
+        })
+        .collect()
+});
+
+/// The client's address: the connection's peer, unless the peer is a trusted proxy;
+/// then the nearest address in `X-Forwarded-For` that is not one (the proxy appends
+/// what it saw, so addresses further left may be made up).
+pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> String {
+    let Some(mut client) = peer else {
+        return "unknown".into();
+    };
+    if trusted.contains(&client) {
+        let forwarded: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect();
+        for hop in forwarded.iter().rev() {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(ip) if trusted.contains(&ip) => client = ip,
+                Ok(ip) => return ip.to_string(),
+                Err(_) => break,
+            }
+        }
+    }
+    client.to_string()
+}
+
 /// The caller of any route.
 pub struct Caller {
     pub session: Option<Session>,
     pub lang: Lang,
     pub tls: bool,
+    /// The network address logins are counted against (see [`client_address`]).
+    pub client: String,
 }
 
 impl Caller {
@@ -93,10 +142,15 @@ impl FromRequestParts<App> for Caller {
         };
         let query_lang = crate::pages::query_value(parts.uri.query(), "lang");
         let lang = Lang::from_request(query_lang.as_deref(), cookie_value(headers, LANG_COOKIE));
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         Ok(Caller {
             session,
             lang,
             tls: behind_tls(headers),
+            client: client_address(peer, headers, &TRUSTED_PROXIES),
         })
     }
 }
@@ -108,4 +162,40 @@ pub fn unauthenticated() -> Response {
         "Log in first",
         "this needs a session: POST /api/v1/session with e-mail and password",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let peer: IpAddr = "198.51.100.1".parse().unwrap();
+        // no trusted proxy: the header is anyone's word
+        assert_eq!(client_address(Some(peer), &headers, &[]), "198.51.100.1");
+        // from the trusted proxy: the address it saw, not what the client wrote before it
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy]),
+            "203.0.113.7"
+        );
+        // a peer that is not the proxy cannot borrow the proxy's trust
+        assert_eq!(
+            client_address(Some(peer), &headers, &[proxy]),
+            "198.51.100.1"
+        );
+        assert_eq!(client_address(None, &headers, &[proxy]), "unknown");
+        // a chain of trusted proxies is walked through
+        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.3".parse().unwrap());
+        let inner: IpAddr = "10.0.0.3".parse().unwrap();
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy, inner]),
+            "203.0.113.9"
+        );
+        // a garbled hop stops the walk at the last trusted address
+        headers.insert("x-forwarded-for", "junk".parse().unwrap());
+        assert_eq!(client_address(Some(proxy), &headers, &[proxy]), "10.0.0.2");
+    }
 }

@@ -1,6 +1,8 @@
 //! Security headers on every answer: a Content-Security-Policy that allows no inline
 //! script (nor inline style outside the API explorer), no framing, no referrer beyond
-//! this site, no MIME sniffing, and HSTS when the request came over TLS.
+//! this site, no MIME sniffing, HSTS when the request came over TLS, and `no-store` on
+//! whatever may be private: every answer to a request with a session, an answer that
+//! sets a cookie, and any file download.
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -22,8 +24,18 @@ object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 pub async fn secure(req: Request, next: Next) -> Response {
     let docs = req.uri().path().starts_with("/api/docs");
     let tls = crate::caller::behind_tls(req.headers());
+    // the style sheet is the same for everyone and stays cacheable
+    let signed_in = crate::caller::cookie_value(req.headers(), crate::caller::COOKIE).is_some()
+        && !req.uri().path().starts_with("/static/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    let private = signed_in
+        || h.contains_key(header::SET_COOKIE)
+        || h.contains_key(header::CONTENT_DISPOSITION);
+    if private {
+        // neither the browser nor a proxy keeps a copy of someone's own pages or files
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let csp = if docs { CSP_API_DOCS } else { CSP };
     h.insert(
         header::CONTENT_SECURITY_POLICY,

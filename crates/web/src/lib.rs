@@ -280,6 +280,7 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/rounds/{name}/run", post(api::run_round))
         .route("/api/v1/rounds/{name}/publish", post(api::publish_round))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(refuse_unusable_requests))
         .layer(axum::middleware::from_fn(problems_for_rejections))
         .layer(axum::middleware::from_fn(headers::secure))
         .with_state(app)
@@ -297,7 +298,9 @@ pub async fn serve(
     // waiting for it) and other processes' (a CLI import)
     app.follow_changes();
     spawn_messengers(app.clone());
-    axum::serve(listener, router(app))
+    // the peer's address reaches the handlers: logins are counted per client
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -401,6 +404,54 @@ async fn not_found(uri: axum::http::Uri) -> Response {
         )
             .into_response()
     }
+}
+
+/// The longest request target taken (hyper itself answers a bare 414 past 64 KiB).
+const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Turns away, before routing, what no handler can use: a request target longer than
+/// [`MAX_URI_BYTES`] (414) and a path whose decoded segments hold control characters
+/// (400; a newline in a segment would otherwise end up in a header such as `Location`).
+/// On the API the refusal becomes problem+json like any other.
+async fn refuse_unusable_requests(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let refuse = |status: StatusCode, ko: &str, en: &str| {
+        let html = format!(
+            "<!doctype html><meta charset=utf-8><title>{}</title><p>{ko} / {en} <a href=\"/\">innobridge</a>",
+            status.as_u16()
+        );
+        (status, axum::response::Html(html)).into_response()
+    };
+    let uri = req.uri();
+    let length = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    if length > MAX_URI_BYTES {
+        let en = format!("the address is longer than {MAX_URI_BYTES} bytes");
+        return if uri.path().starts_with("/api/") {
+            problem(
+                StatusCode::URI_TOO_LONG,
+                "uri-too-long",
+                "Address too long",
+                &en,
+            )
+        } else {
+            refuse(StatusCode::URI_TOO_LONG, "주소가 너무 깁니다.", &en)
+        };
+    }
+    if percent_encoding::percent_decode_str(uri.path()).any(|b| b.is_ascii_control()) {
+        let en = "the address holds a control character (such as a newline)";
+        return if uri.path().starts_with("/api/") {
+            problem(StatusCode::BAD_REQUEST, "bad-input", "Bad input", en)
+        } else {
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "주소에 쓸 수 없는 문자(줄바꿈 등)가 있습니다.",
+                en,
+            )
+        };
+    }
+    next.run(req).await
 }
 
 /// The API answers every refusal with problem+json, including those the framework

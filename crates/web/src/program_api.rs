@@ -36,11 +36,11 @@ pub struct EventDetail {
 #[utoipa::path(get, path = "/api/v1/events/{code}", tag = "forum", params(("code" = String, Path)),
     responses((status = 200, description = "The event, its participants and its last schedule", body = EventDetail),
     (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
-pub async fn event(State(app): State<App>, Path(code): Path<String>) -> Response {
+pub async fn event(State(app): State<App>, caller: Caller, Path(code): Path<String>) -> Response {
     let detail = async {
         Ok(EventDetail {
             event: app.event(&code).await?,
-            participants: app.participants(&code).await?,
+            participants: app.participants_for(caller.user(), &code).await?,
             schedule: app.schedule_stats(&code).await?,
         })
     };

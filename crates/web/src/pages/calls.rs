@@ -470,6 +470,26 @@ pub async fn withdraw(
 }
 
 /// A file of an application, to those entitled.
+/// The file extension for a media type that an upload's bytes were checked to be.
+fn extension_of(media: &str) -> &'static str {
+    match media {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "application/zip" => "zip",
+        "video/mp4" => "mp4",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => "pptx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        _ => "bin",
+    }
+}
+
+/// An attachment, served under a name the server makes (the application, the form's
+/// key and the extension of the type its bytes were checked to be at upload) with
+/// `nosniff`, so an uploader's `.html` or `.exe` name never reaches the reader.
 pub async fn file(
     State(app): State<App>,
     caller: Caller,
@@ -480,18 +500,26 @@ pub async fn file(
         return crate::caller::unauthenticated();
     };
     match app.attachment_as(user, id, &key).await {
-        Ok((name, media, bytes)) => (
-            [
-                (header::CONTENT_TYPE, media),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((_uploaders_name, media, bytes)) => {
+            // named by what the server checked, never by the uploader's file name
+            let name = format!(
+                "application-{id}-{}.{}",
+                super::file_stem(&key),
+                extension_of(&media)
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, media),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}\""),
+                    ),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
         Err(e) if uri.path().starts_with("/api/") => crate::api::app_problem(e),
         Err(e) => app_error(&caller, &uri, e, "/calls"),
     }

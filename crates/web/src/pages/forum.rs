@@ -218,7 +218,7 @@ pub async fn event(
         Ok(ev) => ev,
         Err(e) => return app_error(&caller, &uri, e, back),
     };
-    let participants = match app.participants(&code).await {
+    let participants = match app.participants_for(caller.user(), &code).await {
         Ok(p) => p,
         Err(e) => return app_error(&caller, &uri, e, back),
     };
@@ -522,7 +522,10 @@ pub async fn agenda_file(
                 ),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{code}-agenda.ics\""),
+                    format!(
+                        "attachment; filename=\"{}-agenda.ics\"",
+                        super::file_stem(&code)
+                    ),
                 ),
             ],
             agenda_ics(&ev, &items, caller.lang == crate::i18n::Lang::En),

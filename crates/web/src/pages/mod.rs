@@ -80,6 +80,41 @@ pub fn query_value(query: Option<&str>, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// Where a redirect taken from the request (login's `next`, the language switch's
+/// `back`) may go: `target` when it is a path on this site, otherwise `fallback`. The
+/// target is resolved as a URL against a fixed base and must keep that origin, and it
+/// must be a plain absolute path: `//host`, `/\host`, a scheme, backslashes and control
+/// characters (a tab or newline that browsers strip, turning `/\t/host` into `//host`)
+/// all fall back. The answer is the URL's own serialisation, so it is always a valid
+/// `Location` header.
+pub fn local_path(target: &str, fallback: &str) -> String {
+    let base = url::Url::parse("https://innobridge.invalid/").expect("a valid base URL");
+    let plain = target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.chars().any(|c| c.is_control() || c == '\\');
+    match base.join(target) {
+        Ok(url) if plain && url.origin() == base.origin() => {
+            url[url::Position::BeforePath..].to_string()
+        }
+        _ => fallback.to_string(),
+    }
+}
+
+/// `name` cut down to letters, digits, `-` and `_` (others become `_`), for a file
+/// name in `Content-Disposition` that no header or file system misreads.
+pub fn file_stem(name: &str) -> String {
+    name.chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Encodes a query value.
 pub fn url_encode(v: &str) -> String {
     form_urlencoded::byte_serialize(v.as_bytes()).collect()
@@ -206,7 +241,8 @@ pub fn field_text(
 /// Back to `to` with a one-line message shown there.
 pub fn done(to: &str, msg: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{to}{sep}msg={}", url_encode(msg))).into_response()
+    let to = format!("{to}{sep}msg={}", url_encode(msg));
+    Redirect::to(&local_path(&to, "/")).into_response()
 }
 
 /// The style sheet (embedded; cached for a day).
@@ -227,7 +263,36 @@ pub fn not_found_html() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{query_value, url_encode};
+    use super::{local_path, query_value, url_encode};
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        for ok in [
+            "/work",
+            "/events/x/agenda?lang=en",
+            "/startups?q=a%20b&page=2",
+        ] {
+            assert_eq!(local_path(ok, "/"), ok);
+        }
+        assert_eq!(
+            local_path("/스타트업 a", "/"),
+            "/%EC%8A%A4%ED%83%80%ED%8A%B8%EC%97%85%20a"
+        );
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n",
+            "/a\r\nSet-Cookie: x=1",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/\u{85}/evil.example",
+        ] {
+            assert_eq!(local_path(bad, "/fallback"), "/fallback", "{bad:?}");
+        }
+    }
 
     #[test]
     fn query_values_round_trip() {

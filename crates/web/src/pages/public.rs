@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Need, Startup, Visibility};
 use serde::Deserialize;
 
-use super::{Layout, app_error, message, query_value, render, url_encode};
+use super::{Layout, app_error, local_path, message, query_value, render, url_encode};
 use crate::caller::{Caller, LANG_COOKIE, session_cookie};
 use crate::i18n::Lang;
 
@@ -136,7 +136,7 @@ async fn listing(
     q.facet_limit = 8;
     let res = match app.search(&q) {
         Ok(r) => r,
-        Err(e) => return app_error(caller, uri, e, "/"),
+        Err(e) => return app_error(caller, uri, e, base),
     };
     let ids: Vec<String> = res.hits.iter().map(|h| h.id.clone()).collect();
     let snippets: HashMap<&str, &str> = res
@@ -299,7 +299,7 @@ pub async fn startup_profile(
     uri: Uri,
     Path(id): Path<String>,
 ) -> Response {
-    let s = match app.startup(&id).await {
+    let s = match app.startup_for(caller.user(), &id).await {
         Ok(s) => s,
         Err(e) => return app_error(&caller, &uri, e, "/startups"),
     };
@@ -480,9 +480,7 @@ pub async fn request_reset(
     uri: Uri,
     Form(f): Form<ResetRequestForm>,
 ) -> Response {
-    if let Err(e) = app.request_password_reset(&f.email).await {
-        return app_error(&caller, &uri, e, "/password-reset");
-    }
+    crate::api::reset_off_the_request_path(app, f.email);
     let done = caller.lang.t(
         "이 이메일로 가입한 계정이 있으면 새 비밀번호를 정하는 링크를 보냈습니다.",
         crate::api::RESET_SENT,
@@ -540,15 +538,6 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only same-site paths are followed (after login, after the language switch).
-fn safe_next<'a>(next: &'a str, otherwise: &'a str) -> &'a str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        otherwise
-    }
-}
-
 /// Logs in from the form. The login form needs no CSRF token (there is no session
 /// to ride yet); SameSite=Strict keeps the new cookie off cross-site requests.
 pub async fn login(
@@ -566,8 +555,13 @@ pub async fn login(
         };
         (status, render(&page)).into_response()
     };
+    // where to go is settled before the session is made, so nothing after it can fail
+    let to = local_path(&f.next, "/work");
     let previous = caller.session.as_ref().map(|s| s.token.as_str());
-    match app.login_rotating(&f.email, &f.password, previous).await {
+    match app
+        .login_rotating(&caller.client, &f.email, &f.password, previous)
+        .await
+    {
         Err(e) => app_error(&caller, &uri, e, "/login"),
         Ok(Err(LoginError::Wrong)) => failed(
             StatusCode::UNAUTHORIZED,
@@ -594,7 +588,7 @@ pub async fn login(
                 header::SET_COOKIE,
                 session_cookie(&s.token, SESSION_HOURS * 3600, caller.tls),
             )],
-            Redirect::to(safe_next(&f.next, "/work")),
+            Redirect::to(&to),
         )
             .into_response(),
     }
@@ -640,7 +634,7 @@ pub async fn switch_lang(Path(code): Path<String>, uri: Uri) -> Response {
         .to_string();
     (
         [(header::SET_COOKIE, lang_cookie(code))],
-        Redirect::to(safe_next(&back, "/")),
+        Redirect::to(&local_path(&back, "/")),
     )
         .into_response()
 }
