@@ -325,7 +325,7 @@ struct Failure(u8, String);
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Unusable(m) | AppError::Invalid(m) => Failure(2, m),
+            AppError::Unusable(m) | AppError::Invalid(m) | AppError::TooLarge(m) => Failure(2, m),
             AppError::NotFound(m) => Failure(2, m),
             AppError::Forbidden(m) => Failure(2, m),
             e => Failure(1, e.to_string()),

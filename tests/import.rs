@@ -352,3 +352,51 @@ async fn matches_and_kpis_export_in_both_formats() {
     assert_eq!(row[3], "2000");
     assert_eq!(row[5], "213");
 }
+
+/// Issue #18, item 16: member-entered text that a spreadsheet would run as a formula is
+/// written to CSV behind a `'`, and the export still imports back to the same data —
+/// text that legitimately starts with `-`, `+` or `'` included.
+#[tokio::test]
+async fn csv_exports_neutralise_formulas_and_import_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "f.db").await;
+    let src = dir.path().join("in.csv");
+    std::fs::write(
+        &src,
+        "id,name,name_en,description,description_en,city,region,funding_amount,funding_currency\n\
+         f-1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",+82 Labs,-20°C cold chain,'quoted,@home,-12.5,12.5,USD\n\
+         f-2,\"\tTabbed\",\"\rReturn\",'=already guarded,''two,+1,ok,1000,KRW\n",
+    )
+    .unwrap();
+    let r = import(&app, RecordKind::Startups, &src).await;
+    assert_eq!(r.rejected, vec![]);
+    let want = app.store().startups().await.unwrap();
+    let f1 = want.iter().find(|s| s.id == "f-1").unwrap();
+    assert!(f1.name.starts_with("=HYPERLINK("), "{}", f1.name);
+    assert_eq!(f1.description.as_deref(), Some("-20°C cold chain"));
+
+    let out = dir.path().join("startups.csv");
+    app.export(ExportKind::Records(RecordKind::Startups), Format::Csv, &out)
+        .await
+        .unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut cells = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    for rec in cells.records() {
+        for cell in rec.unwrap().iter() {
+            let formula =
+                cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
+            assert!(!formula, "a spreadsheet would run {cell:?}");
+        }
+    }
+    assert!(text.contains("'=HYPERLINK("), "{text}");
+    assert!(text.contains("'+82 Labs"), "{text}");
+    assert!(text.contains(",-12.5,"), "a number stays a number: {text}");
+
+    let dst = open(&dir, "g.db").await;
+    let r = import(&dst, RecordKind::Startups, &out).await;
+    assert_eq!(r.rejected, vec![]);
+    assert_eq!(dst.store().startups().await.unwrap(), want);
+}

@@ -29,6 +29,9 @@ pub fn app_problem(e: AppError) -> Response {
     match e {
         AppError::Invalid(m) => problem(StatusCode::CONFLICT, "refused", "Refused", &m),
         AppError::Unusable(m) => bad_input(&m),
+        AppError::TooLarge(m) => {
+            problem(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large", &m)
+        }
         AppError::NotFound(m) => problem(StatusCode::NOT_FOUND, "not-found", "Not found", &m),
         AppError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "forbidden", "Forbidden", &m),
         e => {
