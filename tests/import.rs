@@ -400,3 +400,51 @@ async fn csv_exports_neutralise_formulas_and_import_back_the_same() {
     assert_eq!(r.rejected, vec![]);
     assert_eq!(dst.store().startups().await.unwrap(), want);
 }
+
+/// Issue #18, item 7: a real register's list cells — commas, `|`, industry labels and
+/// common spellings — are read as lists of codes, and each reading is reported.
+#[tokio::test]
+async fn list_cells_and_industry_labels_are_read_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "l.db").await;
+    let file = dir.path().join("l.csv");
+    std::fs::write(
+        &file,
+        "id,name,industries,technologies\n\
+         l-1,바이오랩,bio/health,\"gene editing, cell culture\"\n\
+         l-2,그린랩,\"climate/energy, 바이오헬스\",battery|solar\n\
+         l-3,에이아이랩,\"AI, ai, robotics\",vision\n",
+    )
+    .unwrap();
+    let r = import(&app, RecordKind::Startups, &file).await;
+    assert_eq!(r.rejected, vec![]);
+    let s = |id: &str| {
+        let app = app.clone();
+        let id = id.to_string();
+        async move { app.store().startup(&id).await.unwrap().unwrap() }
+    };
+    assert_eq!(s("l-1").await.industries, vec!["bio-health"]);
+    assert_eq!(
+        s("l-1").await.technologies,
+        vec!["gene editing", "cell culture"]
+    );
+    assert_eq!(
+        s("l-2").await.industries,
+        vec!["climate-energy", "bio-health"]
+    );
+    assert_eq!(s("l-2").await.technologies, vec!["battery", "solar"]);
+    assert_eq!(s("l-3").await.industries, vec!["ai", "robotics"]);
+    let notes: Vec<(u64, &str)> = r
+        .notices
+        .iter()
+        .map(|n| (n.row, n.reason.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            (2, "'bio/health' read as 'bio-health'"),
+            (3, "'climate/energy' read as 'climate-energy'"),
+            (3, "'바이오헬스' read as 'bio-health'"),
+        ]
+    );
+}

@@ -607,6 +607,7 @@ impl RecordBody {
             let text = match v {
                 serde_json::Value::Null => String::new(),
                 serde_json::Value::String(s) => s,
+                // a list, one value per element (joined as a file's list cell is)
                 serde_json::Value::Array(items) => items
                     .iter()
                     .map(|i| match i {
@@ -614,7 +615,7 @@ impl RecordBody {
                         other => other.to_string(),
                     })
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join("|"),
                 other => other.to_string(),
             };
             cells.insert(k, text);
