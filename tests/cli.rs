@@ -393,3 +393,23 @@ fn workbooks_that_unpack_to_too_much_are_refused_before_reading() {
         "only the good workbook's row is in: {k}"
     );
 }
+
+/// Issue #18, item 8: `duplicates` lists likely duplicate enterprises beside startups.
+#[test]
+fn duplicates_lists_enterprises_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let file = dir.path().join("e.csv");
+    std::fs::write(
+        &file,
+        "id,name\ne-1,한빛모빌리티\ne-2,한빛모빌리티 주식회사\n",
+    )
+    .unwrap();
+    let o = run(&db, &["import", "enterprises", file.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("likely duplicate"));
+    let o = run(&db, &["duplicates"]);
+    assert_eq!(code(&o), 0);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("enterprise\te-1\te-2\topen\t"), "{out}");
+}

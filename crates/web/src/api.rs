@@ -632,8 +632,10 @@ pub struct Saved {
     pub notes: Vec<String>,
 }
 
-/// Saves `kind` with id `id` (empty: a new need) for the caller; field errors answer
-/// 422 with each field and reason under `errors`.
+/// Saves `kind` with id `id` for the caller — only the fields sent, the others keep
+/// their stored values — or, without an id, creates a need (an id that is taken answers
+/// 409, never an overwrite); field errors answer 422 with each field and reason under
+/// `errors`.
 async fn save_record(
     app: &App,
     caller: &Caller,
@@ -650,10 +652,14 @@ async fn save_record(
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Some(id) = id {
-        cells.insert("id".into(), id);
-    }
-    match app.save_cells_as(&s.user, kind, cells).await {
+    let saved = match id {
+        Some(id) => {
+            cells.insert("id".into(), id);
+            app.save_cells_as(&s.user, kind, cells).await
+        }
+        None => app.create_need_as(&s.user, cells).await,
+    };
+    match saved {
         Ok(Ok((id, notes))) => Json(Saved {
             id,
             notes: notes.iter().map(ToString::to_string).collect(),
@@ -724,6 +730,7 @@ pub async fn delete_startup(
     (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "A need with the id given exists already", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
 pub async fn post_need(
     State(app): State<App>,
