@@ -142,7 +142,8 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
-    /// Review likely duplicate startups: list them, dismiss a pair, or merge one into another.
+    /// Review likely duplicate startups and enterprises: list them (kind, a, b, status,
+    /// reason), dismiss a pair, or merge one startup into another.
     Duplicates {
         #[command(subcommand)]
         action: Option<DuplicateAction>,
@@ -296,7 +297,7 @@ enum DuplicateAction {
         #[arg(long)]
         json: bool,
     },
-    /// Mark two startups as not duplicates.
+    /// Mark two startups (or two enterprises) as not duplicates.
     Dismiss { a: String, b: String },
     /// Merge startup DROP into KEEP (KEEP takes DROP's matches, outcomes and missing fields).
     Merge { keep: String, drop: String },
@@ -334,7 +335,7 @@ struct Failure(u8, String);
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Unusable(m) | AppError::Invalid(m) => Failure(2, m),
+            AppError::Unusable(m) | AppError::Invalid(m) | AppError::TooLarge(m) => Failure(2, m),
             AppError::NotFound(m) => Failure(2, m),
             AppError::Forbidden(m) => Failure(2, m),
             e => Failure(1, e.to_string()),
@@ -1055,8 +1056,8 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
             } else {
                 for f in &flags {
                     println!(
-                        "{}\t{}\t{}\t{}",
-                        f.startup_a, f.startup_b, f.status, f.reason
+                        "{}\t{}\t{}\t{}\t{}",
+                        f.kind, f.startup_a, f.startup_b, f.status, f.reason
                     );
                 }
                 eprintln!("{} flag(s)", flags.len());

@@ -863,3 +863,89 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
     assert_eq!(js.status(), 200);
     assert!(js.bytes().await.unwrap().len() > 100_000);
 }
+
+/// The demo's first enterprise member: its session and enterprise id.
+async fn enterprise_member(s: &Server, demo: &app::demo::DemoSummary) -> (common::Who, String) {
+    let ent = demo
+        .logins
+        .iter()
+        .find(|l| l.role == Role::EnterpriseMember)
+        .unwrap();
+    let c = reqwest::Client::new();
+    let who = common::log_in(&c, &s.base, &ent.email, &ent.password).await;
+    let id = s
+        .app
+        .login(&ent.email, &ent.password)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .enterprise_id
+        .unwrap();
+    (who, id)
+}
+
+/// Issue #18, item 6: a burst of creates by one enterprise gets as many distinct ids as
+/// it was answered, and every acknowledged need is stored; a create naming an id that
+/// exists is refused (409) and leaves that need as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_need_posts_stores_every_need_under_its_own_id() {
+    let (base, app, demo, dir) = common::serve_demo(8, None).await;
+    let s = Server {
+        base,
+        app,
+        _dir: dir,
+    };
+    let (who, ent_id) = enterprise_member(&s, &demo).await;
+    let before = s.app.store().needs_of(&ent_id).await.unwrap().len();
+    let c = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let (c, who, url) = (c.clone(), who.clone(), format!("{}/api/v1/needs", s.base));
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for i in 0..3 {
+                let body = serde_json::json!({"title": format!("동시 수요 {t}-{i}"), "slots": 1});
+                let r = post(&c, &url, Some(&who), Some(body)).await;
+                assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+                let v: serde_json::Value = r.json().await.unwrap();
+                ids.push((v["id"].as_str().unwrap().to_string(), format!("{t}-{i}")));
+            }
+            ids
+        }));
+    }
+    let mut answered = Vec::new();
+    for t in tasks {
+        answered.extend(t.await.unwrap());
+    }
+    let distinct: std::collections::BTreeSet<&str> =
+        answered.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(distinct.len(), 24, "{answered:?}");
+    let stored = s.app.store().needs_of(&ent_id).await.unwrap();
+    assert_eq!(stored.len(), before + 24);
+    for (id, tag) in &answered {
+        let n = s.app.store().need(id).await.unwrap().unwrap();
+        assert_eq!(
+            n.title,
+            format!("동시 수요 {tag}"),
+            "{id} kept its own title"
+        );
+        assert_eq!(n.enterprise_id, ent_id);
+    }
+
+    let (taken, _) = &answered[0];
+    let r = post(
+        &c,
+        &format!("{}/api/v1/needs", s.base),
+        Some(&who),
+        Some(serde_json::json!({"id": taken, "title": "덮어쓰기"})),
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["type"], "https://innobridge.example/problems/refused");
+    assert_ne!(
+        s.app.store().need(taken).await.unwrap().unwrap().title,
+        "덮어쓰기"
+    );
+}

@@ -256,3 +256,167 @@ fn search_answers_json_with_hits_and_facets() {
     let s = run(&db, &["suggest", "딥"]);
     assert!(String::from_utf8_lossy(&s.stdout).lines().count() >= 1);
 }
+
+/// A minimal XLSX package around one worksheet's XML (inline strings, no shared ones).
+fn xlsx(path: &Path, sheet: impl FnOnce(&mut dyn std::io::Write)) {
+    use std::io::Write;
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let parts: [(&str, &str); 4] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="startups" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    for (name, text) in parts {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    z.write_all(
+        br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    )
+    .unwrap();
+    sheet(&mut z);
+    z.write_all(b"</sheetData></worksheet>").unwrap();
+    z.finish().unwrap();
+}
+
+fn inline(cell: &str, text: &str) -> String {
+    format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+/// `innobridge import startups FILE` with at most 1 GiB of address space, so a reader
+/// that believes the file fails here instead of taking the machine down.
+fn import_in_1_gib(db: &Path, file: &Path) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut c = bin();
+    c.arg("--db")
+        .arg(db)
+        .arg("import")
+        .arg("startups")
+        .arg(file);
+    // SAFETY: only setrlimit, which is async-signal-safe, runs between fork and exec
+    unsafe {
+        c.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 1 << 30,
+                rlim_max: 1 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    c.output().expect("runs")
+}
+
+/// Issue #18, item 2: a 1.6 KB workbook naming cells A1 and XFD1048576, and a small
+/// workbook inflating to far more than any register, are refused (exit 2, the limit
+/// named) before they are read; a workbook of the same make within the limits imports.
+#[test]
+fn workbooks_that_unpack_to_too_much_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+
+    let good = dir.path().join("good.xlsx");
+    xlsx(&good, |w| {
+        let rows = format!(
+            r#"<row r="1">{}{}</row><row r="2">{}{}</row>"#,
+            inline("A1", "id"),
+            inline("B1", "name"),
+            inline("A2", "x-1"),
+            inline("B2", "엑스랩"),
+        );
+        w.write_all(rows.as_bytes()).unwrap();
+    });
+    let o = import_in_1_gib(&db, &good);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+
+    let far = dir.path().join("far.xlsx");
+    xlsx(&far, |w| {
+        let rows = format!(
+            r#"<row r="1">{}{}</row><row r="2">{}{}</row><row r="1048576">{}</row>"#,
+            inline("A1", "id"),
+            inline("B1", "name"),
+            inline("A2", "x-2"),
+            inline("B2", "far"),
+            inline("XFD1048576", "x"),
+        );
+        w.write_all(rows.as_bytes()).unwrap();
+    });
+    assert!(std::fs::metadata(&far).unwrap().len() < 2_000);
+    let o = import_in_1_gib(&db, &far);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{stderr}");
+    assert!(
+        stderr.contains("A1:XFD1048576") && stderr.contains("at most 10000000"),
+        "{stderr}"
+    );
+
+    // 700 MB of one letter in one cell: deflate packs it into well under 1 MB
+    let bomb = dir.path().join("bomb.xlsx");
+    xlsx(&bomb, |w| {
+        let head = format!(
+            r#"<row r="1">{}{}</row><row r="2">{}<c r="B2" t="inlineStr"><is><t>"#,
+            inline("A1", "id"),
+            inline("B1", "name"),
+            inline("A2", "x-3"),
+        );
+        w.write_all(head.as_bytes()).unwrap();
+        let chunk = vec![b'A'; 1 << 20];
+        for _ in 0..700 {
+            w.write_all(&chunk).unwrap();
+        }
+        w.write_all(b"</t></is></c></row>").unwrap();
+    });
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 5_000_000);
+    let o = import_in_1_gib(&db, &bomb);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{stderr}");
+    assert!(
+        stderr.contains("more than 256 MiB once unpacked"),
+        "{stderr}"
+    );
+
+    let k = kpi_json(&db);
+    assert_eq!(
+        k["startups_discovered"], 1,
+        "only the good workbook's row is in: {k}"
+    );
+}
+
+/// Issue #18, item 8: `duplicates` lists likely duplicate enterprises beside startups.
+#[test]
+fn duplicates_lists_enterprises_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let file = dir.path().join("e.csv");
+    std::fs::write(
+        &file,
+        "id,name\ne-1,한빛모빌리티\ne-2,한빛모빌리티 주식회사\n",
+    )
+    .unwrap();
+    let o = run(&db, &["import", "enterprises", file.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("likely duplicate"));
+    let o = run(&db, &["duplicates"]);
+    assert_eq!(code(&o), 0);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("enterprise\te-1\te-2\topen\t"), "{out}");
+}

@@ -37,6 +37,11 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
     let r = import(&app, RecordKind::Startups, &fixture("mixed-startups.csv")).await;
     assert_eq!(r.rows, 8);
     assert_eq!(r.accepted, 4);
+    assert_eq!(
+        (r.inserted, r.updated),
+        (4, 0),
+        "mx-8 is a record of its own"
+    );
     assert_eq!(r.rejected_rows(), 4);
     let named: Vec<(u64, &str)> = r
         .rejected
@@ -53,7 +58,7 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
             (7, "funding_currency"),
         ]
     );
-    // the same registration number is the same company: row 9 updated mx-1
+    // the same registration number as mx-1: row 9 is its own record, flagged for review
     let notes: Vec<(u64, &str)> = r
         .notices
         .iter()
@@ -61,9 +66,11 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
         .collect();
     assert_eq!(notes, vec![(9, "business_reg_no")]);
     assert!(
-        r.notices[0]
-            .reason
-            .contains("registered to startup 'mx-1': this row updated 'mx-1'")
+        r.notices[0].reason.contains(
+            "registered to startup 'mx-1': 'mx-8' is kept as its own record without the number"
+        ),
+        "{}",
+        r.notices[0].reason
     );
     assert_eq!(r.unknown_columns, vec!["favourite_colour"]);
 
@@ -75,7 +82,7 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
         .into_iter()
         .map(|s| s.id)
         .collect();
-    assert_eq!(ids, vec!["mx-3", "mx-1", "mx-4", "mx-7"]);
+    assert_eq!(ids, vec!["mx-3", "mx-1", "mx-4", "mx-7", "mx-8"]);
     let mx3 = s.startup("mx-3").await.unwrap().unwrap();
     assert_eq!(
         mx3.stage,
@@ -84,11 +91,15 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
     );
     assert_eq!(mx3.technologies, Vec::<String>::new());
     let mx1 = s.startup("mx-1").await.unwrap().unwrap();
-    assert_eq!(mx1.name, "딥비전 주식회사");
-    assert_eq!(mx1.funding.unwrap().minor, 1_800_000_000);
-    let mx1 = s.startup("mx-1").await.unwrap().unwrap();
-    assert_eq!(mx1.name, "딥비전 주식회사");
-    assert_eq!(mx1.funding.unwrap().minor, 1_800_000_000);
+    assert_eq!(
+        mx1.name, "딥비전",
+        "the holder of the number is left as it was"
+    );
+    assert_eq!(mx1.funding.unwrap().minor, 1_500_000_000);
+    assert_eq!(mx1.business_reg_no.unwrap().as_str(), "123-45-67890");
+    let mx8 = s.startup("mx-8").await.unwrap().unwrap();
+    assert_eq!(mx8.business_reg_no, None);
+    assert_eq!(mx8.funding.unwrap().minor, 1_800_000_000);
     let mx4 = s.startup("mx-4").await.unwrap().unwrap();
     assert_eq!(mx4.funding.unwrap().minor, 25_000_050);
     assert_eq!(mx4.funding.unwrap().currency.code(), "USD");
@@ -352,4 +363,240 @@ async fn matches_and_kpis_export_in_both_formats() {
         .unwrap();
     assert_eq!(row[3], "2000");
     assert_eq!(row[5], "213");
+}
+
+/// Issue #18, item 16: member-entered text that a spreadsheet would run as a formula is
+/// written to CSV behind a `'`, and the export still imports back to the same data —
+/// text that legitimately starts with `-`, `+` or `'` included.
+#[tokio::test]
+async fn csv_exports_neutralise_formulas_and_import_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "f.db").await;
+    let src = dir.path().join("in.csv");
+    std::fs::write(
+        &src,
+        "id,name,name_en,description,description_en,city,region,funding_amount,funding_currency\n\
+         f-1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",+82 Labs,-20°C cold chain,'quoted,@home,-12.5,12.5,USD\n\
+         f-2,\"\tTabbed\",\"\rReturn\",'=already guarded,''two,+1,ok,1000,KRW\n",
+    )
+    .unwrap();
+    let r = import(&app, RecordKind::Startups, &src).await;
+    assert_eq!(r.rejected, vec![]);
+    let want = app.store().startups().await.unwrap();
+    let f1 = want.iter().find(|s| s.id == "f-1").unwrap();
+    assert!(f1.name.starts_with("=HYPERLINK("), "{}", f1.name);
+    assert_eq!(f1.description.as_deref(), Some("-20°C cold chain"));
+
+    let out = dir.path().join("startups.csv");
+    app.export(ExportKind::Records(RecordKind::Startups), Format::Csv, &out)
+        .await
+        .unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut cells = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    for rec in cells.records() {
+        for cell in rec.unwrap().iter() {
+            let formula =
+                cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
+            assert!(!formula, "a spreadsheet would run {cell:?}");
+        }
+    }
+    assert!(text.contains("'=HYPERLINK("), "{text}");
+    assert!(text.contains("'+82 Labs"), "{text}");
+    assert!(text.contains(",-12.5,"), "a number stays a number: {text}");
+
+    let dst = open(&dir, "g.db").await;
+    let r = import(&dst, RecordKind::Startups, &out).await;
+    assert_eq!(r.rejected, vec![]);
+    assert_eq!(dst.store().startups().await.unwrap(), want);
+}
+
+/// Issue #18, item 4: a row with a new id and a registration number another startup
+/// holds does not touch that startup: it is stored as its own record (without the
+/// number, which stays unique), flagged as a likely duplicate for review with a
+/// notice, and a merge into it hands it the number.
+#[tokio::test]
+async fn a_known_registration_number_under_a_new_id_is_flagged_never_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "b.db").await;
+    let first = dir.path().join("first.csv");
+    std::fs::write(
+        &first,
+        "id,name,stage,funding_amount,region,discovered_on,business_reg_no\n\
+         s-1,한빛로보틱스,seed,100000000,서울,2023-03-01,220-81-62517\n",
+    )
+    .unwrap();
+    import(&app, RecordKind::Startups, &first).await;
+    let holder = app.store().startup("s-1").await.unwrap().unwrap();
+
+    let second = dir.path().join("second.csv");
+    std::fs::write(
+        &second,
+        "id,name,stage,funding_amount,region,discovered_on,business_reg_no\n\
+         s-2,Totally Different Co,series-b,900000000,부산,2025-01-01,2208162517\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        // a re-import of the same file changes nothing more
+        let r = import(&app, RecordKind::Startups, &second).await;
+        assert_eq!(r.rejected, vec![]);
+        assert_eq!(r.notices.len(), 1, "{:?}", r.notices);
+        assert_eq!(r.notices[0].column, "business_reg_no");
+        assert!(r.notices[0].reason.contains("likely duplicate"));
+        assert_eq!(
+            app.store().startup("s-1").await.unwrap().unwrap(),
+            holder,
+            "nothing of the holder changed"
+        );
+    }
+    let s2 = app.store().startup("s-2").await.unwrap().unwrap();
+    assert_eq!(s2.name, "Totally Different Co");
+    assert_eq!(s2.business_reg_no, None);
+    let flags = app.duplicates(Some("open")).await.unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(
+        (flags[0].startup_a.as_str(), flags[0].startup_b.as_str()),
+        ("s-1", "s-2")
+    );
+    assert!(
+        flags[0].reason.contains("220-81-62517"),
+        "{}",
+        flags[0].reason
+    );
+
+    // a person merges: the record kept gets the number
+    app.merge_startups("s-2", "s-1", "test").await.unwrap();
+    let kept = app.store().startup("s-2").await.unwrap().unwrap();
+    assert_eq!(kept.business_reg_no.unwrap().as_str(), "220-81-62517");
+}
+
+/// Issue #18, item 8: after a merge, re-importing the file the merged startup came from
+/// does not bring it back: its row is read as the record it was merged into, changes
+/// nothing, and says so.
+#[tokio::test]
+async fn a_re_import_does_not_resurrect_a_merged_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "m.db").await;
+    let file = dir.path().join("s.csv");
+    std::fs::write(
+        &file,
+        "id,name,city\nk-1,딥비전,서울\nk-2,딥비전 주식회사,판교\n",
+    )
+    .unwrap();
+    let r = import(&app, RecordKind::Startups, &file).await;
+    assert_eq!(r.notices.len(), 1, "flagged by name: {:?}", r.notices);
+    app.merge_startups("k-1", "k-2", "test").await.unwrap();
+    let after_merge = app.store().startups().await.unwrap();
+
+    let r = import(&app, RecordKind::Startups, &file).await;
+    assert_eq!(r.rejected, vec![]);
+    assert_eq!((r.inserted, r.updated), (0, 1), "k-1 rewritten as it was");
+    let notes: Vec<(u64, &str)> = r
+        .notices
+        .iter()
+        .map(|n| (n.row, n.column.as_str()))
+        .collect();
+    assert_eq!(notes, vec![(3, "id")]);
+    assert!(
+        r.notices[0].reason.contains("merged into 'k-1'"),
+        "{:?}",
+        r.notices
+    );
+    assert_eq!(app.store().startups().await.unwrap(), after_merge);
+    assert!(app.store().startup("k-2").await.unwrap().is_none());
+    assert_eq!(app.duplicates(Some("open")).await.unwrap(), vec![]);
+}
+
+/// Issue #18, item 8: enterprises get the duplicate check startups have: a second
+/// "한빛모빌리티" (legal form aside, or by its English name) is flagged for review with a
+/// notice, and listed with the startups' flags.
+#[tokio::test]
+async fn a_second_enterprise_of_the_same_name_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "e.db").await;
+    let first = dir.path().join("e1.csv");
+    std::fs::write(
+        &first,
+        "id,name,name_en\ne-1,한빛모빌리티,Hanbit Mobility\ne-9,다른회사,\n",
+    )
+    .unwrap();
+    let r = import(&app, RecordKind::Enterprises, &first).await;
+    assert_eq!(r.notices, vec![]);
+    let second = dir.path().join("e2.csv");
+    std::fs::write(
+        &second,
+        "id,name,name_en\ne-2,(주)한빛모빌리티,\ne-3,에이치비엠,\"Hanbit Mobility Co., Ltd.\"\n",
+    )
+    .unwrap();
+    let r = import(&app, RecordKind::Enterprises, &second).await;
+    assert_eq!(r.rejected, vec![]);
+    let notes: Vec<(u64, &str)> = r
+        .notices
+        .iter()
+        .map(|n| (n.row, n.column.as_str()))
+        .collect();
+    assert_eq!(notes, vec![(2, "name"), (3, "name")], "{:?}", r.notices);
+    assert!(r.notices[0].reason.contains("as enterprise 'e-1'"));
+    let flags = app.duplicates(Some("open")).await.unwrap();
+    let pairs: Vec<(&str, &str, &str)> = flags
+        .iter()
+        .map(|f| (f.kind.as_str(), f.startup_a.as_str(), f.startup_b.as_str()))
+        .collect();
+    assert!(pairs.contains(&("enterprise", "e-1", "e-2")), "{pairs:?}");
+    assert!(pairs.contains(&("enterprise", "e-1", "e-3")), "{pairs:?}");
+    assert!(pairs.iter().all(|p| p.0 == "enterprise"));
+    // dismissed pairs are not flagged again
+    app.dismiss_duplicate("e-1", "e-2", "test").await.unwrap();
+    let r = import(&app, RecordKind::Enterprises, &second).await;
+    assert_eq!(r.notices, vec![]);
+}
+
+/// Issue #18, item 7: a real register's list cells — commas, `|`, industry labels and
+/// common spellings — are read as lists of codes, and each reading is reported.
+#[tokio::test]
+async fn list_cells_and_industry_labels_are_read_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "l.db").await;
+    let file = dir.path().join("l.csv");
+    std::fs::write(
+        &file,
+        "id,name,industries,technologies\n\
+         l-1,바이오랩,bio/health,\"gene editing, cell culture\"\n\
+         l-2,그린랩,\"climate/energy, 바이오헬스\",battery|solar\n\
+         l-3,에이아이랩,\"AI, ai, robotics\",vision\n",
+    )
+    .unwrap();
+    let r = import(&app, RecordKind::Startups, &file).await;
+    assert_eq!(r.rejected, vec![]);
+    let s = |id: &str| {
+        let app = app.clone();
+        let id = id.to_string();
+        async move { app.store().startup(&id).await.unwrap().unwrap() }
+    };
+    assert_eq!(s("l-1").await.industries, vec!["bio-health"]);
+    assert_eq!(
+        s("l-1").await.technologies,
+        vec!["gene editing", "cell culture"]
+    );
+    assert_eq!(
+        s("l-2").await.industries,
+        vec!["climate-energy", "bio-health"]
+    );
+    assert_eq!(s("l-2").await.technologies, vec!["battery", "solar"]);
+    assert_eq!(s("l-3").await.industries, vec!["ai", "robotics"]);
+    let notes: Vec<(u64, &str)> = r
+        .notices
+        .iter()
+        .map(|n| (n.row, n.reason.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            (2, "'bio/health' read as 'bio-health'"),
+            (3, "'climate/energy' read as 'climate-energy'"),
+            (3, "'바이오헬스' read as 'bio-health'"),
+        ]
+    );
 }

@@ -142,7 +142,28 @@ impl App {
         &self,
         user: &User,
         kind: RecordKind,
+        cells: HashMap<String, String>,
+    ) -> Result<std::result::Result<(String, Vec<FieldError>), Vec<FieldError>>> {
+        self.write_cells_as(user, kind, cells, false).await
+    }
+
+    /// Creates a need for `user` (`POST /api/v1/needs`): as [`App::save_cells_as`],
+    /// but an id that is taken is refused instead of saved over.
+    pub async fn create_need_as(
+        &self,
+        user: &User,
+        cells: HashMap<String, String>,
+    ) -> Result<std::result::Result<(String, Vec<FieldError>), Vec<FieldError>>> {
+        self.write_cells_as(user, RecordKind::Needs, cells, true)
+            .await
+    }
+
+    async fn write_cells_as(
+        &self,
+        user: &User,
+        kind: RecordKind,
         mut cells: HashMap<String, String>,
+        mut create: bool,
     ) -> Result<std::result::Result<(String, Vec<FieldError>), Vec<FieldError>>> {
         let refuse = |what: &str| {
             Err(AppError::Forbidden(format!(
@@ -180,9 +201,8 @@ impl App {
                     .map(|v| v.trim().to_string())
                     .unwrap_or_default();
                 if id.is_empty() {
-                    let n = self.store.needs_of(own).await?.len() + 1;
-                    let stamp = chrono::Utc::now().format("%y%m%d%H%M%S");
-                    cells.insert("id".into(), format!("nd-{own}-{stamp}-{n}"));
+                    cells.insert("id".into(), new_need_id(own)?);
+                    create = true;
                 } else if let Some(existing) = self.store.need(&id).await?
                     && existing.enterprise_id != *own
                 {
@@ -193,10 +213,12 @@ impl App {
             _ => return refuse(&format!("{} records", kind.as_str())),
         }
         let id = cells.get("id").cloned().unwrap_or_default();
-        Ok(self
-            .save_cells(kind, &cells, &user.email)
-            .await?
-            .map(|notes| (id, notes)))
+        let saved = if create && kind == RecordKind::Needs {
+            self.create_need_cells(&cells, &user.email).await?
+        } else {
+            self.save_cells(kind, &cells, &user.email).await?
+        };
+        Ok(saved.map(|notes| (id, notes)))
     }
 
     /// The outcomes `user` may see: a startup's or an enterprise's own, all for
@@ -450,6 +472,15 @@ impl App {
             .pop()
             .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))
     }
+}
+
+/// A new need's id: its enterprise and 64 random bits, so ids made at the same time
+/// (by concurrent requests, or by several servers) do not meet.
+fn new_need_id(enterprise: &str) -> Result<String> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| AppError::Invalid(format!("no randomness: {e}")))?;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!("nd-{enterprise}-{hex}"))
 }
 
 #[cfg(test)]

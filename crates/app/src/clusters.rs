@@ -95,12 +95,15 @@ impl App {
             }
         };
         let mut w = csv::Writer::from_writer(Vec::new());
-        let header =
-            std::iter::once("startup \\ partner").chain(m.codes.iter().map(String::as_str));
+        // industry codes are data (custom ones come from imports): guarded as every
+        // CSV cell meant for a spreadsheet is
+        let safe = |c: &str| store::files::spreadsheet_safe(c).into_owned();
+        let header = std::iter::once("startup \\ partner".to_string())
+            .chain(m.codes.iter().map(|c| safe(c)));
         let io = |e: csv::Error| AppError::Invalid(e.to_string());
         w.write_record(header).map_err(io)?;
         for (code, counts) in m.codes.iter().zip(&m.counts) {
-            let cells = std::iter::once(code.clone()).chain(counts.iter().map(u64::to_string));
+            let cells = std::iter::once(safe(code)).chain(counts.iter().map(u64::to_string));
             w.write_record(cells).map_err(io)?;
         }
         let bytes = w

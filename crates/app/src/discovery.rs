@@ -345,21 +345,24 @@ impl App {
 
     /// Saves one record given as import cells (a form's fields are the import
     /// columns), through the import's rules: `Ok(Ok(notes))` when written, `Ok(Err)`
-    /// with every field that is wrong when not.
+    /// with every field that is wrong when not. A save is partial: a column absent from
+    /// `cells` keeps the stored record's value, a column given empty clears it (where
+    /// it may be empty); a refused save changes nothing.
     pub async fn save_cells(
         &self,
         kind: RecordKind,
         cells: &HashMap<String, String>,
         actor: &str,
     ) -> Result<std::result::Result<Vec<domain::FieldError>, Vec<domain::FieldError>>> {
-        use domain::records::{read_enterprise, read_need, read_outcome, read_startup};
-        let record = match kind {
-            RecordKind::Startups => read_startup(cells).map(store::Record::Startup),
-            RecordKind::Enterprises => read_enterprise(cells).map(store::Record::Enterprise),
-            RecordKind::Needs => read_need(cells).map(store::Record::Need),
-            RecordKind::Outcomes => read_outcome(cells).map(store::Record::Outcome),
+        let id = cells.get("id").map_or("", |v| v.trim());
+        let merged = match self.stored_cells(kind, id).await? {
+            Some(mut stored) => {
+                stored.extend(cells.iter().map(|(k, v)| (k.clone(), v.clone())));
+                stored
+            }
+            None => cells.clone(),
         };
-        let record = match record {
+        let record = match read_record(kind, &merged) {
             Ok(r) => r,
             Err(errs) => return Ok(Err(errs)),
         };
@@ -367,11 +370,71 @@ impl App {
             .store
             .import_batch(kind, vec![(1, record)], actor)
             .await?;
+        self.saved(res, domain::records::reading_notes(cells)).await
+    }
+
+    /// Creates one need given as import cells: refused with a conflict (nothing
+    /// written) when its id is taken, so a create never overwrites a record.
+    pub async fn create_need_cells(
+        &self,
+        cells: &HashMap<String, String>,
+        actor: &str,
+    ) -> Result<std::result::Result<Vec<domain::FieldError>, Vec<domain::FieldError>>> {
+        let need = match domain::records::read_need(cells) {
+            Ok(n) => n,
+            Err(errs) => return Ok(Err(errs)),
+        };
+        let res = self
+            .store
+            .create_need(need, actor)
+            .await
+            .map_err(AppError::refused)?;
+        self.saved(res, domain::records::reading_notes(cells)).await
+    }
+
+    /// What a one-record write answers: the refusals, or the remarks on how the cells
+    /// were read (`reading`) and what the store noticed.
+    async fn saved(
+        &self,
+        res: store::BatchResult,
+        mut reading: Vec<domain::FieldError>,
+    ) -> Result<std::result::Result<Vec<domain::FieldError>, Vec<domain::FieldError>>> {
         if !res.rejected.is_empty() {
             return Ok(Err(res.rejected.into_iter().map(|(_, e)| e).collect()));
         }
         self.index_soon().await?;
-        Ok(Ok(res.notices.into_iter().map(|(_, n)| n).collect()))
+        reading.extend(res.notices.into_iter().map(|(_, n)| n));
+        Ok(Ok(reading))
+    }
+
+    /// The stored record of `kind` with id `id` as import cells, when there is one
+    /// (outcomes have no id of their own and are always given whole).
+    async fn stored_cells(
+        &self,
+        kind: RecordKind,
+        id: &str,
+    ) -> Result<Option<HashMap<String, String>>> {
+        use domain::records::{enterprise_cells, need_cells, startup_cells};
+        if id.is_empty() {
+            return Ok(None);
+        }
+        let cells = match kind {
+            RecordKind::Startups => self.store.startup(id).await?.map(|s| startup_cells(&s)),
+            RecordKind::Enterprises => self
+                .store
+                .enterprise(id)
+                .await?
+                .map(|e| enterprise_cells(&e)),
+            RecordKind::Needs => self.store.need(id).await?.map(|n| need_cells(&n)),
+            RecordKind::Outcomes => None,
+        };
+        Ok(cells.map(|c| {
+            kind.columns()
+                .iter()
+                .map(|col| col.to_string())
+                .zip(c)
+                .collect()
+        }))
     }
 
     pub async fn delete_startup(&self, id: &str, actor: &str) -> Result<()> {
@@ -414,5 +477,19 @@ impl App {
             .map_err(AppError::refused)?;
         self.index_soon().await?;
         Ok(())
+    }
+}
+
+/// One record of `kind` read from import cells, or every field that is wrong.
+fn read_record(
+    kind: RecordKind,
+    cells: &HashMap<String, String>,
+) -> std::result::Result<store::Record, Vec<domain::FieldError>> {
+    use domain::records::{read_enterprise, read_need, read_outcome, read_startup};
+    match kind {
+        RecordKind::Startups => read_startup(cells).map(store::Record::Startup),
+        RecordKind::Enterprises => read_enterprise(cells).map(store::Record::Enterprise),
+        RecordKind::Needs => read_need(cells).map(store::Record::Need),
+        RecordKind::Outcomes => read_outcome(cells).map(store::Record::Outcome),
     }
 }

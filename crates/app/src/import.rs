@@ -34,8 +34,8 @@ pub struct ImportReport {
     pub inserted: u64,
     pub updated: u64,
     pub rejected: Vec<RowProblem>,
-    /// Rows taken with a remark: a registration number that named another record (the
-    /// row updated it), likely duplicates flagged for review.
+    /// Rows taken with a remark: likely duplicates flagged for review, an industry
+    /// label read as its code.
     pub notices: Vec<RowProblem>,
     pub unknown_columns: Vec<String>,
     pub seconds: f64,
@@ -133,7 +133,10 @@ impl App {
             let mut batch = Vec::with_capacity(chunk.len());
             for row in chunk {
                 match read_row(kind, &table.headers, row) {
-                    Ok(rec) => batch.push((row.number, rec)),
+                    Ok((rec, notes)) => {
+                        report.notices.extend(notes);
+                        batch.push((row.number, rec));
+                    }
                     Err(problems) => report.rejected.extend(problems),
                 }
             }
@@ -162,17 +165,19 @@ impl App {
             "import written and indexed"
         );
         report.rejected.sort_by_key(|p| p.row);
+        report.notices.sort_by_key(|p| p.row);
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }
 }
 
-/// One table row as a record of `kind`, or what is wrong with it (row, column, reason).
+/// One table row as a record of `kind` with remarks on how its cells were read (an
+/// industry label read as its code), or what is wrong with it (row, column, reason).
 pub fn read_row(
     kind: RecordKind,
     headers: &[String],
     row: &files::Row,
-) -> Result<Record, Vec<RowProblem>> {
+) -> Result<(Record, Vec<RowProblem>), Vec<RowProblem>> {
     let n = row.number;
     let cells = row.cells.as_ref().map_err(|e| {
         vec![RowProblem {
@@ -194,12 +199,13 @@ pub fn read_row(
     }
     let map: HashMap<String, String> = headers.iter().cloned().zip(cells.iter().cloned()).collect();
     let errs = |v: Vec<FieldError>| v.into_iter().map(|e| problem(n, e)).collect::<Vec<_>>();
-    Ok(match kind {
+    let record = match kind {
         RecordKind::Startups => Record::Startup(records::read_startup(&map).map_err(errs)?),
         RecordKind::Enterprises => {
             Record::Enterprise(records::read_enterprise(&map).map_err(errs)?)
         }
         RecordKind::Needs => Record::Need(records::read_need(&map).map_err(errs)?),
         RecordKind::Outcomes => Record::Outcome(records::read_outcome(&map).map_err(errs)?),
-    })
+    };
+    Ok((record, errs(records::reading_notes(&map))))
 }

@@ -36,6 +36,10 @@ pub enum AppError {
     Unusable(String),
     #[error("{0}")]
     Invalid(String),
+    /// Input larger than it may be (an XLSX past the reader's limits); the limit is
+    /// named in the message.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("{0}")]
     NotFound(String),
     /// The user is known but not entitled.
@@ -62,7 +66,10 @@ impl AppError {
 
 impl From<store::files::FileError> for AppError {
     fn from(e: store::files::FileError) -> Self {
-        AppError::Unusable(e.to_string())
+        match e {
+            store::files::FileError::TooLarge { .. } => AppError::TooLarge(e.to_string()),
+            e => AppError::Unusable(e.to_string()),
+        }
     }
 }
 

@@ -96,7 +96,47 @@ pub const DEFAULT_CONVERGENCE_PAIRS: &[(&str, &str)] = &[
     ("edtech", "ai"),
 ];
 
-/// Canonical industry code: lower case, spaces to `-`; letters, digits, `-` and `_` only.
+/// Other ways registers and people write the taxonomy's codes (compared by [`key`], so
+/// case, spaces and punctuation do not matter: `Bio/Health`, `bio & health` and
+/// `bio-health` are one spelling).
+const ALIASES: &[(&str, &str)] = &[
+    ("바이오헬스", "bio-health"),
+    ("바이오헬스케어", "bio-health"),
+    ("바이오", "bio-health"),
+    ("헬스케어", "bio-health"),
+    ("healthcare", "bio-health"),
+    ("biohealthcare", "bio-health"),
+    ("기후에너지", "climate-energy"),
+    ("에너지", "climate-energy"),
+    ("기후테크", "climate-energy"),
+    ("energy", "climate-energy"),
+    ("climate", "climate-energy"),
+    ("climatetech", "climate-energy"),
+    ("energyclimate", "climate-energy"),
+    ("로보틱스", "robotics"),
+    ("robot", "robotics"),
+    ("인공지능ai", "ai"),
+    ("에이아이", "ai"),
+    ("스마트모빌리티", "mobility"),
+    ("smartmobility", "mobility"),
+    ("시스템반도체", "semiconductors"),
+    ("이커머스", "ecommerce"),
+    ("블록체인핀테크", "fintech"),
+];
+
+/// A spelling reduced to what tells codes apart: lower-case letters and digits (Hangul
+/// included), nothing else.
+fn key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Canonical industry code: a code, Korean or English label or common spelling of the
+/// taxonomy (`바이오헬스`, `bio/health`, `Climate & energy`) is read as its code;
+/// anything else is a custom code — lower case, spaces to `-`; letters, digits, `-`
+/// and `_` only.
 pub fn normalize(code: &str) -> Result<String, ValidationError> {
     let c: String = code
         .trim()
@@ -104,11 +144,21 @@ pub fn normalize(code: &str) -> Result<String, ValidationError> {
         .chars()
         .map(|c| if c.is_whitespace() { '-' } else { c })
         .collect();
-    let known = TAXONOMY.iter().find(|(k, ko, en)| {
-        *k == c || *ko == code.trim() || en.to_lowercase() == c.replace('-', " ")
-    });
-    if let Some((k, _, _)) = known {
-        return Ok(k.to_string());
+    let k = key(code);
+    let known = TAXONOMY
+        .iter()
+        .find(|(known, ko, en)| {
+            *known == c || *ko == code.trim() || key(known) == k || key(ko) == k || key(en) == k
+        })
+        .map(|(known, _, _)| *known)
+        .or_else(|| {
+            ALIASES
+                .iter()
+                .find(|(alias, _)| key(alias) == k)
+                .map(|(_, known)| *known)
+        });
+    if let Some(known) = known.filter(|_| !k.is_empty()) {
+        return Ok(known.to_string());
     }
     if c.is_empty()
         || c.len() > 48
@@ -167,6 +217,19 @@ mod tests {
         assert_eq!(normalize("games_video").unwrap(), "games_video");
         assert_eq!(normalize("Quantum Computing").unwrap(), "quantum-computing");
         assert!(normalize("a/b").is_err());
+        for (written, code) in [
+            ("bio/health", "bio-health"),
+            ("Bio/Health", "bio-health"),
+            ("바이오헬스", "bio-health"),
+            ("바이오·헬스케어", "bio-health"),
+            ("climate/energy", "climate-energy"),
+            ("기후·에너지", "climate-energy"),
+            ("Smart City", "smart-city"),
+            ("E-Commerce", "ecommerce"),
+            ("로보틱스", "robotics"),
+        ] {
+            assert_eq!(normalize(written).unwrap(), code, "{written}");
+        }
         assert!(normalize("").is_err());
     }
 

@@ -10,7 +10,7 @@ use crate::error::{FieldError, ValidationError};
 use crate::industry;
 use crate::kinds::*;
 use crate::money::{Currency, Money};
-use crate::text::{non_blank, split_list};
+use crate::text::{non_blank, split_written_list as split_list};
 
 /// What an import file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -199,7 +199,8 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
         }
     }
 
-    fn parsed_list<T>(
+    /// Each item of a list read by `f`; two spellings of one value are kept once.
+    fn parsed_list<T: PartialEq>(
         &mut self,
         col: &str,
         f: impl Fn(&str) -> Result<T, ValidationError>,
@@ -207,6 +208,7 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
         let mut out = Vec::new();
         for item in split_list(self.row.cell(col)) {
             match f(&item) {
+                Ok(t) if out.contains(&t) => {}
                 Ok(t) => out.push(t),
                 Err(e) => self.errors.push(shorten(e, &item).at(col)),
             }
@@ -260,6 +262,25 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
             Err(self.errors)
         }
     }
+}
+
+/// Remarks on a row's cells that were read as something other than what they say: an
+/// industry given by its label or a common spelling (`'바이오헬스' read as
+/// 'bio-health'`), so a person can see what the import made of the file.
+pub fn reading_notes(row: &(impl Cells + ?Sized)) -> Vec<FieldError> {
+    split_list(row.cell("industries"))
+        .iter()
+        .filter_map(|written| {
+            let code = industry::normalize(written).ok()?;
+            let plain: String = written
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_whitespace() { '-' } else { c })
+                .collect();
+            (code != plain)
+                .then(|| FieldError::new("industries", format!("'{written}' read as '{code}'")))
+        })
+        .collect()
 }
 
 /// Keeps a report readable when a cell holds pages of junk: the value quoted in the
@@ -669,6 +690,41 @@ mod tests {
             .zip(outcome_cells(&o))
             .collect();
         assert_eq!(read_outcome(&back).unwrap(), o);
+    }
+
+    #[test]
+    fn lists_are_read_as_people_write_them() {
+        let n = read_need(&row(&[
+            ("id", "n-2"),
+            ("enterprise_id", "e-1"),
+            ("title", "t"),
+            ("technologies", "digital twin, lidar|lidar"),
+            ("industries", "바이오헬스, climate/energy, AI|ai"),
+            ("collaboration_types", "PoC, licensing"),
+            ("preferred_stages", "seed, Series A"),
+        ]))
+        .unwrap();
+        assert_eq!(n.technologies, vec!["digital twin", "lidar"]);
+        assert_eq!(n.industries, vec!["bio-health", "climate-energy", "ai"]);
+        assert_eq!(
+            n.collaboration_types,
+            vec![CollaborationType::Poc, CollaborationType::Licensing]
+        );
+        assert_eq!(n.preferred_stages, vec![Stage::Seed, Stage::SeriesA]);
+        let notes: Vec<String> = reading_notes(&row(&[(
+            "industries",
+            "바이오헬스, climate/energy, AI, quantum computing",
+        )]))
+        .iter()
+        .map(|n| n.reason.clone())
+        .collect();
+        assert_eq!(
+            notes,
+            vec![
+                "'바이오헬스' read as 'bio-health'",
+                "'climate/energy' read as 'climate-energy'"
+            ]
+        );
     }
 
     #[test]

@@ -1,9 +1,20 @@
 //! Small text rules shared by every format: list fields joined by `|`, blank means none.
 
-/// Splits a `|`-separated list field, trimming items and dropping empty ones and repeats.
+/// Splits a `|`-separated list field (as stored and exported), trimming items and
+/// dropping empty ones and repeats.
 pub fn split_list(s: &str) -> Vec<String> {
+    split_on(s, &['|'])
+}
+
+/// Splits a list as people write it in files and forms: items separated by `|` or by
+/// commas (`,` or the full-width `，`), trimmed, without empty ones and repeats.
+pub fn split_written_list(s: &str) -> Vec<String> {
+    split_on(s, &['|', ',', '，'])
+}
+
+fn split_on(s: &str, separators: &[char]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for item in s.split('|').map(str::trim).filter(|x| !x.is_empty()) {
+    for item in s.split(separators).map(str::trim).filter(|x| !x.is_empty()) {
         if !out.iter().any(|o| o == item) {
             out.push(item.to_string());
         }
@@ -33,6 +44,11 @@ mod tests {
     fn lists_split_and_join() {
         assert_eq!(split_list(" ai | robotics||ai "), vec!["ai", "robotics"]);
         assert!(split_list("").is_empty());
+        assert_eq!(split_list("a, b|c"), vec!["a, b", "c"]);
+        assert_eq!(
+            split_written_list("battery recycling, computer vision| AI ,，ai"),
+            vec!["battery recycling", "computer vision", "AI", "ai"]
+        );
         assert_eq!(join_list(&["a", "b"]), "a|b");
         assert_eq!(non_blank("  "), None);
     }

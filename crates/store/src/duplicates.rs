@@ -1,14 +1,18 @@
-//! Likely duplicate startups: flagged when a row is written (same name once legal forms
-//! are stripped, in Korean or English, or the same website domain), reviewed by a
-//! person, and merged on request keeping what both records carried.
+//! Likely duplicate startups and enterprises: flagged when a row is written (same name
+//! once legal forms are stripped, in Korean or English, or for startups the same
+//! website domain or registration number), reviewed by a person, and (startups) merged
+//! on request keeping what both records carried.
 
 use domain::FieldError;
+use domain::records::RecordKind;
 use sqlx::Row;
 
 use crate::{Result, Store, StoreError, now_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DuplicateFlag {
+    /// `startup` or `enterprise`: what the two ids name.
+    pub kind: String,
     pub startup_a: String,
     pub startup_b: String,
     pub reason: String,
@@ -16,14 +20,21 @@ pub struct DuplicateFlag {
     pub created_at: String,
 }
 
-/// Flags each of `ids` against every other startup sharing one of its keys (name or
-/// English name with the legal form stripped, website domain); returns a note for each
-/// new flag, by the id it was found for.
+/// Flags each of `written` (startups or enterprises, as `kind` says) against every other
+/// record of its kind sharing one of its keys (name or English name with the legal form
+/// stripped; for startups also the website domain); returns a note for each new flag,
+/// by the row it was found for.
 pub(crate) async fn flag_batch(
     c: &mut impl crate::AsConn,
+    kind: RecordKind,
     written: &[(String, u64)],
     now: &str,
 ) -> Result<Vec<(u64, FieldError)>> {
+    let (table, noun) = match kind {
+        RecordKind::Startups => ("startups", "startup"),
+        RecordKind::Enterprises => ("enterprises", "enterprise"),
+        RecordKind::Needs | RecordKind::Outcomes => return Ok(Vec::new()),
+    };
     crate::with_conn!(c => {
         let row_of: std::collections::HashMap<&str, u64> =
             written.iter().map(|(id, r)| (id.as_str(), *r)).collect();
@@ -31,14 +42,15 @@ pub(crate) async fn flag_batch(
         for chunk in written.chunks(300) {
             let marks = crate::marks(chunk.len());
             // one equality join per pair of keys, each on an index (IN or OR would scan)
+            let domain = if table == "startups" { "b.web_domain" } else { "NULL" };
             let join = |cond: &str, why: &str| {
                 format!(
-                    "SELECT a.ext_id AS id, b.ext_id AS other, '{why}' AS why, b.web_domain AS domain
-                   FROM startups a JOIN startups b ON {cond}
+                    "SELECT a.ext_id AS id, b.ext_id AS other, '{why}' AS why, CAST({domain} AS TEXT) AS domain
+                   FROM {table} a JOIN {table} b ON {cond}
                   WHERE a.ext_id IN ({marks}) AND b.ext_id <> a.ext_id"
                 )
             };
-            let sql = [
+            let mut joins = vec![
                 join("b.name_key = a.name_key AND a.name_key <> ''", "name"),
                 join("b.name_key = a.name_en_key AND a.name_en_key <> ''", "name"),
                 join("b.name_en_key = a.name_key AND a.name_key <> ''", "name"),
@@ -46,9 +58,11 @@ pub(crate) async fn flag_batch(
                     "b.name_en_key = a.name_en_key AND a.name_en_key <> ''",
                     "name",
                 ),
-                join("b.web_domain = a.web_domain", "website"),
-            ]
-            .join(" UNION ");
+            ];
+            if table == "startups" {
+                joins.push(join("b.web_domain = a.web_domain", "website"));
+            }
+            let sql = joins.join(" UNION ");
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             // the five joins share the numbered parameters
             for (id, _) in chunk {
@@ -84,7 +98,7 @@ pub(crate) async fn flag_batch(
                 } else {
                     (
                         "name",
-                        format!("same name (legal form aside) as startup '{other}'"),
+                        format!("same name (legal form aside) as {noun} '{other}'"),
                     )
                 };
                 let (a, b) = if id < other {
@@ -93,13 +107,14 @@ pub(crate) async fn flag_batch(
                     (&other, &id)
                 };
                 let inserted = sqlx::query(
-                    "INSERT INTO duplicate_flags (startup_a, startup_b, reason, created_at) VALUES ($1, $2, $3, $4)
+                    "INSERT INTO duplicate_flags (startup_a, startup_b, reason, created_at, kind) VALUES ($1, $2, $3, $4, $5)
                      ON CONFLICT (startup_a, startup_b) DO NOTHING",
                 )
                 .bind(a)
                 .bind(b)
                 .bind(&reason)
                 .bind(now)
+                .bind(noun)
                 .execute(&mut *c)
                 .await?;
                 if inserted.rows_affected() > 0 {
@@ -146,7 +161,7 @@ impl Store {
     pub async fn duplicate_flags(&self, status: Option<&str>) -> Result<Vec<DuplicateFlag>> {
         crate::with_pool!(self, pool => {
             let rows = sqlx::query(
-                "SELECT startup_a, startup_b, reason, status, created_at FROM duplicate_flags
+                "SELECT kind, startup_a, startup_b, reason, status, created_at FROM duplicate_flags
                  WHERE CAST($1 AS TEXT) IS NULL OR status = $1 ORDER BY id",
             )
             .bind(status)
@@ -155,6 +170,7 @@ impl Store {
             rows.iter()
                 .map(|r| {
                     Ok(DuplicateFlag {
+                        kind: r.try_get("kind")?,
                         startup_a: r.try_get("startup_a")?,
                         startup_b: r.try_get("startup_b")?,
                         reason: r.try_get("reason")?,
@@ -285,7 +301,7 @@ impl Store {
                 (drop, keep)
             };
             resolve(&mut tx, a, b, "merged", actor).await?;
-            sqlx::query("DELETE FROM duplicate_flags WHERE status <> 'merged' AND (startup_a = $1 OR startup_b = $1)")
+            sqlx::query("DELETE FROM duplicate_flags WHERE kind = 'startup' AND status <> 'merged' AND (startup_a = $1 OR startup_b = $1)")
                 .bind(drop)
                 .execute(&mut *tx)
                 .await?;

@@ -9,11 +9,21 @@ use calamine::{Data, Reader};
 pub enum FileError {
     #[error("{path}: {reason}")]
     Unusable { path: String, reason: String },
+    /// Larger than the reader takes (the limit is named in the reason).
+    #[error("{path}: {reason}")]
+    TooLarge { path: String, reason: String },
     #[error("{path}: {source}")]
     Io {
         path: String,
         source: std::io::Error,
     },
+}
+
+fn too_large(path: &Path, reason: impl Into<String>) -> FileError {
+    FileError::TooLarge {
+        path: path.display().to_string(),
+        reason: reason.into(),
+    }
 }
 
 fn unusable(path: &Path, reason: impl Into<String>) -> FileError {
@@ -69,12 +79,18 @@ pub struct Table {
 /// Reads a whole CSV or XLSX file (the first sheet). A missing file, a file with no
 /// header row or an unreadable workbook is unusable; a single bad row is not.
 pub fn read_table(path: &Path) -> Result<Table, FileError> {
+    read_table_within(path, XlsxLimits::DEFAULT)
+}
+
+/// [`read_table`] with the given bounds on what an XLSX file may unpack to; a file past
+/// them is [`FileError::TooLarge`], refused before it is read.
+pub fn read_table_within(path: &Path, limits: XlsxLimits) -> Result<Table, FileError> {
     if !path.exists() {
         return Err(unusable(path, "no such file"));
     }
     let table = match Format::from_path(path)? {
         Format::Csv => read_csv(path)?,
-        Format::Xlsx => read_xlsx(path)?,
+        Format::Xlsx => read_xlsx(path, limits)?,
     };
     if table.headers.iter().all(String::is_empty) {
         return Err(unusable(path, "no header row"));
@@ -87,6 +103,39 @@ fn header_name(s: &str) -> String {
         .trim_start_matches('\u{feff}')
         .trim()
         .to_lowercase()
+}
+
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
+/// injection").
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell as it is written for spreadsheets: text that a spreadsheet would read as a
+/// formula (`=HYPERLINK(…)`, `+82 …`, `-x`, `@…`) gets a leading `'`, as does text that
+/// would read as such a guard (`'=x`, `''x`), so that [`from_spreadsheet_safe`] gives
+/// back exactly what was written. Plain numbers (`-12.5`) are no formula and stay.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let guarded = cell.starts_with(FORMULA_STARTS) || looks_guarded(cell);
+    if guarded && cell.parse::<f64>().map_or(true, |f| !f.is_finite()) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// A CSV cell as read: the guard [`spreadsheet_safe`] added is taken off (a `'` before
+/// a formula character or before another `'`); anything else stays as written.
+pub fn from_spreadsheet_safe(cell: String) -> String {
+    if looks_guarded(&cell) {
+        cell[1..].to_string()
+    } else {
+        cell
+    }
+}
+
+/// `'` before a formula character or another `'`: the guard a spreadsheet puts there.
+fn looks_guarded(cell: &str) -> bool {
+    cell.strip_prefix('\'')
+        .is_some_and(|rest| rest.starts_with(FORMULA_STARTS) || rest.starts_with('\''))
 }
 
 fn read_csv(path: &Path) -> Result<Table, FileError> {
@@ -117,12 +166,14 @@ fn read_csv(path: &Path) -> Result<Table, FileError> {
                 .iter()
                 .enumerate()
                 .map(|(col, c)| {
-                    String::from_utf8(c.to_vec()).map_err(|_| {
-                        format!(
-                            "column {} is not UTF-8 text (save the file as UTF-8)",
-                            headers.get(col).map(String::as_str).unwrap_or("?")
-                        )
-                    })
+                    String::from_utf8(c.to_vec())
+                        .map(from_spreadsheet_safe)
+                        .map_err(|_| {
+                            format!(
+                                "column {} is not UTF-8 text (save the file as UTF-8)",
+                                headers.get(col).map(String::as_str).unwrap_or("?")
+                            )
+                        })
                 })
                 .collect(),
             Err(e) if e.is_io_error() => {
@@ -156,11 +207,34 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// What an XLSX file may make the reader do: an XLSX is a zip archive, and a small one
+/// can inflate to gigabytes or name a cell a million rows down, which a reader that
+/// trusts it turns into gigabytes of memory.
+#[derive(Debug, Clone, Copy)]
+pub struct XlsxLimits {
+    /// Entries in the archive.
+    pub entries: usize,
+    /// Bytes of all entries together once inflated (declared and actual).
+    pub unpacked_bytes: u64,
+    /// Cells of the sheet's used range, counted from column A (rows × columns read).
+    pub cells: u64,
+}
+
+impl XlsxLimits {
+    /// 256 MiB inflated and 10 million cells: about 50 times the largest register
+    /// imported so far, and bounded work and memory (a few seconds, under 1 GB).
+    pub const DEFAULT: XlsxLimits = XlsxLimits {
+        entries: 10_000,
+        unpacked_bytes: 256 * 1024 * 1024,
+        cells: 10_000_000,
+    };
+}
+
 /// calamine 0.38 panics on some malformed cell references where it should answer an
 /// error (tafia/calamine#709; found by `scripts/fuzz import_xlsx`): such a workbook is
 /// unusable, not a reason to bring the import, or the server, down.
-fn read_xlsx(path: &Path) -> Result<Table, FileError> {
-    std::panic::catch_unwind(|| read_xlsx_unguarded(path)).unwrap_or_else(|_| {
+fn read_xlsx(path: &Path, limits: XlsxLimits) -> Result<Table, FileError> {
+    std::panic::catch_unwind(|| read_xlsx_unguarded(path, limits)).unwrap_or_else(|_| {
         Err(unusable(
             path,
             "the workbook is malformed (a cell reference cannot be read)",
@@ -168,37 +242,159 @@ fn read_xlsx(path: &Path) -> Result<Table, FileError> {
     })
 }
 
-fn read_xlsx_unguarded(path: &Path) -> Result<Table, FileError> {
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| unusable(path, e.to_string()))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| unusable(path, "the workbook has no sheet"))?
+/// Checks the archive before anything is read from it: how many entries, what they
+/// declare they inflate to, and what they really inflate to (each is inflated into
+/// nothing, never past the limit), so a zip bomb is refused in bounded time.
+fn check_archive(path: &Path, limits: XlsxLimits) -> Result<(), FileError> {
+    let mib = |b: u64| b / (1024 * 1024);
+    let file = std::fs::File::open(path).map_err(|source| FileError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| unusable(path, format!("not an XLSX workbook: {e}")))?;
+    if zip.len() > limits.entries {
+        return Err(too_large(
+            path,
+            format!(
+                "the workbook holds {} parts; at most {} are read",
+                zip.len(),
+                limits.entries
+            ),
+        ));
+    }
+    let over = |what: &str| {
+        too_large(
+            path,
+            format!(
+                "the workbook {what} more than {} MiB once unpacked (the limit for an import)",
+                mib(limits.unpacked_bytes)
+            ),
+        )
+    };
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| unusable(path, format!("not an XLSX workbook: {e}")))?;
+        declared = declared.saturating_add(entry.size());
+    }
+    if declared > limits.unpacked_bytes {
+        return Err(over("declares"));
+    }
+    let mut actual = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| unusable(path, format!("not an XLSX workbook: {e}")))?;
+        let room = limits.unpacked_bytes - actual;
+        let n = std::io::copy(
+            &mut std::io::Read::take(entry, room + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| {
+            unusable(
+                path,
+                format!("the workbook is malformed (a damaged part: {e})"),
+            )
+        })?;
+        if n > room {
+            return Err(over("inflates to"));
+        }
+        actual += n;
+    }
+    Ok(())
+}
+
+/// Spreadsheet name of a 0-based column (0 → A, 16383 → XFD).
+fn column_name(mut col: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).expect("ASCII")
+}
+
+fn read_xlsx_unguarded(path: &Path, limits: XlsxLimits) -> Result<Table, FileError> {
+    check_archive(path, limits)?;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path)
+        .map_err(|e: calamine::XlsxError| unusable(path, e.to_string()))?;
+    let sheet = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| unusable(path, "the workbook has no sheet"))?;
+    let mut reader = wb
+        .worksheet_cells_reader(&sheet)
         .map_err(|e| unusable(path, e.to_string()))?;
-    let first_row = range.start().map(|(r, _)| r as u64 + 1).unwrap_or(1);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    let mut it = range.rows();
-    let Some(h) = it.next() else {
+    // the cells that hold something, read one by one: the sheet's used range is known
+    // (and refused when too large) before any row is laid out
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    let (mut top, mut bottom, mut right) = (u32::MAX, 0u32, 0u32);
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| unusable(path, e.to_string()))?
+    {
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        (top, bottom, right) = (top.min(row), bottom.max(row), right.max(col));
+        let span = (u64::from(bottom - top) + 1) * (u64::from(right) + 1);
+        if span > limits.cells {
+            return Err(too_large(
+                path,
+                format!(
+                    "the sheet's used range A{}:{}{} spans {span} cells; at most {} are read \
+                     (delete the stray cells far from the table)",
+                    top + 1,
+                    column_name(right),
+                    bottom + 1,
+                    limits.cells
+                ),
+            ));
+        }
+        cells.push((row, col, text));
+    }
+    if cells.is_empty() {
         return Err(unusable(path, "no header row"));
-    };
-    // Cells left of the used range are empty columns; keep positions aligned.
-    let pad = |r: &[Data]| {
-        let mut v = vec![String::new(); first_col];
-        v.extend(r.iter().map(cell_text));
-        v
-    };
-    let headers = pad(h).iter().map(|s| header_name(s)).collect();
-    let rows = it
-        .enumerate()
-        .map(|(i, r)| Row {
-            number: first_row + 1 + i as u64,
-            cells: Ok(pad(r)),
-        })
-        .filter(|r| {
-            r.cells
-                .as_ref()
-                .is_ok_and(|c| c.iter().any(|x| !x.trim().is_empty()))
-        })
+    }
+    cells.sort_by_key(|c| (c.0, c.1));
+    let width = right as usize + 1;
+    let mut rows: Vec<Row> = Vec::new();
+    let mut headers = None;
+    for (row, col, text) in cells {
+        let line = if row == top {
+            headers.get_or_insert_with(|| vec![String::new(); width])
+        } else {
+            if rows.last().is_none_or(|r| r.number != u64::from(row) + 1) {
+                rows.push(Row {
+                    number: u64::from(row) + 1,
+                    cells: Ok(vec![String::new(); width]),
+                });
+            }
+            rows.last_mut()
+                .and_then(|r| r.cells.as_mut().ok())
+                .expect("a row just laid out")
+        };
+        line[col as usize] = text;
+    }
+    let headers = headers
+        .expect("the top row has a cell")
+        .iter()
+        .map(|s| header_name(s))
         .collect();
+    rows.retain(|r| {
+        r.cells
+            .as_ref()
+            .is_ok_and(|c| c.iter().any(|x| !x.trim().is_empty()))
+    });
     Ok(Table { headers, rows })
 }
 
@@ -220,7 +416,8 @@ const NUMERIC: &[&str] = &[
     "year",
 ];
 
-/// Writes a header row and data rows as CSV or XLSX (one sheet named `sheet`).
+/// Writes a header row and data rows as CSV or XLSX (one sheet named `sheet`). CSV
+/// cells are [`spreadsheet_safe`]; XLSX cells are text or numbers, never formulas.
 pub fn write_table(
     path: &Path,
     format: Format,
@@ -235,7 +432,8 @@ pub fn write_table(
             let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
             w.write_record(headers).map_err(|e| fail(&e))?;
             for r in rows {
-                w.write_record(&r).map_err(|e| fail(&e))?;
+                w.write_record(r.iter().map(|c| spreadsheet_safe(c).into_owned()))
+                    .map_err(|e| fail(&e))?;
                 n += 1;
             }
             w.flush().map_err(|e| fail(&e))?;

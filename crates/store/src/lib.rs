@@ -317,10 +317,22 @@ impl Store {
                 sqlx::query_as("SELECT id, name, name_en, website FROM startups WHERE name_key = ''")
                     .fetch_all(pool)
                     .await?;
-            if rows.is_empty() {
+            let enterprises: Vec<(i64, String, Option<String>)> =
+                sqlx::query_as("SELECT id, name, name_en FROM enterprises WHERE name_key = ''")
+                    .fetch_all(pool)
+                    .await?;
+            if rows.is_empty() && enterprises.is_empty() {
                 return Ok(());
             }
             let mut tx = crate::Begin::begin_write(pool).await?;
+            for (id, name, name_en) in enterprises {
+                sqlx::query("UPDATE enterprises SET name_key = $1, name_en_key = $2 WHERE id = $3")
+                    .bind(domain::dedup::name_key(&name))
+                    .bind(name_en.as_deref().map(domain::dedup::name_key).unwrap_or_default())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for (id, name, name_en, website) in rows {
                 sqlx::query(
                     "UPDATE startups SET name_key = $1, name_en_key = $2, web_domain = $3 WHERE id = $4",

@@ -29,12 +29,24 @@ pub struct BatchResult {
     pub notices: Vec<(u64, FieldError)>,
 }
 
+/// Whether a row may replace the record with its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Write {
+    Upsert,
+    /// Only a new record: a row whose id exists is left out (written stays 0).
+    Insert,
+}
+
 /// How one row went.
 pub(crate) enum RowOutcome {
-    /// Written; for a startup, the id of the record written (the row's own, or the
-    /// holder of its registration number), with remarks.
+    /// Written; for a startup or an enterprise, the id of the record written (checked
+    /// for likely duplicates), with remarks.
     Written(Option<String>, Vec<FieldError>),
     Refused(FieldError),
+    /// Not written: a record with its id exists and the write may only insert.
+    Kept,
+    /// Not written, with the reason why (a startup merged away).
+    Skipped(FieldError),
 }
 
 fn table(kind: RecordKind) -> &'static str {
@@ -66,40 +78,78 @@ impl Store {
         batch: Vec<(u64, Record)>,
         actor: &str,
     ) -> Result<BatchResult> {
+        Ok(self.write_batch(kind, batch, actor, Write::Upsert).await?.0)
+    }
+
+    /// Creates one need: an insert that is refused with a conflict when the id is
+    /// taken, so a create never overwrites a record, however many run at once.
+    pub async fn create_need(&self, need: Need, actor: &str) -> Result<BatchResult> {
+        let id = need.id.clone();
+        let (res, kept) = self
+            .write_batch(
+                RecordKind::Needs,
+                vec![(1, Record::Need(need))],
+                actor,
+                Write::Insert,
+            )
+            .await?;
+        if kept > 0 {
+            return Err(crate::StoreError::Conflict(format!(
+                "a need with id '{id}' exists already"
+            )));
+        }
+        Ok(res)
+    }
+
+    /// Writes a batch as [`Store::import_batch`] does; also answers how many rows were
+    /// left out because their id exists and `write` only inserts.
+    async fn write_batch(
+        &self,
+        kind: RecordKind,
+        batch: Vec<(u64, Record)>,
+        actor: &str,
+        write: Write,
+    ) -> Result<(BatchResult, u64)> {
         crate::with_pool!(self, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             let before = count(&mut tx, kind).await?;
             let mut res = BatchResult::default();
             let (first, last) = (batch.first().map(|b| b.0), batch.last().map(|b| b.0));
-            let mut written = 0u64;
-            // startups written, by the row that wrote them last, for duplicate flagging
-            let mut startup_rows: std::collections::HashMap<String, u64> = Default::default();
+            let (mut written, mut kept) = (0u64, 0u64);
+            // startups and enterprises written, by the row that wrote them last, for
+            // duplicate flagging
+            let mut written_rows: std::collections::HashMap<String, u64> = Default::default();
             for (row, rec) in batch {
                 let outcome = match rec {
                     Record::Startup(s) => upsert_startup(&mut tx, &s, &now).await?,
                     Record::Enterprise(e) => upsert_enterprise(&mut tx, &e, &now).await?,
-                    Record::Need(n) => upsert_need(&mut tx, &n, &now).await?,
+                    Record::Need(n) => upsert_need(&mut tx, &n, &now, write).await?,
                     Record::Outcome(o) => upsert_outcome(&mut tx, &o, actor, &now).await?,
                 };
                 match outcome {
-                    RowOutcome::Written(startup_id, notes) => {
+                    RowOutcome::Written(record_id, notes) => {
                         written += 1;
-                        if let Some(id) = startup_id {
-                            startup_rows.insert(id, row);
+                        if let Some(id) = record_id {
+                            written_rows.insert(id, row);
                         }
                         res.notices.extend(notes.into_iter().map(|n| (row, n)));
                     }
                     RowOutcome::Refused(e) => res.rejected.push((row, e)),
+                    RowOutcome::Kept => kept += 1,
+                    RowOutcome::Skipped(note) => res.notices.push((row, note)),
                 }
             }
-            let mut written_startups: Vec<(String, u64)> = startup_rows.into_iter().collect();
-            written_startups.sort_by_key(|w| w.1);
-            res.notices
-                .extend(crate::duplicates::flag_batch(&mut tx, &written_startups, &now).await?);
+            let mut written_records: Vec<(String, u64)> = written_rows.into_iter().collect();
+            written_records.sort_by_key(|w| w.1);
+            res.notices.extend(
+                crate::duplicates::flag_batch(&mut tx, kind, &written_records, &now).await?,
+            );
             res.notices.sort_by_key(|n| n.0);
             let after = count(&mut tx, kind).await?;
-            res.inserted = after - before;
+            // on PostgreSQL, rows committed meanwhile by other writers count too: the
+            // split is then approximate, never more than what this batch wrote
+            res.inserted = after.saturating_sub(before).min(written);
             res.updated = written - res.inserted;
             if written > 0 {
                 crate::admin::audit(
@@ -113,7 +163,7 @@ impl Store {
                 .await?;
             }
             tx.commit().await?;
-            Ok(res)
+            Ok((res, kept))
         })
     }
 
@@ -310,7 +360,7 @@ impl Store {
             if r.rows_affected() == 0 {
                 return Ok(false);
             }
-            sqlx::query("DELETE FROM duplicate_flags WHERE startup_a = $1 OR startup_b = $2")
+            sqlx::query("DELETE FROM duplicate_flags WHERE kind = 'startup' AND (startup_a = $1 OR startup_b = $2)")
                 .bind(ext_id)
                 .bind(ext_id)
                 .execute(&mut *tx)
@@ -373,9 +423,31 @@ impl Store {
 
 async fn upsert_startup(c: &mut impl crate::AsConn, s: &Startup, now: &str) -> Result<RowOutcome> {
     crate::with_conn!(c => {
+        // a startup merged away stays merged: the same row again (a re-import of the
+        // file it came from) is read as the record it was merged into, which keeps
+        // what the merge made of it
+        let merged: Option<(String, String)> = sqlx::query_as(
+            "SELECT k.ext_id, m.merged_at FROM startup_merges m JOIN startups k ON k.id = m.kept_id
+             WHERE m.merged_ext = $1 AND NOT EXISTS (SELECT 1 FROM startups s WHERE s.ext_id = $1)
+             ORDER BY m.id DESC LIMIT 1",
+        )
+        .bind(&s.id)
+        .fetch_optional(&mut *c)
+        .await?;
+        if let Some((kept, at)) = merged {
+            return Ok(RowOutcome::Skipped(FieldError::new(
+                "id",
+                format!(
+                    "startup '{}' was merged into '{kept}' on {}: the row is read as '{kept}' and changes nothing (edit '{kept}' instead)",
+                    s.id,
+                    at.get(..10).unwrap_or(&at)
+                ),
+            )));
+        }
         let mut notes = Vec::new();
+        let mut flagged_pairs: Vec<(String, String, String)> = Vec::new();
         let mut s = std::borrow::Cow::Borrowed(s);
-        if let Some(brn) = &s.business_reg_no {
+        if let Some(brn) = s.business_reg_no.clone() {
             let owner: Option<(String,)> =
                 sqlx::query_as("SELECT ext_id FROM startups WHERE business_reg_no = $1 AND ext_id <> $2")
                     .bind(brn.as_str())
@@ -383,25 +455,29 @@ async fn upsert_startup(c: &mut impl crate::AsConn, s: &Startup, now: &str) -> R
                     .fetch_optional(&mut *c)
                     .await?;
             if let Some((owner,)) = owner {
-                // the same registration number is the same company: this row updates it
-                let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM startups WHERE ext_id = $1")
-                    .bind(&s.id)
-                    .fetch_optional(&mut *c)
-                    .await?;
-                if exists.is_some() {
-                    return Ok(RowOutcome::Refused(FieldError::new(
-                        "business_reg_no",
-                        format!(
-                            "{brn} is registered to startup '{owner}', not to '{}': merge the two first",
-                            s.id
-                        ),
-                    )));
-                }
+                // the same registration number: most likely the same company, which a
+                // person decides. The row is its own record (nothing of the holder
+                // changes) and keeps the number it had, none when new, so the number
+                // stays unique until a merge gives it to the record kept.
+                let had: Option<(Option<String>,)> =
+                    sqlx::query_as("SELECT business_reg_no FROM startups WHERE ext_id = $1")
+                        .bind(&s.id)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                let had = had.and_then(|(b,)| b);
+                s.to_mut().business_reg_no = had.as_deref().map(BusinessRegNo::parse).transpose()
+                    .map_err(|e| corrupt("business_reg_no", e))?;
+                let reason = format!("same business registration number {brn} as startup '{owner}'");
+                let (a, b) = if s.id < owner { (&s.id, &owner) } else { (&owner, &s.id) };
+                flagged_pairs.push((a.clone(), b.clone(), reason));
                 notes.push(FieldError::new(
                     "business_reg_no",
-                    format!("{brn} is registered to startup '{owner}': this row updated '{owner}'"),
+                    format!(
+                        "{brn} is registered to startup '{owner}': '{}' is kept as its own record {}, flagged as a likely duplicate for review (a merge keeps the number)",
+                        s.id,
+                        if had.is_some() { "with the number it had" } else { "without the number" },
+                    ),
                 ));
-                s.to_mut().id = owner;
             }
         }
         let s = s.as_ref();
@@ -462,6 +538,18 @@ async fn upsert_startup(c: &mut impl crate::AsConn, s: &Startup, now: &str) -> R
         .bind(s.discovered_on.map(|d| d.to_string()))
         .execute(&mut *c)
         .await?;
+        for (a, b, reason) in flagged_pairs {
+            sqlx::query(
+                "INSERT INTO duplicate_flags (startup_a, startup_b, reason, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (startup_a, startup_b) DO NOTHING",
+            )
+            .bind(a)
+            .bind(b)
+            .bind(reason)
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
+        }
 
         Ok(RowOutcome::Written(Some(s.id.clone()), notes))
     })
@@ -476,15 +564,16 @@ async fn upsert_enterprise(
         sqlx::query(
             "INSERT INTO enterprises (ext_id, name, name_en, size_class, industries, description, city,
             country, capacity, cvc, ticket_min_krw, ticket_max_krw, clusters, participating_since,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            created_at, updated_at, name_key, name_en_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          ON CONFLICT (ext_id) DO UPDATE SET
             name = excluded.name, name_en = excluded.name_en, size_class = excluded.size_class,
             industries = excluded.industries, description = excluded.description,
             city = excluded.city, country = excluded.country, capacity = excluded.capacity,
             cvc = excluded.cvc, ticket_min_krw = excluded.ticket_min_krw,
             ticket_max_krw = excluded.ticket_max_krw, clusters = excluded.clusters,
-            participating_since = excluded.participating_since, updated_at = excluded.updated_at",
+            participating_since = excluded.participating_since, updated_at = excluded.updated_at,
+            name_key = excluded.name_key, name_en_key = excluded.name_en_key",
         )
         .bind(&e.id)
         .bind(&e.name)
@@ -502,26 +591,40 @@ async fn upsert_enterprise(
         .bind(e.participating_since.map(|d| d.to_string()))
         .bind(now)
         .bind(now)
+        .bind(domain::dedup::name_key(&e.name))
+        .bind(e.name_en.as_deref().map(domain::dedup::name_key).unwrap_or_default())
         .execute(&mut *c)
         .await?;
-        Ok(RowOutcome::Written(None, vec![]))
+        Ok(RowOutcome::Written(Some(e.id.clone()), vec![]))
     })
 }
 
-async fn upsert_need(c: &mut impl crate::AsConn, n: &Need, now: &str) -> Result<RowOutcome> {
+async fn upsert_need(
+    c: &mut impl crate::AsConn,
+    n: &Need,
+    now: &str,
+    write: Write,
+) -> Result<RowOutcome> {
     crate::with_conn!(c => {
-        let r = sqlx::query(
-            "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
-            collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at)
-         SELECT $1, e.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM enterprises e WHERE e.ext_id = $13
-         ON CONFLICT (ext_id) DO UPDATE SET
+        let on_conflict = match write {
+            Write::Upsert => {
+                "DO UPDATE SET
             enterprise_id = excluded.enterprise_id, title = excluded.title,
             description = excluded.description, technologies = excluded.technologies,
             industries = excluded.industries, collaboration_types = excluded.collaboration_types,
             preferred_stages = excluded.preferred_stages, slots = excluded.slots,
             deadline = excluded.deadline, visibility = excluded.visibility,
-            updated_at = excluded.updated_at",
-        )
+            updated_at = excluded.updated_at"
+            }
+            Write::Insert => "DO NOTHING",
+        };
+        let sql = format!(
+            "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
+            collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at)
+         SELECT $1, e.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM enterprises e WHERE e.ext_id = $13
+         ON CONFLICT (ext_id) {on_conflict}"
+        );
+        let r = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(&n.id)
         .bind(&n.title)
         .bind(&n.description)
@@ -537,6 +640,15 @@ async fn upsert_need(c: &mut impl crate::AsConn, n: &Need, now: &str) -> Result<
         .bind(&n.enterprise_id)
         .execute(&mut *c)
         .await?;
+        if r.rows_affected() == 0 && write == Write::Insert {
+            let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM needs WHERE ext_id = $1")
+                .bind(&n.id)
+                .fetch_optional(&mut *c)
+                .await?;
+            if taken.is_some() {
+                return Ok(RowOutcome::Kept);
+            }
+        }
         if r.rows_affected() == 0 {
             return Ok(RowOutcome::Refused(FieldError::new(
                 "enterprise_id",

@@ -29,6 +29,9 @@ pub fn app_problem(e: AppError) -> Response {
     match e {
         AppError::Invalid(m) => problem(StatusCode::CONFLICT, "refused", "Refused", &m),
         AppError::Unusable(m) => bad_input(&m),
+        AppError::TooLarge(m) => {
+            problem(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large", &m)
+        }
         AppError::NotFound(m) => problem(StatusCode::NOT_FOUND, "not-found", "Not found", &m),
         AppError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "forbidden", "Forbidden", &m),
         e => {
@@ -627,6 +630,7 @@ impl RecordBody {
             let text = match v {
                 serde_json::Value::Null => String::new(),
                 serde_json::Value::String(s) => s,
+                // a list, one value per element (joined as a file's list cell is)
                 serde_json::Value::Array(items) => items
                     .iter()
                     .map(|i| match i {
@@ -634,7 +638,7 @@ impl RecordBody {
                         other => other.to_string(),
                     })
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join("|"),
                 other => other.to_string(),
             };
             cells.insert(k, text);
@@ -651,8 +655,10 @@ pub struct Saved {
     pub notes: Vec<String>,
 }
 
-/// Saves `kind` with id `id` (empty: a new need) for the caller; field errors answer
-/// 422 with each field and reason under `errors`.
+/// Saves `kind` with id `id` for the caller — only the fields sent, the others keep
+/// their stored values — or, without an id, creates a need (an id that is taken answers
+/// 409, never an overwrite); field errors answer 422 with each field and reason under
+/// `errors`.
 async fn save_record(
     app: &App,
     caller: &Caller,
@@ -669,10 +675,14 @@ async fn save_record(
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Some(id) = id {
-        cells.insert("id".into(), id);
-    }
-    match app.save_cells_as(&s.user, kind, cells).await {
+    let saved = match id {
+        Some(id) => {
+            cells.insert("id".into(), id);
+            app.save_cells_as(&s.user, kind, cells).await
+        }
+        None => app.create_need_as(&s.user, cells).await,
+    };
+    match saved {
         Ok(Ok((id, notes))) => Json(Saved {
             id,
             notes: notes.iter().map(ToString::to_string).collect(),
@@ -743,6 +753,7 @@ pub async fn delete_startup(
     (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "A need with the id given exists already", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
 pub async fn post_need(
     State(app): State<App>,

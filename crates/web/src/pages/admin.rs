@@ -465,6 +465,10 @@ pub async fn import(
             StatusCode::BAD_REQUEST,
             m.replace(&path.display().to_string(), &name),
         ),
+        Err(app::AppError::TooLarge(m)) => refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            m.replace(&path.display().to_string(), &name),
+        ),
         Err(e) => app_error(&caller, &uri, e, "/admin/import"),
     }
 }

@@ -171,6 +171,7 @@ pub fn app_error(caller: &Caller, uri: &Uri, e: app::AppError, back: &str) -> Re
     let (status, detail) = match e {
         Invalid(m) => (StatusCode::CONFLICT, m),
         Unusable(m) => (StatusCode::BAD_REQUEST, m),
+        TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
         NotFound(m) => (StatusCode::NOT_FOUND, m),
         Forbidden(m) => (StatusCode::FORBIDDEN, m),
         e => {
