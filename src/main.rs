@@ -604,7 +604,8 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Suggest { prefix, limit } => {
-            for s in app.suggest(&prefix, limit) {
+            // the operator reads everything, as `search` does
+            for s in app.suggest(&prefix, limit, true) {
                 println!("{}\t{}\t{}", s.text, s.kind, s.count);
             }
             Ok(0)

@@ -689,6 +689,108 @@ async fn search_pages_and_api_with_facets() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
+    use domain::records::{RecordKind, need_cells};
+    let (s, demo) = start().await;
+    let c = reqwest::Client::new();
+    let base = &s.base;
+    let login = |r: Role| demo.logins.iter().find(|l| l.role == r).unwrap();
+    let mut who: Vec<(&str, Option<common::Who>)> = vec![("anonymous", None)];
+    for (name, role) in [
+        ("enterprise", Role::EnterpriseMember),
+        ("startup", Role::StartupMember),
+        ("admin", Role::Admin),
+    ] {
+        let l = login(role);
+        who.push((
+            name,
+            Some(common::log_in(&c, base, &l.email, &l.password).await),
+        ));
+    }
+    let ent = login(Role::EnterpriseMember);
+    let own = s
+        .app
+        .login(&ent.email, &ent.password)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .enterprise_id
+        .unwrap();
+    let get = |query: &str, w: Option<&common::Who>| {
+        let mut rq = c.get(format!("{base}/api/v1/search?{query}"));
+        if let Some(w) = w {
+            rq = rq.header("cookie", &w.cookie);
+        }
+        async move {
+            let r = rq.send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let mut before = Vec::new();
+    for (_, w) in &who[..3] {
+        for q in ["kind=need", "kind=startup"] {
+            let r = get(q, w.as_ref()).await;
+            before.push((r["total"].clone(), r["facets"].clone()));
+        }
+    }
+    // another enterprise's confidential need gets a word found nowhere else
+    let mut secret = s
+        .app
+        .store()
+        .needs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.visibility == domain::Visibility::Confidential && n.enterprise_id != own)
+        .unwrap();
+    secret.description = Some("Pilot the blorvexium leaching process at our plant.".into());
+    secret.technologies.push("blorvexium refining".into());
+    let cells = RecordKind::Needs
+        .columns()
+        .iter()
+        .map(|c| c.to_string())
+        .zip(need_cells(&secret))
+        .collect();
+    s.app
+        .save_cells(RecordKind::Needs, &cells, "test")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut after = Vec::new();
+    for (name, w) in &who[..3] {
+        for q in ["kind=need", "kind=startup"] {
+            let r = get(q, w.as_ref()).await;
+            after.push((r["total"].clone(), r["facets"].clone()));
+        }
+        for kind in ["need", "startup"] {
+            let typo = get(&format!("q=blorvexiun&kind={kind}"), w.as_ref()).await;
+            assert!(
+                typo["did_you_mean"].is_null() && typo["total"] == 0,
+                "{name}, {kind}: {typo}"
+            );
+            let exact = get(&format!("q=blorvexium&kind={kind}"), w.as_ref()).await;
+            assert_eq!(exact["total"], 0, "{name}, {kind}: {exact}");
+            assert!(!exact.to_string().contains("blorvexium"), "{name}: {exact}");
+        }
+        let mut page = c.get(format!("{base}/needs?q=blorvexiun"));
+        if let Some(w) = w {
+            page = page.header("cookie", &w.cookie);
+        }
+        let page = page.send().await.unwrap().text().await.unwrap();
+        assert!(
+            !page.contains("blorvexium"),
+            "{name}: the board's did-you-mean"
+        );
+    }
+    assert_eq!(before, after, "totals and facet counts do not move");
+    // a program manager, who may read it, is offered the word
+    let pm = get("q=blorvexiun&kind=need", who[3].1.as_ref()).await;
+    assert_eq!(pm["did_you_mean"], "blorvexium", "{pm}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_openapi_document_describes_every_route_and_its_answers() {
     let (s, _) = start().await;
     let c = reqwest::Client::new();

@@ -113,3 +113,124 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
         secret.description
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
+    use domain::{Language, Match, MatchOrigin, MatchingRound, RoundStatus, User, Visibility};
+    let dir = tempfile::tempdir().unwrap();
+    let app = app::App::open(&store::testing::fresh_database(dir.path(), "u.db"))
+        .await
+        .unwrap();
+    app.load_demo(4, &|_| {}).await.unwrap();
+    let secret = app
+        .store()
+        .needs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| {
+            n.visibility == Visibility::Confidential
+                && n.description.is_some()
+                && !n.technologies.is_empty()
+        })
+        .unwrap();
+    // a startup with nothing to do with the need's enterprise yet
+    let rows = app.store().match_rows().await.unwrap();
+    let startup = app
+        .store()
+        .startups()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| {
+            !rows
+                .iter()
+                .any(|m| m.startup_id == s.id && m.enterprise_id == secret.enterprise_id)
+        })
+        .unwrap()
+        .id;
+    let user = |email: &str, role, e: Option<&str>, s: Option<&str>| User {
+        email: email.into(),
+        display_name: email.into(),
+        role,
+        enterprise_id: e.map(String::from),
+        startup_id: s.map(String::from),
+        center_code: None,
+        language: Language::En,
+    };
+    let founder = user(
+        "founder@unpublished.kr",
+        Role::StartupMember,
+        None,
+        Some(&startup),
+    );
+    let member = user(
+        "member@unpublished.kr",
+        Role::EnterpriseMember,
+        Some(&secret.enterprise_id),
+        None,
+    );
+    for u in [&founder, &member] {
+        app.add_user(u, "unpublished-password-1", "test")
+            .await
+            .unwrap();
+    }
+    // the engine proposes the pair in a round not yet published
+    app.store()
+        .create_round(&MatchingRound {
+            name: "r-hidden".into(),
+            status: RoundStatus::Finished,
+            policy: serde_json::json!({}),
+            created_at: chrono::Utc::now(),
+            finished_at: Some(chrono::Utc::now()),
+        })
+        .await
+        .unwrap();
+    app.store()
+        .insert_matches(&[Match {
+            startup_id: startup.clone(),
+            need_id: secret.id.clone(),
+            round: Some("r-hidden".into()),
+            score: 0.9317,
+            reasons: vec![],
+            origin: MatchOrigin::Engine,
+            status: MatchStatus::Proposed,
+            history: vec![],
+        }])
+        .await
+        .unwrap();
+
+    // the proposed startup reads no more than the public: the title only
+    for viewer in [None, Some(&founder)] {
+        let seen = app.need_for(viewer, &secret.id).await.unwrap();
+        assert_eq!(seen.title, secret.title);
+        assert_eq!(seen.description, None, "{viewer:?}");
+        assert!(seen.technologies.is_empty() && seen.industries.is_empty());
+        assert!(seen.enterprise_id.is_empty() && seen.deadline.is_none() && seen.slots == 0);
+    }
+    // nor does a meeting request carry the unpublished proposal's score
+    let event = app
+        .store()
+        .events()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == domain::EventKind::Forum)
+        .unwrap()
+        .code;
+    app.register_as(&founder, &event, None).await.unwrap();
+    app.register_as(&member, &event, None).await.unwrap();
+    let id = app
+        .request_meeting_as(&founder, &event, &secret.enterprise_id, None)
+        .await
+        .unwrap();
+    for who in [&founder, &member] {
+        let requests = app.meeting_requests_as(who, &event).await.unwrap();
+        let r = requests.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(r.fit, 0.0, "no score of an unpublished round");
+    }
+    // published, the proposal entitles its startup to the details
+    app.publish_round("r-hidden", "test").await.unwrap();
+    let seen = app.need_for(Some(&founder), &secret.id).await.unwrap();
+    assert_eq!(seen, secret);
+}

@@ -280,6 +280,19 @@ async fn an_open_call_from_application_to_selection() {
         .submit_review_as(&judges[0], 1, sheet(9, 1, 1, 1), None)
         .await;
     assert!(bad.is_err());
+    // every score is in, the stage still open: nothing derived from the scores shows —
+    // no mean, no rank, and the order is the applications' own, not the scores'
+    let blind = app.standings_as(&owner, code).await.unwrap();
+    assert!(
+        blind
+            .iter()
+            .all(|s| s.standing.mean.is_none() && s.standing.rank.is_none()),
+        "{blind:?}"
+    );
+    let order: Vec<i64> = blind.iter().map(|s| s.standing.application).collect();
+    let mut by_id = order.clone();
+    by_id.sort_unstable();
+    assert_eq!(order, by_id, "ordered by application, not by score");
     // the organiser's workbook holds no scores while the stage is open
     let open_book = app.call_workbook_as(&owner, code).await.unwrap();
     assert_eq!(sheet_rows(&open_book, "scores"), 0, "blind in files too");
@@ -531,6 +544,188 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         app.call_applications_as(&owner, "one-stage").await.unwrap()[0].status,
         CallApplicationStatus::Selected
     );
+}
+
+#[tokio::test]
+async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
+    let (app, _dir, owner, founders, _judges, mut call) = setup().await;
+    let now = Utc::now();
+    call.code = "two-questions".into();
+    call.questions.push(Question {
+        key: "team".into(),
+        ko: "팀".into(),
+        en: "Team".into(),
+        required: false,
+    });
+    app.save_call_as(&owner, &call).await.unwrap();
+    let code = call.code.as_str();
+    let f = &founders[0];
+    let both: BTreeMap<String, String> = [("plan", "Pilot in Q3"), ("team", "Three engineers")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let a = app
+        .save_application_as(f, code, both, false, now)
+        .await
+        .unwrap();
+    app.attach_as(f, a.id, "deck", "deck.pdf", PDF, now)
+        .await
+        .unwrap();
+    let submitted = app
+        .save_application_as(f, code, BTreeMap::new(), true, now)
+        .await
+        .unwrap();
+    assert_eq!(submitted.status, CallApplicationStatus::Submitted);
+    assert_eq!(
+        submitted.answers["plan"], "Pilot in Q3",
+        "kept when not sent"
+    );
+    // resubmitting with the required answer left empty: refused, naming it, and the
+    // stored application is exactly as it was — as a submission or as a draft save
+    for submit in [true, false] {
+        let err = app
+            .save_application_as(f, code, answers(""), submit, now)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, app::AppError::Invalid(m) if m.starts_with("plan:")),
+            "{err}"
+        );
+        let stored = app.call_applications_as(f, code).await.unwrap().remove(0);
+        assert_eq!(stored, submitted, "submit: {submit}");
+    }
+    // a refused file refuses the whole save: the answer sent with it is not written
+    let refused = app
+        .save_application_with_files_as(
+            f,
+            code,
+            answers("A new plan"),
+            &[app::calls::NewAttachment {
+                key: "deck",
+                file_name: "deck.png",
+                bytes: PNG,
+            }],
+            true,
+            now,
+        )
+        .await;
+    assert!(refused.is_err());
+    assert_eq!(
+        app.call_applications_as(f, code).await.unwrap().remove(0),
+        submitted
+    );
+    // a save with one answer changes that one only, and the application stays submitted
+    let team: BTreeMap<String, String> = [("team".to_string(), "Five engineers".to_string())]
+        .into_iter()
+        .collect();
+    let saved = app
+        .save_application_as(f, code, team, false, now)
+        .await
+        .unwrap();
+    assert_eq!(saved.status, CallApplicationStatus::Submitted);
+    assert_eq!(saved.answers["plan"], "Pilot in Q3");
+    assert_eq!(saved.answers["team"], "Five engineers");
+    assert_eq!(saved.attached, vec!["deck".to_string()]);
+}
+
+#[tokio::test]
+async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterprise() {
+    let (app, _dir, squatter, founders, _judges, call) = setup().await;
+    let now = Utc::now();
+    let own = squatter.enterprise_id.clone().unwrap();
+    // an enterprise no startup has proposed to yet: it has no intake call
+    let mut victim = None;
+    for e in app.store().enterprises().await.unwrap() {
+        let code = format!("intake-{}", e.id.to_lowercase());
+        if e.id != own && app.store().call(&code).await.unwrap().is_none() {
+            victim = Some(e.id);
+            break;
+        }
+    }
+    let victim = victim.unwrap();
+    let squat_code = format!("intake-{}", victim.to_lowercase());
+    let squat = Call {
+        code: squat_code.clone(),
+        track: Track::BottomUp,
+        need_id: None,
+        ..call.clone()
+    };
+    // an enterprise member may not take the victim's intake code, for itself or for them
+    assert!(matches!(
+        app.save_call_as(&squatter, &squat).await,
+        Err(app::AppError::Invalid(m)) if m.contains("reserved")
+    ));
+    let as_victim = Call {
+        enterprise_id: Some(victim.clone()),
+        ..squat.clone()
+    };
+    assert!(matches!(
+        app.save_call_as(&squatter, &as_victim).await,
+        Err(app::AppError::Forbidden(_))
+    ));
+    // nor an on-demand call (which names other enterprises), nor any intake code, nor
+    // a stage the call does not have
+    let on_demand = Call {
+        code: "for-everyone".into(),
+        track: Track::OnDemand,
+        enterprises: vec![victim.clone()],
+        ..call.clone()
+    };
+    assert!(matches!(
+        app.save_call_as(&squatter, &on_demand).await,
+        Err(app::AppError::Forbidden(_))
+    ));
+    let mine = Call {
+        code: "intake-mine".into(),
+        ..squat.clone()
+    };
+    assert!(app.save_call_as(&squatter, &mine).await.is_err());
+    let far = Call {
+        code: "far-stage".into(),
+        stage: 99,
+        ..call.clone()
+    };
+    assert!(matches!(
+        app.save_call_as(&squatter, &far).await,
+        Err(app::AppError::Invalid(m)) if m.starts_with("stage:")
+    ));
+    // a squatted call saved before the codes were reserved gets nothing
+    app.store().save_call(&squat, "old").await.unwrap();
+    let p = app
+        .propose_as(
+            &founders[0],
+            &victim,
+            "Our vision AI finds weld defects on your line in real time.",
+            now,
+        )
+        .await
+        .unwrap();
+    assert_ne!(p.call, squat_code);
+    let intake = app.call(&p.call).await.unwrap();
+    assert_eq!(intake.enterprise_id.as_deref(), Some(victim.as_str()));
+    assert_eq!(intake.track, Track::BottomUp);
+    assert!(
+        app.call_applications_as(&squatter, &squat_code)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the squatter reads no proposal"
+    );
+    assert!(matches!(
+        app.route_proposal_as(&squatter, p.id, None).await,
+        Err(app::AppError::NotFound(_))
+    ));
+    // the next proposal lands in the same, rightful intake
+    let q = app
+        .propose_as(
+            &founders[1],
+            &victim,
+            "A digital twin of your paint shop to cut energy use by a tenth.",
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(q.call, p.call);
 }
 
 #[tokio::test]

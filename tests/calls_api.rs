@@ -284,6 +284,10 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
         open[0]["mean"].is_null() && open[0]["submitted"] == 1,
         "{open}"
     );
+    assert!(
+        open[0].get("rank").is_none(),
+        "no score-based rank while open: {open}"
+    );
     assert_eq!(
         send(c.get(api("/calls/qa-vision/standings")), Some(&judge))
             .await

@@ -213,6 +213,21 @@ fn targets_and_rates_are_data_the_program_manager_edits() {
     );
 
     assert_eq!(code(&run(&db, &["target", "happiness", "1"])), 2);
+    // a share is a fraction (55 is not 55%), and a target falls due in a plausible year
+    for bad in [
+        &["target", "startups_matched_share", "55"][..],
+        &["target", "cooperation_cases", "250", "--by-year", "1900"],
+    ] {
+        let o = run(&db, bad);
+        assert_eq!(code(&o), 2, "{bad:?}");
+    }
+    assert_eq!(
+        kpi_json(&db)["targets"]["cooperation_cases"],
+        250.0,
+        "a refused target changes nothing"
+    );
+    let o = run(&db, &["target", "startups_matched_share", "0.55"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(code(&run(&db, &["rate", "XYZ", "3"])), 2);
     assert_eq!(code(&run(&db, &["rate", "EUR", "0"])), 2);
 }

@@ -440,6 +440,68 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
             - k0["overseas_investment_krw"].as_i64().unwrap(),
         700_000_000
     );
+    // an amount in another currency is taken as such (and converted for the KPIs);
+    // an unknown currency, or two amounts at once, are refused naming the field
+    let post = |body: Value| {
+        let req = c
+            .post(format!("{base}/api/v1/centers/{center}/outcomes"))
+            .json(&body);
+        let (c, cm) = (c.clone(), cm.clone());
+        async move { send(&c, req, Some(&cm)).await }
+    };
+    let (s, usd) = post(
+        json!({"startup_id": admitted_startup, "kind": "overseas-investment",
+        "date": "2026-03-05", "amount": "250000", "currency": "USD"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{usd}");
+    assert_eq!(
+        (
+            usd["amount"]["minor"].as_i64(),
+            usd["amount"]["currency"].as_str()
+        ),
+        (Some(25_000_000), Some("USD")),
+        "{usd}"
+    );
+    let (s, number) = post(json!({"startup_id": admitted_startup, "kind": "sales",
+        "date": "2026-03-06", "amount": 1200, "currency": "eur"}))
+    .await;
+    assert_eq!(s, 201, "{number}");
+    for (body, field) in [
+        (
+            json!({"startup_id": admitted_startup, "kind": "sales", "date": "2026-03-07",
+            "amount": "100", "currency": "XYZ"}),
+            "currency",
+        ),
+        (
+            json!({"startup_id": admitted_startup, "kind": "sales", "date": "2026-03-07",
+            "amount": "100", "amount_krw": 100}),
+            "amount",
+        ),
+    ] {
+        let (s, p) = post(body).await;
+        assert_eq!(s, 400, "{p}");
+        assert!(p["detail"].as_str().unwrap().starts_with(field), "{p}");
+    }
+    // what has not happened yet, or never could have, is not an outcome
+    for date in ["2030-01-01", "0000-01-01", "9999-12-31", "1899-12-31"] {
+        let (s, p) =
+            post(json!({"startup_id": admitted_startup, "kind": "market-entry", "date": date}))
+                .await;
+        assert_eq!(s, 409, "{date}: {p}");
+        assert!(p["detail"].as_str().unwrap().starts_with("date:"), "{p}");
+    }
+    let rates = app.store().rates().await.unwrap();
+    let usd_krw = rates
+        .to_krw(domain::Money::parse("250000", domain::Currency::parse("USD").unwrap()).unwrap())
+        .unwrap();
+    let (_, converted) = send(&c, c.get(format!("{base}/api/v1/kpi/breakdowns")), None).await;
+    assert_eq!(
+        fig(&converted)["overseas_investment_krw"].as_i64().unwrap()
+            - fig(&after)["overseas_investment_krw"].as_i64().unwrap(),
+        usd_krw,
+        "converted with the rate table"
+    );
     // the center page shows the manager the ranking, the startup its status
     let page = c
         .get(format!("{base}/centers/{center}"))

@@ -290,6 +290,18 @@ async fn sessions_csrf_and_match_moves_over_http() {
         .unwrap();
     assert!(public["description"].is_null());
     assert_eq!(public["title"], secret.title.as_str());
+    // nor whose it is, what it is about, how many it takes or until when
+    assert_eq!(public["enterprise_id"], "", "{public}");
+    for list in [
+        "technologies",
+        "industries",
+        "collaboration_types",
+        "preferred_stages",
+    ] {
+        assert_eq!(public[list], serde_json::json!([]), "{list}: {public}");
+    }
+    assert_eq!(public["slots"], 0, "{public}");
+    assert!(public["deadline"].is_null(), "{public}");
     let unknown = c
         .get(format!("{base}/api/v1/needs/nd-none"))
         .send()

@@ -28,10 +28,13 @@ pub fn side_for(user: &User, startup: &str, enterprise: &str) -> Option<Side> {
     }
 }
 
-/// Whether `viewer` (None: the public) may read a need's details (description,
-/// technologies): everyone for a public need; for a confidential one only its
-/// enterprise's members, program managers and startups matched on it.
-pub fn may_read_need(viewer: Option<&User>, need: &Need, matched_startups: &[String]) -> bool {
+/// Whether `viewer` (None: the public) may read a need's details: everyone for a
+/// public need; for a confidential one only its enterprise's members, program
+/// managers and `entitled_startups` — those with a published proposal or a match
+/// accepted or further on it, or a proposal routed to it (see
+/// `Store::startups_entitled_to`); a proposal of a round not yet published entitles
+/// no one.
+pub fn may_read_need(viewer: Option<&User>, need: &Need, entitled_startups: &[String]) -> bool {
     if need.visibility == Visibility::Public {
         return true;
     }
@@ -42,22 +45,36 @@ pub fn may_read_need(viewer: Option<&User>, need: &Need, matched_startups: &[Str
         Role::StartupMember => u
             .startup_id
             .as_ref()
-            .is_some_and(|s| matched_startups.contains(s)),
+            .is_some_and(|s| entitled_startups.contains(s)),
         Role::CenterManager | Role::Evaluator => false,
     }
 }
 
-/// A need as a viewer may see it: a confidential need's details are withheld from
-/// those not entitled (its title, enterprise and deadline stay visible).
-pub fn need_as_seen(viewer: Option<&User>, need: &Need, matched_startups: &[String]) -> Need {
-    if may_read_need(viewer, need, matched_startups) {
+/// A need as a viewer may see it: to those not entitled a confidential need shows
+/// its id and title only — its enterprise (empty), description, technologies,
+/// industries, collaboration types, stages, slots (0) and deadline are withheld.
+pub fn need_as_seen(viewer: Option<&User>, need: &Need, entitled_startups: &[String]) -> Need {
+    if may_read_need(viewer, need, entitled_startups) {
         return need.clone();
     }
     Need {
+        id: need.id.clone(),
+        enterprise_id: String::new(),
+        title: need.title.clone(),
         description: None,
         technologies: Vec::new(),
-        ..need.clone()
+        industries: Vec::new(),
+        collaboration_types: Vec::new(),
+        preferred_stages: Vec::new(),
+        slots: 0,
+        deadline: None,
+        visibility: need.visibility,
     }
+}
+
+/// Whether `need` came through [`need_as_seen`] with its details withheld.
+pub fn is_withheld(need: &Need) -> bool {
+    need.visibility == Visibility::Confidential && need.enterprise_id.is_empty()
 }
 
 /// Whether `viewer` searches confidential needs too (their words and facet counts):
@@ -507,11 +524,11 @@ mod tests {
             title: "Battery recycling".into(),
             description: Some("the secret plan".into()),
             technologies: vec!["hydrometallurgy".into()],
-            industries: vec![],
+            industries: vec!["mobility".into()],
             collaboration_types: vec![],
             preferred_stages: vec![],
-            slots: 1,
-            deadline: None,
+            slots: 2,
+            deadline: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
             visibility,
         }
     }
@@ -539,9 +556,24 @@ mod tests {
         let secret = need(Visibility::Confidential);
         let matched = vec!["st-1".to_string()];
         let hidden = need_as_seen(None, &secret, &matched);
-        assert_eq!(hidden.description, None);
-        assert!(hidden.technologies.is_empty());
-        assert_eq!(hidden.title, "Battery recycling");
+        assert_eq!(
+            hidden,
+            Need {
+                id: "nd-1".into(),
+                enterprise_id: String::new(),
+                title: "Battery recycling".into(),
+                description: None,
+                technologies: vec![],
+                industries: vec![],
+                collaboration_types: vec![],
+                preferred_stages: vec![],
+                slots: 0,
+                deadline: None,
+                visibility: Visibility::Confidential,
+            },
+            "the title only"
+        );
+        assert!(is_withheld(&hidden) && !is_withheld(&secret));
         for (who, sees) in [
             (user(Role::Admin, None, None), true),
             (user(Role::EnterpriseMember, Some("en-1"), None), true),

@@ -43,6 +43,14 @@ pub struct Funnel {
     pub steps: Vec<(String, String, u64)>,
 }
 
+/// A file sent with an application: the call's attachment key, its name, its bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAttachment<'a> {
+    pub key: &'a str,
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+}
+
 /// An evaluator's assignment: the review and what is reviewed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -50,6 +58,9 @@ pub struct Assignment {
     pub review: Review,
     pub application: CallApplication,
 }
+
+/// The codes of enterprises' standing intake calls, which only the program makes.
+pub const INTAKE_PREFIX: &str = "intake-";
 
 fn invalid(e: domain::FieldError) -> AppError {
     AppError::Invalid(format!("{}: {}", e.field, e.reason))
@@ -102,6 +113,8 @@ impl App {
 
     /// Creates or updates a call: an enterprise's member for its own enterprise (its
     /// own need, or its bottom-up intake), a program manager any (on-demand ones too).
+    /// The `intake-…` codes are the server's: an enterprise's intake is made by the
+    /// first proposal to it ([`App::propose_as`]) and keeps its enterprise and track.
     pub async fn save_call_as(&self, user: &User, call: &Call) -> Result<()> {
         call.validate().map_err(invalid)?;
         if !runs_call(user, call) {
@@ -112,6 +125,29 @@ impl App {
                     .as_deref()
                     .unwrap_or("the program office")
             )));
+        }
+        if call.track == domain::Track::OnDemand && user.role != Role::Admin {
+            return Err(AppError::Forbidden(
+                "on-demand calls, run for several enterprises, are the program office's".into(),
+            ));
+        }
+        if let Some(e) = &call.enterprise_id
+            && self.store.enterprise(e).await?.is_none()
+        {
+            return Err(AppError::Invalid(format!(
+                "enterprise_id: no enterprise '{e}'"
+            )));
+        }
+        let existing = self.store.call(&call.code).await?;
+        if call.code.starts_with(INTAKE_PREFIX) {
+            let kept = existing
+                .as_ref()
+                .is_some_and(|x| x.enterprise_id == call.enterprise_id && x.track == call.track);
+            if !kept {
+                return Err(AppError::Invalid(format!(
+                    "code: '{INTAKE_PREFIX}…' codes are reserved: an enterprise's intake call is made by the program when a startup first proposes to it"
+                )));
+            }
         }
         if let Some(need) = &call.need_id {
             let n = self
@@ -125,7 +161,15 @@ impl App {
                 )));
             }
         }
-        if let Some(existing) = self.store.call(&call.code).await?
+        if let Some(x) = &existing
+            && x.stage >= call.stages.len()
+        {
+            return Err(AppError::Invalid(format!(
+                "stages: the call is at stage {}, which these stages would remove",
+                x.stage
+            )));
+        }
+        if let Some(existing) = existing
             && !runs_call(user, &existing)
         {
             return Err(AppError::Forbidden(format!(
@@ -159,11 +203,31 @@ impl App {
 
     /// A startup saves its application as a draft or submits it (then every required
     /// answer and file must be there). Refused after the deadline, saying when it was.
+    /// See [`App::save_application_with_files_as`].
     pub async fn save_application_as(
         &self,
         user: &User,
         code: &str,
         answers: BTreeMap<String, String>,
+        submit: bool,
+        now: DateTime<Utc>,
+    ) -> Result<CallApplication> {
+        self.save_application_with_files_as(user, code, answers, &[], submit, now)
+            .await
+    }
+
+    /// A startup saves its application with the files sent beside it, as a draft or
+    /// submitted. A save changes only what it carries: the answers given (one given
+    /// empty is cleared), the files sent; every other answer and file stays. A
+    /// submitted application stays submitted, so saving it is checked as a submission.
+    /// Everything is checked before anything is written, so a refused save changes
+    /// nothing — status, answers and files stay as they were.
+    pub async fn save_application_with_files_as(
+        &self,
+        user: &User,
+        code: &str,
+        answers: BTreeMap<String, String>,
+        files: &[NewAttachment<'_>],
         submit: bool,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
@@ -184,25 +248,47 @@ impl App {
             .await?
             .into_iter()
             .next();
+        if let Some(a) = &existing {
+            Self::still_changeable(a)?;
+        }
+        let mut checked = Vec::with_capacity(files.len());
+        for f in files {
+            checked.push((f, Self::check_file(&call, f)?));
+        }
+        let mut merged = existing
+            .as_ref()
+            .map(|a| a.answers.clone())
+            .unwrap_or_default();
+        for (k, v) in answers {
+            if v.trim().is_empty() {
+                merged.remove(&k);
+            } else {
+                merged.insert(k, v);
+            }
+        }
+        let was_submitted =
+            existing.as_ref().map(|a| a.status) == Some(CallApplicationStatus::Submitted);
+        let submit = submit || was_submitted;
         if submit {
             if let Some(q) = call
                 .questions
                 .iter()
-                .find(|q| q.required && answers.get(&q.key).is_none_or(|a| a.trim().is_empty()))
+                .find(|q| q.required && merged.get(&q.key).is_none_or(|a| a.trim().is_empty()))
             {
                 return Err(AppError::Invalid(format!(
                     "{}: an answer is required to submit",
                     q.key
                 )));
             }
-            let attached = existing
-                .as_ref()
-                .map(|a| a.attached.clone())
-                .unwrap_or_default();
+            let attached: HashSet<&str> = existing
+                .iter()
+                .flat_map(|a| a.attached.iter().map(String::as_str))
+                .chain(files.iter().map(|f| f.key))
+                .collect();
             if let Some(a) = call
                 .attachments
                 .iter()
-                .find(|a| a.required && !attached.contains(&a.key))
+                .find(|a| a.required && !attached.contains(a.key.as_str()))
             {
                 return Err(AppError::Invalid(format!(
                     "{}: attach the file before submitting",
@@ -217,10 +303,13 @@ impl App {
         };
         let id = self
             .store
-            .save_application(code, startup, &answers, status)
+            .save_application(code, startup, &merged, status)
             .await
             .map_err(AppError::refused)?;
-        if submit && existing.is_none_or(|a| a.status != CallApplicationStatus::Submitted) {
+        for (f, media) in checked {
+            self.store_attachment(id, f, &media).await?;
+        }
+        if submit && !was_submitted {
             self.notify_startup(
                 startup,
                 "application.submitted",
@@ -236,6 +325,49 @@ impl App {
             .call_application(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no application {id}")))
+    }
+
+    /// Refuses changes to an application already in screening.
+    fn still_changeable(a: &CallApplication) -> Result<()> {
+        if a.stage > 0
+            || !matches!(
+                a.status,
+                CallApplicationStatus::Draft
+                    | CallApplicationStatus::Submitted
+                    | CallApplicationStatus::Withdrawn
+            )
+        {
+            return Err(AppError::Invalid(
+                "the application is already being screened and can no longer be changed".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A file's media type when it is one the call asks for, within its size.
+    fn check_file(call: &Call, f: &NewAttachment<'_>) -> Result<String> {
+        let spec = call
+            .attachments
+            .iter()
+            .find(|s| s.key == f.key)
+            .ok_or_else(|| {
+                AppError::Invalid(format!("{}: the call asks for no such file", f.key))
+            })?;
+        check_attachment(spec, f.bytes).map_err(invalid)
+    }
+
+    async fn store_attachment(&self, id: i64, f: &NewAttachment<'_>, media: &str) -> Result<()> {
+        let name: String = f
+            .file_name
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
+            .take(120)
+            .collect();
+        let digest = format!("{:x}", sha2::Sha256::digest(f.bytes));
+        Ok(self
+            .store
+            .put_attachment(id, f.key, &name, media, f.bytes, &digest)
+            .await?)
     }
 
     /// The startup withdraws its application before the deadline.
@@ -305,22 +437,13 @@ impl App {
                 "the application is already being screened".into(),
             ));
         }
-        let spec = call
-            .attachments
-            .iter()
-            .find(|s| s.key == key)
-            .ok_or_else(|| AppError::Invalid(format!("{key}: the call asks for no such file")))?;
-        let media = check_attachment(spec, bytes).map_err(invalid)?;
-        let name: String = file_name
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
-            .take(120)
-            .collect();
-        let digest = format!("{:x}", sha2::Sha256::digest(bytes));
-        Ok(self
-            .store
-            .put_attachment(id, key, &name, &media, bytes, &digest)
-            .await?)
+        let f = NewAttachment {
+            key,
+            file_name,
+            bytes,
+        };
+        let media = Self::check_file(&call, &f)?;
+        self.store_attachment(id, &f, &media).await
     }
 
     /// The applications the user may see in a call: all for its organiser, its own for
@@ -569,7 +692,9 @@ impl App {
     }
 
     /// The current stage's ranking for the organiser, with the engine's fit beside it.
-    /// While the stage is open only the progress shows: the scores stay blind.
+    /// While the stage is open only the progress shows: the scores stay blind, so
+    /// nothing derived from them does either — no mean, no rank, and the order is the
+    /// applications' (by id, i.e. by when they were made), not the scores'.
     pub async fn standings_as(&self, user: &User, code: &str) -> Result<Vec<RankedEntry>> {
         let call = self.organised_call(user, code).await?;
         let apps = self.stage_applications(&call).await?;
@@ -585,6 +710,8 @@ impl App {
                 .store
                 .matches_where(&MatchFilter {
                     need: Some(need.clone()),
+                    // an unpublished round's scores stay with program managers
+                    published_only: user.role != Role::Admin,
                     ..Default::default()
                 })
                 .await?
@@ -602,6 +729,7 @@ impl App {
             let engine_fit = fits.get(&a.startup_id).copied();
             if call.stage_open {
                 s.mean = None;
+                s.rank = None;
             }
             out.push(RankedEntry {
                 submitted: reviews
@@ -640,7 +768,10 @@ impl App {
         let standings = self.standings_as(user, code).await?;
         let mut decisions: Vec<(i64, bool, Option<String>)> = standings
             .iter()
-            .map(|e| (e.standing.application, e.standing.rank <= top, None))
+            .map(|e| {
+                let advance = e.standing.rank.is_some_and(|r| r <= top);
+                (e.standing.application, advance, None)
+            })
             .collect();
         for (app, advance, reason) in overrides {
             if reason.trim().is_empty() {
@@ -736,40 +867,14 @@ impl App {
                 "proposal: say in a few sentences what you propose (20 characters or more)".into(),
             ));
         }
-        let code = format!(
-            "intake-{}",
-            e.id.to_lowercase()
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-        );
-        if self.store.call(&code).await?.is_none() {
-            let intake = Call {
-                code: code.clone(),
-                track: domain::Track::BottomUp,
-                need_id: None,
-                enterprise_id: Some(e.id.clone()),
-                enterprises: vec![],
-                title: format!("{} — 스타트업 제안 / startup proposals", e.name),
-                description: None,
-                deadline: now + chrono::Duration::days(3650),
-                questions: vec![domain::screening::Question {
-                    key: "proposal".into(),
-                    ko: "협력 제안".into(),
-                    en: "Proposal".into(),
-                    required: true,
-                }],
-                attachments: vec![],
-                rubric: domain::screening::Rubric::default(),
-                stages: vec![domain::screening::Stage {
-                    key: "intake".into(),
-                    ko: "접수 검토".into(),
-                    en: "Intake review".into(),
-                }],
-                stage: 0,
-                stage_open: true,
-                reviews_per_application: 1,
-            };
-            self.store.save_call(&intake, &user.email).await?;
-        }
+        let code = match self.intake_call_of(&e.id).await? {
+            Some(c) => c.code,
+            None => {
+                let code = self.free_intake_code(&e.id).await?;
+                self.create_intake_call(&code, &e, &user.email, now).await?;
+                code
+            }
+        };
         let answers = [("proposal".to_string(), proposal.trim().to_string())]
             .into_iter()
             .collect();
@@ -787,6 +892,72 @@ impl App {
         )
         .await?;
         Ok(a)
+    }
+
+    /// The standing intake call of `enterprise`: the bottom-up call under a reserved
+    /// code that this enterprise runs (a call of that code run by anyone else is not).
+    async fn intake_call_of(&self, enterprise: &str) -> Result<Option<Call>> {
+        Ok(self.store.calls().await?.into_iter().find(|c| {
+            c.code.starts_with(INTAKE_PREFIX)
+                && c.track == domain::Track::BottomUp
+                && c.enterprise_id.as_deref() == Some(enterprise)
+        }))
+    }
+
+    /// `intake-<enterprise id>`, or with a number after it when that code is taken
+    /// (two ids spelled alike, or a call saved under it before the codes were reserved).
+    async fn free_intake_code(&self, enterprise: &str) -> Result<String> {
+        let base = format!(
+            "{INTAKE_PREFIX}{}",
+            enterprise
+                .to_lowercase()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        let mut code = base.clone();
+        let mut n = 1;
+        while self.store.call(&code).await?.is_some() {
+            n += 1;
+            code = format!("{base}-{n}");
+        }
+        Ok(code)
+    }
+
+    /// Makes `enterprise`'s standing intake call under `code`.
+    async fn create_intake_call(
+        &self,
+        code: &str,
+        e: &domain::Enterprise,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let intake = Call {
+            code: code.to_string(),
+            track: domain::Track::BottomUp,
+            need_id: None,
+            enterprise_id: Some(e.id.clone()),
+            enterprises: vec![],
+            title: format!("{} — 스타트업 제안 / startup proposals", e.name),
+            description: None,
+            deadline: now + chrono::Duration::days(3650),
+            questions: vec![domain::screening::Question {
+                key: "proposal".into(),
+                ko: "협력 제안".into(),
+                en: "Proposal".into(),
+                required: true,
+            }],
+            attachments: vec![],
+            rubric: domain::screening::Rubric::default(),
+            stages: vec![domain::screening::Stage {
+                key: "intake".into(),
+                ko: "접수 검토".into(),
+                en: "Intake review".into(),
+            }],
+            stage: 0,
+            stage_open: true,
+            reviews_per_application: 1,
+        };
+        self.store.save_call(&intake, actor).await?;
+        Ok(())
     }
 
     /// The enterprise routes a bottom-up proposal to one of its needs (a match accepted

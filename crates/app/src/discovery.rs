@@ -291,12 +291,12 @@ impl App {
         let needs = self.store.needs_by_ids(ids).await?;
         let mut out = Vec::with_capacity(needs.len());
         for n in needs {
-            let matched = if n.visibility == domain::Visibility::Confidential {
-                self.store.startups_matched_on(&n.id).await?
+            let entitled = if n.visibility == domain::Visibility::Confidential {
+                self.store.startups_entitled_to(&n.id).await?
             } else {
                 Vec::new()
             };
-            out.push(crate::authz::need_as_seen(viewer, &n, &matched));
+            out.push(crate::authz::need_as_seen(viewer, &n, &entitled));
         }
         Ok(out)
     }
@@ -312,9 +312,15 @@ impl App {
         Ok(self.store.enterprise_names().await?)
     }
 
-    /// Type-ahead completions for `prefix`.
-    pub fn suggest(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {
-        self.search.suggest(prefix, limit)
+    /// Type-ahead completions for `prefix`, from confidential needs too only when
+    /// `include_confidential` (see [`crate::authz::may_search_confidential`]).
+    pub fn suggest(
+        &self,
+        prefix: &str,
+        limit: usize,
+        include_confidential: bool,
+    ) -> Vec<Suggestion> {
+        self.search.suggest(prefix, limit, include_confidential)
     }
 
     /// Registers or updates one startup: the same validation, duplicate flags and

@@ -152,7 +152,8 @@ impl App {
     }
 
     /// The member asks to meet `with` (an enterprise for a startup, a startup for an
-    /// enterprise); the pair's best match score is the meeting's fit.
+    /// enterprise); the pair's best match score the parties may see (published
+    /// proposals and matches outside rounds) is the meeting's fit.
     pub async fn request_meeting_as(
         &self,
         user: &User,
@@ -172,6 +173,8 @@ impl App {
             .matches_where(&MatchFilter {
                 startup: Some(startup.into()),
                 enterprise: Some(enterprise.into()),
+                // a round's scores stay with program managers until it is published
+                published_only: true,
                 ..Default::default()
             })
             .await?

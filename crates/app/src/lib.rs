@@ -222,15 +222,6 @@ impl App {
                 "'{key}' is not a KPI; allowed: startups_discovered, startups_matched, startups_matched_share, enterprises_participating, cooperation_cases, investment_krw, ndas, pocs, overseas_centers, clusters, convergence_matches, cross_cluster_matches"
             )));
         }
-        if [target, baseline]
-            .iter()
-            .flatten()
-            .any(|v| !v.is_finite() || *v < 0.0)
-        {
-            return Err(AppError::Invalid(
-                "targets and baselines are non-negative numbers".into(),
-            ));
-        }
         let old = self
             .store
             .targets()
@@ -244,6 +235,8 @@ impl App {
             baseline: baseline.or_else(|| old.as_ref().and_then(|o| o.baseline)),
             baseline_note: old.and_then(|o| o.baseline_note),
         };
+        t.validate()
+            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
         Ok(self.store.set_target(&t, actor).await?)
     }
 

@@ -119,9 +119,8 @@ impl App {
         let started = Instant::now();
         policy.validate().map_err(AppError::Invalid)?;
         let name = name.trim();
-        if name.is_empty() {
-            return Err(AppError::Invalid("a round needs a name".into()));
-        }
+        domain::check_round_name(name)
+            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
         if let Some(r) = self.store.round(name).await?
             && r.status == domain::RoundStatus::Published
         {

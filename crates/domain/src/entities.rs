@@ -130,6 +130,31 @@ pub fn check_code(code: &str) -> Result<(), crate::FieldError> {
     }
 }
 
+/// The longest name a matching round may have, in characters.
+pub const MAX_ROUND_NAME: usize = 80;
+
+/// A matching round's name: 1 to [`MAX_ROUND_NAME`] characters, trimmed, none of
+/// them a control character (it is shown on pages and in files).
+pub fn check_round_name(name: &str) -> Result<(), crate::FieldError> {
+    let err = |why: String| Err(crate::FieldError::new("name", why));
+    let n = name.chars().count();
+    if name.trim().is_empty() {
+        return err("a round needs a name".into());
+    }
+    if name.trim() != name {
+        return err("a round's name does not begin or end with spaces".into());
+    }
+    if n > MAX_ROUND_NAME {
+        return err(format!(
+            "a round's name is at most {MAX_ROUND_NAME} characters, not {n}"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return err("a round's name has no control characters (tabs, line breaks)".into());
+    }
+    Ok(())
+}
+
 impl Cluster {
     pub fn validate(&self) -> Result<(), crate::FieldError> {
         check_code(&self.code)?;
@@ -227,6 +252,7 @@ impl Event {
         if self.capacity < 0 {
             return Err(F::new("capacity", "not negative (0: no limit)"));
         }
+        crate::dates::check_event_day("date", self.date)?;
         if !(5..=240).contains(&self.slot_minutes) {
             return Err(F::new("slot_minutes", "between 5 and 240 minutes"));
         }
@@ -287,6 +313,13 @@ pub struct Match {
     pub origin: MatchOrigin,
     pub status: MatchStatus,
     pub history: Vec<StatusChange>,
+}
+
+impl Outcome {
+    /// An outcome is something that happened: dated from 1900 to `today`.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), crate::FieldError> {
+        crate::dates::check_happened("date", self.date, today)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -373,6 +406,22 @@ mod tests {
     }
 
     #[test]
+    fn round_names_are_short_printable_text() {
+        assert!(check_round_name("2026 상반기 / H1").is_ok());
+        assert!(check_round_name(&"가".repeat(MAX_ROUND_NAME)).is_ok());
+        for bad in [
+            String::new(),
+            "  ".into(),
+            " r1".into(),
+            "a\nb".into(),
+            "a\u{7}b".into(),
+            "x".repeat(MAX_ROUND_NAME + 1),
+        ] {
+            assert_eq!(check_round_name(&bad).unwrap_err().field, "name", "{bad:?}");
+        }
+    }
+
+    #[test]
     fn events_have_sane_slots_on_their_day() {
         assert!(event().validate().is_ok());
         let (s, e) = event().slot_span(11);
@@ -415,6 +464,20 @@ mod tests {
                     ..event()
                 },
                 "code",
+            ),
+            (
+                Event {
+                    date: "9999-12-31".parse().unwrap(),
+                    ..event()
+                },
+                "date",
+            ),
+            (
+                Event {
+                    date: "0000-01-01".parse().unwrap(),
+                    ..event()
+                },
+                "date",
             ),
             (
                 Event {

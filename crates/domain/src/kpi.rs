@@ -127,7 +127,49 @@ pub struct Target {
     pub baseline_note: Option<String>,
 }
 
+/// The years a target may be due in.
+pub const TARGET_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 impl Target {
+    /// Targets and baselines are non-negative; a share's (a key ending in `_share`)
+    /// are fractions from 0 to 1 — 0.55 for 55%, never 55; the year it is due lies in
+    /// [`TARGET_YEARS`].
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        let share = self.key.ends_with("_share");
+        for (field, v) in [("target", self.target), ("baseline", self.baseline)] {
+            let Some(v) = v else { continue };
+            if !v.is_finite() || v < 0.0 {
+                return Err(crate::FieldError::new(
+                    field,
+                    format!("{v} is not a non-negative number"),
+                ));
+            }
+            if share && v > 1.0 {
+                return Err(crate::FieldError::new(
+                    field,
+                    format!(
+                        "{} is a share, a fraction from 0 to 1: write {} for {v}%",
+                        self.key,
+                        v / 100.0
+                    ),
+                ));
+            }
+        }
+        if let Some(y) = self.by_year
+            && !TARGET_YEARS.contains(&y)
+        {
+            return Err(crate::FieldError::new(
+                "by_year",
+                format!(
+                    "{y} is not a plausible year for a target ({} to {})",
+                    TARGET_YEARS.start(),
+                    TARGET_YEARS.end()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn new(
         key: &str,
         target: Option<f64>,
@@ -815,5 +857,40 @@ mod tests {
         let k = compute(&f);
         assert_eq!(k.overseas_startups_admitted, 3);
         assert_eq!(k.overseas_investment_krw, 2_500_000_000);
+    }
+
+    #[test]
+    fn targets_are_plausible_and_shares_are_fractions() {
+        let t = |key: &str, target: f64, year: i32| Target {
+            key: key.into(),
+            target: Some(target),
+            by_year: Some(year),
+            baseline: None,
+            baseline_note: None,
+        };
+        assert!(t("startups_matched_share", 0.55, 2027).validate().is_ok());
+        assert!(t("startups_discovered", 55.0, 2027).validate().is_ok());
+        let share = t("startups_matched_share", 55.0, 2027)
+            .validate()
+            .unwrap_err();
+        assert_eq!(share.field, "target");
+        assert!(share.reason.contains("0.55"), "{}", share.reason);
+        assert_eq!(
+            t("startups_discovered", 10.0, 1900)
+                .validate()
+                .unwrap_err()
+                .field,
+            "by_year"
+        );
+        assert_eq!(
+            t("startups_discovered", -1.0, 2027)
+                .validate()
+                .unwrap_err()
+                .field,
+            "target"
+        );
+        for t in default_targets() {
+            assert!(t.validate().is_ok(), "{}", t.key);
+        }
     }
 }

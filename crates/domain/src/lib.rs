@@ -2,6 +2,7 @@
 //! state machine and the KPI formulas. Pure code: no I/O, no async, no SQL.
 
 pub mod brn;
+pub mod dates;
 pub mod dedup;
 pub mod entities;
 pub mod error;

@@ -40,9 +40,11 @@ pub struct CenterOutcome {
 }
 
 impl CenterOutcome {
-    /// Investment and sales carry an amount; hires a count.
-    pub fn validate(&self) -> Result<(), crate::FieldError> {
+    /// Investment and sales carry an amount; hires a count; the date is one that has
+    /// happened (from 1900 to `today`).
+    pub fn validate(&self, today: NaiveDate) -> Result<(), crate::FieldError> {
         use CenterOutcomeKind as K;
+        crate::dates::check_happened("date", self.date, today)?;
         match self.kind {
             K::OverseasInvestment | K::Sales if self.amount.is_none_or(|m| m.minor <= 0) => Err(
                 crate::FieldError::new("amount", "investment and sales need a positive amount"),
@@ -217,12 +219,19 @@ mod tests {
             count: None,
             note: None,
         };
-        assert_eq!(o.validate().unwrap_err().field, "amount");
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        assert_eq!(o.validate(today).unwrap_err().field, "amount");
         o.amount = Some(Money::krw(1_000_000));
-        assert!(o.validate().is_ok());
+        assert!(o.validate(today).is_ok());
         o.kind = CenterOutcomeKind::LocalHires;
-        assert_eq!(o.validate().unwrap_err().field, "count");
+        assert_eq!(o.validate(today).unwrap_err().field, "count");
         o.count = Some(3);
-        assert!(o.validate().is_ok());
+        assert!(o.validate(today).is_ok());
+        // a market entry is recorded once it has happened
+        o.kind = CenterOutcomeKind::MarketEntry;
+        for bad in ["2030-01-01", "0000-01-01", "9999-12-31"] {
+            o.date = bad.parse().unwrap();
+            assert_eq!(o.validate(today).unwrap_err().field, "date", "{bad}");
+        }
     }
 }

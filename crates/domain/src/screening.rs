@@ -111,7 +111,10 @@ pub struct Standing {
     /// The mean of its reviews' weighted scores (0–100); None without reviews.
     pub mean: Option<f64>,
     pub reviews: usize,
-    pub rank: usize,
+    /// Its place by mean (1 = best); None while the stage's scoring is open, when
+    /// nothing derived from the scores shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<usize>,
 }
 
 /// Ranks applications by the mean of their weighted scores, best first; ties go to
@@ -130,7 +133,7 @@ pub fn rank(reviews: &[(i64, f64)], applications: &[i64]) -> Vec<Standing> {
             application,
             mean: (n > 0).then(|| sum / n as f64),
             reviews: n,
-            rank: 0,
+            rank: None,
         })
         .collect();
     out.sort_by(|x, y| {
@@ -141,7 +144,7 @@ pub fn rank(reviews: &[(i64, f64)], applications: &[i64]) -> Vec<Standing> {
             .then(x.application.cmp(&y.application))
     });
     for (i, s) in out.iter_mut().enumerate() {
-        s.rank = i + 1;
+        s.rank = Some(i + 1);
     }
     out
 }
@@ -192,8 +195,12 @@ mod tests {
             &[(1, a1), (1, a2), (2, b), (3, 68.0), (3, 68.0)],
             &[1, 2, 3, 4],
         );
-        let order: Vec<(i64, usize)> = standings.iter().map(|s| (s.application, s.rank)).collect();
-        assert_eq!(order, vec![(2, 1), (1, 2), (3, 3), (4, 4)]);
+        let order: Vec<(i64, Option<usize>)> =
+            standings.iter().map(|s| (s.application, s.rank)).collect();
+        assert_eq!(
+            order,
+            vec![(2, Some(1)), (1, Some(2)), (3, Some(3)), (4, Some(4))]
+        );
         assert!((standings[1].mean.unwrap() - 68.0).abs() < 1e-9);
         assert_eq!(standings[3].mean, None);
     }
@@ -332,6 +339,16 @@ impl Call {
         self.rubric.validate()?;
         if self.stages.is_empty() {
             return Err(FieldError::new("stages", "a call has at least one stage"));
+        }
+        if self.stage >= self.stages.len() {
+            return Err(FieldError::new(
+                "stage",
+                format!(
+                    "{} is not one of the call's stages (0 to {})",
+                    self.stage,
+                    self.stages.len() - 1
+                ),
+            ));
         }
         if !(1..=10).contains(&self.reviews_per_application) {
             return Err(FieldError::new(

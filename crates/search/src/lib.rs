@@ -269,13 +269,17 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// A suggester and the commit (generation) it was built from.
+type CommitSuggester = (u64, Arc<suggest::Suggester>);
+
 /// The index of one database, on disk next to it.
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
-    suggester: Mutex<Option<(u64, Arc<suggest::Suggester>)>>,
+    /// The suggesters of the last commit: [public documents only, all documents].
+    suggesters: Mutex<[Option<CommitSuggester>; 2]>,
     /// Answers already given since the last commit (the directory's first page and
     /// popular searches repeat), keyed by the query; emptied by every commit.
     answers: Mutex<(u64, std::collections::HashMap<String, SearchResults>)>,
@@ -321,7 +325,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(None),
             fields,
-            suggester: Mutex::new(None),
+            suggesters: Mutex::new([None, None]),
             answers: Mutex::new((0, Default::default())),
             commits: Default::default(),
             seen_opstamp: Default::default(),
@@ -561,7 +565,7 @@ impl SearchIndex {
             res.matched_all_words = false;
         }
         if res.total == 0 && !words.is_empty() {
-            res.did_you_mean = self.suggester().did_you_mean(&words);
+            res.did_you_mean = self.suggester(q.include_confidential).did_you_mean(&words);
         }
         Ok(res)
     }
@@ -654,26 +658,38 @@ impl SearchIndex {
         })
     }
 
-    /// Type-ahead: names and technologies starting with `prefix` (any word of them).
-    pub fn suggest(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {
-        self.suggester().complete(prefix, limit)
+    /// Type-ahead: names and technologies starting with `prefix` (any word of them),
+    /// from public documents only unless `include_confidential` (as for a search).
+    pub fn suggest(
+        &self,
+        prefix: &str,
+        limit: usize,
+        include_confidential: bool,
+    ) -> Vec<Suggestion> {
+        self.suggester(include_confidential).complete(prefix, limit)
     }
 
-    fn suggester(&self) -> Arc<suggest::Suggester> {
+    /// The suggester of the current commit over public documents, or over all.
+    fn suggester(&self, include_confidential: bool) -> Arc<suggest::Suggester> {
         let generation = self.commits.load(std::sync::atomic::Ordering::SeqCst);
-        let mut guard = self.suggester.lock().expect("suggester lock");
-        if let Some((g, s)) = guard.as_ref()
+        let mut guard = self.suggesters.lock().expect("suggester lock");
+        let slot = &mut guard[usize::from(include_confidential)];
+        if let Some((g, s)) = slot.as_ref()
             && *g == generation
         {
             return s.clone();
         }
         let s = Arc::new(suggest::Suggester::build(
             &self.reader.searcher(),
-            self.fields.name,
-            self.fields.tech,
-            self.fields.body,
+            &suggest::Sources {
+                name: self.fields.name,
+                tech: self.fields.tech,
+                body: self.fields.body,
+                visibility: self.fields.visibility,
+                include_confidential,
+            },
         ));
-        *guard = Some((generation, s.clone()));
+        *slot = Some((generation, s.clone()));
         s
     }
 }

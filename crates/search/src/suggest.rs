@@ -1,12 +1,13 @@
 //! Type-ahead completions over names and technologies, and did-you-mean corrections
 //! from the words of the indexed text. Built from the stored fields when first needed
-//! after a commit.
+//! after a commit, once from the public documents only and once from all of them, so
+//! that nobody is offered a word of a confidential need they may not see.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{Field, Value};
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::analysis::{QueryWord, Run, runs};
 
@@ -27,8 +28,36 @@ pub(crate) struct Suggester {
     vocabulary: HashMap<String, u32>,
 }
 
+/// The fields a suggester reads, and which documents it leaves out.
+pub(crate) struct Sources {
+    pub name: Field,
+    pub tech: Field,
+    pub body: Field,
+    /// The visibility field and the value marking confidential documents.
+    pub visibility: Field,
+    pub include_confidential: bool,
+}
+
+/// The documents of a segment marked confidential.
+fn confidential_docs(reader: &SegmentReader, src: &Sources) -> tantivy::Result<HashSet<DocId>> {
+    let term = Term::from_field_text(src.visibility, "confidential");
+    let mut docs = HashSet::new();
+    if let Some(mut postings) = reader
+        .inverted_index(src.visibility)?
+        .read_postings(&term, IndexRecordOption::Basic)?
+    {
+        let mut d = postings.doc();
+        while d != tantivy::TERMINATED {
+            docs.insert(d);
+            d = postings.advance();
+        }
+    }
+    Ok(docs)
+}
+
 impl Suggester {
-    pub(crate) fn build(searcher: &Searcher, name: Field, tech: Field, body: Field) -> Self {
+    pub(crate) fn build(searcher: &Searcher, src: &Sources) -> Self {
+        let (name, tech, body) = (src.name, src.tech, src.body);
         let mut items: Vec<Suggestion> = Vec::new();
         let mut seen: HashMap<(String, &'static str), usize> = HashMap::new();
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
@@ -53,9 +82,19 @@ impl Suggester {
             let Ok(store) = reader.get_store_reader(64) else {
                 continue;
             };
-            for doc in store
-                .iter::<TantivyDocument>(reader.alive_bitset())
-                .flatten()
+            let hidden = if src.include_confidential {
+                HashSet::new()
+            } else {
+                match confidential_docs(reader, src) {
+                    Ok(h) => h,
+                    // unsure which documents are confidential: offer none of this segment
+                    Err(_) => continue,
+                }
+            };
+            for doc in reader
+                .doc_ids_alive()
+                .filter(|d| !hidden.contains(d))
+                .filter_map(|d| store.get::<TantivyDocument>(d).ok())
             {
                 for v in doc
                     .get_all(name)

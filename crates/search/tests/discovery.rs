@@ -310,15 +310,23 @@ fn snippets_highlight_and_suggestions_complete() {
         "{}",
         r.hits[0].snippet
     );
-    let s: Vec<String> = idx.suggest("딥", 5).into_iter().map(|s| s.text).collect();
+    let s: Vec<String> = idx
+        .suggest("딥", 5, false)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
     assert_eq!(s, vec!["딥비전"]);
-    let s: Vec<String> = idx.suggest("medi", 5).into_iter().map(|s| s.text).collect();
+    let s: Vec<String> = idx
+        .suggest("medi", 5, false)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
     assert!(
         s.contains(&"MediNode".to_string()) && s.contains(&"medical imaging AI".to_string()),
         "{s:?}"
     );
     let s: Vec<String> = idx
-        .suggest("detect", 5)
+        .suggest("detect", 5, false)
         .into_iter()
         .map(|s| s.text)
         .collect();
@@ -406,6 +414,81 @@ fn confidential_needs_stay_hidden_unless_asked() {
         0,
         "needs are not startups"
     );
+}
+
+#[test]
+fn no_suggestion_facet_or_count_comes_from_a_confidential_need_unless_asked() {
+    let idx = index();
+    let secret = domain::Need {
+        id: "n-secret".into(),
+        enterprise_id: "e".into(),
+        title: "Cathode line retrofit".into(),
+        description: Some("Pilot the blorvexium leaching process at our plant.".into()),
+        technologies: vec!["blorvexium refining".into()],
+        industries: vec!["climate".into()],
+        collaboration_types: vec![],
+        preferred_stages: vec![],
+        slots: 1,
+        deadline: None,
+        visibility: domain::Visibility::Confidential,
+    };
+    idx.apply(
+        &[SearchDoc::from_need(&secret, "한빛모터스")],
+        &[],
+        &state(2),
+    )
+    .unwrap();
+    for kind in [DocKind::Startup, DocKind::Need] {
+        let typo = SearchQuery {
+            text: "blorvexiun".into(),
+            kind,
+            ..Default::default()
+        };
+        let r = idx.search(&typo).unwrap();
+        assert_eq!((r.total, r.did_you_mean), (0, None), "{kind:?}");
+        let exact = idx
+            .search(&SearchQuery {
+                text: "blorvexium".into(),
+                ..typo.clone()
+            })
+            .unwrap();
+        assert_eq!(exact.total, 0);
+        assert!(exact.hits.is_empty() && exact.did_you_mean.is_none());
+    }
+    assert!(idx.suggest("blorv", 5, false).is_empty());
+    assert!(idx.suggest("cathode", 5, false).is_empty());
+    let board = idx
+        .search(&SearchQuery {
+            kind: DocKind::Need,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(board.total, 0);
+    assert!(
+        board
+            .facets
+            .values()
+            .flatten()
+            .all(|f| !f.value.contains("blorvexium") && f.value != "climate"),
+        "{:?}",
+        board.facets
+    );
+    // those who may see it are offered it
+    let r = idx
+        .search(&SearchQuery {
+            text: "blorvexiun".into(),
+            kind: DocKind::Need,
+            include_confidential: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.did_you_mean.as_deref(), Some("blorvexium"));
+    let s: Vec<String> = idx
+        .suggest("blorv", 5, true)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert_eq!(s, vec!["blorvexium refining"]);
 }
 
 #[test]

@@ -668,6 +668,10 @@ async fn upsert_outcome(
     actor: &str,
     now: &str,
 ) -> Result<RowOutcome> {
+    // an outcome is something that happened: dated from 1900 to today
+    if let Err(e) = o.validate(chrono::Local::now().date_naive()) {
+        return Ok(RowOutcome::Refused(e));
+    }
     crate::with_conn!(c => {
         let ids: (Option<i64>, Option<i64>) = sqlx::query_as(
             "SELECT (SELECT id FROM startups WHERE ext_id = $1), (SELECT id FROM enterprises WHERE ext_id = $2)",

@@ -192,7 +192,7 @@ impl Store {
         actor: &str,
     ) -> Result<std::result::Result<(), FieldError>> {
         crate::with_pool!(self, pool => {
-            if let Err(e) = o.validate() {
+            if let Err(e) = o.validate(chrono::Local::now().date_naive()) {
                 return Ok(Err(e));
             }
             let mut tx = crate::Begin::begin_write(pool).await?;

@@ -327,14 +327,20 @@ impl Store {
         })
     }
 
-    /// The startups (external ids) with a live match on `need` (not declined or
-    /// withdrawn).
-    pub async fn startups_matched_on(&self, need: &str) -> Result<Vec<String>> {
+    /// The startups (external ids) entitled to a confidential `need`'s details: a live
+    /// match on it (not declined or withdrawn) that its parties may see — a proposal
+    /// of a published round, one made outside rounds (a routed application, a call's
+    /// finalist), or a match already moved past proposed. A proposal of a round not
+    /// yet published entitles no one.
+    pub async fn startups_entitled_to(&self, need: &str) -> Result<Vec<String>> {
         crate::with_pool!(self, pool => {
             let rows: Vec<(String,)> = sqlx::query_as(
                 "SELECT s.ext_id FROM matches m JOIN startups s ON s.id = m.startup_id
              JOIN needs n ON n.id = m.need_id
-             WHERE n.ext_id = $1 AND m.status NOT IN ('declined', 'withdrawn') ORDER BY s.ext_id",
+             LEFT JOIN matching_rounds r ON r.id = m.round_id
+             WHERE n.ext_id = $1 AND m.status NOT IN ('declined', 'withdrawn')
+               AND (m.status <> 'proposed' OR r.status IS NULL OR r.status = 'published')
+             ORDER BY s.ext_id",
             )
             .bind(need)
             .fetch_all(pool)

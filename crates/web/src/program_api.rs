@@ -325,7 +325,14 @@ pub struct NewCenterOutcome {
     /// market-entry, partnership, overseas-investment, local-hires or sales
     pub kind: String,
     pub date: String,
-    /// KRW, for investment and sales.
+    /// For investment and sales: a decimal amount in `currency` (KRW when not given),
+    /// as a number or a string.
+    #[schema(value_type = Option<String>)]
+    pub amount: Option<serde_json::Value>,
+    /// ISO 4217 code of `amount` (KRW, USD, EUR, JPY, …); converted to KRW with the
+    /// rate table like other outcomes' amounts.
+    pub currency: Option<String>,
+    /// The amount in KRW (the older form of `amount` + `currency`); not with `amount`.
     pub amount_krw: Option<i64>,
     /// People hired or partnerships made.
     pub count: Option<i64>,
@@ -347,14 +354,36 @@ pub async fn record_outcome(
     b: Result<Json<NewCenterOutcome>, JsonRejection>,
 ) -> Response {
     let (s, n) = writer!(caller, headers, b);
-    let amount = n.amount_krw.map(|a| a.to_string()).unwrap_or_default();
+    let (amount, currency) = match (n.amount, n.amount_krw) {
+        (Some(_), Some(_)) => {
+            return bad_input("amount: give amount (with currency) or amount_krw, not both");
+        }
+        (None, Some(krw)) => {
+            if n.currency
+                .as_deref()
+                .is_some_and(|c| !c.eq_ignore_ascii_case("KRW"))
+            {
+                return bad_input(
+                    "currency: amount_krw is in KRW; give amount for other currencies",
+                );
+            }
+            (krw.to_string(), "KRW".to_string())
+        }
+        (Some(serde_json::Value::Number(a)), None) => (a.to_string(), String::new()),
+        (Some(serde_json::Value::String(a)), None) => (a, String::new()),
+        (Some(other), None) => {
+            return bad_input(&format!("amount: {other} is not a number"));
+        }
+        (None, None) => (String::new(), String::new()),
+    };
+    let currency = n.currency.unwrap_or(currency);
     let count = n.count.map(|c| c.to_string()).unwrap_or_default();
     let o = match center_outcome(
         &code,
         &n.startup_id,
         &n.kind,
         &n.date,
-        &amount,
+        (&amount, &currency),
         &count,
         n.note.as_deref().unwrap_or_default(),
     ) {

@@ -402,34 +402,23 @@ pub async fn apply(
             ))
         })
         .collect();
-    // save the answers first (as a draft), then the files, then submit if asked
-    let draft = match app
-        .save_application_as(user, &code, answers.clone(), false, now)
-        .await
-    {
-        Ok(a) => a,
-        Err(e) => return app_error(&caller, &uri, e, &back),
-    };
-    for (name, (file_name, bytes)) in &fields {
-        let Some(key) = name.strip_prefix("f_") else {
-            continue;
-        };
-        if bytes.is_empty() {
-            continue;
-        }
-        let file_name = file_name.clone().unwrap_or_else(|| format!("{key}.bin"));
-        if let Err(e) = app
-            .attach_as(user, draft.id, key, &file_name, bytes, now)
-            .await
-        {
-            return app_error(&caller, &uri, e, &back);
-        }
-    }
+    let files: Vec<app::calls::NewAttachment> = fields
+        .iter()
+        .filter(|(_, (_, bytes))| !bytes.is_empty())
+        .filter_map(|(name, (file_name, bytes))| {
+            let key = name.strip_prefix("f_")?;
+            Some(app::calls::NewAttachment {
+                key,
+                file_name: file_name.as_deref().unwrap_or(key),
+                bytes,
+            })
+        })
+        .collect();
     let submit = field_text(&fields, "action") == "submit";
-    if submit
-        && let Err(e) = app
-            .save_application_as(user, &code, answers, true, now)
-            .await
+    // one save: answers, files and status together, or nothing when refused
+    if let Err(e) = app
+        .save_application_with_files_as(user, &code, answers, &files, submit, now)
+        .await
     {
         return app_error(&caller, &uri, e, &back);
     }

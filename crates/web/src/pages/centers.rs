@@ -310,19 +310,24 @@ pub struct OutcomeForm {
     date: String,
     #[serde(default)]
     amount: String,
+    /// Of `amount`; KRW when not given.
+    #[serde(default)]
+    currency: String,
     #[serde(default)]
     count: String,
     #[serde(default)]
     note: String,
 }
 
-/// A center outcome from form or API fields: KRW amounts, whole counts.
+/// A center outcome from form or API fields: an amount in its currency (KRW when
+/// none is given; converted to KRW with the rate table like other outcomes), whole
+/// counts. An unknown currency is refused, naming the known ones.
 pub fn center_outcome(
     center: &str,
     startup_id: &str,
     kind: &str,
     date: &str,
-    amount: &str,
+    (amount, currency): (&str, &str),
     count: &str,
     note: &str,
 ) -> Result<CenterOutcome, String> {
@@ -331,9 +336,13 @@ pub fn center_outcome(
         .trim()
         .parse()
         .map_err(|_| format!("date: '{date}' is not a date (YYYY-MM-DD)"))?;
+    let currency = match currency.trim() {
+        "" => domain::Currency::KRW,
+        c => domain::Currency::parse(c).map_err(|e| format!("currency: {e}"))?,
+    };
     let amount = match amount.replace(',', "").trim() {
         "" => None,
-        a => Some(Money::parse(a, domain::Currency::KRW).map_err(|e| format!("amount: {e}"))?),
+        a => Some(Money::parse(a, currency).map_err(|e| format!("amount: {e}"))?),
     };
     let count = match count.trim() {
         "" => None,
@@ -369,7 +378,7 @@ pub async fn record_outcome(
         &f.startup_id,
         &f.kind,
         &f.date,
-        &f.amount,
+        (&f.amount, &f.currency),
         &f.count,
         &f.note,
     ) {

@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{Need, Startup, Visibility};
+use domain::{Need, Startup};
 use serde::Deserialize;
 
 use super::{Layout, app_error, local_path, message, query_value, render, url_encode};
@@ -158,8 +158,7 @@ async fn listing(
             found.into_iter().map(|n| (n.id.clone(), n)).collect();
         for id in &ids {
             if let Some(n) = by_id.remove(id) {
-                let confidential =
-                    n.visibility == Visibility::Confidential && n.description.is_none();
+                let confidential = app::authz::is_withheld(&n);
                 need_cards.push(NeedCard {
                     enterprise: names.get(&n.enterprise_id).cloned().unwrap_or_default(),
                     snippet: if confidential {
@@ -402,7 +401,7 @@ pub async fn need_page(
             .await
             .map(|e| e.name)
             .unwrap_or_default(),
-        withheld: n.visibility == Visibility::Confidential && n.description.is_none(),
+        withheld: app::authz::is_withheld(&n),
         industries: n
             .industries
             .iter()
