@@ -260,7 +260,7 @@ async fn every_write_route_for_every_role() {
     for (r, want) in [
         ("nobody", 401),
         ("enterprise", 403),
-        ("other-startup", 200), // saves its own profile: the id in the path is not its to choose
+        ("other-startup", 403), // another startup's profile: refused, nothing written
         ("center", 403),
         ("evaluator", 403),
         ("startup", 200),
@@ -295,9 +295,10 @@ async fn every_write_route_for_every_role() {
         s.app.startup(&m.startup_id).await.unwrap().name,
         "매트릭스랩"
     );
-    assert_eq!(
+    assert_ne!(
         s.app.startup(&other_startup).await.unwrap().name,
-        "매트릭스랩"
+        "매트릭스랩",
+        "the refused save wrote nothing, not even to the sender's own profile"
     );
     let bad = put(
         profile.clone(),

@@ -291,4 +291,37 @@ mod tests {
         assert!(!verify("correct horse battery!", &a));
         assert!(hash_password("short").is_err());
     }
+
+    #[test]
+    fn passphrases_pass_and_common_or_personal_passwords_do_not() {
+        let user = User {
+            email: "founder@journey.example".into(),
+            display_name: "Founder Park".into(),
+            role: domain::Role::StartupMember,
+            enterprise_id: None,
+            startup_id: None,
+            center_code: None,
+            language: domain::Language::Ko,
+        };
+        for good in [
+            "a long enough secret",
+            "a brand new secret",
+            "journey-password-1",
+            "calls-password-1",
+            "matrix-password-1",
+            "api-password-22",
+            "서울 혁신 다리 2026",
+        ] {
+            assert!(check_password(good, &user).is_ok(), "{good}");
+        }
+        for bad in [
+            "aaaaaaaaaa",
+            "password12",
+            "qwerty12345",
+            "founder2026!",
+            "founder park 1",
+        ] {
+            assert!(check_password(bad, &user).is_err(), "{bad}");
+        }
+    }
 }

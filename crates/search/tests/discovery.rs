@@ -537,3 +537,34 @@ fn korean_spacing_does_not_matter() {
         "s2 is in ai by its industry"
     );
 }
+
+/// Issue 18, item 1: a page is never sized by what the caller asks: beyond the first
+/// `MAX_RESULT_WINDOW` results `from_params` refuses (no overflow either), and a query
+/// built by hand with a huge offset answers an empty page instead of allocating it.
+#[test]
+fn paging_is_bounded_before_anything_is_allocated() {
+    let window = innobridge_search::MAX_RESULT_WINDOW;
+    let ask = |page: &str, per_page: &str| {
+        SearchQuery::from_params([("page", page), ("per_page", per_page)])
+    };
+    let last = (window / 200).to_string();
+    assert_eq!(ask(&last, "200").unwrap().offset, window - 200);
+    for (page, per_page) in [
+        ((window / 200 + 1).to_string(), "200".to_string()),
+        ("100000000000".to_string(), "200".to_string()),
+        (usize::MAX.to_string(), "2".to_string()),
+    ] {
+        let refused = ask(&page, &per_page).unwrap_err();
+        assert!(refused.contains("10000"), "{refused}");
+    }
+    let idx = index();
+    let res = idx
+        .search(&SearchQuery {
+            offset: usize::MAX / 2,
+            limit: 200,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(res.hits.is_empty());
+    assert_eq!(res.total, register().len());
+}

@@ -330,7 +330,7 @@ pub async fn me(caller: Caller) -> Response {
     params(("q" = Option<String>, Query, description = "Words, Korean or English"),
         ("kind" = Option<String>, Query, description = "startup (default) or need"),
         ("sort" = Option<String>, Query, description = "relevance, newest or funding"),
-        ("page" = Option<usize>, Query, description = "From 1"),
+        ("page" = Option<usize>, Query, description = "From 1; page × per_page at most 10,000, and a page past the last is refused (400)"),
         ("per_page" = Option<usize>, Query, description = "1 to 200"),
         ("industry" = Option<String>, Query, description = "Facet filters (also technology, stage, cluster, country, source); repeat or comma-separate")),
     responses((status = 200, description = "Hits with facet counts", body = app::SearchResults),
