@@ -177,6 +177,30 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
     )
     .await;
     assert_eq!((s, a["status"].as_str()), (200, Some("submitted")), "{a}");
+    // resubmitting the page's form with the required answer left empty is refused,
+    // naming it, and leaves the submitted application exactly as it was
+    let mine = || {
+        let (c, st, url) = (c.clone(), st.clone(), api("/calls/qa-vision/applications"));
+        async move { send(c.get(url), Some(&st)).await.1 }
+    };
+    let before = mine().await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", st.csrf.clone())
+        .text("q_plan", "")
+        .text("action", "submit");
+    let page = c
+        .post(format!("{base}/calls/qa-vision/apply"))
+        .header("cookie", &st.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 409);
+    assert!(page.text().await.unwrap().contains("plan"));
+    let after = mine().await;
+    assert_eq!(after, before);
+    assert_eq!(after[0]["status"], "submitted");
+    assert_eq!(after[0]["answers"]["plan"], "3-month pilot");
     // late: refused, naming the deadline
     let (s, p) = send(
         c.put(api("/calls/past-call/application"))

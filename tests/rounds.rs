@@ -227,6 +227,15 @@ async fn policies_are_checked_and_stable_rounds_give_each_startup_one_need() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("floor must lie in 0–1"));
+    // a round's name is short printable text
+    for name in ["x".repeat(81), "r\u{1b}[2J".to_string(), "a\nb".to_string()] {
+        let o = run(&db, &["match", "--round", &name]);
+        assert_eq!(o.status.code(), Some(2), "{name:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("name"),
+            "{name:?}"
+        );
+    }
 
     let stable = dir.path().join("stable.toml");
     std::fs::write(
