@@ -759,6 +759,17 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
         .await
         .unwrap()
         .unwrap();
+    // the index follows the write a moment later: the program manager finds the word
+    // before anyone else is tried, so their finding nothing means something
+    let mut indexed = false;
+    for _ in 0..200 {
+        if get("q=blorvexium&kind=need", who[3].1.as_ref()).await["total"] == 1 {
+            indexed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(indexed, "the confidential need reaches the index");
     let mut after = Vec::new();
     for (name, w) in &who[..3] {
         for q in ["kind=need", "kind=startup"] {

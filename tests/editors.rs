@@ -82,10 +82,58 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     );
     assert_eq!(app.startup(&own).await.unwrap(), before);
 
-    // a good save; an id of another startup in the form still saves the member's own
+    // an id of another startup is refused, on the form and on the API, and nothing
+    // changes: neither the other startup nor the member's own (issue 18, item 18)
+    let r = save(
+        vec![("id", other.id.clone()), ("name", "Hijacked".into())],
+        &founder,
+        "startups",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c
+        .put(format!("{base}/api/v1/startups/{}", other.id))
+        .header("cookie", &founder.cookie)
+        .header("x-csrf-token", &founder.csrf)
+        .json(&serde_json::json!({"name": "Hijacked", "description": "overwritten"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.startup(&own).await.unwrap(), before, "own unchanged");
+    assert_eq!(
+        app.startup(&other.id).await.unwrap(),
+        other,
+        "other unchanged"
+    );
+
+    // the business registration number is the startup's and the program's to see, not
+    // the public's nor another startup's
+    let brn = |id: String, who: Option<common::Who>| {
+        let c = c.clone();
+        let url = format!("{base}/api/v1/startups/{id}");
+        async move {
+            let mut r = c.get(url);
+            if let Some(w) = who {
+                r = r.header("cookie", w.cookie);
+            }
+            let v: serde_json::Value = r.send().await.unwrap().json().await.unwrap();
+            v["business_reg_no"].clone()
+        }
+    };
+    assert!(before.business_reg_no.is_some() && other.business_reg_no.is_some());
+    assert!(brn(own.clone(), Some(founder.clone())).await.is_string());
+    assert!(brn(own.clone(), None).await.is_null());
+    assert!(brn(other.id.clone(), Some(founder.clone())).await.is_null());
+    let pm = demo.logins.iter().find(|l| l.role == Role::Admin).unwrap();
+    let pm = common::log_in(&c, &base, &pm.email, &pm.password).await;
+    assert!(brn(other.id.clone(), Some(pm)).await.is_string());
+
+    // a good save
     let r = save(
         vec![
-            ("id", other.id.clone()),
+            ("id", own.clone()),
             ("name", before.name.clone()),
             ("description", "배터리 재활용 공정을 자동화합니다".into()),
             ("industries", "climate-energy".into()),

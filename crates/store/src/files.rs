@@ -447,6 +447,63 @@ pub fn write_table(
     Ok(n)
 }
 
+/// One worksheet: a bold, frozen header row, then the rows; cells of the `numeric`
+/// columns that read as numbers are written as numbers. Answers the rows written.
+fn fill_sheet(
+    wb: &mut rust_xlsxwriter::Workbook,
+    sheet: &str,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    numeric: &[&str],
+) -> Result<usize, rust_xlsxwriter::XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    let mut n = 0;
+    for (i, r) in rows.into_iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, v) in r.iter().enumerate() {
+            let is_numeric = numeric.contains(&headers.get(c).copied().unwrap_or(""));
+            let num = v
+                .parse::<f64>()
+                .ok()
+                .filter(|f| is_numeric && f.is_finite() && f.to_string() == *v);
+            match num {
+                Some(f) => ws.write_number(row, c as u16, f),
+                None if v.is_empty() => continue,
+                None => ws.write_string(row, c as u16, v),
+            }?;
+        }
+        n += 1;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(n)
+}
+
+/// A sheet of a workbook: its name, headers, rows and which columns are numbers.
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub headers: Vec<&'a str>,
+    pub rows: Vec<Vec<String>>,
+    pub numeric: Vec<&'a str>,
+}
+
+/// An XLSX workbook of several sheets, as bytes.
+pub fn workbook(sheets: Vec<Sheet>) -> Result<Vec<u8>, FileError> {
+    let fail = |e: rust_xlsxwriter::XlsxError| FileError::Unusable {
+        path: "workbook".into(),
+        reason: e.to_string(),
+    };
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for s in sheets {
+        fill_sheet(&mut wb, s.name, &s.headers, s.rows, &s.numeric).map_err(fail)?;
+    }
+    wb.save_to_buffer().map_err(fail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -530,61 +587,4 @@ mod tests {
         assert!(t.rows[1].cells.as_ref().unwrap_err().contains("not UTF-8"));
         assert_eq!(t.rows[2].number, 4);
     }
-}
-
-/// One worksheet: a bold, frozen header row, then the rows; cells of the `numeric`
-/// columns that read as numbers are written as numbers. Answers the rows written.
-fn fill_sheet(
-    wb: &mut rust_xlsxwriter::Workbook,
-    sheet: &str,
-    headers: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-    numeric: &[&str],
-) -> Result<usize, rust_xlsxwriter::XlsxError> {
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet)?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    let mut n = 0;
-    for (i, r) in rows.into_iter().enumerate() {
-        let row = i as u32 + 1;
-        for (c, v) in r.iter().enumerate() {
-            let is_numeric = numeric.contains(&headers.get(c).copied().unwrap_or(""));
-            let num = v
-                .parse::<f64>()
-                .ok()
-                .filter(|f| is_numeric && f.is_finite() && f.to_string() == *v);
-            match num {
-                Some(f) => ws.write_number(row, c as u16, f),
-                None if v.is_empty() => continue,
-                None => ws.write_string(row, c as u16, v),
-            }?;
-        }
-        n += 1;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    Ok(n)
-}
-
-/// A sheet of a workbook: its name, headers, rows and which columns are numbers.
-pub struct Sheet<'a> {
-    pub name: &'a str,
-    pub headers: Vec<&'a str>,
-    pub rows: Vec<Vec<String>>,
-    pub numeric: Vec<&'a str>,
-}
-
-/// An XLSX workbook of several sheets, as bytes.
-pub fn workbook(sheets: Vec<Sheet>) -> Result<Vec<u8>, FileError> {
-    let fail = |e: rust_xlsxwriter::XlsxError| FileError::Unusable {
-        path: "workbook".into(),
-        reason: e.to_string(),
-    };
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for s in sheets {
-        fill_sheet(&mut wb, s.name, &s.headers, s.rows, &s.numeric).map_err(fail)?;
-    }
-    wb.save_to_buffer().map_err(fail)
 }

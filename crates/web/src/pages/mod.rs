@@ -94,7 +94,14 @@ pub fn local_path(target: &str, fallback: &str) -> String {
         && !target.chars().any(|c| c.is_control() || c == '\\');
     match base.join(target) {
         Ok(url) if plain && url.origin() == base.origin() => {
-            url[url::Position::BeforePath..].to_string()
+            // what is sent must itself be a plain path: dot segments resolve away, so
+            // `/.//host` would otherwise leave as `//host`, another site to a browser
+            let path = &url[url::Position::BeforePath..];
+            if path.starts_with("//") || path.starts_with("/\\") {
+                fallback.to_string()
+            } else {
+                path.to_string()
+            }
         }
         _ => fallback.to_string(),
     }
@@ -290,6 +297,10 @@ mod tests {
             "evil.example",
             "",
             "/\u{85}/evil.example",
+            // dot segments that resolve into `//host` (found by trying as an attacker)
+            "/.//evil.example",
+            "/a/..//evil.example",
+            "/%2E//evil.example",
         ] {
             assert_eq!(local_path(bad, "/fallback"), "/fallback", "{bad:?}");
         }
