@@ -655,6 +655,15 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
         app.save_call_as(&squatter, &squat).await,
         Err(app::AppError::Invalid(m)) if m.contains("reserved")
     ));
+    // nor a look-alike that differs in case only
+    let look_alike = Call {
+        code: format!("Intake-{}", victim.to_lowercase()),
+        ..squat.clone()
+    };
+    assert!(matches!(
+        app.save_call_as(&squatter, &look_alike).await,
+        Err(app::AppError::Invalid(m)) if m.contains("reserved")
+    ));
     let as_victim = Call {
         enterprise_id: Some(victim.clone()),
         ..squat.clone()

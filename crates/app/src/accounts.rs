@@ -18,8 +18,10 @@ pub const MIN_PASSWORD: usize = 10;
 /// [`LOCKOUT_MINUTES`] (a successful login forgets them). The owner of the account,
 /// coming from another address, is not locked out by someone else's attempts.
 pub const MAX_FAILURES: u64 = 5;
-/// Failed logins allowed from one client address, over all e-mails, within
-/// [`LOCKOUT_MINUTES`].
+/// Login attempts that did not succeed allowed from one client address, over all
+/// e-mails, within [`LOCKOUT_MINUTES`]; attempts refused by the lockout count too, so
+/// an address that keeps trying stays locked. Everyone sharing that address (a NAT)
+/// waits with it.
 pub const MAX_CLIENT_FAILURES: u64 = 30;
 /// The client address of logins that did not come over the network (the CLI, tests).
 pub const LOCAL_CLIENT: &str = "local";

@@ -139,7 +139,7 @@ impl App {
             )));
         }
         let existing = self.store.call(&call.code).await?;
-        if call.code.starts_with(INTAKE_PREFIX) {
+        if call.code.to_lowercase().starts_with(INTAKE_PREFIX) {
             let kept = existing
                 .as_ref()
                 .is_some_and(|x| x.enterprise_id == call.enterprise_id && x.track == call.track);
