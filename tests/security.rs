@@ -777,3 +777,41 @@ async fn private_answers_are_not_stored_by_caches() {
     let r = c.get(format!("{base}/startups")).send().await.unwrap();
     assert!(r.headers().get("cache-control").is_none(), "public");
 }
+
+/// A link cannot put text of its choosing into our page frame: the one-line message a
+/// page shows comes only from a cookie signed by the server, not from the URL, and a
+/// forged cookie shows nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_link_cannot_write_the_pages_message() {
+    let (base, _app, _dir) = start().await;
+    let c = client();
+    let planted = "Your account is closed. Call 010-0000-0000";
+    for path in ["/kpi", "/startups", "/login"] {
+        let page = c
+            .get(format!("{base}{path}?msg={}", planted.replace(' ', "+")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("Your account is closed"), "{path}");
+        let forged = c
+            .get(format!("{base}{path}"))
+            .header(
+                "cookie",
+                "innobridge_flash=Your+account+is+closed.00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+            )
+            .send()
+            .await
+            .unwrap();
+        let cleared = forged
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("innobridge_flash=;"));
+        assert!(cleared, "{path}: the cookie is cleared once read");
+        let page = forged.text().await.unwrap();
+        assert!(!page.contains("Your account is closed"), "{path}");
+    }
+}

@@ -99,6 +99,8 @@ pub struct Caller {
     pub tls: bool,
     /// The network address logins are counted against (see [`client_address`]).
     pub client: String,
+    /// The message the previous answer left for this page (see [`crate::flash`]).
+    pub flash: Option<String>,
 }
 
 impl Caller {
@@ -151,6 +153,7 @@ impl FromRequestParts<App> for Caller {
             lang,
             tls: behind_tls(headers),
             client: client_address(peer, headers, &TRUSTED_PROXIES),
+            flash: crate::flash::read(headers),
         })
     }
 }

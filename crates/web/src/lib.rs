@@ -8,6 +8,7 @@
 mod api;
 mod caller;
 mod calls_api;
+mod flash;
 mod headers;
 mod i18n;
 mod openapi;
@@ -280,6 +281,7 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/rounds/{name}/run", post(api::run_round))
         .route("/api/v1/rounds/{name}/publish", post(api::publish_round))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(flash::clear_shown))
         .layer(axum::middleware::from_fn(refuse_unusable_requests))
         .layer(axum::middleware::from_fn(problems_for_rejections))
         .layer(axum::middleware::from_fn(headers::secure))

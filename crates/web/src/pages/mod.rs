@@ -35,7 +35,7 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(caller: &Caller, uri: &Uri, title: (&str, &str)) -> Layout {
-        let flash = query_value(uri.query(), "msg");
+        let flash = caller.flash.clone();
         Layout {
             lang: caller.lang,
             user: caller.user().cloned(),
@@ -246,11 +246,14 @@ pub fn field_text(
         .unwrap_or_default()
 }
 
-/// Back to `to` with a one-line message shown there.
+/// Back to `to` with a one-line message shown there (in a signed cookie, see
+/// [`crate::flash`]).
 pub fn done(to: &str, msg: &str) -> Response {
-    let sep = if to.contains('?') { '&' } else { '?' };
-    let to = format!("{to}{sep}msg={}", url_encode(msg));
-    Redirect::to(&local_path(&to, "/")).into_response()
+    (
+        [(header::SET_COOKIE, crate::flash::set_cookie(msg))],
+        Redirect::to(&local_path(to, "/")),
+    )
+        .into_response()
 }
 
 /// The style sheet (embedded; cached for a day).
