@@ -201,13 +201,13 @@ impl App {
                 {
                     return refuse(&format!("startup '{id}'"));
                 }
-                let stored = self.startup(own).await?;
-                let kept = domain::records::startup_cells(&stored);
-                for (col, v) in RecordKind::Startups.columns().iter().zip(kept) {
-                    if matches!(*col, "id" | "source" | "discovered_on" | "business_reg_no") {
-                        cells.insert(col.to_string(), v);
-                    }
+                // the program's own fields are not the member's to give: left out, a
+                // partial save keeps what is stored (and the profile must exist)
+                self.startup(own).await?;
+                for col in ["source", "discovered_on", "business_reg_no"] {
+                    cells.remove(col);
                 }
+                cells.insert("id".into(), own.clone());
             }
             (Role::EnterpriseMember, RecordKind::Needs) => {
                 let Some(own) = &user.enterprise_id else {

@@ -484,7 +484,7 @@ impl Store {
 
     /// Writes a scheduling run's places and figures at once. `double_booked` is not
     /// taken from the caller: it is counted in the stored schedule after the places are
-    /// written (see [`Store::double_bookings`]), and the figures saved are answered.
+    /// written (see [`DOUBLE_BOOKINGS`]), and the figures saved are answered.
     pub async fn save_schedule(
         &self,
         event: &str,
@@ -528,19 +528,6 @@ impl Store {
             .await?;
             tx.commit().await?;
             Ok(stats.clone())
-        })
-    }
-
-    /// Meetings in the event's stored schedule that collide with another: a startup,
-    /// an enterprise or a table booked more than once in one slot (each meeting past
-    /// the first in such a place counts once).
-    pub async fn double_bookings(&self, event: &str) -> Result<usize> {
-        crate::with_pool!(self, pool => {
-            let (n,): (i64,) = sqlx::query_as(DOUBLE_BOOKINGS)
-                .bind(event)
-                .fetch_one(pool)
-                .await?;
-            Ok(usize::try_from(n).unwrap_or(0))
         })
     }
 

@@ -29,26 +29,12 @@ fn mac() -> Hmac<Sha256> {
     Hmac::<Sha256>::new_from_slice(&*KEY).expect("HMAC takes a key of any length")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
 /// The `Set-Cookie` value that carries `msg` to the next page.
 pub fn set_cookie(msg: &str) -> String {
     let value: String = form_urlencoded::byte_serialize(msg.as_bytes()).collect();
     let mut m = mac();
     m.update(value.as_bytes());
-    let tag = hex(&m.finalize().into_bytes());
+    let tag = hex::encode(m.finalize().into_bytes());
     format!("{COOKIE}={value}.{tag}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict")
 }
 
@@ -57,7 +43,7 @@ pub fn read(headers: &HeaderMap) -> Option<String> {
     let (value, tag) = cookie_value(headers, COOKIE)?.rsplit_once('.')?;
     let mut m = mac();
     m.update(value.as_bytes());
-    m.verify_slice(&unhex(tag)?).ok()?;
+    m.verify_slice(&hex::decode(tag).ok()?).ok()?;
     form_urlencoded::parse(format!("m={value}").as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())
