@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use app::export::{ExportKind, Format};
-use app::{App, AppError};
-use clap::{Parser, Subcommand};
+use app::{App, AppError, Sort};
+use clap::{Parser, Subcommand, ValueEnum};
 use domain::records::RecordKind;
+use domain::{Currency, EventKind, Language, Role, Stage};
 use indicatif::{ProgressBar, ProgressStyle};
 
 // glibc's allocator serialised the web server's worker threads on its arena locks
@@ -30,8 +31,57 @@ struct Cli {
     /// or file.
     #[arg(long, global = true)]
     db: Option<String>,
+    /// How log lines are written to standard error; which ones, RUST_LOG says (e.g.
+    /// `info` for a line per request, `innobridge_app=debug`; `warn` when unset).
+    #[arg(long, global = true, value_enum, env = "INNOBRIDGE_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line, with the request's span (method, route, request id,
+    /// status, latency).
+    Json,
+}
+
+/// Whose optimal stable matching `stable` finds.
+#[derive(Clone, Copy, ValueEnum)]
+enum Optimal {
+    /// Startups propose.
+    Startups,
+    /// Needs propose.
+    Needs,
+}
+
+/// Who states a preference.
+#[derive(Clone, Copy, ValueEnum)]
+enum PreferSide {
+    /// The startup ranks the need.
+    Startup,
+    /// The need's enterprise ranks the startup.
+    Need,
+}
+
+/// A duplicate flag's state.
+#[derive(Clone, Copy, ValueEnum)]
+enum FlagStatus {
+    Open,
+    Dismissed,
+    Merged,
+}
+
+impl FlagStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            FlagStatus::Open => "open",
+            FlagStatus::Dismissed => "dismissed",
+            FlagStatus::Merged => "merged",
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -54,7 +104,7 @@ enum Command {
     /// Import startups, enterprises, needs or outcomes from CSV or XLSX (upsert by id).
     Import {
         /// startups, enterprises, needs or outcomes
-        kind: String,
+        kind: RecordKind,
         file: PathBuf,
         /// Write the rejected rows here (CSV; JSON when the name ends in .json).
         #[arg(long)]
@@ -63,9 +113,11 @@ enum Command {
     /// Export a table to CSV or XLSX.
     Export {
         /// startups, enterprises, needs, outcomes, matches or kpi
-        kind: String,
-        #[arg(long, default_value = "csv")]
-        format: String,
+        #[arg(value_parser = ExportKind::parse)]
+        kind: ExportKind,
+        /// csv or xlsx
+        #[arg(long, default_value = "csv", value_parser = Format::parse)]
+        format: Format,
         #[arg(long)]
         out: PathBuf,
     },
@@ -107,7 +159,7 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         technology: Vec<String>,
         #[arg(long, value_delimiter = ',')]
-        stage: Vec<String>,
+        stage: Vec<Stage>,
         #[arg(long, value_delimiter = ',')]
         cluster: Vec<String>,
         #[arg(long, value_delimiter = ',')]
@@ -116,7 +168,7 @@ enum Command {
         source: Vec<String>,
         /// relevance, newest or funding
         #[arg(long, default_value = "relevance")]
-        sort: String,
+        sort: Sort,
         #[arg(long, default_value_t = 1)]
         page: usize,
         #[arg(long, default_value_t = 20)]
@@ -155,15 +207,16 @@ enum Command {
     /// acceptance: `startup,need` pairs as CSV on stdout, `solve_s=…` on stderr.
     Stable {
         file: PathBuf,
-        /// Whose optimal stable matching: startups (they propose) or needs.
-        #[arg(long, default_value = "startups")]
-        optimal: String,
+        /// Whose optimal stable matching.
+        #[arg(long, value_enum, default_value_t = Optimal::Startups)]
+        optimal: Optimal,
     },
     /// Set the KRW rate of a currency (KRW per one unit), used to total investments.
     /// It converts amounts dated from today (or `--from`) on; figures of earlier
     /// dates keep the rate they were reported with.
     Rate {
-        currency: String,
+        /// An ISO 4217 code, e.g. USD
+        currency: Currency,
         krw_per_unit: f64,
         /// The first day the rate applies to (YYYY-MM-DD); an earlier day reopens the
         /// figures reported since then.
@@ -220,7 +273,7 @@ enum Command {
         crunchbase: Option<PathBuf>,
         /// Crunchbase: learn from links before this date, test on links from it on.
         #[arg(long, default_value = "2011-01-01")]
-        split: String,
+        split: chrono::NaiveDate,
         #[arg(long)]
         json: bool,
     },
@@ -243,8 +296,8 @@ enum Command {
     /// State a preference for stable rounds: a startup ranks a need, or a need's
     /// enterprise ranks a startup (rank 1 = first choice).
     Prefer {
-        /// startup (the startup ranks the need) or need (the need ranks the startup)
-        side: String,
+        #[arg(value_enum)]
+        side: PreferSide,
         startup: String,
         need: String,
         rank: u32,
@@ -258,7 +311,7 @@ enum EventAction {
         code: String,
         /// forum, demo-day or meetup
         #[arg(long, default_value = "forum")]
-        kind: String,
+        kind: EventKind,
         #[arg(long)]
         title_ko: String,
         #[arg(long)]
@@ -289,9 +342,9 @@ enum EventAction {
 enum DuplicateAction {
     /// List flags (default: open ones).
     List {
-        /// open, dismissed or merged; all when omitted with --all
-        #[arg(long, default_value = "open")]
-        status: String,
+        /// Which flags (all of them with --all)
+        #[arg(long, value_enum, default_value_t = FlagStatus::Open)]
+        status: FlagStatus,
         #[arg(long)]
         all: bool,
         #[arg(long)]
@@ -311,7 +364,7 @@ enum UserAction {
         email: String,
         /// admin, enterprise-member, startup-member, center-manager or evaluator
         #[arg(long)]
-        role: String,
+        role: Role,
         #[arg(long)]
         name: Option<String>,
         /// The enterprise (external id) of an enterprise member.
@@ -325,7 +378,7 @@ enum UserAction {
         center: Option<String>,
         /// ko or en
         #[arg(long, default_value = "ko")]
-        language: String,
+        language: Language,
     },
 }
 
@@ -360,17 +413,10 @@ fn mcf(file: &std::path::Path) -> Result<u8, Failure> {
 }
 
 /// `stable` needs no database either.
-fn stable(file: &std::path::Path, optimal: &str) -> Result<u8, Failure> {
-    use matching::stable::Optimal;
+fn stable(file: &std::path::Path, optimal: Optimal) -> Result<u8, Failure> {
     let optimal = match optimal {
-        "startups" => Optimal::Startups,
-        "needs" => Optimal::Needs,
-        o => {
-            return Err(Failure(
-                2,
-                format!("'{o}' is not a side; allowed: startups, needs"),
-            ));
-        }
+        Optimal::Startups => matching::stable::Optimal::Startups,
+        Optimal::Needs => matching::stable::Optimal::Needs,
     };
     let bad = |m: String| Failure(2, format!("{}: {m}", file.display()));
     let text = std::fs::read(file).map_err(|e| bad(e.to_string()))?;
@@ -399,19 +445,9 @@ fn stable(file: &std::path::Path, optimal: &str) -> Result<u8, Failure> {
 fn main() -> ExitCode {
     // A closed pipe (`innobridge search x | head`) ends the program quietly, as it does
     // for other command-line tools, instead of a panic on the next print.
-    #[cfg(unix)]
-    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    sigpipe::reset();
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("INNOBRIDGE_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs(cli.log_format);
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     match rt.block_on(run(cli)) {
         Ok(code) => ExitCode::from(code),
@@ -419,6 +455,22 @@ fn main() -> ExitCode {
             eprintln!("innobridge: {}", msg.lines().next().unwrap_or(&msg));
             ExitCode::from(code)
         }
+    }
+}
+
+/// Log lines go to standard error, filtered by RUST_LOG (or, as before,
+/// INNOBRIDGE_LOG), `warn` when neither is set.
+fn init_logs(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_from_env("INNOBRIDGE_LOG"))
+        .unwrap_or_else(|_| EnvFilter::new("warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().with_current_span(true).init(),
     }
 }
 
@@ -493,9 +545,9 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             let cb = crunchbase
                 .clone()
                 .unwrap_or_else(|| data.join("crunchbase-2013"));
-            return eval(&sbir, &cb, *sbir_cases, split, *json);
+            return eval(&sbir, &cb, *sbir_cases, *split, *json);
         }
-        Command::Stable { file, optimal } => return stable(file, optimal),
+        Command::Stable { file, optimal } => return stable(file, *optimal),
         _ => {}
     }
     let db = database_url(cli.db.as_deref())?;
@@ -510,10 +562,8 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             no_serve,
         } => demo(app, addr, seed, no_serve).await,
         Command::Serve { addr } => serve(app, addr).await,
-        Command::Import { kind, file, report } => import(&app, &kind, &file, report).await,
+        Command::Import { kind, file, report } => import(&app, kind, &file, report).await,
         Command::Export { kind, format, out } => {
-            let kind = ExportKind::parse(&kind)?;
-            let format = store_format(&format)?;
             let n = app.export(kind, format, &out).await?;
             println!("exported {n} rows to {}", out.display());
             Ok(0)
@@ -534,25 +584,28 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             page,
             per_page,
         } => {
-            let (page, per_page) = (page.to_string(), per_page.to_string());
-            let mut params = vec![
-                ("q", query.as_str()),
-                ("kind", if needs { "need" } else { "startup" }),
-                ("sort", sort.as_str()),
-                ("page", page.as_str()),
-                ("per_page", per_page.as_str()),
-            ];
+            let mut q = app::SearchQuery::page(page, per_page).map_err(|m| Failure(2, m))?;
+            q.text = query;
+            q.kind = if needs {
+                app::DocKind::Need
+            } else {
+                app::DocKind::Startup
+            };
+            q.sort = sort;
+            let stage: Vec<String> = stage.iter().map(|s| s.as_str().to_string()).collect();
             for (dim, values) in [
-                ("industry", &industry),
-                ("technology", &technology),
-                ("stage", &stage),
-                ("cluster", &cluster),
-                ("country", &country),
-                ("source", &source),
+                ("industry", industry),
+                ("technology", technology),
+                ("stage", stage),
+                ("cluster", cluster),
+                ("country", country),
+                ("source", source),
             ] {
-                params.extend(values.iter().map(|v| (dim, v.as_str())));
+                if !values.is_empty() {
+                    q.filters.insert(dim.to_string(), values);
+                }
             }
-            let mut q = app::SearchQuery::from_params(params).map_err(|m| Failure(2, m))?;
+            // the operator at the command line reads everything
             q.include_confidential = true;
             q.facet_limit = 10;
             let r = app.search(&q)?;
@@ -644,13 +697,11 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             krw_per_unit,
             from,
         } => {
-            app.set_rate(&currency, krw_per_unit, from, "cli").await?;
+            let code = currency.code();
+            app.set_rate(code, krw_per_unit, from, "cli").await?;
             match from {
-                Some(day) => println!(
-                    "1 {} = {krw_per_unit} KRW from {day}",
-                    currency.to_uppercase()
-                ),
-                None => println!("1 {} = {krw_per_unit} KRW", currency.to_uppercase()),
+                Some(day) => println!("1 {code} = {krw_per_unit} KRW from {day}"),
+                None => println!("1 {code} = {krw_per_unit} KRW"),
             }
             Ok(0)
         }
@@ -684,7 +735,6 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                     online_url,
                 },
         } => {
-            let kind = domain::EventKind::parse(&kind).map_err(|e| Failure(2, e.0))?;
             let e = domain::Event {
                 code,
                 kind,
@@ -718,12 +768,6 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                     language,
                 },
         } => {
-            let role = domain::Role::parse(&role).map_err(|e| Failure(2, e.0))?;
-            let language = match language.as_str() {
-                "ko" => domain::Language::Ko,
-                "en" => domain::Language::En,
-                l => return Err(Failure(2, format!("'{l}' is not a language: use ko or en"))),
-            };
             let password = match secret("INNOBRIDGE_PASSWORD")? {
                 Some(p) => p,
                 None => {
@@ -759,7 +803,11 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             rank,
         } => {
             let p = app::Preference {
-                side,
+                side: match side {
+                    PreferSide::Startup => "startup",
+                    PreferSide::Need => "need",
+                }
+                .to_string(),
                 startup_id: startup,
                 need_id: need,
                 rank,
@@ -836,12 +884,9 @@ fn eval(
     sbir: &std::path::Path,
     cb: &std::path::Path,
     sbir_cases: usize,
-    split: &str,
+    split: chrono::NaiveDate,
     json: bool,
 ) -> Result<u8, Failure> {
-    let split: chrono::NaiveDate = split
-        .parse()
-        .map_err(|_| Failure(2, format!("'{split}' is not a date (YYYY-MM-DD)")))?;
     let mut reports = Vec::new();
     if !sbir.exists() && !cb.exists() {
         return Err(Failure(
@@ -927,10 +972,6 @@ async fn run_round(
     Ok(0)
 }
 
-fn store_format(s: &str) -> Result<Format, Failure> {
-    Format::parse(s).map_err(|m| Failure(2, m))
-}
-
 async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u8, Failure> {
     let spinner = ProgressBar::new_spinner();
     let s = app
@@ -979,11 +1020,10 @@ async fn serve(app: App, addr: SocketAddr) -> Result<u8, Failure> {
 
 async fn import(
     app: &App,
-    kind: &str,
+    kind: RecordKind,
     file: &std::path::Path,
     report: Option<PathBuf>,
 ) -> Result<u8, Failure> {
-    let kind = RecordKind::parse(kind).map_err(|e| Failure(2, e.to_string()))?;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})")
@@ -1041,14 +1081,12 @@ async fn import(
 
 async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Failure> {
     match action.unwrap_or(DuplicateAction::List {
-        status: "open".into(),
+        status: FlagStatus::Open,
         all: false,
         json: false,
     }) {
         DuplicateAction::List { status, all, json } => {
-            let flags = app
-                .duplicates(if all { None } else { Some(status.as_str()) })
-                .await?;
+            let flags = app.duplicates((!all).then_some(status.as_str())).await?;
             if json {
                 println!(
                     "{}",
@@ -1089,11 +1127,12 @@ async fn schedule(app: &App, event: &str, json: bool) -> Result<u8, Failure> {
     } else {
         println!(
             "{event}: placed {} of {} accepted requests (no schedule can place more than {}); \
-             {} moved from the previous schedule; nobody double-booked; {:.0} ms",
+             {} moved from the previous schedule; {} double-booked; {:.0} ms",
             s.placed,
             s.requested,
             s.upper_bound,
             s.moved,
+            s.double_booked,
             started.elapsed().as_secs_f64() * 1000.0
         );
     }

@@ -1,6 +1,9 @@
 //! Accounts: `innobridge user add` for the first admin, argon2id hashes, sessions that
 //! end, and logins limited after repeated failures.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

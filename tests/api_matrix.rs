@@ -2,6 +2,9 @@
 //! designed, over HTTP against the real app; plus search with facets and bad input
 //! answered 4xx with problem+json.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 
 use app::App;

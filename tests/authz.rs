@@ -2,6 +2,9 @@
 //! matches of published rounds, and a confidential need's details are withheld from
 //! the public.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use domain::match_state::Action;
 use domain::{MatchStatus, Role};
 

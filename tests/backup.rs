@@ -3,6 +3,9 @@
 //! search results and the same records (on SQLite, or on PostgreSQL with its own tools
 //! when the suite runs there).
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

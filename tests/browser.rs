@@ -6,6 +6,9 @@
 //! Screenshots of the pages on the way go to `target/screenshots/`, or to the folder
 //! `INNOBRIDGE_SCREENSHOTS` names (the ones in `docs/screenshots/` were made so).
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -3,6 +3,9 @@
 //! out of sight, even review assignment, blind scores, the ranking against a hand
 //! computation, advancing with and without overrides, and the inbox and its mail.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 
 use app::App;

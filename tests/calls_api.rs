@@ -1,6 +1,9 @@
 //! Open calls over HTTP: who may run, apply, upload, review and decide; conflicts kept
 //! out of the API; blind scores; the deadline; refused files store nothing.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{Who, log_in};

@@ -2,6 +2,9 @@
 //! stale, finds real firms from words of their own descriptions, and duplicates are
 //! flagged (never merged silently) and merged on request with both histories kept.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use app::{App, SearchQuery};

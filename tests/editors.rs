@@ -2,6 +2,9 @@
 //! its own), an enterprise member posts and edits its own needs (and not another's),
 //! and a wrong field comes back beside the form with nothing saved.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use domain::Role;
 
 mod common;

@@ -3,6 +3,9 @@
 //! who may do what, center admission within capacity and its outcomes in the KPIs,
 //! the matrices' CSV, and `innobridge schedule`.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{Who, log_in};

@@ -1,6 +1,9 @@
 //! Import and export against a real SQLite database: mixed good and bad rows,
 //! idempotent re-import, the real data slices, and export → import round trips.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use app::App;

@@ -3,6 +3,9 @@
 //! through the other, and never run two matching rounds at once. On PostgreSQL when
 //! the suite runs there (INNOBRIDGE_TEST_POSTGRES), else on one SQLite file.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};
@@ -27,13 +30,26 @@ impl Drop for Instance {
     }
 }
 
-fn start(db: &str, index: &Path) -> Instance {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_innobridge"))
-        .env_remove("INNOBRIDGE_DATABASE_URL")
+/// `innobridge serve` on `db` with its own search index, on a port of its choosing.
+fn serve_command(db: &str, index: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_innobridge"));
+    c.env_remove("INNOBRIDGE_DATABASE_URL")
+        .env_remove("RUST_LOG")
         .env("INNOBRIDGE_INDEX_DIR", index)
-        .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
+        .args(["--db", db, "serve", "--addr", "127.0.0.1:0"]);
+    c
+}
+
+fn start(db: &str, index: &Path) -> Instance {
+    let mut c = serve_command(db, index);
+    c.stderr(Stdio::inherit());
+    launch(c)
+}
+
+/// Starts the server and waits for the line saying where it serves.
+fn launch(mut command: Command) -> Instance {
+    let mut child = command
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
         .spawn()
         .expect("serve starts");
     let mut line = String::new();
@@ -207,4 +223,86 @@ async fn two_instances_share_sessions_search_and_the_round_lock() {
         .unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(me(a.base.clone(), pm.cookie.clone()).await, 401);
+}
+
+/// Issue #19, point 6: with `--log-format json` and `RUST_LOG=info`, every request is
+/// one JSON line in its span: method, route, request id (sent back as `x-request-id`,
+/// or the one a proxy gave), status and latency. The route is the pattern, so a token
+/// in the address never reaches the log.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_request_is_logged_with_its_route_status_latency_and_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("logs.db").display().to_string();
+    let log_path = dir.path().join("stderr.log");
+    let mut c = serve_command(&db, &dir.path().join("index"));
+    c.env("RUST_LOG", "info")
+        .args(["--log-format", "json"])
+        .stderr(std::fs::File::create(&log_path).unwrap());
+    let server = launch(c);
+    let http = reqwest::Client::new();
+
+    let r = http
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let made_here = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(made_here.len() >= 16, "a request id is made: {made_here}");
+    let r = http
+        .get(format!("{}/healthz", server.base))
+        .header("x-request-id", "from-the-proxy-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "from-the-proxy-42");
+    let r = http
+        .post(format!(
+            "{}/api/v1/password-reset/secret-token-6c1f",
+            server.base
+        ))
+        .json(&json!({"password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    let reset_status = r.status().as_u16();
+    let reset_id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+
+    // the lines are written as the answers go out; give the writer a moment
+    let mut lines: Vec<Value> = Vec::new();
+    for _ in 0..100 {
+        let text = std::fs::read_to_string(&log_path).unwrap();
+        lines = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|v| v["fields"]["message"] == "answered")
+            .collect();
+        if lines.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        !text.contains("secret-token-6c1f"),
+        "a token in the path is not logged: {text}"
+    );
+    let line_of = |id: &str| {
+        lines
+            .iter()
+            .find(|v| v["span"]["request_id"] == id)
+            .unwrap_or_else(|| panic!("a line for request {id} in {text}"))
+            .clone()
+    };
+    let first = line_of(&made_here);
+    assert_eq!(first["level"], "INFO");
+    assert_eq!(first["span"]["method"], "GET");
+    assert_eq!(first["span"]["route"], "/healthz");
+    assert_eq!(first["fields"]["status"], 200);
+    assert!(first["fields"]["latency_ms"].as_f64().unwrap() >= 0.0);
+    line_of("from-the-proxy-42");
+    let reset = line_of(&reset_id);
+    assert_eq!(reset["span"]["method"], "POST");
+    assert_eq!(reset["span"]["route"], "/api/v1/password-reset/{token}");
+    assert_eq!(reset["fields"]["status"], reset_status);
 }

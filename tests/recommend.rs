@@ -2,6 +2,9 @@
 //! same ranking a round starts from, and `eval` beating its baselines on a slice of the
 //! real data.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ok, run};

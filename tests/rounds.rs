@@ -3,6 +3,9 @@
 //! an excluded pair, replaces its own unpublished proposals on a re-run, stores nothing
 //! on a dry run, and leaves a published round alone.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ok, run};

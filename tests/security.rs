@@ -3,6 +3,9 @@
 //! repeated failures, no user enumeration on login or password reset, and secrets
 //! only from the environment or a file.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::process::Command;

@@ -3,6 +3,9 @@
 //! SimpleMinCostFlow printed for the same file (recorded here), and `stable` the same
 //! matching as the `matching` package.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -1,6 +1,9 @@
 //! The web app on a random port with a fresh database: health, the KPI page in both
 //! languages, the KPI API and problem+json for unknown API paths.
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use app::App;
 
 mod common;

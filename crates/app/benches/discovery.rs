@@ -5,6 +5,9 @@
 //!
 //!     cargo bench -p innobridge-app --bench discovery
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;

@@ -1,6 +1,9 @@
 //! Where a discovery query spends its time: the same queries with and without facet
 //! counts and snippets, over the bench's register (see benches/discovery.rs).
 
+// a measuring script: a failure ends it with the reason
+#![allow(clippy::unwrap_used)]
+
 use std::time::Instant;
 
 use domain::FxRates;

@@ -165,6 +165,7 @@ impl App {
     /// [`MAX_FAILURES`] attempts on one e-mail from one address, or
     /// [`MAX_CLIENT_FAILURES`] from one address, within [`LOCKOUT_MINUTES`], the rest
     /// are refused unchecked, however many arrive at once.
+    #[tracing::instrument(skip_all)]
     pub async fn login_from(
         &self,
         client: &str,

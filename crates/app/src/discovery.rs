@@ -128,6 +128,7 @@ impl App {
     /// another database or is ahead of it (a restored backup) or too far behind (the
     /// log it would need is pruned), otherwise applies the changes made since its last
     /// commit. Then drops the log's entries no index can still need.
+    #[tracing::instrument(skip_all)]
     pub async fn sync_search(&self) -> Result<SyncOutcome> {
         let _one_at_a_time = self.follower.sync.lock().await;
         let db = self.store.database_id().await?;
@@ -223,6 +224,7 @@ impl App {
     }
 
     /// Rebuilds the index from the database now.
+    #[tracing::instrument(skip_all)]
     pub async fn rebuild_search(&self) -> Result<u64> {
         let state = IndexState {
             database_id: self.store.database_id().await?,
@@ -354,6 +356,7 @@ impl App {
     /// with every field that is wrong when not. A save is partial: a column absent from
     /// `cells` keeps the stored record's value, a column given empty clears it (where
     /// it may be empty); a refused save changes nothing.
+    #[tracing::instrument(skip_all, fields(kind = kind.as_str()))]
     pub async fn save_cells(
         &self,
         kind: RecordKind,
@@ -476,6 +479,7 @@ impl App {
     }
 
     /// Merges startup `drop` into `keep`, keeping the history of both.
+    #[tracing::instrument(skip_all, fields(keep = keep, drop = drop))]
     pub async fn merge_startups(&self, keep: &str, drop: &str, actor: &str) -> Result<()> {
         self.store
             .merge_startups(keep, drop, actor)

@@ -47,6 +47,7 @@ pub const KPI_COLUMNS: &[&str] = &["scope", "metric", "value", "target", "by_yea
 
 impl App {
     /// Writes `kind` to `out` in `format`; returns the number of data rows.
+    #[tracing::instrument(skip_all, fields(kind = ?kind, format = ?format))]
     pub async fn export(&self, kind: ExportKind, format: Format, out: &Path) -> Result<usize> {
         let s = &self.store;
         let (sheet, headers, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match kind {

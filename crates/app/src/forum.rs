@@ -264,6 +264,7 @@ impl App {
 
     /// Places the event's accepted requests into slots and tables (keeping earlier
     /// places where they still hold) and saves the schedule.
+    #[tracing::instrument(skip_all, fields(event = event))]
     pub async fn schedule_event(&self, event: &str, actor: &str) -> Result<ScheduleStats> {
         let ev = self.event(event).await?;
         let requests: Vec<MeetingRequest> = self

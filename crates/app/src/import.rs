@@ -84,6 +84,7 @@ impl App {
     /// Imports `path` as `kind`. `progress` is told (rows done, rows total) after each
     /// batch. Unusable input (no file, no header, a required column missing) is an
     /// error; bad rows are not: they are in the report.
+    #[tracing::instrument(skip_all, fields(kind = kind.as_str()))]
     pub async fn import_file(
         &self,
         kind: RecordKind,

@@ -179,6 +179,7 @@ fn refuse_unknown(kind: &str, ids: &[String], known: impl Fn(&str) -> bool) -> R
 
 impl App {
     /// The `k` best startups for each need id (unknown ids are refused, naming them).
+    #[tracing::instrument(skip_all, fields(needs = ids.len(), top = k))]
     pub async fn recommend_for_needs(
         &self,
         ids: &[String],
@@ -209,6 +210,7 @@ impl App {
 
     /// The `k` enterprises most worth introducing each startup to (all startups when
     /// `ids` is None), learnt from every outcome and accepted match so far.
+    #[tracing::instrument(skip_all, fields(top = k))]
     pub async fn recommend_for_startups(
         &self,
         ids: Option<&[String]>,

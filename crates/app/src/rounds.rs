@@ -84,6 +84,7 @@ impl App {
     /// round's earlier unpublished ones; a published round is refused. A round that
     /// stores holds the database's round lease while it runs, so no two rounds run at
     /// once on any instance of this database.
+    #[tracing::instrument(skip_all, fields(round = name, dry_run = dry_run))]
     pub async fn run_round(
         &self,
         name: &str,
@@ -336,6 +337,7 @@ impl App {
     }
 
     /// Publishes a round's proposals; returns how many matches the round holds.
+    #[tracing::instrument(skip_all, fields(round = name))]
     pub async fn publish_round(&self, name: &str, actor: &str) -> Result<u64> {
         let n = self
             .store

@@ -344,6 +344,29 @@ pub enum Language {
     En,
 }
 
+impl Language {
+    /// The code stored and sent: `ko` or `en`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Ko => "ko",
+            Language::En => "en",
+        }
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = crate::error::ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "ko" => Ok(Language::Ko),
+            "en" => Ok(Language::En),
+            other => Err(crate::error::ValidationError::new(format!(
+                "'{other}' is not a language; allowed: ko, en"
+            ))),
+        }
+    }
+}
+
 /// Who changed what, when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {

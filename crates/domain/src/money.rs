@@ -51,6 +51,13 @@ const CURRENCIES: &[(&str, u32)] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency(&'static str, u32);
 
+impl std::str::FromStr for Currency {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Currency::parse(s)
+    }
+}
+
 impl Currency {
     pub const KRW: Currency = Currency("KRW", 0);
 

@@ -22,6 +22,13 @@ pub enum RecordKind {
     Outcomes,
 }
 
+impl std::str::FromStr for RecordKind {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RecordKind::parse(s)
+    }
+}
+
 impl RecordKind {
     pub const ALL: [RecordKind; 4] = [
         RecordKind::Startups,

@@ -5,6 +5,9 @@
 //!
 //!     cargo bench -p innobridge-matching --bench solvers
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::Command;

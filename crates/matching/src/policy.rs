@@ -186,14 +186,18 @@ mod tests {
 
     #[test]
     fn bad_settings_are_named() {
-        let mut p = Policy::default();
-        p.floor = 1.5;
+        let p = Policy {
+            floor: 1.5,
+            ..Policy::default()
+        };
         assert!(p.validate().unwrap_err().contains("floor"));
         let mut p = Policy::default();
         p.weights.stage = -1.0;
         assert!(p.validate().unwrap_err().contains("weights.stage"));
-        let mut p = Policy::default();
-        p.startup_cap = 0;
+        let p = Policy {
+            startup_cap: 0,
+            ..Policy::default()
+        };
         assert!(p.validate().unwrap_err().contains("startup_cap"));
     }
 }

@@ -321,10 +321,10 @@ mod tests {
             let mut left = p.enterprise_capacity.clone();
             loop {
                 let mut moved = false;
-                for n in 0..p.need_slots.len() {
-                    let e = p.need_enterprise[n] as usize;
-                    if left[e] > 0 && slots[n] < p.need_slots[n] {
-                        slots[n] += 1; left[e] -= 1; moved = true;
+                for ((held_slots, &wanted), &enterprise) in slots.iter_mut().zip(&p.need_slots).zip(&p.need_enterprise) {
+                    let e = enterprise as usize;
+                    if left[e] > 0 && *held_slots < wanted {
+                        *held_slots += 1; left[e] -= 1; moved = true;
                     }
                 }
                 if !moved { break; }

@@ -4,6 +4,9 @@
 //!
 //!     cargo bench -p innobridge-schedule --bench scheduler
 
+// a test's unwrap is its assertion: the failure is the answer
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -81,6 +81,14 @@ impl Sort {
     }
 }
 
+impl std::str::FromStr for Sort {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        Sort::parse(s)
+            .ok_or_else(|| format!("'{s}' is not a sort; allowed: relevance, newest, funding"))
+    }
+}
+
 /// How deep into a result list paging may reach (offset + page size): tantivy's top-docs
 /// collector holds that many entries, so an unbounded page would allocate without bound.
 pub const MAX_RESULT_WINDOW: usize = 10_000;
@@ -145,11 +153,7 @@ impl SearchQuery {
                     }
                 }
                 "sort" if value.trim().is_empty() => {}
-                "sort" => {
-                    q.sort = Sort::parse(value).ok_or_else(|| {
-                        format!("'{value}' is not a sort; allowed: relevance, newest, funding")
-                    })?
-                }
+                "sort" => q.sort = value.parse()?,
                 "page" => page = number(name, value)?,
                 "per_page" => per_page = number(name, value)?,
                 dim if DIMENSIONS.contains(&dim) => {
@@ -171,6 +175,15 @@ impl SearchQuery {
             }
         }
         q.filters.retain(|_, v| !v.is_empty());
+        let paged = SearchQuery::page(page, per_page)?;
+        q.offset = paged.offset;
+        q.limit = paged.limit;
+        Ok(q)
+    }
+
+    /// A query for everything, on page `page` (from 1) of `per_page` (1–200) results;
+    /// refused past [`MAX_RESULT_WINDOW`].
+    pub fn page(page: usize, per_page: usize) -> std::result::Result<SearchQuery, String> {
         if page == 0 || per_page == 0 || per_page > 200 {
             return Err("pages start at 1 and hold 1 to 200 results".into());
         }
@@ -182,9 +195,11 @@ impl SearchQuery {
                 "only the first {MAX_RESULT_WINDOW} results can be paged through (page × per_page); narrow the search instead"
             ));
         }
-        q.offset = (page - 1) * per_page;
-        q.limit = per_page;
-        Ok(q)
+        Ok(SearchQuery {
+            offset: (page - 1) * per_page,
+            limit: per_page,
+            ..SearchQuery::default()
+        })
     }
 }
 

@@ -275,10 +275,7 @@ impl Store {
             .bind(&u.enterprise_id)
             .bind(&u.startup_id)
             .bind(&u.center_code)
-            .bind(match u.language {
-                domain::Language::Ko => "ko",
-                domain::Language::En => "en",
-            })
+            .bind(u.language.as_str())
             .bind(now_text())
             .execute(&mut *tx)
             .await;

@@ -24,11 +24,7 @@ fn user_from_row(r: &impl crate::Get) -> Result<User> {
         enterprise_id: r.col("enterprise_ext")?,
         startup_id: r.col("startup_ext")?,
         center_code: r.col("center_code")?,
-        language: if lang == "en" {
-            Language::En
-        } else {
-            Language::Ko
-        },
+        language: lang.parse().unwrap_or(Language::Ko),
     })
 }
 

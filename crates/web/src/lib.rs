@@ -14,6 +14,7 @@ mod i18n;
 mod openapi;
 mod pages;
 mod program_api;
+mod telemetry;
 
 use std::net::SocketAddr;
 
@@ -30,7 +31,7 @@ const ATTACHMENT_FORM_LIMIT: usize = domain::screening::MAX_ATTACHMENT_BYTES as 
 
 /// The router with every route, for `serve` and for tests.
 pub fn router(app: App) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(pages::stylesheet))
         .route("/", get(pages::kpi::kpi_page))
@@ -285,7 +286,8 @@ pub fn router(app: App) -> Router {
         .layer(axum::middleware::from_fn(refuse_unusable_requests))
         .layer(axum::middleware::from_fn(problems_for_rejections))
         .layer(axum::middleware::from_fn(headers::secure))
-        .with_state(app)
+        .with_state(app);
+    telemetry::traced(routes)
 }
 
 /// Serves until Ctrl-C; `ready` is told the bound address (useful with port 0).
