@@ -477,12 +477,8 @@ fn init_logs(format: LogFormat) {
 async fn restore(db: &str, file: &std::path::Path, replace: bool) -> Result<u8, Failure> {
     if !replace {
         let current = App::open(db).await?;
-        let held = current
-            .store()
-            .counts()
-            .await
-            .map_err(app::AppError::from)?;
-        current.store().close().await;
+        let held = current.counts().await?;
+        current.close().await;
         if held.startups + held.enterprises + held.needs > 0 {
             return Err(Failure(
                 2,
@@ -497,10 +493,10 @@ async fn restore(db: &str, file: &std::path::Path, replace: bool) -> Result<u8, 
         .await
         .map_err(|e| Failure(1, e.to_string()))?;
     let app = App::open(db).await?;
-    let c = app.store().counts().await.map_err(app::AppError::from)?;
+    let c = app.counts().await?;
     println!(
         "restored {} from {}: {} startups, {} enterprises, {} needs, {} matches",
-        app.store().location(),
+        app.location(),
         file.display(),
         c.startups,
         c.enterprises,
@@ -665,11 +661,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Restore { .. } => unreachable!("restored before the database is opened"),
         Command::Backup { file } => {
-            app.store()
-                .backup(&file, &db)
+            app.backup(&file, &db)
                 .await
                 .map_err(|e| Failure(1, e.to_string()))?;
-            println!("backed up {} to {}", app.store().location(), file.display());
+            println!("backed up {} to {}", app.location(), file.display());
             Ok(0)
         }
         Command::Reindex => {
@@ -999,7 +994,7 @@ async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u
     } else {
         println!(
             "innobridge demo: {} already holds a program ({} startups); left as it is (use a new --db to generate again)",
-            app.store().location(),
+            app.location(),
             c.startups
         );
     }

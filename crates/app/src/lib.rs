@@ -128,8 +128,27 @@ impl App {
         Ok(app)
     }
 
+    /// The store underneath, for tests that check what was written. Front ends go
+    /// through the use cases: the binary is built without this.
+    #[cfg(feature = "testing")]
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Where the database is: its file, or its server's URL (without a password).
+    pub fn location(&self) -> &store::Location {
+        self.store.location()
+    }
+
+    /// Writes a consistent copy of the database at `url` (this app's) to `file` while
+    /// it stays in use.
+    pub async fn backup(&self, file: &std::path::Path, url: &str) -> Result<()> {
+        Ok(self.store.backup(file, url).await?)
+    }
+
+    /// Closes the database's connections (before a restore replaces it).
+    pub async fn close(&self) {
+        self.store.close().await
     }
 
     /// The program's KPIs against their targets, computed from the data now.
