@@ -854,10 +854,10 @@ fn eval(
         ));
     }
     if sbir.exists() {
-        reports.push(app::eval::eval_sbir(sbir, sbir_cases, 2022)?);
+        reports.push(eval::eval_sbir(sbir, sbir_cases, 2022)?);
     }
     if cb.exists() {
-        reports.push(app::eval::eval_crunchbase(cb, split)?);
+        reports.push(eval::eval_crunchbase(cb, split)?);
     }
     if json {
         println!(
@@ -865,7 +865,7 @@ fn eval(
             serde_json::to_string_pretty(&reports).map_err(|e| Failure(1, e.to_string()))?
         );
     } else {
-        print!("{}", app::eval::table(&reports));
+        print!("{}", eval::table(&reports));
     }
     Ok(0)
 }

@@ -8,7 +8,6 @@ pub mod clusters;
 pub mod demo;
 mod demo_vocab;
 pub mod discovery;
-pub mod eval;
 pub mod export;
 pub mod forum;
 pub mod import;
