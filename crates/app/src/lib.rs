@@ -17,6 +17,7 @@ pub mod profiles;
 pub mod recommend;
 pub mod rounds;
 pub mod secrets;
+pub mod snapshot;
 
 use std::sync::Arc;
 
