@@ -933,9 +933,7 @@ fn store_format(s: &str) -> Result<Format, Failure> {
 
 async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u8, Failure> {
     let spinner = ProgressBar::new_spinner();
-    let s = app
-        .load_demo(seed, &|step| spinner.set_message(step.to_string()))
-        .await?;
+    let s = demo::fill(&app, seed, &|step| spinner.set_message(step.to_string())).await?;
     spinner.finish_and_clear();
     let c = s.counts;
     if s.filled {

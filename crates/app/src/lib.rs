@@ -5,8 +5,6 @@ pub mod accounts;
 pub mod authz;
 pub mod calls;
 pub mod clusters;
-pub mod demo;
-mod demo_vocab;
 pub mod discovery;
 pub mod export;
 pub mod forum;

@@ -28,7 +28,7 @@ fn load(path: PathBuf) -> Vec<Startup> {
 }
 
 fn register() -> Vec<Startup> {
-    let mut all = app::demo::generate(2022).startups;
+    let mut all = demo::generate(2022).startups;
     let dir = data_dir();
     all.extend(load(dir.join("sbir/startups.csv")));
     all.extend(load(dir.join("crunchbase-2013/startups.csv")));

@@ -13,7 +13,7 @@ use matching::round::{Pair, Problem, SCALE};
 use matching::score::Engine;
 
 fn bench(c: &mut Criterion) {
-    let p = app::demo::generate(2022);
+    let p = demo::generate(2022);
     let mut prof = Profiler::default();
     let startups: Vec<_> = p.startups.iter().map(|s| prof.startup(s)).collect();
     let ents = by_id(&p.enterprises);

@@ -11,7 +11,7 @@ fn main() {
     let dir = std::path::PathBuf::from(
         std::env::var("INNOBRIDGE_DATA").unwrap_or_else(|_| "../shared/data".into()),
     );
-    let mut all = app::demo::generate(2022).startups;
+    let mut all = demo::generate(2022).startups;
     for f in ["sbir/startups.csv", "crunchbase-2013/startups.csv"] {
         if let Ok(found) = innobridge_eval::read_records(&dir.join(f), read_startup) {
             all.extend(found);
