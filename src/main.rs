@@ -894,10 +894,10 @@ fn eval(
         ));
     }
     if sbir.exists() {
-        reports.push(app::eval::eval_sbir(sbir, sbir_cases, 2022)?);
+        reports.push(eval::eval_sbir(sbir, sbir_cases, 2022)?);
     }
     if cb.exists() {
-        reports.push(app::eval::eval_crunchbase(cb, split)?);
+        reports.push(eval::eval_crunchbase(cb, split)?);
     }
     if json {
         println!(
@@ -905,7 +905,7 @@ fn eval(
             serde_json::to_string_pretty(&reports).map_err(|e| Failure(1, e.to_string()))?
         );
     } else {
-        print!("{}", app::eval::table(&reports));
+        print!("{}", eval::table(&reports));
     }
     Ok(0)
 }
@@ -969,9 +969,7 @@ async fn run_round(
 
 async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u8, Failure> {
     let spinner = ProgressBar::new_spinner();
-    let s = app
-        .load_demo(seed, &|step| spinner.set_message(step.to_string()))
-        .await?;
+    let s = demo::fill(&app, seed, &|step| spinner.set_message(step.to_string())).await?;
     spinner.finish_and_clear();
     let c = s.counts;
     if s.filled {

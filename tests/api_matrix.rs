@@ -18,7 +18,7 @@ struct Server {
     _dir: tempfile::TempDir,
 }
 
-async fn start() -> (Server, app::demo::DemoSummary) {
+async fn start() -> (Server, demo::DemoSummary) {
     let (base, app, demo, dir) = common::serve_demo(8, Some("r")).await;
     (
         Server {
@@ -982,7 +982,7 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
 }
 
 /// The demo's first enterprise member: its session and enterprise id.
-async fn enterprise_member(s: &Server, demo: &app::demo::DemoSummary) -> (common::Who, String) {
+async fn enterprise_member(s: &Server, demo: &demo::DemoSummary) -> (common::Who, String) {
     let ent = demo
         .logins
         .iter()

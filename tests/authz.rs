@@ -14,7 +14,7 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
     let app = app::App::open(&store::testing::fresh_database(dir.path(), "p.db"))
         .await
         .unwrap();
-    let demo = app.load_demo(4, &|_| {}).await.unwrap();
+    let demo = demo::fill(&app, 4, &|_| {}).await.unwrap();
     let roles: Vec<Role> = demo.logins.iter().map(|l| l.role).collect();
     for r in Role::ALL {
         assert!(roles.contains(r), "a demo login for {r:?}");
@@ -124,7 +124,7 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
     let app = app::App::open(&store::testing::fresh_database(dir.path(), "u.db"))
         .await
         .unwrap();
-    app.load_demo(4, &|_| {}).await.unwrap();
+    demo::fill(&app, 4, &|_| {}).await.unwrap();
     let secret = app
         .store()
         .needs()

@@ -34,7 +34,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let app = App::open(&store::testing::fresh_database(dir.path(), "calls.db"))
         .await
         .unwrap();
-    app.load_demo(4, &|_| {}).await.unwrap();
+    demo::fill(&app, 4, &|_| {}).await.unwrap();
     let enterprises = app.store().enterprises().await.unwrap();
     let ent = &enterprises[3];
     let need = app.needs_of(&ent.id).await.unwrap().remove(0);

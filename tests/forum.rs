@@ -983,7 +983,7 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     let app = app::App::open(&store::testing::fresh_database(dir.path(), "forum.db"))
         .await
         .unwrap();
-    app.load_demo(3, &|_| {}).await.unwrap();
+    demo::fill(&app, 3, &|_| {}).await.unwrap();
     let event = "forum-2024";
     let first = app.schedule_event(event, "test").await.unwrap();
     assert_eq!(first.double_booked, 0, "{first:?}");

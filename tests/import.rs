@@ -289,7 +289,7 @@ async fn export_all(app: &App, dir: &Path, format: Format) -> Vec<(RecordKind, P
 async fn export_then_import_gives_the_same_data_in_csv_and_xlsx() {
     let dir = tempfile::tempdir().unwrap();
     let src = open(&dir, "src.db").await;
-    src.load_demo(11, &|_| {}).await.unwrap();
+    demo::fill(&src, 11, &|_| {}).await.unwrap();
     let want = (
         src.store().startups().await.unwrap(),
         src.store().enterprises().await.unwrap(),
@@ -347,7 +347,7 @@ async fn export_then_import_gives_the_same_data_in_csv_and_xlsx() {
 async fn matches_and_kpis_export_in_both_formats() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(&dir, "k.db").await;
-    app.load_demo(5, &|_| {}).await.unwrap();
+    demo::fill(&app, 5, &|_| {}).await.unwrap();
     for (kind, name) in [(ExportKind::Matches, "matches"), (ExportKind::Kpi, "kpi")] {
         for (format, ext) in [(Format::Csv, "csv"), (Format::Xlsx, "xlsx")] {
             let p = dir.path().join(format!("{name}.{ext}"));

@@ -84,7 +84,7 @@ async fn a_running_server_follows_writes_made_by_another_process() {
     let dir = tempfile::tempdir().unwrap();
     let url = store::testing::fresh_database(dir.path(), "f.db");
     let server_app = App::open(&url).await.unwrap();
-    server_app.load_demo(2, &|_| {}).await.unwrap();
+    demo::fill(&server_app, 2, &|_| {}).await.unwrap();
     let serving = server_app.clone();
     tokio::spawn(async move {
         web::serve(serving, "127.0.0.1:0".parse().unwrap(), |_| {})
@@ -135,7 +135,7 @@ async fn a_running_server_follows_writes_made_by_another_process() {
 
 /// The server over a demo program with a round run and published, and the demo's
 /// logins by role.
-async fn start_with_round() -> (String, tempfile::TempDir, app::demo::DemoSummary, App) {
+async fn start_with_round() -> (String, tempfile::TempDir, demo::DemoSummary, App) {
     let (base, app, demo, dir) = common::serve_demo(6, Some("r")).await;
     (base, dir, demo, app)
 }

@@ -33,12 +33,12 @@ pub fn ok(o: Output) -> String {
 pub async fn serve_demo(
     seed: u64,
     round: Option<&str>,
-) -> (String, app::App, app::demo::DemoSummary, tempfile::TempDir) {
+) -> (String, app::App, demo::DemoSummary, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let app = app::App::open(&store::testing::fresh_database(dir.path(), "served.db"))
         .await
         .unwrap();
-    let demo = app.load_demo(seed, &|_| {}).await.unwrap();
+    let demo = demo::fill(&app, seed, &|_| {}).await.unwrap();
     if let Some(name) = round {
         app.run_round(name, &Default::default(), false, "test")
             .await

@@ -5,10 +5,7 @@ pub mod accounts;
 pub mod authz;
 pub mod calls;
 pub mod clusters;
-pub mod demo;
-mod demo_vocab;
 pub mod discovery;
-pub mod eval;
 pub mod export;
 pub mod forum;
 pub mod import;
@@ -18,6 +15,7 @@ pub mod profiles;
 pub mod recommend;
 pub mod rounds;
 pub mod secrets;
+pub mod snapshot;
 
 use std::sync::Arc;
 

@@ -2,21 +2,21 @@
 //! scored in full per second, candidate retrieval per need, and a whole round's
 //! assignment (retrieval, scoring and the min-cost flow) without the database.
 //!
-//!     cargo bench -p innobridge-app --bench scoring
+//!     cargo bench -p innobridge-eval --bench scoring
 
 // a test's unwrap is its assertion: the failure is the answer
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 
+use app::profiles::{Profiler, by_id};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use innobridge_app::profiles::{Profiler, by_id};
 use matching::policy::Policy;
 use matching::round::{Pair, Problem, SCALE};
 use matching::score::Engine;
 
 fn bench(c: &mut Criterion) {
-    let p = innobridge_app::demo::generate(2022);
+    let p = demo::generate(2022);
     let mut prof = Profiler::default();
     let startups: Vec<_> = p.startups.iter().map(|s| prof.startup(s)).collect();
     let ents = by_id(&p.enterprises);

@@ -1,22 +1,21 @@
 //! Where the SBIR evaluation's time goes (profiles, index, ranking), for tuning.
 //!
-//!     cargo run --release -p innobridge-app --example eval_profile -- ../shared/data/sbir/startups.csv
+//!     cargo run --release -p innobridge-eval --example eval_profile -- ../shared/data/sbir/startups.csv
 
 // a measuring script: a failure ends it with the reason
 #![allow(clippy::unwrap_used)]
+
 use std::time::Instant;
 
 fn main() {
     let path = std::env::args().nth(1).expect("path to sbir/startups.csv");
-    let mut firms = innobridge_app::eval::read_records(
-        std::path::Path::new(&path),
-        domain::records::read_startup,
-    )
-    .unwrap();
-    let cases = innobridge_app::eval::sbir_split(&mut firms, 1000, 2022);
+    let mut firms =
+        innobridge_eval::read_records(std::path::Path::new(&path), domain::records::read_startup)
+            .unwrap();
+    let cases = innobridge_eval::sbir_split(&mut firms, 1000, 2022);
     let needs: Vec<domain::Need> = cases.into_iter().map(|c| c.0).collect();
     let t0 = Instant::now();
-    let mut p = innobridge_app::profiles::Profiler::default();
+    let mut p = app::profiles::Profiler::default();
     let profiles: Vec<_> = firms.iter().map(|s| p.startup(s)).collect();
     println!("startup profiles {:.2} s", t0.elapsed().as_secs_f64());
     let t0 = Instant::now();

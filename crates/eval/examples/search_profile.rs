@@ -14,9 +14,9 @@ fn main() {
     let dir = std::path::PathBuf::from(
         std::env::var("INNOBRIDGE_DATA").unwrap_or_else(|_| "../shared/data".into()),
     );
-    let mut all = innobridge_app::demo::generate(2022).startups;
+    let mut all = demo::generate(2022).startups;
     for f in ["sbir/startups.csv", "crunchbase-2013/startups.csv"] {
-        if let Ok(found) = innobridge_app::eval::read_records(&dir.join(f), read_startup) {
+        if let Ok(found) = innobridge_eval::read_records(&dir.join(f), read_startup) {
             all.extend(found);
         }
     }

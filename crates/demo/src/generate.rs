@@ -1,5 +1,5 @@
-//! The demo program: a deterministic generator of a realistic Seoul open-innovation
-//! program (same seed, same data) and the use case that fills a new database with it.
+//! The generator: a realistic Seoul open-innovation program drawn from one seed (same
+//! seed, same data: no maps are iterated, so the same bytes).
 //!
 //! The story follows the 2022 article: a pilot (2019–2022) with 42 enterprises and
 //! about 213 startups that produced exactly 100 technical-cooperation cases and 9.1
@@ -9,14 +9,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use app::snapshot::{
+    CenterApplicationRecord, EventRegistration, MeetingRequestRecord, Program, UnavailableSlots,
+};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::match_state::Action;
-use domain::records::RecordKind;
 use domain::*;
-use store::Record;
 
-use crate::demo_vocab::*;
-use crate::{App, AppError, Result};
+use crate::vocab::*;
 
 /// The last day the generated history reaches.
 pub const AS_OF: (i32, u32, u32) = (2025, 12, 31);
@@ -25,118 +25,11 @@ const PILOT_COOPERATION: usize = 100;
 const PILOT_INVESTMENT_KRW: i64 = 9_100_000_000;
 const PILOT_INVESTMENTS: usize = 14;
 
-/// A whole generated program, in memory.
-#[derive(Debug, Clone)]
-pub struct Program {
-    pub startups: Vec<Startup>,
-    pub enterprises: Vec<Enterprise>,
-    pub needs: Vec<Need>,
-    pub clusters: Vec<Cluster>,
-    pub centers: Vec<Center>,
-    pub events: Vec<Event>,
-    /// (event code, startup id, enterprise id)
-    pub participants: Vec<(String, Option<String>, Option<String>)>,
-    pub rounds: Vec<MatchingRound>,
-    pub matches: Vec<Match>,
-    pub outcomes: Vec<Outcome>,
-    pub meetings: Vec<DemoMeeting>,
-    pub unavailable: Vec<Unavailable>,
-    pub center_applications: Vec<DemoApplication>,
-    pub center_outcomes: Vec<domain::overseas::CenterOutcome>,
-}
-
-/// (event, side, organisation, slots it cannot make)
-pub type Unavailable = (String, &'static str, String, Vec<i32>);
-
-/// A 1:1 meeting request at a demo event and its answer.
-#[derive(Debug, Clone)]
-pub struct DemoMeeting {
-    pub event: String,
-    pub startup: String,
-    pub enterprise: String,
-    pub by: &'static str,
-    pub status: domain::RequestStatus,
-    pub fit: f64,
-}
-
-/// An application to a demo center and the center's decision.
-#[derive(Debug, Clone)]
-pub struct DemoApplication {
-    pub center: String,
-    pub startup: String,
-    pub markets: Vec<String>,
-    pub plan: String,
-    pub applied_on: NaiveDate,
-    pub status: domain::ApplicationStatus,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct DemoSummary {
-    pub seed: u64,
-    pub filled: bool,
-    pub counts: crate::Counts,
-    pub seconds: f64,
-    /// One account per role, with the password made for it (shown once).
-    pub logins: Vec<DemoLogin>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct DemoLogin {
-    pub email: String,
-    pub role: Role,
-    pub password: String,
-}
-
-/// One account for each role, tied to the program's first enterprise, startup and
-/// overseas center.
-fn demo_accounts(p: &Program) -> Vec<User> {
-    let user = |email: &str, name: &str, role: Role| User {
-        email: email.into(),
-        display_name: name.into(),
-        role,
-        enterprise_id: None,
-        startup_id: None,
-        center_code: None,
-        language: Language::Ko,
-    };
-    vec![
-        user("pm@demo.innobridge.kr", "프로그램 매니저", Role::Admin),
-        User {
-            enterprise_id: p.enterprises.first().map(|e| e.id.clone()),
-            ..user(
-                "enterprise@demo.innobridge.kr",
-                "기업 담당자",
-                Role::EnterpriseMember,
-            )
-        },
-        User {
-            startup_id: p.startups.first().map(|s| s.id.clone()),
-            ..user(
-                "startup@demo.innobridge.kr",
-                "스타트업 대표",
-                Role::StartupMember,
-            )
-        },
-        User {
-            center_code: p.centers.first().map(|c| c.code.clone()),
-            ..user(
-                "center@demo.innobridge.kr",
-                "해외거점 매니저",
-                Role::CenterManager,
-            )
-        },
-        User {
-            language: Language::En,
-            ..user("evaluator@demo.innobridge.kr", "Evaluator", Role::Evaluator)
-        },
-    ]
-}
-
 fn time(h: u32, m: u32) -> chrono::NaiveTime {
     chrono::NaiveTime::from_hms_opt(h, m, 0).expect("valid time")
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
@@ -148,16 +41,17 @@ fn noon(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(10, 0, 0).expect("valid time").and_utc()
 }
 
-struct Gen {
-    rng: fastrand::Rng,
+/// The seeded random source every draw comes from.
+pub(crate) struct Gen {
+    pub(crate) rng: fastrand::Rng,
 }
 
 impl Gen {
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.rng.usize(..items.len())]
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.rng.f64() < p
     }
 
@@ -183,7 +77,7 @@ impl Gen {
     }
 
     /// `n` distinct items of `items`, in a random order.
-    fn sample<T: Clone>(&mut self, items: &[T], n: usize) -> Vec<T> {
+    pub(crate) fn sample<T: Clone>(&mut self, items: &[T], n: usize) -> Vec<T> {
         let mut idx: Vec<usize> = (0..items.len()).collect();
         self.rng.shuffle(&mut idx);
         idx.into_iter().take(n).map(|i| items[i].clone()).collect()
@@ -245,14 +139,15 @@ pub fn generate(seed: u64) -> Program {
             closed_on: None,
         })
         .collect();
-    let (events, participants) = gen_events(&mut g, &startups, &enterprises);
+    let (events, registrations) = gen_events(&mut g, &startups, &enterprises);
     let (rounds, matches, outcomes) = gen_matching(&mut g, &startups, &enterprises, &needs);
-    let (meetings, unavailable) = gen_meetings(&mut g, &events, &participants, &matches, &needs);
+    let (meeting_requests, unavailable) =
+        gen_meetings(&mut g, &events, &registrations, &matches, &needs);
     let (center_applications, center_outcomes) = gen_center_life(&mut g, &centers, &startups);
     let mut needs = needs;
     needs.extend(gen_next_round_needs(seed, &enterprises));
     Program {
-        meetings,
+        meeting_requests,
         unavailable,
         center_applications,
         center_outcomes,
@@ -262,7 +157,7 @@ pub fn generate(seed: u64) -> Program {
         clusters,
         centers,
         events,
-        participants,
+        registrations,
         rounds,
         matches,
         outcomes,
@@ -658,13 +553,11 @@ fn gen_clusters(enterprises: &[Enterprise]) -> Vec<Cluster> {
         .collect()
 }
 
-type Participants = Vec<(String, Option<String>, Option<String>)>;
-
 fn gen_events(
     g: &mut Gen,
     startups: &[Startup],
     enterprises: &[Enterprise],
-) -> (Vec<Event>, Participants) {
+) -> (Vec<Event>, Vec<EventRegistration>) {
     let mut events = Vec::new();
     let forum = |y: i32, date: NaiveDate, title_ko: String, title_en: String| Event {
         code: format!("forum-{y}"),
@@ -727,7 +620,7 @@ fn gen_events(
         format!("{next} 서울 오픈이노베이션 포럼 (등록 중)"),
         format!("Seoul Open Innovation Forum {next} (registration open)"),
     ));
-    let mut participants = Vec::new();
+    let mut registrations = Vec::new();
     for ev in &events {
         let ents: Vec<&Enterprise> = enterprises
             .iter()
@@ -740,20 +633,31 @@ fn gen_events(
         let n_e = (ev.capacity as usize / 4).min(ents.len());
         let n_s = (ev.capacity as usize * 3 / 5).min(sts.len());
         for e in g.sample(&ents, n_e) {
-            participants.push((ev.code.clone(), None, Some(e.id.clone())));
+            registrations.push(EventRegistration {
+                event: ev.code.clone(),
+                side: "enterprise".into(),
+                org: e.id.clone(),
+            });
         }
         for s in g.sample(&sts, n_s) {
-            participants.push((ev.code.clone(), Some(s.id.clone()), None));
+            registrations.push(EventRegistration {
+                event: ev.code.clone(),
+                side: "startup".into(),
+                org: s.id.clone(),
+            });
         }
     }
     // The demo accounts' startup and enterprise register for the next forum themselves.
     let next = format!("forum-{next}");
-    participants.retain(|p| {
-        p.0 != next
-            || (p.1.as_ref() != startups.first().map(|s| &s.id)
-                && p.2.as_ref() != enterprises.first().map(|e| &e.id))
+    let (first_startup, first_enterprise) = (startups.first(), enterprises.first());
+    registrations.retain(|r| {
+        r.event != next
+            || !match r.side.as_str() {
+                "startup" => first_startup.is_some_and(|s| s.id == r.org),
+                _ => first_enterprise.is_some_and(|e| e.id == r.org),
+            }
     });
-    (events, participants)
+    (events, registrations)
 }
 
 /// Meeting requests at each event: a startup asks the enterprises it was matched with
@@ -762,10 +666,10 @@ fn gen_events(
 fn gen_meetings(
     g: &mut Gen,
     events: &[Event],
-    participants: &Participants,
+    registrations: &[EventRegistration],
     matches: &[Match],
     needs: &[Need],
-) -> (Vec<DemoMeeting>, Vec<Unavailable>) {
+) -> (Vec<MeetingRequestRecord>, Vec<UnavailableSlots>) {
     use domain::RequestStatus as R;
     let enterprise_of: HashMap<&str, &str> = needs
         .iter()
@@ -781,17 +685,14 @@ fn gen_meetings(
     let mut meetings = Vec::new();
     let mut unavailable = Vec::new();
     for ev in events {
-        let here = |p: &(String, Option<String>, Option<String>)| p.0 == ev.code;
-        let sts: Vec<&str> = participants
-            .iter()
-            .filter(|p| here(p))
-            .filter_map(|p| p.1.as_deref())
-            .collect();
-        let ents: Vec<&str> = participants
-            .iter()
-            .filter(|p| here(p))
-            .filter_map(|p| p.2.as_deref())
-            .collect();
+        let side = |side: &str| -> Vec<&str> {
+            registrations
+                .iter()
+                .filter(|r| r.event == ev.code && r.side == side)
+                .map(|r| r.org.as_str())
+                .collect()
+        };
+        let (sts, ents) = (side("startup"), side("enterprise"));
         if ents.is_empty() {
             continue;
         }
@@ -813,14 +714,14 @@ fn gen_meetings(
                     (true, 7..=8) | (false, 4..=5) => R::Declined,
                     _ => R::Requested,
                 };
-                meetings.push(DemoMeeting {
+                meetings.push(MeetingRequestRecord {
                     event: ev.code.clone(),
                     startup: s.to_string(),
                     enterprise: e.to_string(),
-                    by: if g.chance(0.7) {
-                        "startup"
+                    requested_by: if g.chance(0.7) {
+                        "startup".into()
                     } else {
-                        "enterprise"
+                        "enterprise".into()
                     },
                     status,
                     fit,
@@ -830,7 +731,12 @@ fn gen_meetings(
         for e in &ents {
             if g.chance(0.15) {
                 let slot = g.rng.i32(0..ev.slots);
-                unavailable.push((ev.code.clone(), "enterprise", e.to_string(), vec![slot]));
+                unavailable.push(UnavailableSlots {
+                    event: ev.code.clone(),
+                    side: "enterprise".into(),
+                    org: e.to_string(),
+                    slots: vec![slot],
+                });
             }
         }
     }
@@ -843,7 +749,10 @@ fn gen_center_life(
     g: &mut Gen,
     centers: &[Center],
     startups: &[Startup],
-) -> (Vec<DemoApplication>, Vec<domain::overseas::CenterOutcome>) {
+) -> (
+    Vec<CenterApplicationRecord>,
+    Vec<domain::overseas::CenterOutcome>,
+) {
     use domain::overseas::{CenterApplication, CenterOutcome, rank_application};
     use domain::{ApplicationStatus as A, CenterOutcomeKind as K};
     let mut apps = Vec::new();
@@ -864,7 +773,7 @@ fn gen_center_life(
         };
         let n = ((c.capacity as usize) * 3 / 2).clamp(6, 40);
         let opened = c.opened_on.unwrap_or(as_of());
-        let mut ranked: Vec<(f64, DemoApplication)> = g
+        let mut ranked: Vec<(f64, CenterApplicationRecord)> = g
             .sample(&pool, n)
             .into_iter()
             .map(|s| {
@@ -887,13 +796,14 @@ fn gen_center_life(
                     decided_on: None,
                 };
                 let (score, _) = rank_application(c, s, &probe);
-                let app = DemoApplication {
+                let app = CenterApplicationRecord {
                     center: c.code.clone(),
                     startup: s.id.clone(),
                     markets,
-                    plan,
+                    plan: Some(plan),
                     applied_on,
                     status: A::Applied,
+                    decided_on: None,
                 };
                 (score, app)
             })
@@ -908,6 +818,9 @@ fn gen_center_life(
             } else {
                 A::Applied
             };
+            if a.status != A::Applied {
+                a.decided_on = Some((a.applied_on + chrono::Duration::days(30)).min(as_of()));
+            }
             if a.status == A::Admitted {
                 let on = (a.applied_on + chrono::Duration::days(120)).min(as_of());
                 let mut push = |kind, amount: Option<i64>, count: Option<i64>| {
@@ -974,15 +887,15 @@ fn gen_matching(
             .position(|e| e.id == id)
             .expect("need's enterprise exists")
     };
-    let mut profiler = crate::profiles::Profiler::default();
-    let profiles = crate::profiles::startup_profiles(startups);
+    let mut profiler = app::profiles::Profiler::default();
+    let profiles = app::profiles::startup_profiles(startups);
     let policy = matching::policy::Policy::default();
     let convergence: Vec<(String, String)> = industry::DEFAULT_CONVERGENCE_PAIRS
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     let engine = matching::score::Engine::new(&profiles, &policy, &convergence);
-    let ents = crate::profiles::by_id(enterprises);
+    let ents = app::profiles::by_id(enterprises);
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
     let mut proposed = vec![false; startups.len()];
     let mut proposals: Vec<Proposal> = Vec::new();
@@ -1251,384 +1164,6 @@ fn play_out(
     (rounds, matches, outcomes)
 }
 
-impl App {
-    /// Fills an empty database with the generated program for `seed`. A database that
-    /// already holds startups is left as it is (`filled` is false).
-    pub async fn load_demo(
-        &self,
-        seed: u64,
-        progress: &(dyn Fn(&str) + Sync),
-    ) -> Result<DemoSummary> {
-        let started = std::time::Instant::now();
-        let before = self.store.counts().await?;
-        if before.startups > 0 {
-            return Ok(DemoSummary {
-                seed,
-                filled: false,
-                counts: before,
-                seconds: 0.0,
-                logins: Vec::new(),
-            });
-        }
-        progress("generating the program");
-        let p = generate(seed);
-        let actor = "demo-generator";
-        let accounts = demo_accounts(&p);
-        let staff = accounts.clone();
-        let batches: [(RecordKind, Vec<Record>); 3] = [
-            (
-                RecordKind::Startups,
-                p.startups.into_iter().map(Record::Startup).collect(),
-            ),
-            (
-                RecordKind::Enterprises,
-                p.enterprises.into_iter().map(Record::Enterprise).collect(),
-            ),
-            (
-                RecordKind::Needs,
-                p.needs.into_iter().map(Record::Need).collect(),
-            ),
-        ];
-        for (kind, recs) in batches {
-            progress(&format!("writing {}", kind.as_str()));
-            let numbered: Vec<(u64, Record)> = recs
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| (i as u64 + 2, r))
-                .collect();
-            let res = self.store.import_batch(kind, numbered, actor).await?;
-            if let Some((row, e)) = res.rejected.first() {
-                return Err(AppError::Invalid(format!(
-                    "demo {} row {row}: {e}",
-                    kind.as_str()
-                )));
-            }
-        }
-        progress("writing clusters, centers and events");
-        for c in &p.clusters {
-            self.store.upsert_cluster(c).await?;
-        }
-        for c in &p.centers {
-            self.store.upsert_center(c).await?;
-        }
-        for e in &p.events {
-            self.store.upsert_event(e).await?;
-        }
-        for (ev, s, e) in &p.participants {
-            let (side, id) = match (s, e) {
-                (Some(s), _) => ("startup", s),
-                (_, Some(e)) => ("enterprise", e),
-                _ => continue,
-            };
-            self.store.register(ev, side, id).await?;
-        }
-        for (ev, side, id, slots) in &p.unavailable {
-            self.store.set_unavailable(ev, side, id, slots).await?;
-        }
-        progress("writing matching rounds and matches");
-        for r in &p.rounds {
-            self.store.create_round(r).await?;
-        }
-        self.store.insert_matches(&p.matches).await?;
-        progress("writing outcomes");
-        let numbered: Vec<(u64, Record)> = p
-            .outcomes
-            .into_iter()
-            .enumerate()
-            .map(|(i, o)| (i as u64 + 2, Record::Outcome(o)))
-            .collect();
-        let res = self
-            .store
-            .import_batch(RecordKind::Outcomes, numbered, actor)
-            .await?;
-        if let Some((row, e)) = res.rejected.first() {
-            return Err(AppError::Invalid(format!("demo outcome {row}: {e}")));
-        }
-        progress("writing meeting requests and schedules");
-        self.store
-            .seed_meeting_requests(
-                &p.meetings
-                    .iter()
-                    .map(|m| {
-                        (
-                            m.event.as_str(),
-                            m.startup.as_str(),
-                            m.enterprise.as_str(),
-                            m.by,
-                            m.status,
-                            m.fit,
-                        )
-                    })
-                    .collect::<Vec<_>>(),
-                actor,
-            )
-            .await?;
-        for e in &p.events {
-            self.schedule_event(&e.code, actor).await?;
-        }
-        progress("writing overseas centers' applications and outcomes");
-        for a in &p.center_applications {
-            let id = match self
-                .store
-                .apply_to_center(
-                    &a.center,
-                    &a.startup,
-                    &a.markets,
-                    Some(&a.plan),
-                    a.applied_on,
-                )
-                .await?
-            {
-                Ok(id) => id,
-                Err(e) => return Err(AppError::Invalid(format!("demo application: {}", e.reason))),
-            };
-            if a.status != domain::ApplicationStatus::Applied {
-                let on = (a.applied_on + chrono::Duration::days(30)).min(as_of());
-                if let Err(e) = self
-                    .store
-                    .decide_application(id, a.status, on, actor)
-                    .await?
-                {
-                    return Err(AppError::Invalid(format!("demo admission: {}", e.reason)));
-                }
-            }
-        }
-        for o in &p.center_outcomes {
-            if let Err(e) = self.store.record_center_outcome(o, actor).await? {
-                return Err(AppError::Invalid(format!(
-                    "demo center outcome: {}",
-                    e.reason
-                )));
-            }
-        }
-        progress("creating demo accounts");
-        let mut logins = Vec::new();
-        for u in accounts {
-            let password = crate::accounts::random_password()?;
-            self.add_user(&u, &password, actor).await?;
-            logins.push(DemoLogin {
-                email: u.email,
-                role: u.role,
-                password,
-            });
-        }
-        progress("running open calls");
-        self.play_calls(seed, &staff).await?;
-        progress("indexing for search");
-        self.sync_search().await?;
-        self.store
-            .audit(
-                actor,
-                "demo.fill",
-                "program",
-                &seed.to_string(),
-                serde_json::json!({"seed": seed}),
-            )
-            .await?;
-        Ok(DemoSummary {
-            seed,
-            filled: true,
-            counts: self.store.counts().await?,
-            seconds: started.elapsed().as_secs_f64(),
-            logins,
-        })
-    }
-}
-
-impl App {
-    /// The demo's open calls: a top-down call of the demo enterprise whose document
-    /// review is decided and whose meetings are being scored, an on-demand call of the
-    /// program office still taking applications, and bottom-up proposals to the demo
-    /// enterprise (one routed to a need).
-    async fn play_calls(&self, seed: u64, staff: &[User]) -> Result<()> {
-        use domain::screening::{AttachmentSpec, Call, Rubric, default_stages};
-        use domain::{CallApplicationStatus as S, Track};
-        let by_role = |r: Role| staff.iter().find(|u| u.role == r).cloned();
-        let (Some(pm), Some(ent), Some(judge)) = (
-            by_role(Role::Admin),
-            by_role(Role::EnterpriseMember),
-            by_role(Role::Evaluator),
-        ) else {
-            return Ok(());
-        };
-        let Some(enterprise) = ent.enterprise_id.clone() else {
-            return Ok(());
-        };
-        let mut g = Gen {
-            rng: fastrand::Rng::with_seed(seed ^ 0xca11),
-        };
-        let needs = self.store.needs_of(&enterprise).await?;
-        let startups = self.store.startups().await?;
-        let others: Vec<String> = self
-            .store
-            .enterprises()
-            .await?
-            .into_iter()
-            .filter(|e| e.id != enterprise)
-            .take(3)
-            .map(|e| e.id)
-            .collect();
-        let deadline = |y, m, d| {
-            date(y, m, d)
-                .and_hms_opt(14, 59, 59)
-                .expect("valid")
-                .and_utc()
-        };
-        let deck = AttachmentSpec {
-            key: "deck".into(),
-            ko: "피치덱 (PDF)".into(),
-            en: "Pitch deck (PDF)".into(),
-            required: false,
-            types: vec!["application/pdf".into()],
-            max_bytes: 10 * 1024 * 1024,
-        };
-        let question = |key: &str, ko: &str, en: &str| domain::screening::Question {
-            key: key.into(),
-            ko: ko.into(),
-            en: en.into(),
-            required: true,
-        };
-        let top_down = Call {
-            code: format!("poc-{}", AS_OF.0 + 1),
-            track: Track::TopDown,
-            need_id: needs.first().map(|n| n.id.clone()),
-            enterprise_id: Some(enterprise.clone()),
-            enterprises: vec![],
-            title: needs
-                .first()
-                .map_or("PoC 공모".into(), |n| format!("{} — PoC 공모", n.title)),
-            description: Some(
-                "서류 심사 → 대면 미팅 → 피칭 → 최종 선정 / documents → meeting → pitch → finalist"
-                    .into(),
-            ),
-            deadline: deadline(AS_OF.0, 11, 30),
-            questions: vec![
-                question("plan", "PoC 계획", "PoC plan"),
-                question("team", "팀 소개", "Team"),
-            ],
-            attachments: vec![deck.clone()],
-            rubric: Rubric::default(),
-            stages: default_stages(),
-            stage: 0,
-            stage_open: true,
-            reviews_per_application: 2,
-        };
-        let on_demand = Call {
-            code: format!("on-demand-{}", AS_OF.0 + 1),
-            track: Track::OnDemand,
-            need_id: None,
-            enterprise_id: None,
-            enterprises: others,
-            title: "탄소중립 기술 수요 맞춤 공모 / Net-zero technology call".into(),
-            description: Some("프로그램 사무국이 참여 기업들을 대신해 운영합니다 / run by the program office for several enterprises".into()),
-            deadline: deadline(AS_OF.0 + 2, 6, 30),
-            questions: vec![question("plan", "협력 계획", "Collaboration plan")],
-            attachments: vec![deck],
-            rubric: Rubric::default(),
-            stages: default_stages(),
-            stage: 0,
-            stage_open: true,
-            reviews_per_application: 2,
-        };
-        for c in [&top_down, &on_demand] {
-            self.store.save_call(c, &pm.email).await?;
-            for u in [&pm, &judge] {
-                self.store.add_call_evaluator(&c.code, &u.email).await?;
-            }
-        }
-        let applicants = g.sample(&startups, 20);
-        let answers = |s: &domain::Startup| -> std::collections::BTreeMap<String, String> {
-            [
-                (
-                    "plan".to_string(),
-                    format!(
-                        "{}: 3개월 PoC, 2개 현장 / a 3-month PoC at two sites",
-                        s.name
-                    ),
-                ),
-                (
-                    "team".to_string(),
-                    format!(
-                        "{}명 팀 / a team of {}",
-                        s.employees.unwrap_or(5),
-                        s.employees.unwrap_or(5)
-                    ),
-                ),
-            ]
-            .into_iter()
-            .collect()
-        };
-        for s in &applicants[..12] {
-            self.store
-                .save_application(&top_down.code, &s.id, &answers(s), S::Submitted)
-                .await?;
-        }
-        for s in &applicants[12..18] {
-            let mut a = answers(s);
-            a.remove("team");
-            self.store
-                .save_application(&on_demand.code, &s.id, &a, S::Submitted)
-                .await?;
-        }
-        // the top-down call's document review is scored, closed and decided (the best five
-        // advance); half of its meetings are scored so far
-        let rubric = Rubric::default();
-        for (stage, share) in [(0usize, 1.0), (1, 0.5)] {
-            self.assign_stage_as(&pm, &top_down.code).await?;
-            for r in self.store.stage_reviews(&top_down.code, stage).await? {
-                if !g.chance(share) {
-                    continue;
-                }
-                let sheet: std::collections::BTreeMap<String, u32> = rubric
-                    .criteria
-                    .iter()
-                    .map(|c| (c.key.clone(), g.rng.u32(1..=c.max)))
-                    .collect();
-                let w = rubric
-                    .weigh(&sheet)
-                    .map_err(|e| AppError::Invalid(e.reason))?;
-                self.store
-                    .submit_review(r.id, &sheet, w, Some("demo"), &r.evaluator)
-                    .await?;
-            }
-            if stage == 0 {
-                self.store.set_stage_open(&top_down.code, false).await?;
-                self.decide_stage_as(&pm, &top_down.code, 5, &[]).await?;
-            }
-        }
-        // bottom-up proposals to the demo enterprise, one routed to its second need
-        let now = date(AS_OF.0, AS_OF.1, AS_OF.2)
-            .and_hms_opt(9, 0, 0)
-            .expect("valid")
-            .and_utc();
-        for (i, s) in applicants[18..].iter().enumerate() {
-            let founder = User {
-                email: format!("founder-{}@demo.innobridge.kr", s.id),
-                display_name: s.name.clone(),
-                role: Role::StartupMember,
-                enterprise_id: None,
-                startup_id: Some(s.id.clone()),
-                center_code: None,
-                language: Language::Ko,
-            };
-            let a = self
-                .propose_as(
-                    &founder,
-                    &enterprise,
-                    &format!("{}의 기술로 귀사 공정의 에너지 사용을 줄이는 협력을 제안합니다. / We propose to cut your plants' energy use with our technology.", s.name),
-                    now,
-                )
-                .await?;
-            if i == 0
-                && let Some(n) = needs.get(1)
-            {
-                self.route_proposal_as(&ent, a.id, Some(&n.id)).await?;
-            }
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1656,7 +1191,7 @@ mod tests {
         );
         assert!(p.centers.iter().filter(|c| c.opened_on.is_some()).count() >= 10);
         assert!(p.centers.iter().any(|c| c.city == "Ho Chi Minh City"));
-        assert!(!p.events.is_empty() && !p.participants.is_empty());
+        assert!(!p.events.is_empty() && !p.registrations.is_empty());
         let names: HashSet<&String> = p.startups.iter().map(|s| &s.name).collect();
         assert_eq!(names.len(), p.startups.len(), "startup names are unique");
         for s in &p.startups {

@@ -3,7 +3,7 @@
 //! `sbir/` and `crunchbase-2013/` (default `../shared/data` beside the repository);
 //! without it the bench runs on the demo program alone and says so.
 //!
-//!     cargo bench -p innobridge-app --bench discovery
+//!     cargo bench -p innobridge-eval --bench discovery
 
 // a test's unwrap is its assertion: the failure is the answer
 #![allow(clippy::unwrap_used)]
@@ -24,14 +24,14 @@ fn data_dir() -> PathBuf {
 }
 
 fn load(path: PathBuf) -> Vec<Startup> {
-    innobridge_app::eval::read_records(&path, read_startup).unwrap_or_else(|_| {
+    innobridge_eval::read_records(&path, read_startup).unwrap_or_else(|_| {
         eprintln!("(no {}: left out)", path.display());
         vec![]
     })
 }
 
 fn register() -> Vec<Startup> {
-    let mut all = innobridge_app::demo::generate(2022).startups;
+    let mut all = demo::generate(2022).startups;
     let dir = data_dir();
     all.extend(load(dir.join("sbir/startups.csv")));
     all.extend(load(dir.join("crunchbase-2013/startups.csv")));

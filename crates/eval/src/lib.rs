@@ -1,5 +1,7 @@
-//! `innobridge eval`: measures the recommendations on real data no one here wrote, with
-//! validation splits of our own (never the held-out sets), against plain baselines.
+//! The evaluation harness behind `innobridge eval`: measures the recommendations on
+//! real data no one here wrote, with validation splits of our own (never the held-out
+//! sets), against plain baselines. It is a tool beside the product: the app and web
+//! crates do not depend on it. Its criterion benches time the engines on the same data.
 //!
 //! - need → startups on SBIR firms: a firm's most recent award (its last title and the
 //!   last part of its description) is taken out of its profile and becomes the need;
@@ -19,8 +21,8 @@ use domain::FieldError;
 use domain::{Enterprise, Need, Outcome, Startup, Visibility};
 use serde::Serialize;
 
-use crate::recommend::{learn, rank_startups_for_needs};
-use crate::{AppError, Result};
+use app::recommend::{learn, rank_startups_for_needs};
+use app::{AppError, Result};
 
 /// Ranking quality over a set of cases.
 #[derive(Debug, Clone, Copy, Serialize, Default)]
