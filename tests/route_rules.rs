@@ -1,13 +1,18 @@
-//! Every write operation the served OpenAPI document lists × every kind of caller
-//! (nobody, a program manager, a member of the organisation concerned and of another
-//! one, a center manager of the center concerned and of another, an evaluator on the
-//! call and one on none): allowed or refused as the table below says, over HTTP
-//! against the real app. An operation without a row fails the suite, so a new write
-//! route cannot ship without someone deciding who may call it (issue #19, point 2).
+//! Every write operation the served OpenAPI document lists, and every form post the
+//! web crate's `router()` declares outside `/api` (read from its source), × every kind
+//! of caller (nobody, a program manager, a member of the organisation concerned and of
+//! another one, a center manager of the center concerned and of another, an evaluator
+//! on the call and one on none): answered as the row's rule says, over HTTP against the
+//! real app. A route without a row fails the suite, and so does a row whose route is
+//! gone, so a new write route cannot ship without someone deciding who may call it
+//! (issue #19, point 2). A signed-in write without its CSRF token is refused (403) on
+//! every route that takes a session.
 //!
-//! "Allowed" is a 2xx or an answer about the body or the state (400, 409, 422): never
-//! 401 or 403, never 404. "Refused" is 401 for nobody and 403 or 404 for a signed-in
-//! caller not entitled. A number in the table is that status exactly.
+//! A rule names each caller's answer: a status exactly, or "ok" (a 2xx, a page's 303
+//! elsewhere than the login page, or an answer about the body or the state: 400, 409,
+//! 422) or "no" (401 for nobody, 403 or 404 for a signed-in caller). Nobody is refused
+//! unless the rule says otherwise: 401 on the API, 303 to the login page on a page.
+//! `ROUTE_RULES_SHOW=1` prints every answer.
 
 // a test's unwrap is its assertion: the failure is the answer
 #![allow(clippy::unwrap_used)]
@@ -67,18 +72,20 @@ fn caller(name: &str) -> Caller {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Want {
-    /// 2xx, 400, 409 or 422.
+    /// 2xx, 400, 409 or 422; on a page also a 303 elsewhere than the login page.
     Allowed,
     /// 401 for nobody; 403 or 404 for a signed-in caller.
     Refused,
     Exactly(u16),
+    /// A page's form without a session: 303 to the login page.
+    Login,
 }
 
-/// "admin:ok ent:409 rest:no" → each caller's answer, in the order to try them:
+/// "admin:ok ent:409 rest:no" ("login": a page's 303 to the login page) → each caller's answer, in the order to try them:
 /// nobody first, then every refused caller (so that an allowed write cannot hide a
 /// refusal), then the others in the order written (an exact 404 among them). Nobody is refused (401) unless
 /// the rule says otherwise; `rest` is every caller not named.
-fn plan(rule: &str) -> Vec<(Caller, Want)> {
+fn plan(rule: &str, page: bool) -> Vec<(Caller, Want)> {
     let mut named: Vec<(Caller, Want)> = Vec::new();
     let mut rest = None;
     for part in rule.split_whitespace() {
@@ -86,6 +93,7 @@ fn plan(rule: &str) -> Vec<(Caller, Want)> {
         let want = match want {
             "ok" => Want::Allowed,
             "no" => Want::Refused,
+            "login" => Want::Login,
             n => Want::Exactly(n.parse().unwrap()),
         };
         if who == "rest" {
@@ -96,7 +104,14 @@ fn plan(rule: &str) -> Vec<(Caller, Want)> {
     }
     let mut all = Vec::new();
     if !named.iter().any(|(c, _)| *c == Nobody) {
-        all.push((Nobody, Want::Exactly(401)));
+        all.push((
+            Nobody,
+            if page {
+                Want::Login
+            } else {
+                Want::Exactly(401)
+            },
+        ));
     }
     all.extend(named.iter().copied());
     for c in SIGNED_IN {
@@ -108,7 +123,7 @@ fn plan(rule: &str) -> Vec<(Caller, Want)> {
         }
     }
     // a 404 may be a refusal or a state (gone): those stay where the rule puts them
-    let refused = |w: &Want| matches!(w, Want::Refused | Want::Exactly(401 | 403));
+    let refused = |w: &Want| matches!(w, Want::Refused | Want::Login | Want::Exactly(401 | 403));
     let (mut first, then): (Vec<_>, Vec<_>) = all.into_iter().partition(|(_, w)| refused(w));
     first.sort_by_key(|(c, _)| *c != Nobody);
     first.extend(then);
@@ -120,6 +135,10 @@ enum Body {
     None,
     Json(Value),
     Bytes(Vec<u8>),
+    /// A page's form; the caller's CSRF token is added as `csrf`.
+    Form(Vec<(String, String)>),
+    /// A page's multipart form, with a file (field, file name, bytes).
+    Multipart(Vec<(String, String)>, (&'static str, &'static str, Vec<u8>)),
 }
 
 /// One write operation: its method and path as the OpenAPI document names them, the
@@ -130,7 +149,7 @@ struct Row {
     path: &'static str,
     url: String,
     body: Body,
-    bodies: HashMap<Caller, Value>,
+    bodies: HashMap<Caller, Body>,
     rule: &'static str,
     /// The startup "own" is a member of for this row.
     startup: String,
@@ -158,7 +177,7 @@ impl Row {
         self.startup = s.to_string();
         self
     }
-    fn body_for(mut self, c: Caller, v: Value) -> Row {
+    fn body_for(mut self, c: Caller, v: Body) -> Row {
         self.bodies.insert(c, v);
         self
     }
@@ -200,6 +219,7 @@ impl World {
         w
     }
 
+    /// The answer's status, text and `Location`.
     async fn send(
         &self,
         method: &str,
@@ -207,15 +227,23 @@ impl World {
         who: Option<&common::Who>,
         csrf: bool,
         body: &Body,
-    ) -> (u16, String) {
+    ) -> (u16, String, String) {
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let mut rq = self.c.request(method, url);
+        let token = who.filter(|_| csrf).map(|w| w.csrf.clone());
         if let Some(w) = who {
             rq = rq.header("cookie", &w.cookie);
             if csrf {
                 rq = rq.header("x-csrf-token", &w.csrf);
             }
         }
+        let with_token = |fields: &[(String, String)]| {
+            let mut f = fields.to_vec();
+            if let Some(t) = &token {
+                f.push(("csrf".to_string(), t.clone()));
+            }
+            f
+        };
         rq = match body {
             Body::None => rq,
             Body::Json(v) => rq.json(v),
@@ -223,10 +251,24 @@ impl World {
                 .header("content-type", "application/octet-stream")
                 .header("x-file-name", "deck.pdf")
                 .body(b.clone()),
+            Body::Form(fields) => rq.form(&with_token(fields)),
+            Body::Multipart(fields, (name, file, bytes)) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (k, v) in with_token(fields) {
+                    form = form.text(k, v);
+                }
+                let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name(*file);
+                rq.multipart(form.part(*name, part))
+            }
         };
         let r = rq.send().await.unwrap();
         let status = r.status().as_u16();
-        (status, r.text().await.unwrap())
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (status, r.text().await.unwrap(), location)
     }
 
     async fn get(&self, path: &str, who: Option<Caller>) -> Value {
@@ -244,10 +286,39 @@ fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
+/// What the rows are about: the organisations, calls, applications, reviews, the event
+/// and its meeting request, the center application.
+struct Fix {
+    _dir: tempfile::TempDir,
+    base: String,
+    ent_a: String,
+    ent_b: String,
+    st_other: String,
+    center_a: String,
+    st_match: String,
+    need_match: String,
+    own_need: String,
+    top_down: domain::screening::Call,
+    on_demand: domain::screening::Call,
+    applied: domain::screening::CallApplication,
+    proposal: domain::screening::CallApplication,
+    judge: User,
+    review: i64,
+    scores: serde_json::Map<String, Value>,
+    event: domain::Event,
+    meeting: i64,
+    center_app: i64,
+}
+
+/// A served demo program (round r published), every caller signed in, and the
+/// records the rows are about.
+async fn world() -> (World, Fix) {
     let (base, app, demo, _dir) = common::serve_demo(8, Some("r")).await;
-    let c = reqwest::Client::new();
+    // redirects are answers here (a form post answers 303)
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let login = |r: Role| demo.logins.iter().find(|l| l.role == r).unwrap();
     let user_of = |r: Role| {
         let l = login(r);
@@ -342,7 +413,7 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
         .find(|x| x.enterprise_id.as_deref() == Some(&ent_a) && !x.code.starts_with("intake"))
         .unwrap()
         .clone();
-    let on_demand = calls
+    let mut on_demand = calls
         .iter()
         .find(|x| x.track == domain::Track::OnDemand)
         .unwrap()
@@ -353,6 +424,9 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
         .unwrap()
         .clone();
     let admin_user = user_of(Role::Admin).await;
+    // the on-demand call stays open whatever the day the suite runs
+    on_demand.deadline = chrono::Utc::now() + chrono::Duration::days(30);
+    app.save_call_as(&admin_user, &on_demand).await.unwrap();
     let open_apps = app
         .call_applications_as(&admin_user, &on_demand.code)
         .await
@@ -391,7 +465,7 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
     let founder = w.founder(&st_match).await;
     let url = |p: &str| format!("{base}{p}");
     for who in [&founder, &w.who[&EntOwn]] {
-        let (s, t) = w
+        let (s, t, _) = w
             .send(
                 "post",
                 &url(&format!("/api/v1/events/{}/registration", event.code)),
@@ -402,7 +476,7 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
             .await;
         assert!(s == 200, "registration: {s} {t}");
     }
-    let (s, t) = w
+    let (s, t, _) = w
         .send(
             "post",
             &url(&format!("/api/v1/events/{}/requests", event.code)),
@@ -415,7 +489,7 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
     let meeting: i64 = serde_json::from_str::<Value>(&t).unwrap()["id"]
         .as_i64()
         .unwrap();
-    let (s, t) = w
+    let (s, t, _) = w
         .send(
             "post",
             &url(&format!("/api/v1/centers/{center_a}/applications")),
@@ -429,11 +503,61 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
         .as_i64()
         .unwrap();
 
+    let fix = Fix {
+        _dir,
+        base,
+        ent_a,
+        ent_b,
+        st_other,
+        center_a,
+        st_match,
+        need_match,
+        own_need,
+        top_down,
+        on_demand,
+        applied,
+        proposal,
+        judge,
+        review: review.id,
+        scores,
+        event,
+        meeting,
+        center_app,
+    };
+    (w, fix)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
+    let (mut w, f) = world().await;
+    let Fix {
+        base,
+        ent_a,
+        ent_b,
+        st_other,
+        center_a,
+        st_match,
+        need_match,
+        own_need,
+        top_down,
+        on_demand,
+        applied,
+        proposal,
+        judge,
+        review,
+        scores,
+        event,
+        meeting,
+        center_app,
+        ..
+    } = &f;
+    let app = w.app.clone();
+    let url = |p: &str| format!("{base}{p}");
     let event_body = w.get(&format!("/api/v1/events/{}", event.code), None).await["event"].clone();
     let cluster = app.clusters().await.unwrap().into_iter().next().unwrap();
     let cluster_body = serde_json::to_value(&cluster).unwrap();
     let center_body = w.get(&format!("/api/v1/centers/{center_a}"), None).await["center"].clone();
-    let call_body = serde_json::to_value(&top_down).unwrap();
+    let call_body = serde_json::to_value(top_down).unwrap();
     let need_body = json!({"title": "규칙 수요", "technologies": "digital twin", "slots": 1});
     let startup_body = json!({"name": "규칙랩", "technologies": ["vision"], "founded_year": 2020});
     let proposal_text = "규칙 시험용 제안입니다. We propose a pilot of our vision inspection line at your plant, with two sites over three months.";
@@ -453,28 +577,28 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
         Row::new("post", "/api/v1/matches/{startup}/{need}/{action}",
             url(&format!("/api/v1/matches/{st_match}/{need_match}/accept")), Body::None,
             "ent2:404 st2:404 ctr:404 ctr2:404 ev:404 ev2:404 ent:200 st:200 admin:409")
-            .for_startup(&st_match),
+            .for_startup(st_match),
         Row::new("post", "/api/v1/outcomes", url("/api/v1/outcomes"),
             j(json!({"startup_id": st_match, "need_id": need_match, "kind": "meeting", "date": "2026-11-20"})),
             "ent2:404 st2:404 ctr:404 ctr2:404 ev:404 ev2:404 st:403 ent:201 admin:201")
-            .for_startup(&st_match),
+            .for_startup(st_match),
         Row::new("post", "/api/v1/events", url("/api/v1/events"), j(event_body),
             "admin:201 rest:403"),
         Row::new("post", "/api/v1/events/{code}/registration", url(&format!("/api/v1/events/{ev}/registration")),
-            Body::None, "admin:403 ctr:403 ctr2:403 ev:403 ev2:403 rest:200").for_startup(&st_match),
+            Body::None, "admin:403 ctr:403 ctr2:403 ev:403 ev2:403 rest:200").for_startup(st_match),
         Row::new("put", "/api/v1/events/{code}/availability", url(&format!("/api/v1/events/{ev}/availability")),
-            j(json!({"unavailable": [0]})), "admin:403 ctr:403 ctr2:403 ev:403 ev2:403 rest:204").for_startup(&st_match),
+            j(json!({"unavailable": [0]})), "admin:403 ctr:403 ctr2:403 ev:403 ev2:403 rest:204").for_startup(st_match),
         // members of either side ask the other side; the startups ask the enterprise the
         // setup's request already pairs them with (409, a state)
         Row::new("post", "/api/v1/events/{code}/requests", url(&format!("/api/v1/events/{ev}/requests")),
             j(json!({"with": ent_a})), "ent:201 ent2:201 st:409 st2:409 rest:403")
-            .for_startup(&st_match)
-            .body_for(EntOwn, json!({"with": st_other}))
-            .body_for(EntOther, json!({"with": st_match})),
+            .for_startup(st_match)
+            .body_for(EntOwn, j(json!({"with": st_other})))
+            .body_for(EntOther, j(json!({"with": st_match}))),
         // the asked side (the enterprise) or a program manager answers; the asking startup
         // may not accept; to anyone else the request does not exist
         Row::new("post", "/api/v1/meeting-requests/{id}/{action}", url(&format!("/api/v1/meeting-requests/{meeting}/accept")),
-            Body::None, "st:403 ent:200 admin:200 rest:404").for_startup(&st_match),
+            Body::None, "st:403 ent:200 admin:200 rest:404").for_startup(st_match),
         Row::new("post", "/api/v1/events/{code}/schedule", url(&format!("/api/v1/events/{ev}/schedule")),
             Body::None, "admin:200 rest:403"),
         Row::new("put", "/api/v1/calls/{code}", url(&format!("/api/v1/calls/{td}")), j(call_body),
@@ -496,7 +620,7 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
             j(json!({"startup_id": st_other, "reason": "rules"})), "ev:204 ev2:204 ent:204 ent2:204 admin:204 rest:403"),
         // only the review's evaluator scores it; to anyone else, the call's other
         // evaluators included, it does not exist
-        Row::new("post", "/api/v1/reviews/{id}", url(&format!("/api/v1/reviews/{}", review.id)),
+        Row::new("post", "/api/v1/reviews/{id}", url(&format!("/api/v1/reviews/{review}")),
             j(json!({"scores": scores, "comment": "rules"})), "ev:200 rest:404"),
         // the call's organiser (its enterprise) and program managers run it; after the
         // enterprise decided or routed, the program's try is a state (409)
@@ -508,7 +632,7 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
             j(json!({"top": 1})), "ent:200 admin:409 rest:403"),
         Row::new("post", "/api/v1/proposals", url("/api/v1/proposals"),
             j(json!({"enterprise_id": ent_b, "proposal": proposal_text})), "st:201 st2:201 rest:403")
-            .for_startup(&st_match),
+            .for_startup(st_match),
         Row::new("post", "/api/v1/applications/{id}/route", url(&format!("/api/v1/applications/{}/route", proposal.id)),
             j(json!({"need_id": null})), "ent:200 admin:409 rest:404"),
         Row::new("post", "/api/v1/inbox/read", url("/api/v1/inbox/read"), Body::None, "rest:204"),
@@ -517,15 +641,15 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
         Row::new("put", "/api/v1/centers/{code}", url(&format!("/api/v1/centers/{center_a}")),
             j(center_body), "admin:200 rest:403"),
         Row::new("post", "/api/v1/centers/{code}/applications", url(&format!("/api/v1/centers/{center_a}/applications")),
-            j(json!({"target_markets": ["JP"], "plan": "rules"})), "st:409 st2:201 rest:403").for_startup(&st_match),
+            j(json!({"target_markets": ["JP"], "plan": "rules"})), "st:409 st2:201 rest:403").for_startup(st_match),
         Row::new("post", "/api/v1/center-applications/{id}/{action}",
             url(&format!("/api/v1/center-applications/{center_app}/admit")), Body::None,
-            "st:403 ctr:200 admin:200 rest:404").for_startup(&st_match),
+            "st:403 ctr:200 admin:200 rest:404").for_startup(st_match),
         Row::new("post", "/api/v1/centers/{code}/outcomes", url(&format!("/api/v1/centers/{center_a}/outcomes")),
             j(json!({"startup_id": st_match, "kind": "market-entry", "date": "2026-11-20"})),
-            "ctr:201 admin:201 rest:403").for_startup(&st_match),
+            "ctr:201 admin:201 rest:403").for_startup(st_match),
         Row::new("put", "/api/v1/startups/{id}", url(&format!("/api/v1/startups/{st_match}")), j(startup_body),
-            "st:200 admin:200 rest:403").for_startup(&st_match),
+            "st:200 admin:200 rest:403").for_startup(st_match),
         Row::new("put", "/api/v1/enterprises/{id}", url(&format!("/api/v1/enterprises/{ent_a}")),
             j(json!({"name": "규칙전자", "size_class": "large"})), "admin:200 rest:403"),
         // a program manager's need must name its enterprise (422): past the rule
@@ -540,7 +664,7 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
         Row::new("delete", "/api/v1/needs/{id}", url(&format!("/api/v1/needs/{own_need}")), Body::None,
             "ent:204 admin:404 rest:403"),
         Row::new("delete", "/api/v1/startups/{id}", url(&format!("/api/v1/startups/{st_other}")), Body::None,
-            "admin:204 rest:403").for_startup(&st_match),
+            "admin:204 rest:403").for_startup(st_match),
         Row::new("delete", "/api/v1/session", url("/api/v1/session"), Body::None, "rest:204"),
         // logging in ends the session the caller came with (the token rotates): last
         Row::new("post", "/api/v1/session", url("/api/v1/session"),
@@ -583,61 +707,100 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
         .collect();
     assert!(gone.is_empty(), "{}", gone.join("\n"));
 
-    // a signed-in write without the CSRF header is refused, everywhere a session counts
     let public = [
-        "/api/v1/session",
-        "/api/v1/password-reset",
-        "/api/v1/password-reset/{token}",
+        "post /api/v1/session",
+        "post /api/v1/password-reset",
+        "post /api/v1/password-reset/{token}",
     ];
+    let checks = run_rows(&mut w, &rows, &public, st_match).await;
+    eprintln!(
+        "API: {} write operations, {checks} route × caller checks",
+        rows.len()
+    );
+}
+
+/// What an answer says, in a line: a page's alert or heading, or the API's text.
+fn gist(t: &str) -> String {
+    let between = |from: &str, to: &str| {
+        let (_, rest) = t.split_once(from)?;
+        Some(rest.split(to).next()?.trim().to_string())
+    };
+    between("role=\"alert\">", "</p>")
+        .or_else(|| between("<h1>", "</h1>"))
+        .unwrap_or_else(|| t.chars().take(200).collect())
+}
+
+/// Runs every row: first, for each signed-in caller, the write without its CSRF token
+/// (refused, 403) except on `public` operations ("post /path"), which take no session; then every caller
+/// as the row's rule says. Fails with every mismatch; answers the number of checks.
+async fn run_rows(w: &mut World, rows: &[Row], public: &[&str], st_default: &str) -> usize {
     let mut checks = 0;
-    for r in &rows {
-        if public.contains(&r.path) && r.method == "post" {
+    for r in rows {
+        if public.contains(&format!("{} {}", r.method, r.path).as_str()) {
             continue;
         }
         for who in SIGNED_IN {
             let session = match who {
-                StOwn => w.founder(&r.startup_or(&st_match)).await,
+                StOwn => w.founder(&r.startup_or(st_default)).await,
                 other => w.who[&other].clone(),
             };
-            let (s, t) = w
+            let (s, t, _) = w
                 .send(r.method, &r.url, Some(&session), false, &r.body)
                 .await;
             assert_eq!(
                 s, 403,
-                "{} {} as {who:?} without the CSRF header: {t}",
+                "{} {} as {who:?} without the CSRF token: {t}",
                 r.method, r.path
             );
-            assert!(t.contains("csrf"), "{} {}: {t}", r.method, r.path);
+            if r.page() {
+                let expired = ["양식이 만료되었습니다", "The form has expired"];
+                assert!(
+                    expired.iter().any(|e| t.contains(e)),
+                    "{} {}: {t}",
+                    r.method,
+                    r.path
+                );
+            } else {
+                assert!(t.contains("csrf"), "{} {}: {t}", r.method, r.path);
+            }
             checks += 1;
         }
     }
 
     let mut failures = Vec::new();
-    for r in &rows {
-        for (who, want) in plan(r.rule) {
+    for r in rows {
+        for (who, want) in plan(r.rule, r.page()) {
             let session = match who {
                 Nobody => None,
-                StOwn => Some(w.founder(&r.startup_or(&st_match)).await),
+                StOwn => Some(w.founder(&r.startup_or(st_default)).await),
                 other => Some(w.who[&other].clone()),
             };
-            let body = r
-                .bodies
-                .get(&who)
-                .map_or(r.body.clone(), |v| Body::Json(v.clone()));
-            let (s, t) = w
-                .send(r.method, &r.url, session.as_ref(), true, &body)
-                .await;
+            let body = r.bodies.get(&who).unwrap_or(&r.body);
+            let (s, t, location) = w.send(r.method, &r.url, session.as_ref(), true, body).await;
             checks += 1;
+            if std::env::var_os("ROUTE_RULES_SHOW").is_some() {
+                let text = gist(&t);
+                eprintln!(
+                    "{} {} as {who:?} ({want:?}): {s} {location} {text}",
+                    r.method, r.path
+                );
+            }
+            let to_login = s == 303 && location.starts_with("/login");
             let fits = match want {
-                Want::Exactly(x) => s == x,
-                Want::Allowed => (200..300).contains(&s) || [400, 409, 422].contains(&s),
+                Want::Exactly(x) => s == x && !to_login,
+                Want::Login => to_login,
+                Want::Allowed => {
+                    (200..300).contains(&s)
+                        || [400, 409, 422].contains(&s)
+                        || (r.page() && s == 303 && !to_login)
+                }
                 Want::Refused if who == Nobody => s == 401,
                 Want::Refused => s == 403 || s == 404,
             };
             if !fits {
-                let text: String = t.chars().take(200).collect();
+                let text = gist(&t);
                 failures.push(format!(
-                    "{} {} as {who:?}: wanted {want:?}, got {s}: {text}",
+                    "{} {} as {who:?}: wanted {want:?}, got {s} {location}: {text}",
                     r.method.to_uppercase(),
                     r.path
                 ));
@@ -645,10 +808,7 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    eprintln!(
-        "{} write operations, {checks} route × caller checks",
-        rows.len()
-    );
+    checks
 }
 
 impl Row {
@@ -659,4 +819,450 @@ impl Row {
             self.startup.clone()
         }
     }
+
+    /// A page's form post rather than the API.
+    fn page(&self) -> bool {
+        !self.path.starts_with("/api/")
+    }
+}
+
+/// Every `post`/`put`/`patch`/`delete` route outside `/api` in the web crate's
+/// `router()`, read from its source: (method, path).
+fn page_write_routes() -> BTreeSet<(String, String)> {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/web/src/lib.rs"
+    ))
+    .unwrap();
+    let mut out = BTreeSet::new();
+    for chunk in src.split(".route(").skip(1) {
+        let mut depth = 1;
+        let mut end = chunk.len();
+        for (i, ch) in chunk.char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let call = &chunk[..end];
+        let path = call.split('"').nth(1).unwrap();
+        if path.starts_with("/api/") {
+            continue;
+        }
+        for method in ["post", "put", "patch", "delete"] {
+            let named = call.match_indices(&format!("{method}(")).any(|(i, _)| {
+                i == 0 || call[..i].ends_with(|c: char| c.is_whitespace() || c == '.' || c == '(')
+            });
+            if named {
+                out.insert((method.to_string(), path.to_string()));
+            }
+        }
+    }
+    assert!(
+        out.len() > 10,
+        "the router's page routes were read: {out:?}"
+    );
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_form_post_has_a_rule_and_keeps_it_for_every_caller() {
+    let (mut w, f) = world().await;
+    let Fix {
+        base,
+        ent_a,
+        ent_b,
+        st_other,
+        center_a,
+        st_match,
+        need_match,
+        own_need,
+        top_down,
+        on_demand,
+        applied,
+        proposal,
+        judge,
+        review,
+        scores,
+        event,
+        meeting,
+        center_app,
+        ..
+    } = &f;
+    let app = w.app.clone();
+    let url = |p: &str| format!("{base}{p}");
+    let fm = |pairs: &[(&str, &str)]| {
+        Body::Form(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    };
+    let ev = &event.code;
+    let (td, od) = (&top_down.code, &on_demand.code);
+    let center = app
+        .centers()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == *center_a)
+        .unwrap();
+    let cluster = app.clusters().await.unwrap().into_iter().next().unwrap();
+    let mut score_form: Vec<(String, String)> = scores
+        .keys()
+        .map(|k| (format!("s_{k}"), "1".to_string()))
+        .collect();
+    score_form.push(("comment".into(), "rules".into()));
+    let proposal_text = "규칙 시험용 제안입니다. We propose a pilot of our vision inspection line at your plant, with two sites over three months.";
+    // a day ahead whatever the day the suite runs
+    let later = (chrono::Utc::now() + chrono::Duration::days(365))
+        .format("%Y-%m-%d")
+        .to_string();
+    let new_call = |code: &str| {
+        fm(&[
+            ("code", code),
+            ("title", "규칙 공모 / Rules call"),
+            ("deadline", &later),
+        ])
+    };
+
+    let rows = vec![
+        Row::new(
+            "post",
+            "/password-reset",
+            url("/password-reset"),
+            fm(&[("email", "nobody@rules.example")]),
+            "anon:200 rest:200",
+        ),
+        Row::new(
+            "post",
+            "/password-reset/{token}",
+            url("/password-reset/not-a-token"),
+            fm(&[("password", PASSWORD)]),
+            "anon:404 rest:404",
+        ),
+        Row::new(
+            "post",
+            "/work/matches/{startup}/{need}/{action}",
+            url(&format!("/work/matches/{st_match}/{need_match}/accept")),
+            fm(&[]),
+            "ent2:404 st2:404 ctr:404 ctr2:404 ev:404 ev2:404 ent:303 st:303 admin:409",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/work/outcomes",
+            url("/work/outcomes"),
+            fm(&[
+                ("startup_id", st_match),
+                ("need_id", need_match),
+                ("kind", "meeting"),
+                ("date", "2026-11-20"),
+            ]),
+            "ent2:404 st2:404 ctr:404 ctr2:404 ev:404 ev2:404 st:403 ent:303 admin:303",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/work/records/{kind}",
+            url("/work/records/needs"),
+            fm(&[
+                ("id", own_need),
+                ("enterprise_id", ent_a),
+                ("title", "규칙 수요"),
+                ("slots", "1"),
+            ]),
+            "ent:303 admin:303 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/events",
+            url("/events"),
+            fm(&[
+                ("code", "rules-forum"),
+                ("kind", "forum"),
+                ("title_ko", "규칙 포럼"),
+                ("date", &later),
+                ("slots", "4"),
+                ("tables", "2"),
+                ("capacity", "10"),
+            ]),
+            "admin:303 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/events/{code}/register",
+            url(&format!("/events/{ev}/register")),
+            fm(&[]),
+            "admin:403 ctr:403 ctr2:403 ev:403 ev2:403 rest:303",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/events/{code}/availability",
+            url(&format!("/events/{ev}/availability")),
+            fm(&[("busy_0", "on")]),
+            "admin:403 ctr:403 ctr2:403 ev:403 ev2:403 rest:303",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/events/{code}/requests",
+            url(&format!("/events/{ev}/requests")),
+            fm(&[("with", ent_a)]),
+            "ent:303 ent2:303 st:409 st2:409 rest:403",
+        )
+        .for_startup(st_match)
+        .body_for(EntOwn, fm(&[("with", st_other)]))
+        .body_for(EntOther, fm(&[("with", st_match)])),
+        Row::new(
+            "post",
+            "/events/requests/{id}/{action}",
+            url(&format!("/events/requests/{meeting}/accept")),
+            fm(&[]),
+            "st:403 ent:303 admin:303 rest:404",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/events/{code}/schedule",
+            url(&format!("/events/{ev}/schedule")),
+            fm(&[]),
+            "admin:303 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/events/{code}/cancel",
+            url(&format!("/events/{ev}/cancel")),
+            fm(&[]),
+            "admin:403 ctr:403 ctr2:403 ev:403 ev2:403 rest:303",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/centers/{code}/apply",
+            url(&format!("/centers/{center_a}/apply")),
+            fm(&[("markets", "JP"), ("plan", "rules")]),
+            "st:409 st2:303 rest:403",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/centers/applications/{id}/{action}",
+            url(&format!("/centers/applications/{center_app}/admit")),
+            fm(&[]),
+            "st:403 ctr:303 admin:303 rest:404",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/centers/{code}/outcomes",
+            url(&format!("/centers/{center_a}/outcomes")),
+            fm(&[
+                ("startup_id", st_match),
+                ("kind", "market-entry"),
+                ("date", "2026-11-20"),
+            ]),
+            "ctr:303 admin:303 rest:403",
+        ),
+        // after the center's rows: the form saves the center as it gives it
+        Row::new(
+            "post",
+            "/clusters",
+            url("/clusters"),
+            fm(&[("code", &cluster.code), ("name_ko", &cluster.name_ko)]),
+            "admin:303 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/centers",
+            url("/centers"),
+            fm(&[
+                ("code", &center.code),
+                ("name_ko", &center.name_ko),
+                ("city", &center.city),
+                ("country", &center.country),
+                ("region", &format!("{:?}", center.region).to_lowercase()),
+                ("capacity", &center.capacity.to_string()),
+            ]),
+            "admin:303 rest:403",
+        ),
+        // the page makes the caller's enterprise the organiser: for anyone but an
+        // enterprise's member or a program manager the call is invalid (409) before
+        // it is theirs to make; nothing is written
+        Row::new(
+            "post",
+            "/calls",
+            url("/calls"),
+            new_call("rules-x"),
+            "ent:303 ent2:303 admin:303 rest:409",
+        )
+        .body_for(EntOwn, new_call("rules-ent"))
+        .body_for(EntOther, new_call("rules-ent2"))
+        .body_for(Admin, new_call("rules-pm")),
+        Row::new(
+            "post",
+            "/calls/{code}/apply",
+            url(&format!("/calls/{od}/apply")),
+            Body::Multipart(
+                vec![
+                    ("q_plan".into(), "규칙 계획".into()),
+                    ("action".into(), "save".into()),
+                ],
+                ("f_deck", "deck.pdf", pdf()),
+            ),
+            "st:303 st2:303 rest:403",
+        )
+        .for_startup(&applied.startup_id),
+        Row::new(
+            "post",
+            "/calls/{code}/evaluators",
+            url(&format!("/calls/{td}/evaluators")),
+            fm(&[("email", &judge.email)]),
+            "ent:303 admin:303 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/calls/reviews/{id}",
+            url(&format!("/calls/reviews/{review}")),
+            Body::Form(score_form),
+            "ev:303 rest:404",
+        ),
+        Row::new(
+            "post",
+            "/calls/conflicts",
+            url("/calls/conflicts"),
+            fm(&[("startup_id", st_other), ("reason", "rules")]),
+            "ev:303 ev2:303 ent:303 ent2:303 admin:303 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/calls/{code}/stage/{action}",
+            url(&format!("/calls/{td}/stage/close")),
+            fm(&[]),
+            "ent:303 admin:303 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/calls/{code}/decide",
+            url(&format!("/calls/{td}/decide")),
+            fm(&[("top", "1")]),
+            "ent:303 admin:409 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/calls/propose",
+            url("/calls/propose"),
+            fm(&[("enterprise_id", ent_b), ("proposal", proposal_text)]),
+            "st:303 st2:303 rest:403",
+        )
+        .for_startup(st_match),
+        Row::new(
+            "post",
+            "/calls/applications/{id}/route",
+            url(&format!("/calls/applications/{}/route", proposal.id)),
+            fm(&[("need_id", "")]),
+            "ent:303 admin:409 rest:404",
+        ),
+        Row::new(
+            "post",
+            "/calls/applications/{id}/withdraw",
+            url(&format!("/calls/applications/{}/withdraw", applied.id)),
+            fm(&[]),
+            "st2:404 st:303 rest:403",
+        )
+        .for_startup(&applied.startup_id),
+        Row::new(
+            "post",
+            "/admin/rounds",
+            url("/admin/rounds"),
+            fm(&[("name", "rules"), ("dry_run", "on")]),
+            "admin:303 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/admin/rounds/{name}/publish",
+            url("/admin/rounds/r/publish"),
+            fm(&[]),
+            "admin:409 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/admin/import",
+            url("/admin/import"),
+            Body::Multipart(
+                vec![("kind".into(), "startups".into())],
+                (
+                    "file",
+                    "rules.csv",
+                    b"id,name\nst-rules,Rules Lab\n".to_vec(),
+                ),
+            ),
+            "admin:200 rest:403",
+        ),
+        Row::new(
+            "post",
+            "/logout",
+            url("/logout"),
+            fm(&[]),
+            "anon:login rest:303",
+        ),
+        // logging in ends the session the caller came with: last
+        Row::new(
+            "post",
+            "/login",
+            url("/login"),
+            fm(&[
+                ("email", "evaluator-login@rules.example"),
+                ("password", PASSWORD),
+            ]),
+            "anon:303 rest:303",
+        ),
+    ];
+
+    let routed = page_write_routes();
+    let ruled: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    assert_eq!(ruled.len(), rows.len(), "one row per route");
+    let unruled: Vec<String> = routed
+        .difference(&ruled)
+        .map(|(m, p)| {
+            format!(
+                "write route {} {p} has no rule in tests/route_rules.rs",
+                m.to_uppercase()
+            )
+        })
+        .collect();
+    assert!(unruled.is_empty(), "{}", unruled.join("\n"));
+    let gone: Vec<String> = ruled
+        .difference(&routed)
+        .map(|(m, p)| {
+            format!(
+                "tests/route_rules.rs has a rule for {} {p}, which the router no longer has",
+                m.to_uppercase()
+            )
+        })
+        .collect();
+    assert!(gone.is_empty(), "{}", gone.join("\n"));
+
+    let public = [
+        "post /login",
+        "post /password-reset",
+        "post /password-reset/{token}",
+    ];
+    let checks = run_rows(&mut w, &rows, &public, st_match).await;
+    eprintln!(
+        "pages: {} form posts, {checks} route × caller checks",
+        rows.len()
+    );
 }
