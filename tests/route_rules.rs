@@ -1106,15 +1106,15 @@ async fn every_page_form_post_has_a_rule_and_keeps_it_for_every_caller() {
             ]),
             "admin:303 rest:403",
         ),
-        // the page makes the caller's enterprise the organiser: for anyone but an
-        // enterprise's member or a program manager the call is invalid (409) before
-        // it is theirs to make; nothing is written
+        // the page makes the caller's enterprise the organiser; anyone but an
+        // enterprise's member or a program manager is refused before the call is
+        // read, so the refusal says nothing about the rules; nothing is written
         Row::new(
             "post",
             "/calls",
             url("/calls"),
             new_call("rules-x"),
-            "ent:303 ent2:303 admin:303 rest:409",
+            "ent:303 ent2:303 admin:303 rest:403",
         )
         .body_for(EntOwn, new_call("rules-ent"))
         .body_for(EntOther, new_call("rules-ent2"))

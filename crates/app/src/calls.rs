@@ -116,7 +116,8 @@ impl App {
     /// The `intake-…` codes are the server's: an enterprise's intake is made by the
     /// first proposal to it ([`App::propose_as`]) and keeps its enterprise and track.
     pub async fn save_call_as(&self, user: &User, call: &Call) -> Result<()> {
-        call.validate().map_err(invalid)?;
+        // who asks is decided before what was sent is read: a caller with no right to
+        // run calls learns nothing about the rules from the refusal
         if !runs_call(user, call) {
             return Err(AppError::Forbidden(format!(
                 "{} may not run calls for {}",
@@ -131,6 +132,7 @@ impl App {
                 "on-demand calls, run for several enterprises, are the program office's".into(),
             ));
         }
+        call.validate().map_err(invalid)?;
         if let Some(e) = &call.enterprise_id
             && self.store.enterprise(e).await?.is_none()
         {
