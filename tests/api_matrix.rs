@@ -72,7 +72,6 @@ async fn every_write_route_for_every_role() {
         .login(&ent.email, &ent.password)
         .await
         .unwrap()
-        .unwrap()
         .user
         .enterprise_id
         .unwrap();
@@ -286,7 +285,6 @@ async fn every_write_route_for_every_role() {
                 .password,
         )
         .await
-        .unwrap()
         .unwrap()
         .user
         .startup_id
@@ -714,7 +712,6 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
         .login(&ent.email, &ent.password)
         .await
         .unwrap()
-        .unwrap()
         .user
         .enterprise_id
         .unwrap();
@@ -757,7 +754,6 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
     s.app
         .save_cells(RecordKind::Needs, &cells, "test")
         .await
-        .unwrap()
         .unwrap();
     // the index follows the write a moment later: the program manager finds the word
     // before anyone else is tried, so their finding nothing means something
@@ -991,7 +987,6 @@ async fn enterprise_member(s: &Server, demo: &app::demo::DemoSummary) -> (common
         .app
         .login(&ent.email, &ent.password)
         .await
-        .unwrap()
         .unwrap()
         .user
         .enterprise_id

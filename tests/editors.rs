@@ -24,7 +24,6 @@ async fn members_edit_their_own_records_through_the_import_rules() {
         .login(&st.email, &st.password)
         .await
         .unwrap()
-        .unwrap()
         .user
         .startup_id
         .unwrap();
@@ -188,7 +187,6 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     let ent = app
         .login(&en.email, &en.password)
         .await
-        .unwrap()
         .unwrap()
         .user
         .enterprise_id
@@ -445,7 +443,6 @@ async fn saves_change_only_the_fields_given() {
         .login(&st.email, &st.password)
         .await
         .unwrap()
-        .unwrap()
         .user
         .startup_id
         .unwrap();
@@ -486,7 +483,6 @@ async fn saves_change_only_the_fields_given() {
     let ent = app
         .login(&en.email, &en.password)
         .await
-        .unwrap()
         .unwrap()
         .user
         .enterprise_id
@@ -561,7 +557,6 @@ async fn lists_are_taken_as_people_write_them() {
     let ent = app
         .login(&en.email, &en.password)
         .await
-        .unwrap()
         .unwrap()
         .user
         .enterprise_id

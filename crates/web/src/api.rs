@@ -189,20 +189,20 @@ pub async fn login(
         .login_rotating(&caller.client, &l.email, &l.password, previous)
         .await
     {
-        Err(e) => app_problem(e),
-        Ok(Err(LoginError::Wrong)) => problem(
+        Err(AppError::Login(LoginError::Wrong)) => problem(
             StatusCode::UNAUTHORIZED,
             "login-failed",
             "Login failed",
             &LoginError::Wrong.to_string(),
         ),
-        Ok(Err(LoginError::Locked)) => problem(
+        Err(AppError::Login(LoginError::Locked)) => problem(
             StatusCode::TOO_MANY_REQUESTS,
             "login-locked",
             "Too many failed logins",
             &LoginError::Locked.to_string(),
         ),
-        Ok(Ok(s)) => (
+        Err(e) => app_problem(e),
+        Ok(s) => (
             [(
                 header::SET_COOKIE,
                 session_cookie(&s.token, SESSION_HOURS * 3600, caller.tls),
@@ -683,12 +683,12 @@ async fn save_record(
         None => app.create_need_as(&s.user, cells).await,
     };
     match saved {
-        Ok(Ok((id, notes))) => Json(Saved {
+        Ok((id, notes)) => Json(Saved {
             id,
             notes: notes.iter().map(ToString::to_string).collect(),
         })
         .into_response(),
-        Ok(Err(errors)) => {
+        Err(AppError::InvalidFields(errors)) => {
             let body = serde_json::json!({
                 "type": "https://innobridge.example/problems/invalid-fields",
                 "title": "Invalid fields",
