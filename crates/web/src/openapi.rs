@@ -6,6 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
+use crate::problem::Problem;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -83,7 +84,7 @@ use crate::api;
         crate::calls_api::workbook,
         crate::calls_api::funnel,
     ),
-    components(schemas(api::Problem)),
+    components(schemas(Problem)),
     modifiers(&Security, &Refusals),
     tags(
         (name = "session", description = "Log in and out"),

@@ -6,18 +6,18 @@ use app::clusters::ClusterReport;
 use app::forum::AgendaItem;
 use app::overseas::RankedApplication;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::forum::{MeetingRequest, Participant, ScheduleStats};
 use domain::overseas::CenterApplication;
 use serde::Deserialize;
 
-use crate::api::{Problem, answer, app_problem, bad_input, created, no_content, reader, writer};
 use crate::caller::Caller;
+use crate::extract::{JsonBody, SignedIn, Writer};
 use crate::pages::centers::{center_outcome, parse_decision};
 use crate::pages::forum::parse_answer;
+use crate::problem::{ApiError, ApiResult, Problem};
 
 /// A created record's id.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -36,15 +36,16 @@ pub struct EventDetail {
 #[utoipa::path(get, path = "/api/v1/events/{code}", tag = "forum", params(("code" = String, Path)),
     responses((status = 200, description = "The event, its participants and its last schedule", body = EventDetail),
     (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
-pub async fn event(State(app): State<App>, caller: Caller, Path(code): Path<String>) -> Response {
-    let detail = async {
-        Ok(EventDetail {
-            event: app.event(&code).await?,
-            participants: app.participants_for(caller.user(), &code).await?,
-            schedule: app.schedule_stats(&code).await?,
-        })
-    };
-    answer(detail.await)
+pub async fn event(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    caller: Caller,
+) -> ApiResult<Json<EventDetail>> {
+    Ok(Json(EventDetail {
+        event: app.event(&code).await?,
+        participants: app.participants_for(caller.user(), &code).await?,
+        schedule: app.schedule_stats(&code).await?,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "forum", security(("session" = []), ("csrf" = [])),
@@ -56,12 +57,11 @@ pub async fn event(State(app): State<App>, caller: Caller, Path(code): Path<Stri
     (status = 409, description = "Refused (slots, tables)", body = Problem, content_type = "application/problem+json")))]
 pub async fn save_event(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
-    b: Result<Json<domain::Event>, JsonRejection>,
-) -> Response {
-    let (s, e) = writer!(caller, headers, b);
-    created(app.save_event_as(&s.user, &e).await.map(|()| e))
+    Writer(s): Writer,
+    JsonBody(e): JsonBody<domain::Event>,
+) -> ApiResult<(StatusCode, Json<domain::Event>)> {
+    app.save_event_as(&s.user, &e).await?;
+    Ok((StatusCode::CREATED, Json(e)))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -77,16 +77,11 @@ pub struct RegistrationAnswer {
     (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
 pub async fn register(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-) -> Response {
-    let s = writer!(caller, headers);
-    answer(
-        app.register_as(&s.user, &code, None)
-            .await
-            .map(|status| RegistrationAnswer { status }),
-    )
+    Writer(s): Writer,
+) -> ApiResult<Json<RegistrationAnswer>> {
+    let status = app.register_as(&s.user, &code, None).await?;
+    Ok(Json(RegistrationAnswer { status }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -104,13 +99,13 @@ pub struct Availability {
     (status = 409, description = "Not registered, or a slot the event does not have", body = Problem, content_type = "application/problem+json")))]
 pub async fn availability(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<Availability>, JsonRejection>,
-) -> Response {
-    let (s, a) = writer!(caller, headers, b);
-    no_content(app.set_unavailable_as(&s.user, &code, &a.unavailable).await)
+    Writer(s): Writer,
+    JsonBody(a): JsonBody<Availability>,
+) -> ApiResult<StatusCode> {
+    app.set_unavailable_as(&s.user, &code, &a.unavailable)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = [])),
@@ -121,11 +116,10 @@ pub async fn availability(
     (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
 pub async fn requests(
     State(app): State<App>,
-    caller: Caller,
     Path(code): Path<String>,
-) -> Response {
-    let user = reader!(caller);
-    answer(app.meeting_requests_as(user, &code).await)
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<MeetingRequest>>> {
+    Ok(Json(app.meeting_requests_as(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -145,17 +139,14 @@ pub struct NewRequest {
     (status = 409, description = "Not both registered, or already asked", body = Problem, content_type = "application/problem+json")))]
 pub async fn request(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<NewRequest>, JsonRejection>,
-) -> Response {
-    let (s, r) = writer!(caller, headers, b);
-    created(
-        app.request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
-            .await
-            .map(|id| Created { id }),
-    )
+    Writer(s): Writer,
+    JsonBody(r): JsonBody<NewRequest>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = app
+        .request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[utoipa::path(post, path = "/api/v1/meeting-requests/{id}/{action}", tag = "forum", security(("session" = []), ("csrf" = [])),
@@ -167,17 +158,15 @@ pub async fn request(
     (status = 409, description = "Already answered", body = Problem, content_type = "application/problem+json")))]
 pub async fn answer_request(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path((id, action)): Path<(i64, String)>,
-) -> Response {
-    let s = writer!(caller, headers);
-    let Some(to) = parse_answer(&action) else {
-        return bad_input(&format!(
+    Writer(s): Writer,
+) -> ApiResult<Json<MeetingRequest>> {
+    let to = parse_answer(&action).ok_or_else(|| {
+        ApiError::bad_input(format!(
             "'{action}' is not an answer; allowed: accept, decline, withdraw"
-        ));
-    };
-    answer(app.answer_meeting_as(&s.user, id, to).await)
+        ))
+    })?;
+    Ok(Json(app.answer_meeting_as(&s.user, id, to).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/schedule", tag = "forum", security(("session" = []), ("csrf" = [])),
@@ -188,12 +177,10 @@ pub async fn answer_request(
     (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
 pub async fn schedule(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-) -> Response {
-    let s = writer!(caller, headers);
-    answer(app.schedule_event_as(&s.user, &code).await)
+    Writer(s): Writer,
+) -> ApiResult<Json<ScheduleStats>> {
+    Ok(Json(app.schedule_event_as(&s.user, &code).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/agenda", tag = "forum", security(("session" = [])),
@@ -202,9 +189,13 @@ pub async fn schedule(
     (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
-pub async fn agenda(State(app): State<App>, caller: Caller, Path(code): Path<String>) -> Response {
-    let user = reader!(caller);
-    answer(app.agenda_as(user, &code).await.map(|(_, items)| items))
+pub async fn agenda(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<AgendaItem>>> {
+    let (_, items) = app.agenda_as(&s.user, &code).await?;
+    Ok(Json(items))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/agenda.ics", tag = "forum", security(("session" = [])),
@@ -213,19 +204,28 @@ pub async fn agenda(State(app): State<App>, caller: Caller, Path(code): Path<Str
     (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json")))]
 pub async fn agenda_ics(
-    state: State<App>,
+    State(app): State<App>,
+    Path(code): Path<String>,
     caller: Caller,
-    uri: axum::http::Uri,
-    code: Path<String>,
-) -> Response {
-    crate::pages::forum::agenda_file(state, caller, uri, code).await
+) -> ApiResult<Response> {
+    let user = caller.user().ok_or_else(ApiError::unauthenticated)?;
+    let (ev, items) = app.agenda_as(user, &code).await?;
+    Ok(crate::pages::forum::agenda_download(
+        &code,
+        &ev,
+        &items,
+        caller.lang,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/clusters/{code}", tag = "program", params(("code" = String, Path)),
     responses((status = 200, description = "The cluster, its anchors, members and matches with other clusters", body = ClusterReport),
     (status = 404, description = "No such cluster", body = Problem, content_type = "application/problem+json")))]
-pub async fn cluster(State(app): State<App>, Path(code): Path<String>) -> Response {
-    answer(app.cluster_report(&code, 200).await)
+pub async fn cluster(
+    State(app): State<App>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<ClusterReport>> {
+    Ok(Json(app.cluster_report(&code, 200).await?))
 }
 
 /// A center with its figures.
@@ -238,18 +238,18 @@ pub struct CenterDetail {
 #[utoipa::path(get, path = "/api/v1/centers/{code}", tag = "centers", params(("code" = String, Path)),
     responses((status = 200, description = "The center and its figures (applications, admitted, outcomes abroad)", body = CenterDetail),
     (status = 404, description = "No such center", body = Problem, content_type = "application/problem+json")))]
-pub async fn center(State(app): State<App>, Path(code): Path<String>) -> Response {
-    let detail = async {
-        let center = app.center(&code).await?;
-        let (_, b) = app.dashboard().await?;
-        let figures = b
-            .by_center
-            .into_iter()
-            .find(|f| f.code == code)
-            .unwrap_or_default();
-        Ok(CenterDetail { center, figures })
-    };
-    answer(detail.await)
+pub async fn center(
+    State(app): State<App>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<CenterDetail>> {
+    let center = app.center(&code).await?;
+    let (_, b) = app.dashboard().await?;
+    let figures = b
+        .by_center
+        .into_iter()
+        .find(|f| f.code == code)
+        .unwrap_or_default();
+    Ok(Json(CenterDetail { center, figures }))
 }
 
 #[utoipa::path(get, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = [])),
@@ -260,11 +260,10 @@ pub async fn center(State(app): State<App>, Path(code): Path<String>) -> Respons
     (status = 404, description = "No such center", body = Problem, content_type = "application/problem+json")))]
 pub async fn applications(
     State(app): State<App>,
-    caller: Caller,
     Path(code): Path<String>,
-) -> Response {
-    let user = reader!(caller);
-    answer(app.ranked_applications_as(user, &code).await)
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<RankedApplication>>> {
+    Ok(Json(app.ranked_applications_as(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -282,18 +281,15 @@ pub struct NewApplication {
     (status = 409, description = "Already applied, no market named, or the center is not open", body = Problem, content_type = "application/problem+json")))]
 pub async fn apply(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<NewApplication>, JsonRejection>,
-) -> Response {
-    let (s, a) = writer!(caller, headers, b);
+    Writer(s): Writer,
+    JsonBody(a): JsonBody<NewApplication>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let today = chrono::Local::now().date_naive();
-    created(
-        app.apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
-            .await
-            .map(|id| Created { id }),
-    )
+    let id = app
+        .apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[utoipa::path(post, path = "/api/v1/center-applications/{id}/{action}", tag = "centers", security(("session" = []), ("csrf" = [])),
@@ -305,18 +301,18 @@ pub async fn apply(
     (status = 409, description = "The center is full, or the application was withdrawn", body = Problem, content_type = "application/problem+json")))]
 pub async fn decide(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path((id, action)): Path<(i64, String)>,
-) -> Response {
-    let s = writer!(caller, headers);
-    let Some(to) = parse_decision(&action) else {
-        return bad_input(&format!(
+    Writer(s): Writer,
+) -> ApiResult<Json<CenterApplication>> {
+    let to = parse_decision(&action).ok_or_else(|| {
+        ApiError::bad_input(format!(
             "'{action}' is not a decision; allowed: admit, decline, withdraw"
-        ));
-    };
+        ))
+    })?;
     let today = chrono::Local::now().date_naive();
-    answer(app.decide_application_as(&s.user, id, to, today).await)
+    Ok(Json(
+        app.decide_application_as(&s.user, id, to, today).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -348,37 +344,39 @@ pub struct NewCenterOutcome {
     (status = 409, description = "The startup was not admitted, or a figure is missing", body = Problem, content_type = "application/problem+json")))]
 pub async fn record_outcome(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<NewCenterOutcome>, JsonRejection>,
-) -> Response {
-    let (s, n) = writer!(caller, headers, b);
+    Writer(s): Writer,
+    JsonBody(n): JsonBody<NewCenterOutcome>,
+) -> ApiResult<(StatusCode, Json<domain::overseas::CenterOutcome>)> {
     let (amount, currency) = match (n.amount, n.amount_krw) {
         (Some(_), Some(_)) => {
-            return bad_input("amount: give amount (with currency) or amount_krw, not both");
+            return Err(ApiError::bad_input(
+                "amount: give amount (with currency) or amount_krw, not both",
+            ));
         }
         (None, Some(krw)) => {
             if n.currency
                 .as_deref()
                 .is_some_and(|c| !c.eq_ignore_ascii_case("KRW"))
             {
-                return bad_input(
+                return Err(ApiError::bad_input(
                     "currency: amount_krw is in KRW; give amount for other currencies",
-                );
+                ));
             }
             (krw.to_string(), "KRW".to_string())
         }
         (Some(serde_json::Value::Number(a)), None) => (a.to_string(), String::new()),
         (Some(serde_json::Value::String(a)), None) => (a, String::new()),
         (Some(other), None) => {
-            return bad_input(&format!("amount: {other} is not a number"));
+            return Err(ApiError::bad_input(format!(
+                "amount: {other} is not a number"
+            )));
         }
         (None, None) => (String::new(), String::new()),
     };
     let currency = n.currency.unwrap_or(currency);
     let count = n.count.map(|c| c.to_string()).unwrap_or_default();
-    let o = match center_outcome(
+    let o = center_outcome(
         &code,
         &n.startup_id,
         &n.kind,
@@ -386,11 +384,10 @@ pub async fn record_outcome(
         (&amount, &currency),
         &count,
         n.note.as_deref().unwrap_or_default(),
-    ) {
-        Ok(o) => o,
-        Err(m) => return bad_input(&m),
-    };
-    created(app.record_center_outcome_as(&s.user, &o).await.map(|()| o))
+    )
+    .map_err(ApiError::bad_input)?;
+    app.record_center_outcome_as(&s.user, &o).await?;
+    Ok((StatusCode::CREATED, Json(o)))
 }
 
 /// `PUT` of a program record whose body names its own code: the path's code wins.
@@ -405,17 +402,13 @@ macro_rules! put_record {
             (status = 409, description = "A field breaks the rules", body = Problem, content_type = "application/problem+json")))]
         pub async fn $name(
             State(app): State<App>,
-            caller: Caller,
-            headers: HeaderMap,
             Path(code): Path<String>,
-            b: Result<Json<$ty>, JsonRejection>,
-        ) -> Response {
-            let (s, mut rec) = writer!(caller, headers, b);
+            Writer(s): Writer,
+            JsonBody(mut rec): JsonBody<$ty>,
+        ) -> ApiResult<Json<$ty>> {
             rec.code = code;
-            match app.$save(&s.user, &rec).await {
-                Ok(()) => Json(rec).into_response(),
-                Err(e) => app_problem(e),
-            }
+            app.$save(&s.user, &rec).await?;
+            Ok(Json(rec))
         }
     };
 }
