@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::caller::{Caller, behind_tls, session_cookie};
 use crate::extract::{JsonBody, OptionalJsonBody, SignedIn, Writer};
-use crate::problem::{ApiError, ApiResult, Problem};
+use crate::problem::{ApiError, ApiResult};
 
 /// A session as the API answers it.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -46,9 +46,8 @@ pub struct Login {
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Login,
     responses((status = 200, description = "Logged in; the session cookie is set", body = SessionInfo),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "Locked after repeated failures", body = Problem, content_type = "application/problem+json")))]
+    (status = 401, response = crate::openapi::LoginFailed),
+    (status = 429, response = crate::openapi::LoginLocked)))]
 pub async fn login(
     State(app): State<App>,
     caller: Caller,
@@ -82,8 +81,7 @@ pub struct ResetAccepted {
 }
 
 #[utoipa::path(post, path = "/api/v1/password-reset", tag = "session", request_body = ResetRequest,
-    responses((status = 202, description = "If an account has this e-mail, a reset link is mailed to it; the answer is the same either way", body = ResetAccepted),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 202, description = "If an account has this e-mail, a reset link is mailed to it; the answer is the same either way", body = ResetAccepted)))]
 pub async fn request_reset(
     State(app): State<App>,
     JsonBody(r): JsonBody<ResetRequest>,
@@ -119,8 +117,7 @@ pub struct NewPassword {
 #[utoipa::path(post, path = "/api/v1/password-reset/{token}", tag = "session", request_body = NewPassword,
     params(("token" = String, Path, description = "The token from the reset mail")),
     responses((status = 204, description = "Password set; every session of the account ended"),
-    (status = 400, description = "Bad input, or a password that is too short", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "The link is unknown, used or expired", body = Problem, content_type = "application/problem+json")))]
+    (status = 404, response = crate::openapi::ResetLinkInvalid)))]
 pub async fn reset_password(
     State(app): State<App>,
     Path(token): Path<String>,
@@ -141,9 +138,7 @@ pub async fn reset_password(
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("session" = []), ("csrf" = [])),
-    responses((status = 204, description = "Logged out"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 204, description = "Logged out")))]
 pub async fn logout(
     State(app): State<App>,
     Writer(s): Writer,
@@ -160,8 +155,7 @@ pub async fn logout(
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", security(("session" = [])),
-    responses((status = 200, description = "The caller and the session's CSRF token", body = SessionInfo),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 200, description = "The caller and the session's CSRF token", body = SessionInfo)))]
 pub async fn me(SignedIn(s): SignedIn) -> Json<SessionInfo> {
     Json(SessionInfo {
         user: s.user,
@@ -178,8 +172,7 @@ pub async fn me(SignedIn(s): SignedIn) -> Json<SessionInfo> {
         ("page" = Option<usize>, Query, description = "From 1; page × per_page at most 10,000, and a page past the last is refused (400)"),
         ("per_page" = Option<usize>, Query, description = "1 to 200"),
         ("industry" = Option<String>, Query, description = "Facet filters (also technology, stage, cluster, country, source); repeat or comma-separate")),
-    responses((status = 200, description = "Hits with facet counts", body = app::SearchResults),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 200, description = "Hits with facet counts", body = app::SearchResults)))]
 pub async fn search(
     State(app): State<App>,
     Query(params): Query<Vec<(String, String)>>,
@@ -218,12 +211,7 @@ pub struct MoveNote {
     params(("startup" = String, Path), ("need" = String, Path),
         ("action" = String, Path, description = "accept, decline, withdraw, or a stage: meeting, nda, poc, cooperation, investment, acquisition")),
     request_body(content = Option<MoveNote>, description = "An optional note"),
-    responses((status = 200, description = "The move made", body = domain::StatusChange),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Refused by the rules (e.g. an illegal move)", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 200, description = "The move made", body = domain::StatusChange)))]
 pub async fn act_on_match(
     State(app): State<App>,
     Path((startup, need, action)): Path<(String, String, String)>,
@@ -251,10 +239,7 @@ pub struct MatchQuery {
 /// The matches the caller may see, narrowed by the query.
 #[utoipa::path(get, path = "/api/v1/matches", tag = "matches", security(("session" = [])),
     params(MatchQuery),
-    responses((status = 200, description = "The matches the caller may see", body = Vec<app::MatchView>),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 200, description = "The matches the caller may see", body = Vec<app::MatchView>)))]
 pub async fn matches(
     State(app): State<App>,
     Query(q): Query<MatchQuery>,
@@ -324,12 +309,7 @@ impl NewOutcome {
 
 #[utoipa::path(post, path = "/api/v1/outcomes", tag = "matches", security(("session" = []), ("csrf" = [])),
     request_body = NewOutcome,
-    responses((status = 201, description = "Recorded; the match moves to the outcome's stage", body = domain::Outcome),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Refused by the rules (e.g. an illegal move)", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 201, description = "Recorded; the match moves to the outcome's stage", body = domain::Outcome)))]
 pub async fn record_outcome(
     State(app): State<App>,
     Writer(s): Writer,
@@ -343,8 +323,7 @@ pub async fn record_outcome(
 }
 
 #[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = String, Path)),
-    responses((status = 200, description = "The need as the caller may see it (a confidential one's details only to the entitled)", body = domain::Need),
-    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 200, description = "The need as the caller may see it (a confidential one's details only to the entitled)", body = domain::Need)))]
 pub async fn need(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -367,11 +346,7 @@ pub struct RunRound {
 /// file's fields) and `dry_run`.
 #[utoipa::path(post, path = "/api/v1/rounds/{name}/run", tag = "rounds", security(("session" = []), ("csrf" = [])),
     params(("name" = String, Path)), request_body(content = Option<RunRound>),
-    responses((status = 200, description = "What the round did", body = app::rounds::RoundSummary),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Refused by the rules (e.g. an illegal move)", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 200, description = "What the round did", body = app::rounds::RoundSummary)))]
 pub async fn run_round(
     State(app): State<App>,
     Path(name): Path<String>,
@@ -390,11 +365,7 @@ pub async fn run_round(
 
 #[utoipa::path(post, path = "/api/v1/rounds/{name}/publish", tag = "rounds", security(("session" = []), ("csrf" = [])),
     params(("name" = String, Path)),
-    responses((status = 200, description = "Published", body = Published),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Refused by the rules (e.g. an illegal move)", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 200, description = "Published", body = Published)))]
 pub async fn publish_round(
     State(app): State<App>,
     Path(name): Path<String>,
@@ -415,10 +386,7 @@ pub struct Top {
 
 #[utoipa::path(get, path = "/api/v1/needs/{id}/recommendations", tag = "needs", security(("session" = [])),
     params(("id" = String, Path), Top),
-    responses((status = 200, description = "The engine's best startups for the need, with reasons", body = Vec<app::recommend::Recommendation>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or the CSRF token is missing", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found (or not the caller's to see)", body = Problem, content_type = "application/problem+json"),))]
+    responses((status = 200, description = "The engine's best startups for the need, with reasons", body = Vec<app::recommend::Recommendation>)))]
 pub async fn need_recommendations(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -502,8 +470,7 @@ async fn save_record(
 }
 
 #[utoipa::path(get, path = "/api/v1/startups/{id}", tag = "records", params(("id" = String, Path)),
-    responses((status = 200, description = "A startup's profile (its business registration number only for program managers and its members)", body = Object),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "A startup's profile (its business registration number only for program managers and its members)", body = Object)))]
 pub async fn startup(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -514,11 +481,7 @@ pub async fn startup(
 
 #[utoipa::path(put, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
     params(("id" = String, Path)), request_body = RecordBody,
-    responses((status = 200, description = "Saved (a startup member: its own profile)", body = Saved),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Saved (a startup member: its own profile)", body = Saved)))]
 pub async fn put_startup(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -530,10 +493,7 @@ pub async fn put_startup(
 
 #[utoipa::path(delete, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
     params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Program managers only", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete_startup(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -545,12 +505,7 @@ pub async fn delete_startup(
 
 #[utoipa::path(post, path = "/api/v1/needs", tag = "records", security(("session" = []), ("csrf" = [])),
     request_body = RecordBody,
-    responses((status = 200, description = "Posted (an enterprise member: under its enterprise, with a new id when none is given)", body = Saved),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "A need with the id given exists already", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Posted (an enterprise member: under its enterprise, with a new id when none is given)", body = Saved)))]
 pub async fn post_need(
     State(app): State<App>,
     Writer(s): Writer,
@@ -561,11 +516,7 @@ pub async fn post_need(
 
 #[utoipa::path(put, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
     params(("id" = String, Path)), request_body = RecordBody,
-    responses((status = 200, description = "Saved", body = Saved),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Another enterprise's need", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Saved", body = Saved)))]
 pub async fn put_need(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -577,10 +528,7 @@ pub async fn put_need(
 
 #[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
     params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Another enterprise's need", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete_need(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -591,8 +539,7 @@ pub async fn delete_need(
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "records", params(("id" = String, Path)),
-    responses((status = 200, description = "An enterprise's profile", body = Object),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "An enterprise's profile", body = Object)))]
 pub async fn enterprise(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -602,11 +549,7 @@ pub async fn enterprise(
 
 #[utoipa::path(put, path = "/api/v1/enterprises/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
     params(("id" = String, Path)), request_body = RecordBody,
-    responses((status = 200, description = "Saved (program managers)", body = Saved),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "Invalid fields, each under errors", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Saved (program managers)", body = Saved)))]
 pub async fn put_enterprise(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -618,10 +561,7 @@ pub async fn put_enterprise(
 
 #[utoipa::path(get, path = "/api/v1/export/{file}", tag = "records", security(("session" = [])),
     params(("file" = String, Path, description = "KIND.csv or KIND.xlsx; KIND: startups, enterprises, needs, outcomes, matches, kpi")),
-    responses((status = 200, description = "The table, in the import format for records", content_type = "text/csv"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Program managers only", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such table or format", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The table, in the import format for records", content_type = "text/csv")))]
 pub async fn export(
     State(app): State<App>,
     Path(file): Path<String>,
@@ -650,8 +590,7 @@ pub async fn events(State(app): State<App>) -> ApiResult<Json<Vec<domain::Event>
 }
 
 #[utoipa::path(get, path = "/api/v1/outcomes", tag = "matches", security(("session" = [])),
-    responses((status = 200, description = "The outcomes the caller may see (its own; all for program managers)", body = Vec<domain::Outcome>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The outcomes the caller may see (its own; all for program managers)", body = Vec<domain::Outcome>)))]
 pub async fn outcomes(
     State(app): State<App>,
     SignedIn(s): SignedIn,

@@ -15,7 +15,7 @@ use domain::screening::{Call, CallApplication, Notification, Review};
 use serde::Deserialize;
 
 use crate::extract::{JsonBody, SignedIn, Writer};
-use crate::problem::{ApiError, ApiResult, Problem};
+use crate::problem::{ApiError, ApiResult};
 
 #[utoipa::path(get, path = "/api/v1/calls", tag = "calls",
     responses((status = 200, description = "Every open call, newest deadline first", body = Vec<Call>)))]
@@ -24,19 +24,14 @@ pub async fn calls(State(app): State<App>) -> ApiResult<Json<Vec<Call>>> {
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}", tag = "calls", params(("code" = String, Path)),
-    responses((status = 200, description = "The call: form, rubric, stages, deadline", body = Call),
-    (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The call: form, rubric, stages, deadline", body = Call)))]
 pub async fn call(State(app): State<App>, Path(code): Path<String>) -> ApiResult<Json<Call>> {
     Ok(Json(app.call(&code).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/calls/{code}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = Call,
-    responses((status = 200, description = "Saved", body = Call),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not its enterprise's member or a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "A field breaks the rules", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Saved", body = Call)))]
 pub async fn put_call(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -50,9 +45,7 @@ pub async fn put_call(
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/applications", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "All of them for the organiser, its own for a startup", body = Vec<CallApplication>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Neither", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "All of them for the organiser, its own for a startup", body = Vec<CallApplication>)))]
 pub async fn applications(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -73,11 +66,7 @@ pub struct ApplicationBody {
 
 #[utoipa::path(put, path = "/api/v1/calls/{code}/application", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = ApplicationBody,
-    responses((status = 200, description = "The startup's application as saved", body = CallApplication),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Past the deadline (named), or something required missing", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The startup's application as saved", body = CallApplication)))]
 pub async fn apply(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -92,10 +81,7 @@ pub async fn apply(
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, description = "Withdrawn", body = CallApplication),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not the caller's application", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Past the deadline or already screened", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Withdrawn", body = CallApplication)))]
 pub async fn withdraw(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -110,10 +96,7 @@ pub async fn withdraw(
 #[utoipa::path(put, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path), ("key" = String, Path), ("X-File-Name" = Option<String>, Header, description = "the file's name")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 204, description = "Stored"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not the caller's application", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Too large, of a type the call does not accept, or past the deadline: nothing stored", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Stored")))]
 pub async fn put_file(
     State(app): State<App>,
     Path((id, key)): Path<(i64, String)>,
@@ -133,9 +116,7 @@ pub async fn put_file(
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = [])),
     params(("id" = i64, Path), ("key" = String, Path)),
-    responses((status = 200, description = "The file, to the startup, the organiser and its unconflicted reviewers", content_type = "application/octet-stream", body = Vec<u8>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such file, or not the caller's to see", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The file, to the startup, the organiser and its unconflicted reviewers", content_type = "application/octet-stream", body = Vec<u8>)))]
 pub async fn get_file(
     State(app): State<App>,
     Path((id, key)): Path<(i64, String)>,
@@ -152,10 +133,7 @@ pub struct EvaluatorBody {
 
 #[utoipa::path(post, path = "/api/v1/calls/{code}/evaluators", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = EvaluatorBody,
-    responses((status = 204, description = "Added"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Not a user who may evaluate", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Added")))]
 pub async fn add_evaluator(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -174,10 +152,7 @@ pub struct ConflictBody {
 
 #[utoipa::path(post, path = "/api/v1/conflicts", tag = "calls", security(("session" = []), ("csrf" = [])),
     request_body = ConflictBody,
-    responses((status = 204, description = "Declared: the startup's applications are no longer shown to the caller"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not an evaluator, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such startup", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Declared: the startup's applications are no longer shown to the caller")))]
 pub async fn conflict(
     State(app): State<App>,
     Writer(s): Writer,
@@ -195,10 +170,7 @@ pub struct Assigned {
 
 #[utoipa::path(post, path = "/api/v1/calls/{code}/assign", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "New reviews assigned in the current stage", body = Assigned),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Too few evaluators without a conflict", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "New reviews assigned in the current stage", body = Assigned)))]
 pub async fn assign(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -210,8 +182,7 @@ pub async fn assign(
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/reviews", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The caller's own reviews in the current stage (no one else's scores; no conflicted startups)", body = Vec<Assignment>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The caller's own reviews in the current stage (no one else's scores; no conflicted startups)", body = Vec<Assignment>)))]
 pub async fn my_reviews(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -229,10 +200,7 @@ pub struct ScoreBody {
 
 #[utoipa::path(post, path = "/api/v1/reviews/{id}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path)), request_body = ScoreBody,
-    responses((status = 200, description = "Scored; the weighted score (0–100) is in the answer", body = Review),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not the caller's review", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Scoring closed, or the sheet does not fit the rubric", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Scored; the weighted score (0–100) is in the answer", body = Review)))]
 pub async fn score(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -247,10 +215,7 @@ pub async fn score(
 
 #[utoipa::path(post, path = "/api/v1/calls/{code}/stage/{action}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path), ("action" = String, Path, description = "close or open the current stage's scoring")),
-    responses((status = 204, description = "Done"),
-    (status = 400, description = "Not close or open", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Done")))]
 pub async fn stage(
     State(app): State<App>,
     Path((code, action)): Path<(String, String)>,
@@ -271,9 +236,7 @@ pub async fn stage(
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/standings", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The current stage's ranking with the engine's fit as advice (means hidden while scoring is open)", body = Vec<RankedEntry>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The current stage's ranking with the engine's fit as advice (means hidden while scoring is open)", body = Vec<RankedEntry>)))]
 pub async fn standings(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -305,10 +268,7 @@ pub struct Decided {
 
 #[utoipa::path(post, path = "/api/v1/calls/{code}/decide", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = DecideBody,
-    responses((status = 200, description = "Decided; each startup hears its result", body = Decided),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Scoring still open, or an override without a reason", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Decided; each startup hears its result", body = Decided)))]
 pub async fn decide(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -327,8 +287,7 @@ pub async fn decide(
 }
 
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "calls", security(("session" = [])),
-    responses((status = 200, description = "The caller's newest messages", body = Vec<Notification>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The caller's newest messages", body = Vec<Notification>)))]
 pub async fn inbox(
     State(app): State<App>,
     SignedIn(s): SignedIn,
@@ -337,8 +296,7 @@ pub async fn inbox(
 }
 
 #[utoipa::path(post, path = "/api/v1/inbox/read", tag = "calls", security(("session" = []), ("csrf" = [])),
-    responses((status = 204, description = "Every message marked read"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Every message marked read")))]
 pub async fn read_inbox(State(app): State<App>, Writer(s): Writer) -> ApiResult<StatusCode> {
     app.mark_inbox_read_as(&s.user).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -352,11 +310,7 @@ pub struct ProposalBody {
 
 #[utoipa::path(post, path = "/api/v1/proposals", tag = "calls", security(("session" = []), ("csrf" = [])),
     request_body = ProposalBody,
-    responses((status = 201, description = "Sent to the enterprise's intake", body = CallApplication),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Too short, or already proposed", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Sent to the enterprise's intake", body = CallApplication)))]
 pub async fn propose(
     State(app): State<App>,
     Writer(s): Writer,
@@ -376,10 +330,7 @@ pub struct RouteBody {
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/route", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path)), request_body = RouteBody,
-    responses((status = 200, description = "Routed (a match accepted by the enterprise) or declined", body = CallApplication),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not a proposal to the caller's enterprise", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Already decided, or another enterprise's need", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Routed (a match accepted by the enterprise) or declined", body = CallApplication)))]
 pub async fn route(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -394,9 +345,7 @@ pub async fn route(
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/export.xlsx", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Applications, closed stages' scores per evaluator, stage results", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Applications, closed stages' scores per evaluator, stage results", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 pub async fn workbook(
     State(app): State<App>,
     Path(code): Path<String>,

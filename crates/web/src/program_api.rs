@@ -17,7 +17,7 @@ use crate::caller::Caller;
 use crate::extract::{JsonBody, SignedIn, Writer};
 use crate::pages::centers::{center_outcome, parse_decision};
 use crate::pages::forum::parse_answer;
-use crate::problem::{ApiError, ApiResult, Problem};
+use crate::problem::{ApiError, ApiResult};
 
 /// A created record's id.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -34,8 +34,7 @@ pub struct EventDetail {
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}", tag = "forum", params(("code" = String, Path)),
-    responses((status = 200, description = "The event, its participants and its last schedule", body = EventDetail),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The event, its participants and its last schedule", body = EventDetail)))]
 pub async fn event(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -50,11 +49,7 @@ pub async fn event(
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "forum", security(("session" = []), ("csrf" = [])),
     request_body = domain::Event,
-    responses((status = 201, description = "Created or updated", body = domain::Event),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Refused (slots, tables)", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Created or updated", body = domain::Event)))]
 pub async fn save_event(
     State(app): State<App>,
     Writer(s): Writer,
@@ -71,10 +66,7 @@ pub struct RegistrationAnswer {
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/registration", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Registered, or waitlisted when the event is full", body = RegistrationAnswer),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a startup or enterprise member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Registered, or waitlisted when the event is full", body = RegistrationAnswer)))]
 pub async fn register(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -92,11 +84,7 @@ pub struct Availability {
 
 #[utoipa::path(put, path = "/api/v1/events/{code}/availability", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = Availability,
-    responses((status = 204, description = "Saved"),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Not registered, or a slot the event does not have", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Saved")))]
 pub async fn availability(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -110,10 +98,7 @@ pub async fn availability(
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The caller's organisation's requests (every request for a program manager)", body = Vec<MeetingRequest>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The caller's organisation's requests (every request for a program manager)", body = Vec<MeetingRequest>)))]
 pub async fn requests(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -132,11 +117,7 @@ pub struct NewRequest {
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewRequest,
-    responses((status = 201, description = "Requested", body = Created),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Not both registered, or already asked", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Requested", body = Created)))]
 pub async fn request(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -151,11 +132,7 @@ pub async fn request(
 
 #[utoipa::path(post, path = "/api/v1/meeting-requests/{id}/{action}", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path), ("action" = String, Path, description = "accept, decline (the asked side) or withdraw (the asking side)")),
-    responses((status = 200, description = "The request after the answer", body = MeetingRequest),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not this side's answer, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such request (or not the caller's)", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Already answered", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The request after the answer", body = MeetingRequest)))]
 pub async fn answer_request(
     State(app): State<App>,
     Path((id, action)): Path<(i64, String)>,
@@ -171,10 +148,7 @@ pub async fn answer_request(
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/schedule", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Placed the accepted requests; nobody double-booked", body = ScheduleStats),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Placed the accepted requests; nobody double-booked", body = ScheduleStats)))]
 pub async fn schedule(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -185,10 +159,7 @@ pub async fn schedule(
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/agenda", tag = "forum", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The caller's placed meetings in time order", body = Vec<AgendaItem>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The caller's placed meetings in time order", body = Vec<AgendaItem>)))]
 pub async fn agenda(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -200,9 +171,7 @@ pub async fn agenda(
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/agenda.ics", tag = "forum", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The agenda as an iCalendar file", content_type = "text/calendar", body = String),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The agenda as an iCalendar file", content_type = "text/calendar", body = String)))]
 pub async fn agenda_ics(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -219,8 +188,7 @@ pub async fn agenda_ics(
 }
 
 #[utoipa::path(get, path = "/api/v1/clusters/{code}", tag = "program", params(("code" = String, Path)),
-    responses((status = 200, description = "The cluster, its anchors, members and matches with other clusters", body = ClusterReport),
-    (status = 404, description = "No such cluster", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The cluster, its anchors, members and matches with other clusters", body = ClusterReport)))]
 pub async fn cluster(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -236,8 +204,7 @@ pub struct CenterDetail {
 }
 
 #[utoipa::path(get, path = "/api/v1/centers/{code}", tag = "centers", params(("code" = String, Path)),
-    responses((status = 200, description = "The center and its figures (applications, admitted, outcomes abroad)", body = CenterDetail),
-    (status = 404, description = "No such center", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The center and its figures (applications, admitted, outcomes abroad)", body = CenterDetail)))]
 pub async fn center(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -254,10 +221,7 @@ pub async fn center(
 
 #[utoipa::path(get, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Applications ranked for admission (the center's manager or a program manager)", body = Vec<RankedApplication>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not this center's manager", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such center", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Applications ranked for admission (the center's manager or a program manager)", body = Vec<RankedApplication>)))]
 pub async fn applications(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -274,11 +238,7 @@ pub struct NewApplication {
 
 #[utoipa::path(post, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewApplication,
-    responses((status = 201, description = "Applied", body = Created),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Already applied, no market named, or the center is not open", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Applied", body = Created)))]
 pub async fn apply(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -294,11 +254,7 @@ pub async fn apply(
 
 #[utoipa::path(post, path = "/api/v1/center-applications/{id}/{action}", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path), ("action" = String, Path, description = "admit or decline (the center's manager), withdraw (the startup)")),
-    responses((status = 200, description = "The application after the decision", body = CenterApplication),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such application (or not the caller's)", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "The center is full, or the application was withdrawn", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The application after the decision", body = CenterApplication)))]
 pub async fn decide(
     State(app): State<App>,
     Path((id, action)): Path<(i64, String)>,
@@ -337,11 +293,7 @@ pub struct NewCenterOutcome {
 
 #[utoipa::path(post, path = "/api/v1/centers/{code}/outcomes", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewCenterOutcome,
-    responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not this center's manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "The startup was not admitted, or a figure is missing", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome)))]
 pub async fn record_outcome(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -393,13 +345,7 @@ pub async fn record_outcome(
 /// `PUT` of a program record whose body names its own code: the path's code wins.
 macro_rules! put_record {
     ($name:ident, $ty:ty, $path:literal, $what:literal, $save:ident) => {
-        #[utoipa::path(put, path = $path, tag = "program", security(("session" = []), ("csrf" = [])),
-            params(("code" = String, Path)), request_body = $ty,
-            responses((status = 200, description = $what, body = $ty),
-            (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-            (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-            (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-            (status = 409, description = "A field breaks the rules", body = Problem, content_type = "application/problem+json")))]
+        #[utoipa::path(put, path = $path, tag = "program", security(("session" = []), ("csrf" = [])), params(("code" = String, Path)), request_body = $ty, responses((status = 200, description = $what, body = $ty)))]
         pub async fn $name(
             State(app): State<App>,
             Path(code): Path<String>,
