@@ -391,6 +391,7 @@ impl From<AppError> for Failure {
             AppError::Unusable(m) | AppError::Invalid(m) | AppError::TooLarge(m) => Failure(2, m),
             AppError::NotFound(m) => Failure(2, m),
             AppError::Forbidden(m) => Failure(2, m),
+            e @ (AppError::InvalidFields(_) | AppError::Login(_)) => Failure(2, e.to_string()),
             e => Failure(1, e.to_string()),
         }
     }

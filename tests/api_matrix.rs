@@ -75,7 +75,6 @@ async fn every_write_route_for_every_role() {
         .login(&ent.email, &ent.password)
         .await
         .unwrap()
-        .unwrap()
         .user
         .enterprise_id
         .unwrap();
@@ -289,7 +288,6 @@ async fn every_write_route_for_every_role() {
                 .password,
         )
         .await
-        .unwrap()
         .unwrap()
         .user
         .startup_id
@@ -717,7 +715,6 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
         .login(&ent.email, &ent.password)
         .await
         .unwrap()
-        .unwrap()
         .user
         .enterprise_id
         .unwrap();
@@ -760,7 +757,6 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
     s.app
         .save_cells(RecordKind::Needs, &cells, "test")
         .await
-        .unwrap()
         .unwrap();
     // the index follows the write a moment later: the program manager finds the word
     // before anyone else is tried, so their finding nothing means something
@@ -994,7 +990,6 @@ async fn enterprise_member(s: &Server, demo: &demo::DemoSummary) -> (common::Who
         .app
         .login(&ent.email, &ent.password)
         .await
-        .unwrap()
         .unwrap()
         .user
         .enterprise_id

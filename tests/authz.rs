@@ -21,7 +21,7 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
     }
     let mut users = std::collections::HashMap::new();
     for l in &demo.logins {
-        let s = app.login(&l.email, &l.password).await.unwrap().unwrap();
+        let s = app.login(&l.email, &l.password).await.unwrap();
         users.insert(l.role, s.user);
     }
     let member = &users[&Role::EnterpriseMember];

@@ -27,7 +27,6 @@ async fn members_edit_their_own_records_through_the_import_rules() {
         .login(&st.email, &st.password)
         .await
         .unwrap()
-        .unwrap()
         .user
         .startup_id
         .unwrap();
@@ -191,7 +190,6 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     let ent = app
         .login(&en.email, &en.password)
         .await
-        .unwrap()
         .unwrap()
         .user
         .enterprise_id
@@ -448,7 +446,6 @@ async fn saves_change_only_the_fields_given() {
         .login(&st.email, &st.password)
         .await
         .unwrap()
-        .unwrap()
         .user
         .startup_id
         .unwrap();
@@ -489,7 +486,6 @@ async fn saves_change_only_the_fields_given() {
     let ent = app
         .login(&en.email, &en.password)
         .await
-        .unwrap()
         .unwrap()
         .user
         .enterprise_id
@@ -564,7 +560,6 @@ async fn lists_are_taken_as_people_write_them() {
     let ent = app
         .login(&en.email, &en.password)
         .await
-        .unwrap()
         .unwrap()
         .user
         .enterprise_id

@@ -323,13 +323,7 @@ async fn world() -> (World, Fix) {
     let user_of = |r: Role| {
         let l = login(r);
         let app = app.clone();
-        async move {
-            app.login(&l.email, &l.password)
-                .await
-                .unwrap()
-                .unwrap()
-                .user
-        }
+        async move { app.login(&l.email, &l.password).await.unwrap().user }
     };
     let ent_a = user_of(Role::EnterpriseMember).await.enterprise_id.unwrap();
     let st_other = user_of(Role::StartupMember).await.startup_id.unwrap();

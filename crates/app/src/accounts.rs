@@ -156,7 +156,7 @@ impl App {
     }
 
     /// [`App::login_from`] for a caller on this machine ([`LOCAL_CLIENT`]).
-    pub async fn login(&self, email: &str, password: &str) -> Result<Result<Session, LoginError>> {
+    pub async fn login(&self, email: &str, password: &str) -> Result<Session> {
         self.login_from(LOCAL_CLIENT, email, password).await
     }
 
@@ -164,14 +164,10 @@ impl App {
     /// attempt is counted before the password is checked, atomically, so after
     /// [`MAX_FAILURES`] attempts on one e-mail from one address, or
     /// [`MAX_CLIENT_FAILURES`] from one address, within [`LOCKOUT_MINUTES`], the rest
-    /// are refused unchecked, however many arrive at once.
+    /// are refused unchecked, however many arrive at once. A refusal is
+    /// [`AppError::Login`].
     #[tracing::instrument(skip_all)]
-    pub async fn login_from(
-        &self,
-        client: &str,
-        email: &str,
-        password: &str,
-    ) -> Result<Result<Session, LoginError>> {
+    pub async fn login_from(&self, client: &str, email: &str, password: &str) -> Result<Session> {
         let now = Utc::now();
         let since = ts(now - Duration::minutes(LOCKOUT_MINUTES));
         let (by_account, by_client) = self
@@ -179,7 +175,7 @@ impl App {
             .count_login_attempt(email, client, &ts(now), &since)
             .await?;
         if by_account > MAX_FAILURES || by_client > MAX_CLIENT_FAILURES {
-            return Ok(Err(LoginError::Locked));
+            return Err(LoginError::Locked.into());
         }
         let found = self.store.user_with_hash(email).await?;
         let user = match found {
@@ -188,7 +184,7 @@ impl App {
                 if !matches!(found, Some((_, Some(_)))) {
                     verify(password, &DECOY_HASH);
                 }
-                return Ok(Err(LoginError::Wrong));
+                return Err(LoginError::Wrong.into());
             }
         };
         self.store.forget_login_attempts(email, client).await?;
@@ -197,7 +193,7 @@ impl App {
         self.store
             .create_session(&token_hash(&token), &user.email, &csrf, &expires)
             .await?;
-        Ok(Ok(Session { token, csrf, user }))
+        Ok(Session { token, csrf, user })
     }
 
     /// [`App::login_from`] from a browser that may already hold a session: on success
@@ -209,9 +205,9 @@ impl App {
         email: &str,
         password: &str,
         previous: Option<&str>,
-    ) -> Result<Result<Session, LoginError>> {
+    ) -> Result<Session> {
         let fresh = self.login_from(client, email, password).await?;
-        if let (Ok(_), Some(old)) = (&fresh, previous) {
+        if let Some(old) = previous {
             self.store.end_session(&token_hash(old)).await?;
         }
         Ok(fresh)

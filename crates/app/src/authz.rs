@@ -153,14 +153,14 @@ impl App {
     /// Saves a record from a form for `user`: a startup's member its own profile
     /// (the program's own fields — source, discovery date, registration number — kept
     /// as stored), an enterprise's member its own needs (new ones get an id), program
-    /// managers anything. Answers the id saved and any remarks; field errors come back
-    /// as `Ok(Err)`.
+    /// managers anything. Answers the id saved and any remarks; field errors are
+    /// [`AppError::InvalidFields`].
     pub async fn save_cells_as(
         &self,
         user: &User,
         kind: RecordKind,
         cells: HashMap<String, String>,
-    ) -> Result<std::result::Result<(String, Vec<FieldError>), Vec<FieldError>>> {
+    ) -> Result<(String, Vec<FieldError>)> {
         self.write_cells_as(user, kind, cells, false).await
     }
 
@@ -170,7 +170,7 @@ impl App {
         &self,
         user: &User,
         cells: HashMap<String, String>,
-    ) -> Result<std::result::Result<(String, Vec<FieldError>), Vec<FieldError>>> {
+    ) -> Result<(String, Vec<FieldError>)> {
         self.write_cells_as(user, RecordKind::Needs, cells, true)
             .await
     }
@@ -181,7 +181,7 @@ impl App {
         kind: RecordKind,
         mut cells: HashMap<String, String>,
         mut create: bool,
-    ) -> Result<std::result::Result<(String, Vec<FieldError>), Vec<FieldError>>> {
+    ) -> Result<(String, Vec<FieldError>)> {
         let refuse = |what: &str| {
             Err(AppError::Forbidden(format!(
                 "{} may not save {what}",
@@ -230,12 +230,12 @@ impl App {
             _ => return refuse(&format!("{} records", kind.as_str())),
         }
         let id = cells.get("id").cloned().unwrap_or_default();
-        let saved = if create && kind == RecordKind::Needs {
+        let notes = if create && kind == RecordKind::Needs {
             self.create_need_cells(&cells, &user.email).await?
         } else {
             self.save_cells(kind, &cells, &user.email).await?
         };
-        Ok(saved.map(|notes| (id, notes)))
+        Ok((id, notes))
     }
 
     /// The outcomes `user` may see: a startup's or an enterprise's own, all for

@@ -339,21 +339,12 @@ impl App {
             .map(|c| c.to_string())
             .zip(domain::records::startup_cells(&s))
             .collect();
-        self.save_cells(RecordKind::Startups, &cells, actor)
-            .await?
-            .map_err(|errs| {
-                AppError::Invalid(
-                    errs.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                )
-            })
+        self.save_cells(RecordKind::Startups, &cells, actor).await
     }
 
     /// Saves one record given as import cells (a form's fields are the import
-    /// columns), through the import's rules: `Ok(Ok(notes))` when written, `Ok(Err)`
-    /// with every field that is wrong when not. A save is partial: a column absent from
+    /// columns), through the import's rules: the notes when written,
+    /// [`AppError::InvalidFields`] with every field that is wrong when not. A save is partial: a column absent from
     /// `cells` keeps the stored record's value, a column given empty clears it (where
     /// it may be empty); a refused save changes nothing.
     #[tracing::instrument(skip_all, fields(kind = kind.as_str()))]
@@ -362,7 +353,7 @@ impl App {
         kind: RecordKind,
         cells: &HashMap<String, String>,
         actor: &str,
-    ) -> Result<std::result::Result<Vec<domain::FieldError>, Vec<domain::FieldError>>> {
+    ) -> Result<Vec<domain::FieldError>> {
         let id = cells.get("id").map_or("", |v| v.trim());
         let merged = match self.stored_cells(kind, id).await? {
             Some(mut stored) => {
@@ -371,10 +362,7 @@ impl App {
             }
             None => cells.clone(),
         };
-        let record = match read_record(kind, &merged) {
-            Ok(r) => r,
-            Err(errs) => return Ok(Err(errs)),
-        };
+        let record = read_record(kind, &merged).map_err(AppError::InvalidFields)?;
         let res = self
             .store
             .import_batch(kind, vec![(1, record)], actor)
@@ -388,11 +376,8 @@ impl App {
         &self,
         cells: &HashMap<String, String>,
         actor: &str,
-    ) -> Result<std::result::Result<Vec<domain::FieldError>, Vec<domain::FieldError>>> {
-        let need = match domain::records::read_need(cells) {
-            Ok(n) => n,
-            Err(errs) => return Ok(Err(errs)),
-        };
+    ) -> Result<Vec<domain::FieldError>> {
+        let need = domain::records::read_need(cells).map_err(AppError::InvalidFields)?;
         let res = self
             .store
             .create_need(need, actor)
@@ -407,13 +392,15 @@ impl App {
         &self,
         res: store::BatchResult,
         mut reading: Vec<domain::FieldError>,
-    ) -> Result<std::result::Result<Vec<domain::FieldError>, Vec<domain::FieldError>>> {
+    ) -> Result<Vec<domain::FieldError>> {
         if !res.rejected.is_empty() {
-            return Ok(Err(res.rejected.into_iter().map(|(_, e)| e).collect()));
+            return Err(AppError::InvalidFields(
+                res.rejected.into_iter().map(|(_, e)| e).collect(),
+            ));
         }
         self.index_soon().await?;
         reading.extend(res.notices.into_iter().map(|(_, n)| n));
-        Ok(Ok(reading))
+        Ok(reading)
     }
 
     /// The stored record of `kind` with id `id` as import cells, when there is one

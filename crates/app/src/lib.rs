@@ -32,8 +32,15 @@ pub enum AppError {
     /// Input that cannot be used at all: no such file, no header, unknown kind.
     #[error("{0}")]
     Unusable(String),
+    /// Refused by the rules (a conflict with what is stored, a move not allowed now).
     #[error("{0}")]
     Invalid(String),
+    /// A record whose fields are wrong: every wrong field with its reason.
+    #[error("{}", join_field_errors(.0))]
+    InvalidFields(Vec<domain::FieldError>),
+    /// A login refused: wrong credentials, or locked after too many failures.
+    #[error(transparent)]
+    Login(#[from] accounts::LoginError),
     /// Input larger than it may be (an XLSX past the reader's limits); the limit is
     /// named in the message.
     #[error("{0}")]
@@ -60,6 +67,15 @@ impl AppError {
             e => AppError::Store(e),
         }
     }
+}
+
+/// Field errors as one line: `field: reason; field: reason`.
+fn join_field_errors(errors: &[domain::FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl From<store::files::FileError> for AppError {

@@ -1,7 +1,7 @@
 //! Who is calling, read once per request: the session behind the cookie (if any), the
 //! page language, whether the request came over TLS, the client's network address; and
-//! the CSRF check every write passes (the `X-CSRF-Token` header for the API, a `csrf`
-//! form field for pages).
+//! the CSRF check of a form post (the API's writes check `X-CSRF-Token` in
+//! [`crate::extract::Writer`]).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::LazyLock;
@@ -10,13 +10,11 @@ use app::App;
 use app::accounts::Session;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::http::{HeaderMap, header};
 use domain::User;
 
-use crate::api::app_problem;
 use crate::i18n::Lang;
-use crate::problem;
+use crate::problem::ApiError;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "innobridge_session";
@@ -108,22 +106,6 @@ impl Caller {
         self.session.as_ref().map(|s| &s.user)
     }
 
-    /// The session for an API write: there must be one, and the request must carry
-    /// its CSRF token in `X-CSRF-Token`.
-    pub fn api_writer(&self, headers: &HeaderMap) -> Result<&Session, Response> {
-        let s = self.session.as_ref().ok_or_else(unauthenticated)?;
-        let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
-        if sent != Some(s.csrf.as_str()) {
-            return Err(problem(
-                StatusCode::FORBIDDEN,
-                "csrf",
-                "Missing or wrong CSRF token",
-                "send the session's csrf token in the X-CSRF-Token header",
-            ));
-        }
-        Ok(s)
-    }
-
     /// The session for a form post: there must be one, and the form's `csrf` field
     /// must be its token. None otherwise (the page handler answers).
     pub fn form_writer(&self, csrf: &str) -> Option<&Session> {
@@ -133,15 +115,20 @@ impl Caller {
     }
 }
 
-impl FromRequestParts<App> for Caller {
-    type Rejection = Response;
+/// The session behind the request's cookie, if it has a live one.
+pub(crate) async fn session_of(parts: &Parts, app: &App) -> Result<Option<Session>, ApiError> {
+    match cookie_value(&parts.headers, COOKIE) {
+        None => Ok(None),
+        Some(token) => Ok(app.session(token).await?),
+    }
+}
 
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
+impl FromRequestParts<App> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        let session = session_of(parts, app).await?;
         let headers = &parts.headers;
-        let session = match cookie_value(headers, COOKIE) {
-            None => None,
-            Some(token) => app.session(token).await.map_err(app_problem)?,
-        };
         let query_lang = crate::pages::query_value(parts.uri.query(), "lang");
         let lang = Lang::from_request(query_lang.as_deref(), cookie_value(headers, LANG_COOKIE));
         let peer = parts
@@ -156,15 +143,6 @@ impl FromRequestParts<App> for Caller {
             flash: crate::flash::read(headers),
         })
     }
-}
-
-pub fn unauthenticated() -> Response {
-    problem(
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-        "Log in first",
-        "this needs a session: POST /api/v1/session with e-mail and password",
-    )
 }
 
 #[cfg(test)]

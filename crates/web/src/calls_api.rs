@@ -8,60 +8,50 @@ use app::App;
 use app::calls::{Assignment, RankedEntry};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use domain::screening::{Call, CallApplication, Notification, Review};
 use serde::Deserialize;
 
-use crate::api::{Problem, answer, bad_input, no_content, reader, writer};
-use crate::caller::Caller;
+use crate::extract::{JsonBody, SignedIn, Writer};
+use crate::problem::{ApiError, ApiResult};
 
 #[utoipa::path(get, path = "/api/v1/calls", tag = "calls",
     responses((status = 200, description = "Every open call, newest deadline first", body = Vec<Call>)))]
-pub async fn calls(State(app): State<App>) -> Response {
-    answer(app.calls().await)
+pub async fn calls(State(app): State<App>) -> ApiResult<Json<Vec<Call>>> {
+    Ok(Json(app.calls().await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}", tag = "calls", params(("code" = String, Path)),
-    responses((status = 200, description = "The call: form, rubric, stages, deadline", body = Call),
-    (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json")))]
-pub async fn call(State(app): State<App>, Path(code): Path<String>) -> Response {
-    answer(app.call(&code).await)
+    responses((status = 200, description = "The call: form, rubric, stages, deadline", body = Call)))]
+pub async fn call(State(app): State<App>, Path(code): Path<String>) -> ApiResult<Json<Call>> {
+    Ok(Json(app.call(&code).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/calls/{code}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = Call,
-    responses((status = 200, description = "Saved", body = Call),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not its enterprise's member or a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "A field breaks the rules", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Saved", body = Call)))]
 pub async fn put_call(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<Call>, JsonRejection>,
-) -> Response {
-    let (s, mut c) = writer!(caller, headers, b);
+    Writer(s): Writer,
+    JsonBody(mut c): JsonBody<Call>,
+) -> ApiResult<Json<Call>> {
     c.code = code;
-    answer(app.save_call_as(&s.user, &c).await.map(|()| c))
+    app.save_call_as(&s.user, &c).await?;
+    Ok(Json(c))
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/applications", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "All of them for the organiser, its own for a startup", body = Vec<CallApplication>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Neither", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "All of them for the organiser, its own for a startup", body = Vec<CallApplication>)))]
 pub async fn applications(
     State(app): State<App>,
-    caller: Caller,
     Path(code): Path<String>,
-) -> Response {
-    let u = reader!(caller);
-    answer(app.call_applications_as(u, &code).await)
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<CallApplication>>> {
+    Ok(Json(app.call_applications_as(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -76,82 +66,64 @@ pub struct ApplicationBody {
 
 #[utoipa::path(put, path = "/api/v1/calls/{code}/application", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = ApplicationBody,
-    responses((status = 200, description = "The startup's application as saved", body = CallApplication),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Past the deadline (named), or something required missing", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The startup's application as saved", body = CallApplication)))]
 pub async fn apply(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<ApplicationBody>, JsonRejection>,
-) -> Response {
-    let (s, a) = writer!(caller, headers, b);
-    answer(
-        app.save_application_as(&s.user, &code, a.answers, a.submit, chrono::Utc::now())
-            .await,
-    )
+    Writer(s): Writer,
+    JsonBody(a): JsonBody<ApplicationBody>,
+) -> ApiResult<Json<CallApplication>> {
+    let saved = app
+        .save_application_as(&s.user, &code, a.answers, a.submit, chrono::Utc::now())
+        .await?;
+    Ok(Json(saved))
 }
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, description = "Withdrawn", body = CallApplication),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not the caller's application", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Past the deadline or already screened", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Withdrawn", body = CallApplication)))]
 pub async fn withdraw(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-) -> Response {
-    let s = writer!(caller, headers);
-    answer(
-        app.withdraw_application_as(&s.user, id, chrono::Utc::now())
-            .await,
-    )
+    Writer(s): Writer,
+) -> ApiResult<Json<CallApplication>> {
+    let withdrawn = app
+        .withdraw_application_as(&s.user, id, chrono::Utc::now())
+        .await?;
+    Ok(Json(withdrawn))
 }
 
 #[utoipa::path(put, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path), ("key" = String, Path), ("X-File-Name" = Option<String>, Header, description = "the file's name")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 204, description = "Stored"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not the caller's application", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Too large, of a type the call does not accept, or past the deadline: nothing stored", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Stored")))]
 pub async fn put_file(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path((id, key)): Path<(i64, String)>,
+    Writer(s): Writer,
+    headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let s = writer!(caller, headers);
+) -> ApiResult<StatusCode> {
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
         .unwrap_or(&key)
         .to_string();
-    no_content(
-        app.attach_as(&s.user, id, &key, &name, &body, chrono::Utc::now())
-            .await,
-    )
+    app.attach_as(&s.user, id, &key, &name, &body, chrono::Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = [])),
     params(("id" = i64, Path), ("key" = String, Path)),
-    responses((status = 200, description = "The file, to the startup, the organiser and its unconflicted reviewers", content_type = "application/octet-stream", body = Vec<u8>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such file, or not the caller's to see", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The file, to the startup, the organiser and its unconflicted reviewers", content_type = "application/octet-stream", body = Vec<u8>)))]
 pub async fn get_file(
-    state: State<App>,
-    caller: Caller,
-    uri: Uri,
-    path: Path<(i64, String)>,
-) -> Response {
-    crate::pages::calls::file(state, caller, uri, path).await
+    State(app): State<App>,
+    Path((id, key)): Path<(i64, String)>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<Response> {
+    let (_uploaders_name, media, bytes) = app.attachment_as(&s.user, id, &key).await?;
+    Ok(crate::pages::calls::attachment(id, &key, media, bytes))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -161,19 +133,15 @@ pub struct EvaluatorBody {
 
 #[utoipa::path(post, path = "/api/v1/calls/{code}/evaluators", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = EvaluatorBody,
-    responses((status = 204, description = "Added"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Not a user who may evaluate", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Added")))]
 pub async fn add_evaluator(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<EvaluatorBody>, JsonRejection>,
-) -> Response {
-    let (s, e) = writer!(caller, headers, b);
-    no_content(app.add_evaluator_as(&s.user, &code, e.email.trim()).await)
+    Writer(s): Writer,
+    JsonBody(e): JsonBody<EvaluatorBody>,
+) -> ApiResult<StatusCode> {
+    app.add_evaluator_as(&s.user, &code, e.email.trim()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -184,21 +152,15 @@ pub struct ConflictBody {
 
 #[utoipa::path(post, path = "/api/v1/conflicts", tag = "calls", security(("session" = []), ("csrf" = [])),
     request_body = ConflictBody,
-    responses((status = 204, description = "Declared: the startup's applications are no longer shown to the caller"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not an evaluator, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such startup", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Declared: the startup's applications are no longer shown to the caller")))]
 pub async fn conflict(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
-    b: Result<Json<ConflictBody>, JsonRejection>,
-) -> Response {
-    let (s, c) = writer!(caller, headers, b);
-    no_content(
-        app.declare_conflict_as(&s.user, &c.startup_id, c.reason.as_deref())
-            .await,
-    )
+    Writer(s): Writer,
+    JsonBody(c): JsonBody<ConflictBody>,
+) -> ApiResult<StatusCode> {
+    app.declare_conflict_as(&s.user, &c.startup_id, c.reason.as_deref())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -208,35 +170,25 @@ pub struct Assigned {
 
 #[utoipa::path(post, path = "/api/v1/calls/{code}/assign", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "New reviews assigned in the current stage", body = Assigned),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Too few evaluators without a conflict", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "New reviews assigned in the current stage", body = Assigned)))]
 pub async fn assign(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-) -> Response {
-    let s = writer!(caller, headers);
-    answer(
-        app.assign_stage_as(&s.user, &code)
-            .await
-            .map(|assigned| Assigned { assigned }),
-    )
+    Writer(s): Writer,
+) -> ApiResult<Json<Assigned>> {
+    let assigned = app.assign_stage_as(&s.user, &code).await?;
+    Ok(Json(Assigned { assigned }))
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/reviews", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The caller's own reviews in the current stage (no one else's scores; no conflicted startups)", body = Vec<Assignment>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The caller's own reviews in the current stage (no one else's scores; no conflicted startups)", body = Vec<Assignment>)))]
 pub async fn my_reviews(
     State(app): State<App>,
-    caller: Caller,
     Path(code): Path<String>,
-) -> Response {
-    let u = reader!(caller);
-    answer(app.my_reviews_as(u, &code).await)
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<Assignment>>> {
+    Ok(Json(app.my_reviews_as(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -248,61 +200,49 @@ pub struct ScoreBody {
 
 #[utoipa::path(post, path = "/api/v1/reviews/{id}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path)), request_body = ScoreBody,
-    responses((status = 200, description = "Scored; the weighted score (0–100) is in the answer", body = Review),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not the caller's review", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Scoring closed, or the sheet does not fit the rubric", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Scored; the weighted score (0–100) is in the answer", body = Review)))]
 pub async fn score(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    b: Result<Json<ScoreBody>, JsonRejection>,
-) -> Response {
-    let (s, sc) = writer!(caller, headers, b);
-    answer(
-        app.submit_review_as(&s.user, id, sc.scores, sc.comment.as_deref())
-            .await,
-    )
+    Writer(s): Writer,
+    JsonBody(sc): JsonBody<ScoreBody>,
+) -> ApiResult<Json<Review>> {
+    let review = app
+        .submit_review_as(&s.user, id, sc.scores, sc.comment.as_deref())
+        .await?;
+    Ok(Json(review))
 }
 
 #[utoipa::path(post, path = "/api/v1/calls/{code}/stage/{action}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path), ("action" = String, Path, description = "close or open the current stage's scoring")),
-    responses((status = 204, description = "Done"),
-    (status = 400, description = "Not close or open", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Done")))]
 pub async fn stage(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path((code, action)): Path<(String, String)>,
-) -> Response {
-    let s = writer!(caller, headers);
+    Writer(s): Writer,
+) -> ApiResult<StatusCode> {
     let open = match action.as_str() {
         "close" => false,
         "open" => true,
         other => {
-            return bad_input(&format!(
+            return Err(ApiError::bad_input(format!(
                 "'{other}' is not a stage action; allowed: close, open"
-            ));
+            )));
         }
     };
-    no_content(app.set_stage_open_as(&s.user, &code, open).await)
+    app.set_stage_open_as(&s.user, &code, open).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/standings", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The current stage's ranking with the engine's fit as advice (means hidden while scoring is open)", body = Vec<RankedEntry>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The current stage's ranking with the engine's fit as advice (means hidden while scoring is open)", body = Vec<RankedEntry>)))]
 pub async fn standings(
     State(app): State<App>,
-    caller: Caller,
     Path(code): Path<String>,
-) -> Response {
-    let u = reader!(caller);
-    answer(app.standings_as(u, &code).await)
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<RankedEntry>>> {
+    Ok(Json(app.standings_as(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -328,44 +268,38 @@ pub struct Decided {
 
 #[utoipa::path(post, path = "/api/v1/calls/{code}/decide", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = DecideBody,
-    responses((status = 200, description = "Decided; each startup hears its result", body = Decided),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Scoring still open, or an override without a reason", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Decided; each startup hears its result", body = Decided)))]
 pub async fn decide(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<DecideBody>, JsonRejection>,
-) -> Response {
-    let (s, d) = writer!(caller, headers, b);
+    Writer(s): Writer,
+    JsonBody(d): JsonBody<DecideBody>,
+) -> ApiResult<Json<Decided>> {
     let overrides: Vec<(i64, bool, String)> = d
         .overrides
         .into_iter()
         .map(|o| (o.application, o.advance, o.reason))
         .collect();
-    answer(
-        app.decide_stage_as(&s.user, &code, d.top, &overrides)
-            .await
-            .map(|advanced| Decided { advanced }),
-    )
+    let advanced = app
+        .decide_stage_as(&s.user, &code, d.top, &overrides)
+        .await?;
+    Ok(Json(Decided { advanced }))
 }
 
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "calls", security(("session" = [])),
-    responses((status = 200, description = "The caller's newest messages", body = Vec<Notification>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
-pub async fn inbox(State(app): State<App>, caller: Caller) -> Response {
-    let u = reader!(caller);
-    answer(app.inbox_as(u).await)
+    responses((status = 200, description = "The caller's newest messages", body = Vec<Notification>)))]
+pub async fn inbox(
+    State(app): State<App>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<Notification>>> {
+    Ok(Json(app.inbox_as(&s.user).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/inbox/read", tag = "calls", security(("session" = []), ("csrf" = [])),
-    responses((status = 204, description = "Every message marked read"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json")))]
-pub async fn read_inbox(State(app): State<App>, caller: Caller, headers: HeaderMap) -> Response {
-    let s = writer!(caller, headers);
-    no_content(app.mark_inbox_read_as(&s.user).await)
+    responses((status = 204, description = "Every message marked read")))]
+pub async fn read_inbox(State(app): State<App>, Writer(s): Writer) -> ApiResult<StatusCode> {
+    app.mark_inbox_read_as(&s.user).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -376,22 +310,16 @@ pub struct ProposalBody {
 
 #[utoipa::path(post, path = "/api/v1/proposals", tag = "calls", security(("session" = []), ("csrf" = [])),
     request_body = ProposalBody,
-    responses((status = 201, description = "Sent to the enterprise's intake", body = CallApplication),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Too short, or already proposed", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Sent to the enterprise's intake", body = CallApplication)))]
 pub async fn propose(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
-    b: Result<Json<ProposalBody>, JsonRejection>,
-) -> Response {
-    let (s, p) = writer!(caller, headers, b);
-    crate::api::created(
-        app.propose_as(&s.user, &p.enterprise_id, &p.proposal, chrono::Utc::now())
-            .await,
-    )
+    Writer(s): Writer,
+    JsonBody(p): JsonBody<ProposalBody>,
+) -> ApiResult<(StatusCode, Json<CallApplication>)> {
+    let proposed = app
+        .propose_as(&s.user, &p.enterprise_id, &p.proposal, chrono::Utc::now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(proposed)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -402,31 +330,29 @@ pub struct RouteBody {
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/route", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path)), request_body = RouteBody,
-    responses((status = 200, description = "Routed (a match accepted by the enterprise) or declined", body = CallApplication),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not a proposal to the caller's enterprise", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Already decided, or another enterprise's need", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Routed (a match accepted by the enterprise) or declined", body = CallApplication)))]
 pub async fn route(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    b: Result<Json<RouteBody>, JsonRejection>,
-) -> Response {
-    let (s, r) = writer!(caller, headers, b);
-    answer(
-        app.route_proposal_as(&s.user, id, r.need_id.as_deref())
-            .await,
-    )
+    Writer(s): Writer,
+    JsonBody(r): JsonBody<RouteBody>,
+) -> ApiResult<Json<CallApplication>> {
+    let routed = app
+        .route_proposal_as(&s.user, id, r.need_id.as_deref())
+        .await?;
+    Ok(Json(routed))
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/export.xlsx", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Applications, closed stages' scores per evaluator, stage results", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not the organiser", body = Problem, content_type = "application/problem+json")))]
-pub async fn workbook(state: State<App>, caller: Caller, uri: Uri, code: Path<String>) -> Response {
-    crate::pages::calls::workbook(state, caller, uri, code).await
+    responses((status = 200, description = "Applications, closed stages' scores per evaluator, stage results", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+pub async fn workbook(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<Response> {
+    let bytes = app.call_workbook_as(&s.user, &code).await?;
+    Ok(crate::pages::calls::workbook_download(&code, bytes))
 }
 
 /// The program's funnel and each call's.
@@ -438,10 +364,7 @@ pub struct Funnels {
 
 #[utoipa::path(get, path = "/api/v1/kpi/funnel", tag = "kpi",
     responses((status = 200, description = "Applied → each stage → selected → PoC → cooperation → investment, program-wide and per call", body = Funnels)))]
-pub async fn funnel(State(app): State<App>) -> Response {
-    answer(
-        app.funnels()
-            .await
-            .map(|(program, calls)| Funnels { program, calls }),
-    )
+pub async fn funnel(State(app): State<App>) -> ApiResult<Json<Funnels>> {
+    let (program, calls) = app.funnels().await?;
+    Ok(Json(Funnels { program, calls }))
 }

@@ -2,17 +2,19 @@
 //! office) and the JSON API under `/api/v1`. Everything here calls the `app` crate,
 //! which decides who may do what; nothing here touches SQL.
 
-// handlers return early with a ready `Response` as their error; boxing it buys nothing
-#![allow(clippy::result_large_err)]
-
 mod api;
 mod caller;
 mod calls_api;
+mod extract;
 mod flash;
 mod headers;
 mod i18n;
 mod openapi;
+// page handlers return early with a ready HTML `Response` as their error; boxing it
+// buys nothing
+#[allow(clippy::result_large_err)]
 mod pages;
+mod problem;
 mod program_api;
 mod telemetry;
 
@@ -24,6 +26,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+
+use crate::problem::{ApiError, ApiResult};
 
 /// An application form with its files: the largest attachment a call may ask for, and
 /// room for the rest of the form.
@@ -372,35 +376,23 @@ async fn healthz(State(app): State<App>) -> Response {
 
 #[utoipa::path(get, path = "/api/v1/kpi", tag = "kpi",
     responses((status = 200, description = "The program's KPIs against their targets", body = domain::kpi::Kpis)))]
-async fn api_kpi(State(app): State<App>) -> Response {
-    match app.kpis().await {
-        Ok(k) => axum::Json(k).into_response(),
-        Err(e) => problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "kpi-unavailable",
-            "KPIs unavailable",
-            &e.to_string(),
-        ),
-    }
+async fn api_kpi(State(app): State<App>) -> ApiResult<axum::Json<domain::kpi::Kpis>> {
+    let kpis = app
+        .kpis()
+        .await
+        .map_err(|e| ApiError::unavailable("kpi-unavailable", "KPIs unavailable", &e))?;
+    Ok(axum::Json(kpis))
 }
 
 #[utoipa::path(get, path = "/api/v1/kpi/breakdowns", tag = "kpi",
     responses((status = 200, description = "Accepted matches by cluster and industry, and the convergence (industry × industry) and inter-cluster (cluster × cluster) matrices", body = domain::kpi::Breakdowns)))]
-async fn api_breakdowns(State(app): State<App>) -> Response {
-    match app.breakdowns().await {
-        Ok(b) => axum::Json(b).into_response(),
-        Err(e) => api::app_problem(e),
-    }
+async fn api_breakdowns(State(app): State<App>) -> ApiResult<axum::Json<domain::kpi::Breakdowns>> {
+    Ok(axum::Json(app.breakdowns().await?))
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        problem(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            "Not found",
-            &format!("no resource at {}", uri.path()),
-        )
+        ApiError::not_found(format!("no resource at {}", uri.path())).into_response()
     } else {
         (
             StatusCode::NOT_FOUND,
@@ -433,12 +425,13 @@ async fn refuse_unusable_requests(
     if length > MAX_URI_BYTES {
         let en = format!("the address is longer than {MAX_URI_BYTES} bytes");
         return if uri.path().starts_with("/api/") {
-            problem(
+            ApiError::new(
                 StatusCode::URI_TOO_LONG,
                 "uri-too-long",
                 "Address too long",
-                &en,
+                en,
             )
+            .into_response()
         } else {
             refuse(StatusCode::URI_TOO_LONG, "주소가 너무 깁니다.", &en)
         };
@@ -446,7 +439,7 @@ async fn refuse_unusable_requests(
     if percent_encoding::percent_decode_str(uri.path()).any(|b| b.is_ascii_control()) {
         let en = "the address holds a control character (such as a newline)";
         return if uri.path().starts_with("/api/") {
-            problem(StatusCode::BAD_REQUEST, "bad-input", "Bad input", en)
+            ApiError::bad_input(en).into_response()
         } else {
             refuse(
                 StatusCode::BAD_REQUEST,
@@ -481,6 +474,11 @@ async fn problems_for_rejections(
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes);
     let detail = match text.trim() {
+        // what broke is for the log, not the client
+        t if status.is_server_error() => {
+            tracing::error!("{asked}: {status}: {t}");
+            problem::UNAVAILABLE_DETAIL.to_string()
+        }
         "" if status == StatusCode::METHOD_NOT_ALLOWED => {
             format!("{asked}: not a method this resource takes")
         }
@@ -499,21 +497,5 @@ async fn problems_for_rejections(
     } else {
         status
     };
-    problem(status, kind, title, &detail)
-}
-
-/// An RFC 9457 problem+json answer with a stable `type`.
-pub fn problem(status: StatusCode, kind: &str, title: &str, detail: &str) -> Response {
-    let body = serde_json::json!({
-        "type": format!("https://innobridge.example/problems/{kind}"),
-        "title": title,
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response()
+    ApiError::new(status, kind, title, detail).into_response()
 }

@@ -1,11 +1,42 @@
 //! The API's OpenAPI 3.1 document, generated from the handlers' annotations and the
 //! types they answer with, and the interactive API page (Swagger UI, its files built
-//! into the binary).
+//! into the binary). Problem responses are declared once, as components under
+//! `#/components/responses`: the common refusals every operation may answer (added to
+//! each by [`Refusals`]), and the few one operation has (referenced by name in its
+//! annotation, e.g. `(status = 429, response = LoginLocked)`).
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::{Modify, OpenApi, ToResponse};
 
 use crate::api;
+use crate::problem::Problem;
+
+/// Declares problem+json responses: each a component named after its type, with its
+/// description, whose body is a [`Problem`].
+macro_rules! problem_responses {
+    ($($(#[$doc:meta])* $name:ident = $description:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(ToResponse)]
+        #[response(description = $description, content_type = "application/problem+json")]
+        // only its description in the document is used; nothing is answered with it
+        #[allow(dead_code)]
+        pub struct $name(Problem);
+    )*};
+}
+
+problem_responses! {
+    BadInput = "Bad input (path, query or body)";
+    Unauthenticated = "No session";
+    NotAllowed = "Not allowed, or the CSRF token is missing";
+    NotFound = "Not found (or not the caller's to see)";
+    Refused = "Refused by the rules (a conflict with what is stored, a move not allowed now)";
+    TooLarge = "The body is too large";
+    InvalidFields = "Invalid fields, each under errors with its reason";
+    Unavailable = "The service could not answer; try again";
+    LoginFailed = "Wrong e-mail or password";
+    LoginLocked = "Locked after repeated failures";
+    ResetLinkInvalid = "The link is unknown, used or expired";
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -83,7 +114,10 @@ use crate::api;
         crate::calls_api::workbook,
         crate::calls_api::funnel,
     ),
-    components(schemas(api::Problem)),
+    components(
+        schemas(Problem),
+        responses(LoginFailed, LoginLocked, ResetLinkInvalid),
+    ),
     modifiers(&Security, &Refusals),
     tags(
         (name = "session", description = "Log in and out"),
@@ -120,21 +154,29 @@ impl Modify for Security {
 /// The refusals any operation may answer with, each a problem+json body: bad input in
 /// the path, query or body (400), no session (401), not allowed or no CSRF token (403),
 /// nothing there (404), refused by the rules (409), too large (413), invalid fields
-/// (422). Added to every operation that does not describe them itself.
+/// (422), unavailable (503). Declared once as components and referenced from every
+/// operation that does not describe the status itself.
 struct Refusals;
 
 impl Modify for Refusals {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        use utoipa::openapi::Ref;
         let refusals = [
-            ("400", "Bad input (path, query or body)"),
-            ("401", "No session"),
-            ("403", "Not allowed, or the CSRF token is missing"),
-            ("404", "Not found (or not the caller's to see)"),
-            ("409", "Refused by the rules"),
-            ("413", "The body is too large"),
-            ("422", "Invalid fields, each under errors"),
+            ("400", BadInput::response()),
+            ("401", Unauthenticated::response()),
+            ("403", NotAllowed::response()),
+            ("404", NotFound::response()),
+            ("409", Refused::response()),
+            ("413", TooLarge::response()),
+            ("422", InvalidFields::response()),
+            ("503", Unavailable::response()),
         ];
+        let components = doc.components.get_or_insert_with(Default::default);
+        for (_, (name, response)) in &refusals {
+            components
+                .responses
+                .insert((*name).to_string(), response.clone());
+        }
         for item in doc.paths.paths.values_mut() {
             for op in [
                 &mut item.get,
@@ -146,18 +188,11 @@ impl Modify for Refusals {
             .into_iter()
             .flatten()
             {
-                for (code, what) in refusals {
-                    if op.responses.responses.contains_key(code) {
-                        continue;
-                    }
-                    let body = ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build();
-                    let response = ResponseBuilder::new()
-                        .description(what)
-                        .content("application/problem+json", body)
-                        .build();
-                    op.responses.responses.insert(code.into(), response.into());
+                for (code, (name, _)) in &refusals {
+                    op.responses
+                        .responses
+                        .entry((*code).to_string())
+                        .or_insert_with(|| Ref::from_response_name(*name).into());
                 }
             }
         }

@@ -6,18 +6,18 @@ use app::clusters::ClusterReport;
 use app::forum::AgendaItem;
 use app::overseas::RankedApplication;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::forum::{MeetingRequest, Participant, ScheduleStats};
 use domain::overseas::CenterApplication;
 use serde::Deserialize;
 
-use crate::api::{Problem, answer, app_problem, bad_input, created, no_content, reader, writer};
 use crate::caller::Caller;
+use crate::extract::{JsonBody, SignedIn, Writer};
 use crate::pages::centers::{center_outcome, parse_decision};
 use crate::pages::forum::parse_answer;
+use crate::problem::{ApiError, ApiResult};
 
 /// A created record's id.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -34,34 +34,29 @@ pub struct EventDetail {
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}", tag = "forum", params(("code" = String, Path)),
-    responses((status = 200, description = "The event, its participants and its last schedule", body = EventDetail),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
-pub async fn event(State(app): State<App>, caller: Caller, Path(code): Path<String>) -> Response {
-    let detail = async {
-        Ok(EventDetail {
-            event: app.event(&code).await?,
-            participants: app.participants_for(caller.user(), &code).await?,
-            schedule: app.schedule_stats(&code).await?,
-        })
-    };
-    answer(detail.await)
+    responses((status = 200, description = "The event, its participants and its last schedule", body = EventDetail)))]
+pub async fn event(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    caller: Caller,
+) -> ApiResult<Json<EventDetail>> {
+    Ok(Json(EventDetail {
+        event: app.event(&code).await?,
+        participants: app.participants_for(caller.user(), &code).await?,
+        schedule: app.schedule_stats(&code).await?,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "forum", security(("session" = []), ("csrf" = [])),
     request_body = domain::Event,
-    responses((status = 201, description = "Created or updated", body = domain::Event),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Refused (slots, tables)", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Created or updated", body = domain::Event)))]
 pub async fn save_event(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
-    b: Result<Json<domain::Event>, JsonRejection>,
-) -> Response {
-    let (s, e) = writer!(caller, headers, b);
-    created(app.save_event_as(&s.user, &e).await.map(|()| e))
+    Writer(s): Writer,
+    JsonBody(e): JsonBody<domain::Event>,
+) -> ApiResult<(StatusCode, Json<domain::Event>)> {
+    app.save_event_as(&s.user, &e).await?;
+    Ok((StatusCode::CREATED, Json(e)))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -71,22 +66,14 @@ pub struct RegistrationAnswer {
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/registration", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Registered, or waitlisted when the event is full", body = RegistrationAnswer),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a startup or enterprise member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Registered, or waitlisted when the event is full", body = RegistrationAnswer)))]
 pub async fn register(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-) -> Response {
-    let s = writer!(caller, headers);
-    answer(
-        app.register_as(&s.user, &code, None)
-            .await
-            .map(|status| RegistrationAnswer { status }),
-    )
+    Writer(s): Writer,
+) -> ApiResult<Json<RegistrationAnswer>> {
+    let status = app.register_as(&s.user, &code, None).await?;
+    Ok(Json(RegistrationAnswer { status }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -97,35 +84,27 @@ pub struct Availability {
 
 #[utoipa::path(put, path = "/api/v1/events/{code}/availability", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = Availability,
-    responses((status = 204, description = "Saved"),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Not registered, or a slot the event does not have", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Saved")))]
 pub async fn availability(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<Availability>, JsonRejection>,
-) -> Response {
-    let (s, a) = writer!(caller, headers, b);
-    no_content(app.set_unavailable_as(&s.user, &code, &a.unavailable).await)
+    Writer(s): Writer,
+    JsonBody(a): JsonBody<Availability>,
+) -> ApiResult<StatusCode> {
+    app.set_unavailable_as(&s.user, &code, &a.unavailable)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The caller's organisation's requests (every request for a program manager)", body = Vec<MeetingRequest>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The caller's organisation's requests (every request for a program manager)", body = Vec<MeetingRequest>)))]
 pub async fn requests(
     State(app): State<App>,
-    caller: Caller,
     Path(code): Path<String>,
-) -> Response {
-    let user = reader!(caller);
-    answer(app.meeting_requests_as(user, &code).await)
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<MeetingRequest>>> {
+    Ok(Json(app.meeting_requests_as(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -138,94 +117,83 @@ pub struct NewRequest {
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewRequest,
-    responses((status = 201, description = "Requested", body = Created),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Not both registered, or already asked", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Requested", body = Created)))]
 pub async fn request(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<NewRequest>, JsonRejection>,
-) -> Response {
-    let (s, r) = writer!(caller, headers, b);
-    created(
-        app.request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
-            .await
-            .map(|id| Created { id }),
-    )
+    Writer(s): Writer,
+    JsonBody(r): JsonBody<NewRequest>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = app
+        .request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[utoipa::path(post, path = "/api/v1/meeting-requests/{id}/{action}", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path), ("action" = String, Path, description = "accept, decline (the asked side) or withdraw (the asking side)")),
-    responses((status = 200, description = "The request after the answer", body = MeetingRequest),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not this side's answer, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such request (or not the caller's)", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Already answered", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The request after the answer", body = MeetingRequest)))]
 pub async fn answer_request(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path((id, action)): Path<(i64, String)>,
-) -> Response {
-    let s = writer!(caller, headers);
-    let Some(to) = parse_answer(&action) else {
-        return bad_input(&format!(
+    Writer(s): Writer,
+) -> ApiResult<Json<MeetingRequest>> {
+    let to = parse_answer(&action).ok_or_else(|| {
+        ApiError::bad_input(format!(
             "'{action}' is not an answer; allowed: accept, decline, withdraw"
-        ));
-    };
-    answer(app.answer_meeting_as(&s.user, id, to).await)
+        ))
+    })?;
+    Ok(Json(app.answer_meeting_as(&s.user, id, to).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/schedule", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Placed the accepted requests; nobody double-booked", body = ScheduleStats),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Placed the accepted requests; nobody double-booked", body = ScheduleStats)))]
 pub async fn schedule(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-) -> Response {
-    let s = writer!(caller, headers);
-    answer(app.schedule_event_as(&s.user, &code).await)
+    Writer(s): Writer,
+) -> ApiResult<Json<ScheduleStats>> {
+    Ok(Json(app.schedule_event_as(&s.user, &code).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/agenda", tag = "forum", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The caller's placed meetings in time order", body = Vec<AgendaItem>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")))]
-pub async fn agenda(State(app): State<App>, caller: Caller, Path(code): Path<String>) -> Response {
-    let user = reader!(caller);
-    answer(app.agenda_as(user, &code).await.map(|(_, items)| items))
+    responses((status = 200, description = "The caller's placed meetings in time order", body = Vec<AgendaItem>)))]
+pub async fn agenda(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<AgendaItem>>> {
+    let (_, items) = app.agenda_as(&s.user, &code).await?;
+    Ok(Json(items))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/agenda.ics", tag = "forum", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "The agenda as an iCalendar file", content_type = "text/calendar", body = String),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a participant's member", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The agenda as an iCalendar file", content_type = "text/calendar", body = String)))]
 pub async fn agenda_ics(
-    state: State<App>,
+    State(app): State<App>,
+    Path(code): Path<String>,
     caller: Caller,
-    uri: axum::http::Uri,
-    code: Path<String>,
-) -> Response {
-    crate::pages::forum::agenda_file(state, caller, uri, code).await
+) -> ApiResult<Response> {
+    let user = caller.user().ok_or_else(ApiError::unauthenticated)?;
+    let (ev, items) = app.agenda_as(user, &code).await?;
+    Ok(crate::pages::forum::agenda_download(
+        &code,
+        &ev,
+        &items,
+        caller.lang,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/clusters/{code}", tag = "program", params(("code" = String, Path)),
-    responses((status = 200, description = "The cluster, its anchors, members and matches with other clusters", body = ClusterReport),
-    (status = 404, description = "No such cluster", body = Problem, content_type = "application/problem+json")))]
-pub async fn cluster(State(app): State<App>, Path(code): Path<String>) -> Response {
-    answer(app.cluster_report(&code, 200).await)
+    responses((status = 200, description = "The cluster, its anchors, members and matches with other clusters", body = ClusterReport)))]
+pub async fn cluster(
+    State(app): State<App>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<ClusterReport>> {
+    Ok(Json(app.cluster_report(&code, 200).await?))
 }
 
 /// A center with its figures.
@@ -236,35 +204,30 @@ pub struct CenterDetail {
 }
 
 #[utoipa::path(get, path = "/api/v1/centers/{code}", tag = "centers", params(("code" = String, Path)),
-    responses((status = 200, description = "The center and its figures (applications, admitted, outcomes abroad)", body = CenterDetail),
-    (status = 404, description = "No such center", body = Problem, content_type = "application/problem+json")))]
-pub async fn center(State(app): State<App>, Path(code): Path<String>) -> Response {
-    let detail = async {
-        let center = app.center(&code).await?;
-        let (_, b) = app.dashboard().await?;
-        let figures = b
-            .by_center
-            .into_iter()
-            .find(|f| f.code == code)
-            .unwrap_or_default();
-        Ok(CenterDetail { center, figures })
-    };
-    answer(detail.await)
+    responses((status = 200, description = "The center and its figures (applications, admitted, outcomes abroad)", body = CenterDetail)))]
+pub async fn center(
+    State(app): State<App>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<CenterDetail>> {
+    let center = app.center(&code).await?;
+    let (_, b) = app.dashboard().await?;
+    let figures = b
+        .by_center
+        .into_iter()
+        .find(|f| f.code == code)
+        .unwrap_or_default();
+    Ok(Json(CenterDetail { center, figures }))
 }
 
 #[utoipa::path(get, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Applications ranked for admission (the center's manager or a program manager)", body = Vec<RankedApplication>),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not this center's manager", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such center", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Applications ranked for admission (the center's manager or a program manager)", body = Vec<RankedApplication>)))]
 pub async fn applications(
     State(app): State<App>,
-    caller: Caller,
     Path(code): Path<String>,
-) -> Response {
-    let user = reader!(caller);
-    answer(app.ranked_applications_as(user, &code).await)
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<Vec<RankedApplication>>> {
+    Ok(Json(app.ranked_applications_as(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -275,48 +238,37 @@ pub struct NewApplication {
 
 #[utoipa::path(post, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewApplication,
-    responses((status = 201, description = "Applied", body = Created),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not a startup member, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "Already applied, no market named, or the center is not open", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Applied", body = Created)))]
 pub async fn apply(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<NewApplication>, JsonRejection>,
-) -> Response {
-    let (s, a) = writer!(caller, headers, b);
+    Writer(s): Writer,
+    JsonBody(a): JsonBody<NewApplication>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let today = chrono::Local::now().date_naive();
-    created(
-        app.apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
-            .await
-            .map(|id| Created { id }),
-    )
+    let id = app
+        .apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[utoipa::path(post, path = "/api/v1/center-applications/{id}/{action}", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path), ("action" = String, Path, description = "admit or decline (the center's manager), withdraw (the startup)")),
-    responses((status = 200, description = "The application after the decision", body = CenterApplication),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not allowed, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "No such application (or not the caller's)", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "The center is full, or the application was withdrawn", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The application after the decision", body = CenterApplication)))]
 pub async fn decide(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path((id, action)): Path<(i64, String)>,
-) -> Response {
-    let s = writer!(caller, headers);
-    let Some(to) = parse_decision(&action) else {
-        return bad_input(&format!(
+    Writer(s): Writer,
+) -> ApiResult<Json<CenterApplication>> {
+    let to = parse_decision(&action).ok_or_else(|| {
+        ApiError::bad_input(format!(
             "'{action}' is not a decision; allowed: admit, decline, withdraw"
-        ));
-    };
+        ))
+    })?;
     let today = chrono::Local::now().date_naive();
-    answer(app.decide_application_as(&s.user, id, to, today).await)
+    Ok(Json(
+        app.decide_application_as(&s.user, id, to, today).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -341,44 +293,42 @@ pub struct NewCenterOutcome {
 
 #[utoipa::path(post, path = "/api/v1/centers/{code}/outcomes", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewCenterOutcome,
-    responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome),
-    (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Not this center's manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "The startup was not admitted, or a figure is missing", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome)))]
 pub async fn record_outcome(
     State(app): State<App>,
-    caller: Caller,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    b: Result<Json<NewCenterOutcome>, JsonRejection>,
-) -> Response {
-    let (s, n) = writer!(caller, headers, b);
+    Writer(s): Writer,
+    JsonBody(n): JsonBody<NewCenterOutcome>,
+) -> ApiResult<(StatusCode, Json<domain::overseas::CenterOutcome>)> {
     let (amount, currency) = match (n.amount, n.amount_krw) {
         (Some(_), Some(_)) => {
-            return bad_input("amount: give amount (with currency) or amount_krw, not both");
+            return Err(ApiError::bad_input(
+                "amount: give amount (with currency) or amount_krw, not both",
+            ));
         }
         (None, Some(krw)) => {
             if n.currency
                 .as_deref()
                 .is_some_and(|c| !c.eq_ignore_ascii_case("KRW"))
             {
-                return bad_input(
+                return Err(ApiError::bad_input(
                     "currency: amount_krw is in KRW; give amount for other currencies",
-                );
+                ));
             }
             (krw.to_string(), "KRW".to_string())
         }
         (Some(serde_json::Value::Number(a)), None) => (a.to_string(), String::new()),
         (Some(serde_json::Value::String(a)), None) => (a, String::new()),
         (Some(other), None) => {
-            return bad_input(&format!("amount: {other} is not a number"));
+            return Err(ApiError::bad_input(format!(
+                "amount: {other} is not a number"
+            )));
         }
         (None, None) => (String::new(), String::new()),
     };
     let currency = n.currency.unwrap_or(currency);
     let count = n.count.map(|c| c.to_string()).unwrap_or_default();
-    let o = match center_outcome(
+    let o = center_outcome(
         &code,
         &n.startup_id,
         &n.kind,
@@ -386,36 +336,25 @@ pub async fn record_outcome(
         (&amount, &currency),
         &count,
         n.note.as_deref().unwrap_or_default(),
-    ) {
-        Ok(o) => o,
-        Err(m) => return bad_input(&m),
-    };
-    created(app.record_center_outcome_as(&s.user, &o).await.map(|()| o))
+    )
+    .map_err(ApiError::bad_input)?;
+    app.record_center_outcome_as(&s.user, &o).await?;
+    Ok((StatusCode::CREATED, Json(o)))
 }
 
 /// `PUT` of a program record whose body names its own code: the path's code wins.
 macro_rules! put_record {
     ($name:ident, $ty:ty, $path:literal, $what:literal, $save:ident) => {
-        #[utoipa::path(put, path = $path, tag = "program", security(("session" = []), ("csrf" = [])),
-            params(("code" = String, Path)), request_body = $ty,
-            responses((status = 200, description = $what, body = $ty),
-            (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-            (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-            (status = 403, description = "Not a program manager, or no CSRF token", body = Problem, content_type = "application/problem+json"),
-            (status = 409, description = "A field breaks the rules", body = Problem, content_type = "application/problem+json")))]
+        #[utoipa::path(put, path = $path, tag = "program", security(("session" = []), ("csrf" = [])), params(("code" = String, Path)), request_body = $ty, responses((status = 200, description = $what, body = $ty)))]
         pub async fn $name(
             State(app): State<App>,
-            caller: Caller,
-            headers: HeaderMap,
             Path(code): Path<String>,
-            b: Result<Json<$ty>, JsonRejection>,
-        ) -> Response {
-            let (s, mut rec) = writer!(caller, headers, b);
+            Writer(s): Writer,
+            JsonBody(mut rec): JsonBody<$ty>,
+        ) -> ApiResult<Json<$ty>> {
             rec.code = code;
-            match app.$save(&s.user, &rec).await {
-                Ok(()) => Json(rec).into_response(),
-                Err(e) => app_problem(e),
-            }
+            app.$save(&s.user, &rec).await?;
+            Ok(Json(rec))
         }
     };
 }

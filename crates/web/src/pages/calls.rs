@@ -22,6 +22,7 @@ use super::{
     CsrfForm, Layout, app_error, done, field_text, message, need_login, read_multipart, render,
 };
 use crate::caller::Caller;
+use crate::problem::ApiError;
 
 #[derive(Template)]
 #[template(path = "calls.html")]
@@ -486,32 +487,35 @@ pub async fn file(
     Path((id, key)): Path<(i64, String)>,
 ) -> Response {
     let Some(user) = caller.user() else {
-        return crate::caller::unauthenticated();
+        return ApiError::unauthenticated().into_response();
     };
     match app.attachment_as(user, id, &key).await {
-        Ok((_uploaders_name, media, bytes)) => {
-            // named by what the server checked, never by the uploader's file name
-            let name = format!(
-                "application-{id}-{}.{}",
-                super::file_stem(&key),
-                extension_of(&media)
-            );
-            (
-                [
-                    (header::CONTENT_TYPE, media),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{name}\""),
-                    ),
-                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Err(e) if uri.path().starts_with("/api/") => crate::api::app_problem(e),
+        Ok((_uploaders_name, media, bytes)) => attachment(id, &key, media, bytes),
         Err(e) => app_error(&caller, &uri, e, "/calls"),
     }
+}
+
+/// Application `id`'s file under form key `key`, of the media type its bytes were
+/// checked to be, as a download (pages and API share it).
+pub fn attachment(id: i64, key: &str, media: String, bytes: Vec<u8>) -> Response {
+    // named by what the server checked, never by the uploader's file name
+    let name = format!(
+        "application-{id}-{}.{}",
+        super::file_stem(key),
+        extension_of(&media)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, media),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -788,15 +792,19 @@ pub async fn workbook(
     Path(code): Path<String>,
 ) -> Response {
     let Some(user) = caller.user() else {
-        return crate::caller::unauthenticated();
+        return ApiError::unauthenticated().into_response();
     };
     match app.call_workbook_as(user, &code).await {
-        Ok(bytes) => super::admin::download(
-            &format!("call-{code}.xlsx"),
-            app::export::Format::Xlsx,
-            bytes,
-        ),
-        Err(e) if uri.path().starts_with("/api/") => crate::api::app_problem(e),
+        Ok(bytes) => workbook_download(&code, bytes),
         Err(e) => app_error(&caller, &uri, e, &format!("/calls/{code}")),
     }
+}
+
+/// Call `code`'s workbook as a download.
+pub fn workbook_download(code: &str, bytes: Vec<u8>) -> Response {
+    super::admin::download(
+        &format!("call-{code}.xlsx"),
+        app::export::Format::Xlsx,
+        bytes,
+    )
 }

@@ -306,7 +306,7 @@ pub async fn save(
     };
     form.retain(|k, _| kind.columns().contains(&k.as_str()));
     match app.save_cells_as(&s.user, kind, form.clone()).await {
-        Ok(Ok((_, notes))) => {
+        Ok((_, notes)) => {
             let saved = caller.lang.t("저장했습니다", "Saved");
             let msg = if notes.is_empty() {
                 saved.to_string()
@@ -337,7 +337,7 @@ pub async fn save(
             };
             done(&to, &msg)
         }
-        Ok(Err(errors)) => (
+        Err(app::AppError::InvalidFields(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             render(&editor(&caller, &uri, kind, &form, &errors)),
         )

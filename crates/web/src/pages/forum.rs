@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::{CsrfForm, Layout, app_error, done, message, need_login, render};
 use crate::caller::Caller;
+use crate::problem::ApiError;
 
 #[derive(Template)]
 #[template(path = "events.html")]
@@ -511,27 +512,36 @@ pub async fn agenda_file(
     Path(code): Path<String>,
 ) -> Response {
     let Some(user) = caller.user() else {
-        return crate::caller::unauthenticated();
+        return ApiError::unauthenticated().into_response();
     };
     match app.agenda_as(user, &code).await {
-        Ok((ev, items)) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "text/calendar; charset=utf-8".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}-agenda.ics\"",
-                        super::file_stem(&code)
-                    ),
-                ),
-            ],
-            agenda_ics(&ev, &items, caller.lang == crate::i18n::Lang::En),
-        )
-            .into_response(),
-        Err(e) if uri.path().starts_with("/api/") => crate::api::app_problem(e),
+        Ok((ev, items)) => agenda_download(&code, &ev, &items, caller.lang),
         Err(e) => app_error(&caller, &uri, e, &format!("/events/{code}")),
     }
+}
+
+/// Event `code`'s agenda `items` as an iCalendar download (pages and API share it).
+pub fn agenda_download(
+    code: &str,
+    ev: &Event,
+    items: &[AgendaItem],
+    lang: crate::i18n::Lang,
+) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-agenda.ics\"",
+                    super::file_stem(code)
+                ),
+            ),
+        ],
+        agenda_ics(ev, items, lang == crate::i18n::Lang::En),
+    )
+        .into_response()
 }

@@ -172,24 +172,10 @@ pub fn message(
     (status, render(&page)).into_response()
 }
 
-/// An app error as a page.
+/// An app error as a page, with the status and words the API would answer it with.
 pub fn app_error(caller: &Caller, uri: &Uri, e: app::AppError, back: &str) -> Response {
-    use app::AppError::*;
-    let (status, detail) = match e {
-        Invalid(m) => (StatusCode::CONFLICT, m),
-        Unusable(m) => (StatusCode::BAD_REQUEST, m),
-        TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
-        NotFound(m) => (StatusCode::NOT_FOUND, m),
-        Forbidden(m) => (StatusCode::FORBIDDEN, m),
-        e => {
-            tracing::error!("{e}");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the service could not answer; try again".to_string(),
-            )
-        }
-    };
-    message(caller, uri, status, &detail, back)
+    let refusal = crate::problem::ApiError::from(e);
+    message(caller, uri, refusal.status(), refusal.detail(), back)
 }
 
 /// Where a form post without a valid session and CSRF token goes.

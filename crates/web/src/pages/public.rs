@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use app::App;
 use app::accounts::{LoginError, SESSION_HOURS};
+use app::{App, AppError};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -561,8 +561,7 @@ pub async fn login(
         .login_rotating(&caller.client, &f.email, &f.password, previous)
         .await
     {
-        Err(e) => app_error(&caller, &uri, e, "/login"),
-        Ok(Err(LoginError::Wrong)) => failed(
+        Err(AppError::Login(LoginError::Wrong)) => failed(
             StatusCode::UNAUTHORIZED,
             caller
                 .lang
@@ -572,7 +571,7 @@ pub async fn login(
                 )
                 .into(),
         ),
-        Ok(Err(LoginError::Locked)) => failed(
+        Err(AppError::Login(LoginError::Locked)) => failed(
             StatusCode::TOO_MANY_REQUESTS,
             caller
                 .lang
@@ -582,7 +581,8 @@ pub async fn login(
                 )
                 .into(),
         ),
-        Ok(Ok(s)) => (
+        Err(e) => app_error(&caller, &uri, e, "/login"),
+        Ok(s) => (
             [(
                 header::SET_COOKIE,
                 session_cookie(&s.token, SESSION_HOURS * 3600, caller.tls),

@@ -1,0 +1,84 @@
+//! What API handlers take from a request instead of checking it themselves, each
+//! refusing with an [`ApiError`]: the signed-in session ([`SignedIn`]; 401 without
+//! one), a write's session whose CSRF token the request echoes ([`Writer`]; 401, or
+//! 403 without the token) and a JSON body ([`JsonBody`], [`OptionalJsonBody`]; 400,
+//! or 413 when too large).
+//!
+//! Axum runs a handler's extractors in the order of its arguments. Handlers list the
+//! path and query first (a malformed one is 400 whoever asks), then the session, and
+//! the body last: a write that is not allowed is refused before its body is read.
+
+use app::App;
+use app::accounts::Session;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::caller::session_of;
+use crate::problem::ApiError;
+
+/// The caller's session, for a read that needs one.
+pub struct SignedIn(pub Session);
+
+impl FromRequestParts<App> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        session_of(parts, app)
+            .await?
+            .map(SignedIn)
+            .ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+/// The caller's session for a write: the request carries its CSRF token in
+/// `X-CSRF-Token`.
+pub struct Writer(pub Session);
+
+impl FromRequestParts<App> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        let SignedIn(session) = SignedIn::from_request_parts(parts, app).await?;
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok());
+        if sent != Some(session.csrf.as_str()) {
+            return Err(ApiError::csrf_mismatch());
+        }
+        Ok(Writer(session))
+    }
+}
+
+/// A JSON body (`Content-Type: application/json`).
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let Json(value) = Json::<T>::from_request(req, state).await?;
+        Ok(JsonBody(value))
+    }
+}
+
+/// A JSON body that may be left empty (then `T::default()`), whatever its content
+/// type says.
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        serde_json::from_slice(&bytes)
+            .map(OptionalJsonBody)
+            .map_err(|e| ApiError::bad_input(e.to_string()))
+    }
+}
