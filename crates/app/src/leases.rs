@@ -1,6 +1,7 @@
 //! Jobs that only one instance may run at a time, across every process on the
 //! database: a matching round, sending the mail outbox, deadline reminders. The job
-//! holds a lease in the database while it runs, renewed in the background; a process
+//! holds a lease in the database while it runs, renewed by a task that lives exactly as
+//! long as the job (it ends with it, also when the job is dropped half-way); a process
 //! killed mid-job loses it when the lease runs out.
 
 use std::future::Future;
@@ -57,7 +58,7 @@ impl App {
         {
             return Ok(Err(h));
         }
-        let keeper = {
+        let keeper = tokio_util::task::AbortOnDropHandle::new({
             let store = self.store.clone();
             let (holder, name) = (holder.clone(), name.to_string());
             tokio::spawn(async move {
@@ -72,9 +73,9 @@ impl App {
                     }
                 }
             })
-        };
+        });
         let result = job.await;
-        keeper.abort();
+        drop(keeper);
         self.store.unlock(name, &holder).await?;
         result.map(Ok)
     }
