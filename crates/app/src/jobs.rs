@@ -9,15 +9,16 @@
 //! Reminders and mail run under a database lease ([`App::exclusively`]), so across
 //! instances one sends each message once. [`Jobs::start`] spawns one task per job;
 //! [`Jobs::stop`] tells them all, waits for each to finish the step it is in, and
-//! returns once none is left: no job runs after it. Without running jobs (the CLI),
-//! every write brings the index up to date before it returns.
+//! returns once none is left: no job runs after it. Work a request leaves for after
+//! its answer ([`App::request_password_reset_after_answer`]) runs on the same task set,
+//! so `stop` waits for it too. Without running jobs (the CLI), every write brings the
+//! index up to date before it returns.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
 use crate::mail::MailConfig;
 use crate::{App, Result};
@@ -93,7 +94,6 @@ impl Progress {
 pub struct Jobs {
     app: App,
     cancel: CancellationToken,
-    tasks: TaskTracker,
     progress: Progress,
 }
 
@@ -104,7 +104,6 @@ impl Jobs {
         let jobs = Self {
             app,
             cancel: CancellationToken::new(),
-            tasks: TaskTracker::new(),
             progress: Progress::default(),
         };
         let app = jobs.app.clone();
@@ -177,7 +176,7 @@ impl Jobs {
     {
         let stop = self.cancel.clone();
         let progress = self.progress.clone();
-        self.tasks.spawn(async move {
+        self.app.background.spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -200,12 +199,15 @@ impl Jobs {
     }
 
     /// Tells every job to stop and waits until each has finished its current step and
-    /// ended. Writes after this sync the index themselves.
+    /// ended, and until the work requests left for after their answers is done. Writes
+    /// after this sync the index themselves.
     pub async fn stop(self) {
         self.app.follow_in_background(false);
         self.cancel.cancel();
-        self.tasks.close();
-        self.tasks.wait().await;
+        let tasks = &self.app.background;
+        tasks.close();
+        tasks.wait().await;
+        tasks.reopen();
     }
 }
 
@@ -213,6 +215,22 @@ impl Drop for Jobs {
     fn drop(&mut self) {
         self.app.follow_in_background(false);
         self.cancel.cancel();
+    }
+}
+
+impl App {
+    /// Runs `work` in a task of the background task set; a failure is logged as
+    /// `what`'s.
+    pub(crate) fn in_background(
+        &self,
+        what: &'static str,
+        work: impl Future<Output = Result<()>> + Send + 'static,
+    ) {
+        self.background.spawn(async move {
+            if let Err(e) = work.await {
+                tracing::warn!("{what}: {e}");
+            }
+        });
     }
 }
 
