@@ -1004,7 +1004,9 @@ async fn demo(app: App, addr: SocketAddr, seed: u64, no_serve: bool) -> Result<u
 }
 
 async fn serve(app: App, addr: SocketAddr) -> Result<u8, Failure> {
-    web::serve(app, addr, |bound| {
+    // a mail server that is named but unusable is refused before serving
+    let jobs = app::jobs::JobsConfig::from_env()?;
+    web::serve(app, addr, jobs, |bound| {
         println!("innobridge: serving at http://{bound}/")
     })
     .await

@@ -378,13 +378,13 @@ async fn an_open_call_from_application_to_selection() {
     let inbox = app.inbox_as(f0).await.unwrap();
     assert!(inbox.iter().any(|n| n.kind == "stage.result"), "{inbox:?}");
     assert!(inbox.iter().any(|n| n.kind == "application.submitted"));
-    let stub = lettre::transport::stub::StubTransport::new_ok();
-    let sent = app
-        .deliver_mail(&stub, "program@innobridge.example")
-        .await
-        .unwrap();
+    let stub = lettre::transport::stub::AsyncStubTransport::new_ok();
+    let from = "program@innobridge.example".parse().unwrap();
+    let retry = app::mail::MailRetry::default();
+    let deliver = || app.deliver_mail(&stub, &from, &retry, Utc::now());
+    let sent = deliver().await.unwrap().sent;
     assert!(sent >= 8, "{sent}");
-    let mails = stub.messages();
+    let mails = stub.messages().await;
     let to_f0: Vec<&String> = mails
         .iter()
         .filter(|(env, _)| env.to().iter().any(|a| a.to_string() == f0.email))
@@ -396,13 +396,7 @@ async fn an_open_call_from_application_to_selection() {
             .any(|m| m.contains("did not go past") || m.contains("You passed")),
         "English for an English reader"
     );
-    assert_eq!(
-        app.deliver_mail(&stub, "program@innobridge.example")
-            .await
-            .unwrap(),
-        0,
-        "each mail once"
-    );
+    assert_eq!(deliver().await.unwrap().sent, 0, "each mail once");
 }
 
 #[tokio::test]

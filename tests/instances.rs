@@ -168,7 +168,7 @@ async fn two_instances_share_sessions_search_and_the_round_lock() {
     let third = store::Store::open(&db).await.unwrap();
     let now = chrono::Utc::now();
     let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339();
-    third
+    let taken = third
         .try_lock(
             app::rounds::ROUND_LOCK,
             "elsewhere",
@@ -176,8 +176,8 @@ async fn two_instances_share_sessions_search_and_the_round_lock() {
             &stamp(now + chrono::Duration::minutes(5)),
         )
         .await
-        .unwrap()
         .unwrap();
+    assert_eq!(taken, store::LockAttempt::Acquired);
     for base in [&a.base, &b.base] {
         let (status, body) = run_round(&c, base, &pm, "round-multi").await;
         assert_eq!(status, 409, "{body}");

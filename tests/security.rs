@@ -325,10 +325,14 @@ async fn password_reset_tells_nothing_and_its_link_works_once() {
     assert_eq!(a.text().await.unwrap(), b.text().await.unwrap());
     // only the real accounts got mail (made and queued after the answer has gone)
     let mail = mail_settled(&app, 2).await;
-    let mut to: Vec<&str> = mail.iter().map(|m| m.1.as_str()).collect();
+    let mut to: Vec<&str> = mail.iter().map(|m| m.to.as_str()).collect();
     to.sort();
     assert_eq!(to, ["eval@seoul.example", "pm@seoul.example"]);
-    let body = &mail.iter().find(|m| m.1 == "eval@seoul.example").unwrap().3;
+    let body = &mail
+        .iter()
+        .find(|m| m.to == "eval@seoul.example")
+        .unwrap()
+        .body;
     let token = body
         .split("/password-reset/")
         .nth(1)
@@ -372,18 +376,18 @@ async fn password_reset_tells_nothing_and_its_link_works_once() {
     app.request_password_reset("eval@seoul.example")
         .await
         .unwrap();
-    assert_eq!(
-        app.store().unsent_mail(50).await.unwrap().len(),
-        mails.len()
-    );
-    let to_eval = mails.iter().filter(|m| m.1 == "eval@seoul.example").count();
+    assert_eq!(app.store().outbox(50).await.unwrap().len(), mails.len());
+    let to_eval = mails
+        .iter()
+        .filter(|m| m.to == "eval@seoul.example")
+        .count();
     assert_eq!(to_eval as i64, app::accounts::MAX_RESETS_PER_HOUR);
 }
 
-/// The unsent mail once it holds `n` messages (reset mail is queued after the answer).
-async fn mail_settled(app: &app::App, n: usize) -> Vec<(i64, String, String, String)> {
+/// The outbox once it holds `n` messages (reset mail is queued after the answer).
+async fn mail_settled(app: &app::App, n: usize) -> Vec<store::OutboxMail> {
     for _ in 0..200 {
-        let mail = app.store().unsent_mail(50).await.unwrap();
+        let mail = app.store().outbox(50).await.unwrap();
         if mail.len() >= n {
             return mail;
         }

@@ -87,9 +87,14 @@ async fn a_running_server_follows_writes_made_by_another_process() {
     demo::fill(&server_app, 2, &|_| {}).await.unwrap();
     let serving = server_app.clone();
     tokio::spawn(async move {
-        web::serve(serving, "127.0.0.1:0".parse().unwrap(), |_| {})
-            .await
-            .unwrap()
+        web::serve(
+            serving,
+            "127.0.0.1:0".parse().unwrap(),
+            Default::default(),
+            |_| {},
+        )
+        .await
+        .unwrap()
     });
 
     // another process (here: another App on the same files) imports while the server

@@ -54,9 +54,12 @@ pub async fn serve(app: &app::App) -> String {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let served = app.clone();
     tokio::spawn(async move {
-        web::serve(served, "127.0.0.1:0".parse().unwrap(), |a| {
-            tx.send(a).unwrap()
-        })
+        web::serve(
+            served,
+            "127.0.0.1:0".parse().unwrap(),
+            Default::default(),
+            |a| tx.send(a).unwrap(),
+        )
         .await
         .unwrap();
     });

@@ -213,6 +213,17 @@ impl App {
         Ok(fresh)
     }
 
+    /// [`App::request_password_reset`] after the caller has answered, in the
+    /// background (see [`crate::jobs`]): whether the e-mail has an account (a token and
+    /// a mail to store, or nothing) then shows neither in the answer nor in its timing.
+    /// A failure is logged; the user may ask again.
+    pub fn request_password_reset_after_answer(&self, email: String) {
+        let app = self.clone();
+        self.in_background("password reset", async move {
+            app.request_password_reset(&email).await
+        });
+    }
+
     /// Asks for a password-reset link. The answer is the same whether or not an
     /// account has this e-mail (no enumeration): only the mail outbox differs.
     pub async fn request_password_reset(&self, email: &str) -> Result<()> {

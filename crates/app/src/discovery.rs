@@ -18,9 +18,9 @@ use crate::{App, AppError, Result};
 /// More changes than this since the index's state: rebuild instead of catching up.
 const CATCH_UP_LIMIT: i64 = 20_000;
 
-/// How the index follows the database: one sync at a time, and — once
-/// [`App::follow_changes`] runs — in a background task that a write wakes instead of
-/// waiting for it.
+/// How the index follows the database: one sync at a time, and — while the search
+/// index job of [`crate::jobs`] runs — in the background, woken by a write instead of
+/// the write waiting for it.
 #[derive(Default)]
 pub(crate) struct IndexFollower {
     /// Held for the whole of a sync, so two never interleave their reads and commits.
@@ -29,9 +29,6 @@ pub(crate) struct IndexFollower {
     wake: tokio::sync::Notify,
     background: std::sync::atomic::AtomicBool,
 }
-
-/// How often a following index looks for writes made by other processes.
-const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// What a sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -81,25 +78,17 @@ impl App {
         Ok(SearchIndex::open(dir)?)
     }
 
-    /// Keeps the index following the database from now on, in a task of its own: at
-    /// once after each write of this process (which then answers without waiting for
-    /// the index), and every two seconds for writes of other processes. For servers;
-    /// without it every write syncs the index before it returns.
-    pub fn follow_changes(&self) -> tokio::task::JoinHandle<()> {
-        use std::sync::atomic::Ordering;
-        self.follower.background.store(true, Ordering::SeqCst);
-        let app = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    () = app.follower.wake.notified() => {}
-                    () = tokio::time::sleep(FOLLOW_EVERY) => {}
-                }
-                if let Err(e) = app.sync_search().await {
-                    tracing::warn!("search index sync: {e}");
-                }
-            }
-        })
+    /// Whether a background job follows the index from now on (see [`crate::jobs`]):
+    /// then a write only wakes it; otherwise every write syncs before it returns.
+    pub(crate) fn follow_in_background(&self, on: bool) {
+        self.follower
+            .background
+            .store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Waits for a write of this process that the background follower should index.
+    pub(crate) async fn next_write(&self) {
+        self.follower.wake.notified().await;
     }
 
     /// After a write: the background follower is woken, or — when none runs — the

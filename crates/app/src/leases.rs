@@ -1,14 +1,23 @@
 //! Jobs that only one instance may run at a time, across every process on the
 //! database: a matching round, sending the mail outbox, deadline reminders. The job
-//! holds a lease in the database while it runs, renewed in the background; a process
+//! holds a lease in the database while it runs, renewed by a task that lives exactly as
+//! long as the job (it ends with it, also when the job is dropped half-way); a process
 //! killed mid-job loses it when the lease runs out.
 
 use std::future::Future;
 
 use chrono::Utc;
-use store::LockHolder;
+use store::{LockAttempt, LockHolder};
 
 use crate::{App, Result};
+
+/// What became of a job asked to run under a lease.
+#[derive(Debug)]
+pub enum Exclusive<T> {
+    Ran(T),
+    /// Another holder has the lease; nothing ran.
+    HeldBy(LockHolder),
+}
 
 /// How long a lease lasts without renewal (`INNOBRIDGE_LEASE_SECS`, default 30 s): a
 /// process killed mid-job blocks the next run at most this long.
@@ -46,18 +55,18 @@ impl App {
         &self,
         name: &str,
         job: impl Future<Output = Result<T>>,
-    ) -> Result<std::result::Result<T, LockHolder>> {
+    ) -> Result<Exclusive<T>> {
         let holder = holder_id();
         let lease = lease();
         let now = Utc::now();
-        if let Err(h) = self
+        if let LockAttempt::HeldBy(h) = self
             .store
             .try_lock(name, &holder, &stamp(now), &stamp(now + lease))
             .await?
         {
-            return Ok(Err(h));
+            return Ok(Exclusive::HeldBy(h));
         }
-        let keeper = {
+        let keeper = tokio_util::task::AbortOnDropHandle::new({
             let store = self.store.clone();
             let (holder, name) = (holder.clone(), name.to_string());
             tokio::spawn(async move {
@@ -72,10 +81,10 @@ impl App {
                     }
                 }
             })
-        };
+        });
         let result = job.await;
-        keeper.abort();
+        drop(keeper);
         self.store.unlock(name, &holder).await?;
-        result.map(Ok)
+        result.map(Exclusive::Ran)
     }
 }

@@ -9,7 +9,9 @@ pub mod discovery;
 pub mod export;
 pub mod forum;
 pub mod import;
+pub mod jobs;
 pub mod leases;
+pub mod mail;
 pub mod overseas;
 pub mod profiles;
 pub mod recommend;
@@ -98,6 +100,9 @@ pub struct App {
     /// concurrent requests wait for one computation instead of each starting its own.
     dashboard: Arc<tokio::sync::Mutex<Option<Dashboard>>>,
     follower: Arc<discovery::IndexFollower>,
+    /// Work that outlives a request or runs on its own: the background jobs and what a
+    /// request leaves for after its answer ([`jobs`]).
+    background: tokio_util::task::TaskTracker,
 }
 
 /// A computed dashboard, valid while the data version and the day are the same.
@@ -137,6 +142,7 @@ impl App {
             search,
             dashboard: Arc::default(),
             follower: Arc::default(),
+            background: tokio_util::task::TaskTracker::new(),
         };
         app.sync_search().await?;
         Ok(app)

@@ -14,6 +14,7 @@ use matching::score::Engine;
 use matching::stable::Optimal;
 use serde::Serialize;
 
+use crate::leases::Exclusive;
 use crate::profiles::{Profiler, by_id};
 use crate::{App, AppError, Result};
 
@@ -102,8 +103,8 @@ impl App {
             )
             .await?
         {
-            Ok(result) => Ok(result),
-            Err(h) => Err(AppError::Invalid(format!(
+            Exclusive::Ran(result) => Ok(result),
+            Exclusive::HeldBy(h) => Err(AppError::Invalid(format!(
                 "a matching round is already running (started {} by {}); try again when it has finished",
                 h.acquired_at, h.holder
             ))),

@@ -1,6 +1,6 @@
 //! Open calls and their selection: calls with their forms, rubrics and stages;
 //! applications with answers and attachments; evaluators, their conflicts and reviews;
-//! stage decisions; and the in-app inbox with its mail outbox. Users are named by
+//! stage decisions; and the in-app inbox (its mail queued in `mail`). Users are named by
 //! e-mail, organisations by external id.
 
 use std::collections::{BTreeMap, HashSet};
@@ -556,16 +556,8 @@ impl Store {
             .bind(email)
             .execute(&mut *tx)
             .await?;
-            if let Some((subject, body)) = mail {
-                sqlx::query(
-                    "INSERT INTO mail_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(email)
-                .bind(subject)
-                .bind(body)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+            if let Some(mail) = mail {
+                crate::mail::queue_mail(&mut tx, email, mail, &now).await?;
             }
             tx.commit().await?;
             Ok(())
@@ -610,31 +602,6 @@ impl Store {
             .bind(email)
             .execute(pool)
             .await?;
-            Ok(())
-        })
-    }
-
-    /// Mail not yet sent: (id, to, subject, body).
-    pub async fn unsent_mail(&self, limit: i64) -> Result<Vec<(i64, String, String, String)>> {
-        crate::with_pool!(self, pool => {
-            Ok(sqlx::query_as(
-                "SELECT id, to_email, subject, body FROM mail_outbox WHERE sent_at IS NULL AND error IS NULL ORDER BY id LIMIT $1",
-            )
-            .bind(limit)
-            .fetch_all(pool)
-            .await?)
-        })
-    }
-
-    pub async fn mark_mail(&self, id: i64, error: Option<&str>) -> Result<()> {
-        crate::with_pool!(self, pool => {
-            sqlx::query("UPDATE mail_outbox SET sent_at = CASE WHEN $1 IS NULL THEN $2 END, error = $3 WHERE id = $4")
-                .bind(error)
-                .bind(now_text())
-                .bind(error)
-                .bind(id)
-                .execute(pool)
-                .await?;
             Ok(())
         })
     }

@@ -12,6 +12,13 @@ pub struct LockHolder {
     pub expires_at: String,
 }
 
+/// The outcome of asking for a lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockAttempt {
+    Acquired,
+    HeldBy(LockHolder),
+}
+
 impl Store {
     /// Takes the lease on `job` for `holder` until `expires_at` (RFC 3339, UTC), unless
     /// another holder's lease is still running at `now`. On refusal, who holds it.
@@ -21,7 +28,7 @@ impl Store {
         holder: &str,
         now: &str,
         expires_at: &str,
-    ) -> Result<std::result::Result<(), LockHolder>> {
+    ) -> Result<LockAttempt> {
         with_pool!(self, pool => {
             let taken = sqlx::query(
                 "INSERT INTO job_locks (name, holder, acquired_at, expires_at) VALUES ($1, $2, $3, $4)
@@ -38,7 +45,7 @@ impl Store {
             .await?
             .rows_affected();
             if taken > 0 {
-                return Ok(Ok(()));
+                return Ok(LockAttempt::Acquired);
             }
             let (holder, acquired_at, expires_at): (String, String, String) = sqlx::query_as(
                 "SELECT holder, acquired_at, expires_at FROM job_locks WHERE name = $1",
@@ -46,7 +53,7 @@ impl Store {
             .bind(job)
             .fetch_one(pool)
             .await?;
-            Ok(Err(LockHolder {
+            Ok(LockAttempt::HeldBy(LockHolder {
                 holder,
                 acquired_at,
                 expires_at,
@@ -95,16 +102,16 @@ mod tests {
             s.try_lock("round", "a", &t(0), &t(1))
                 .await
                 .unwrap()
-                .is_ok()
+                == LockAttempt::Acquired
         );
         let held = s.try_lock("round", "b", &t(0), &t(1)).await.unwrap();
-        assert_eq!(held.unwrap_err().holder, "a");
+        assert!(matches!(held, LockAttempt::HeldBy(h) if h.holder == "a"));
         // its holder may take it again; another may not until it lapses
         assert!(
             s.try_lock("round", "a", &t(0), &t(2))
                 .await
                 .unwrap()
-                .is_ok()
+                == LockAttempt::Acquired
         );
         assert!(s.renew_lock("round", "a", &t(5)).await.unwrap());
         assert!(!s.renew_lock("round", "b", &t(9)).await.unwrap());
@@ -112,13 +119,13 @@ mod tests {
             s.try_lock("round", "b", &t(4), &t(6))
                 .await
                 .unwrap()
-                .is_err()
+                != LockAttempt::Acquired
         );
         assert!(
             s.try_lock("round", "b", &t(5), &t(6))
                 .await
                 .unwrap()
-                .is_ok(),
+                == LockAttempt::Acquired,
             "lapsed"
         );
         assert!(
@@ -130,14 +137,14 @@ mod tests {
             s.try_lock("import", "a", &t(5), &t(6))
                 .await
                 .unwrap()
-                .is_ok()
+                == LockAttempt::Acquired
         );
         s.unlock("round", "b").await.unwrap();
         assert!(
             s.try_lock("round", "c", &t(5), &t(6))
                 .await
                 .unwrap()
-                .is_ok()
+                == LockAttempt::Acquired
         );
     }
 }

@@ -144,15 +144,7 @@ impl Store {
             if stored == 0 {
                 return Ok(false);
             }
-            sqlx::query(
-                "INSERT INTO mail_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(&email)
-            .bind(mail.0)
-            .bind(mail.1)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+            crate::mail::queue_mail(&mut tx, &email, mail, &now).await?;
             tx.commit().await?;
             Ok(true)
         })

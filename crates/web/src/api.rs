@@ -86,24 +86,13 @@ pub async fn request_reset(
     State(app): State<App>,
     JsonBody(r): JsonBody<ResetRequest>,
 ) -> (StatusCode, Json<ResetAccepted>) {
-    reset_off_the_request_path(app, r.email);
+    app.request_password_reset_after_answer(r.email);
     (
         StatusCode::ACCEPTED,
         Json(ResetAccepted {
             detail: RESET_SENT.into(),
         }),
     )
-}
-
-/// Asks for a reset link after the answer has gone: whether the e-mail has an account
-/// (a token and a mail to store, or nothing) then shows neither in the answer nor in
-/// its timing. A failure is logged; the caller may ask again.
-pub(crate) fn reset_off_the_request_path(app: App, email: String) {
-    tokio::spawn(async move {
-        if let Err(e) = app.request_password_reset(&email).await {
-            tracing::warn!("password reset: {e}");
-        }
-    });
 }
 
 pub(crate) const RESET_SENT: &str =

@@ -294,76 +294,27 @@ pub fn router(app: App) -> Router {
     telemetry::traced(routes)
 }
 
-/// Serves until Ctrl-C; `ready` is told the bound address (useful with port 0).
+/// Serves until Ctrl-C, with the background jobs `jobs` configures running (see
+/// `app::jobs`) and stopped after the last request has been answered; `ready` is told
+/// the bound address (useful with port 0).
 pub async fn serve(
     app: App,
     addr: SocketAddr,
+    jobs: app::jobs::JobsConfig,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    let jobs = app::jobs::Jobs::start(app.clone(), jobs);
     ready(listener.local_addr()?);
-    // the index follows writes in the background: this server's (which answer without
-    // waiting for it) and other processes' (a CLI import)
-    app.follow_changes();
-    spawn_messengers(app.clone());
     // the peer's address reaches the handlers: logins are counted per client
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await
-}
-
-/// Hourly deadline reminders, and — when `INNOBRIDGE_SMTP_URL` (or the file
-/// `INNOBRIDGE_SMTP_URL_FILE` names) gives a server (e.g.
-/// `smtps://user:pass@mail.example.kr`) — the mail outbox sent every 30 seconds from
-/// `INNOBRIDGE_MAIL_FROM`. Without it, messages stay in the in-app inbox only.
-fn spawn_messengers(app: App) {
-    let reminders = app.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            // one instance at a time; the reminders remember whom they told
-            let job = reminders.remind_deadlines(chrono::Utc::now(), chrono::Duration::hours(72));
-            if let Err(e) = reminders.exclusively("deadline-reminders", job).await {
-                tracing::warn!("deadline reminders: {e}");
-            }
-        }
-    });
-    let url = match app::secrets::secret("INNOBRIDGE_SMTP_URL") {
-        Ok(Some(url)) => url,
-        Ok(None) => return,
-        Err(e) => {
-            tracing::error!("{e}; mail stays in the outbox");
-            return;
-        }
-    };
-    let transport = match app::calls::smtp(&url) {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!("INNOBRIDGE_SMTP_URL: {e}; mail stays in the outbox");
-            return;
-        }
-    };
-    let from =
-        std::env::var("INNOBRIDGE_MAIL_FROM").unwrap_or_else(|_| "innobridge@localhost".into());
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
-        loop {
-            tick.tick().await;
-            // the SMTP client blocks: this worker says so while it sends; one instance
-            // at a time sends, so no mail goes out twice
-            let sent = tokio::task::block_in_place(|| {
-                tokio::runtime::Handle::current()
-                    .block_on(app.exclusively("mail-outbox", app.deliver_mail(&transport, &from)))
-            });
-            if let Err(e) = sent {
-                tracing::warn!("mail: {e}");
-            }
-        }
-    });
+        .await;
+    jobs.stop().await;
+    served
 }
 
 async fn healthz(State(app): State<App>) -> Response {

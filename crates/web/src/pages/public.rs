@@ -479,7 +479,7 @@ pub async fn request_reset(
     uri: Uri,
     Form(f): Form<ResetRequestForm>,
 ) -> Response {
-    crate::api::reset_off_the_request_path(app, f.email);
+    app.request_password_reset_after_answer(f.email);
     let done = caller.lang.t(
         "이 이메일로 가입한 계정이 있으면 새 비밀번호를 정하는 링크를 보냈습니다.",
         crate::api::RESET_SENT,
