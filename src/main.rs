@@ -388,7 +388,7 @@ struct Failure(u8, String);
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Unusable(m) | AppError::Invalid(m) | AppError::TooLarge(m) => Failure(2, m),
+            AppError::Unusable(m) | AppError::Conflict(m) | AppError::TooLarge(m) => Failure(2, m),
             AppError::NotFound(m) => Failure(2, m),
             AppError::Forbidden(m) => Failure(2, m),
             e @ (AppError::InvalidFields(_) | AppError::Login(_)) => Failure(2, e.to_string()),
@@ -525,6 +525,12 @@ fn database_url(arg: Option<&str>) -> Result<String, Failure> {
     }
 }
 
+/// The person running this command, as the audit log records them (`cli:$USER`).
+fn operator() -> &'static app::Operator {
+    static OPERATOR: std::sync::OnceLock<app::Operator> = std::sync::OnceLock::new();
+    OPERATOR.get_or_init(app::Operator::from_environment)
+}
+
 async fn run(cli: Cli) -> Result<u8, Failure> {
     match &cli.command {
         Command::Mcf { file } => return mcf(file),
@@ -561,7 +567,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Serve { addr } => serve(app, addr).await,
         Command::Import { kind, file, report } => import(&app, kind, &file, report).await,
         Command::Export { kind, format, out } => {
-            let n = app.export(kind, format, &out).await?;
+            let n = app.export(operator(), kind, format, &out).await?;
             println!("exported {n} rows to {}", out.display());
             Ok(0)
         }
@@ -683,7 +689,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             by_year,
             baseline,
         } => {
-            app.set_target(&key, value, by_year, baseline, "cli")
+            app.set_target(operator(), &key, value, by_year, baseline)
                 .await?;
             println!("target of {key} set");
             Ok(0)
@@ -694,7 +700,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             from,
         } => {
             let code = currency.code();
-            app.set_rate(code, krw_per_unit, from, "cli").await?;
+            app.set_rate(operator(), code, krw_per_unit, from).await?;
             match from {
                 Some(day) => println!("1 {code} = {krw_per_unit} KRW from {day}"),
                 None => println!("1 {code} = {krw_per_unit} KRW"),
@@ -745,7 +751,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 starts_at,
                 slot_minutes,
             };
-            app.save_event(&e).await?;
+            app.save_event(operator(), &e).await?;
             println!(
                 "event {} saved: {} × {} tables on {}",
                 e.code, e.slots, e.tables, e.date
@@ -783,12 +789,12 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 center_code: center,
                 language,
             };
-            app.add_user(&user, &password, "cli").await?;
+            app.add_user(operator(), &user, &password).await?;
             println!("user {} added ({})", user.email, user.role.as_str());
             Ok(0)
         }
         Command::Publish { round } => {
-            let n = app.publish_round(&round, "cli").await?;
+            let n = app.publish_round(operator(), &round).await?;
             println!("round {round} published: {n} matches");
             Ok(0)
         }
@@ -808,7 +814,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 need_id: need,
                 rank,
             };
-            app.state_preference(&p, "cli").await?;
+            app.state_preference(operator(), &p).await?;
             println!("preference recorded");
             Ok(0)
         }
@@ -844,7 +850,7 @@ async fn recommend(
         let ids = read_ids(&f)?;
         (
             ["need_id", "rank", "startup_id", "score", "reasons"],
-            app.recommend_for_needs(&ids, top).await?,
+            app.recommend_for_needs(operator(), &ids, top).await?,
         )
     } else {
         let ids = match startups {
@@ -854,7 +860,8 @@ async fn recommend(
         };
         (
             ["startup_id", "rank", "enterprise_id", "score", "reasons"],
-            app.recommend_for_startups(ids.as_deref(), top).await?,
+            app.recommend_for_startups(operator(), ids.as_deref(), top)
+                .await?,
         )
     };
     let io = |e: csv::Error| Failure(1, e.to_string());
@@ -923,7 +930,7 @@ async fn run_round(
         Some(p) => app::rounds::read_policy(p)?,
         None => Default::default(),
     };
-    let r = app.run_round(round, &policy, dry_run, "cli").await?;
+    let r = app.run_round(operator(), round, &policy, dry_run).await?;
     let s = &r.summary;
     if pairs {
         let mut w = csv::Writer::from_writer(std::io::stdout());
@@ -1028,7 +1035,7 @@ async fn import(
     );
     bar.set_message(format!("importing {}", kind.as_str()));
     let r = app
-        .import_file(kind, file, "cli", &|done, total| {
+        .import_file(operator(), kind, file, &|done, total| {
             bar.set_length(total);
             bar.set_position(done);
         })
@@ -1082,7 +1089,9 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
         json: false,
     }) {
         DuplicateAction::List { status, all, json } => {
-            let flags = app.duplicates((!all).then_some(status.as_str())).await?;
+            let flags = app
+                .duplicates(operator(), (!all).then_some(status.as_str()))
+                .await?;
             if json {
                 println!(
                     "{}",
@@ -1100,12 +1109,12 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
             Ok(0)
         }
         DuplicateAction::Dismiss { a, b } => {
-            app.dismiss_duplicate(&a, &b, "cli").await?;
+            app.dismiss_duplicate(operator(), &a, &b).await?;
             println!("{a} and {b} are not duplicates");
             Ok(0)
         }
         DuplicateAction::Merge { keep, drop } => {
-            app.merge_startups(&keep, &drop, "cli").await?;
+            app.merge_startups(operator(), &keep, &drop).await?;
             println!("merged {drop} into {keep}");
             Ok(0)
         }
@@ -1114,7 +1123,7 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
 
 async fn schedule(app: &App, event: &str, json: bool) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
-    let s = app.schedule_event(event, "cli").await?;
+    let s = app.schedule_event(operator(), event).await?;
     if json {
         println!(
             "{}",

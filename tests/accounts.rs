@@ -191,8 +191,11 @@ async fn common_and_personal_passwords_are_refused() {
         "kim minjun!!",
         "short",
     ] {
-        match app.add_user(&user, weak, "test").await {
-            Err(app::AppError::Invalid(m)) => {
+        match app
+            .add_user(&app::Operator::named("test"), &user, weak)
+            .await
+        {
+            Err(app::AppError::Conflict(m)) => {
                 assert!(
                     m.contains("비밀번호") && m.contains("password"),
                     "{weak}: {m}"
@@ -208,9 +211,13 @@ async fn common_and_personal_passwords_are_refused() {
             .unwrap()
             .is_none()
     );
-    app.add_user(&user, "maple syrup on rainy tuesdays", "test")
-        .await
-        .unwrap();
+    app.add_user(
+        &app::Operator::named("test"),
+        &user,
+        "maple syrup on rainy tuesdays",
+    )
+    .await
+    .unwrap();
     assert!(
         app.login(&user.email, "maple syrup on rainy tuesdays")
             .await

@@ -109,7 +109,7 @@ async fn every_write_route_for_every_role() {
         language: Language::En,
     };
     s.app
-        .add_user(&founder, "matrix-password-1", "test")
+        .add_user(&app::Operator::named("test"), &founder, "matrix-password-1")
         .await
         .unwrap();
     users.insert(
@@ -755,7 +755,7 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
         .zip(need_cells(&secret))
         .collect();
     s.app
-        .save_cells(RecordKind::Needs, &cells, "test")
+        .save_cells_as(&app::Operator::named("test"), RecordKind::Needs, cells)
         .await
         .unwrap();
     // the index follows the write a moment later: the program manager finds the word

@@ -28,9 +28,14 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
     let own = member.enterprise_id.clone().unwrap();
 
     // proposals for the coming round, some on the member's own needs
-    app.run_round("r", &Default::default(), false, "test")
-        .await
-        .unwrap();
+    app.run_round(
+        &app::Operator::named("test"),
+        "r",
+        &Default::default(),
+        false,
+    )
+    .await
+    .unwrap();
     let rows = app.store().match_rows().await.unwrap();
     let mine = rows
         .iter()
@@ -53,7 +58,9 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
         .await
         .unwrap_err();
     assert!(matches!(early, app::AppError::NotFound(_)), "{early}");
-    app.publish_round("r", "test").await.unwrap();
+    app.publish_round(&app::Operator::named("test"), "r")
+        .await
+        .unwrap();
 
     let change = app
         .act_on_match(
@@ -97,7 +104,7 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(again, app::AppError::Invalid(_)), "{again}");
+    assert!(matches!(again, app::AppError::Conflict(_)), "{again}");
 
     // confidential needs
     let needs = app.store().needs().await.unwrap();
@@ -174,7 +181,7 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
         None,
     );
     for u in [&founder, &member] {
-        app.add_user(u, "unpublished-password-1", "test")
+        app.add_user(&app::Operator::named("test"), u, "unpublished-password-1")
             .await
             .unwrap();
     }
@@ -233,7 +240,9 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
         assert_eq!(r.fit, 0.0, "no score of an unpublished round");
     }
     // published, the proposal entitles its startup to the details
-    app.publish_round("r-hidden", "test").await.unwrap();
+    app.publish_round(&app::Operator::named("test"), "r-hidden")
+        .await
+        .unwrap();
     let seen = app.need_for(Some(&founder), &secret.id).await.unwrap();
     assert_eq!(seen, secret);
 }

@@ -218,9 +218,13 @@ async fn round_to_investment_in_a_real_browser() {
         center_code: None,
         language: Language::Ko,
     };
-    app.add_user(&founder, "journey-password-1", "test")
-        .await
-        .unwrap();
+    app.add_user(
+        &app::Operator::named("test"),
+        &founder,
+        "journey-password-1",
+    )
+    .await
+    .unwrap();
     log_in(&c, &base, &founder.email, "journey-password-1").await;
     c.goto(&format!("{base}/work")).await.unwrap();
     let mine = wait_for(&c, &card).await;
@@ -476,7 +480,7 @@ async fn an_open_call_from_application_to_the_inbox_in_a_real_browser() {
         center_code: None,
         language: Language::En,
     };
-    app.add_user(&second, "journey-password-2", "test")
+    app.add_user(&app::Operator::named("test"), &second, "journey-password-2")
         .await
         .unwrap();
     let deck = std::env::temp_dir().join(format!("innobridge-deck-{}.pdf", std::process::id()));

@@ -42,7 +42,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
         enterprise_id: Some(ent.id.clone()),
         ..user("owner@calls.kr", Role::EnterpriseMember)
     };
-    app.add_user(&owner, "calls-password-1", "test")
+    app.add_user(&app::Operator::named("test"), &owner, "calls-password-1")
         .await
         .unwrap();
     let startups = app.store().startups().await.unwrap();
@@ -53,13 +53,17 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
             language: if i == 0 { Language::En } else { Language::Ko },
             ..user(&format!("founder{i}@calls.kr"), Role::StartupMember)
         };
-        app.add_user(&u, "calls-password-1", "test").await.unwrap();
+        app.add_user(&app::Operator::named("test"), &u, "calls-password-1")
+            .await
+            .unwrap();
         founders.push(u);
     }
     let mut evaluators = Vec::new();
     for i in 0..3 {
         let u = user(&format!("judge{i}@calls.kr"), Role::Evaluator);
-        app.add_user(&u, "calls-password-1", "test").await.unwrap();
+        app.add_user(&app::Operator::named("test"), &u, "calls-password-1")
+            .await
+            .unwrap();
         evaluators.push(u);
     }
     let call = Call {
@@ -585,7 +589,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, app::AppError::Invalid(m) if m.starts_with("plan:")),
+            matches!(&err, app::AppError::Conflict(m) if m.starts_with("plan:")),
             "{err}"
         );
         let stored = app.call_applications_as(f, code).await.unwrap().remove(0);
@@ -650,7 +654,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     // an enterprise member may not take the victim's intake code, for itself or for them
     assert!(matches!(
         app.save_call_as(&squatter, &squat).await,
-        Err(app::AppError::Invalid(m)) if m.contains("reserved")
+        Err(app::AppError::Conflict(m)) if m.contains("reserved")
     ));
     // nor a look-alike that differs in case only
     let look_alike = Call {
@@ -659,7 +663,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     };
     assert!(matches!(
         app.save_call_as(&squatter, &look_alike).await,
-        Err(app::AppError::Invalid(m)) if m.contains("reserved")
+        Err(app::AppError::Conflict(m)) if m.contains("reserved")
     ));
     let as_victim = Call {
         enterprise_id: Some(victim.clone()),
@@ -693,7 +697,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     };
     assert!(matches!(
         app.save_call_as(&squatter, &far).await,
-        Err(app::AppError::Invalid(m)) if m.starts_with("stage:")
+        Err(app::AppError::Conflict(m)) if m.starts_with("stage:")
     ));
     // a squatted call saved before the codes were reserved gets nothing
     app.store().save_call(&squat, "old").await.unwrap();
@@ -738,9 +742,14 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
 async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
     let (app, _dir, _owner, founders, _judges, call) = setup().await;
     // a round's proposals: both parties' members hear how many they have
-    app.run_round("r-notify", &Default::default(), false, "test")
-        .await
-        .unwrap();
+    app.run_round(
+        &app::Operator::named("test"),
+        "r-notify",
+        &Default::default(),
+        false,
+    )
+    .await
+    .unwrap();
     let m = app
         .store()
         .matches_where(&app::MatchFilter {
@@ -759,9 +768,13 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
         ..user("proposer@calls.kr", Role::EnterpriseMember)
     };
     for u in [&founder, &member] {
-        app.add_user(u, "calls-password-1", "test").await.unwrap();
+        app.add_user(&app::Operator::named("test"), u, "calls-password-1")
+            .await
+            .unwrap();
     }
-    app.publish_round("r-notify", "test").await.unwrap();
+    app.publish_round(&app::Operator::named("test"), "r-notify")
+        .await
+        .unwrap();
     for u in [&founder, &member] {
         let inbox = app.inbox_as(u).await.unwrap();
         assert!(
@@ -798,7 +811,9 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
     app.answer_meeting_as(&member, id, domain::RequestStatus::Accepted)
         .await
         .unwrap();
-    app.schedule_event(ev, "test").await.unwrap();
+    app.schedule_event(&app::Operator::named("test"), ev)
+        .await
+        .unwrap();
     for u in [&founder, &member] {
         assert!(
             app.inbox_as(u)

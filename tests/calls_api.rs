@@ -63,7 +63,7 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
         center_code: None,
         language: Language::En,
     };
-    app.add_user(&second, "api-password-22", "test")
+    app.add_user(&app::Operator::named("test"), &second, "api-password-22")
         .await
         .unwrap();
     let judge2 = log_in(&c, &base, &second.email, "api-password-22").await;

@@ -36,7 +36,9 @@ fn write_csv(dir: &Path, name: &str, body: &str) -> PathBuf {
 }
 
 async fn import(app: &App, kind: RecordKind, p: &Path) -> app::import::ImportReport {
-    app.import_file(kind, p, "test", &|_, _| {}).await.unwrap()
+    app.import_file(&app::Operator::named("test"), kind, p, &|_, _| {})
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -63,9 +65,15 @@ async fn the_index_follows_updates_and_deletes() {
     assert!(ids(&app, "연료전지").is_empty(), "the old text is gone");
     assert_eq!(ids(&app, "전고체"), vec!["s1"]);
 
-    app.delete_startup("s2", "test").await.unwrap();
+    app.delete_startup(&app::Operator::named("test"), "s2")
+        .await
+        .unwrap();
     assert!(ids(&app, "battery").is_empty());
-    assert!(app.delete_startup("s2", "test").await.is_err());
+    assert!(
+        app.delete_startup(&app::Operator::named("test"), "s2")
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -210,7 +218,10 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
     );
     let r = import(&app, RecordKind::Startups, &f).await;
     assert_eq!(r.rejected, vec![]);
-    let flags = app.duplicates(Some("open")).await.unwrap();
+    let flags = app
+        .duplicates(&app::Operator::named("test"), Some("open"))
+        .await
+        .unwrap();
     let pairs: Vec<(String, String, String)> = flags
         .iter()
         .map(|f| (f.startup_a.clone(), f.startup_b.clone(), f.reason.clone()))
@@ -238,12 +249,12 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
     // registration through the app flags too
     let notes = app
         .save_startup(
+            &app::Operator::named("test"),
             domain::Startup {
                 id: "d5".into(),
                 name: "㈜ 테스트".into(),
                 ..Default::default()
             },
-            "test",
         )
         .await
         .unwrap();
@@ -252,8 +263,16 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
         "{notes:?}"
     );
 
-    app.dismiss_duplicate("d3", "d1", "test").await.unwrap();
-    assert_eq!(app.duplicates(Some("dismissed")).await.unwrap().len(), 1);
+    app.dismiss_duplicate(&app::Operator::named("test"), "d3", "d1")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.duplicates(&app::Operator::named("test"), Some("dismissed"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // d2 carries a match with history and an outcome; the merge keeps both
     let e = write_csv(dir.path(), "e.csv", "id,name\ne1,한빛모터스\n");
@@ -285,7 +304,6 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
             None,
         )
         .await
-        .unwrap()
         .unwrap();
     let o = write_csv(
         dir.path(),
@@ -294,7 +312,9 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
     );
     import(&app, RecordKind::Outcomes, &o).await;
 
-    app.merge_startups("d1", "d2", "admin@city").await.unwrap();
+    app.merge_startups(&app::Operator::named("admin@city"), "d1", "d2")
+        .await
+        .unwrap();
     assert!(app.store().startup("d2").await.unwrap().is_none());
     let history = app.store().match_history("d1", "n1").await.unwrap();
     assert_eq!(
@@ -309,11 +329,25 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
     let merged = app.store().merged_into("d1").await.unwrap();
     assert_eq!(merged.len(), 1);
     assert_eq!(merged[0].name, "테스트 주식회사");
-    assert_eq!(app.duplicates(Some("merged")).await.unwrap().len(), 1);
+    assert_eq!(
+        app.duplicates(&app::Operator::named("test"), Some("merged"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(
         !ids(&app, "솔루션").contains(&"d2".to_string()),
         "the merged record left the index"
     );
-    assert!(app.merge_startups("d1", "d1", "x").await.is_err());
-    assert!(app.merge_startups("d1", "nope", "x").await.is_err());
+    assert!(
+        app.merge_startups(&app::Operator::named("x"), "d1", "d1")
+            .await
+            .is_err()
+    );
+    assert!(
+        app.merge_startups(&app::Operator::named("x"), "d1", "nope")
+            .await
+            .is_err()
+    );
 }

@@ -454,7 +454,9 @@ async fn saves_change_only_the_fields_given() {
     seeded.region = Some("서울".into());
     seeded.clusters = vec!["yangjae".into()];
     seeded.employees = Some(12);
-    app.save_startup(seeded.clone(), "test").await.unwrap();
+    app.save_startup(&app::Operator::named("test"), seeded.clone())
+        .await
+        .unwrap();
     let before = app.startup(&own).await.unwrap();
 
     let r = c

@@ -985,7 +985,10 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         .unwrap();
     demo::fill(&app, 3, &|_| {}).await.unwrap();
     let event = "forum-2024";
-    let first = app.schedule_event(event, "test").await.unwrap();
+    let first = app
+        .schedule_event(&app::Operator::named("test"), event)
+        .await
+        .unwrap();
     assert_eq!(first.double_booked, 0, "{first:?}");
     let placed: Vec<_> = app
         .store()
@@ -1015,7 +1018,10 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         saved.double_booked
     );
     // scheduling again repairs it, and says so
-    let repaired = app.schedule_event(event, "test").await.unwrap();
+    let repaired = app
+        .schedule_event(&app::Operator::named("test"), event)
+        .await
+        .unwrap();
     assert_eq!(repaired.double_booked, 0, "{repaired:?}");
 
     // the startup of a placed meeting cancels: its requests are withdrawn, unplaced
@@ -1053,7 +1059,10 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         );
         assert!(r.slot.is_none(), "{r:?} keeps its place");
     }
-    let again = app.schedule_event(event, "test").await.unwrap();
+    let again = app
+        .schedule_event(&app::Operator::named("test"), event)
+        .await
+        .unwrap();
     let accepted = after
         .iter()
         .filter(|r| r.status == domain::RequestStatus::Accepted)

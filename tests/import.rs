@@ -23,7 +23,7 @@ async fn open(dir: &tempfile::TempDir, name: &str) -> App {
 }
 
 async fn import(app: &App, kind: RecordKind, path: &Path) -> app::import::ImportReport {
-    app.import_file(kind, path, "test", &|_, _| {})
+    app.import_file(&app::Operator::named("test"), kind, path, &|_, _| {})
         .await
         .unwrap()
 }
@@ -179,20 +179,34 @@ async fn kpis_follow_every_write_from_any_instance() {
     assert_eq!(a.dashboard().await.unwrap().0, invested);
 
     let reopened = chrono::NaiveDate::from_ymd_opt(2000, 1, 1);
-    b.set_rate("USD", 2_000.0, reopened, "test").await.unwrap();
+    b.set_rate(&app::Operator::named("test"), "USD", 2_000.0, reopened)
+        .await
+        .unwrap();
     let revalued = a.kpis().await.unwrap();
     assert!(
         revalued.investment_krw > invested.investment_krw,
         "a rate set through B"
     );
 
-    b.set_target("pocs", Some(77.0), Some(2030), None, "test")
-        .await
-        .unwrap();
+    b.set_target(
+        &app::Operator::named("test"),
+        "pocs",
+        Some(77.0),
+        Some(2030),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(a.kpis().await.unwrap().targets.get("pocs"), Some(&77.0));
-    a.set_target("pocs", Some(78.0), Some(2030), None, "test")
-        .await
-        .unwrap();
+    a.set_target(
+        &app::Operator::named("test"),
+        "pocs",
+        Some(78.0),
+        Some(2030),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(b.kpis().await.unwrap().targets.get("pocs"), Some(&78.0));
 }
 
@@ -207,9 +221,9 @@ async fn a_workbook_that_trips_the_xlsx_reader_is_refused_not_a_crash() {
     let before = app.counts().await.unwrap();
     let e = app
         .import_file(
+            &app::Operator::named("test"),
             RecordKind::Startups,
             &fixture("fuzz/overflowing-cell-reference.xlsx"),
-            "test",
             &|_, _| {},
         )
         .await
@@ -277,9 +291,14 @@ async fn export_all(app: &App, dir: &Path, format: Format) -> Vec<(RecordKind, P
     let mut out = Vec::new();
     for k in RecordKind::ALL {
         let p = dir.join(format!("{}.{ext}", k.as_str()));
-        app.export(ExportKind::Records(k), format, &p)
-            .await
-            .unwrap();
+        app.export(
+            &app::Operator::named("test"),
+            ExportKind::Records(k),
+            format,
+            &p,
+        )
+        .await
+        .unwrap();
         out.push((k, p));
     }
     out
@@ -351,7 +370,10 @@ async fn matches_and_kpis_export_in_both_formats() {
     for (kind, name) in [(ExportKind::Matches, "matches"), (ExportKind::Kpi, "kpi")] {
         for (format, ext) in [(Format::Csv, "csv"), (Format::Xlsx, "xlsx")] {
             let p = dir.path().join(format!("{name}.{ext}"));
-            let n = app.export(kind, format, &p).await.unwrap();
+            let n = app
+                .export(&app::Operator::named("test"), kind, format, &p)
+                .await
+                .unwrap();
             let t = store::files::read_table(&p).unwrap();
             assert_eq!(t.rows.len(), n, "{name}.{ext}");
             assert!(n > 10);
@@ -391,9 +413,14 @@ async fn csv_exports_neutralise_formulas_and_import_back_the_same() {
     assert_eq!(f1.description.as_deref(), Some("-20°C cold chain"));
 
     let out = dir.path().join("startups.csv");
-    app.export(ExportKind::Records(RecordKind::Startups), Format::Csv, &out)
-        .await
-        .unwrap();
+    app.export(
+        &app::Operator::named("test"),
+        ExportKind::Records(RecordKind::Startups),
+        Format::Csv,
+        &out,
+    )
+    .await
+    .unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
     let mut cells = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -457,7 +484,10 @@ async fn a_known_registration_number_under_a_new_id_is_flagged_never_merged() {
     let s2 = app.store().startup("s-2").await.unwrap().unwrap();
     assert_eq!(s2.name, "Totally Different Co");
     assert_eq!(s2.business_reg_no, None);
-    let flags = app.duplicates(Some("open")).await.unwrap();
+    let flags = app
+        .duplicates(&app::Operator::named("test"), Some("open"))
+        .await
+        .unwrap();
     assert_eq!(flags.len(), 1);
     assert_eq!(
         (flags[0].startup_a.as_str(), flags[0].startup_b.as_str()),
@@ -470,7 +500,9 @@ async fn a_known_registration_number_under_a_new_id_is_flagged_never_merged() {
     );
 
     // a person merges: the record kept gets the number
-    app.merge_startups("s-2", "s-1", "test").await.unwrap();
+    app.merge_startups(&app::Operator::named("test"), "s-2", "s-1")
+        .await
+        .unwrap();
     let kept = app.store().startup("s-2").await.unwrap().unwrap();
     assert_eq!(kept.business_reg_no.unwrap().as_str(), "220-81-62517");
 }
@@ -490,7 +522,9 @@ async fn a_re_import_does_not_resurrect_a_merged_startup() {
     .unwrap();
     let r = import(&app, RecordKind::Startups, &file).await;
     assert_eq!(r.notices.len(), 1, "flagged by name: {:?}", r.notices);
-    app.merge_startups("k-1", "k-2", "test").await.unwrap();
+    app.merge_startups(&app::Operator::named("test"), "k-1", "k-2")
+        .await
+        .unwrap();
     let after_merge = app.store().startups().await.unwrap();
 
     let r = import(&app, RecordKind::Startups, &file).await;
@@ -509,7 +543,12 @@ async fn a_re_import_does_not_resurrect_a_merged_startup() {
     );
     assert_eq!(app.store().startups().await.unwrap(), after_merge);
     assert!(app.store().startup("k-2").await.unwrap().is_none());
-    assert_eq!(app.duplicates(Some("open")).await.unwrap(), vec![]);
+    assert_eq!(
+        app.duplicates(&app::Operator::named("test"), Some("open"))
+            .await
+            .unwrap(),
+        vec![]
+    );
 }
 
 /// Issue #18, item 8: enterprises get the duplicate check startups have: a second
@@ -542,7 +581,10 @@ async fn a_second_enterprise_of_the_same_name_is_flagged() {
         .collect();
     assert_eq!(notes, vec![(2, "name"), (3, "name")], "{:?}", r.notices);
     assert!(r.notices[0].reason.contains("as enterprise 'e-1'"));
-    let flags = app.duplicates(Some("open")).await.unwrap();
+    let flags = app
+        .duplicates(&app::Operator::named("test"), Some("open"))
+        .await
+        .unwrap();
     let pairs: Vec<(&str, &str, &str)> = flags
         .iter()
         .map(|f| (f.kind.as_str(), f.startup_a.as_str(), f.startup_b.as_str()))
@@ -551,7 +593,9 @@ async fn a_second_enterprise_of_the_same_name_is_flagged() {
     assert!(pairs.contains(&("enterprise", "e-1", "e-3")), "{pairs:?}");
     assert!(pairs.iter().all(|p| p.0 == "enterprise"));
     // dismissed pairs are not flagged again
-    app.dismiss_duplicate("e-1", "e-2", "test").await.unwrap();
+    app.dismiss_duplicate(&app::Operator::named("test"), "e-1", "e-2")
+        .await
+        .unwrap();
     let r = import(&app, RecordKind::Enterprises, &second).await;
     assert_eq!(r.notices, vec![]);
 }

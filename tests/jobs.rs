@@ -182,9 +182,9 @@ async fn stop_waits_for_every_job_and_none_runs_after_it() {
     )
     .unwrap();
     app.import_file(
+        &app::Operator::named("test"),
         domain::records::RecordKind::Startups,
         &csv,
-        "test",
         &|_, _| {},
     )
     .await
@@ -223,7 +223,9 @@ async fn stop_waits_for_every_job_and_none_runs_after_it() {
     assert_eq!(stub.messages().await.len(), 1, "no mail after stop");
 
     // without a follower, a write brings the index up to date before it returns
-    app.delete_startup("s1", "test").await.unwrap();
+    app.delete_startup(&app::Operator::named("test"), "s1")
+        .await
+        .unwrap();
     let q = app::SearchQuery {
         text: "연료전지".into(),
         ..Default::default()

@@ -157,7 +157,6 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
             None,
         )
         .await
-        .unwrap()
         .unwrap();
     let again = round_json(&db, &["--round", "round-2026"]);
     assert_eq!(

@@ -206,7 +206,10 @@ impl World {
             center_code: (role == Role::CenterManager).then(|| org.to_string()),
             language: Language::En,
         };
-        self.app.add_user(&user, PASSWORD, "test").await.unwrap();
+        self.app
+            .add_user(&app::Operator::named("test"), &user, PASSWORD)
+            .await
+            .unwrap();
         common::log_in(&self.c, &self.base, &email, PASSWORD).await
     }
 

@@ -37,7 +37,9 @@ async fn start() -> (String, app::App, tempfile::TempDir) {
             center_code: None,
             language: domain::Language::En,
         };
-        app.add_user(&u, PASSWORD, "test").await.unwrap();
+        app.add_user(&app::Operator::named("test"), &u, PASSWORD)
+            .await
+            .unwrap();
     }
     (common::serve(&app).await, app, dir)
 }

@@ -108,9 +108,9 @@ async fn a_running_server_follows_writes_made_by_another_process() {
     .unwrap();
     let r = other
         .import_file(
+            &app::Operator::named("cli"),
             domain::records::RecordKind::Startups,
             &csv,
-            "cli",
             &|_, _| {},
         )
         .await

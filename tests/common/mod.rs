@@ -40,10 +40,17 @@ pub async fn serve_demo(
         .unwrap();
     let demo = demo::fill(&app, seed, &|_| {}).await.unwrap();
     if let Some(name) = round {
-        app.run_round(name, &Default::default(), false, "test")
+        app.run_round(
+            &app::Operator::named("test"),
+            name,
+            &Default::default(),
+            false,
+        )
+        .await
+        .unwrap();
+        app.publish_round(&app::Operator::named("test"), name)
             .await
             .unwrap();
-        app.publish_round(name, "test").await.unwrap();
     }
     let base = serve(&app).await;
     (base, app, demo, dir)

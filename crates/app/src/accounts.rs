@@ -10,7 +10,7 @@ use chrono::{Duration, SecondsFormat, Utc};
 use domain::User;
 use sha2::{Digest, Sha256};
 
-use crate::{App, AppError, Result};
+use crate::{App, AppError, Principal, Result};
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
@@ -60,7 +60,7 @@ fn ts(t: chrono::DateTime<Utc>) -> String {
 
 fn random_token() -> Result<String> {
     let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|e| AppError::Invalid(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut b).map_err(|e| AppError::Conflict(format!("no randomness: {e}")))?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
@@ -79,14 +79,14 @@ fn token_hash(token: &str) -> String {
 /// An argon2id PHC string for `password` (fresh salt).
 pub fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < MIN_PASSWORD {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::Conflict(format!(
             "a password needs at least {MIN_PASSWORD} characters"
         )));
     }
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Invalid(format!("cannot hash the password: {e}")))
+        .map_err(|e| AppError::Conflict(format!("cannot hash the password: {e}")))
 }
 
 /// The least zxcvbn score a password needs (0–4; 3: "safely unguessable", about 10^8
@@ -95,7 +95,7 @@ pub fn hash_password(password: &str) -> Result<String> {
 const MIN_PASSWORD_SCORE: u8 = 3;
 
 fn weak(ko: &str, en: &str) -> AppError {
-    AppError::Invalid(format!("{ko} / {en}"))
+    AppError::Conflict(format!("{ko} / {en}"))
 }
 
 /// Refuses a password for `user` that is short, common or easy to guess, or that is
@@ -146,13 +146,20 @@ fn verify(password: &str, phc: &str) -> bool {
 impl App {
     /// Adds a user with a password ([`check_password`]; hashed with argon2id before it
     /// is stored).
-    pub async fn add_user(&self, user: &User, password: &str, actor: &str) -> Result<()> {
+    pub async fn add_user(
+        &self,
+        who: impl Into<Principal<'_>>,
+        user: &User,
+        password: &str,
+    ) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("add accounts")?;
         check_password(password, user)?;
         let hash = hash_password(password)?;
         self.store
-            .add_user(user, Some(&hash), actor)
+            .add_user(user, Some(&hash), who.audit_name())
             .await
-            .map_err(AppError::refused)
+            .map_err(AppError::from)
     }
 
     /// [`App::login_from`] for a caller on this machine ([`LOCAL_CLIENT`]).

@@ -10,7 +10,8 @@ use domain::records::RecordKind;
 use domain::{Actor, FieldError, Need, Outcome, Role, Side, StatusChange, User, Visibility};
 use store::{MatchFilter, MatchView};
 
-use crate::{App, AppError, Result};
+use crate::principal::Principal;
+use crate::{App, AppError, Result, StoreError};
 
 /// The side `user` acts for on a match of `startup` with a need of `enterprise`, or
 /// None when the match is none of its business. Program managers act for the program;
@@ -135,21 +136,6 @@ impl App {
         Ok(all)
     }
 
-    /// Runs a matching round for `user` (program managers only).
-    pub async fn run_round_as(
-        &self,
-        user: &User,
-        name: &str,
-        policy: &matching::policy::Policy,
-        dry_run: bool,
-    ) -> Result<crate::rounds::RoundSummary> {
-        require_admin(user, "run a matching round")?;
-        Ok(self
-            .run_round(name, policy, dry_run, &user.email)
-            .await?
-            .summary)
-    }
-
     /// Saves a record from a form for `user`: a startup's member its own profile
     /// (the program's own fields — source, discovery date, registration number — kept
     /// as stored), an enterprise's member its own needs (new ones get an id), program
@@ -157,27 +143,27 @@ impl App {
     /// [`AppError::InvalidFields`].
     pub async fn save_cells_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         kind: RecordKind,
         cells: HashMap<String, String>,
     ) -> Result<(String, Vec<FieldError>)> {
-        self.write_cells_as(user, kind, cells, false).await
+        self.write_cells_as(who.into(), kind, cells, false).await
     }
 
     /// Creates a need for `user` (`POST /api/v1/needs`): as [`App::save_cells_as`],
     /// but an id that is taken is refused instead of saved over.
     pub async fn create_need_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         cells: HashMap<String, String>,
     ) -> Result<(String, Vec<FieldError>)> {
-        self.write_cells_as(user, RecordKind::Needs, cells, true)
+        self.write_cells_as(who.into(), RecordKind::Needs, cells, true)
             .await
     }
 
     async fn write_cells_as(
         &self,
-        user: &User,
+        who: Principal<'_>,
         kind: RecordKind,
         mut cells: HashMap<String, String>,
         mut create: bool,
@@ -185,62 +171,66 @@ impl App {
         let refuse = |what: &str| {
             Err(AppError::Forbidden(format!(
                 "{} may not save {what}",
-                user.email
+                who.audit_name()
             )))
         };
-        match (user.role, kind) {
-            (Role::Admin, _) => {}
-            (Role::StartupMember, RecordKind::Startups) => {
-                let Some(own) = &user.startup_id else {
-                    return refuse("a startup profile");
-                };
-                // a member saves its own profile only, never another's under its name
-                if let Some(id) = cells.get("id").map(|v| v.trim())
-                    && !id.is_empty()
-                    && id != own
-                {
-                    return refuse(&format!("startup '{id}'"));
+        // the operator may save what a program manager may
+        if let Principal::User(user) = who {
+            match (user.role, kind) {
+                (Role::Admin, _) => {}
+                (Role::StartupMember, RecordKind::Startups) => {
+                    let Some(own) = &user.startup_id else {
+                        return refuse("a startup profile");
+                    };
+                    // a member saves its own profile only, never another's under its name
+                    if let Some(id) = cells.get("id").map(|v| v.trim())
+                        && !id.is_empty()
+                        && id != own
+                    {
+                        return refuse(&format!("startup '{id}'"));
+                    }
+                    // the program's own fields are not the member's to give: left out, a
+                    // partial save keeps what is stored (and the profile must exist)
+                    self.startup(own).await?;
+                    for col in ["source", "discovered_on", "business_reg_no"] {
+                        cells.remove(col);
+                    }
+                    cells.insert("id".into(), own.clone());
                 }
-                // the program's own fields are not the member's to give: left out, a
-                // partial save keeps what is stored (and the profile must exist)
-                self.startup(own).await?;
-                for col in ["source", "discovered_on", "business_reg_no"] {
-                    cells.remove(col);
+                (Role::EnterpriseMember, RecordKind::Needs) => {
+                    let Some(own) = &user.enterprise_id else {
+                        return refuse("needs");
+                    };
+                    let id = cells
+                        .get("id")
+                        .map(|v| v.trim().to_string())
+                        .unwrap_or_default();
+                    if id.is_empty() {
+                        cells.insert("id".into(), new_need_id(own)?);
+                        create = true;
+                    } else if let Some(existing) = self.store.need(&id).await?
+                        && existing.enterprise_id != *own
+                    {
+                        return refuse(&format!("need '{id}' of another enterprise"));
+                    }
+                    cells.insert("enterprise_id".into(), own.clone());
                 }
-                cells.insert("id".into(), own.clone());
+                _ => return refuse(&format!("{} records", kind.as_str())),
             }
-            (Role::EnterpriseMember, RecordKind::Needs) => {
-                let Some(own) = &user.enterprise_id else {
-                    return refuse("needs");
-                };
-                let id = cells
-                    .get("id")
-                    .map(|v| v.trim().to_string())
-                    .unwrap_or_default();
-                if id.is_empty() {
-                    cells.insert("id".into(), new_need_id(own)?);
-                    create = true;
-                } else if let Some(existing) = self.store.need(&id).await?
-                    && existing.enterprise_id != *own
-                {
-                    return refuse(&format!("need '{id}' of another enterprise"));
-                }
-                cells.insert("enterprise_id".into(), own.clone());
-            }
-            _ => return refuse(&format!("{} records", kind.as_str())),
         }
         let id = cells.get("id").cloned().unwrap_or_default();
         let notes = if create && kind == RecordKind::Needs {
-            self.create_need_cells(&cells, &user.email).await?
+            self.create_need_cells(&cells, who.audit_name()).await?
         } else {
-            self.save_cells(kind, &cells, &user.email).await?
+            self.write_cells(kind, &cells, who.audit_name()).await?
         };
         Ok((id, notes))
     }
 
     /// The outcomes `user` may see: a startup's or an enterprise's own, all for
     /// program managers.
-    pub async fn outcomes_as(&self, user: &User) -> Result<Vec<Outcome>> {
+    pub async fn outcomes_as(&self, who: impl Into<Principal<'_>>) -> Result<Vec<Outcome>> {
+        let user = who.into().person("outcomes_as")?;
         let all = self.store.outcomes().await?;
         let keep = |o: &Outcome| match user.role {
             Role::Admin => true,
@@ -253,44 +243,38 @@ impl App {
         Ok(all.into_iter().filter(keep).collect())
     }
 
-    /// Deletes a startup (program managers only).
-    pub async fn delete_startup_as(&self, user: &User, id: &str) -> Result<()> {
-        require_admin(user, "delete startups")?;
-        self.delete_startup(id, &user.email).await
-    }
-
     /// Deletes a need: its enterprise's members or program managers.
-    pub async fn delete_need_as(&self, user: &User, id: &str) -> Result<()> {
+    pub async fn delete_need(&self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
+        let who = who.into();
         let n = self
             .store
             .need(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no need '{id}'")))?;
-        let own = user.role == Role::EnterpriseMember
-            && user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str());
-        if !own && user.role != Role::Admin {
+        let own = |user: &User| {
+            user.role == Role::EnterpriseMember
+                && user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str())
+        };
+        if let Principal::User(user) = who
+            && !own(user)
+            && user.role != Role::Admin
+        {
             return Err(AppError::Forbidden(format!(
                 "{} may not delete need '{id}'",
                 user.email
             )));
         }
-        self.delete_need(id, &user.email).await
-    }
-
-    /// Imports a file for `user` (program managers only).
-    pub async fn import_file_as(
-        &self,
-        user: &User,
-        kind: RecordKind,
-        path: &std::path::Path,
-    ) -> Result<crate::import::ImportReport> {
-        require_admin(user, "import records")?;
-        self.import_file(kind, path, &user.email, &|_, _| {}).await
+        self.remove_need(id, who.audit_name()).await
     }
 
     /// One matching round (program managers only).
-    pub async fn round_as(&self, user: &User, name: &str) -> Result<domain::MatchingRound> {
-        require_admin(user, "read a matching round")?;
+    pub async fn round_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        name: &str,
+    ) -> Result<domain::MatchingRound> {
+        let who = who.into();
+        who.require_program_manager("read a matching round")?;
         self.store
             .round(name)
             .await?
@@ -298,19 +282,24 @@ impl App {
     }
 
     /// Every matching round, newest first (program managers only).
-    pub async fn rounds_as(&self, user: &User) -> Result<Vec<domain::MatchingRound>> {
-        require_admin(user, "list matching rounds")?;
+    pub async fn rounds_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+    ) -> Result<Vec<domain::MatchingRound>> {
+        let who = who.into();
+        who.require_program_manager("list matching rounds")?;
         Ok(self.store.rounds().await?)
     }
 
     /// The latest entries of the audit log (program managers only).
     pub async fn audit_log_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         limit: i64,
         before: Option<i64>,
     ) -> Result<Vec<store::AuditRecord>> {
-        require_admin(user, "read the audit log")?;
+        let who = who.into();
+        who.require_program_manager("read the audit log")?;
         Ok(self.store.audit_log(limit, before).await?)
     }
 
@@ -318,11 +307,12 @@ impl App {
     /// (program managers only).
     pub async fn export_download_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         file: &str,
     ) -> Result<(crate::export::Format, Vec<u8>)> {
         use crate::export::{ExportKind, Format};
-        require_admin(user, "export the program's tables")?;
+        let who = who.into();
+        who.require_program_manager("export the program's tables")?;
         let (kind, ext) = file.rsplit_once('.').ok_or_else(|| {
             AppError::NotFound(format!("'{file}': ask for KIND.csv or KIND.xlsx"))
         })?;
@@ -331,25 +321,20 @@ impl App {
         let unwritable = |e: std::io::Error| AppError::Unusable(format!("export: {e}"));
         let dir = tempfile::tempdir().map_err(unwritable)?;
         let path = dir.path().join(format!("export.{ext}"));
-        self.export(kind, format, &path).await?;
+        self.export(who, kind, format, &path).await?;
         let bytes = std::fs::read(&path).map_err(unwritable)?;
         Ok((format, bytes))
-    }
-
-    /// Publishes a round for `user` (program managers only).
-    pub async fn publish_round_as(&self, user: &User, name: &str) -> Result<u64> {
-        require_admin(user, "publish a matching round")?;
-        self.publish_round(name, &user.email).await
     }
 
     /// The engine's best startups for a need, for its enterprise's members and program
     /// managers.
     pub async fn recommendations_for_need_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         need: &str,
         k: usize,
     ) -> Result<Vec<crate::recommend::Recommendation>> {
+        let user = who.into().person("recommendations_for_need_as")?;
         let n = self
             .store
             .need(need)
@@ -361,13 +346,18 @@ impl App {
                 user.email
             )));
         }
-        self.recommend_for_needs(&[need.to_string()], k).await
+        self.recommend_needs(&[need.to_string()], k).await
     }
 
     /// The matches `user` may see among those `filter` selects: a startup's or an
     /// enterprise's own (published proposals only), everything for program managers,
     /// nothing for other roles.
-    pub async fn matches_as(&self, user: &User, filter: MatchFilter) -> Result<Vec<MatchView>> {
+    pub async fn matches_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        filter: MatchFilter,
+    ) -> Result<Vec<MatchView>> {
+        let user = who.into().person("matches_as")?;
         let mut f = filter;
         // narrow to the member's own organisation; a filter naming another selects nothing
         let narrow = |asked: &mut Option<String>, own: &Option<String>| match (&*asked, own) {
@@ -428,7 +418,12 @@ impl App {
     /// Records an outcome of a match (meeting, NDA, PoC, cooperation, investment,
     /// acquisition): the enterprise's members and program managers may; the match must
     /// have been accepted by both sides. The enterprise is the need's.
-    pub async fn record_outcome_as(&self, user: &User, outcome: Outcome) -> Result<Outcome> {
+    pub async fn record_outcome_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        outcome: Outcome,
+    ) -> Result<Outcome> {
+        let user = who.into().person("record_outcome_as")?;
         let need = outcome.need_id.clone().unwrap_or_default();
         let m = self.match_as(user, &outcome.startup_id, &need).await?;
         if side_for(user, &m.startup_id, &m.enterprise_id) != Some(Side::Enterprise)
@@ -443,9 +438,9 @@ impl App {
             enterprise_id: m.enterprise_id,
             ..outcome
         };
-        match self.store.record_outcome(&o, &user.email).await? {
-            Ok(()) => Ok(o),
-            Err(e) => Err(AppError::Invalid(e.to_string())),
+        match self.store.record_outcome(&o, &user.email).await {
+            Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.to_string())),
+            done => done.map(|()| o).map_err(AppError::from),
         }
     }
 
@@ -454,12 +449,13 @@ impl App {
     /// round's proposals only once it is published.
     pub async fn act_on_match(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         startup: &str,
         need: &str,
         action: Action,
         note: Option<String>,
     ) -> Result<StatusChange> {
+        let user = who.into().person("act_on_match")?;
         let m = self.match_as(user, startup, need).await?;
         let side = side_for(user, startup, &m.enterprise_id).ok_or_else(|| {
             AppError::Forbidden(format!(
@@ -473,12 +469,11 @@ impl App {
             .transition_match(startup, need, action, &actor, note)
             .await
         {
-            Ok(Ok(change)) => {
+            Ok(change) => {
                 self.tell_other_side(&m, side, &action).await?;
                 Ok(change)
             }
-            Ok(Err(refused)) => Err(AppError::Invalid(refused.to_string())),
-            Err(e) => Err(AppError::refused(e)),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -495,7 +490,7 @@ impl App {
 /// (by concurrent requests, or by several servers) do not meet.
 fn new_need_id(enterprise: &str) -> Result<String> {
     let mut b = [0u8; 8];
-    getrandom::fill(&mut b).map_err(|e| AppError::Invalid(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut b).map_err(|e| AppError::Conflict(format!("no randomness: {e}")))?;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     Ok(format!("nd-{enterprise}-{hex}"))
 }

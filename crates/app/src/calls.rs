@@ -16,6 +16,7 @@ use matching::review::{ReviewProblem, assign_reviews};
 use sha2::Digest;
 use store::MatchFilter;
 
+use crate::principal::Principal;
 use crate::{App, AppError, Result};
 
 /// A stage's standing of one application as its organiser sees it: the jury's mean
@@ -63,7 +64,7 @@ pub struct Assignment {
 pub const INTAKE_PREFIX: &str = "intake-";
 
 fn invalid(e: domain::FieldError) -> AppError {
-    AppError::Invalid(format!("{}: {}", e.field, e.reason))
+    AppError::Conflict(format!("{}: {}", e.field, e.reason))
 }
 
 /// Whether `user` runs `call`: a program manager, or a member of the enterprise that
@@ -115,7 +116,8 @@ impl App {
     /// own need, or its bottom-up intake), a program manager any (on-demand ones too).
     /// The `intake-…` codes are the server's: an enterprise's intake is made by the
     /// first proposal to it ([`App::propose_as`]) and keeps its enterprise and track.
-    pub async fn save_call_as(&self, user: &User, call: &Call) -> Result<()> {
+    pub async fn save_call_as(&self, who: impl Into<Principal<'_>>, call: &Call) -> Result<()> {
+        let user = who.into().person("save_call_as")?;
         // who asks is decided before what was sent is read: a caller with no right to
         // run calls learns nothing about the rules from the refusal
         if !runs_call(user, call) {
@@ -136,7 +138,7 @@ impl App {
         if let Some(e) = &call.enterprise_id
             && self.store.enterprise(e).await?.is_none()
         {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "enterprise_id: no enterprise '{e}'"
             )));
         }
@@ -146,7 +148,7 @@ impl App {
                 .as_ref()
                 .is_some_and(|x| x.enterprise_id == call.enterprise_id && x.track == call.track);
             if !kept {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::Conflict(format!(
                     "code: '{INTAKE_PREFIX}…' codes are reserved: an enterprise's intake call is made by the program when a startup first proposes to it"
                 )));
             }
@@ -156,9 +158,9 @@ impl App {
                 .store
                 .need(need)
                 .await?
-                .ok_or_else(|| AppError::Invalid(format!("need_id: no need '{need}'")))?;
+                .ok_or_else(|| AppError::Conflict(format!("need_id: no need '{need}'")))?;
             if Some(&n.enterprise_id) != call.enterprise_id.as_ref() {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::Conflict(format!(
                     "need_id: '{need}' is another enterprise's need"
                 )));
             }
@@ -166,7 +168,7 @@ impl App {
         if let Some(x) = &existing
             && x.stage >= call.stages.len()
         {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "stages: the call is at stage {}, which these stages would remove",
                 x.stage
             )));
@@ -195,7 +197,7 @@ impl App {
         if call.is_open(now) {
             Ok(())
         } else {
-            Err(AppError::Invalid(format!(
+            Err(AppError::Conflict(format!(
                 "the call '{}' closed at its deadline, {} (UTC); applications are no longer accepted",
                 call.code,
                 call.deadline.format("%Y-%m-%d %H:%M")
@@ -208,12 +210,13 @@ impl App {
     /// See [`App::save_application_with_files_as`].
     pub async fn save_application_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         code: &str,
         answers: BTreeMap<String, String>,
         submit: bool,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
+        let user = who.into().person("save_application_as")?;
         self.save_application_with_files_as(user, code, answers, &[], submit, now)
             .await
     }
@@ -226,13 +229,14 @@ impl App {
     /// nothing — status, answers and files stay as they were.
     pub async fn save_application_with_files_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         code: &str,
         answers: BTreeMap<String, String>,
         files: &[NewAttachment<'_>],
         submit: bool,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
+        let user = who.into().person("save_application_with_files_as")?;
         let startup = Self::startup_of(user)?;
         let call = self.call(code).await?;
         Self::before_deadline(&call, now)?;
@@ -240,7 +244,7 @@ impl App {
             .keys()
             .find(|k| !call.questions.iter().any(|q| &q.key == *k))
         {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "{k}: not a question of this call"
             )));
         }
@@ -277,7 +281,7 @@ impl App {
                 .iter()
                 .find(|q| q.required && merged.get(&q.key).is_none_or(|a| a.trim().is_empty()))
             {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::Conflict(format!(
                     "{}: an answer is required to submit",
                     q.key
                 )));
@@ -292,7 +296,7 @@ impl App {
                 .iter()
                 .find(|a| a.required && !attached.contains(a.key.as_str()))
             {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::Conflict(format!(
                     "{}: attach the file before submitting",
                     a.key
                 )));
@@ -306,8 +310,7 @@ impl App {
         let id = self
             .store
             .save_application(code, startup, &merged, status)
-            .await
-            .map_err(AppError::refused)?;
+            .await?;
         for (f, media) in checked {
             self.store_attachment(id, f, &media).await?;
         }
@@ -339,7 +342,7 @@ impl App {
                     | CallApplicationStatus::Withdrawn
             )
         {
-            return Err(AppError::Invalid(
+            return Err(AppError::Conflict(
                 "the application is already being screened and can no longer be changed".into(),
             ));
         }
@@ -353,7 +356,7 @@ impl App {
             .iter()
             .find(|s| s.key == f.key)
             .ok_or_else(|| {
-                AppError::Invalid(format!("{}: the call asks for no such file", f.key))
+                AppError::Conflict(format!("{}: the call asks for no such file", f.key))
             })?;
         check_attachment(spec, f.bytes).map_err(invalid)
     }
@@ -375,10 +378,11 @@ impl App {
     /// The startup withdraws its application before the deadline.
     pub async fn withdraw_application_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         id: i64,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
+        let user = who.into().person("withdraw_application_as")?;
         let a = self.own_application(user, id).await?;
         let call = self.call(&a.call).await?;
         Self::before_deadline(&call, now)?;
@@ -388,7 +392,7 @@ impl App {
                 CallApplicationStatus::Draft | CallApplicationStatus::Submitted
             )
         {
-            return Err(AppError::Invalid(
+            return Err(AppError::Conflict(
                 "the application is already being screened".into(),
             ));
         }
@@ -419,13 +423,14 @@ impl App {
     /// bytes) must be what the call asks for, or nothing is stored.
     pub async fn attach_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         id: i64,
         key: &str,
         file_name: &str,
         bytes: &[u8],
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let user = who.into().person("attach_as")?;
         let a = self.own_application(user, id).await?;
         let call = self.call(&a.call).await?;
         Self::before_deadline(&call, now)?;
@@ -435,7 +440,7 @@ impl App {
                 CallApplicationStatus::Draft | CallApplicationStatus::Submitted
             )
         {
-            return Err(AppError::Invalid(
+            return Err(AppError::Conflict(
                 "the application is already being screened".into(),
             ));
         }
@@ -452,9 +457,10 @@ impl App {
     /// a startup, none for others.
     pub async fn call_applications_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         code: &str,
     ) -> Result<Vec<CallApplication>> {
+        let user = who.into().person("call_applications_as")?;
         let call = self.call(code).await?;
         if runs_call(user, &call) {
             return Ok(self.store.call_applications(Some(code), None).await?);
@@ -474,10 +480,11 @@ impl App {
     /// to the application who have not declared a conflict with the startup.
     pub async fn attachment_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         id: i64,
         key: &str,
     ) -> Result<(String, String, Vec<u8>)> {
+        let user = who.into().person("attachment_as")?;
         let not_found = || AppError::NotFound(format!("no file '{key}' on application {id}"));
         let a = self
             .store
@@ -507,7 +514,13 @@ impl App {
     /// Adds an evaluator to a call: an evaluator, a member of the running enterprise, or
     /// a program manager. An unknown e-mail and an account that may not evaluate are
     /// refused alike, so the refusal tells nothing about other people's accounts.
-    pub async fn add_evaluator_as(&self, user: &User, code: &str, email: &str) -> Result<()> {
+    pub async fn add_evaluator_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        code: &str,
+        email: &str,
+    ) -> Result<()> {
+        let user = who.into().person("add_evaluator_as")?;
         let call = self.organised_call(user, code).await?;
         let fits = |ev: &User| match ev.role {
             Role::Evaluator | Role::Admin => true,
@@ -521,7 +534,7 @@ impl App {
                 self.store.add_call_evaluator(code, &ev.email).await?;
                 Ok(())
             }
-            _ => Err(AppError::Invalid(format!(
+            _ => Err(AppError::Conflict(format!(
                 "'{email}' cannot evaluate this call: evaluators are accounts with the evaluator role, program managers, or members of the running enterprise"
             ))),
         }
@@ -536,10 +549,11 @@ impl App {
     /// neither shown nor scores that startup's applications.
     pub async fn declare_conflict_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         startup: &str,
         reason: Option<&str>,
     ) -> Result<()> {
+        let user = who.into().person("declare_conflict_as")?;
         if !matches!(
             user.role,
             Role::Evaluator | Role::EnterpriseMember | Role::Admin
@@ -557,7 +571,12 @@ impl App {
 
     /// Assigns the current stage's applications to the call's evaluators: the call's
     /// number of reviews each, never to a conflicted evaluator, loads even.
-    pub async fn assign_stage_as(&self, user: &User, code: &str) -> Result<usize> {
+    pub async fn assign_stage_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        code: &str,
+    ) -> Result<usize> {
+        let user = who.into().person("assign_stage_as")?;
         let call = self.organised_call(user, code).await?;
         let apps = self.stage_applications(&call).await?;
         let evaluators = self.store.call_evaluators(code).await?;
@@ -595,7 +614,7 @@ impl App {
                 .collect(),
         };
         let new = assign_reviews(&problem).map_err(|e| match e {
-            matching::review::ReviewError::TooFewEvaluators { application, needed, eligible } => AppError::Invalid(format!(
+            matching::review::ReviewError::TooFewEvaluators { application, needed, eligible } => AppError::Conflict(format!(
                 "application of {} needs {needed} more reviews but only {eligible} evaluators without a conflict are left; add evaluators",
                 apps[application].startup_name
             )),
@@ -630,7 +649,12 @@ impl App {
 
     /// The evaluator's own reviews in the call's current stage, without any other
     /// evaluator's scores and without conflicted startups.
-    pub async fn my_reviews_as(&self, user: &User, code: &str) -> Result<Vec<Assignment>> {
+    pub async fn my_reviews_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        code: &str,
+    ) -> Result<Vec<Assignment>> {
+        let user = who.into().person("my_reviews_as")?;
         let call = self.call(code).await?;
         let conflicts = self.store.conflicts().await?;
         let mut out = Vec::new();
@@ -655,11 +679,12 @@ impl App {
     /// The evaluator scores its review on the call's rubric while the stage is open.
     pub async fn submit_review_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         id: i64,
         scores: BTreeMap<String, u32>,
         comment: Option<&str>,
     ) -> Result<Review> {
+        let user = who.into().person("submit_review_as")?;
         let not_found = || AppError::NotFound(format!("no review {id}"));
         let r = self.store.review(id).await?.ok_or_else(not_found)?;
         let a = self
@@ -678,7 +703,9 @@ impl App {
         }
         let call = self.call(&a.call).await?;
         if r.stage != call.stage || !call.stage_open {
-            return Err(AppError::Invalid("scoring for this stage is closed".into()));
+            return Err(AppError::Conflict(
+                "scoring for this stage is closed".into(),
+            ));
         }
         let weighted = call.rubric.weigh(&scores).map_err(invalid)?;
         self.store
@@ -688,7 +715,13 @@ impl App {
     }
 
     /// Closes (or reopens) the current stage's scoring.
-    pub async fn set_stage_open_as(&self, user: &User, code: &str, open: bool) -> Result<()> {
+    pub async fn set_stage_open_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        code: &str,
+        open: bool,
+    ) -> Result<()> {
+        let user = who.into().person("set_stage_open_as")?;
         self.organised_call(user, code).await?;
         Ok(self.store.set_stage_open(code, open).await?)
     }
@@ -697,7 +730,12 @@ impl App {
     /// While the stage is open only the progress shows: the scores stay blind, so
     /// nothing derived from them does either — no mean, no rank, and the order is the
     /// applications' (by id, i.e. by when they were made), not the scores'.
-    pub async fn standings_as(&self, user: &User, code: &str) -> Result<Vec<RankedEntry>> {
+    pub async fn standings_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        code: &str,
+    ) -> Result<Vec<RankedEntry>> {
+        let user = who.into().person("standings_as")?;
         let call = self.organised_call(user, code).await?;
         let apps = self.stage_applications(&call).await?;
         let reviews = self.store.stage_reviews(code, call.stage).await?;
@@ -756,14 +794,15 @@ impl App {
     /// Each startup hears its result.
     pub async fn decide_stage_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         code: &str,
         top: usize,
         overrides: &[(i64, bool, String)],
     ) -> Result<usize> {
+        let user = who.into().person("decide_stage_as")?;
         let call = self.call(code).await?;
         if call.stage_open {
-            return Err(AppError::Invalid(
+            return Err(AppError::Conflict(
                 "close the stage's scoring before deciding".into(),
             ));
         }
@@ -777,12 +816,12 @@ impl App {
             .collect();
         for (app, advance, reason) in overrides {
             if reason.trim().is_empty() {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::Conflict(format!(
                     "application {app}: going against the ranking needs a reason"
                 )));
             }
             let d = decisions.iter_mut().find(|d| d.0 == *app).ok_or_else(|| {
-                AppError::Invalid(format!("application {app} is not in this stage"))
+                AppError::Conflict(format!("application {app} is not in this stage"))
             })?;
             *d = (*app, *advance, Some(reason.trim().to_string()));
         }
@@ -857,15 +896,16 @@ impl App {
     /// use), whose members route it to one of their needs or decline it.
     pub async fn propose_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         enterprise: &str,
         proposal: &str,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
+        let user = who.into().person("propose_as")?;
         Self::startup_of(user)?;
         let e = self.enterprise(enterprise).await?;
         if proposal.trim().len() < 20 {
-            return Err(AppError::Invalid(
+            return Err(AppError::Conflict(
                 "proposal: say in a few sentences what you propose (20 characters or more)".into(),
             ));
         }
@@ -966,10 +1006,11 @@ impl App {
     /// by the enterprise, waiting for the startup's word) or declines it (`need` None).
     pub async fn route_proposal_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         id: i64,
         need: Option<&str>,
     ) -> Result<CallApplication> {
+        let user = who.into().person("route_proposal_as")?;
         let not_found = || AppError::NotFound(format!("no proposal {id}"));
         let a = self
             .store
@@ -981,7 +1022,7 @@ impl App {
             return Err(not_found());
         }
         if a.status != CallApplicationStatus::Submitted {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "the proposal is {}",
                 a.status.as_str()
             )));
@@ -992,9 +1033,9 @@ impl App {
                     .store
                     .need(need)
                     .await?
-                    .ok_or_else(|| AppError::Invalid(format!("need: no need '{need}'")))?;
+                    .ok_or_else(|| AppError::Conflict(format!("need: no need '{need}'")))?;
                 if Some(&n.enterprise_id) != call.enterprise_id.as_ref() {
-                    return Err(AppError::Invalid(format!(
+                    return Err(AppError::Conflict(format!(
                         "need: '{need}' is another enterprise's need"
                     )));
                 }
@@ -1042,7 +1083,12 @@ impl App {
 
     /// A call's applications, every evaluator's scores in the stages already closed,
     /// and the stage results, as an XLSX workbook (its organiser only).
-    pub async fn call_workbook_as(&self, user: &User, code: &str) -> Result<Vec<u8>> {
+    pub async fn call_workbook_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        code: &str,
+    ) -> Result<Vec<u8>> {
+        let user = who.into().person("call_workbook_as")?;
         use store::files::{Sheet, workbook};
         let call = self.organised_call(user, code).await?;
         let apps = self.store.call_applications(Some(code), None).await?;
@@ -1428,11 +1474,13 @@ impl App {
         Ok(())
     }
 
-    pub async fn inbox_as(&self, user: &User) -> Result<Vec<Notification>> {
+    pub async fn inbox_as(&self, who: impl Into<Principal<'_>>) -> Result<Vec<Notification>> {
+        let user = who.into().person("inbox_as")?;
         Ok(self.store.inbox(&user.email, 100).await?)
     }
 
-    pub async fn mark_inbox_read_as(&self, user: &User) -> Result<()> {
+    pub async fn mark_inbox_read_as(&self, who: impl Into<Principal<'_>>) -> Result<()> {
+        let user = who.into().person("mark_inbox_read_as")?;
         Ok(self.store.mark_read(&user.email).await?)
     }
 }

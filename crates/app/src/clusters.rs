@@ -52,7 +52,7 @@ impl App {
             ("sort", "newest"),
             ("per_page", per_page.as_str()),
         ])
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
         let found = self.search(&q)?;
         let names = self.enterprise_names().await?;
         let (_, b) = self.dashboard().await?;
@@ -100,7 +100,7 @@ impl App {
         let safe = |c: &str| store::files::spreadsheet_safe(c).into_owned();
         let header = std::iter::once("startup \\ partner".to_string())
             .chain(m.codes.iter().map(|c| safe(c)));
-        let io = |e: csv::Error| AppError::Invalid(e.to_string());
+        let io = |e: csv::Error| AppError::Conflict(e.to_string());
         w.write_record(header).map_err(io)?;
         for (code, counts) in m.codes.iter().zip(&m.counts) {
             let cells = std::iter::once(safe(code)).chain(counts.iter().map(u64::to_string));
@@ -108,7 +108,7 @@ impl App {
         }
         let bytes = w
             .into_inner()
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| AppError::Invalid(e.to_string()))
+            .map_err(|e| AppError::Conflict(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| AppError::Conflict(e.to_string()))
     }
 }

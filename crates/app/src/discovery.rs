@@ -13,6 +13,7 @@ use search::{
 };
 use store::DuplicateFlag;
 
+use crate::principal::Principal;
 use crate::{App, AppError, Result};
 
 /// More changes than this since the index's state: rebuild instead of catching up.
@@ -319,16 +320,19 @@ impl App {
     /// named another record, likely duplicates).
     pub async fn save_startup(
         &self,
+        who: impl Into<Principal<'_>>,
         s: domain::Startup,
-        actor: &str,
     ) -> Result<Vec<domain::FieldError>> {
+        let who = who.into();
+        who.require_program_manager("save a startup record")?;
         let cells = RecordKind::Startups
             .columns()
             .iter()
             .map(|c| c.to_string())
             .zip(domain::records::startup_cells(&s))
             .collect();
-        self.save_cells(RecordKind::Startups, &cells, actor).await
+        self.write_cells(RecordKind::Startups, &cells, who.audit_name())
+            .await
     }
 
     /// Saves one record given as import cells (a form's fields are the import
@@ -337,7 +341,7 @@ impl App {
     /// `cells` keeps the stored record's value, a column given empty clears it (where
     /// it may be empty); a refused save changes nothing.
     #[tracing::instrument(skip_all, fields(kind = kind.as_str()))]
-    pub async fn save_cells(
+    pub(crate) async fn write_cells(
         &self,
         kind: RecordKind,
         cells: &HashMap<String, String>,
@@ -361,17 +365,13 @@ impl App {
 
     /// Creates one need given as import cells: refused with a conflict (nothing
     /// written) when its id is taken, so a create never overwrites a record.
-    pub async fn create_need_cells(
+    pub(crate) async fn create_need_cells(
         &self,
         cells: &HashMap<String, String>,
         actor: &str,
     ) -> Result<Vec<domain::FieldError>> {
         let need = domain::records::read_need(cells).map_err(AppError::InvalidFields)?;
-        let res = self
-            .store
-            .create_need(need, actor)
-            .await
-            .map_err(AppError::refused)?;
+        let res = self.store.create_need(need, actor).await?;
         self.saved(res, domain::records::reading_notes(cells)).await
     }
 
@@ -422,15 +422,18 @@ impl App {
         }))
     }
 
-    pub async fn delete_startup(&self, id: &str, actor: &str) -> Result<()> {
-        if !self.store.delete_startup(id, actor).await? {
+    /// Deletes a startup (program managers only).
+    pub async fn delete_startup(&self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("delete startups")?;
+        if !self.store.delete_startup(id, who.audit_name()).await? {
             return Err(AppError::NotFound(format!("no startup with id '{id}'")));
         }
         self.index_soon().await?;
         Ok(())
     }
 
-    pub async fn delete_need(&self, id: &str, actor: &str) -> Result<()> {
+    pub(crate) async fn remove_need(&self, id: &str, actor: &str) -> Result<()> {
         if !self.store.delete_need(id, actor).await? {
             return Err(AppError::NotFound(format!("no need with id '{id}'")));
         }
@@ -439,28 +442,46 @@ impl App {
     }
 
     /// Likely duplicates waiting for review (`status` open, dismissed, merged, or all).
-    pub async fn duplicates(&self, status: Option<&str>) -> Result<Vec<DuplicateFlag>> {
+    pub async fn duplicates(
+        &self,
+        who: impl Into<Principal<'_>>,
+        status: Option<&str>,
+    ) -> Result<Vec<DuplicateFlag>> {
+        who.into().require_program_manager("review duplicates")?;
         if let Some(s) = status
             && !["open", "dismissed", "merged"].contains(&s)
         {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "'{s}' is not a flag status; allowed: open, dismissed, merged"
             )));
         }
         Ok(self.store.duplicate_flags(status).await?)
     }
 
-    pub async fn dismiss_duplicate(&self, a: &str, b: &str, actor: &str) -> Result<()> {
-        Ok(self.store.dismiss_duplicate(a, b, actor).await?)
+    pub async fn dismiss_duplicate(
+        &self,
+        who: impl Into<Principal<'_>>,
+        a: &str,
+        b: &str,
+    ) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("review duplicates")?;
+        Ok(self.store.dismiss_duplicate(a, b, who.audit_name()).await?)
     }
 
     /// Merges startup `drop` into `keep`, keeping the history of both.
     #[tracing::instrument(skip_all, fields(keep = keep, drop = drop))]
-    pub async fn merge_startups(&self, keep: &str, drop: &str, actor: &str) -> Result<()> {
+    pub async fn merge_startups(
+        &self,
+        who: impl Into<Principal<'_>>,
+        keep: &str,
+        drop: &str,
+    ) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("merge startups")?;
         self.store
-            .merge_startups(keep, drop, actor)
-            .await
-            .map_err(AppError::refused)?;
+            .merge_startups(keep, drop, who.audit_name())
+            .await?;
         self.index_soon().await?;
         Ok(())
     }

@@ -7,6 +7,7 @@ use domain::records::{self, RecordKind};
 pub use store::files::Format;
 use store::files::{self};
 
+use crate::principal::Principal;
 use crate::{App, AppError, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +49,15 @@ pub const KPI_COLUMNS: &[&str] = &["scope", "metric", "value", "target", "by_yea
 impl App {
     /// Writes `kind` to `out` in `format`; returns the number of data rows.
     #[tracing::instrument(skip_all, fields(kind = ?kind, format = ?format))]
-    pub async fn export(&self, kind: ExportKind, format: Format, out: &Path) -> Result<usize> {
+    pub async fn export(
+        &self,
+        who: impl Into<Principal<'_>>,
+        kind: ExportKind,
+        format: Format,
+        out: &Path,
+    ) -> Result<usize> {
+        who.into()
+            .require_program_manager("export the program's tables")?;
         let s = &self.store;
         let (sheet, headers, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match kind {
             ExportKind::Records(k) => {

@@ -9,8 +9,8 @@ use schedule::{Place, Problem, Request};
 use std::collections::HashMap;
 use store::MatchFilter;
 
-use crate::authz::require_admin;
-use crate::{App, AppError, Result};
+use crate::principal::Principal;
+use crate::{App, AppError, Result, StoreError};
 
 /// Which organisation a member acts for at an event: `("startup", id)` or
 /// `("enterprise", id)`; None for other roles.
@@ -58,25 +58,21 @@ impl App {
     }
 
     /// Creates or updates an event (program managers).
-    pub async fn save_event_as(&self, user: &User, e: &Event) -> Result<()> {
-        require_admin(user, "create events")?;
-        self.save_event(e).await
-    }
-
-    /// Creates or updates an event (the CLI acts for the program office).
-    pub async fn save_event(&self, e: &Event) -> Result<()> {
+    pub async fn save_event(&self, who: impl Into<Principal<'_>>, e: &Event) -> Result<()> {
+        who.into().require_program_manager("create events")?;
         e.validate()
-            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
+            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
         Ok(self.store.upsert_event(e).await?)
     }
 
     /// Registers the member's organisation (a program manager names one).
     pub async fn register_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         event: &str,
         org: Option<(&str, &str)>,
     ) -> Result<Registration> {
+        let user = who.into().person("register_as")?;
         self.event(event).await?;
         let (side, id) = match (user.role, org) {
             (Role::Admin, Some(o)) => o,
@@ -85,12 +81,17 @@ impl App {
         self.store
             .register(event, side, id)
             .await
-            .map_err(AppError::refused)
+            .map_err(AppError::from)
     }
 
     /// Cancels the member's registration. Its open and accepted meeting requests at the
     /// event are withdrawn, and the other side of each accepted one hears of it.
-    pub async fn cancel_registration_as(&self, user: &User, event: &str) -> Result<()> {
+    pub async fn cancel_registration_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        event: &str,
+    ) -> Result<()> {
+        let user = who.into().person("cancel_registration_as")?;
         let ev = self.event(event).await?;
         let (side, id) = org_or_forbidden(user)?;
         let withdrawn = self
@@ -127,17 +128,23 @@ impl App {
         Ok(())
     }
 
-    pub async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
+    pub(crate) async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
         self.event(event).await?;
         Ok(self.store.participants(event).await?)
     }
 
     /// Sets the slots the member's organisation cannot make.
-    pub async fn set_unavailable_as(&self, user: &User, event: &str, slots: &[i32]) -> Result<()> {
+    pub async fn set_unavailable_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        event: &str,
+        slots: &[i32],
+    ) -> Result<()> {
+        let user = who.into().person("set_unavailable_as")?;
         let ev = self.event(event).await?;
         let (side, id) = org_or_forbidden(user)?;
         if let Some(bad) = slots.iter().find(|&&s| s < 0 || s >= ev.slots) {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "slot {bad} is not one of the event's {} slots",
                 ev.slots
             )));
@@ -145,7 +152,7 @@ impl App {
         if self.store.set_unavailable(event, side, id, slots).await? {
             Ok(())
         } else {
-            Err(AppError::Invalid(format!(
+            Err(AppError::Conflict(format!(
                 "register for '{event}' before stating availability"
             )))
         }
@@ -156,11 +163,12 @@ impl App {
     /// proposals and matches outside rounds) is the meeting's fit.
     pub async fn request_meeting_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         event: &str,
         with: &str,
         note: Option<&str>,
     ) -> Result<i64> {
+        let user = who.into().person("request_meeting_as")?;
         self.event(event).await?;
         let (side, id) = org_or_forbidden(user)?;
         let (startup, enterprise) = if side == "startup" {
@@ -184,10 +192,10 @@ impl App {
         match self
             .store
             .request_meeting(event, startup, enterprise, side, fit, note)
-            .await?
+            .await
         {
-            Ok(id) => Ok(id),
-            Err(e) => Err(AppError::Invalid(e.reason)),
+            Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.reason)),
+            done => Ok(done?),
         }
     }
 
@@ -195,9 +203,10 @@ impl App {
     /// organisation's for a member.
     pub async fn meeting_requests_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         event: &str,
     ) -> Result<Vec<MeetingRequest>> {
+        let user = who.into().person("meeting_requests_as")?;
         self.event(event).await?;
         if user.role == Role::Admin {
             return Ok(self.store.meeting_requests(event, None).await?);
@@ -209,10 +218,11 @@ impl App {
     /// Accepts, declines (the asked side) or withdraws (the asking side) a request.
     pub async fn answer_meeting_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         id: i64,
         to: RequestStatus,
     ) -> Result<MeetingRequest> {
+        let user = who.into().person("answer_meeting_as")?;
         let not_found = || AppError::NotFound(format!("no meeting request {id}"));
         let r = self
             .store
@@ -247,7 +257,7 @@ impl App {
         if r.status != RequestStatus::Requested
             && !(r.status == RequestStatus::Accepted && to != RequestStatus::Accepted)
         {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "the request is already {}",
                 r.status.as_str()
             )));
@@ -257,15 +267,17 @@ impl App {
     }
 
     /// Schedules an event as a program manager.
-    pub async fn schedule_event_as(&self, user: &User, event: &str) -> Result<ScheduleStats> {
-        require_admin(user, "schedule an event's meetings")?;
-        self.schedule_event(event, &user.email).await
-    }
-
     /// Places the event's accepted requests into slots and tables (keeping earlier
     /// places where they still hold) and saves the schedule.
     #[tracing::instrument(skip_all, fields(event = event))]
-    pub async fn schedule_event(&self, event: &str, actor: &str) -> Result<ScheduleStats> {
+    pub async fn schedule_event(
+        &self,
+        who: impl Into<Principal<'_>>,
+        event: &str,
+    ) -> Result<ScheduleStats> {
+        let who = who.into();
+        who.require_program_manager("schedule an event's meetings")?;
+        let actor = who.audit_name();
         let ev = self.event(event).await?;
         let requests: Vec<MeetingRequest> = self
             .store
@@ -323,7 +335,7 @@ impl App {
             available,
             requests: problem_requests,
         };
-        let s = schedule::schedule(&problem).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let s = schedule::schedule(&problem).map_err(|e| AppError::Conflict(e.to_string()))?;
         let stats = ScheduleStats {
             requested: requests.len(),
             placed: s.placed,
@@ -376,7 +388,12 @@ impl App {
     }
 
     /// The member's scheduled meetings at an event, in time order.
-    pub async fn agenda_as(&self, user: &User, event: &str) -> Result<(Event, Vec<AgendaItem>)> {
+    pub async fn agenda_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        event: &str,
+    ) -> Result<(Event, Vec<AgendaItem>)> {
+        let user = who.into().person("agenda_as")?;
         let ev = self.event(event).await?;
         let (side, _) = org_or_forbidden(user)?;
         let items = self

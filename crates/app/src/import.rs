@@ -11,6 +11,7 @@ use domain::records::{self, RecordKind};
 use store::Record;
 use store::files::{self, Format};
 
+use crate::principal::Principal;
 use crate::{App, AppError, Result};
 
 /// Rows per transaction: large enough to be fast, small enough that a crash loses
@@ -87,11 +88,14 @@ impl App {
     #[tracing::instrument(skip_all, fields(kind = kind.as_str()))]
     pub async fn import_file(
         &self,
+        who: impl Into<Principal<'_>>,
         kind: RecordKind,
         path: &Path,
-        actor: &str,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<ImportReport> {
+        let who = who.into();
+        who.require_program_manager("import records")?;
+        let actor = who.audit_name();
         let started = Instant::now();
         let table = files::read_table(path)?;
         let known = kind.columns();

@@ -142,7 +142,9 @@ impl Jobs {
                     async move {
                         let job = app.remind_deadlines(chrono::Utc::now(), within);
                         match app.exclusively(REMINDERS_LOCK, job).await {
-                            Ok(Exclusive::Ran(n)) if n > 0 => tracing::info!("deadline reminders: {n}"),
+                            Ok(Exclusive::Ran(n)) if n > 0 => {
+                                tracing::info!("deadline reminders: {n}")
+                            }
                             Ok(_) => {}
                             Err(e) => tracing::warn!("deadline reminders: {e}"),
                         }

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod leases;
 pub mod mail;
 pub mod overseas;
+pub mod principal;
 pub mod profiles;
 pub mod recommend;
 pub mod rounds;
@@ -27,6 +28,7 @@ use store::Store;
 
 pub use search::{DIMENSIONS, DocKind, SearchQuery, SearchResults, Sort, Suggestion};
 
+pub use principal::{Operator, Principal};
 pub use store::{AuditRecord, Counts, MatchFilter, MatchView, Preference, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,9 +36,9 @@ pub enum AppError {
     /// Input that cannot be used at all: no such file, no header, unknown kind.
     #[error("{0}")]
     Unusable(String),
-    /// Refused by the rules (a conflict with what is stored, a move not allowed now).
+    /// Refused by the rules: a conflict with what is stored, a move not allowed now.
     #[error("{0}")]
-    Invalid(String),
+    Conflict(String),
     /// A record whose fields are wrong: every wrong field with its reason.
     #[error("{}", join_field_errors(.0))]
     InvalidFields(Vec<domain::FieldError>),
@@ -52,20 +54,22 @@ pub enum AppError {
     /// The user is known but not entitled.
     #[error("{0}")]
     Forbidden(String),
+    /// The database failed (not a refusal: those arrive as the variants above).
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("{0}")]
     Search(String),
 }
 
-impl AppError {
-    /// A store error where the store's refusals (a conflict, something missing) are the
-    /// user's to fix, not failures.
-    pub fn refused(e: StoreError) -> Self {
+impl From<StoreError> for AppError {
+    /// The store's refusals (a conflict, something missing, a rule of the stored data)
+    /// are the user's to fix; only a failure of the database stays a store error.
+    fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(m) => AppError::Invalid(m),
+            StoreError::Conflict(m) | StoreError::Busy(m) => AppError::Conflict(m),
             StoreError::NotFound(m) => AppError::NotFound(m),
-            StoreError::Busy(m) => AppError::Invalid(m),
+            StoreError::Refused(e) => AppError::InvalidFields(vec![e]),
+            StoreError::Transition(e) => AppError::Conflict(e.to_string()),
             e => AppError::Store(e),
         }
     }
@@ -220,18 +224,28 @@ impl App {
     }
 
     /// Creates or updates a cluster (program managers).
-    pub async fn save_cluster_as(&self, user: &domain::User, c: &domain::Cluster) -> Result<()> {
+    pub async fn save_cluster_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        c: &domain::Cluster,
+    ) -> Result<()> {
+        let user = who.into().person("save_cluster_as")?;
         authz::require_admin(user, "save clusters")?;
         c.validate()
-            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
+            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
         Ok(self.store.upsert_cluster(c).await?)
     }
 
     /// Creates or updates an overseas growth center (program managers).
-    pub async fn save_center_as(&self, user: &domain::User, c: &domain::Center) -> Result<()> {
+    pub async fn save_center_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        c: &domain::Center,
+    ) -> Result<()> {
+        let user = who.into().person("save_center_as")?;
         authz::require_admin(user, "save overseas centers")?;
         c.validate()
-            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
+            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
         Ok(self.store.upsert_center(c).await?)
     }
 
@@ -249,15 +263,17 @@ impl App {
     /// must be one of the KPIs `kpi --json` reports.
     pub async fn set_target(
         &self,
+        who: impl Into<Principal<'_>>,
         key: &str,
         target: Option<f64>,
         by_year: Option<i32>,
         baseline: Option<f64>,
-        actor: &str,
     ) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("set the program's targets")?;
         let known = self.kpis().await?;
         if known.value(key).is_none() {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "'{key}' is not a KPI; allowed: startups_discovered, startups_matched, startups_matched_share, enterprises_participating, cooperation_cases, investment_krw, ndas, pocs, overseas_centers, clusters, convergence_matches, cross_cluster_matches"
             )));
         }
@@ -275,8 +291,8 @@ impl App {
             baseline_note: old.and_then(|o| o.baseline_note),
         };
         t.validate()
-            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.store.set_target(&t, actor).await?)
+            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
+        Ok(self.store.set_target(&t, who.audit_name()).await?)
     }
 
     /// Sets how many KRW one unit of `currency` is worth, for converting amounts dated
@@ -285,12 +301,14 @@ impl App {
     /// applies from the beginning, as nothing could be converted before it.
     pub async fn set_rate(
         &self,
+        who: impl Into<Principal<'_>>,
         currency: &str,
         krw_per_unit: f64,
         from: Option<chrono::NaiveDate>,
-        actor: &str,
     ) -> Result<()> {
-        let code = domain::Currency::parse(currency).map_err(|e| AppError::Invalid(e.0))?;
+        let who = who.into();
+        who.require_program_manager("set exchange rates")?;
+        let code = domain::Currency::parse(currency).map_err(|e| AppError::Conflict(e.0))?;
         let known = self.store.rates().await?.rate(code.code(), None).is_some();
         let from = match from {
             Some(day) => Some(day),
@@ -298,9 +316,9 @@ impl App {
             None => None,
         };
         self.store
-            .set_rate(currency, krw_per_unit, from, actor)
+            .set_rate(currency, krw_per_unit, from, who.audit_name())
             .await
-            .map_err(AppError::refused)
+            .map_err(AppError::from)
     }
 
     pub async fn counts(&self) -> Result<Counts> {

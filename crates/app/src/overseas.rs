@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use domain::overseas::{CenterApplication, CenterOutcome, RankPart, rank_application};
 use domain::{ApplicationStatus, Center, Role, User};
 
-use crate::{App, AppError, Result};
+use crate::principal::Principal;
+use crate::{App, AppError, Result, StoreError};
 
 /// An application with its ranking score and the score's parts, best first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -37,12 +38,13 @@ impl App {
     /// A startup member applies its startup to a center.
     pub async fn apply_to_center_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         center: &str,
         markets: &[String],
         plan: Option<&str>,
         today: NaiveDate,
     ) -> Result<i64> {
+        let user = who.into().person("apply_to_center_as")?;
         let c = self.center(center).await?;
         let (Role::StartupMember, Some(startup)) = (user.role, user.startup_id.as_deref()) else {
             return Err(AppError::Forbidden(
@@ -50,27 +52,30 @@ impl App {
             ));
         };
         if !c.is_open_on(today) {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "{} is not open for applications",
                 c.name_en
             )));
         }
         if markets.iter().all(|m| m.trim().is_empty()) {
-            return Err(AppError::Invalid("name at least one target market".into()));
+            return Err(AppError::Conflict("name at least one target market".into()));
         }
         match self
             .store
             .apply_to_center(center, startup, markets, plan, today)
             .await
-            .map_err(AppError::refused)?
         {
-            Ok(id) => Ok(id),
-            Err(e) => Err(AppError::Invalid(e.reason)),
+            Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.reason)),
+            done => Ok(done?),
         }
     }
 
     /// The startup's own applications.
-    pub async fn my_center_applications(&self, user: &User) -> Result<Vec<CenterApplication>> {
+    pub async fn my_center_applications(
+        &self,
+        who: impl Into<Principal<'_>>,
+    ) -> Result<Vec<CenterApplication>> {
+        let user = who.into().person("my_center_applications")?;
         match user.startup_id.as_deref() {
             Some(s) if user.role == Role::StartupMember => {
                 Ok(self.store.center_applications(None, Some(s)).await?)
@@ -82,9 +87,10 @@ impl App {
     /// A center's applications ranked for admission (its manager or a program manager).
     pub async fn ranked_applications_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         center: &str,
     ) -> Result<Vec<RankedApplication>> {
+        let user = who.into().person("ranked_applications_as")?;
         let c = self.center(center).await?;
         if !manages_center(user, center) {
             return Err(AppError::Forbidden(format!(
@@ -123,11 +129,12 @@ impl App {
     /// startup's member may withdraw its own.
     pub async fn decide_application_as(
         &self,
-        user: &User,
+        who: impl Into<Principal<'_>>,
         id: i64,
         to: ApplicationStatus,
         today: NaiveDate,
     ) -> Result<CenterApplication> {
+        let user = who.into().person("decide_application_as")?;
         let not_found = || AppError::NotFound(format!("no application {id}"));
         let a = self
             .store
@@ -154,26 +161,32 @@ impl App {
             )));
         }
         if a.status == ApplicationStatus::Withdrawn {
-            return Err(AppError::Invalid("the application was withdrawn".into()));
+            return Err(AppError::Conflict("the application was withdrawn".into()));
         }
         match self
             .store
             .decide_application(id, to, today, &user.email)
             .await
-            .map_err(AppError::refused)?
         {
-            Ok(()) => self
-                .store
-                .center_application(id)
-                .await?
-                .ok_or_else(not_found),
-            Err(e) => Err(AppError::Invalid(e.reason)),
+            Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.reason)),
+            done => {
+                done?;
+                self.store
+                    .center_application(id)
+                    .await?
+                    .ok_or_else(not_found)
+            }
         }
     }
 
     /// Records what an admitted startup achieved abroad (the center's manager or a
     /// program manager).
-    pub async fn record_center_outcome_as(&self, user: &User, o: &CenterOutcome) -> Result<()> {
+    pub async fn record_center_outcome_as(
+        &self,
+        who: impl Into<Principal<'_>>,
+        o: &CenterOutcome,
+    ) -> Result<()> {
+        let user = who.into().person("record_center_outcome_as")?;
         self.center(&o.center).await?;
         if !manages_center(user, &o.center) {
             return Err(AppError::Forbidden(format!(
@@ -181,9 +194,9 @@ impl App {
                 user.email, o.center
             )));
         }
-        match self.store.record_center_outcome(o, &user.email).await? {
-            Ok(()) => Ok(()),
-            Err(e) => Err(AppError::Invalid(format!("{}: {}", e.field, e.reason))),
+        match self.store.record_center_outcome(o, &user.email).await {
+            Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.to_string())),
+            done => Ok(done?),
         }
     }
 

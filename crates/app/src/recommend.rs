@@ -12,6 +12,7 @@ use matching::policy::Policy;
 use matching::score::Engine;
 use serde::Serialize;
 
+use crate::principal::Principal;
 use crate::profiles::{Profiler, by_id};
 use crate::{App, AppError, Result};
 
@@ -179,8 +180,21 @@ fn refuse_unknown(kind: &str, ids: &[String], known: impl Fn(&str) -> bool) -> R
 
 impl App {
     /// The `k` best startups for each need id (unknown ids are refused, naming them).
-    #[tracing::instrument(skip_all, fields(needs = ids.len(), top = k))]
+    /// Program managers and the operator only: it reads confidential needs; an
+    /// enterprise asks for its own through [`App::recommendations_for_need_as`].
     pub async fn recommend_for_needs(
+        &self,
+        who: impl Into<Principal<'_>>,
+        ids: &[String],
+        k: usize,
+    ) -> Result<Vec<Recommendation>> {
+        who.into()
+            .require_program_manager("see recommendations for every need")?;
+        self.recommend_needs(ids, k).await
+    }
+
+    #[tracing::instrument(skip_all, fields(needs = ids.len(), top = k))]
+    pub(crate) async fn recommend_needs(
         &self,
         ids: &[String],
         k: usize,
@@ -213,9 +227,12 @@ impl App {
     #[tracing::instrument(skip_all, fields(top = k))]
     pub async fn recommend_for_startups(
         &self,
+        who: impl Into<Principal<'_>>,
         ids: Option<&[String]>,
         k: usize,
     ) -> Result<Vec<Recommendation>> {
+        who.into()
+            .require_program_manager("see recommendations for startups")?;
         let startups = self.store.startups().await?;
         let enterprises = self.store.enterprises().await?;
         let outcomes = self.store.outcomes().await?;

@@ -15,6 +15,7 @@ use matching::stable::Optimal;
 use serde::Serialize;
 
 use crate::leases::Exclusive;
+use crate::principal::Principal;
 use crate::profiles::{Profiler, by_id};
 use crate::{App, AppError, Result};
 
@@ -88,11 +89,14 @@ impl App {
     #[tracing::instrument(skip_all, fields(round = name, dry_run = dry_run))]
     pub async fn run_round(
         &self,
+        who: impl Into<Principal<'_>>,
         name: &str,
         policy: &Policy,
         dry_run: bool,
-        actor: &str,
     ) -> Result<RoundResult> {
+        let who = who.into();
+        who.require_program_manager("run a matching round")?;
+        let actor = who.audit_name();
         if dry_run {
             return self.run_round_unlocked(name, policy, dry_run, actor).await;
         }
@@ -104,7 +108,7 @@ impl App {
             .await?
         {
             Exclusive::Ran(result) => Ok(result),
-            Exclusive::HeldBy(h) => Err(AppError::Invalid(format!(
+            Exclusive::HeldBy(h) => Err(AppError::Conflict(format!(
                 "a matching round is already running (started {} by {}); try again when it has finished",
                 h.acquired_at, h.holder
             ))),
@@ -119,14 +123,14 @@ impl App {
         actor: &str,
     ) -> Result<RoundResult> {
         let started = Instant::now();
-        policy.validate().map_err(AppError::Invalid)?;
+        policy.validate().map_err(AppError::Conflict)?;
         let name = name.trim();
         domain::check_round_name(name)
-            .map_err(|f| AppError::Invalid(format!("{}: {}", f.field, f.reason)))?;
+            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
         if let Some(r) = self.store.round(name).await?
             && r.status == domain::RoundStatus::Published
         {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "round '{name}' is published: its proposals are not changed; run a new round under another name"
             )));
         }
@@ -328,8 +332,7 @@ impl App {
             let done = self
                 .store
                 .replace_round_proposals(name, &policy_json, &stats, &proposals, actor)
-                .await
-                .map_err(AppError::refused)?;
+                .await?;
             summary.replaced = done.removed;
             summary.stored = done.inserted;
         }
@@ -339,22 +342,26 @@ impl App {
 
     /// Publishes a round's proposals; returns how many matches the round holds.
     #[tracing::instrument(skip_all, fields(round = name))]
-    pub async fn publish_round(&self, name: &str, actor: &str) -> Result<u64> {
-        let n = self
-            .store
-            .publish_round(name, actor)
-            .await
-            .map_err(AppError::refused)?;
+    pub async fn publish_round(&self, who: impl Into<Principal<'_>>, name: &str) -> Result<u64> {
+        let who = who.into();
+        who.require_program_manager("publish a matching round")?;
+        let n = self.store.publish_round(name, who.audit_name()).await?;
         self.tell_round_parties(name).await?;
         Ok(n)
     }
 
     /// Records a preference a startup (ranking needs) or a need's enterprise (ranking
     /// startups) stated for stable rounds.
-    pub async fn state_preference(&self, p: &crate::Preference, actor: &str) -> Result<()> {
+    pub async fn state_preference(
+        &self,
+        who: impl Into<Principal<'_>>,
+        p: &crate::Preference,
+    ) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("record preferences")?;
         self.store
-            .set_preference(p, actor)
+            .set_preference(p, who.audit_name())
             .await
-            .map_err(AppError::refused)
+            .map_err(AppError::from)
     }
 }

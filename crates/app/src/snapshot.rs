@@ -12,7 +12,8 @@ use domain::{
 };
 use store::Record;
 
-use crate::{App, AppError, Counts, Result};
+use crate::principal::Principal;
+use crate::{App, AppError, Counts, Result, StoreError};
 
 /// A whole program, in memory.
 #[derive(Debug, Clone, Default)]
@@ -89,14 +90,17 @@ impl App {
     /// database then holds.
     pub async fn load_program(
         &self,
+        who: impl Into<Principal<'_>>,
         program: &Program,
         source: &str,
-        actor: &str,
         progress: &(dyn Fn(&str) + Sync),
     ) -> Result<Counts> {
+        let who = who.into();
+        who.require_program_manager("load a program")?;
+        let actor = who.audit_name();
         let held = self.store.counts().await?;
         if held.startups + held.enterprises + held.needs > 0 {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::Conflict(format!(
                 "the database already holds a program ({} startups, {} enterprises, {} needs); a program loads into an empty one",
                 held.startups, held.enterprises, held.needs
             )));
@@ -169,11 +173,12 @@ impl App {
         self.store.seed_meeting_requests(&requests, actor).await?;
         progress("writing overseas centers' applications and outcomes");
         for a in &p.center_applications {
-            let refused = |e: domain::FieldError| {
-                AppError::Invalid(format!(
+            let refused = |e: StoreError| match e {
+                StoreError::Refused(e) => AppError::Conflict(format!(
                     "application of {} to {}: {}",
                     a.startup, a.center, e.reason
-                ))
+                )),
+                e => e.into(),
             };
             let id = self
                 .store
@@ -184,25 +189,26 @@ impl App {
                     a.plan.as_deref(),
                     a.applied_on,
                 )
-                .await?
+                .await
                 .map_err(refused)?;
             if a.status != ApplicationStatus::Applied {
                 let on = a.decided_on.unwrap_or(a.applied_on);
                 self.store
                     .decide_application(id, a.status, on, actor)
-                    .await?
+                    .await
                     .map_err(refused)?;
             }
         }
         for o in &p.center_outcomes {
             self.store
                 .record_center_outcome(o, actor)
-                .await?
-                .map_err(|e| {
-                    AppError::Invalid(format!(
+                .await
+                .map_err(|e| match e {
+                    StoreError::Refused(e) => AppError::Conflict(format!(
                         "outcome of {} at {}: {}",
                         o.startup_id, o.center, e.reason
-                    ))
+                    )),
+                    e => e.into(),
                 })?;
         }
         progress("indexing for search");
@@ -235,7 +241,7 @@ impl App {
             .collect();
         let res = self.store.import_batch(kind, numbered, actor).await?;
         match res.rejected.first() {
-            Some((row, e)) => Err(AppError::Invalid(format!(
+            Some((row, e)) => Err(AppError::Conflict(format!(
                 "{} row {row}: {e}",
                 kind.as_str()
             ))),

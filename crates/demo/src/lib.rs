@@ -16,8 +16,10 @@ use domain::{Language, Role, User};
 pub use app::snapshot::Program;
 pub use generate::{AS_OF, generate};
 
-/// Who the generated program's writes are recorded as.
-const ACTOR: &str = "demo-generator";
+/// Who the generated program's writes are recorded as (`cli:demo-generator`).
+fn generator() -> app::Operator {
+    app::Operator::named("demo-generator")
+}
 
 /// What [`fill`] did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -56,18 +58,18 @@ pub async fn fill(app: &App, seed: u64, progress: &(dyn Fn(&str) + Sync)) -> Res
     }
     progress("generating the program");
     let p = generate(seed);
-    app.load_program(&p, &format!("demo seed {seed}"), ACTOR, progress)
+    app.load_program(&generator(), &p, &format!("demo seed {seed}"), progress)
         .await?;
     progress("scheduling the events' meetings");
     for e in &p.events {
-        app.schedule_event(&e.code, ACTOR).await?;
+        app.schedule_event(&generator(), &e.code).await?;
     }
     progress("creating demo accounts");
     let accounts = accounts(&p);
     let mut logins = Vec::new();
     for u in &accounts {
         let password = app::accounts::random_password()?;
-        app.add_user(u, &password, ACTOR).await?;
+        app.add_user(&generator(), u, &password).await?;
         logins.push(DemoLogin {
             email: u.email.clone(),
             role: u.role,

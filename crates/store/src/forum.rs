@@ -353,7 +353,7 @@ impl Store {
         by: &str,
         fit: f64,
         note: Option<&str>,
-    ) -> Result<std::result::Result<i64, FieldError>> {
+    ) -> Result<i64> {
         crate::with_pool!(self, pool => {
             org_column(by)?;
             let mut tx = crate::Begin::begin_write(pool).await?;
@@ -368,7 +368,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             if registered < 2 {
-                return Ok(Err(FieldError::new(
+                return Err(StoreError::Refused(FieldError::new(
                     "with",
                     "both sides must be registered for the event (not waitlisted) to meet",
                 )));
@@ -395,7 +395,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = done else {
-                return Ok(Err(FieldError::new(
+                return Err(StoreError::Refused(FieldError::new(
                     "with",
                     "this pair has already asked to meet at this event",
                 )));
@@ -411,7 +411,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(Ok(id))
+            Ok(id)
         })
     }
 

@@ -54,6 +54,13 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Busy(String),
+    /// A write the stored data refuses (a closed center, a meeting slot taken), with
+    /// the field at fault.
+    #[error("{0}")]
+    Refused(domain::FieldError),
+    /// A match move its state machine refuses.
+    #[error("{0}")]
+    Transition(#[from] domain::TransitionError),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -98,34 +98,16 @@ mod tests {
             .await
             .unwrap();
         let t = |m: u32| format!("2026-11-26T10:{m:02}:00Z");
-        assert!(
-            s.try_lock("round", "a", &t(0), &t(1))
-                .await
-                .unwrap()
-                == LockAttempt::Acquired
-        );
+        assert!(s.try_lock("round", "a", &t(0), &t(1)).await.unwrap() == LockAttempt::Acquired);
         let held = s.try_lock("round", "b", &t(0), &t(1)).await.unwrap();
         assert!(matches!(held, LockAttempt::HeldBy(h) if h.holder == "a"));
         // its holder may take it again; another may not until it lapses
-        assert!(
-            s.try_lock("round", "a", &t(0), &t(2))
-                .await
-                .unwrap()
-                == LockAttempt::Acquired
-        );
+        assert!(s.try_lock("round", "a", &t(0), &t(2)).await.unwrap() == LockAttempt::Acquired);
         assert!(s.renew_lock("round", "a", &t(5)).await.unwrap());
         assert!(!s.renew_lock("round", "b", &t(9)).await.unwrap());
+        assert!(s.try_lock("round", "b", &t(4), &t(6)).await.unwrap() != LockAttempt::Acquired);
         assert!(
-            s.try_lock("round", "b", &t(4), &t(6))
-                .await
-                .unwrap()
-                != LockAttempt::Acquired
-        );
-        assert!(
-            s.try_lock("round", "b", &t(5), &t(6))
-                .await
-                .unwrap()
-                == LockAttempt::Acquired,
+            s.try_lock("round", "b", &t(5), &t(6)).await.unwrap() == LockAttempt::Acquired,
             "lapsed"
         );
         assert!(
@@ -133,18 +115,8 @@ mod tests {
             "a lost it"
         );
         // other jobs are separate; unlocking frees at once
-        assert!(
-            s.try_lock("import", "a", &t(5), &t(6))
-                .await
-                .unwrap()
-                == LockAttempt::Acquired
-        );
+        assert!(s.try_lock("import", "a", &t(5), &t(6)).await.unwrap() == LockAttempt::Acquired);
         s.unlock("round", "b").await.unwrap();
-        assert!(
-            s.try_lock("round", "c", &t(5), &t(6))
-                .await
-                .unwrap()
-                == LockAttempt::Acquired
-        );
+        assert!(s.try_lock("round", "c", &t(5), &t(6)).await.unwrap() == LockAttempt::Acquired);
     }
 }

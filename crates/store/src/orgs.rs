@@ -8,7 +8,7 @@ use domain::{
     OutcomeKind, SizeClass, Stage, Startup, Visibility,
 };
 
-use crate::{Result, Store, codes, corrupt, list, now_text};
+use crate::{Result, Store, StoreError, codes, corrupt, list, now_text};
 
 /// One record of an import batch, with its row number in the file.
 pub enum Record {
@@ -170,14 +170,10 @@ impl Store {
     /// Records one outcome of a match that both sides have accepted, moving the match
     /// to the stage it stands for; refused (nothing written) when the match does not
     /// exist, belongs to another enterprise, or has not been accepted.
-    pub async fn record_outcome(
-        &self,
-        o: &Outcome,
-        actor: &str,
-    ) -> Result<std::result::Result<(), FieldError>> {
+    pub async fn record_outcome(&self, o: &Outcome, actor: &str) -> Result<()> {
         crate::with_pool!(self, pool => {
             let Some(need) = &o.need_id else {
-                return Ok(Err(FieldError::new(
+                return Err(StoreError::Refused(FieldError::new(
                     "need_id",
                     "an outcome recorded by hand names the need of its match",
                 )));
@@ -194,7 +190,7 @@ impl Store {
             if let Some((status,)) = status {
                 let st = domain::MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
                 if !st.is_accepted() {
-                    return Ok(Err(FieldError::new(
+                    return Err(StoreError::Refused(FieldError::new(
                         "need_id",
                         format!(
                             "the match is {}; outcomes are recorded once both sides have accepted it",
@@ -205,7 +201,7 @@ impl Store {
             }
             let now = now_text();
             if let RowOutcome::Refused(e) = upsert_outcome(&mut tx, o, actor, &now).await? {
-                return Ok(Err(e));
+                return Err(StoreError::Refused(e));
             }
             crate::admin::audit(
                 &mut tx,
@@ -219,7 +215,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(Ok(()))
+            Ok(())
         })
     }
 

@@ -42,7 +42,7 @@ impl Store {
         markets: &[String],
         plan: Option<&str>,
         on: NaiveDate,
-    ) -> Result<std::result::Result<i64, FieldError>> {
+    ) -> Result<i64> {
         crate::with_pool!(self, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let row = sqlx::query(
@@ -74,7 +74,7 @@ impl Store {
                         "no center '{center}' or startup '{startup}'"
                     )));
                 }
-                return Ok(Err(FieldError::new(
+                return Err(StoreError::Refused(FieldError::new(
                     "center",
                     "this startup has already applied to this center",
                 )));
@@ -90,7 +90,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(Ok(id))
+            Ok(id)
         })
     }
 
@@ -134,7 +134,7 @@ impl Store {
         to: ApplicationStatus,
         on: NaiveDate,
         actor: &str,
-    ) -> Result<std::result::Result<(), FieldError>> {
+    ) -> Result<()> {
         crate::with_pool!(self, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let row: Option<(i64, i64, String)> = sqlx::query_as(
@@ -147,7 +147,7 @@ impl Store {
                 return Err(StoreError::NotFound(format!("no application {id}")));
             };
             if status == to.as_str() {
-                return Ok(Ok(()));
+                return Ok(());
             }
             if to == ApplicationStatus::Admitted {
                 let (admitted,): (i64,) = sqlx::query_as(
@@ -157,7 +157,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 if admitted >= capacity {
-                    return Ok(Err(FieldError::new(
+                    return Err(StoreError::Refused(FieldError::new(
                         "status",
                         format!("the center is full: {admitted} of {capacity} places taken"),
                     )));
@@ -180,20 +180,16 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(Ok(()))
+            Ok(())
         })
     }
 
     /// Records what an admitted startup achieved abroad (the same kind on the same day
     /// is one outcome: recording it again replaces its figures).
-    pub async fn record_center_outcome(
-        &self,
-        o: &CenterOutcome,
-        actor: &str,
-    ) -> Result<std::result::Result<(), FieldError>> {
+    pub async fn record_center_outcome(&self, o: &CenterOutcome, actor: &str) -> Result<()> {
         crate::with_pool!(self, pool => {
             if let Err(e) = o.validate(chrono::Local::now().date_naive()) {
-                return Ok(Err(e));
+                return Err(StoreError::Refused(e));
             }
             let mut tx = crate::Begin::begin_write(pool).await?;
             let admitted: Option<(i64, i64)> = sqlx::query_as(
@@ -205,7 +201,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some((center_id, startup_id)) = admitted else {
-                return Ok(Err(FieldError::new(
+                return Err(StoreError::Refused(FieldError::new(
                     "startup_id",
                     "outcomes are recorded for startups the center admitted",
                 )));
@@ -237,7 +233,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(Ok(()))
+            Ok(())
         })
     }
 

@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::match_state::Action;
-use domain::{
-    Actor, Center, Cluster, Match, MatchStatus, OutcomeKind, Side, StatusChange, TransitionError,
-};
+use domain::{Actor, Center, Cluster, Match, MatchStatus, OutcomeKind, Side, StatusChange};
 use sqlx::Row;
 
 use crate::orgs::date;
@@ -248,7 +246,7 @@ impl Store {
         action: Action,
         actor: &Actor,
         note: Option<String>,
-    ) -> Result<Result<StatusChange, TransitionError>> {
+    ) -> Result<StatusChange> {
         crate::with_pool!(self, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let row: Option<(i64, String)> = sqlx::query_as(
@@ -265,7 +263,7 @@ impl Store {
             let from = MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
             let to = match from.apply(action, actor.side) {
                 Ok(to) => to,
-                Err(e) => return Ok(Err(e)),
+                Err(e) => return Err(StoreError::Transition(e)),
             };
             let change = StatusChange {
                 from,
@@ -286,7 +284,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(Ok(change))
+            Ok(change)
         })
     }
 

@@ -121,7 +121,7 @@ pub async fn reset_password(
             "this link is unknown, used or expired; ask for a new one",
         )),
         // a password the rules refuse is the caller's input to mend
-        Err(app::AppError::Invalid(m)) => Err(ApiError::bad_input(m)),
+        Err(app::AppError::Conflict(m)) => Err(ApiError::bad_input(m)),
         Err(e) => Err(e.into()),
     }
 }
@@ -347,8 +347,9 @@ pub async fn run_round(
         .validate()
         .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "bad-input", "Bad policy", m))?;
     let summary = app
-        .run_round_as(&s.user, &name, &policy, body.dry_run)
-        .await?;
+        .run_round(&s.user, &name, &policy, body.dry_run)
+        .await?
+        .summary;
     Ok(Json(summary))
 }
 
@@ -360,7 +361,7 @@ pub async fn publish_round(
     Path(name): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<Json<Published>> {
-    let matches = app.publish_round_as(&s.user, &name).await?;
+    let matches = app.publish_round(&s.user, &name).await?;
     Ok(Json(Published {
         round: name,
         matches,
@@ -488,7 +489,7 @@ pub async fn delete_startup(
     Path(id): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<StatusCode> {
-    app.delete_startup_as(&s.user, &id).await?;
+    app.delete_startup(&s.user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -523,7 +524,7 @@ pub async fn delete_need(
     Path(id): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<StatusCode> {
-    app.delete_need_as(&s.user, &id).await?;
+    app.delete_need(&s.user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

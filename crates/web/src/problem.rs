@@ -157,7 +157,7 @@ impl From<AppError> for ApiError {
         let said = e.to_string();
         match e {
             AppError::Unusable(_) => Self::bad_input(said),
-            AppError::Invalid(_) => Self::new(StatusCode::CONFLICT, "refused", "Refused", said),
+            AppError::Conflict(_) => Self::new(StatusCode::CONFLICT, "refused", "Refused", said),
             AppError::InvalidFields(errors) => Self {
                 errors,
                 ..Self::new(
@@ -232,7 +232,7 @@ mod tests {
         let field = domain::FieldError::new("founded", "not a date");
         for (e, status, kind) in [
             (AppError::Unusable("no header".into()), 400, "bad-input"),
-            (AppError::Invalid("an illegal move".into()), 409, "refused"),
+            (AppError::Conflict("an illegal move".into()), 409, "refused"),
             (AppError::InvalidFields(vec![field]), 422, "invalid-fields"),
             (AppError::TooLarge("past 10 MB".into()), 413, "too-large"),
             (AppError::NotFound("no need nd-1".into()), 404, "not-found"),

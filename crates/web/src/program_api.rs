@@ -55,7 +55,7 @@ pub async fn save_event(
     Writer(s): Writer,
     JsonBody(e): JsonBody<domain::Event>,
 ) -> ApiResult<(StatusCode, Json<domain::Event>)> {
-    app.save_event_as(&s.user, &e).await?;
+    app.save_event(&s.user, &e).await?;
     Ok((StatusCode::CREATED, Json(e)))
 }
 
@@ -154,7 +154,7 @@ pub async fn schedule(
     Path(code): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<Json<ScheduleStats>> {
-    Ok(Json(app.schedule_event_as(&s.user, &code).await?))
+    Ok(Json(app.schedule_event(&s.user, &code).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/agenda", tag = "forum", security(("session" = [])),

@@ -228,7 +228,11 @@ pub async fn run_round(
         Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/admin"),
     };
     let dry = f.dry_run.is_some();
-    match app.run_round_as(&s.user, name, &policy, dry).await {
+    match app
+        .run_round(&s.user, name, &policy, dry)
+        .await
+        .map(|r| r.summary)
+    {
         Ok(sum) => done(
             &format!("/admin/rounds/{}", url_encode(name)),
             &format!(
@@ -305,7 +309,7 @@ pub async fn publish_round(
     let Some(s) = caller.form_writer(&f.csrf) else {
         return need_login(&caller, &uri);
     };
-    match app.publish_round_as(&s.user, &name).await {
+    match app.publish_round(&s.user, &name).await {
         Ok(n) => done(
             &format!("/admin/rounds/{}", url_encode(&name)),
             &format!(
@@ -447,7 +451,7 @@ pub async fn import(
             format!("no room for the upload: {e}"),
         );
     }
-    match app.import_file_as(&s.user, kind, &path).await {
+    match app.import_file(&s.user, kind, &path, &|_, _| {}).await {
         Ok(mut report) => {
             report.file = name;
             let status = if report.rejected.is_empty() {

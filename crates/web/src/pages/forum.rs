@@ -128,7 +128,7 @@ pub async fn save_event(
         Ok(ev) => ev,
         Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/events"),
     };
-    match app.save_event_as(&s.user, &ev).await {
+    match app.save_event(&s.user, &ev).await {
         Ok(()) => done(
             &format!("/events/{}", ev.code),
             caller.lang.t("행사를 저장했습니다", "Event saved"),
@@ -461,7 +461,7 @@ pub async fn schedule(
         return need_login(&caller, &uri);
     };
     let back = format!("/events/{code}");
-    match app.schedule_event_as(&s.user, &code).await {
+    match app.schedule_event(&s.user, &code).await {
         Ok(st) => done(
             &back,
             &format!(

@@ -522,7 +522,7 @@ pub async fn reset_password(
             ),
             None,
         ),
-        Err(app::AppError::Invalid(m)) => (StatusCode::BAD_REQUEST, Some(m), None),
+        Err(app::AppError::Conflict(m)) => (StatusCode::BAD_REQUEST, Some(m), None),
         Err(e) => return app_error(&caller, &uri, e, "/password-reset"),
     };
     let page = reset_page(&caller, &uri, Some(&token), error, done);
