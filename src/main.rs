@@ -567,7 +567,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Serve { addr } => serve(app, addr).await,
         Command::Import { kind, file, report } => import(&app, kind, &file, report).await,
         Command::Export { kind, format, out } => {
-            let n = app.export(operator(), kind, format, &out).await?;
+            let n = app.records().export(operator(), kind, format, &out).await?;
             println!("exported {n} rows to {}", out.display());
             Ok(0)
         }
@@ -611,7 +611,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             // the operator at the command line reads everything
             q.include_confidential = true;
             q.facet_limit = 10;
-            let r = app.search(&q)?;
+            let r = app.discovery().search(&q)?;
             if json {
                 println!(
                     "{}",
@@ -661,7 +661,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Suggest { prefix, limit } => {
             // the operator reads everything, as `search` does
-            for s in app.suggest(&prefix, limit, true) {
+            for s in app.discovery().suggest(&prefix, limit, true) {
                 println!("{}\t{}\t{}", s.text, s.kind, s.count);
             }
             Ok(0)
@@ -675,7 +675,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Reindex => {
-            let n = app.rebuild_search().await?;
+            let n = app.discovery().rebuild_search().await?;
             println!("search index rebuilt: {n} documents");
             Ok(0)
         }
@@ -689,7 +689,8 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             by_year,
             baseline,
         } => {
-            app.set_target(operator(), &key, value, by_year, baseline)
+            app.kpi()
+                .set_target(operator(), &key, value, by_year, baseline)
                 .await?;
             println!("target of {key} set");
             Ok(0)
@@ -700,7 +701,9 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             from,
         } => {
             let code = currency.code();
-            app.set_rate(operator(), code, krw_per_unit, from).await?;
+            app.kpi()
+                .set_rate(operator(), code, krw_per_unit, from)
+                .await?;
             match from {
                 Some(day) => println!("1 {code} = {krw_per_unit} KRW from {day}"),
                 None => println!("1 {code} = {krw_per_unit} KRW"),
@@ -751,7 +754,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 starts_at,
                 slot_minutes,
             };
-            app.save_event(operator(), &e).await?;
+            app.forum().save(operator(), &e).await?;
             println!(
                 "event {} saved: {} × {} tables on {}",
                 e.code, e.slots, e.tables, e.date
@@ -789,12 +792,14 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 center_code: center,
                 language,
             };
-            app.add_user(operator(), &user, &password).await?;
+            app.accounts()
+                .add_user(operator(), &user, &password)
+                .await?;
             println!("user {} added ({})", user.email, user.role.as_str());
             Ok(0)
         }
         Command::Publish { round } => {
-            let n = app.publish_round(operator(), &round).await?;
+            let n = app.rounds().publish(operator(), &round).await?;
             println!("round {round} published: {n} matches");
             Ok(0)
         }
@@ -814,7 +819,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 need_id: need,
                 rank,
             };
-            app.state_preference(operator(), &p).await?;
+            app.rounds().state_preference(operator(), &p).await?;
             println!("preference recorded");
             Ok(0)
         }
@@ -850,7 +855,9 @@ async fn recommend(
         let ids = read_ids(&f)?;
         (
             ["need_id", "rank", "startup_id", "score", "reasons"],
-            app.recommend_for_needs(operator(), &ids, top).await?,
+            app.recommendations()
+                .for_needs(operator(), &ids, top)
+                .await?,
         )
     } else {
         let ids = match startups {
@@ -860,7 +867,8 @@ async fn recommend(
         };
         (
             ["startup_id", "rank", "enterprise_id", "score", "reasons"],
-            app.recommend_for_startups(operator(), ids.as_deref(), top)
+            app.recommendations()
+                .for_startups(operator(), ids.as_deref(), top)
                 .await?,
         )
     };
@@ -930,7 +938,10 @@ async fn run_round(
         Some(p) => app::rounds::read_policy(p)?,
         None => Default::default(),
     };
-    let r = app.run_round(operator(), round, &policy, dry_run).await?;
+    let r = app
+        .rounds()
+        .run(operator(), round, &policy, dry_run)
+        .await?;
     let s = &r.summary;
     if pairs {
         let mut w = csv::Writer::from_writer(std::io::stdout());
@@ -1035,6 +1046,7 @@ async fn import(
     );
     bar.set_message(format!("importing {}", kind.as_str()));
     let r = app
+        .records()
         .import_file(operator(), kind, file, &|done, total| {
             bar.set_length(total);
             bar.set_position(done);
@@ -1090,6 +1102,7 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
     }) {
         DuplicateAction::List { status, all, json } => {
             let flags = app
+                .records()
                 .duplicates(operator(), (!all).then_some(status.as_str()))
                 .await?;
             if json {
@@ -1109,12 +1122,14 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
             Ok(0)
         }
         DuplicateAction::Dismiss { a, b } => {
-            app.dismiss_duplicate(operator(), &a, &b).await?;
+            app.records().dismiss_duplicate(operator(), &a, &b).await?;
             println!("{a} and {b} are not duplicates");
             Ok(0)
         }
         DuplicateAction::Merge { keep, drop } => {
-            app.merge_startups(operator(), &keep, &drop).await?;
+            app.records()
+                .merge_startups(operator(), &keep, &drop)
+                .await?;
             println!("merged {drop} into {keep}");
             Ok(0)
         }
@@ -1123,7 +1138,7 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
 
 async fn schedule(app: &App, event: &str, json: bool) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
-    let s = app.schedule_event(operator(), event).await?;
+    let s = app.forum().schedule(operator(), event).await?;
     if json {
         println!(
             "{}",
@@ -1145,7 +1160,7 @@ async fn schedule(app: &App, event: &str, json: bool) -> Result<u8, Failure> {
 }
 
 async fn kpi(app: &App, json: bool) -> Result<u8, Failure> {
-    let k = app.kpis().await?;
+    let k = app.kpi().figures().await?;
     if json {
         println!(
             "{}",

@@ -102,24 +102,35 @@ async fn the_first_admin_logs_in_and_sessions_and_lockouts_hold() {
     assert!(hash.starts_with("$argon2id$") && !hash.contains("a long enough secret"));
 
     let s = app
+        .accounts()
         .login("PM@seoul.example", "a long enough secret")
         .await
         .unwrap();
     assert_eq!(s.token.len(), 64);
     assert_ne!(s.token, s.csrf);
-    let back = app.session(&s.token).await.unwrap().unwrap();
+    let back = app.accounts().session(&s.token).await.unwrap().unwrap();
     assert_eq!(back.user.email, "pm@seoul.example");
     assert_eq!(back.csrf, s.csrf);
-    assert!(app.session("not-a-token").await.unwrap().is_none());
-    assert!(app.logout(&s.token).await.unwrap());
-    assert!(app.session(&s.token).await.unwrap().is_none(), "ended");
+    assert!(
+        app.accounts()
+            .session("not-a-token")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(app.accounts().logout(&s.token).await.unwrap());
+    assert!(
+        app.accounts().session(&s.token).await.unwrap().is_none(),
+        "ended"
+    );
 
     // a session past its expiry is no session, though its row is still there
     let late = app
+        .accounts()
         .login("pm@seoul.example", "a long enough secret")
         .await
         .unwrap();
-    assert!(app.session(&late.token).await.unwrap().is_some());
+    assert!(app.accounts().session(&late.token).await.unwrap().is_some());
     let aged = app
         .store()
         .execute_unchecked("UPDATE sessions SET expires_at = '2020-01-01T00:00:00Z'")
@@ -127,37 +138,45 @@ async fn the_first_admin_logs_in_and_sessions_and_lockouts_hold() {
         .unwrap();
     assert!(aged >= 1);
     assert!(
-        app.session(&late.token).await.unwrap().is_none(),
+        app.accounts().session(&late.token).await.unwrap().is_none(),
         "expired after {} hours",
         app::accounts::SESSION_HOURS
     );
 
     assert!(matches!(
-        app.login("pm@seoul.example", "wrong password!").await,
+        app.accounts()
+            .login("pm@seoul.example", "wrong password!")
+            .await,
         Err(AppError::Login(LoginError::Wrong))
     ));
     assert!(
         matches!(
-            app.login("nobody@seoul.example", "whatever at all").await,
+            app.accounts()
+                .login("nobody@seoul.example", "whatever at all")
+                .await,
             Err(AppError::Login(LoginError::Wrong))
         ),
         "an unknown e-mail looks like a wrong password"
     );
     for _ in 1..MAX_FAILURES {
-        app.login("pm@seoul.example", "wrong password!")
+        app.accounts()
+            .login("pm@seoul.example", "wrong password!")
             .await
             .unwrap_err();
     }
     assert!(
         matches!(
-            app.login("pm@seoul.example", "a long enough secret").await,
+            app.accounts()
+                .login("pm@seoul.example", "a long enough secret")
+                .await,
             Err(AppError::Login(LoginError::Locked))
         ),
         "locked out even with the right password"
     );
     // another account is not affected
     assert!(
-        app.login("eval@seoul.example", "another long secret")
+        app.accounts()
+            .login("eval@seoul.example", "another long secret")
             .await
             .is_ok()
     );
@@ -192,6 +211,7 @@ async fn common_and_personal_passwords_are_refused() {
         "short",
     ] {
         match app
+            .accounts()
             .add_user(&app::Operator::named("test"), &user, weak)
             .await
         {
@@ -211,15 +231,17 @@ async fn common_and_personal_passwords_are_refused() {
             .unwrap()
             .is_none()
     );
-    app.add_user(
-        &app::Operator::named("test"),
-        &user,
-        "maple syrup on rainy tuesdays",
-    )
-    .await
-    .unwrap();
+    app.accounts()
+        .add_user(
+            &app::Operator::named("test"),
+            &user,
+            "maple syrup on rainy tuesdays",
+        )
+        .await
+        .unwrap();
     assert!(
-        app.login(&user.email, "maple syrup on rainy tuesdays")
+        app.accounts()
+            .login(&user.email, "maple syrup on rainy tuesdays")
             .await
             .is_ok()
     );

@@ -72,6 +72,7 @@ async fn every_write_route_for_every_role() {
         .unwrap();
     let ent_id = s
         .app
+        .accounts()
         .login(&ent.email, &ent.password)
         .await
         .unwrap()
@@ -109,6 +110,7 @@ async fn every_write_route_for_every_role() {
         language: Language::En,
     };
     s.app
+        .accounts()
         .add_user(&app::Operator::named("test"), &founder, "matrix-password-1")
         .await
         .unwrap();
@@ -273,6 +275,7 @@ async fn every_write_route_for_every_role() {
     }
     let other_startup = s
         .app
+        .accounts()
         .login(
             &demo
                 .logins
@@ -293,11 +296,16 @@ async fn every_write_route_for_every_role() {
         .startup_id
         .unwrap();
     assert_eq!(
-        s.app.startup(&m.startup_id).await.unwrap().name,
+        s.app.discovery().startup(&m.startup_id).await.unwrap().name,
         "매트릭스랩"
     );
     assert_ne!(
-        s.app.startup(&other_startup).await.unwrap().name,
+        s.app
+            .discovery()
+            .startup(&other_startup)
+            .await
+            .unwrap()
+            .name,
         "매트릭스랩",
         "the refused save wrote nothing, not even to the sender's own profile"
     );
@@ -712,6 +720,7 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
     let ent = login(Role::EnterpriseMember);
     let own = s
         .app
+        .accounts()
         .login(&ent.email, &ent.password)
         .await
         .unwrap()
@@ -755,7 +764,8 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
         .zip(need_cells(&secret))
         .collect();
     s.app
-        .save_cells_as(&app::Operator::named("test"), RecordKind::Needs, cells)
+        .records()
+        .save_cells(&app::Operator::named("test"), RecordKind::Needs, cells)
         .await
         .unwrap();
     // the index follows the write a moment later: the program manager finds the word
@@ -988,6 +998,7 @@ async fn enterprise_member(s: &Server, demo: &demo::DemoSummary) -> (common::Who
     let who = common::log_in(&c, &s.base, &ent.email, &ent.password).await;
     let id = s
         .app
+        .accounts()
         .login(&ent.email, &ent.password)
         .await
         .unwrap()

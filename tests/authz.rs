@@ -21,21 +21,22 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
     }
     let mut users = std::collections::HashMap::new();
     for l in &demo.logins {
-        let s = app.login(&l.email, &l.password).await.unwrap();
+        let s = app.accounts().login(&l.email, &l.password).await.unwrap();
         users.insert(l.role, s.user);
     }
     let member = &users[&Role::EnterpriseMember];
     let own = member.enterprise_id.clone().unwrap();
 
     // proposals for the coming round, some on the member's own needs
-    app.run_round(
-        &app::Operator::named("test"),
-        "r",
-        &Default::default(),
-        false,
-    )
-    .await
-    .unwrap();
+    app.rounds()
+        .run(
+            &app::Operator::named("test"),
+            "r",
+            &Default::default(),
+            false,
+        )
+        .await
+        .unwrap();
     let rows = app.store().match_rows().await.unwrap();
     let mine = rows
         .iter()
@@ -48,6 +49,7 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
 
     // parties see a round's proposals only once it is published
     let early = app
+        .pipeline()
         .act_on_match(
             member,
             &mine.startup_id,
@@ -58,11 +60,13 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
         .await
         .unwrap_err();
     assert!(matches!(early, app::AppError::NotFound(_)), "{early}");
-    app.publish_round(&app::Operator::named("test"), "r")
+    app.rounds()
+        .publish(&app::Operator::named("test"), "r")
         .await
         .unwrap();
 
     let change = app
+        .pipeline()
         .act_on_match(
             member,
             &mine.startup_id,
@@ -81,6 +85,7 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
         &users[&Role::CenterManager],
     ] {
         let e = app
+            .pipeline()
             .act_on_match(who, &other.startup_id, &other.need_id, Action::Accept, None)
             .await
             .unwrap_err();
@@ -90,11 +95,13 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
     // the program acts for the program side; the state machine still has its say
     let pm = &users[&Role::Admin];
     let r = app
+        .pipeline()
         .act_on_match(pm, &other.startup_id, &other.need_id, Action::Accept, None)
         .await;
     assert!(!matches!(r, Err(app::AppError::Forbidden(_))), "{r:?}");
     // a refused move says why and changes nothing
     let again = app
+        .pipeline()
         .act_on_match(
             member,
             &mine.startup_id,
@@ -112,11 +119,12 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
         .iter()
         .find(|n| n.visibility == domain::Visibility::Confidential && n.description.is_some())
         .unwrap();
-    let public = app.need_for(None, &secret.id).await.unwrap();
+    let public = app.discovery().need_for(None, &secret.id).await.unwrap();
     assert_eq!(public.description, None);
     assert_eq!(public.title, secret.title);
     assert_eq!(
-        app.need_for(Some(pm), &secret.id)
+        app.discovery()
+            .need_for(Some(pm), &secret.id)
             .await
             .unwrap()
             .description,
@@ -181,7 +189,8 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
         None,
     );
     for u in [&founder, &member] {
-        app.add_user(&app::Operator::named("test"), u, "unpublished-password-1")
+        app.accounts()
+            .add_user(&app::Operator::named("test"), u, "unpublished-password-1")
             .await
             .unwrap();
     }
@@ -212,7 +221,7 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
 
     // the proposed startup reads no more than the public: the title only
     for viewer in [None, Some(&founder)] {
-        let seen = app.need_for(viewer, &secret.id).await.unwrap();
+        let seen = app.discovery().need_for(viewer, &secret.id).await.unwrap();
         assert_eq!(seen.title, secret.title);
         assert_eq!(seen.description, None, "{viewer:?}");
         assert!(seen.technologies.is_empty() && seen.industries.is_empty());
@@ -228,21 +237,27 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
         .find(|e| e.kind == domain::EventKind::Forum)
         .unwrap()
         .code;
-    app.register_as(&founder, &event, None).await.unwrap();
-    app.register_as(&member, &event, None).await.unwrap();
+    app.forum().register(&founder, &event, None).await.unwrap();
+    app.forum().register(&member, &event, None).await.unwrap();
     let id = app
-        .request_meeting_as(&founder, &event, &secret.enterprise_id, None)
+        .forum()
+        .request_meeting(&founder, &event, &secret.enterprise_id, None)
         .await
         .unwrap();
     for who in [&founder, &member] {
-        let requests = app.meeting_requests_as(who, &event).await.unwrap();
+        let requests = app.forum().meeting_requests(who, &event).await.unwrap();
         let r = requests.iter().find(|r| r.id == id).unwrap();
         assert_eq!(r.fit, 0.0, "no score of an unpublished round");
     }
     // published, the proposal entitles its startup to the details
-    app.publish_round(&app::Operator::named("test"), "r-hidden")
+    app.rounds()
+        .publish(&app::Operator::named("test"), "r-hidden")
         .await
         .unwrap();
-    let seen = app.need_for(Some(&founder), &secret.id).await.unwrap();
+    let seen = app
+        .discovery()
+        .need_for(Some(&founder), &secret.id)
+        .await
+        .unwrap();
     assert_eq!(seen, secret);
 }

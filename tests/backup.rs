@@ -16,10 +16,11 @@ const QUERIES: [&str; 4] = ["배터리", "AI", "물류 로봇", "fintech"];
 
 /// What a restored database must give back exactly.
 async fn fingerprint(app: &App) -> (String, Vec<Vec<String>>, String) {
-    let kpis = serde_json::to_string(&app.kpis().await.unwrap()).unwrap();
+    let kpis = serde_json::to_string(&app.kpi().figures().await.unwrap()).unwrap();
     let mut hits = Vec::new();
     for q in QUERIES {
         let r = app
+            .discovery()
             .search(&SearchQuery {
                 text: q.into(),
                 limit: 5000,
@@ -62,7 +63,7 @@ async fn a_restored_backup_gives_the_same_kpis_and_search_results() {
     let app = App::open(&db).await.unwrap();
     // ranking statistics count deleted documents until segments merge, so the index the
     // demo built bit by bit is compared as a restored database's is built: afresh
-    app.rebuild_search().await.unwrap();
+    app.discovery().rebuild_search().await.unwrap();
     let before = fingerprint(&app).await;
     assert!(before.1.iter().all(|h| !h.is_empty()), "{:?}", before.1);
 
@@ -86,7 +87,7 @@ async fn a_restored_backup_gives_the_same_kpis_and_search_results() {
     .unwrap();
     common::ok(cli(&db, &["import", "startups", csv.to_str().unwrap()]));
     common::ok(cli(&db, &["target", "startups_discovered", "9999"]));
-    app.sync_search().await.unwrap();
+    app.discovery().sync_search().await.unwrap();
     let changed = fingerprint(&app).await;
     assert_ne!(changed, before, "the changes show");
     app.store().close().await;

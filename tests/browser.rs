@@ -218,13 +218,14 @@ async fn round_to_investment_in_a_real_browser() {
         center_code: None,
         language: Language::Ko,
     };
-    app.add_user(
-        &app::Operator::named("test"),
-        &founder,
-        "journey-password-1",
-    )
-    .await
-    .unwrap();
+    app.accounts()
+        .add_user(
+            &app::Operator::named("test"),
+            &founder,
+            "journey-password-1",
+        )
+        .await
+        .unwrap();
     log_in(&c, &base, &founder.email, "journey-password-1").await;
     c.goto(&format!("{base}/work")).await.unwrap();
     let mine = wait_for(&c, &card).await;
@@ -480,7 +481,8 @@ async fn an_open_call_from_application_to_the_inbox_in_a_real_browser() {
         center_code: None,
         language: Language::En,
     };
-    app.add_user(&app::Operator::named("test"), &second, "journey-password-2")
+    app.accounts()
+        .add_user(&app::Operator::named("test"), &second, "journey-password-2")
         .await
         .unwrap();
     let deck = std::env::temp_dir().join(format!("innobridge-deck-{}.pdf", std::process::id()));

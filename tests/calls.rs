@@ -37,12 +37,13 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     demo::fill(&app, 4, &|_| {}).await.unwrap();
     let enterprises = app.store().enterprises().await.unwrap();
     let ent = &enterprises[3];
-    let need = app.needs_of(&ent.id).await.unwrap().remove(0);
+    let need = app.discovery().needs_of(&ent.id).await.unwrap().remove(0);
     let owner = User {
         enterprise_id: Some(ent.id.clone()),
         ..user("owner@calls.kr", Role::EnterpriseMember)
     };
-    app.add_user(&app::Operator::named("test"), &owner, "calls-password-1")
+    app.accounts()
+        .add_user(&app::Operator::named("test"), &owner, "calls-password-1")
         .await
         .unwrap();
     let startups = app.store().startups().await.unwrap();
@@ -53,7 +54,8 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
             language: if i == 0 { Language::En } else { Language::Ko },
             ..user(&format!("founder{i}@calls.kr"), Role::StartupMember)
         };
-        app.add_user(&app::Operator::named("test"), &u, "calls-password-1")
+        app.accounts()
+            .add_user(&app::Operator::named("test"), &u, "calls-password-1")
             .await
             .unwrap();
         founders.push(u);
@@ -61,7 +63,8 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let mut evaluators = Vec::new();
     for i in 0..3 {
         let u = user(&format!("judge{i}@calls.kr"), Role::Evaluator);
-        app.add_user(&app::Operator::named("test"), &u, "calls-password-1")
+        app.accounts()
+            .add_user(&app::Operator::named("test"), &u, "calls-password-1")
             .await
             .unwrap();
         evaluators.push(u);
@@ -95,7 +98,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
         stage_open: true,
         reviews_per_application: 2,
     };
-    app.save_call_as(&owner, &call).await.unwrap();
+    app.calls().save(&owner, &call).await.unwrap();
     (app, dir, owner, founders, evaluators, call)
 }
 
@@ -132,30 +135,34 @@ async fn an_open_call_from_application_to_selection() {
         ..user("stranger@calls.kr", Role::EnterpriseMember)
     };
     assert!(matches!(
-        app.save_call_as(&stranger, &call).await,
+        app.calls().save(&stranger, &call).await,
         Err(app::AppError::Forbidden(_))
     ));
 
     // a draft, a refused submission, refused files (nothing stored), then a submission
     let f0 = &founders[0];
     let draft = app
-        .save_application_as(f0, code, answers(""), false, now)
+        .calls()
+        .save_application(f0, code, answers(""), false, now)
         .await
         .unwrap();
     assert_eq!(draft.status, CallApplicationStatus::Draft);
     let e = app
-        .save_application_as(f0, code, answers("pilot at two plants"), true, now)
+        .calls()
+        .save_application(f0, code, answers("pilot at two plants"), true, now)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("deck"), "{e}");
     let e = app
-        .attach_as(f0, draft.id, "deck", "deck.png", PNG, now)
+        .calls()
+        .attach(f0, draft.id, "deck", "deck.png", PNG, now)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("image/png"), "{e}");
     let big = [PDF, &[b' '; 3000]].concat();
     let e = app
-        .attach_as(f0, draft.id, "deck", "deck.pdf", &big, now)
+        .calls()
+        .attach(f0, draft.id, "deck", "deck.pdf", &big, now)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("over the limit"), "{e}");
@@ -167,11 +174,13 @@ async fn an_open_call_from_application_to_selection() {
             .is_none(),
         "nothing stored"
     );
-    app.attach_as(f0, draft.id, "deck", "deck.pdf", PDF, now)
+    app.calls()
+        .attach(f0, draft.id, "deck", "deck.pdf", PDF, now)
         .await
         .unwrap();
     let sent = app
-        .save_application_as(f0, code, answers("pilot at two plants"), true, now)
+        .calls()
+        .save_application(f0, code, answers("pilot at two plants"), true, now)
         .await
         .unwrap();
     assert_eq!(
@@ -180,25 +189,30 @@ async fn an_open_call_from_application_to_selection() {
     );
     // another startup's member cannot touch it
     assert!(matches!(
-        app.attach_as(&founders[1], draft.id, "deck", "x.pdf", PDF, now)
+        app.calls()
+            .attach(&founders[1], draft.id, "deck", "x.pdf", PDF, now)
             .await,
         Err(app::AppError::NotFound(_))
     ));
     for f in &founders[1..] {
         let a = app
-            .save_application_as(f, code, answers("a plan"), false, now)
+            .calls()
+            .save_application(f, code, answers("a plan"), false, now)
             .await
             .unwrap();
-        app.attach_as(f, a.id, "deck", "deck.pdf", PDF, now)
+        app.calls()
+            .attach(f, a.id, "deck", "deck.pdf", PDF, now)
             .await
             .unwrap();
-        app.save_application_as(f, code, answers("a plan"), true, now)
+        app.calls()
+            .save_application(f, code, answers("a plan"), true, now)
             .await
             .unwrap();
     }
     // after the deadline nothing is accepted, and the message says when it was
     let late = app
-        .save_application_as(
+        .calls()
+        .save_application(
             f0,
             code,
             answers("x"),
@@ -215,23 +229,28 @@ async fn an_open_call_from_application_to_selection() {
 
     // evaluators: judge1 has a conflict with the first startup
     for j in &judges {
-        app.add_evaluator_as(&owner, code, &j.email).await.unwrap();
+        app.calls()
+            .add_evaluator(&owner, code, &j.email)
+            .await
+            .unwrap();
     }
     assert!(
-        app.add_evaluator_as(&owner, code, &founders[2].email)
+        app.calls()
+            .add_evaluator(&owner, code, &founders[2].email)
             .await
             .is_err(),
         "a startup does not judge"
     );
     let conflicted = f0.startup_id.clone().unwrap();
-    app.declare_conflict_as(&judges[1], &conflicted, Some("former adviser"))
+    app.calls()
+        .declare_conflict(&judges[1], &conflicted, Some("former adviser"))
         .await
         .unwrap();
-    let assigned = app.assign_stage_as(&owner, code).await.unwrap();
+    let assigned = app.calls().assign_stage(&owner, code).await.unwrap();
     assert_eq!(assigned, 8, "four applications, two reviews each");
     let mut loads = Vec::new();
     for j in &judges {
-        let mine = app.my_reviews_as(j, code).await.unwrap();
+        let mine = app.calls().my_reviews(j, code).await.unwrap();
         loads.push(mine.len());
         for m in &mine {
             assert_eq!(m.review.evaluator, j.email, "only one's own reviews");
@@ -241,13 +260,13 @@ async fn an_open_call_from_application_to_selection() {
         loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1,
         "{loads:?}"
     );
-    let j1 = app.my_reviews_as(&judges[1], code).await.unwrap();
+    let j1 = app.calls().my_reviews(&judges[1], code).await.unwrap();
     assert!(
         j1.iter().all(|m| m.application.startup_id != conflicted),
         "the conflict is never shown"
     );
     assert!(matches!(
-        app.attachment_as(&judges[1], sent.id, "deck").await,
+        app.calls().attachment(&judges[1], sent.id, "deck").await,
         Err(app::AppError::NotFound(_))
     ));
 
@@ -258,38 +277,41 @@ async fn an_open_call_from_application_to_selection() {
         (93.0, sheet(4, 5, 5, 5)),
         (40.0, sheet(2, 2, 2, 2)),
     ];
-    let apps = app.call_applications_as(&owner, code).await.unwrap();
+    let apps = app.calls().applications(&owner, code).await.unwrap();
     let mut expected = BTreeMap::new();
     for (i, a) in apps.iter().enumerate() {
         let (score, s) = &wanted[i];
         expected.insert(a.id, *score);
         for j in &judges {
             if let Some(m) = app
-                .my_reviews_as(j, code)
+                .calls()
+                .my_reviews(j, code)
                 .await
                 .unwrap()
                 .into_iter()
                 .find(|m| m.application.id == a.id)
             {
                 // a reviewer sees none of the others' scores while the stage is open
-                let standings = app.standings_as(&owner, code).await.unwrap();
+                let standings = app.calls().standings(&owner, code).await.unwrap();
                 assert!(
                     standings.iter().all(|s| s.standing.mean.is_none()),
                     "blind until closed"
                 );
-                app.submit_review_as(j, m.review.id, s.clone(), Some("ok"))
+                app.calls()
+                    .submit_review(j, m.review.id, s.clone(), Some("ok"))
                     .await
                     .unwrap();
             }
         }
     }
     let bad = app
-        .submit_review_as(&judges[0], 1, sheet(9, 1, 1, 1), None)
+        .calls()
+        .submit_review(&judges[0], 1, sheet(9, 1, 1, 1), None)
         .await;
     assert!(bad.is_err());
     // every score is in, the stage still open: nothing derived from the scores shows —
     // no mean, no rank, and the order is the applications' own, not the scores'
-    let blind = app.standings_as(&owner, code).await.unwrap();
+    let blind = app.calls().standings(&owner, code).await.unwrap();
     assert!(
         blind
             .iter()
@@ -301,15 +323,18 @@ async fn an_open_call_from_application_to_selection() {
     by_id.sort_unstable();
     assert_eq!(order, by_id, "ordered by application, not by score");
     // the organiser's workbook holds no scores while the stage is open
-    let open_book = app.call_workbook_as(&owner, code).await.unwrap();
+    let open_book = app.calls().workbook(&owner, code).await.unwrap();
     assert_eq!(sheet_rows(&open_book, "scores"), 0, "blind in files too");
     assert!(
-        app.call_workbook_as(&judges[0], code).await.is_err(),
+        app.calls().workbook(&judges[0], code).await.is_err(),
         "the organiser's only"
     );
     // the organiser closes the stage: now the ranking shows, best mean first
-    app.set_stage_open_as(&owner, code, false).await.unwrap();
-    let standings = app.standings_as(&owner, code).await.unwrap();
+    app.calls()
+        .set_stage_open(&owner, code, false)
+        .await
+        .unwrap();
+    let standings = app.calls().standings(&owner, code).await.unwrap();
     let order: Vec<f64> = standings.iter().map(|s| s.standing.mean.unwrap()).collect();
     let mut want: Vec<f64> = expected.values().copied().collect();
     want.sort_by(|a, b| b.total_cmp(a));
@@ -317,7 +342,8 @@ async fn an_open_call_from_application_to_selection() {
         assert!((got - w).abs() < 1e-9, "{order:?} vs {want:?}");
     }
     assert!(
-        app.submit_review_as(&judges[0], 1, sheet(1, 1, 1, 1), None)
+        app.calls()
+            .submit_review(&judges[0], 1, sheet(1, 1, 1, 1), None)
             .await
             .is_err(),
         "closed"
@@ -326,12 +352,14 @@ async fn an_open_call_from_application_to_selection() {
     // advance the top two; an override needs a reason
     let last = standings.last().unwrap().standing.application;
     let e = app
-        .decide_stage_as(&owner, code, 2, &[(last, true, " ".into())])
+        .calls()
+        .decide_stage(&owner, code, 2, &[(last, true, " ".into())])
         .await
         .unwrap_err();
     assert!(e.to_string().contains("reason"));
     let advanced = app
-        .decide_stage_as(
+        .calls()
+        .decide_stage(
             &owner,
             code,
             2,
@@ -340,7 +368,7 @@ async fn an_open_call_from_application_to_selection() {
         .await
         .unwrap();
     assert_eq!(advanced, 3);
-    let after = app.call_applications_as(&owner, code).await.unwrap();
+    let after = app.calls().applications(&owner, code).await.unwrap();
     let top = standings[0].standing.application;
     let third = standings[2].standing.application;
     let status = |id: i64| after.iter().find(|a| a.id == id).unwrap().clone();
@@ -351,11 +379,11 @@ async fn an_open_call_from_application_to_selection() {
     assert_eq!(status(third).status, CallApplicationStatus::NotAdvanced);
     assert_eq!(status(last).stage, 1, "the override advanced it");
     assert_eq!(
-        app.call(code).await.unwrap().stage,
+        app.calls().get(code).await.unwrap().stage,
         1,
         "the call moved to the next stage"
     );
-    let book = app.call_workbook_as(&owner, code).await.unwrap();
+    let book = app.calls().workbook(&owner, code).await.unwrap();
     assert_eq!(sheet_rows(&book, "applications"), 4);
     assert_eq!(
         sheet_rows(&book, "scores"),
@@ -363,7 +391,7 @@ async fn an_open_call_from_application_to_selection() {
         "each evaluator's score of the closed stage"
     );
     assert_eq!(sheet_rows(&book, "stage results"), 4);
-    let (program, calls) = app.funnels().await.unwrap();
+    let (program, calls) = app.calls().funnels().await.unwrap();
     let f = calls.iter().find(|f| f.call == code).unwrap();
     let counts: Vec<u64> = f.steps.iter().map(|s| s.2).collect();
     assert_eq!(
@@ -379,7 +407,7 @@ async fn an_open_call_from_application_to_selection() {
     );
 
     // every startup heard its result; the first founder reads English
-    let inbox = app.inbox_as(f0).await.unwrap();
+    let inbox = app.inbox().list(f0).await.unwrap();
     assert!(inbox.iter().any(|n| n.kind == "stage.result"), "{inbox:?}");
     assert!(inbox.iter().any(|n| n.kind == "application.submitted"));
     let stub = lettre::transport::stub::AsyncStubTransport::new_ok();
@@ -410,12 +438,14 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
     let enterprise = owner.enterprise_id.clone().unwrap();
     // a startup proposes without a call; the enterprise routes it to a need
     let short = app
-        .propose_as(&founders[0], &enterprise, "hi", now)
+        .calls()
+        .propose(&founders[0], &enterprise, "hi", now)
         .await
         .unwrap_err();
     assert!(short.to_string().contains("proposal"));
     let p = app
-        .propose_as(
+        .calls()
+        .propose(
             &founders[0],
             &enterprise,
             "Our vision AI finds weld defects on your line in real time.",
@@ -424,10 +454,11 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         .await
         .unwrap();
     assert!(p.call.starts_with("intake-"));
-    let intake = app.call(&p.call).await.unwrap();
+    let intake = app.calls().get(&p.call).await.unwrap();
     assert_eq!(intake.track, Track::BottomUp);
     assert!(
-        app.inbox_as(&owner)
+        app.inbox()
+            .list(&owner)
             .await
             .unwrap()
             .iter()
@@ -436,11 +467,14 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
     );
     let need = call.need_id.clone().unwrap();
     assert!(matches!(
-        app.route_proposal_as(&founders[1], p.id, Some(&need)).await,
+        app.calls()
+            .route_proposal(&founders[1], p.id, Some(&need))
+            .await,
         Err(app::AppError::NotFound(_))
     ));
     let routed = app
-        .route_proposal_as(&owner, p.id, Some(&need))
+        .calls()
+        .route_proposal(&owner, p.id, Some(&need))
         .await
         .unwrap();
     assert_eq!(routed.status, CallApplicationStatus::Selected);
@@ -456,16 +490,17 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         .unwrap();
     assert_eq!(m[0].status, domain::MatchStatus::AcceptedByEnterprise);
     // the startup accepts: an accepted bottom-up match, counted by track
-    app.act_on_match(
-        &founders[0],
-        &startup,
-        &need,
-        domain::match_state::Action::Accept,
-        None,
-    )
-    .await
-    .unwrap();
-    let b = app.breakdowns().await.unwrap();
+    app.pipeline()
+        .act_on_match(
+            &founders[0],
+            &startup,
+            &need,
+            domain::match_state::Action::Accept,
+            None,
+        )
+        .await
+        .unwrap();
+    let b = app.kpi().breakdowns().await.unwrap();
     assert!(
         b.by_track.iter().any(|(t, n)| t == "bottom-up" && *n >= 1),
         "{:?}",
@@ -473,7 +508,8 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
     );
     // another proposal is declined, and the startup hears so
     let q = app
-        .propose_as(
+        .calls()
+        .propose(
             &founders[1],
             &enterprise,
             "A digital twin of your paint shop to cut energy use by a tenth.",
@@ -481,9 +517,13 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         )
         .await
         .unwrap();
-    app.route_proposal_as(&owner, q.id, None).await.unwrap();
+    app.calls()
+        .route_proposal(&owner, q.id, None)
+        .await
+        .unwrap();
     assert!(
-        app.inbox_as(&founders[1])
+        app.inbox()
+            .list(&founders[1])
             .await
             .unwrap()
             .iter()
@@ -494,35 +534,43 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
     call.code = "one-stage".into();
     call.stages.truncate(1);
     call.reviews_per_application = 1;
-    app.save_call_as(&owner, &call).await.unwrap();
+    app.calls().save(&owner, &call).await.unwrap();
     let f = &founders[2];
     let a = app
-        .save_application_as(f, "one-stage", answers("plan"), false, now)
+        .calls()
+        .save_application(f, "one-stage", answers("plan"), false, now)
         .await
         .unwrap();
-    app.attach_as(f, a.id, "deck", "deck.pdf", PDF, now)
+    app.calls()
+        .attach(f, a.id, "deck", "deck.pdf", PDF, now)
         .await
         .unwrap();
-    app.save_application_as(f, "one-stage", answers("plan"), true, now)
+    app.calls()
+        .save_application(f, "one-stage", answers("plan"), true, now)
         .await
         .unwrap();
-    app.add_evaluator_as(&owner, "one-stage", &judges[0].email)
+    app.calls()
+        .add_evaluator(&owner, "one-stage", &judges[0].email)
         .await
         .unwrap();
-    app.assign_stage_as(&owner, "one-stage").await.unwrap();
+    app.calls().assign_stage(&owner, "one-stage").await.unwrap();
     let r = app
-        .my_reviews_as(&judges[0], "one-stage")
+        .calls()
+        .my_reviews(&judges[0], "one-stage")
         .await
         .unwrap()
         .remove(0);
-    app.submit_review_as(&judges[0], r.review.id, sheet(4, 4, 4, 4), None)
+    app.calls()
+        .submit_review(&judges[0], r.review.id, sheet(4, 4, 4, 4), None)
         .await
         .unwrap();
-    app.set_stage_open_as(&owner, "one-stage", false)
+    app.calls()
+        .set_stage_open(&owner, "one-stage", false)
         .await
         .unwrap();
     assert_eq!(
-        app.decide_stage_as(&owner, "one-stage", 1, &[])
+        app.calls()
+            .decide_stage(&owner, "one-stage", 1, &[])
             .await
             .unwrap(),
         1
@@ -542,7 +590,7 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         "selected: both sides agreed"
     );
     assert_eq!(
-        app.call_applications_as(&owner, "one-stage").await.unwrap()[0].status,
+        app.calls().applications(&owner, "one-stage").await.unwrap()[0].status,
         CallApplicationStatus::Selected
     );
 }
@@ -558,7 +606,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         en: "Team".into(),
         required: false,
     });
-    app.save_call_as(&owner, &call).await.unwrap();
+    app.calls().save(&owner, &call).await.unwrap();
     let code = call.code.as_str();
     let f = &founders[0];
     let both: BTreeMap<String, String> = [("plan", "Pilot in Q3"), ("team", "Three engineers")]
@@ -566,14 +614,17 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let a = app
-        .save_application_as(f, code, both, false, now)
+        .calls()
+        .save_application(f, code, both, false, now)
         .await
         .unwrap();
-    app.attach_as(f, a.id, "deck", "deck.pdf", PDF, now)
+    app.calls()
+        .attach(f, a.id, "deck", "deck.pdf", PDF, now)
         .await
         .unwrap();
     let submitted = app
-        .save_application_as(f, code, BTreeMap::new(), true, now)
+        .calls()
+        .save_application(f, code, BTreeMap::new(), true, now)
         .await
         .unwrap();
     assert_eq!(submitted.status, CallApplicationStatus::Submitted);
@@ -585,19 +636,21 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
     // stored application is exactly as it was — as a submission or as a draft save
     for submit in [true, false] {
         let err = app
-            .save_application_as(f, code, answers(""), submit, now)
+            .calls()
+            .save_application(f, code, answers(""), submit, now)
             .await
             .unwrap_err();
         assert!(
             matches!(&err, app::AppError::Conflict(m) if m.starts_with("plan:")),
             "{err}"
         );
-        let stored = app.call_applications_as(f, code).await.unwrap().remove(0);
+        let stored = app.calls().applications(f, code).await.unwrap().remove(0);
         assert_eq!(stored, submitted, "submit: {submit}");
     }
     // a refused file refuses the whole save: the answer sent with it is not written
     let refused = app
-        .save_application_with_files_as(
+        .calls()
+        .save_application_with_files(
             f,
             code,
             answers("A new plan"),
@@ -612,7 +665,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         .await;
     assert!(refused.is_err());
     assert_eq!(
-        app.call_applications_as(f, code).await.unwrap().remove(0),
+        app.calls().applications(f, code).await.unwrap().remove(0),
         submitted
     );
     // a save with one answer changes that one only, and the application stays submitted
@@ -620,7 +673,8 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         .into_iter()
         .collect();
     let saved = app
-        .save_application_as(f, code, team, false, now)
+        .calls()
+        .save_application(f, code, team, false, now)
         .await
         .unwrap();
     assert_eq!(saved.status, CallApplicationStatus::Submitted);
@@ -653,7 +707,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     };
     // an enterprise member may not take the victim's intake code, for itself or for them
     assert!(matches!(
-        app.save_call_as(&squatter, &squat).await,
+        app.calls().save(&squatter, &squat).await,
         Err(app::AppError::Conflict(m)) if m.contains("reserved")
     ));
     // nor a look-alike that differs in case only
@@ -662,7 +716,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
         ..squat.clone()
     };
     assert!(matches!(
-        app.save_call_as(&squatter, &look_alike).await,
+        app.calls().save(&squatter, &look_alike).await,
         Err(app::AppError::Conflict(m)) if m.contains("reserved")
     ));
     let as_victim = Call {
@@ -670,7 +724,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
         ..squat.clone()
     };
     assert!(matches!(
-        app.save_call_as(&squatter, &as_victim).await,
+        app.calls().save(&squatter, &as_victim).await,
         Err(app::AppError::Forbidden(_))
     ));
     // nor an on-demand call (which names other enterprises), nor any intake code, nor
@@ -682,27 +736,28 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
         ..call.clone()
     };
     assert!(matches!(
-        app.save_call_as(&squatter, &on_demand).await,
+        app.calls().save(&squatter, &on_demand).await,
         Err(app::AppError::Forbidden(_))
     ));
     let mine = Call {
         code: "intake-mine".into(),
         ..squat.clone()
     };
-    assert!(app.save_call_as(&squatter, &mine).await.is_err());
+    assert!(app.calls().save(&squatter, &mine).await.is_err());
     let far = Call {
         code: "far-stage".into(),
         stage: 99,
         ..call.clone()
     };
     assert!(matches!(
-        app.save_call_as(&squatter, &far).await,
+        app.calls().save(&squatter, &far).await,
         Err(app::AppError::Conflict(m)) if m.starts_with("stage:")
     ));
     // a squatted call saved before the codes were reserved gets nothing
     app.store().save_call(&squat, "old").await.unwrap();
     let p = app
-        .propose_as(
+        .calls()
+        .propose(
             &founders[0],
             &victim,
             "Our vision AI finds weld defects on your line in real time.",
@@ -711,23 +766,25 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
         .await
         .unwrap();
     assert_ne!(p.call, squat_code);
-    let intake = app.call(&p.call).await.unwrap();
+    let intake = app.calls().get(&p.call).await.unwrap();
     assert_eq!(intake.enterprise_id.as_deref(), Some(victim.as_str()));
     assert_eq!(intake.track, Track::BottomUp);
     assert!(
-        app.call_applications_as(&squatter, &squat_code)
+        app.calls()
+            .applications(&squatter, &squat_code)
             .await
             .unwrap()
             .is_empty(),
         "the squatter reads no proposal"
     );
     assert!(matches!(
-        app.route_proposal_as(&squatter, p.id, None).await,
+        app.calls().route_proposal(&squatter, p.id, None).await,
         Err(app::AppError::NotFound(_))
     ));
     // the next proposal lands in the same, rightful intake
     let q = app
-        .propose_as(
+        .calls()
+        .propose(
             &founders[1],
             &victim,
             "A digital twin of your paint shop to cut energy use by a tenth.",
@@ -742,14 +799,15 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
 async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
     let (app, _dir, _owner, founders, _judges, call) = setup().await;
     // a round's proposals: both parties' members hear how many they have
-    app.run_round(
-        &app::Operator::named("test"),
-        "r-notify",
-        &Default::default(),
-        false,
-    )
-    .await
-    .unwrap();
+    app.rounds()
+        .run(
+            &app::Operator::named("test"),
+            "r-notify",
+            &Default::default(),
+            false,
+        )
+        .await
+        .unwrap();
     let m = app
         .store()
         .matches_where(&app::MatchFilter {
@@ -768,15 +826,17 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
         ..user("proposer@calls.kr", Role::EnterpriseMember)
     };
     for u in [&founder, &member] {
-        app.add_user(&app::Operator::named("test"), u, "calls-password-1")
+        app.accounts()
+            .add_user(&app::Operator::named("test"), u, "calls-password-1")
             .await
             .unwrap();
     }
-    app.publish_round(&app::Operator::named("test"), "r-notify")
+    app.rounds()
+        .publish(&app::Operator::named("test"), "r-notify")
         .await
         .unwrap();
     for u in [&founder, &member] {
-        let inbox = app.inbox_as(u).await.unwrap();
+        let inbox = app.inbox().list(u).await.unwrap();
         assert!(
             inbox.iter().any(|n| n.kind == "round.proposals"),
             "{}: {inbox:?}",
@@ -784,16 +844,17 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
         );
     }
     // the enterprise accepts: the startup hears it
-    app.act_on_match(
-        &member,
-        &m.startup_id,
-        &m.need_id,
-        domain::match_state::Action::Accept,
-        None,
-    )
-    .await
-    .unwrap();
-    let inbox = app.inbox_as(&founder).await.unwrap();
+    app.pipeline()
+        .act_on_match(
+            &member,
+            &m.startup_id,
+            &m.need_id,
+            domain::match_state::Action::Accept,
+            None,
+        )
+        .await
+        .unwrap();
+    let inbox = app.inbox().list(&founder).await.unwrap();
     assert!(
         inbox
             .iter()
@@ -802,21 +863,25 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
     );
     // a scheduled meeting: both hear their agenda is ready
     let ev = "forum-2026";
-    app.register_as(&founder, ev, None).await.unwrap();
-    app.register_as(&member, ev, None).await.unwrap();
+    app.forum().register(&founder, ev, None).await.unwrap();
+    app.forum().register(&member, ev, None).await.unwrap();
     let id = app
-        .request_meeting_as(&founder, ev, &m.enterprise_id, None)
+        .forum()
+        .request_meeting(&founder, ev, &m.enterprise_id, None)
         .await
         .unwrap();
-    app.answer_meeting_as(&member, id, domain::RequestStatus::Accepted)
+    app.forum()
+        .answer_meeting(&member, id, domain::RequestStatus::Accepted)
         .await
         .unwrap();
-    app.schedule_event(&app::Operator::named("test"), ev)
+    app.forum()
+        .schedule(&app::Operator::named("test"), ev)
         .await
         .unwrap();
     for u in [&founder, &member] {
         assert!(
-            app.inbox_as(u)
+            app.inbox()
+                .list(u)
                 .await
                 .unwrap()
                 .iter()
@@ -825,32 +890,37 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
     }
     // a draft of a call closing within three days is reminded once
     let f = &founders[3];
-    app.save_application_as(f, &call.code, answers("half done"), false, Utc::now())
+    app.calls()
+        .save_application(f, &call.code, answers("half done"), false, Utc::now())
         .await
         .unwrap();
     let soon = call.deadline - Duration::hours(48);
     assert_eq!(
-        app.remind_deadlines(soon, Duration::hours(72))
+        app.calls()
+            .remind_deadlines(soon, Duration::hours(72))
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        app.remind_deadlines(soon, Duration::hours(72))
+        app.calls()
+            .remind_deadlines(soon, Duration::hours(72))
             .await
             .unwrap(),
         0,
         "once"
     );
     assert_eq!(
-        app.remind_deadlines(soon - Duration::days(30), Duration::hours(72))
+        app.calls()
+            .remind_deadlines(soon - Duration::days(30), Duration::hours(72))
             .await
             .unwrap(),
         0,
         "not yet"
     );
     assert!(
-        app.inbox_as(f)
+        app.inbox()
+            .list(f)
             .await
             .unwrap()
             .iter()

@@ -63,7 +63,8 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
         center_code: None,
         language: Language::En,
     };
-    app.add_user(&app::Operator::named("test"), &second, "api-password-22")
+    app.accounts()
+        .add_user(&app::Operator::named("test"), &second, "api-password-22")
         .await
         .unwrap();
     let judge2 = log_in(&c, &base, &second.email, "api-password-22").await;
@@ -387,7 +388,9 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
         page.contains("id=\"proposals\""),
         "the intake lists the proposal"
     );
-    let need = app.needs_of(&enterprise).await.unwrap()[0].id.clone();
+    let need = app.discovery().needs_of(&enterprise).await.unwrap()[0]
+        .id
+        .clone();
     let route = api(&format!("/applications/{pid}/route"));
     assert_eq!(
         send(c.post(&route).json(&json!({"need_id": need})), Some(&judge))

@@ -92,7 +92,10 @@ async fn a_killed_import_leaves_whole_batches_and_runs_again() {
     assert!(watcher.integrity_ok().await.unwrap());
     // and the search index, killed with the process, caught up
     let app = App::open(&db).await.unwrap();
-    let all = app.search(&app::SearchQuery::default()).unwrap();
+    let all = app
+        .discovery()
+        .search(&app::SearchQuery::default())
+        .unwrap();
     assert_eq!(all.total, rows);
 }
 

@@ -17,16 +17,17 @@ fn fixture(p: &str) -> PathBuf {
 }
 
 fn ids(app: &App, text: &str) -> Vec<String> {
-    app.search(&SearchQuery {
-        text: text.into(),
-        limit: 50,
-        ..Default::default()
-    })
-    .unwrap()
-    .hits
-    .into_iter()
-    .map(|h| h.id)
-    .collect()
+    app.discovery()
+        .search(&SearchQuery {
+            text: text.into(),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
 }
 
 fn write_csv(dir: &Path, name: &str, body: &str) -> PathBuf {
@@ -36,7 +37,8 @@ fn write_csv(dir: &Path, name: &str, body: &str) -> PathBuf {
 }
 
 async fn import(app: &App, kind: RecordKind, p: &Path) -> app::import::ImportReport {
-    app.import_file(&app::Operator::named("test"), kind, p, &|_, _| {})
+    app.records()
+        .import_file(&app::Operator::named("test"), kind, p, &|_, _| {})
         .await
         .unwrap()
 }
@@ -65,12 +67,14 @@ async fn the_index_follows_updates_and_deletes() {
     assert!(ids(&app, "연료전지").is_empty(), "the old text is gone");
     assert_eq!(ids(&app, "전고체"), vec!["s1"]);
 
-    app.delete_startup(&app::Operator::named("test"), "s2")
+    app.records()
+        .delete_startup(&app::Operator::named("test"), "s2")
         .await
         .unwrap();
     assert!(ids(&app, "battery").is_empty());
     assert!(
-        app.delete_startup(&app::Operator::named("test"), "s2")
+        app.records()
+            .delete_startup(&app::Operator::named("test"), "s2")
             .await
             .is_err()
     );
@@ -84,12 +88,24 @@ async fn a_missing_or_stale_index_is_rebuilt_on_start() {
     {
         let app = App::open(&url).await.unwrap();
         import(&app, RecordKind::Startups, &fixture("sbir/startups.csv")).await;
-        assert_eq!(app.search(&SearchQuery::default()).unwrap().total, 200);
+        assert_eq!(
+            app.discovery()
+                .search(&SearchQuery::default())
+                .unwrap()
+                .total,
+            200
+        );
     }
     // missing: the index directory is removed
     std::fs::remove_dir_all(app::discovery::index_dir_of_file(&db)).unwrap();
     let app = App::open(&url).await.unwrap();
-    assert_eq!(app.search(&SearchQuery::default()).unwrap().total, 200);
+    assert_eq!(
+        app.discovery()
+            .search(&SearchQuery::default())
+            .unwrap()
+            .total,
+        200
+    );
 
     // behind: a change written by something other than this app
     let backup = dir.path().join("backup.db");
@@ -115,7 +131,13 @@ async fn a_missing_or_stale_index_is_rebuilt_on_start() {
         ids(&app, "양자암호").is_empty(),
         "the restored data is what is found"
     );
-    assert_eq!(app.search(&SearchQuery::default()).unwrap().total, 200);
+    assert_eq!(
+        app.discovery()
+            .search(&SearchQuery::default())
+            .unwrap()
+            .total,
+        200
+    );
 }
 
 /// The change log does not grow forever: old entries are pruned in batches, and an
@@ -146,13 +168,13 @@ async fn the_change_log_is_pruned_and_an_index_behind_it_rebuilds() {
 
     // the index stopped before both updates; the log now holds only the second
     assert!(matches!(
-        app.sync_search().await.unwrap(),
+        app.discovery().sync_search().await.unwrap(),
         app::discovery::SyncOutcome::Rebuilt { documents: 200 }
     ));
     assert_eq!(ids(&app, "양자암호").len(), 1);
     assert_eq!(ids(&app, "초전도").len(), 1);
     assert_eq!(
-        app.sync_search().await.unwrap(),
+        app.discovery().sync_search().await.unwrap(),
         app::discovery::SyncOutcome::UpToDate
     );
 }
@@ -187,6 +209,7 @@ async fn real_firms_are_found_from_words_of_their_own_description() {
         let mid = words.len() / 2;
         let query = words[mid.saturating_sub(4)..(mid + 4).min(words.len())].join(" ");
         let r = app
+            .discovery()
             .search(&SearchQuery {
                 text: query.clone(),
                 limit: 5,
@@ -219,6 +242,7 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
     let r = import(&app, RecordKind::Startups, &f).await;
     assert_eq!(r.rejected, vec![]);
     let flags = app
+        .records()
         .duplicates(&app::Operator::named("test"), Some("open"))
         .await
         .unwrap();
@@ -248,6 +272,7 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
 
     // registration through the app flags too
     let notes = app
+        .records()
         .save_startup(
             &app::Operator::named("test"),
             domain::Startup {
@@ -263,11 +288,13 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
         "{notes:?}"
     );
 
-    app.dismiss_duplicate(&app::Operator::named("test"), "d3", "d1")
+    app.records()
+        .dismiss_duplicate(&app::Operator::named("test"), "d3", "d1")
         .await
         .unwrap();
     assert_eq!(
-        app.duplicates(&app::Operator::named("test"), Some("dismissed"))
+        app.records()
+            .duplicates(&app::Operator::named("test"), Some("dismissed"))
             .await
             .unwrap()
             .len(),
@@ -312,7 +339,8 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
     );
     import(&app, RecordKind::Outcomes, &o).await;
 
-    app.merge_startups(&app::Operator::named("admin@city"), "d1", "d2")
+    app.records()
+        .merge_startups(&app::Operator::named("admin@city"), "d1", "d2")
         .await
         .unwrap();
     assert!(app.store().startup("d2").await.unwrap().is_none());
@@ -330,7 +358,8 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
     assert_eq!(merged.len(), 1);
     assert_eq!(merged[0].name, "테스트 주식회사");
     assert_eq!(
-        app.duplicates(&app::Operator::named("test"), Some("merged"))
+        app.records()
+            .duplicates(&app::Operator::named("test"), Some("merged"))
             .await
             .unwrap()
             .len(),
@@ -341,12 +370,14 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
         "the merged record left the index"
     );
     assert!(
-        app.merge_startups(&app::Operator::named("x"), "d1", "d1")
+        app.records()
+            .merge_startups(&app::Operator::named("x"), "d1", "d1")
             .await
             .is_err()
     );
     assert!(
-        app.merge_startups(&app::Operator::named("x"), "d1", "nope")
+        app.records()
+            .merge_startups(&app::Operator::named("x"), "d1", "nope")
             .await
             .is_err()
     );

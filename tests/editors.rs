@@ -24,13 +24,14 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     let st = login(Role::StartupMember);
     let founder = common::log_in(&c, &base, &st.email, &st.password).await;
     let own = app
+        .accounts()
         .login(&st.email, &st.password)
         .await
         .unwrap()
         .user
         .startup_id
         .unwrap();
-    let before = app.startup(&own).await.unwrap();
+    let before = app.discovery().startup(&own).await.unwrap();
     let other = app
         .store()
         .startups()
@@ -82,7 +83,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
             .unwrap()
             .contains("data-field=\"founded_year\"")
     );
-    assert_eq!(app.startup(&own).await.unwrap(), before);
+    assert_eq!(app.discovery().startup(&own).await.unwrap(), before);
 
     // an id of another startup is refused, on the form and on the API, and nothing
     // changes: neither the other startup nor the member's own (issue 18, item 18)
@@ -103,9 +104,13 @@ async fn members_edit_their_own_records_through_the_import_rules() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    assert_eq!(app.startup(&own).await.unwrap(), before, "own unchanged");
     assert_eq!(
-        app.startup(&other.id).await.unwrap(),
+        app.discovery().startup(&own).await.unwrap(),
+        before,
+        "own unchanged"
+    );
+    assert_eq!(
+        app.discovery().startup(&other.id).await.unwrap(),
         other,
         "other unchanged"
     );
@@ -149,7 +154,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     .await
     .unwrap();
     assert_eq!(r.status(), 303);
-    let after = app.startup(&own).await.unwrap();
+    let after = app.discovery().startup(&own).await.unwrap();
     assert_eq!(
         after.description.as_deref(),
         Some("배터리 재활용 공정을 자동화합니다")
@@ -159,7 +164,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
         "the program's own fields are kept"
     );
     assert_eq!(
-        app.startup(&other.id).await.unwrap(),
+        app.discovery().startup(&other.id).await.unwrap(),
         other,
         "not another's"
     );
@@ -188,13 +193,14 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     let en = login(Role::EnterpriseMember);
     let member = common::log_in(&c, &base, &en.email, &en.password).await;
     let ent = app
+        .accounts()
         .login(&en.email, &en.password)
         .await
         .unwrap()
         .user
         .enterprise_id
         .unwrap();
-    let count = app.needs_of(&ent).await.unwrap().len();
+    let count = app.discovery().needs_of(&ent).await.unwrap().len();
     let r = save(
         vec![
             ("id", String::new()),
@@ -215,7 +221,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     .await
     .unwrap();
     assert_eq!(r.status(), 303);
-    let needs = app.needs_of(&ent).await.unwrap();
+    let needs = app.discovery().needs_of(&ent).await.unwrap();
     assert_eq!(
         needs.len(),
         count + 1,
@@ -309,9 +315,12 @@ async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
         page.contains("<td class=\"num\">4</td><td>founded_year</td>"),
         "row 4, its column"
     );
-    assert_eq!(app.startup("up-1").await.unwrap().name, "업로드랩");
+    assert_eq!(
+        app.discovery().startup("up-1").await.unwrap().name,
+        "업로드랩"
+    );
     assert!(
-        app.startup("up-3").await.is_err(),
+        app.discovery().startup("up-3").await.is_err(),
         "the bad row is not written"
     );
 
@@ -443,6 +452,7 @@ async fn saves_change_only_the_fields_given() {
     let st = login(Role::StartupMember);
     let founder = common::log_in(&c, &base, &st.email, &st.password).await;
     let own = app
+        .accounts()
         .login(&st.email, &st.password)
         .await
         .unwrap()
@@ -450,14 +460,15 @@ async fn saves_change_only_the_fields_given() {
         .startup_id
         .unwrap();
     // a region and clusters the form does not show
-    let mut seeded = app.startup(&own).await.unwrap();
+    let mut seeded = app.discovery().startup(&own).await.unwrap();
     seeded.region = Some("서울".into());
     seeded.clusters = vec!["yangjae".into()];
     seeded.employees = Some(12);
-    app.save_startup(&app::Operator::named("test"), seeded.clone())
+    app.records()
+        .save_startup(&app::Operator::named("test"), seeded.clone())
         .await
         .unwrap();
-    let before = app.startup(&own).await.unwrap();
+    let before = app.discovery().startup(&own).await.unwrap();
 
     let r = c
         .post(format!("{base}/work/records/startups"))
@@ -473,7 +484,7 @@ async fn saves_change_only_the_fields_given() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let after = app.startup(&own).await.unwrap();
+    let after = app.discovery().startup(&own).await.unwrap();
     assert_eq!(after.description.as_deref(), Some("새 소개"));
     assert_eq!(after.employees, None, "a field sent empty is cleared");
     let mut want = before.clone();
@@ -486,6 +497,7 @@ async fn saves_change_only_the_fields_given() {
     let en = login(Role::EnterpriseMember);
     let member = common::log_in(&c, &base, &en.email, &en.password).await;
     let ent = app
+        .accounts()
         .login(&en.email, &en.password)
         .await
         .unwrap()
@@ -493,6 +505,7 @@ async fn saves_change_only_the_fields_given() {
         .enterprise_id
         .unwrap();
     let need = app
+        .discovery()
         .needs_of(&ent)
         .await
         .unwrap()
@@ -540,7 +553,7 @@ async fn saves_change_only_the_fields_given() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let mut want = app.startup(&own).await.unwrap();
+    let mut want = app.discovery().startup(&own).await.unwrap();
     assert_eq!(want.stage, Some(domain::Stage::Seed));
     want.stage = after.stage;
     assert_eq!(want, after, "only the stage changed");
@@ -560,6 +573,7 @@ async fn lists_are_taken_as_people_write_them() {
         .unwrap();
     let member = common::log_in(&c, &base, &en.email, &en.password).await;
     let ent = app
+        .accounts()
         .login(&en.email, &en.password)
         .await
         .unwrap()
@@ -639,7 +653,7 @@ async fn a_write_answers_without_waiting_for_the_search_index() {
         .find(|l| l.role == Role::EnterpriseMember)
         .unwrap();
     let member = common::log_in(&c, &base, &ent.email, &ent.password).await;
-    let held = app.hold_index().await;
+    let held = app.discovery().hold_index().await;
     let post = c
         .post(format!("{base}/api/v1/needs"))
         .header("cookie", &member.cookie)

@@ -291,7 +291,7 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
     let (_, me) = send(&c, c.get(format!("{base}/api/v1/me")), Some(&cm)).await;
     let center = me["user"]["center_code"].as_str().unwrap().to_string();
     // another open center, which this manager does not run
-    let centers = app.centers().await.unwrap();
+    let centers = app.centers().list().await.unwrap();
     let other = centers
         .iter()
         .find(|x| x.code != center && x.opened_on.is_some())
@@ -532,7 +532,7 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
 async fn clusters_and_matrices_are_reported_and_exported() {
     let (base, app, _demo, _dir) = common::serve_demo(7, None).await;
     let c = Client::new();
-    let clusters = app.clusters().await.unwrap();
+    let clusters = app.clusters().list().await.unwrap();
     let (_, b) = send(&c, c.get(format!("{base}/api/v1/kpi/breakdowns")), None).await;
     for cl in &clusters {
         let (s, r) = send(
@@ -718,8 +718,8 @@ async fn the_programs_write_routes_for_every_role() {
         Role::CenterManager,
         Role::Evaluator,
     ];
-    let center = app.centers().await.unwrap()[0].clone();
-    let cluster = app.clusters().await.unwrap()[0].clone();
+    let center = app.centers().list().await.unwrap()[0].clone();
+    let cluster = app.clusters().list().await.unwrap()[0].clone();
     let event = json!({"code": "matrix-meetup", "kind": "meetup", "title_ko": "밋업", "title_en": "Meetup",
         "date": "2026-06-01", "slots": 4, "tables": 4, "capacity": 10, "starts_at": "16:00:00", "slot_minutes": 20});
     let cases: Vec<Case> = vec![
@@ -895,7 +895,7 @@ async fn the_programs_write_routes_for_every_role() {
         .await
         .unwrap();
     assert!(r.url().path().ends_with("/centers/toronto"), "{}", r.url());
-    assert_eq!(app.center("toronto").await.unwrap().capacity, 12);
+    assert_eq!(app.centers().get("toronto").await.unwrap().capacity, 12);
     assert_eq!(
         page_form("/centers", &who[&Role::CenterManager], &center_fields)
             .await
@@ -930,6 +930,7 @@ async fn the_programs_write_routes_for_every_role() {
     assert!(r.url().path().ends_with("/clusters/pangyo"), "{}", r.url());
     assert!(
         app.clusters()
+            .list()
             .await
             .unwrap()
             .iter()
@@ -986,7 +987,8 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     demo::fill(&app, 3, &|_| {}).await.unwrap();
     let event = "forum-2024";
     let first = app
-        .schedule_event(&app::Operator::named("test"), event)
+        .forum()
+        .schedule(&app::Operator::named("test"), event)
         .await
         .unwrap();
     assert_eq!(first.double_booked, 0, "{first:?}");
@@ -1010,7 +1012,8 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         .unwrap();
     assert!(saved.double_booked >= 1, "{saved:?}");
     assert_eq!(
-        app.schedule_stats(event)
+        app.forum()
+            .schedule_stats(event)
             .await
             .unwrap()
             .unwrap()
@@ -1019,7 +1022,8 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     );
     // scheduling again repairs it, and says so
     let repaired = app
-        .schedule_event(&app::Operator::named("test"), event)
+        .forum()
+        .schedule(&app::Operator::named("test"), event)
         .await
         .unwrap();
     assert_eq!(repaired.double_booked, 0, "{repaired:?}");
@@ -1047,7 +1051,10 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         })
         .count();
     assert!(theirs >= 1);
-    app.cancel_registration_as(&member, event).await.unwrap();
+    app.forum()
+        .cancel_registration(&member, event)
+        .await
+        .unwrap();
     let after = app.store().meeting_requests(event, None).await.unwrap();
     for r in after.iter().filter(|r| r.startup_id == leaving) {
         assert!(
@@ -1060,7 +1067,8 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         assert!(r.slot.is_none(), "{r:?} keeps its place");
     }
     let again = app
-        .schedule_event(&app::Operator::named("test"), event)
+        .forum()
+        .schedule(&app::Operator::named("test"), event)
         .await
         .unwrap();
     let accepted = after

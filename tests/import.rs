@@ -23,7 +23,8 @@ async fn open(dir: &tempfile::TempDir, name: &str) -> App {
 }
 
 async fn import(app: &App, kind: RecordKind, path: &Path) -> app::import::ImportReport {
-    app.import_file(&app::Operator::named("test"), kind, path, &|_, _| {})
+    app.records()
+        .import_file(&app::Operator::named("test"), kind, path, &|_, _| {})
         .await
         .unwrap()
 }
@@ -125,7 +126,7 @@ async fn re_import_updates_instead_of_duplicating() {
     }
     let counts = app.counts().await.unwrap();
     let startups = app.store().startups().await.unwrap();
-    let kpi = app.kpis().await.unwrap();
+    let kpi = app.kpi().figures().await.unwrap();
     for (k, f) in files {
         let r = import(&app, k, &fixture(f)).await;
         assert_eq!((r.inserted, r.updated), (0, r.rows), "{f}");
@@ -135,7 +136,7 @@ async fn re_import_updates_instead_of_duplicating() {
     after.audit_entries = counts.audit_entries;
     assert_eq!(after, counts);
     assert_eq!(app.store().startups().await.unwrap(), startups);
-    assert_eq!(app.kpis().await.unwrap(), kpi);
+    assert_eq!(app.kpi().figures().await.unwrap(), kpi);
     assert_eq!(counts.outcomes, 300);
     assert!(kpi.investment_krw > 0, "USD amounts convert to KRW");
 }
@@ -149,10 +150,10 @@ async fn kpis_follow_every_write_from_any_instance() {
     let url = store::testing::fresh_database(dir.path(), "k.db");
     let a = App::open(&url).await.unwrap();
     let b = App::open(&url).await.unwrap();
-    let empty = a.kpis().await.unwrap();
+    let empty = a.kpi().figures().await.unwrap();
     assert_eq!(empty.startups_discovered, 0);
     assert_eq!(
-        a.kpis().await.unwrap(),
+        a.kpi().figures().await.unwrap(),
         empty,
         "nothing written, nothing changed"
     );
@@ -164,7 +165,7 @@ async fn kpis_follow_every_write_from_any_instance() {
         import(&b, kind, &fixture(f)).await;
     }
     let counts = a.counts().await.unwrap();
-    let before = a.kpis().await.unwrap();
+    let before = a.kpi().figures().await.unwrap();
     assert_eq!(before.startups_discovered, counts.startups as u64);
     assert_eq!(before.investment_krw, 0);
 
@@ -174,40 +175,49 @@ async fn kpis_follow_every_write_from_any_instance() {
         &fixture("crunchbase-2013/outcomes.csv"),
     )
     .await;
-    let invested = a.kpis().await.unwrap();
+    let invested = a.kpi().figures().await.unwrap();
     assert!(invested.investment_krw > 0, "outcomes written through B");
-    assert_eq!(a.dashboard().await.unwrap().0, invested);
+    assert_eq!(a.kpi().dashboard().await.unwrap().0, invested);
 
     let reopened = chrono::NaiveDate::from_ymd_opt(2000, 1, 1);
-    b.set_rate(&app::Operator::named("test"), "USD", 2_000.0, reopened)
+    b.kpi()
+        .set_rate(&app::Operator::named("test"), "USD", 2_000.0, reopened)
         .await
         .unwrap();
-    let revalued = a.kpis().await.unwrap();
+    let revalued = a.kpi().figures().await.unwrap();
     assert!(
         revalued.investment_krw > invested.investment_krw,
         "a rate set through B"
     );
 
-    b.set_target(
-        &app::Operator::named("test"),
-        "pocs",
-        Some(77.0),
-        Some(2030),
-        None,
-    )
-    .await
-    .unwrap();
-    assert_eq!(a.kpis().await.unwrap().targets.get("pocs"), Some(&77.0));
-    a.set_target(
-        &app::Operator::named("test"),
-        "pocs",
-        Some(78.0),
-        Some(2030),
-        None,
-    )
-    .await
-    .unwrap();
-    assert_eq!(b.kpis().await.unwrap().targets.get("pocs"), Some(&78.0));
+    b.kpi()
+        .set_target(
+            &app::Operator::named("test"),
+            "pocs",
+            Some(77.0),
+            Some(2030),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        a.kpi().figures().await.unwrap().targets.get("pocs"),
+        Some(&77.0)
+    );
+    a.kpi()
+        .set_target(
+            &app::Operator::named("test"),
+            "pocs",
+            Some(78.0),
+            Some(2030),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        b.kpi().figures().await.unwrap().targets.get("pocs"),
+        Some(&78.0)
+    );
 }
 
 /// Found by `scripts/fuzz import_xlsx`: a workbook whose cell reference overflows the
@@ -220,6 +230,7 @@ async fn a_workbook_that_trips_the_xlsx_reader_is_refused_not_a_crash() {
     import(&app, RecordKind::Startups, &fixture("mixed-startups.csv")).await;
     let before = app.counts().await.unwrap();
     let e = app
+        .records()
         .import_file(
             &app::Operator::named("test"),
             RecordKind::Startups,
@@ -291,14 +302,15 @@ async fn export_all(app: &App, dir: &Path, format: Format) -> Vec<(RecordKind, P
     let mut out = Vec::new();
     for k in RecordKind::ALL {
         let p = dir.join(format!("{}.{ext}", k.as_str()));
-        app.export(
-            &app::Operator::named("test"),
-            ExportKind::Records(k),
-            format,
-            &p,
-        )
-        .await
-        .unwrap();
+        app.records()
+            .export(
+                &app::Operator::named("test"),
+                ExportKind::Records(k),
+                format,
+                &p,
+            )
+            .await
+            .unwrap();
         out.push((k, p));
     }
     out
@@ -371,6 +383,7 @@ async fn matches_and_kpis_export_in_both_formats() {
         for (format, ext) in [(Format::Csv, "csv"), (Format::Xlsx, "xlsx")] {
             let p = dir.path().join(format!("{name}.{ext}"));
             let n = app
+                .records()
                 .export(&app::Operator::named("test"), kind, format, &p)
                 .await
                 .unwrap();
@@ -413,14 +426,15 @@ async fn csv_exports_neutralise_formulas_and_import_back_the_same() {
     assert_eq!(f1.description.as_deref(), Some("-20°C cold chain"));
 
     let out = dir.path().join("startups.csv");
-    app.export(
-        &app::Operator::named("test"),
-        ExportKind::Records(RecordKind::Startups),
-        Format::Csv,
-        &out,
-    )
-    .await
-    .unwrap();
+    app.records()
+        .export(
+            &app::Operator::named("test"),
+            ExportKind::Records(RecordKind::Startups),
+            Format::Csv,
+            &out,
+        )
+        .await
+        .unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
     let mut cells = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -485,6 +499,7 @@ async fn a_known_registration_number_under_a_new_id_is_flagged_never_merged() {
     assert_eq!(s2.name, "Totally Different Co");
     assert_eq!(s2.business_reg_no, None);
     let flags = app
+        .records()
         .duplicates(&app::Operator::named("test"), Some("open"))
         .await
         .unwrap();
@@ -500,7 +515,8 @@ async fn a_known_registration_number_under_a_new_id_is_flagged_never_merged() {
     );
 
     // a person merges: the record kept gets the number
-    app.merge_startups(&app::Operator::named("test"), "s-2", "s-1")
+    app.records()
+        .merge_startups(&app::Operator::named("test"), "s-2", "s-1")
         .await
         .unwrap();
     let kept = app.store().startup("s-2").await.unwrap().unwrap();
@@ -522,7 +538,8 @@ async fn a_re_import_does_not_resurrect_a_merged_startup() {
     .unwrap();
     let r = import(&app, RecordKind::Startups, &file).await;
     assert_eq!(r.notices.len(), 1, "flagged by name: {:?}", r.notices);
-    app.merge_startups(&app::Operator::named("test"), "k-1", "k-2")
+    app.records()
+        .merge_startups(&app::Operator::named("test"), "k-1", "k-2")
         .await
         .unwrap();
     let after_merge = app.store().startups().await.unwrap();
@@ -544,7 +561,8 @@ async fn a_re_import_does_not_resurrect_a_merged_startup() {
     assert_eq!(app.store().startups().await.unwrap(), after_merge);
     assert!(app.store().startup("k-2").await.unwrap().is_none());
     assert_eq!(
-        app.duplicates(&app::Operator::named("test"), Some("open"))
+        app.records()
+            .duplicates(&app::Operator::named("test"), Some("open"))
             .await
             .unwrap(),
         vec![]
@@ -582,6 +600,7 @@ async fn a_second_enterprise_of_the_same_name_is_flagged() {
     assert_eq!(notes, vec![(2, "name"), (3, "name")], "{:?}", r.notices);
     assert!(r.notices[0].reason.contains("as enterprise 'e-1'"));
     let flags = app
+        .records()
         .duplicates(&app::Operator::named("test"), Some("open"))
         .await
         .unwrap();
@@ -593,7 +612,8 @@ async fn a_second_enterprise_of_the_same_name_is_flagged() {
     assert!(pairs.contains(&("enterprise", "e-1", "e-3")), "{pairs:?}");
     assert!(pairs.iter().all(|p| p.0 == "enterprise"));
     // dismissed pairs are not flagged again
-    app.dismiss_duplicate(&app::Operator::named("test"), "e-1", "e-2")
+    app.records()
+        .dismiss_duplicate(&app::Operator::named("test"), "e-1", "e-2")
         .await
         .unwrap();
     let r = import(&app, RecordKind::Enterprises, &second).await;

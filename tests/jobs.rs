@@ -28,7 +28,8 @@ fn sender() -> Mailbox {
 
 /// Queues one message to `to` (no such account: the mail goes all the same).
 async fn queue(app: &App, to: &str) {
-    app.notify_user(to, "test", ("알림입니다", "A notice"), "/inbox")
+    app.inbox()
+        .notify_user(to, "test", ("알림입니다", "A notice"), "/inbox")
         .await
         .unwrap();
 }
@@ -181,14 +182,15 @@ async fn stop_waits_for_every_job_and_none_runs_after_it() {
         "id,name,description\ns1,수소에너지랩,수소연료전지 스택\n",
     )
     .unwrap();
-    app.import_file(
-        &app::Operator::named("test"),
-        domain::records::RecordKind::Startups,
-        &csv,
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
+    app.records()
+        .import_file(
+            &app::Operator::named("test"),
+            domain::records::RecordKind::Startups,
+            &csv,
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
     queue(&app, "founder@example.kr").await;
     let stub = Arc::new(AsyncStubTransport::new_ok());
     let jobs = Jobs::start(app.clone(), quick(stub.clone()));
@@ -223,14 +225,15 @@ async fn stop_waits_for_every_job_and_none_runs_after_it() {
     assert_eq!(stub.messages().await.len(), 1, "no mail after stop");
 
     // without a follower, a write brings the index up to date before it returns
-    app.delete_startup(&app::Operator::named("test"), "s1")
+    app.records()
+        .delete_startup(&app::Operator::named("test"), "s1")
         .await
         .unwrap();
     let q = app::SearchQuery {
         text: "연료전지".into(),
         ..Default::default()
     };
-    assert!(app.search(&q).unwrap().hits.is_empty());
+    assert!(app.discovery().search(&q).unwrap().hits.is_empty());
 }
 
 #[tokio::test]

@@ -207,6 +207,7 @@ impl World {
             language: Language::En,
         };
         self.app
+            .accounts()
             .add_user(&app::Operator::named("test"), &user, PASSWORD)
             .await
             .unwrap();
@@ -326,7 +327,13 @@ async fn world() -> (World, Fix) {
     let user_of = |r: Role| {
         let l = login(r);
         let app = app.clone();
-        async move { app.login(&l.email, &l.password).await.unwrap().user }
+        async move {
+            app.accounts()
+                .login(&l.email, &l.password)
+                .await
+                .unwrap()
+                .user
+        }
     };
     let ent_a = user_of(Role::EnterpriseMember).await.enterprise_id.unwrap();
     let st_other = user_of(Role::StartupMember).await.startup_id.unwrap();
@@ -354,6 +361,7 @@ async fn world() -> (World, Fix) {
 
     // the organisations concerned
     let ent_b = app
+        .discovery()
         .enterprise_names()
         .await
         .unwrap()
@@ -363,6 +371,7 @@ async fn world() -> (World, Fix) {
         .unwrap();
     let center_b = app
         .centers()
+        .list()
         .await
         .unwrap()
         .into_iter()
@@ -394,6 +403,7 @@ async fn world() -> (World, Fix) {
         .expect("a proposal to the demo enterprise");
     let (st_match, need_match) = (m.startup_id.clone(), m.need_id.clone());
     let own_need = app
+        .discovery()
         .needs_of(&ent_a)
         .await
         .unwrap()
@@ -404,7 +414,7 @@ async fn world() -> (World, Fix) {
 
     // the calls: the top-down one the demo enterprise runs, the open on-demand one, the
     // enterprise's intake of bottom-up proposals
-    let calls = app.calls().await.unwrap();
+    let calls = app.calls().list().await.unwrap();
     let top_down = calls
         .iter()
         .find(|x| x.enterprise_id.as_deref() == Some(&ent_a) && !x.code.starts_with("intake"))
@@ -423,9 +433,10 @@ async fn world() -> (World, Fix) {
     let admin_user = user_of(Role::Admin).await;
     // the on-demand call stays open whatever the day the suite runs
     on_demand.deadline = chrono::Utc::now() + chrono::Duration::days(30);
-    app.save_call_as(&admin_user, &on_demand).await.unwrap();
+    app.calls().save(&admin_user, &on_demand).await.unwrap();
     let open_apps = app
-        .call_applications_as(&admin_user, &on_demand.code)
+        .calls()
+        .applications(&admin_user, &on_demand.code)
         .await
         .unwrap();
     let applied = open_apps
@@ -434,7 +445,8 @@ async fn world() -> (World, Fix) {
         .unwrap()
         .clone();
     let proposal = app
-        .call_applications_as(&admin_user, &intake.code)
+        .calls()
+        .applications(&admin_user, &intake.code)
         .await
         .unwrap()
         .into_iter()
@@ -442,7 +454,8 @@ async fn world() -> (World, Fix) {
         .expect("a proposal not yet routed");
     let judge = user_of(Role::Evaluator).await;
     let review = app
-        .my_reviews_as(&judge, &top_down.code)
+        .calls()
+        .my_reviews(&judge, &top_down.code)
         .await
         .unwrap()
         .into_iter()
@@ -458,7 +471,14 @@ async fn world() -> (World, Fix) {
 
     // an event with both sides registered and a meeting request between them; an
     // application to the demo's center
-    let event = app.events().await.unwrap().into_iter().next().unwrap();
+    let event = app
+        .forum()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
     let founder = w.founder(&st_match).await;
     let url = |p: &str| format!("{base}{p}");
     for who in [&founder, &w.who[&EntOwn]] {
@@ -551,7 +571,14 @@ async fn every_write_route_has_a_rule_and_keeps_it_for_every_caller() {
     let app = w.app.clone();
     let url = |p: &str| format!("{base}{p}");
     let event_body = w.get(&format!("/api/v1/events/{}", event.code), None).await["event"].clone();
-    let cluster = app.clusters().await.unwrap().into_iter().next().unwrap();
+    let cluster = app
+        .clusters()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
     let cluster_body = serde_json::to_value(&cluster).unwrap();
     let center_body = w.get(&format!("/api/v1/centers/{center_a}"), None).await["center"].clone();
     let call_body = serde_json::to_value(top_down).unwrap();
@@ -918,12 +945,20 @@ async fn every_page_form_post_has_a_rule_and_keeps_it_for_every_caller() {
     let (td, od) = (&top_down.code, &on_demand.code);
     let center = app
         .centers()
+        .list()
         .await
         .unwrap()
         .into_iter()
         .find(|c| c.code == *center_a)
         .unwrap();
-    let cluster = app.clusters().await.unwrap().into_iter().next().unwrap();
+    let cluster = app
+        .clusters()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
     let mut score_form: Vec<(String, String)> = scores
         .keys()
         .map(|k| (format!("s_{k}"), "1".to_string()))

@@ -37,7 +37,8 @@ async fn start() -> (String, app::App, tempfile::TempDir) {
             center_code: None,
             language: domain::Language::En,
         };
-        app.add_user(&app::Operator::named("test"), &u, PASSWORD)
+        app.accounts()
+            .add_user(&app::Operator::named("test"), &u, PASSWORD)
             .await
             .unwrap();
     }
@@ -375,7 +376,8 @@ async fn password_reset_tells_nothing_and_its_link_works_once() {
     // the five requests settle at the limit (two of the five earlier mails were spent
     // on pm's and the first link's), and asking once more, waited for, adds nothing
     let mails = mail_settled(&app, 1 + app::accounts::MAX_RESETS_PER_HOUR as usize).await;
-    app.request_password_reset("eval@seoul.example")
+    app.accounts()
+        .request_password_reset("eval@seoul.example")
         .await
         .unwrap();
     assert_eq!(app.store().outbox(50).await.unwrap().len(), mails.len());
@@ -446,7 +448,10 @@ fn secrets_come_from_the_environment_or_a_file_never_the_command_line() {
     rt.block_on(async {
         let app = app::App::open(db.to_str().unwrap()).await.unwrap();
         assert!(
-            app.login("pm@seoul.example", PASSWORD).await.is_ok(),
+            app.accounts()
+                .login("pm@seoul.example", PASSWORD)
+                .await
+                .is_ok(),
             "the password came from the file, without its line break"
         );
     });

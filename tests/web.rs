@@ -107,6 +107,7 @@ async fn a_running_server_follows_writes_made_by_another_process() {
     )
     .unwrap();
     let r = other
+        .records()
         .import_file(
             &app::Operator::named("cli"),
             domain::records::RecordKind::Startups,
@@ -124,6 +125,7 @@ async fn a_running_server_follows_writes_made_by_another_process() {
     let mut found = false;
     for _ in 0..50 {
         if server_app
+            .discovery()
             .search(&q)
             .unwrap()
             .hits

@@ -40,15 +40,17 @@ pub async fn serve_demo(
         .unwrap();
     let demo = demo::fill(&app, seed, &|_| {}).await.unwrap();
     if let Some(name) = round {
-        app.run_round(
-            &app::Operator::named("test"),
-            name,
-            &Default::default(),
-            false,
-        )
-        .await
-        .unwrap();
-        app.publish_round(&app::Operator::named("test"), name)
+        app.rounds()
+            .run(
+                &app::Operator::named("test"),
+                name,
+                &Default::default(),
+                false,
+            )
+            .await
+            .unwrap();
+        app.rounds()
+            .publish(&app::Operator::named("test"), name)
             .await
             .unwrap();
     }

@@ -143,11 +143,17 @@ fn verify(password: &str, phc: &str) -> bool {
     })
 }
 
-impl App {
+/// Accounts and sessions: adding people, logging in and out, password resets.
+#[derive(Clone, Copy)]
+pub struct Accounts<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Accounts<'_> {
     /// Adds a user with a password ([`check_password`]; hashed with argon2id before it
     /// is stored).
     pub async fn add_user(
-        &self,
+        self,
         who: impl Into<Principal<'_>>,
         user: &User,
         password: &str,
@@ -156,15 +162,19 @@ impl App {
         who.require_program_manager("add accounts")?;
         check_password(password, user)?;
         let hash = hash_password(password)?;
-        self.store
+        self.app
+            .store
             .add_user(user, Some(&hash), who.audit_name())
             .await
             .map_err(AppError::from)
     }
 
-    /// [`App::login_from`] for a caller on this machine ([`LOCAL_CLIENT`]).
-    pub async fn login(&self, email: &str, password: &str) -> Result<Session> {
-        self.login_from(LOCAL_CLIENT, email, password).await
+    /// [`Accounts::login_from`] for a caller on this machine ([`LOCAL_CLIENT`]).
+    pub async fn login(self, email: &str, password: &str) -> Result<Session> {
+        self.app
+            .accounts()
+            .login_from(LOCAL_CLIENT, email, password)
+            .await
     }
 
     /// Checks a password from `client` (its network address) and opens a session. Each
@@ -174,17 +184,18 @@ impl App {
     /// are refused unchecked, however many arrive at once. A refusal is
     /// [`AppError::Login`].
     #[tracing::instrument(skip_all)]
-    pub async fn login_from(&self, client: &str, email: &str, password: &str) -> Result<Session> {
+    pub async fn login_from(self, client: &str, email: &str, password: &str) -> Result<Session> {
         let now = Utc::now();
         let since = ts(now - Duration::minutes(LOCKOUT_MINUTES));
         let (by_account, by_client) = self
+            .app
             .store
             .count_login_attempt(email, client, &ts(now), &since)
             .await?;
         if by_account > MAX_FAILURES || by_client > MAX_CLIENT_FAILURES {
             return Err(LoginError::Locked.into());
         }
-        let found = self.store.user_with_hash(email).await?;
+        let found = self.app.store.user_with_hash(email).await?;
         let user = match found {
             Some((u, Some(h))) if verify(password, &h) => u,
             found => {
@@ -194,46 +205,51 @@ impl App {
                 return Err(LoginError::Wrong.into());
             }
         };
-        self.store.forget_login_attempts(email, client).await?;
+        self.app.store.forget_login_attempts(email, client).await?;
         let (token, csrf) = (random_token()?, random_token()?);
         let expires = ts(Utc::now() + Duration::hours(SESSION_HOURS));
-        self.store
+        self.app
+            .store
             .create_session(&token_hash(&token), &user.email, &csrf, &expires)
             .await?;
         Ok(Session { token, csrf, user })
     }
 
-    /// [`App::login_from`] from a browser that may already hold a session: on success
+    /// [`Accounts::login_from`] from a browser that may already hold a session: on success
     /// the old session ends, so a token planted before login (session fixation) or left
     /// from another user is worth nothing afterwards.
     pub async fn login_rotating(
-        &self,
+        self,
         client: &str,
         email: &str,
         password: &str,
         previous: Option<&str>,
     ) -> Result<Session> {
-        let fresh = self.login_from(client, email, password).await?;
+        let fresh = self
+            .app
+            .accounts()
+            .login_from(client, email, password)
+            .await?;
         if let Some(old) = previous {
-            self.store.end_session(&token_hash(old)).await?;
+            self.app.store.end_session(&token_hash(old)).await?;
         }
         Ok(fresh)
     }
 
-    /// [`App::request_password_reset`] after the caller has answered, in the
+    /// [`Accounts::request_password_reset`] after the caller has answered, in the
     /// background (see [`crate::jobs`]): whether the e-mail has an account (a token and
     /// a mail to store, or nothing) then shows neither in the answer nor in its timing.
     /// A failure is logged; the user may ask again.
-    pub fn request_password_reset_after_answer(&self, email: String) {
-        let app = self.clone();
-        self.in_background("password reset", async move {
-            app.request_password_reset(&email).await
+    pub fn request_password_reset_after_answer(self, email: String) {
+        let app = self.app.clone();
+        self.app.in_background("password reset", async move {
+            app.accounts().request_password_reset(&email).await
         });
     }
 
     /// Asks for a password-reset link. The answer is the same whether or not an
     /// account has this e-mail (no enumeration): only the mail outbox differs.
-    pub async fn request_password_reset(&self, email: &str) -> Result<()> {
+    pub async fn request_password_reset(self, email: &str) -> Result<()> {
         let token = random_token()?;
         let path = format!("/password-reset/{token}");
         let link = match std::env::var("INNOBRIDGE_PUBLIC_URL") {
@@ -246,7 +262,8 @@ impl App {
              요청하지 않았다면 이 메일을 무시하세요. If you did not ask, ignore this mail.\n"
         );
         let now = Utc::now();
-        self.store
+        self.app
+            .store
             .create_password_reset(
                 email,
                 &token_hash(&token),
@@ -261,14 +278,15 @@ impl App {
 
     /// Sets a new password ([`check_password`]) with the token from a reset mail; every
     /// session of the account ends. False when the link is unknown, used or expired.
-    pub async fn reset_password(&self, token: &str, password: &str) -> Result<bool> {
+    pub async fn reset_password(self, token: &str, password: &str) -> Result<bool> {
         let (hashed, now) = (token_hash(token), ts(Utc::now()));
-        let Some(user) = self.store.password_reset_user(&hashed, &now).await? else {
+        let Some(user) = self.app.store.password_reset_user(&hashed, &now).await? else {
             return Ok(false);
         };
         check_password(password, &user)?;
         let hash = hash_password(password)?;
         Ok(self
+            .app
             .store
             .reset_password(&hashed, &now, &hash)
             .await?
@@ -276,9 +294,10 @@ impl App {
     }
 
     /// The live session a cookie token belongs to.
-    pub async fn session(&self, token: &str) -> Result<Option<Session>> {
+    pub async fn session(self, token: &str) -> Result<Option<Session>> {
         let now = ts(Utc::now());
         Ok(self
+            .app
             .store
             .session(&token_hash(token), &now)
             .await?
@@ -289,8 +308,8 @@ impl App {
             }))
     }
 
-    pub async fn logout(&self, token: &str) -> Result<bool> {
-        Ok(self.store.end_session(&token_hash(token)).await?)
+    pub async fn logout(self, token: &str) -> Result<bool> {
+        Ok(self.app.store.end_session(&token_hash(token)).await?)
     }
 }
 

@@ -3,15 +3,14 @@
 //! organisation's private fields (a startup's registration number, the slots it cannot
 //! make at an event).
 
-use domain::match_state::Action;
 use std::collections::HashMap;
 
 use domain::records::RecordKind;
-use domain::{Actor, FieldError, Need, Outcome, Role, Side, StatusChange, User, Visibility};
+use domain::{FieldError, Need, Role, Side, User, Visibility};
 use store::{MatchFilter, MatchView};
 
 use crate::principal::Principal;
-use crate::{App, AppError, Result, StoreError};
+use crate::{App, AppError, Result};
 
 /// The side `user` acts for on a match of `startup` with a need of `enterprise`, or
 /// None when the match is none of its business. Program managers act for the program;
@@ -110,58 +109,7 @@ pub fn may_see_private(viewer: Option<&User>, side: &str, id: &str) -> bool {
 }
 
 impl App {
-    /// A startup's profile as `viewer` may see it: without its business registration
-    /// number unless [`may_see_private`].
-    pub async fn startup_for(&self, viewer: Option<&User>, id: &str) -> Result<domain::Startup> {
-        let mut s = self.startup(id).await?;
-        if !may_see_private(viewer, "startup", &s.id) {
-            s.business_reg_no = None;
-        }
-        Ok(s)
-    }
-
-    /// An event's participants as `viewer` may see them: each organisation's
-    /// unavailable slots only for program managers and the organisation itself.
-    pub async fn participants_for(
-        &self,
-        viewer: Option<&User>,
-        event: &str,
-    ) -> Result<Vec<domain::forum::Participant>> {
-        let mut all = self.participants(event).await?;
-        for p in &mut all {
-            if !may_see_private(viewer, &p.side, &p.id) {
-                p.unavailable.clear();
-            }
-        }
-        Ok(all)
-    }
-
-    /// Saves a record from a form for `user`: a startup's member its own profile
-    /// (the program's own fields — source, discovery date, registration number — kept
-    /// as stored), an enterprise's member its own needs (new ones get an id), program
-    /// managers anything. Answers the id saved and any remarks; field errors are
-    /// [`AppError::InvalidFields`].
-    pub async fn save_cells_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        kind: RecordKind,
-        cells: HashMap<String, String>,
-    ) -> Result<(String, Vec<FieldError>)> {
-        self.write_cells_as(who.into(), kind, cells, false).await
-    }
-
-    /// Creates a need for `user` (`POST /api/v1/needs`): as [`App::save_cells_as`],
-    /// but an id that is taken is refused instead of saved over.
-    pub async fn create_need_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        cells: HashMap<String, String>,
-    ) -> Result<(String, Vec<FieldError>)> {
-        self.write_cells_as(who.into(), RecordKind::Needs, cells, true)
-            .await
-    }
-
-    async fn write_cells_as(
+    pub(crate) async fn write_cells_as(
         &self,
         who: Principal<'_>,
         kind: RecordKind,
@@ -191,7 +139,7 @@ impl App {
                     }
                     // the program's own fields are not the member's to give: left out, a
                     // partial save keeps what is stored (and the profile must exist)
-                    self.startup(own).await?;
+                    self.discovery().startup(own).await?;
                     for col in ["source", "discovered_on", "business_reg_no"] {
                         cells.remove(col);
                     }
@@ -227,72 +175,8 @@ impl App {
         Ok((id, notes))
     }
 
-    /// The outcomes `user` may see: a startup's or an enterprise's own, all for
-    /// program managers.
-    pub async fn outcomes_as(&self, who: impl Into<Principal<'_>>) -> Result<Vec<Outcome>> {
-        let user = who.into().person("outcomes_as")?;
-        let all = self.store.outcomes().await?;
-        let keep = |o: &Outcome| match user.role {
-            Role::Admin => true,
-            Role::StartupMember => user.startup_id.as_deref() == Some(o.startup_id.as_str()),
-            Role::EnterpriseMember => {
-                user.enterprise_id.as_deref() == Some(o.enterprise_id.as_str())
-            }
-            Role::CenterManager | Role::Evaluator => false,
-        };
-        Ok(all.into_iter().filter(keep).collect())
-    }
-
-    /// Deletes a need: its enterprise's members or program managers.
-    pub async fn delete_need(&self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
-        let who = who.into();
-        let n = self
-            .store
-            .need(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no need '{id}'")))?;
-        let own = |user: &User| {
-            user.role == Role::EnterpriseMember
-                && user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str())
-        };
-        if let Principal::User(user) = who
-            && !own(user)
-            && user.role != Role::Admin
-        {
-            return Err(AppError::Forbidden(format!(
-                "{} may not delete need '{id}'",
-                user.email
-            )));
-        }
-        self.remove_need(id, who.audit_name()).await
-    }
-
-    /// One matching round (program managers only).
-    pub async fn round_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        name: &str,
-    ) -> Result<domain::MatchingRound> {
-        let who = who.into();
-        who.require_program_manager("read a matching round")?;
-        self.store
-            .round(name)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no round named '{name}'")))
-    }
-
-    /// Every matching round, newest first (program managers only).
-    pub async fn rounds_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-    ) -> Result<Vec<domain::MatchingRound>> {
-        let who = who.into();
-        who.require_program_manager("list matching rounds")?;
-        Ok(self.store.rounds().await?)
-    }
-
     /// The latest entries of the audit log (program managers only).
-    pub async fn audit_log_as(
+    pub async fn audit_log(
         &self,
         who: impl Into<Principal<'_>>,
         limit: i64,
@@ -303,100 +187,13 @@ impl App {
         Ok(self.store.audit_log(limit, before).await?)
     }
 
-    /// A table as the bytes of a download named `KIND.csv` or `KIND.xlsx`, for `user`
-    /// (program managers only).
-    pub async fn export_download_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        file: &str,
-    ) -> Result<(crate::export::Format, Vec<u8>)> {
-        use crate::export::{ExportKind, Format};
-        let who = who.into();
-        who.require_program_manager("export the program's tables")?;
-        let (kind, ext) = file.rsplit_once('.').ok_or_else(|| {
-            AppError::NotFound(format!("'{file}': ask for KIND.csv or KIND.xlsx"))
-        })?;
-        let format = Format::parse(ext).map_err(AppError::NotFound)?;
-        let kind = ExportKind::parse(kind)?;
-        let unwritable = |e: std::io::Error| AppError::Unusable(format!("export: {e}"));
-        let dir = tempfile::tempdir().map_err(unwritable)?;
-        let path = dir.path().join(format!("export.{ext}"));
-        self.export(who, kind, format, &path).await?;
-        let bytes = std::fs::read(&path).map_err(unwritable)?;
-        Ok((format, bytes))
-    }
-
-    /// The engine's best startups for a need, for its enterprise's members and program
-    /// managers.
-    pub async fn recommendations_for_need_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        need: &str,
-        k: usize,
-    ) -> Result<Vec<crate::recommend::Recommendation>> {
-        let user = who.into().person("recommendations_for_need_as")?;
-        let n = self
-            .store
-            .need(need)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))?;
-        if !may_see_recommendations(user, &n.enterprise_id) {
-            return Err(AppError::Forbidden(format!(
-                "{} may not see recommendations for need '{need}'",
-                user.email
-            )));
-        }
-        self.recommend_needs(&[need.to_string()], k).await
-    }
-
-    /// The matches `user` may see among those `filter` selects: a startup's or an
-    /// enterprise's own (published proposals only), everything for program managers,
-    /// nothing for other roles.
-    pub async fn matches_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        filter: MatchFilter,
-    ) -> Result<Vec<MatchView>> {
-        let user = who.into().person("matches_as")?;
-        let mut f = filter;
-        // narrow to the member's own organisation; a filter naming another selects nothing
-        let narrow = |asked: &mut Option<String>, own: &Option<String>| match (&*asked, own) {
-            (Some(a), Some(o)) if a != o => false,
-            _ => {
-                *asked = own.clone();
-                true
-            }
-        };
-        match user.role {
-            Role::Admin => {}
-            Role::StartupMember => {
-                if !narrow(&mut f.startup, &user.startup_id) {
-                    return Ok(Vec::new());
-                }
-                f.published_only = true;
-            }
-            Role::EnterpriseMember => {
-                if !narrow(&mut f.enterprise, &user.enterprise_id) {
-                    return Ok(Vec::new());
-                }
-                f.published_only = true;
-            }
-            Role::CenterManager | Role::Evaluator => {
-                return Err(AppError::Forbidden(format!(
-                    "{} ({}) has no matches to see",
-                    user.email,
-                    user.role.as_str()
-                )));
-            }
-        }
-        if f.startup.is_none() && f.enterprise.is_none() && user.role != Role::Admin {
-            return Ok(Vec::new());
-        }
-        Ok(self.store.matches_where(&f).await?)
-    }
-
     /// The match of `startup` on `need` if `user` may see it.
-    async fn match_as(&self, user: &User, startup: &str, need: &str) -> Result<MatchView> {
+    pub(crate) async fn match_as(
+        &self,
+        user: &User,
+        startup: &str,
+        need: &str,
+    ) -> Result<MatchView> {
         let filter = MatchFilter {
             startup: Some(startup.to_string()),
             need: Some(need.to_string()),
@@ -408,81 +205,11 @@ impl App {
                 user.email
             ))
         };
-        match self.matches_as(user, filter).await {
+        match self.pipeline().matches(user, filter).await {
             Ok(mut v) => v.pop().ok_or_else(unknown),
             Err(AppError::Forbidden(_)) => Err(unknown()),
             Err(e) => Err(e),
         }
-    }
-
-    /// Records an outcome of a match (meeting, NDA, PoC, cooperation, investment,
-    /// acquisition): the enterprise's members and program managers may; the match must
-    /// have been accepted by both sides. The enterprise is the need's.
-    pub async fn record_outcome_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        outcome: Outcome,
-    ) -> Result<Outcome> {
-        let user = who.into().person("record_outcome_as")?;
-        let need = outcome.need_id.clone().unwrap_or_default();
-        let m = self.match_as(user, &outcome.startup_id, &need).await?;
-        if side_for(user, &m.startup_id, &m.enterprise_id) != Some(Side::Enterprise)
-            && user.role != Role::Admin
-        {
-            return Err(AppError::Forbidden(format!(
-                "only the enterprise or a program manager records outcomes; {} may not",
-                user.email
-            )));
-        }
-        let o = Outcome {
-            enterprise_id: m.enterprise_id,
-            ..outcome
-        };
-        match self.store.record_outcome(&o, &user.email).await {
-            Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.to_string())),
-            done => done.map(|()| o).map_err(AppError::from),
-        }
-    }
-
-    /// Moves a match for `user`, who must be a party to it (or a program manager); a
-    /// move the state machine refuses is refused with its reason. Parties see a
-    /// round's proposals only once it is published.
-    pub async fn act_on_match(
-        &self,
-        who: impl Into<Principal<'_>>,
-        startup: &str,
-        need: &str,
-        action: Action,
-        note: Option<String>,
-    ) -> Result<StatusChange> {
-        let user = who.into().person("act_on_match")?;
-        let m = self.match_as(user, startup, need).await?;
-        let side = side_for(user, startup, &m.enterprise_id).ok_or_else(|| {
-            AppError::Forbidden(format!(
-                "{} may not act on the match of startup '{startup}' with need '{need}'",
-                user.email
-            ))
-        })?;
-        let actor = Actor::new(side, user.email.clone());
-        match self
-            .store
-            .transition_match(startup, need, action, &actor, note)
-            .await
-        {
-            Ok(change) => {
-                self.tell_other_side(&m, side, &action).await?;
-                Ok(change)
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// A need as `viewer` may see it.
-    pub async fn need_for(&self, viewer: Option<&User>, need: &str) -> Result<Need> {
-        self.needs_by_ids_for(viewer, &[need.to_string()])
-            .await?
-            .pop()
-            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))
     }
 }
 

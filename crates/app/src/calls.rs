@@ -8,9 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use domain::screening::{
-    Call, CallApplication, Notification, Review, Standing, check_attachment, rank,
-};
+use domain::screening::{Call, CallApplication, Review, Standing, check_attachment, rank};
 use domain::{CallApplicationStatus, Role, User};
 use matching::review::{ReviewProblem, assign_reviews};
 use sha2::Digest;
@@ -78,8 +76,8 @@ pub fn runs_call(user: &User, call: &Call) -> bool {
 
 impl App {
     /// A call its organiser asks for; refused to anyone else.
-    async fn organised_call(&self, user: &User, code: &str) -> Result<Call> {
-        let call = self.call(code).await?;
+    pub(crate) async fn organised_call(&self, user: &User, code: &str) -> Result<Call> {
+        let call = self.calls().get(code).await?;
         if runs_call(user, &call) {
             Ok(call)
         } else {
@@ -91,7 +89,7 @@ impl App {
     }
 
     /// The applications still in the call's current stage.
-    async fn stage_applications(&self, call: &Call) -> Result<Vec<CallApplication>> {
+    pub(crate) async fn stage_applications(&self, call: &Call) -> Result<Vec<CallApplication>> {
         Ok(self
             .store
             .call_applications(Some(&call.code), None)
@@ -101,23 +99,254 @@ impl App {
             .collect())
     }
 
-    pub async fn call(&self, code: &str) -> Result<Call> {
-        self.store
+    pub(crate) fn startup_of(user: &User) -> Result<&str> {
+        match (user.role, user.startup_id.as_deref()) {
+            (Role::StartupMember, Some(s)) => Ok(s),
+            _ => Err(AppError::Forbidden(
+                "only a startup's member applies to open calls".into(),
+            )),
+        }
+    }
+
+    pub(crate) fn before_deadline(call: &Call, now: DateTime<Utc>) -> Result<()> {
+        if call.is_open(now) {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(format!(
+                "the call '{}' closed at its deadline, {} (UTC); applications are no longer accepted",
+                call.code,
+                call.deadline.format("%Y-%m-%d %H:%M")
+            )))
+        }
+    }
+
+    /// Refuses changes to an application already in screening.
+    pub(crate) fn still_changeable(a: &CallApplication) -> Result<()> {
+        if a.stage > 0
+            || !matches!(
+                a.status,
+                CallApplicationStatus::Draft
+                    | CallApplicationStatus::Submitted
+                    | CallApplicationStatus::Withdrawn
+            )
+        {
+            return Err(AppError::Conflict(
+                "the application is already being screened and can no longer be changed".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A file's media type when it is one the call asks for, within its size.
+    pub(crate) fn check_file(call: &Call, f: &NewAttachment<'_>) -> Result<String> {
+        let spec = call
+            .attachments
+            .iter()
+            .find(|s| s.key == f.key)
+            .ok_or_else(|| {
+                AppError::Conflict(format!("{}: the call asks for no such file", f.key))
+            })?;
+        check_attachment(spec, f.bytes).map_err(invalid)
+    }
+
+    pub(crate) async fn store_attachment(
+        &self,
+        id: i64,
+        f: &NewAttachment<'_>,
+        media: &str,
+    ) -> Result<()> {
+        let name: String = f
+            .file_name
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
+            .take(120)
+            .collect();
+        let digest = format!("{:x}", sha2::Sha256::digest(f.bytes));
+        Ok(self
+            .store
+            .put_attachment(id, f.key, &name, media, f.bytes, &digest)
+            .await?)
+    }
+
+    pub(crate) async fn own_application(&self, user: &User, id: i64) -> Result<CallApplication> {
+        let startup = Self::startup_of(user)?;
+        let not_found = || AppError::NotFound(format!("no application {id}"));
+        let a = self
+            .store
+            .call_application(id)
+            .await?
+            .ok_or_else(not_found)?;
+        if a.startup_id != startup {
+            return Err(not_found());
+        }
+        Ok(a)
+    }
+
+    /// The standing intake call of `enterprise`: the bottom-up call under a reserved
+    /// code that this enterprise runs (a call of that code run by anyone else is not).
+    pub(crate) async fn intake_call_of(&self, enterprise: &str) -> Result<Option<Call>> {
+        Ok(self.store.calls().await?.into_iter().find(|c| {
+            c.code.starts_with(INTAKE_PREFIX)
+                && c.track == domain::Track::BottomUp
+                && c.enterprise_id.as_deref() == Some(enterprise)
+        }))
+    }
+
+    /// `intake-<enterprise id>`, or with a number after it when that code is taken
+    /// (two ids spelled alike, or a call saved under it before the codes were reserved).
+    pub(crate) async fn free_intake_code(&self, enterprise: &str) -> Result<String> {
+        let base = format!(
+            "{INTAKE_PREFIX}{}",
+            enterprise
+                .to_lowercase()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        let mut code = base.clone();
+        let mut n = 1;
+        while self.store.call(&code).await?.is_some() {
+            n += 1;
+            code = format!("{base}-{n}");
+        }
+        Ok(code)
+    }
+
+    /// Makes `enterprise`'s standing intake call under `code`.
+    pub(crate) async fn create_intake_call(
+        &self,
+        code: &str,
+        e: &domain::Enterprise,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let intake = Call {
+            code: code.to_string(),
+            track: domain::Track::BottomUp,
+            need_id: None,
+            enterprise_id: Some(e.id.clone()),
+            enterprises: vec![],
+            title: format!("{} — 스타트업 제안 / startup proposals", e.name),
+            description: None,
+            deadline: now + chrono::Duration::days(3650),
+            questions: vec![domain::screening::Question {
+                key: "proposal".into(),
+                ko: "협력 제안".into(),
+                en: "Proposal".into(),
+                required: true,
+            }],
+            attachments: vec![],
+            rubric: domain::screening::Rubric::default(),
+            stages: vec![domain::screening::Stage {
+                key: "intake".into(),
+                ko: "접수 검토".into(),
+                en: "Intake review".into(),
+            }],
+            stage: 0,
+            stage_open: true,
+            reviews_per_application: 1,
+        };
+        self.store.save_call(&intake, actor).await?;
+        Ok(())
+    }
+
+    /// Tells the members of every startup and enterprise with proposals in a newly
+    /// published round how many they have.
+    pub(crate) async fn tell_round_parties(&self, round: &str) -> Result<()> {
+        let proposals = self
+            .store
+            .matches_where(&MatchFilter {
+                round: Some(round.into()),
+                ..Default::default()
+            })
+            .await?;
+        let mut startups: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut enterprises: BTreeMap<&str, usize> = BTreeMap::new();
+        for m in &proposals {
+            *startups.entry(m.startup_id.as_str()).or_default() += 1;
+            *enterprises.entry(m.enterprise_id.as_str()).or_default() += 1;
+        }
+        let text = |n: usize| {
+            (
+                format!("매칭 라운드 '{round}'에서 새 제안 {n}건이 도착했습니다."),
+                format!("{n} new proposals for you in the matching round '{round}'."),
+            )
+        };
+        for (s, n) in startups {
+            let (ko, en) = text(n);
+            self.inbox()
+                .notify_startup(s, "round.proposals", (&ko, &en), "/work")
+                .await?;
+        }
+        for (e, n) in enterprises {
+            let (ko, en) = text(n);
+            self.inbox()
+                .notify_enterprise(e, "round.proposals", (&ko, &en), "/work")
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Tells the other side of a match that one side accepted, declined or withdrew it
+    /// (pipeline moves by the enterprise reach the startup too).
+    pub(crate) async fn tell_other_side(
+        &self,
+        m: &store::MatchView,
+        side: domain::Side,
+        action: &domain::match_state::Action,
+    ) -> Result<()> {
+        use domain::match_state::Action;
+        let (ko, en) = match action {
+            Action::Accept => ("수락했습니다", "accepted"),
+            Action::Decline => ("거절했습니다", "declined"),
+            Action::Withdraw => ("철회했습니다", "withdrew"),
+            Action::Advance(to) => (to.label_ko(), to.label_en()),
+        };
+        let (who_ko, who_en) = match side {
+            domain::Side::Startup => (m.startup_name.clone(), m.startup_name.clone()),
+            domain::Side::Enterprise => (m.enterprise_name.clone(), m.enterprise_name.clone()),
+            domain::Side::Program => ("프로그램 사무국".into(), "The program office".into()),
+        };
+        let text_ko = format!("{who_ko}이(가) '{}' 매칭을 {ko}", m.need_title);
+        let text_en = format!("{who_en} {en} the match on '{}'.", m.need_title);
+        let kind = "match.moved";
+        if side != domain::Side::Startup {
+            self.inbox()
+                .notify_startup(&m.startup_id, kind, (&text_ko, &text_en), "/work")
+                .await?;
+        }
+        if side != domain::Side::Enterprise {
+            self.inbox()
+                .notify_enterprise(&m.enterprise_id, kind, (&text_ko, &text_en), "/work")
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Open calls: applications and attachments, evaluators and blind reviews, stages and standings, proposals to enterprises' intakes, and deadline reminders.
+#[derive(Clone, Copy)]
+pub struct Calls<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Calls<'_> {
+    pub async fn get(self, code: &str) -> Result<Call> {
+        self.app
+            .store
             .call(code)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no open call '{code}'")))
     }
 
-    pub async fn calls(&self) -> Result<Vec<Call>> {
-        Ok(self.store.calls().await?)
+    pub async fn list(self) -> Result<Vec<Call>> {
+        Ok(self.app.store.calls().await?)
     }
 
     /// Creates or updates a call: an enterprise's member for its own enterprise (its
     /// own need, or its bottom-up intake), a program manager any (on-demand ones too).
     /// The `intake-…` codes are the server's: an enterprise's intake is made by the
-    /// first proposal to it ([`App::propose_as`]) and keeps its enterprise and track.
-    pub async fn save_call_as(&self, who: impl Into<Principal<'_>>, call: &Call) -> Result<()> {
-        let user = who.into().person("save_call_as")?;
+    /// first proposal to it ([`Calls::propose`]) and keeps its enterprise and track.
+    pub async fn save(self, who: impl Into<Principal<'_>>, call: &Call) -> Result<()> {
+        let user = who.into().person("Calls::save")?;
         // who asks is decided before what was sent is read: a caller with no right to
         // run calls learns nothing about the rules from the refusal
         if !runs_call(user, call) {
@@ -136,13 +365,13 @@ impl App {
         }
         call.validate().map_err(invalid)?;
         if let Some(e) = &call.enterprise_id
-            && self.store.enterprise(e).await?.is_none()
+            && self.app.store.enterprise(e).await?.is_none()
         {
             return Err(AppError::Conflict(format!(
                 "enterprise_id: no enterprise '{e}'"
             )));
         }
-        let existing = self.store.call(&call.code).await?;
+        let existing = self.app.store.call(&call.code).await?;
         if call.code.to_lowercase().starts_with(INTAKE_PREFIX) {
             let kept = existing
                 .as_ref()
@@ -155,6 +384,7 @@ impl App {
         }
         if let Some(need) = &call.need_id {
             let n = self
+                .app
                 .store
                 .need(need)
                 .await?
@@ -181,43 +411,24 @@ impl App {
                 call.code
             )));
         }
-        Ok(self.store.save_call(call, &user.email).await?)
-    }
-
-    fn startup_of(user: &User) -> Result<&str> {
-        match (user.role, user.startup_id.as_deref()) {
-            (Role::StartupMember, Some(s)) => Ok(s),
-            _ => Err(AppError::Forbidden(
-                "only a startup's member applies to open calls".into(),
-            )),
-        }
-    }
-
-    fn before_deadline(call: &Call, now: DateTime<Utc>) -> Result<()> {
-        if call.is_open(now) {
-            Ok(())
-        } else {
-            Err(AppError::Conflict(format!(
-                "the call '{}' closed at its deadline, {} (UTC); applications are no longer accepted",
-                call.code,
-                call.deadline.format("%Y-%m-%d %H:%M")
-            )))
-        }
+        Ok(self.app.store.save_call(call, &user.email).await?)
     }
 
     /// A startup saves its application as a draft or submits it (then every required
     /// answer and file must be there). Refused after the deadline, saying when it was.
-    /// See [`App::save_application_with_files_as`].
-    pub async fn save_application_as(
-        &self,
+    /// See [`Calls::save_application_with_files`].
+    pub async fn save_application(
+        self,
         who: impl Into<Principal<'_>>,
         code: &str,
         answers: BTreeMap<String, String>,
         submit: bool,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
-        let user = who.into().person("save_application_as")?;
-        self.save_application_with_files_as(user, code, answers, &[], submit, now)
+        let user = who.into().person("Calls::save_application")?;
+        self.app
+            .calls()
+            .save_application_with_files(user, code, answers, &[], submit, now)
             .await
     }
 
@@ -227,8 +438,8 @@ impl App {
     /// submitted application stays submitted, so saving it is checked as a submission.
     /// Everything is checked before anything is written, so a refused save changes
     /// nothing — status, answers and files stay as they were.
-    pub async fn save_application_with_files_as(
-        &self,
+    pub async fn save_application_with_files(
+        self,
         who: impl Into<Principal<'_>>,
         code: &str,
         answers: BTreeMap<String, String>,
@@ -236,10 +447,10 @@ impl App {
         submit: bool,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
-        let user = who.into().person("save_application_with_files_as")?;
-        let startup = Self::startup_of(user)?;
-        let call = self.call(code).await?;
-        Self::before_deadline(&call, now)?;
+        let user = who.into().person("Calls::save_application_with_files")?;
+        let startup = App::startup_of(user)?;
+        let call = self.app.calls().get(code).await?;
+        App::before_deadline(&call, now)?;
         if let Some(k) = answers
             .keys()
             .find(|k| !call.questions.iter().any(|q| &q.key == *k))
@@ -249,17 +460,18 @@ impl App {
             )));
         }
         let existing = self
+            .app
             .store
             .call_applications(Some(code), Some(startup))
             .await?
             .into_iter()
             .next();
         if let Some(a) = &existing {
-            Self::still_changeable(a)?;
+            App::still_changeable(a)?;
         }
         let mut checked = Vec::with_capacity(files.len());
         for f in files {
-            checked.push((f, Self::check_file(&call, f)?));
+            checked.push((f, App::check_file(&call, f)?));
         }
         let mut merged = existing
             .as_ref()
@@ -308,84 +520,45 @@ impl App {
             CallApplicationStatus::Draft
         };
         let id = self
+            .app
             .store
             .save_application(code, startup, &merged, status)
             .await?;
         for (f, media) in checked {
-            self.store_attachment(id, f, &media).await?;
+            self.app.store_attachment(id, f, &media).await?;
         }
         if submit && !was_submitted {
-            self.notify_startup(
-                startup,
-                "application.submitted",
-                (
-                    &format!("'{}' 공모에 지원서가 접수되었습니다.", call.title),
-                    &format!("Your application to '{}' was received.", call.title),
-                ),
-                &format!("/calls/{code}"),
-            )
-            .await?;
+            self.app
+                .inbox()
+                .notify_startup(
+                    startup,
+                    "application.submitted",
+                    (
+                        &format!("'{}' 공모에 지원서가 접수되었습니다.", call.title),
+                        &format!("Your application to '{}' was received.", call.title),
+                    ),
+                    &format!("/calls/{code}"),
+                )
+                .await?;
         }
-        self.store
+        self.app
+            .store
             .call_application(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no application {id}")))
     }
 
-    /// Refuses changes to an application already in screening.
-    fn still_changeable(a: &CallApplication) -> Result<()> {
-        if a.stage > 0
-            || !matches!(
-                a.status,
-                CallApplicationStatus::Draft
-                    | CallApplicationStatus::Submitted
-                    | CallApplicationStatus::Withdrawn
-            )
-        {
-            return Err(AppError::Conflict(
-                "the application is already being screened and can no longer be changed".into(),
-            ));
-        }
-        Ok(())
-    }
-
-    /// A file's media type when it is one the call asks for, within its size.
-    fn check_file(call: &Call, f: &NewAttachment<'_>) -> Result<String> {
-        let spec = call
-            .attachments
-            .iter()
-            .find(|s| s.key == f.key)
-            .ok_or_else(|| {
-                AppError::Conflict(format!("{}: the call asks for no such file", f.key))
-            })?;
-        check_attachment(spec, f.bytes).map_err(invalid)
-    }
-
-    async fn store_attachment(&self, id: i64, f: &NewAttachment<'_>, media: &str) -> Result<()> {
-        let name: String = f
-            .file_name
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
-            .take(120)
-            .collect();
-        let digest = format!("{:x}", sha2::Sha256::digest(f.bytes));
-        Ok(self
-            .store
-            .put_attachment(id, f.key, &name, media, f.bytes, &digest)
-            .await?)
-    }
-
     /// The startup withdraws its application before the deadline.
-    pub async fn withdraw_application_as(
-        &self,
+    pub async fn withdraw_application(
+        self,
         who: impl Into<Principal<'_>>,
         id: i64,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
-        let user = who.into().person("withdraw_application_as")?;
-        let a = self.own_application(user, id).await?;
-        let call = self.call(&a.call).await?;
-        Self::before_deadline(&call, now)?;
+        let user = who.into().person("Calls::withdraw_application")?;
+        let a = self.app.own_application(user, id).await?;
+        let call = self.app.calls().get(&a.call).await?;
+        App::before_deadline(&call, now)?;
         if a.stage > 0
             || !matches!(
                 a.status,
@@ -396,33 +569,21 @@ impl App {
                 "the application is already being screened".into(),
             ));
         }
-        self.store
+        self.app
+            .store
             .set_application_status(id, CallApplicationStatus::Withdrawn)
             .await?;
-        self.store
+        self.app
+            .store
             .call_application(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no application {id}")))
     }
 
-    async fn own_application(&self, user: &User, id: i64) -> Result<CallApplication> {
-        let startup = Self::startup_of(user)?;
-        let not_found = || AppError::NotFound(format!("no application {id}"));
-        let a = self
-            .store
-            .call_application(id)
-            .await?
-            .ok_or_else(not_found)?;
-        if a.startup_id != startup {
-            return Err(not_found());
-        }
-        Ok(a)
-    }
-
     /// Attaches a file to the startup's own application; its size and its type (by its
     /// bytes) must be what the call asks for, or nothing is stored.
-    pub async fn attach_as(
-        &self,
+    pub async fn attach(
+        self,
         who: impl Into<Principal<'_>>,
         id: i64,
         key: &str,
@@ -430,10 +591,10 @@ impl App {
         bytes: &[u8],
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let user = who.into().person("attach_as")?;
-        let a = self.own_application(user, id).await?;
-        let call = self.call(&a.call).await?;
-        Self::before_deadline(&call, now)?;
+        let user = who.into().person("Calls::attach")?;
+        let a = self.app.own_application(user, id).await?;
+        let call = self.app.calls().get(&a.call).await?;
+        App::before_deadline(&call, now)?;
         if a.stage > 0
             || !matches!(
                 a.status,
@@ -449,26 +610,28 @@ impl App {
             file_name,
             bytes,
         };
-        let media = Self::check_file(&call, &f)?;
-        self.store_attachment(id, &f, &media).await
+        let media = App::check_file(&call, &f)?;
+        self.app.store_attachment(id, &f, &media).await
     }
 
     /// The applications the user may see in a call: all for its organiser, its own for
     /// a startup, none for others.
-    pub async fn call_applications_as(
-        &self,
+    pub async fn applications(
+        self,
         who: impl Into<Principal<'_>>,
         code: &str,
     ) -> Result<Vec<CallApplication>> {
-        let user = who.into().person("call_applications_as")?;
-        let call = self.call(code).await?;
+        let user = who.into().person("Calls::applications")?;
+        let call = self.app.calls().get(code).await?;
         if runs_call(user, &call) {
-            return Ok(self.store.call_applications(Some(code), None).await?);
+            return Ok(self.app.store.call_applications(Some(code), None).await?);
         }
         match (user.role, user.startup_id.as_deref()) {
-            (Role::StartupMember, Some(s)) => {
-                Ok(self.store.call_applications(Some(code), Some(s)).await?)
-            }
+            (Role::StartupMember, Some(s)) => Ok(self
+                .app
+                .store
+                .call_applications(Some(code), Some(s))
+                .await?),
             _ => Err(AppError::Forbidden(format!(
                 "{} does not run '{code}'",
                 user.email
@@ -478,29 +641,32 @@ impl App {
 
     /// An attachment, for the startup, the call's organiser and the evaluators assigned
     /// to the application who have not declared a conflict with the startup.
-    pub async fn attachment_as(
-        &self,
+    pub async fn attachment(
+        self,
         who: impl Into<Principal<'_>>,
         id: i64,
         key: &str,
     ) -> Result<(String, String, Vec<u8>)> {
-        let user = who.into().person("attachment_as")?;
+        let user = who.into().person("Calls::attachment")?;
         let not_found = || AppError::NotFound(format!("no file '{key}' on application {id}"));
         let a = self
+            .app
             .store
             .call_application(id)
             .await?
             .ok_or_else(not_found)?;
-        let call = self.call(&a.call).await?;
+        let call = self.app.calls().get(&a.call).await?;
         let own =
             user.role == Role::StartupMember && user.startup_id.as_deref() == Some(&a.startup_id);
         let reviewer = self
+            .app
             .store
             .stage_reviews(&a.call, a.stage)
             .await?
             .iter()
             .any(|r| r.application == id && r.evaluator == user.email)
             && !self
+                .app
                 .store
                 .conflicts()
                 .await?
@@ -508,20 +674,24 @@ impl App {
         if !(own || runs_call(user, &call) || reviewer) {
             return Err(not_found());
         }
-        self.store.attachment(id, key).await?.ok_or_else(not_found)
+        self.app
+            .store
+            .attachment(id, key)
+            .await?
+            .ok_or_else(not_found)
     }
 
     /// Adds an evaluator to a call: an evaluator, a member of the running enterprise, or
     /// a program manager. An unknown e-mail and an account that may not evaluate are
     /// refused alike, so the refusal tells nothing about other people's accounts.
-    pub async fn add_evaluator_as(
-        &self,
+    pub async fn add_evaluator(
+        self,
         who: impl Into<Principal<'_>>,
         code: &str,
         email: &str,
     ) -> Result<()> {
-        let user = who.into().person("add_evaluator_as")?;
-        let call = self.organised_call(user, code).await?;
+        let user = who.into().person("Calls::add_evaluator")?;
+        let call = self.app.organised_call(user, code).await?;
         let fits = |ev: &User| match ev.role {
             Role::Evaluator | Role::Admin => true,
             Role::EnterpriseMember => {
@@ -529,9 +699,9 @@ impl App {
             }
             _ => false,
         };
-        match self.store.user_with_hash(email).await? {
+        match self.app.store.user_with_hash(email).await? {
             Some((ev, _)) if fits(&ev) => {
-                self.store.add_call_evaluator(code, &ev.email).await?;
+                self.app.store.add_call_evaluator(code, &ev.email).await?;
                 Ok(())
             }
             _ => Err(AppError::Conflict(format!(
@@ -541,19 +711,19 @@ impl App {
     }
 
     /// The e-mails of a call's evaluators.
-    pub async fn call_evaluators(&self, code: &str) -> Result<Vec<String>> {
-        Ok(self.store.call_evaluators(code).await?)
+    pub async fn evaluators(self, code: &str) -> Result<Vec<String>> {
+        Ok(self.app.store.call_evaluators(code).await?)
     }
 
     /// An evaluator declares a conflict of interest with a startup: from then on it is
     /// neither shown nor scores that startup's applications.
-    pub async fn declare_conflict_as(
-        &self,
+    pub async fn declare_conflict(
+        self,
         who: impl Into<Principal<'_>>,
         startup: &str,
         reason: Option<&str>,
     ) -> Result<()> {
-        let user = who.into().person("declare_conflict_as")?;
+        let user = who.into().person("Calls::declare_conflict")?;
         if !matches!(
             user.role,
             Role::Evaluator | Role::EnterpriseMember | Role::Admin
@@ -562,8 +732,9 @@ impl App {
                 "only evaluators declare conflicts".into(),
             ));
         }
-        self.startup(startup).await?;
-        self.store
+        self.app.discovery().startup(startup).await?;
+        self.app
+            .store
             .declare_conflict(&user.email, startup, reason)
             .await?;
         Ok(())
@@ -571,17 +742,13 @@ impl App {
 
     /// Assigns the current stage's applications to the call's evaluators: the call's
     /// number of reviews each, never to a conflicted evaluator, loads even.
-    pub async fn assign_stage_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        code: &str,
-    ) -> Result<usize> {
-        let user = who.into().person("assign_stage_as")?;
-        let call = self.organised_call(user, code).await?;
-        let apps = self.stage_applications(&call).await?;
-        let evaluators = self.store.call_evaluators(code).await?;
-        let conflicts = self.store.conflicts().await?;
-        let existing_reviews = self.store.stage_reviews(code, call.stage).await?;
+    pub async fn assign_stage(self, who: impl Into<Principal<'_>>, code: &str) -> Result<usize> {
+        let user = who.into().person("Calls::assign_stage")?;
+        let call = self.app.organised_call(user, code).await?;
+        let apps = self.app.stage_applications(&call).await?;
+        let evaluators = self.app.store.call_evaluators(code).await?;
+        let conflicts = self.app.store.conflicts().await?;
+        let existing_reviews = self.app.store.stage_reviews(code, call.stage).await?;
         let app_index: HashMap<i64, usize> =
             apps.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
         let ev_index: HashMap<&str, usize> = evaluators
@@ -623,46 +790,48 @@ impl App {
             .iter()
             .map(|&(e, a)| (evaluators[e].clone(), apps[a].id))
             .collect();
-        self.store.assign_reviews(call.stage, &pairs).await?;
+        self.app.store.assign_reviews(call.stage, &pairs).await?;
         let mut per_evaluator: BTreeMap<&str, usize> = BTreeMap::new();
         for (e, _) in &pairs {
             *per_evaluator.entry(e.as_str()).or_default() += 1;
         }
         let stage = &call.stages[call.stage];
         for (email, n) in per_evaluator {
-            self.notify_user(
-                email,
-                "review.assigned",
-                (
-                    &format!("'{}' {} 심사 {n}건이 배정되었습니다.", call.title, stage.ko),
-                    &format!(
-                        "{n} reviews assigned to you in '{}' ({}).",
-                        call.title, stage.en
+            self.app
+                .inbox()
+                .notify_user(
+                    email,
+                    "review.assigned",
+                    (
+                        &format!("'{}' {} 심사 {n}건이 배정되었습니다.", call.title, stage.ko),
+                        &format!(
+                            "{n} reviews assigned to you in '{}' ({}).",
+                            call.title, stage.en
+                        ),
                     ),
-                ),
-                &format!("/calls/{code}/reviews"),
-            )
-            .await?;
+                    &format!("/calls/{code}/reviews"),
+                )
+                .await?;
         }
         Ok(pairs.len())
     }
 
     /// The evaluator's own reviews in the call's current stage, without any other
     /// evaluator's scores and without conflicted startups.
-    pub async fn my_reviews_as(
-        &self,
+    pub async fn my_reviews(
+        self,
         who: impl Into<Principal<'_>>,
         code: &str,
     ) -> Result<Vec<Assignment>> {
-        let user = who.into().person("my_reviews_as")?;
-        let call = self.call(code).await?;
-        let conflicts = self.store.conflicts().await?;
+        let user = who.into().person("Calls::my_reviews")?;
+        let call = self.app.calls().get(code).await?;
+        let conflicts = self.app.store.conflicts().await?;
         let mut out = Vec::new();
-        for r in self.store.stage_reviews(code, call.stage).await? {
+        for r in self.app.store.stage_reviews(code, call.stage).await? {
             if r.evaluator != user.email {
                 continue;
             }
-            let Some(a) = self.store.call_application(r.application).await? else {
+            let Some(a) = self.app.store.call_application(r.application).await? else {
                 continue;
             };
             if conflicts.contains(&(user.email.clone(), a.startup_id.clone())) {
@@ -677,23 +846,25 @@ impl App {
     }
 
     /// The evaluator scores its review on the call's rubric while the stage is open.
-    pub async fn submit_review_as(
-        &self,
+    pub async fn submit_review(
+        self,
         who: impl Into<Principal<'_>>,
         id: i64,
         scores: BTreeMap<String, u32>,
         comment: Option<&str>,
     ) -> Result<Review> {
-        let user = who.into().person("submit_review_as")?;
+        let user = who.into().person("Calls::submit_review")?;
         let not_found = || AppError::NotFound(format!("no review {id}"));
-        let r = self.store.review(id).await?.ok_or_else(not_found)?;
+        let r = self.app.store.review(id).await?.ok_or_else(not_found)?;
         let a = self
+            .app
             .store
             .call_application(r.application)
             .await?
             .ok_or_else(not_found)?;
         if r.evaluator != user.email
             || self
+                .app
                 .store
                 .conflicts()
                 .await?
@@ -701,44 +872,45 @@ impl App {
         {
             return Err(not_found());
         }
-        let call = self.call(&a.call).await?;
+        let call = self.app.calls().get(&a.call).await?;
         if r.stage != call.stage || !call.stage_open {
             return Err(AppError::Conflict(
                 "scoring for this stage is closed".into(),
             ));
         }
         let weighted = call.rubric.weigh(&scores).map_err(invalid)?;
-        self.store
+        self.app
+            .store
             .submit_review(id, &scores, weighted, comment, &user.email)
             .await?;
-        self.store.review(id).await?.ok_or_else(not_found)
+        self.app.store.review(id).await?.ok_or_else(not_found)
     }
 
     /// Closes (or reopens) the current stage's scoring.
-    pub async fn set_stage_open_as(
-        &self,
+    pub async fn set_stage_open(
+        self,
         who: impl Into<Principal<'_>>,
         code: &str,
         open: bool,
     ) -> Result<()> {
-        let user = who.into().person("set_stage_open_as")?;
-        self.organised_call(user, code).await?;
-        Ok(self.store.set_stage_open(code, open).await?)
+        let user = who.into().person("Calls::set_stage_open")?;
+        self.app.organised_call(user, code).await?;
+        Ok(self.app.store.set_stage_open(code, open).await?)
     }
 
     /// The current stage's ranking for the organiser, with the engine's fit beside it.
     /// While the stage is open only the progress shows: the scores stay blind, so
     /// nothing derived from them does either — no mean, no rank, and the order is the
     /// applications' (by id, i.e. by when they were made), not the scores'.
-    pub async fn standings_as(
-        &self,
+    pub async fn standings(
+        self,
         who: impl Into<Principal<'_>>,
         code: &str,
     ) -> Result<Vec<RankedEntry>> {
-        let user = who.into().person("standings_as")?;
-        let call = self.organised_call(user, code).await?;
-        let apps = self.stage_applications(&call).await?;
-        let reviews = self.store.stage_reviews(code, call.stage).await?;
+        let user = who.into().person("Calls::standings")?;
+        let call = self.app.organised_call(user, code).await?;
+        let apps = self.app.stage_applications(&call).await?;
+        let reviews = self.app.store.stage_reviews(code, call.stage).await?;
         let scored: Vec<(i64, f64)> = reviews
             .iter()
             .filter_map(|r| Some((r.application, r.weighted?)))
@@ -747,6 +919,7 @@ impl App {
         // the engine's fit of each startup with the call's need, from one read
         let fits: HashMap<String, f64> = match &call.need_id {
             Some(need) => self
+                .app
                 .store
                 .matches_where(&MatchFilter {
                     need: Some(need.clone()),
@@ -792,21 +965,21 @@ impl App {
     /// Advances the `top` best-ranked applications of the closed stage; `overrides`
     /// (application, advance?, reason) go against the ranking and each needs a reason.
     /// Each startup hears its result.
-    pub async fn decide_stage_as(
-        &self,
+    pub async fn decide_stage(
+        self,
         who: impl Into<Principal<'_>>,
         code: &str,
         top: usize,
         overrides: &[(i64, bool, String)],
     ) -> Result<usize> {
-        let user = who.into().person("decide_stage_as")?;
-        let call = self.call(code).await?;
+        let user = who.into().person("Calls::decide_stage")?;
+        let call = self.app.calls().get(code).await?;
         if call.stage_open {
             return Err(AppError::Conflict(
                 "close the stage's scoring before deciding".into(),
             ));
         }
-        let standings = self.standings_as(user, code).await?;
+        let standings = self.app.calls().standings(user, code).await?;
         let mut decisions: Vec<(i64, bool, Option<String>)> = standings
             .iter()
             .map(|e| {
@@ -826,14 +999,16 @@ impl App {
             *d = (*app, *advance, Some(reason.trim().to_string()));
         }
         let last = call.stage + 1 >= call.stages.len();
-        self.store
+        self.app
+            .store
             .decide_stage(code, call.stage, &decisions, last, &user.email)
             .await?;
         // the finalists of a call on a need go into the pipeline, both sides agreed
         if let (true, Some(need)) = (last, &call.need_id) {
             for (app, _, _) in decisions.iter().filter(|d| d.1) {
                 if let Some(a) = standings.iter().find(|e| e.standing.application == *app) {
-                    self.store
+                    self.app
+                        .store
                         .create_call_match(
                             &a.startup_id,
                             need,
@@ -880,13 +1055,15 @@ impl App {
                     ),
                 ),
             };
-            self.notify_startup(
-                &a.startup_id,
-                "stage.result",
-                (&ko, &en),
-                &format!("/calls/{code}"),
-            )
-            .await?;
+            self.app
+                .inbox()
+                .notify_startup(
+                    &a.startup_id,
+                    "stage.result",
+                    (&ko, &en),
+                    &format!("/calls/{code}"),
+                )
+                .await?;
         }
         Ok(decisions.iter().filter(|d| d.1).count())
     }
@@ -894,26 +1071,28 @@ impl App {
     /// A startup proposes a collaboration to an enterprise without an open call: the
     /// proposal goes to the enterprise's standing intake (a bottom-up call made on first
     /// use), whose members route it to one of their needs or decline it.
-    pub async fn propose_as(
-        &self,
+    pub async fn propose(
+        self,
         who: impl Into<Principal<'_>>,
         enterprise: &str,
         proposal: &str,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
-        let user = who.into().person("propose_as")?;
-        Self::startup_of(user)?;
-        let e = self.enterprise(enterprise).await?;
+        let user = who.into().person("Calls::propose")?;
+        App::startup_of(user)?;
+        let e = self.app.discovery().enterprise(enterprise).await?;
         if proposal.trim().len() < 20 {
             return Err(AppError::Conflict(
                 "proposal: say in a few sentences what you propose (20 characters or more)".into(),
             ));
         }
-        let code = match self.intake_call_of(&e.id).await? {
+        let code = match self.app.intake_call_of(&e.id).await? {
             Some(c) => c.code,
             None => {
-                let code = self.free_intake_code(&e.id).await?;
-                self.create_intake_call(&code, &e, &user.email, now).await?;
+                let code = self.app.free_intake_code(&e.id).await?;
+                self.app
+                    .create_intake_call(&code, &e, &user.email, now)
+                    .await?;
                 code
             }
         };
@@ -921,103 +1100,42 @@ impl App {
             .into_iter()
             .collect();
         let a = self
-            .save_application_as(user, &code, answers, true, now)
+            .app
+            .calls()
+            .save_application(user, &code, answers, true, now)
             .await?;
-        self.notify_enterprise(
-            &e.id,
-            "proposal.received",
-            (
-                &format!("{}의 협력 제안이 접수되었습니다.", a.startup_name),
-                &format!("{} proposed a collaboration.", a.startup_name),
-            ),
-            &format!("/calls/{code}"),
-        )
-        .await?;
+        self.app
+            .inbox()
+            .notify_enterprise(
+                &e.id,
+                "proposal.received",
+                (
+                    &format!("{}의 협력 제안이 접수되었습니다.", a.startup_name),
+                    &format!("{} proposed a collaboration.", a.startup_name),
+                ),
+                &format!("/calls/{code}"),
+            )
+            .await?;
         Ok(a)
-    }
-
-    /// The standing intake call of `enterprise`: the bottom-up call under a reserved
-    /// code that this enterprise runs (a call of that code run by anyone else is not).
-    async fn intake_call_of(&self, enterprise: &str) -> Result<Option<Call>> {
-        Ok(self.store.calls().await?.into_iter().find(|c| {
-            c.code.starts_with(INTAKE_PREFIX)
-                && c.track == domain::Track::BottomUp
-                && c.enterprise_id.as_deref() == Some(enterprise)
-        }))
-    }
-
-    /// `intake-<enterprise id>`, or with a number after it when that code is taken
-    /// (two ids spelled alike, or a call saved under it before the codes were reserved).
-    async fn free_intake_code(&self, enterprise: &str) -> Result<String> {
-        let base = format!(
-            "{INTAKE_PREFIX}{}",
-            enterprise
-                .to_lowercase()
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-        );
-        let mut code = base.clone();
-        let mut n = 1;
-        while self.store.call(&code).await?.is_some() {
-            n += 1;
-            code = format!("{base}-{n}");
-        }
-        Ok(code)
-    }
-
-    /// Makes `enterprise`'s standing intake call under `code`.
-    async fn create_intake_call(
-        &self,
-        code: &str,
-        e: &domain::Enterprise,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let intake = Call {
-            code: code.to_string(),
-            track: domain::Track::BottomUp,
-            need_id: None,
-            enterprise_id: Some(e.id.clone()),
-            enterprises: vec![],
-            title: format!("{} — 스타트업 제안 / startup proposals", e.name),
-            description: None,
-            deadline: now + chrono::Duration::days(3650),
-            questions: vec![domain::screening::Question {
-                key: "proposal".into(),
-                ko: "협력 제안".into(),
-                en: "Proposal".into(),
-                required: true,
-            }],
-            attachments: vec![],
-            rubric: domain::screening::Rubric::default(),
-            stages: vec![domain::screening::Stage {
-                key: "intake".into(),
-                ko: "접수 검토".into(),
-                en: "Intake review".into(),
-            }],
-            stage: 0,
-            stage_open: true,
-            reviews_per_application: 1,
-        };
-        self.store.save_call(&intake, actor).await?;
-        Ok(())
     }
 
     /// The enterprise routes a bottom-up proposal to one of its needs (a match accepted
     /// by the enterprise, waiting for the startup's word) or declines it (`need` None).
-    pub async fn route_proposal_as(
-        &self,
+    pub async fn route_proposal(
+        self,
         who: impl Into<Principal<'_>>,
         id: i64,
         need: Option<&str>,
     ) -> Result<CallApplication> {
-        let user = who.into().person("route_proposal_as")?;
+        let user = who.into().person("Calls::route_proposal")?;
         let not_found = || AppError::NotFound(format!("no proposal {id}"));
         let a = self
+            .app
             .store
             .call_application(id)
             .await?
             .ok_or_else(not_found)?;
-        let call = self.call(&a.call).await?;
+        let call = self.app.calls().get(&a.call).await?;
         if call.track != domain::Track::BottomUp || !runs_call(user, &call) {
             return Err(not_found());
         }
@@ -1030,6 +1148,7 @@ impl App {
         match need {
             Some(need) => {
                 let n = self
+                    .app
                     .store
                     .need(need)
                     .await?
@@ -1039,7 +1158,8 @@ impl App {
                         "need: '{need}' is another enterprise's need"
                     )));
                 }
-                self.store
+                self.app
+                    .store
                     .create_call_match(
                         &a.startup_id,
                         need,
@@ -1048,10 +1168,11 @@ impl App {
                         &user.email,
                     )
                     .await?;
-                self.store
+                self.app
+                    .store
                     .set_application_status(id, CallApplicationStatus::Selected)
                     .await?;
-                self.notify_startup(
+                self.app.inbox().notify_startup(
                     &a.startup_id,
                     "proposal.routed",
                     (
@@ -1063,35 +1184,38 @@ impl App {
                 .await?;
             }
             None => {
-                self.store
+                self.app
+                    .store
                     .set_application_status(id, CallApplicationStatus::NotAdvanced)
                     .await?;
-                self.notify_startup(
-                    &a.startup_id,
-                    "proposal.declined",
-                    (
-                        "제안이 이번에는 채택되지 않았습니다.",
-                        "Your proposal was not taken up this time.",
-                    ),
-                    &format!("/calls/{}", a.call),
-                )
-                .await?;
+                self.app
+                    .inbox()
+                    .notify_startup(
+                        &a.startup_id,
+                        "proposal.declined",
+                        (
+                            "제안이 이번에는 채택되지 않았습니다.",
+                            "Your proposal was not taken up this time.",
+                        ),
+                        &format!("/calls/{}", a.call),
+                    )
+                    .await?;
             }
         }
-        self.store.call_application(id).await?.ok_or_else(not_found)
+        self.app
+            .store
+            .call_application(id)
+            .await?
+            .ok_or_else(not_found)
     }
 
     /// A call's applications, every evaluator's scores in the stages already closed,
     /// and the stage results, as an XLSX workbook (its organiser only).
-    pub async fn call_workbook_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        code: &str,
-    ) -> Result<Vec<u8>> {
-        let user = who.into().person("call_workbook_as")?;
+    pub async fn workbook(self, who: impl Into<Principal<'_>>, code: &str) -> Result<Vec<u8>> {
+        let user = who.into().person("Calls::workbook")?;
         use store::files::{Sheet, workbook};
-        let call = self.organised_call(user, code).await?;
-        let apps = self.store.call_applications(Some(code), None).await?;
+        let call = self.app.organised_call(user, code).await?;
+        let apps = self.app.store.call_applications(Some(code), None).await?;
         let name_of = |id: i64| {
             apps.iter()
                 .find(|a| a.id == id)
@@ -1136,7 +1260,7 @@ impl App {
         };
         let mut review_rows = Vec::new();
         for stage in 0..closed_through {
-            for r in self.store.stage_reviews(code, stage).await? {
+            for r in self.app.store.stage_reviews(code, stage).await? {
                 let mut row = vec![
                     r.application.to_string(),
                     name_of(r.application),
@@ -1166,6 +1290,7 @@ impl App {
             .collect();
         numeric.extend(["application", "weighted"]);
         let decisions = self
+            .app
             .store
             .stage_decisions(code)
             .await?
@@ -1214,8 +1339,12 @@ impl App {
 
     /// A call's funnel: applied, each stage reached, selected, and the pipeline its
     /// selected startups went on to (PoC, cooperation, investment).
-    pub async fn call_funnel(&self, call: &Call) -> Result<Funnel> {
-        let apps = self.store.call_applications(Some(&call.code), None).await?;
+    pub async fn funnel(self, call: &Call) -> Result<Funnel> {
+        let apps = self
+            .app
+            .store
+            .call_applications(Some(&call.code), None)
+            .await?;
         let applied: Vec<&CallApplication> = apps
             .iter()
             .filter(|a| {
@@ -1245,6 +1374,7 @@ impl App {
         steps.push(("최종 선정".into(), "Selected".into(), selected.len() as u64));
         let pipeline = match &call.need_id {
             Some(need) => self
+                .app
                 .store
                 .matches_where(&MatchFilter {
                     need: Some(need.clone()),
@@ -1280,10 +1410,10 @@ impl App {
 
     /// Every call's funnel and the program's (applied, selected, PoC, cooperation,
     /// investment summed over calls).
-    pub async fn funnels(&self) -> Result<(Funnel, Vec<Funnel>)> {
+    pub async fn funnels(self) -> Result<(Funnel, Vec<Funnel>)> {
         let mut per_call = Vec::new();
-        for c in self.store.calls().await? {
-            per_call.push(self.call_funnel(&c).await?);
+        for c in self.app.store.calls().await? {
+            per_call.push(self.app.calls().funnel(&c).await?);
         }
         let pick = |f: &Funnel, en: &str| f.steps.iter().find(|s| s.1 == en).map_or(0, |s| s.2);
         let total = Funnel {
@@ -1309,101 +1439,37 @@ impl App {
         Ok((total, per_call))
     }
 
-    /// Tells the members of every startup and enterprise with proposals in a newly
-    /// published round how many they have.
-    pub(crate) async fn tell_round_parties(&self, round: &str) -> Result<()> {
-        let proposals = self
-            .store
-            .matches_where(&MatchFilter {
-                round: Some(round.into()),
-                ..Default::default()
-            })
-            .await?;
-        let mut startups: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut enterprises: BTreeMap<&str, usize> = BTreeMap::new();
-        for m in &proposals {
-            *startups.entry(m.startup_id.as_str()).or_default() += 1;
-            *enterprises.entry(m.enterprise_id.as_str()).or_default() += 1;
-        }
-        let text = |n: usize| {
-            (
-                format!("매칭 라운드 '{round}'에서 새 제안 {n}건이 도착했습니다."),
-                format!("{n} new proposals for you in the matching round '{round}'."),
-            )
-        };
-        for (s, n) in startups {
-            let (ko, en) = text(n);
-            self.notify_startup(s, "round.proposals", (&ko, &en), "/work")
-                .await?;
-        }
-        for (e, n) in enterprises {
-            let (ko, en) = text(n);
-            self.notify_enterprise(e, "round.proposals", (&ko, &en), "/work")
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Tells the other side of a match that one side accepted, declined or withdrew it
-    /// (pipeline moves by the enterprise reach the startup too).
-    pub(crate) async fn tell_other_side(
-        &self,
-        m: &store::MatchView,
-        side: domain::Side,
-        action: &domain::match_state::Action,
-    ) -> Result<()> {
-        use domain::match_state::Action;
-        let (ko, en) = match action {
-            Action::Accept => ("수락했습니다", "accepted"),
-            Action::Decline => ("거절했습니다", "declined"),
-            Action::Withdraw => ("철회했습니다", "withdrew"),
-            Action::Advance(to) => (to.label_ko(), to.label_en()),
-        };
-        let (who_ko, who_en) = match side {
-            domain::Side::Startup => (m.startup_name.clone(), m.startup_name.clone()),
-            domain::Side::Enterprise => (m.enterprise_name.clone(), m.enterprise_name.clone()),
-            domain::Side::Program => ("프로그램 사무국".into(), "The program office".into()),
-        };
-        let text_ko = format!("{who_ko}이(가) '{}' 매칭을 {ko}", m.need_title);
-        let text_en = format!("{who_en} {en} the match on '{}'.", m.need_title);
-        let kind = "match.moved";
-        if side != domain::Side::Startup {
-            self.notify_startup(&m.startup_id, kind, (&text_ko, &text_en), "/work")
-                .await?;
-        }
-        if side != domain::Side::Enterprise {
-            self.notify_enterprise(&m.enterprise_id, kind, (&text_ko, &text_en), "/work")
-                .await?;
-        }
-        Ok(())
-    }
-
     /// Reminds startups with a draft of calls that close within `within`: once per call
     /// and member.
     pub async fn remind_deadlines(
-        &self,
+        self,
         now: DateTime<Utc>,
         within: chrono::Duration,
     ) -> Result<usize> {
         let mut sent = 0;
-        for call in self.store.calls().await? {
+        for call in self.app.store.calls().await? {
             if call.deadline < now || call.deadline > now + within {
                 continue;
             }
             let link = format!("/calls/{}", call.code);
-            for a in self.store.call_applications(Some(&call.code), None).await? {
+            for a in self
+                .app
+                .store
+                .call_applications(Some(&call.code), None)
+                .await?
+            {
                 if a.status != CallApplicationStatus::Draft {
                     continue;
                 }
-                for email in self.store.members_of("startup", &a.startup_id).await? {
-                    let already = self.store.inbox(&email, 500).await?.iter().any(|n| {
+                for email in self.app.store.members_of("startup", &a.startup_id).await? {
+                    let already = self.app.store.inbox(&email, 500).await?.iter().any(|n| {
                         n.kind == "call.deadline" && n.link.as_deref() == Some(link.as_str())
                     });
                     if already {
                         continue;
                     }
                     let when = call.deadline.format("%Y-%m-%d %H:%M UTC");
-                    self.notify_user(
+                    self.app.inbox().notify_user(
                         &email,
                         "call.deadline",
                         (
@@ -1418,69 +1484,5 @@ impl App {
             }
         }
         Ok(sent)
-    }
-
-    /// Puts a message in one user's inbox, in both languages, and queues its mail in
-    /// the user's language.
-    pub async fn notify_user(
-        &self,
-        email: &str,
-        kind: &str,
-        text: (&str, &str),
-        link: &str,
-    ) -> Result<()> {
-        let lang = self
-            .store
-            .user_with_hash(email)
-            .await?
-            .map(|(u, _)| u.language);
-        let body = match lang {
-            Some(domain::Language::En) => text.1,
-            _ => text.0,
-        };
-        let subject = format!("[innobridge] {}", body.chars().take(60).collect::<String>());
-        let mail = format!("{body}\n\n{link}\n");
-        Ok(self
-            .store
-            .notify(email, kind, text, Some(link), Some((&subject, &mail)))
-            .await?)
-    }
-
-    /// Tells every member of a startup.
-    pub async fn notify_startup(
-        &self,
-        startup: &str,
-        kind: &str,
-        text: (&str, &str),
-        link: &str,
-    ) -> Result<()> {
-        for email in self.store.members_of("startup", startup).await? {
-            self.notify_user(&email, kind, text, link).await?;
-        }
-        Ok(())
-    }
-
-    /// Tells every member of an enterprise.
-    pub async fn notify_enterprise(
-        &self,
-        enterprise: &str,
-        kind: &str,
-        text: (&str, &str),
-        link: &str,
-    ) -> Result<()> {
-        for email in self.store.members_of("enterprise", enterprise).await? {
-            self.notify_user(&email, kind, text, link).await?;
-        }
-        Ok(())
-    }
-
-    pub async fn inbox_as(&self, who: impl Into<Principal<'_>>) -> Result<Vec<Notification>> {
-        let user = who.into().person("inbox_as")?;
-        Ok(self.store.inbox(&user.email, 100).await?)
-    }
-
-    pub async fn mark_inbox_read_as(&self, who: impl Into<Principal<'_>>) -> Result<()> {
-        let user = who.into().person("mark_inbox_read_as")?;
-        Ok(self.store.mark_read(&user.email).await?)
     }
 }

@@ -4,6 +4,7 @@
 use domain::kpi::Matrix;
 use search::SearchQuery;
 
+use crate::principal::Principal;
 use crate::{App, AppError, Result};
 
 /// A cluster with its members and figures.
@@ -37,10 +38,18 @@ fn row(m: &Matrix, code: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-impl App {
-    pub async fn cluster_report(&self, code: &str, members: usize) -> Result<ClusterReport> {
+/// Industry clusters: their members, reports and the cross-cluster convergence matrix.
+#[derive(Clone, Copy)]
+pub struct Clusters<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Clusters<'_> {
+    pub async fn report(self, code: &str, members: usize) -> Result<ClusterReport> {
         let cluster = self
+            .app
             .clusters()
+            .list()
             .await?
             .into_iter()
             .find(|c| c.code == code)
@@ -53,9 +62,9 @@ impl App {
             ("per_page", per_page.as_str()),
         ])
         .map_err(|e| AppError::Conflict(e.to_string()))?;
-        let found = self.search(&q)?;
-        let names = self.enterprise_names().await?;
-        let (_, b) = self.dashboard().await?;
+        let found = self.app.discovery().search(&q)?;
+        let names = self.app.discovery().enterprise_names().await?;
+        let (_, b) = self.app.kpi().dashboard().await?;
         Ok(ClusterReport {
             anchors: cluster
                 .anchor_enterprises
@@ -82,8 +91,8 @@ impl App {
 
     /// A breakdown matrix as CSV (`convergence`, `inter-cluster` or
     /// `inter-cluster-outcomes`): a header of column codes, one row per code.
-    pub async fn matrix_csv(&self, name: &str) -> Result<String> {
-        let (_, b) = self.dashboard().await?;
+    pub async fn matrix_csv(self, name: &str) -> Result<String> {
+        let (_, b) = self.app.kpi().dashboard().await?;
         let m = match name {
             "convergence" => b.convergence,
             "inter-cluster" => b.inter_cluster,
@@ -110,5 +119,19 @@ impl App {
             .into_inner()
             .map_err(|e| AppError::Conflict(e.to_string()))?;
         String::from_utf8(bytes).map_err(|e| AppError::Conflict(e.to_string()))
+    }
+
+    /// The program's industry clusters.
+    pub async fn list(self) -> Result<Vec<domain::Cluster>> {
+        Ok(self.app.store.clusters().await?)
+    }
+
+    /// Creates or updates a cluster (program managers).
+    pub async fn save(self, who: impl Into<Principal<'_>>, c: &domain::Cluster) -> Result<()> {
+        let user = who.into().person("Clusters::save")?;
+        crate::authz::require_admin(user, "save clusters")?;
+        c.validate()
+            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
+        Ok(self.app.store.upsert_cluster(c).await?)
     }
 }

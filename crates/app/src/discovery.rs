@@ -11,9 +11,10 @@ use search::{
     DocKind, IndexState, SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults,
     Suggestion,
 };
-use store::DuplicateFlag;
 
-use crate::principal::Principal;
+use domain::{Need, User};
+
+use crate::authz::may_see_private;
 use crate::{App, AppError, Result};
 
 /// More changes than this since the index's state: rebuild instead of catching up.
@@ -103,127 +104,11 @@ impl App {
             self.follower.wake.notify_one();
             Ok(())
         } else {
-            self.sync_search().await.map(|_| ())
+            self.discovery().sync_search().await.map(|_| ())
         }
     }
 
-    /// Holds back every index update until the guard is dropped; writes still commit
-    /// (and are indexed afterwards, from the change log). For maintenance of the index
-    /// directory, and for tests that prove a write does not wait for the index.
-    pub async fn hold_index(&self) -> tokio::sync::OwnedMutexGuard<()> {
-        self.follower.sync.clone().lock_owned().await
-    }
-
-    /// Brings the index up to the database: rebuilds it when it is missing, belongs to
-    /// another database or is ahead of it (a restored backup) or too far behind (the
-    /// log it would need is pruned), otherwise applies the changes made since its last
-    /// commit. Then drops the log's entries no index can still need.
-    #[tracing::instrument(skip_all)]
-    pub async fn sync_search(&self) -> Result<SyncOutcome> {
-        let _one_at_a_time = self.follower.sync.lock().await;
-        let db = self.store.database_id().await?;
-        let (pruned, last) = self.store.change_span().await?;
-        let current = self.search.state();
-        let fresh = |seq| IndexState {
-            database_id: db.clone(),
-            seq,
-        };
-        let outcome = match current {
-            Some(s) if s.database_id == db && s.seq == last => {
-                // another process may have written the index: read what it wrote
-                self.search.refresh()?;
-                return Ok(SyncOutcome::UpToDate);
-            }
-            Some(s)
-                if s.database_id == db
-                    && s.seq < last
-                    && s.seq >= pruned
-                    && last - s.seq <= CATCH_UP_LIMIT =>
-            {
-                let changes = self.store.changes_since(s.seq, CATCH_UP_LIMIT).await?;
-                let touched: BTreeSet<(String, String)> = changes
-                    .iter()
-                    .map(|c| (c.entity.clone(), c.ext_id.clone()))
-                    .collect();
-                let rates = self.store.rates().await?;
-                let names = self.store.enterprise_names().await?;
-                let ids = |kind: &str| -> Vec<String> {
-                    touched
-                        .iter()
-                        .filter(|(e, _)| e == kind)
-                        .map(|(_, id)| id.clone())
-                        .collect()
-                };
-                let (startup_ids, need_ids) = (ids("startup"), ids("need"));
-                let startups = self.store.startups_by_ids(&startup_ids).await?;
-                let needs = self.store.needs_by_ids(&need_ids).await?;
-                let mut deletes: Vec<(DocKind, String)> = Vec::new();
-                let present: BTreeSet<&str> = startups
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .chain(needs.iter().map(|n| n.id.as_str()))
-                    .collect();
-                deletes.extend(
-                    startup_ids
-                        .iter()
-                        .filter(|id| !present.contains(id.as_str()))
-                        .map(|id| (DocKind::Startup, id.clone())),
-                );
-                deletes.extend(
-                    need_ids
-                        .iter()
-                        .filter(|id| !present.contains(id.as_str()))
-                        .map(|id| (DocKind::Need, id.clone())),
-                );
-                let upserts: Vec<SearchDoc> = startups
-                    .iter()
-                    .map(|s| SearchDoc::from_startup(s, &rates))
-                    .chain(needs.iter().map(|n| {
-                        SearchDoc::from_need(
-                            n,
-                            names.get(&n.enterprise_id).map_or("", String::as_str),
-                        )
-                    }))
-                    .collect();
-                let seq = changes.last().map_or(last, |c| c.seq);
-                match self.search.apply(&upserts, &deletes, &fresh(seq)) {
-                    Err(SearchError::Locked) => SyncOutcome::Skipped,
-                    r => {
-                        r?;
-                        SyncOutcome::CaughtUp {
-                            changes: touched.len(),
-                        }
-                    }
-                }
-            }
-            _ => match self.rebuild_search_at(fresh(last)).await {
-                Err(AppError::Search(m)) if m == SearchError::Locked.to_string() => {
-                    SyncOutcome::Skipped
-                }
-                r => SyncOutcome::Rebuilt { documents: r? },
-            },
-        };
-        if outcome == SyncOutcome::Skipped {
-            tracing::warn!("search index is held by another process; it will catch up");
-        } else {
-            // an index further behind than this rebuilds anyway, so older changes
-            // serve no one
-            self.store.prune_changes(CATCH_UP_LIMIT).await?;
-        }
-        Ok(outcome)
-    }
-
-    /// Rebuilds the index from the database now.
-    #[tracing::instrument(skip_all)]
-    pub async fn rebuild_search(&self) -> Result<u64> {
-        let state = IndexState {
-            database_id: self.store.database_id().await?,
-            seq: self.store.last_change().await?,
-        };
-        self.rebuild_search_at(state).await
-    }
-
-    async fn rebuild_search_at(&self, state: IndexState) -> Result<u64> {
+    pub(crate) async fn rebuild_search_at(&self, state: IndexState) -> Result<u64> {
         let rates = self.store.rates().await?;
         let names = self.store.enterprise_names().await?;
         let startups = self.store.startups().await?;
@@ -235,104 +120,6 @@ impl App {
                 SearchDoc::from_need(n, names.get(&n.enterprise_id).map_or("", String::as_str))
             }));
         Ok(self.search.rebuild(docs, &state)?)
-    }
-
-    /// Full-text discovery with filters, facets, sorting and pages. A page past the
-    /// last one is refused, naming how many pages there are.
-    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
-        let res = self.search.search(q)?;
-        if q.offset > 0 && q.offset >= res.total {
-            let per_page = q.limit.max(1);
-            return Err(AppError::Unusable(format!(
-                "page {} is past the last page ({}) of {} results",
-                q.offset / per_page + 1,
-                res.total.div_ceil(per_page).max(1),
-                res.total
-            )));
-        }
-        Ok(res)
-    }
-
-    /// One startup's public profile.
-    pub async fn startup(&self, id: &str) -> Result<domain::Startup> {
-        self.store
-            .startup(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no startup with id '{id}'")))
-    }
-
-    /// One enterprise's profile.
-    pub async fn enterprise(&self, id: &str) -> Result<domain::Enterprise> {
-        self.store
-            .enterprise(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no enterprise with id '{id}'")))
-    }
-
-    /// The startups with these ids (for a page of search hits), in no given order.
-    pub async fn startups_by_ids(&self, ids: &[String]) -> Result<Vec<domain::Startup>> {
-        Ok(self.store.startups_by_ids(ids).await?)
-    }
-
-    /// The needs with these ids as `viewer` may see them, in no given order.
-    pub async fn needs_by_ids_for(
-        &self,
-        viewer: Option<&domain::User>,
-        ids: &[String],
-    ) -> Result<Vec<domain::Need>> {
-        let needs = self.store.needs_by_ids(ids).await?;
-        let mut out = Vec::with_capacity(needs.len());
-        for n in needs {
-            let entitled = if n.visibility == domain::Visibility::Confidential {
-                self.store.startups_entitled_to(&n.id).await?
-            } else {
-                Vec::new()
-            };
-            out.push(crate::authz::need_as_seen(viewer, &n, &entitled));
-        }
-        Ok(out)
-    }
-
-    /// One enterprise's needs, newest first (its members and program managers see
-    /// them whole).
-    pub async fn needs_of(&self, enterprise: &str) -> Result<Vec<domain::Need>> {
-        Ok(self.store.needs_of(enterprise).await?)
-    }
-
-    /// Enterprise id → name.
-    pub async fn enterprise_names(&self) -> Result<std::collections::HashMap<String, String>> {
-        Ok(self.store.enterprise_names().await?)
-    }
-
-    /// Type-ahead completions for `prefix`, from confidential needs too only when
-    /// `include_confidential` (see [`crate::authz::may_search_confidential`]).
-    pub fn suggest(
-        &self,
-        prefix: &str,
-        limit: usize,
-        include_confidential: bool,
-    ) -> Vec<Suggestion> {
-        self.search.suggest(prefix, limit, include_confidential)
-    }
-
-    /// Registers or updates one startup: the same validation, duplicate flags and
-    /// index update as an import row. Returns the notes (a registration number that
-    /// named another record, likely duplicates).
-    pub async fn save_startup(
-        &self,
-        who: impl Into<Principal<'_>>,
-        s: domain::Startup,
-    ) -> Result<Vec<domain::FieldError>> {
-        let who = who.into();
-        who.require_program_manager("save a startup record")?;
-        let cells = RecordKind::Startups
-            .columns()
-            .iter()
-            .map(|c| c.to_string())
-            .zip(domain::records::startup_cells(&s))
-            .collect();
-        self.write_cells(RecordKind::Startups, &cells, who.audit_name())
-            .await
     }
 
     /// Saves one record given as import cells (a form's fields are the import
@@ -377,7 +164,7 @@ impl App {
 
     /// What a one-record write answers: the refusals, or the remarks on how the cells
     /// were read (`reading`) and what the store noticed.
-    async fn saved(
+    pub(crate) async fn saved(
         &self,
         res: store::BatchResult,
         mut reading: Vec<domain::FieldError>,
@@ -394,7 +181,7 @@ impl App {
 
     /// The stored record of `kind` with id `id` as import cells, when there is one
     /// (outcomes have no id of their own and are always given whole).
-    async fn stored_cells(
+    pub(crate) async fn stored_cells(
         &self,
         kind: RecordKind,
         id: &str,
@@ -422,66 +209,10 @@ impl App {
         }))
     }
 
-    /// Deletes a startup (program managers only).
-    pub async fn delete_startup(&self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
-        let who = who.into();
-        who.require_program_manager("delete startups")?;
-        if !self.store.delete_startup(id, who.audit_name()).await? {
-            return Err(AppError::NotFound(format!("no startup with id '{id}'")));
-        }
-        self.index_soon().await?;
-        Ok(())
-    }
-
     pub(crate) async fn remove_need(&self, id: &str, actor: &str) -> Result<()> {
         if !self.store.delete_need(id, actor).await? {
             return Err(AppError::NotFound(format!("no need with id '{id}'")));
         }
-        self.index_soon().await?;
-        Ok(())
-    }
-
-    /// Likely duplicates waiting for review (`status` open, dismissed, merged, or all).
-    pub async fn duplicates(
-        &self,
-        who: impl Into<Principal<'_>>,
-        status: Option<&str>,
-    ) -> Result<Vec<DuplicateFlag>> {
-        who.into().require_program_manager("review duplicates")?;
-        if let Some(s) = status
-            && !["open", "dismissed", "merged"].contains(&s)
-        {
-            return Err(AppError::Conflict(format!(
-                "'{s}' is not a flag status; allowed: open, dismissed, merged"
-            )));
-        }
-        Ok(self.store.duplicate_flags(status).await?)
-    }
-
-    pub async fn dismiss_duplicate(
-        &self,
-        who: impl Into<Principal<'_>>,
-        a: &str,
-        b: &str,
-    ) -> Result<()> {
-        let who = who.into();
-        who.require_program_manager("review duplicates")?;
-        Ok(self.store.dismiss_duplicate(a, b, who.audit_name()).await?)
-    }
-
-    /// Merges startup `drop` into `keep`, keeping the history of both.
-    #[tracing::instrument(skip_all, fields(keep = keep, drop = drop))]
-    pub async fn merge_startups(
-        &self,
-        who: impl Into<Principal<'_>>,
-        keep: &str,
-        drop: &str,
-    ) -> Result<()> {
-        let who = who.into();
-        who.require_program_manager("merge startups")?;
-        self.store
-            .merge_startups(keep, drop, who.audit_name())
-            .await?;
         self.index_soon().await?;
         Ok(())
     }
@@ -498,5 +229,229 @@ fn read_record(
         RecordKind::Enterprises => read_enterprise(cells).map(store::Record::Enterprise),
         RecordKind::Needs => read_need(cells).map(store::Record::Need),
         RecordKind::Outcomes => read_outcome(cells).map(store::Record::Outcome),
+    }
+}
+
+/// Finding startups, enterprises and needs: profiles as each viewer may see them, search and type-ahead, and the search index that follows the database.
+#[derive(Clone, Copy)]
+pub struct Discovery<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Discovery<'_> {
+    /// A startup's profile as `viewer` may see it: without its business registration
+    /// number unless [`may_see_private`].
+    pub async fn startup_for(self, viewer: Option<&User>, id: &str) -> Result<domain::Startup> {
+        let mut s = self.app.discovery().startup(id).await?;
+        if !may_see_private(viewer, "startup", &s.id) {
+            s.business_reg_no = None;
+        }
+        Ok(s)
+    }
+
+    /// A need as `viewer` may see it.
+    pub async fn need_for(self, viewer: Option<&User>, need: &str) -> Result<Need> {
+        self.app
+            .discovery()
+            .needs_by_ids_for(viewer, &[need.to_string()])
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))
+    }
+
+    /// Holds back every index update until the guard is dropped; writes still commit
+    /// (and are indexed afterwards, from the change log). For maintenance of the index
+    /// directory, and for tests that prove a write does not wait for the index.
+    pub async fn hold_index(self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.app.follower.sync.clone().lock_owned().await
+    }
+
+    /// Brings the index up to the database: rebuilds it when it is missing, belongs to
+    /// another database or is ahead of it (a restored backup) or too far behind (the
+    /// log it would need is pruned), otherwise applies the changes made since its last
+    /// commit. Then drops the log's entries no index can still need.
+    #[tracing::instrument(skip_all)]
+    pub async fn sync_search(self) -> Result<SyncOutcome> {
+        let _one_at_a_time = self.app.follower.sync.lock().await;
+        let db = self.app.store.database_id().await?;
+        let (pruned, last) = self.app.store.change_span().await?;
+        let current = self.app.search.state();
+        let fresh = |seq| IndexState {
+            database_id: db.clone(),
+            seq,
+        };
+        let outcome = match current {
+            Some(s) if s.database_id == db && s.seq == last => {
+                // another process may have written the index: read what it wrote
+                self.app.search.refresh()?;
+                return Ok(SyncOutcome::UpToDate);
+            }
+            Some(s)
+                if s.database_id == db
+                    && s.seq < last
+                    && s.seq >= pruned
+                    && last - s.seq <= CATCH_UP_LIMIT =>
+            {
+                let changes = self.app.store.changes_since(s.seq, CATCH_UP_LIMIT).await?;
+                let touched: BTreeSet<(String, String)> = changes
+                    .iter()
+                    .map(|c| (c.entity.clone(), c.ext_id.clone()))
+                    .collect();
+                let rates = self.app.store.rates().await?;
+                let names = self.app.store.enterprise_names().await?;
+                let ids = |kind: &str| -> Vec<String> {
+                    touched
+                        .iter()
+                        .filter(|(e, _)| e == kind)
+                        .map(|(_, id)| id.clone())
+                        .collect()
+                };
+                let (startup_ids, need_ids) = (ids("startup"), ids("need"));
+                let startups = self.app.store.startups_by_ids(&startup_ids).await?;
+                let needs = self.app.store.needs_by_ids(&need_ids).await?;
+                let mut deletes: Vec<(DocKind, String)> = Vec::new();
+                let present: BTreeSet<&str> = startups
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .chain(needs.iter().map(|n| n.id.as_str()))
+                    .collect();
+                deletes.extend(
+                    startup_ids
+                        .iter()
+                        .filter(|id| !present.contains(id.as_str()))
+                        .map(|id| (DocKind::Startup, id.clone())),
+                );
+                deletes.extend(
+                    need_ids
+                        .iter()
+                        .filter(|id| !present.contains(id.as_str()))
+                        .map(|id| (DocKind::Need, id.clone())),
+                );
+                let upserts: Vec<SearchDoc> = startups
+                    .iter()
+                    .map(|s| SearchDoc::from_startup(s, &rates))
+                    .chain(needs.iter().map(|n| {
+                        SearchDoc::from_need(
+                            n,
+                            names.get(&n.enterprise_id).map_or("", String::as_str),
+                        )
+                    }))
+                    .collect();
+                let seq = changes.last().map_or(last, |c| c.seq);
+                match self.app.search.apply(&upserts, &deletes, &fresh(seq)) {
+                    Err(SearchError::Locked) => SyncOutcome::Skipped,
+                    r => {
+                        r?;
+                        SyncOutcome::CaughtUp {
+                            changes: touched.len(),
+                        }
+                    }
+                }
+            }
+            _ => match self.app.rebuild_search_at(fresh(last)).await {
+                Err(AppError::Search(m)) if m == SearchError::Locked.to_string() => {
+                    SyncOutcome::Skipped
+                }
+                r => SyncOutcome::Rebuilt { documents: r? },
+            },
+        };
+        if outcome == SyncOutcome::Skipped {
+            tracing::warn!("search index is held by another process; it will catch up");
+        } else {
+            // an index further behind than this rebuilds anyway, so older changes
+            // serve no one
+            self.app.store.prune_changes(CATCH_UP_LIMIT).await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Rebuilds the index from the database now.
+    #[tracing::instrument(skip_all)]
+    pub async fn rebuild_search(self) -> Result<u64> {
+        let state = IndexState {
+            database_id: self.app.store.database_id().await?,
+            seq: self.app.store.last_change().await?,
+        };
+        self.app.rebuild_search_at(state).await
+    }
+
+    /// Full-text discovery with filters, facets, sorting and pages. A page past the
+    /// last one is refused, naming how many pages there are.
+    pub fn search(self, q: &SearchQuery) -> Result<SearchResults> {
+        let res = self.app.search.search(q)?;
+        if q.offset > 0 && q.offset >= res.total {
+            let per_page = q.limit.max(1);
+            return Err(AppError::Unusable(format!(
+                "page {} is past the last page ({}) of {} results",
+                q.offset / per_page + 1,
+                res.total.div_ceil(per_page).max(1),
+                res.total
+            )));
+        }
+        Ok(res)
+    }
+
+    /// One startup's public profile.
+    pub async fn startup(self, id: &str) -> Result<domain::Startup> {
+        self.app
+            .store
+            .startup(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no startup with id '{id}'")))
+    }
+
+    /// One enterprise's profile.
+    pub async fn enterprise(self, id: &str) -> Result<domain::Enterprise> {
+        self.app
+            .store
+            .enterprise(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no enterprise with id '{id}'")))
+    }
+
+    /// The startups with these ids (for a page of search hits), in no given order.
+    pub async fn startups_by_ids(self, ids: &[String]) -> Result<Vec<domain::Startup>> {
+        Ok(self.app.store.startups_by_ids(ids).await?)
+    }
+
+    /// The needs with these ids as `viewer` may see them, in no given order.
+    pub async fn needs_by_ids_for(
+        self,
+        viewer: Option<&domain::User>,
+        ids: &[String],
+    ) -> Result<Vec<domain::Need>> {
+        let needs = self.app.store.needs_by_ids(ids).await?;
+        let mut out = Vec::with_capacity(needs.len());
+        for n in needs {
+            let entitled = if n.visibility == domain::Visibility::Confidential {
+                self.app.store.startups_entitled_to(&n.id).await?
+            } else {
+                Vec::new()
+            };
+            out.push(crate::authz::need_as_seen(viewer, &n, &entitled));
+        }
+        Ok(out)
+    }
+
+    /// One enterprise's needs, newest first (its members and program managers see
+    /// them whole).
+    pub async fn needs_of(self, enterprise: &str) -> Result<Vec<domain::Need>> {
+        Ok(self.app.store.needs_of(enterprise).await?)
+    }
+
+    /// Enterprise id → name.
+    pub async fn enterprise_names(self) -> Result<std::collections::HashMap<String, String>> {
+        Ok(self.app.store.enterprise_names().await?)
+    }
+
+    /// Type-ahead completions for `prefix`, from confidential needs too only when
+    /// `include_confidential` (see [`crate::authz::may_search_confidential`]).
+    pub fn suggest(
+        self,
+        prefix: &str,
+        limit: usize,
+        include_confidential: bool,
+    ) -> Vec<Suggestion> {
+        self.app.search.suggest(prefix, limit, include_confidential)
     }
 }

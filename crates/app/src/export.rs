@@ -47,76 +47,10 @@ pub const MATCH_COLUMNS: &[&str] = &[
 pub const KPI_COLUMNS: &[&str] = &["scope", "metric", "value", "target", "by_year", "baseline"];
 
 impl App {
-    /// Writes `kind` to `out` in `format`; returns the number of data rows.
-    #[tracing::instrument(skip_all, fields(kind = ?kind, format = ?format))]
-    pub async fn export(
-        &self,
-        who: impl Into<Principal<'_>>,
-        kind: ExportKind,
-        format: Format,
-        out: &Path,
-    ) -> Result<usize> {
-        who.into()
-            .require_program_manager("export the program's tables")?;
-        let s = &self.store;
-        let (sheet, headers, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match kind {
-            ExportKind::Records(k) => {
-                let rows = match k {
-                    RecordKind::Startups => s
-                        .startups()
-                        .await?
-                        .iter()
-                        .map(records::startup_cells)
-                        .collect(),
-                    RecordKind::Enterprises => s
-                        .enterprises()
-                        .await?
-                        .iter()
-                        .map(records::enterprise_cells)
-                        .collect(),
-                    RecordKind::Needs => s.needs().await?.iter().map(records::need_cells).collect(),
-                    RecordKind::Outcomes => s
-                        .outcomes()
-                        .await?
-                        .iter()
-                        .map(records::outcome_cells)
-                        .collect(),
-                };
-                (k.as_str(), k.columns().to_vec(), rows)
-            }
-            ExportKind::Matches => {
-                let rows = s
-                    .match_rows()
-                    .await?
-                    .into_iter()
-                    .map(|m| {
-                        vec![
-                            m.startup_id,
-                            m.need_id,
-                            m.enterprise_id,
-                            m.round.unwrap_or_default(),
-                            format!("{:.4}", m.score),
-                            m.status,
-                            m.origin,
-                            m.accepted_on.unwrap_or_default(),
-                            m.reasons,
-                            m.created_at,
-                        ]
-                    })
-                    .collect();
-                ("matches", MATCH_COLUMNS.to_vec(), rows)
-            }
-            ExportKind::Kpi => ("kpi", KPI_COLUMNS.to_vec(), self.kpi_rows().await?),
-        };
-        let n = files::write_table(out, format, sheet, &headers, rows)
-            .map_err(|e| AppError::Unusable(e.to_string()))?;
-        Ok(n)
-    }
-
     /// The KPI table: one row per KPI in total (with target and baseline), then one row
     /// per KPI and year.
-    async fn kpi_rows(&self) -> Result<Vec<Vec<String>>> {
-        let k = self.kpis().await?;
+    pub(crate) async fn kpi_rows(&self) -> Result<Vec<Vec<String>>> {
+        let k = self.kpi().figures().await?;
         let v = serde_json::to_value(&k).expect("kpis serialize");
         let keys = [
             "startups_discovered",
@@ -164,5 +98,96 @@ impl App {
             }
         }
         Ok(rows)
+    }
+}
+
+impl crate::records::Records<'_> {
+    /// A table as the bytes of a download named `KIND.csv` or `KIND.xlsx`, for `user`
+    /// (program managers only).
+    pub async fn export_download(
+        self,
+        who: impl Into<Principal<'_>>,
+        file: &str,
+    ) -> Result<(crate::export::Format, Vec<u8>)> {
+        use crate::export::{ExportKind, Format};
+        let who = who.into();
+        who.require_program_manager("export the program's tables")?;
+        let (kind, ext) = file.rsplit_once('.').ok_or_else(|| {
+            AppError::NotFound(format!("'{file}': ask for KIND.csv or KIND.xlsx"))
+        })?;
+        let format = Format::parse(ext).map_err(AppError::NotFound)?;
+        let kind = ExportKind::parse(kind)?;
+        let unwritable = |e: std::io::Error| AppError::Unusable(format!("export: {e}"));
+        let dir = tempfile::tempdir().map_err(unwritable)?;
+        let path = dir.path().join(format!("export.{ext}"));
+        self.app.records().export(who, kind, format, &path).await?;
+        let bytes = std::fs::read(&path).map_err(unwritable)?;
+        Ok((format, bytes))
+    }
+
+    /// Writes `kind` to `out` in `format`; returns the number of data rows.
+    #[tracing::instrument(skip_all, fields(kind = ?kind, format = ?format))]
+    pub async fn export(
+        self,
+        who: impl Into<Principal<'_>>,
+        kind: ExportKind,
+        format: Format,
+        out: &Path,
+    ) -> Result<usize> {
+        who.into()
+            .require_program_manager("export the program's tables")?;
+        let s = &self.app.store;
+        let (sheet, headers, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match kind {
+            ExportKind::Records(k) => {
+                let rows = match k {
+                    RecordKind::Startups => s
+                        .startups()
+                        .await?
+                        .iter()
+                        .map(records::startup_cells)
+                        .collect(),
+                    RecordKind::Enterprises => s
+                        .enterprises()
+                        .await?
+                        .iter()
+                        .map(records::enterprise_cells)
+                        .collect(),
+                    RecordKind::Needs => s.needs().await?.iter().map(records::need_cells).collect(),
+                    RecordKind::Outcomes => s
+                        .outcomes()
+                        .await?
+                        .iter()
+                        .map(records::outcome_cells)
+                        .collect(),
+                };
+                (k.as_str(), k.columns().to_vec(), rows)
+            }
+            ExportKind::Matches => {
+                let rows = s
+                    .match_rows()
+                    .await?
+                    .into_iter()
+                    .map(|m| {
+                        vec![
+                            m.startup_id,
+                            m.need_id,
+                            m.enterprise_id,
+                            m.round.unwrap_or_default(),
+                            format!("{:.4}", m.score),
+                            m.status,
+                            m.origin,
+                            m.accepted_on.unwrap_or_default(),
+                            m.reasons,
+                            m.created_at,
+                        ]
+                    })
+                    .collect();
+                ("matches", MATCH_COLUMNS.to_vec(), rows)
+            }
+            ExportKind::Kpi => ("kpi", KPI_COLUMNS.to_vec(), self.app.kpi_rows().await?),
+        };
+        let n = files::write_table(out, format, sheet, &headers, rows)
+            .map_err(|e| AppError::Unusable(e.to_string()))?;
+        Ok(n)
     }
 }

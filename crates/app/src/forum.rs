@@ -9,6 +9,7 @@ use schedule::{Place, Problem, Request};
 use std::collections::HashMap;
 use store::MatchFilter;
 
+use crate::authz::may_see_private;
 use crate::principal::Principal;
 use crate::{App, AppError, Result, StoreError};
 
@@ -50,35 +51,99 @@ pub struct AgendaItem {
 const KST_OFFSET_HOURS: i64 = 9;
 
 impl App {
-    pub async fn event(&self, code: &str) -> Result<Event> {
-        self.store
+    pub(crate) async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
+        self.forum().get(event).await?;
+        Ok(self.store.participants(event).await?)
+    }
+}
+
+/// The agenda as an iCalendar file (times in UTC, one VEVENT per meeting).
+pub fn agenda_ics(ev: &Event, items: &[AgendaItem], english: bool) -> String {
+    use icalendar::{Calendar, Component, EventLike};
+    let title = if english { &ev.title_en } else { &ev.title_ko };
+    let mut cal = Calendar::new();
+    cal.name(title);
+    for it in items {
+        let (start, end) = ev.slot_span(it.slot);
+        let utc =
+            |t: chrono::NaiveDateTime| (t - chrono::Duration::hours(KST_OFFSET_HOURS)).and_utc();
+        let table = it.table + 1;
+        let summary = if english {
+            format!("1:1 meeting with {} (table {table})", it.with_name)
+        } else {
+            format!("{} 1:1 미팅 (테이블 {table})", it.with_name)
+        };
+        let mut e = icalendar::Event::new();
+        e.uid(&format!(
+            "innobridge-{}-{}@innobridge",
+            ev.code, it.request_id
+        ))
+        .summary(&summary)
+        .description(title)
+        .starts(utc(start))
+        .ends(utc(end));
+        if let Some(v) = ev.venue.as_deref().or(ev.online_url.as_deref()) {
+            e.location(v);
+        }
+        cal.push(e.done());
+    }
+    cal.done().to_string()
+}
+
+/// Forum events: registrations, meeting requests and their answers, the schedule and each participant's agenda.
+#[derive(Clone, Copy)]
+pub struct Forum<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Forum<'_> {
+    /// An event's participants as `viewer` may see them: each organisation's
+    /// unavailable slots only for program managers and the organisation itself.
+    pub async fn participants(
+        self,
+        viewer: Option<&User>,
+        event: &str,
+    ) -> Result<Vec<domain::forum::Participant>> {
+        let mut all = self.app.participants(event).await?;
+        for p in &mut all {
+            if !may_see_private(viewer, &p.side, &p.id) {
+                p.unavailable.clear();
+            }
+        }
+        Ok(all)
+    }
+
+    pub async fn get(self, code: &str) -> Result<Event> {
+        self.app
+            .store
             .event(code)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no event '{code}'")))
     }
 
     /// Creates or updates an event (program managers).
-    pub async fn save_event(&self, who: impl Into<Principal<'_>>, e: &Event) -> Result<()> {
+    pub async fn save(self, who: impl Into<Principal<'_>>, e: &Event) -> Result<()> {
         who.into().require_program_manager("create events")?;
         e.validate()
             .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.store.upsert_event(e).await?)
+        Ok(self.app.store.upsert_event(e).await?)
     }
 
     /// Registers the member's organisation (a program manager names one).
-    pub async fn register_as(
-        &self,
+    pub async fn register(
+        self,
         who: impl Into<Principal<'_>>,
         event: &str,
         org: Option<(&str, &str)>,
     ) -> Result<Registration> {
-        let user = who.into().person("register_as")?;
-        self.event(event).await?;
+        let user = who.into().person("Forum::register")?;
+        self.app.forum().get(event).await?;
         let (side, id) = match (user.role, org) {
             (Role::Admin, Some(o)) => o,
             _ => org_or_forbidden(user)?,
         };
-        self.store
+        self.app
+            .store
             .register(event, side, id)
             .await
             .map_err(AppError::from)
@@ -86,15 +151,16 @@ impl App {
 
     /// Cancels the member's registration. Its open and accepted meeting requests at the
     /// event are withdrawn, and the other side of each accepted one hears of it.
-    pub async fn cancel_registration_as(
-        &self,
+    pub async fn cancel_registration(
+        self,
         who: impl Into<Principal<'_>>,
         event: &str,
     ) -> Result<()> {
-        let user = who.into().person("cancel_registration_as")?;
-        let ev = self.event(event).await?;
+        let user = who.into().person("Forum::cancel_registration")?;
+        let ev = self.app.forum().get(event).await?;
         let (side, id) = org_or_forbidden(user)?;
         let withdrawn = self
+            .app
             .store
             .cancel_registration(event, side, id, &user.email)
             .await?;
@@ -118,30 +184,29 @@ impl App {
                 ev.title_en
             );
             if side == "startup" {
-                self.notify_enterprise(&r.enterprise_id, "meeting.cancelled", (&ko, &en), &link)
+                self.app
+                    .inbox()
+                    .notify_enterprise(&r.enterprise_id, "meeting.cancelled", (&ko, &en), &link)
                     .await?;
             } else {
-                self.notify_startup(&r.startup_id, "meeting.cancelled", (&ko, &en), &link)
+                self.app
+                    .inbox()
+                    .notify_startup(&r.startup_id, "meeting.cancelled", (&ko, &en), &link)
                     .await?;
             }
         }
         Ok(())
     }
 
-    pub(crate) async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
-        self.event(event).await?;
-        Ok(self.store.participants(event).await?)
-    }
-
     /// Sets the slots the member's organisation cannot make.
-    pub async fn set_unavailable_as(
-        &self,
+    pub async fn set_unavailable(
+        self,
         who: impl Into<Principal<'_>>,
         event: &str,
         slots: &[i32],
     ) -> Result<()> {
-        let user = who.into().person("set_unavailable_as")?;
-        let ev = self.event(event).await?;
+        let user = who.into().person("Forum::set_unavailable")?;
+        let ev = self.app.forum().get(event).await?;
         let (side, id) = org_or_forbidden(user)?;
         if let Some(bad) = slots.iter().find(|&&s| s < 0 || s >= ev.slots) {
             return Err(AppError::Conflict(format!(
@@ -149,7 +214,12 @@ impl App {
                 ev.slots
             )));
         }
-        if self.store.set_unavailable(event, side, id, slots).await? {
+        if self
+            .app
+            .store
+            .set_unavailable(event, side, id, slots)
+            .await?
+        {
             Ok(())
         } else {
             Err(AppError::Conflict(format!(
@@ -161,15 +231,15 @@ impl App {
     /// The member asks to meet `with` (an enterprise for a startup, a startup for an
     /// enterprise); the pair's best match score the parties may see (published
     /// proposals and matches outside rounds) is the meeting's fit.
-    pub async fn request_meeting_as(
-        &self,
+    pub async fn request_meeting(
+        self,
         who: impl Into<Principal<'_>>,
         event: &str,
         with: &str,
         note: Option<&str>,
     ) -> Result<i64> {
-        let user = who.into().person("request_meeting_as")?;
-        self.event(event).await?;
+        let user = who.into().person("Forum::request_meeting")?;
+        self.app.forum().get(event).await?;
         let (side, id) = org_or_forbidden(user)?;
         let (startup, enterprise) = if side == "startup" {
             (id, with)
@@ -177,6 +247,7 @@ impl App {
             (with, id)
         };
         let fit = self
+            .app
             .store
             .matches_where(&MatchFilter {
                 startup: Some(startup.into()),
@@ -190,6 +261,7 @@ impl App {
             .map(|m| m.score)
             .fold(0.0, f64::max);
         match self
+            .app
             .store
             .request_meeting(event, startup, enterprise, side, fit, note)
             .await
@@ -201,30 +273,31 @@ impl App {
 
     /// Requests the user may see: every request for a program manager, its own
     /// organisation's for a member.
-    pub async fn meeting_requests_as(
-        &self,
+    pub async fn meeting_requests(
+        self,
         who: impl Into<Principal<'_>>,
         event: &str,
     ) -> Result<Vec<MeetingRequest>> {
-        let user = who.into().person("meeting_requests_as")?;
-        self.event(event).await?;
+        let user = who.into().person("Forum::meeting_requests")?;
+        self.app.forum().get(event).await?;
         if user.role == Role::Admin {
-            return Ok(self.store.meeting_requests(event, None).await?);
+            return Ok(self.app.store.meeting_requests(event, None).await?);
         }
         let org = org_or_forbidden(user)?;
-        Ok(self.store.meeting_requests(event, Some(org)).await?)
+        Ok(self.app.store.meeting_requests(event, Some(org)).await?)
     }
 
     /// Accepts, declines (the asked side) or withdraws (the asking side) a request.
-    pub async fn answer_meeting_as(
-        &self,
+    pub async fn answer_meeting(
+        self,
         who: impl Into<Principal<'_>>,
         id: i64,
         to: RequestStatus,
     ) -> Result<MeetingRequest> {
-        let user = who.into().person("answer_meeting_as")?;
+        let user = who.into().person("Forum::answer_meeting")?;
         let not_found = || AppError::NotFound(format!("no meeting request {id}"));
         let r = self
+            .app
             .store
             .meeting_request(id)
             .await?
@@ -262,31 +335,39 @@ impl App {
                 r.status.as_str()
             )));
         }
-        self.store.set_request_status(id, to, &user.email).await?;
-        self.store.meeting_request(id).await?.ok_or_else(not_found)
+        self.app
+            .store
+            .set_request_status(id, to, &user.email)
+            .await?;
+        self.app
+            .store
+            .meeting_request(id)
+            .await?
+            .ok_or_else(not_found)
     }
 
     /// Schedules an event as a program manager.
     /// Places the event's accepted requests into slots and tables (keeping earlier
     /// places where they still hold) and saves the schedule.
     #[tracing::instrument(skip_all, fields(event = event))]
-    pub async fn schedule_event(
-        &self,
+    pub async fn schedule(
+        self,
         who: impl Into<Principal<'_>>,
         event: &str,
     ) -> Result<ScheduleStats> {
         let who = who.into();
         who.require_program_manager("schedule an event's meetings")?;
         let actor = who.audit_name();
-        let ev = self.event(event).await?;
+        let ev = self.app.forum().get(event).await?;
         let requests: Vec<MeetingRequest> = self
+            .app
             .store
             .meeting_requests(event, None)
             .await?
             .into_iter()
             .filter(|r| r.status == RequestStatus::Accepted)
             .collect();
-        let participants = self.store.participants(event).await?;
+        let participants = self.app.store.participants(event).await?;
         let mut index: HashMap<(&str, &str), u32> = HashMap::new();
         let mut available = Vec::new();
         let all = if ev.slots >= 64 {
@@ -356,6 +437,7 @@ impl App {
                 .map(|r| (r.id, None)),
         );
         let stats = self
+            .app
             .store
             .save_schedule(event, &places, &stats, actor)
             .await?;
@@ -372,32 +454,38 @@ impl App {
                 continue;
             }
             if told.insert(("startup", r.startup_id.clone())) {
-                self.notify_startup(&r.startup_id, "meeting.scheduled", (&ko, &en), &link)
+                self.app
+                    .inbox()
+                    .notify_startup(&r.startup_id, "meeting.scheduled", (&ko, &en), &link)
                     .await?;
             }
             if told.insert(("enterprise", r.enterprise_id.clone())) {
-                self.notify_enterprise(&r.enterprise_id, "meeting.scheduled", (&ko, &en), &link)
+                self.app
+                    .inbox()
+                    .notify_enterprise(&r.enterprise_id, "meeting.scheduled", (&ko, &en), &link)
                     .await?;
             }
         }
         Ok(stats)
     }
 
-    pub async fn schedule_stats(&self, event: &str) -> Result<Option<ScheduleStats>> {
-        Ok(self.store.schedule_stats(event).await?)
+    pub async fn schedule_stats(self, event: &str) -> Result<Option<ScheduleStats>> {
+        Ok(self.app.store.schedule_stats(event).await?)
     }
 
     /// The member's scheduled meetings at an event, in time order.
-    pub async fn agenda_as(
-        &self,
+    pub async fn agenda(
+        self,
         who: impl Into<Principal<'_>>,
         event: &str,
     ) -> Result<(Event, Vec<AgendaItem>)> {
-        let user = who.into().person("agenda_as")?;
-        let ev = self.event(event).await?;
+        let user = who.into().person("Forum::agenda")?;
+        let ev = self.app.forum().get(event).await?;
         let (side, _) = org_or_forbidden(user)?;
         let items = self
-            .meeting_requests_as(user, event)
+            .app
+            .forum()
+            .meeting_requests(user, event)
             .await?
             .into_iter()
             .filter(|r| r.status == RequestStatus::Accepted)
@@ -424,37 +512,9 @@ impl App {
         items.sort_by_key(|i| i.slot);
         Ok((ev, items))
     }
-}
 
-/// The agenda as an iCalendar file (times in UTC, one VEVENT per meeting).
-pub fn agenda_ics(ev: &Event, items: &[AgendaItem], english: bool) -> String {
-    use icalendar::{Calendar, Component, EventLike};
-    let title = if english { &ev.title_en } else { &ev.title_ko };
-    let mut cal = Calendar::new();
-    cal.name(title);
-    for it in items {
-        let (start, end) = ev.slot_span(it.slot);
-        let utc =
-            |t: chrono::NaiveDateTime| (t - chrono::Duration::hours(KST_OFFSET_HOURS)).and_utc();
-        let table = it.table + 1;
-        let summary = if english {
-            format!("1:1 meeting with {} (table {table})", it.with_name)
-        } else {
-            format!("{} 1:1 미팅 (테이블 {table})", it.with_name)
-        };
-        let mut e = icalendar::Event::new();
-        e.uid(&format!(
-            "innobridge-{}-{}@innobridge",
-            ev.code, it.request_id
-        ))
-        .summary(&summary)
-        .description(title)
-        .starts(utc(start))
-        .ends(utc(end));
-        if let Some(v) = ev.venue.as_deref().or(ev.online_url.as_deref()) {
-            e.location(v);
-        }
-        cal.push(e.done());
+    /// The program's events (forums, demo days, meetups).
+    pub async fn list(self) -> Result<Vec<domain::Event>> {
+        Ok(self.app.store.events().await?)
     }
-    cal.done().to_string()
 }

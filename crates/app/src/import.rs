@@ -12,7 +12,7 @@ use store::Record;
 use store::files::{self, Format};
 
 use crate::principal::Principal;
-use crate::{App, AppError, Result};
+use crate::{AppError, Result};
 
 /// Rows per transaction: large enough to be fast, small enough that a crash loses
 /// at most one batch's work (and never half of one).
@@ -81,13 +81,52 @@ fn problem(row: u64, e: FieldError) -> RowProblem {
     }
 }
 
-impl App {
+/// One table row as a record of `kind` with remarks on how its cells were read (an
+/// industry label read as its code), or what is wrong with it (row, column, reason).
+pub fn read_row(
+    kind: RecordKind,
+    headers: &[String],
+    row: &files::Row,
+) -> Result<(Record, Vec<RowProblem>), Vec<RowProblem>> {
+    let n = row.number;
+    let cells = row.cells.as_ref().map_err(|e| {
+        vec![RowProblem {
+            row: n,
+            column: "*".into(),
+            reason: e.clone(),
+        }]
+    })?;
+    if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.trim().is_empty()) {
+        return Err(vec![RowProblem {
+            row: n,
+            column: "*".into(),
+            reason: format!(
+                "the row has {} cells but the header names {} columns",
+                cells.len(),
+                headers.len()
+            ),
+        }]);
+    }
+    let map: HashMap<String, String> = headers.iter().cloned().zip(cells.iter().cloned()).collect();
+    let errs = |v: Vec<FieldError>| v.into_iter().map(|e| problem(n, e)).collect::<Vec<_>>();
+    let record = match kind {
+        RecordKind::Startups => Record::Startup(records::read_startup(&map).map_err(errs)?),
+        RecordKind::Enterprises => {
+            Record::Enterprise(records::read_enterprise(&map).map_err(errs)?)
+        }
+        RecordKind::Needs => Record::Need(records::read_need(&map).map_err(errs)?),
+        RecordKind::Outcomes => Record::Outcome(records::read_outcome(&map).map_err(errs)?),
+    };
+    Ok((record, errs(records::reading_notes(&map))))
+}
+
+impl crate::records::Records<'_> {
     /// Imports `path` as `kind`. `progress` is told (rows done, rows total) after each
     /// batch. Unusable input (no file, no header, a required column missing) is an
     /// error; bad rows are not: they are in the report.
     #[tracing::instrument(skip_all, fields(kind = kind.as_str()))]
     pub async fn import_file(
-        &self,
+        self,
         who: impl Into<Principal<'_>>,
         kind: RecordKind,
         path: &Path,
@@ -146,7 +185,7 @@ impl App {
                 }
             }
             let candidates = batch.len() as u64;
-            let res = self.store.import_batch(kind, batch, actor).await?;
+            let res = self.app.store.import_batch(kind, batch, actor).await?;
             report.accepted += candidates - res.rejected.len() as u64;
             report.inserted += res.inserted;
             report.updated += res.updated;
@@ -162,7 +201,7 @@ impl App {
         // the index follows once the rows are in (a crash before this leaves it behind,
         // and the next start catches it up from the change log)
         let rows_done = started.elapsed().as_secs_f64();
-        let sync = self.sync_search().await?;
+        let sync = self.app.discovery().sync_search().await?;
         tracing::info!(
             rows_s = rows_done,
             total_s = started.elapsed().as_secs_f64(),
@@ -174,43 +213,4 @@ impl App {
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }
-}
-
-/// One table row as a record of `kind` with remarks on how its cells were read (an
-/// industry label read as its code), or what is wrong with it (row, column, reason).
-pub fn read_row(
-    kind: RecordKind,
-    headers: &[String],
-    row: &files::Row,
-) -> Result<(Record, Vec<RowProblem>), Vec<RowProblem>> {
-    let n = row.number;
-    let cells = row.cells.as_ref().map_err(|e| {
-        vec![RowProblem {
-            row: n,
-            column: "*".into(),
-            reason: e.clone(),
-        }]
-    })?;
-    if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.trim().is_empty()) {
-        return Err(vec![RowProblem {
-            row: n,
-            column: "*".into(),
-            reason: format!(
-                "the row has {} cells but the header names {} columns",
-                cells.len(),
-                headers.len()
-            ),
-        }]);
-    }
-    let map: HashMap<String, String> = headers.iter().cloned().zip(cells.iter().cloned()).collect();
-    let errs = |v: Vec<FieldError>| v.into_iter().map(|e| problem(n, e)).collect::<Vec<_>>();
-    let record = match kind {
-        RecordKind::Startups => Record::Startup(records::read_startup(&map).map_err(errs)?),
-        RecordKind::Enterprises => {
-            Record::Enterprise(records::read_enterprise(&map).map_err(errs)?)
-        }
-        RecordKind::Needs => Record::Need(records::read_need(&map).map_err(errs)?),
-        RecordKind::Outcomes => Record::Outcome(records::read_outcome(&map).map_err(errs)?),
-    };
-    Ok((record, errs(records::reading_notes(&map))))
 }

@@ -10,7 +10,7 @@
 //! instances one sends each message once. [`Jobs::start`] spawns one task per job;
 //! [`Jobs::stop`] tells them all, waits for each to finish the step it is in, and
 //! returns once none is left: no job runs after it. Work a request leaves for after
-//! its answer ([`App::request_password_reset_after_answer`]) runs on the same task set,
+//! its answer ([`Accounts::request_password_reset_after_answer`]) runs on the same task set,
 //! so `stop` waits for it too. Without running jobs (the CLI), every write brings the
 //! index up to date before it returns.
 
@@ -123,7 +123,7 @@ impl Jobs {
                 move || {
                     let app = app.clone();
                     async move {
-                        if let Err(e) = app.sync_search().await {
+                        if let Err(e) = app.discovery().sync_search().await {
                             tracing::warn!("search index sync: {e}");
                         }
                     }
@@ -140,7 +140,7 @@ impl Jobs {
                 move || {
                     let app = app.clone();
                     async move {
-                        let job = app.remind_deadlines(chrono::Utc::now(), within);
+                        let job = app.calls().remind_deadlines(chrono::Utc::now(), within);
                         match app.exclusively(REMINDERS_LOCK, job).await {
                             Ok(Exclusive::Ran(n)) if n > 0 => {
                                 tracing::info!("deadline reminders: {n}")

@@ -9,13 +9,17 @@ pub mod discovery;
 pub mod export;
 pub mod forum;
 pub mod import;
+pub mod inbox;
 pub mod jobs;
+pub mod kpi;
 pub mod leases;
 pub mod mail;
 pub mod overseas;
+pub mod pipeline;
 pub mod principal;
 pub mod profiles;
 pub mod recommend;
+pub mod records;
 pub mod rounds;
 pub mod secrets;
 pub mod snapshot;
@@ -130,6 +134,69 @@ pub async fn restore_database(url: &str, from: &std::path::Path) -> Result<()> {
     Ok(store::backup::restore(url, from).await?)
 }
 
+/// The use cases by feature; each is a view of the app, as cheap to make as a reference.
+impl App {
+    /// Accounts and sessions: adding people, logging in and out, password resets.
+    pub fn accounts(&self) -> accounts::Accounts<'_> {
+        accounts::Accounts { app: self }
+    }
+
+    /// Notifications: what each person finds in the inbox (and by mail), and marking it read.
+    pub fn inbox(&self) -> inbox::Inbox<'_> {
+        inbox::Inbox { app: self }
+    }
+
+    /// Finding startups, enterprises and needs: profiles as each viewer may see them, search and type-ahead, and the search index that follows the database.
+    pub fn discovery(&self) -> discovery::Discovery<'_> {
+        discovery::Discovery { app: self }
+    }
+
+    /// The engine's recommendations: startups for a need, enterprises for a startup.
+    pub fn recommendations(&self) -> recommend::Recommendations<'_> {
+        recommend::Recommendations { app: self }
+    }
+
+    /// The program's records: saving, creating and deleting them, importing and exporting tables, loading a whole program, and reviewing likely duplicates.
+    pub fn records(&self) -> records::Records<'_> {
+        records::Records { app: self }
+    }
+
+    /// Matching rounds: running one (optimal or stable), publishing it, the preferences stable rounds use, and reading rounds back.
+    pub fn rounds(&self) -> rounds::Rounds<'_> {
+        rounds::Rounds { app: self }
+    }
+
+    /// The pipeline of matches: who sees which, moving a match through its states, and the outcomes it leads to.
+    pub fn pipeline(&self) -> pipeline::Pipeline<'_> {
+        pipeline::Pipeline { app: self }
+    }
+
+    /// Forum events: registrations, meeting requests and their answers, the schedule and each participant's agenda.
+    pub fn forum(&self) -> forum::Forum<'_> {
+        forum::Forum { app: self }
+    }
+
+    /// Overseas growth centers: applications, decisions within capacity, and what admitted startups achieve abroad.
+    pub fn centers(&self) -> overseas::Centers<'_> {
+        overseas::Centers { app: self }
+    }
+
+    /// Open calls: applications and attachments, evaluators and blind reviews, stages and standings, proposals to enterprises' intakes, and deadline reminders.
+    pub fn calls(&self) -> calls::Calls<'_> {
+        calls::Calls { app: self }
+    }
+
+    /// Industry clusters: their members, reports and the cross-cluster convergence matrix.
+    pub fn clusters(&self) -> clusters::Clusters<'_> {
+        clusters::Clusters { app: self }
+    }
+
+    /// The program's KPIs: current figures and breakdowns (cached for the dashboard), targets, and the exchange rates amounts are counted with.
+    pub fn kpi(&self) -> kpi::Kpi<'_> {
+        kpi::Kpi { app: self }
+    }
+}
+
 impl App {
     /// Opens the database at `url` (a path, `sqlite://PATH` or `postgres://…`),
     /// creating and migrating it on first use, and its search index (see
@@ -148,7 +215,7 @@ impl App {
             follower: Arc::default(),
             background: tokio_util::task::TaskTracker::new(),
         };
-        app.sync_search().await?;
+        app.discovery().sync_search().await?;
         Ok(app)
     }
 
@@ -175,26 +242,9 @@ impl App {
         self.store.close().await
     }
 
-    /// The program's KPIs against their targets, computed from the data now.
-    pub async fn kpis(&self) -> Result<Kpis> {
-        Ok(self.figures().await?.0.clone())
-    }
-
-    /// Where the accepted matches fall: per cluster and industry, and the convergence
-    /// and inter-cluster matrices.
-    pub async fn breakdowns(&self) -> Result<domain::kpi::Breakdowns> {
-        Ok(self.dashboard().await?.1)
-    }
-
-    /// The KPIs and their breakdowns from one read of the facts (the dashboard shows
-    /// both).
-    pub async fn dashboard(&self) -> Result<(Kpis, domain::kpi::Breakdowns)> {
-        Ok((*self.figures().await?).clone())
-    }
-
     /// The dashboard's figures, recomputed only when the data (from any writer, see
     /// [`Store::data_version`]) or the day has changed since they were last computed.
-    async fn figures(&self) -> Result<Arc<(Kpis, domain::kpi::Breakdowns)>> {
+    pub(crate) async fn figures(&self) -> Result<Arc<(Kpis, domain::kpi::Breakdowns)>> {
         let mut cached = self.dashboard.lock().await;
         let version = self.store.data_version().await?;
         let day = chrono::Utc::now().date_naive();
@@ -216,109 +266,6 @@ impl App {
             figures: figures.clone(),
         });
         Ok(figures)
-    }
-
-    /// The program's industry clusters.
-    pub async fn clusters(&self) -> Result<Vec<domain::Cluster>> {
-        Ok(self.store.clusters().await?)
-    }
-
-    /// Creates or updates a cluster (program managers).
-    pub async fn save_cluster_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        c: &domain::Cluster,
-    ) -> Result<()> {
-        let user = who.into().person("save_cluster_as")?;
-        authz::require_admin(user, "save clusters")?;
-        c.validate()
-            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.store.upsert_cluster(c).await?)
-    }
-
-    /// Creates or updates an overseas growth center (program managers).
-    pub async fn save_center_as(
-        &self,
-        who: impl Into<Principal<'_>>,
-        c: &domain::Center,
-    ) -> Result<()> {
-        let user = who.into().person("save_center_as")?;
-        authz::require_admin(user, "save overseas centers")?;
-        c.validate()
-            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.store.upsert_center(c).await?)
-    }
-
-    /// The overseas growth centers.
-    pub async fn centers(&self) -> Result<Vec<domain::Center>> {
-        Ok(self.store.centers().await?)
-    }
-
-    /// The program's events (forums, demo days, meetups).
-    pub async fn events(&self) -> Result<Vec<domain::Event>> {
-        Ok(self.store.events().await?)
-    }
-
-    /// Sets a KPI's target (and optionally the year it is due and its baseline). The key
-    /// must be one of the KPIs `kpi --json` reports.
-    pub async fn set_target(
-        &self,
-        who: impl Into<Principal<'_>>,
-        key: &str,
-        target: Option<f64>,
-        by_year: Option<i32>,
-        baseline: Option<f64>,
-    ) -> Result<()> {
-        let who = who.into();
-        who.require_program_manager("set the program's targets")?;
-        let known = self.kpis().await?;
-        if known.value(key).is_none() {
-            return Err(AppError::Conflict(format!(
-                "'{key}' is not a KPI; allowed: startups_discovered, startups_matched, startups_matched_share, enterprises_participating, cooperation_cases, investment_krw, ndas, pocs, overseas_centers, clusters, convergence_matches, cross_cluster_matches"
-            )));
-        }
-        let old = self
-            .store
-            .targets()
-            .await?
-            .into_iter()
-            .find(|t| t.key == key);
-        let t = domain::kpi::Target {
-            key: key.to_string(),
-            target,
-            by_year,
-            baseline: baseline.or_else(|| old.as_ref().and_then(|o| o.baseline)),
-            baseline_note: old.and_then(|o| o.baseline_note),
-        };
-        t.validate()
-            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.store.set_target(&t, who.audit_name()).await?)
-    }
-
-    /// Sets how many KRW one unit of `currency` is worth, for converting amounts dated
-    /// `from` on (today when `None`): figures already reported keep the rate they were
-    /// counted with unless `from` reaches back to reopen them. A currency's first rate
-    /// applies from the beginning, as nothing could be converted before it.
-    pub async fn set_rate(
-        &self,
-        who: impl Into<Principal<'_>>,
-        currency: &str,
-        krw_per_unit: f64,
-        from: Option<chrono::NaiveDate>,
-    ) -> Result<()> {
-        let who = who.into();
-        who.require_program_manager("set exchange rates")?;
-        let code = domain::Currency::parse(currency).map_err(|e| AppError::Conflict(e.0))?;
-        let known = self.store.rates().await?.rate(code.code(), None).is_some();
-        let from = match from {
-            Some(day) => Some(day),
-            None if known => Some(chrono::Utc::now().date_naive()),
-            None => None,
-        };
-        self.store
-            .set_rate(currency, krw_per_unit, from, who.audit_name())
-            .await
-            .map_err(AppError::from)
     }
 
     pub async fn counts(&self) -> Result<Counts> {

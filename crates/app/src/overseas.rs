@@ -25,9 +25,30 @@ pub fn manages_center(user: &User, code: &str) -> bool {
         || (user.role == Role::CenterManager && user.center_code.as_deref() == Some(code))
 }
 
-impl App {
-    pub async fn center(&self, code: &str) -> Result<Center> {
-        self.store
+/// Overseas growth centers: applications, decisions within capacity, and what admitted startups achieve abroad.
+#[derive(Clone, Copy)]
+pub struct Centers<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Centers<'_> {
+    /// Creates or updates an overseas growth center (program managers).
+    pub async fn save(self, who: impl Into<Principal<'_>>, c: &domain::Center) -> Result<()> {
+        let user = who.into().person("Centers::save")?;
+        crate::authz::require_admin(user, "save overseas centers")?;
+        c.validate()
+            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
+        Ok(self.app.store.upsert_center(c).await?)
+    }
+
+    /// The overseas growth centers.
+    pub async fn list(self) -> Result<Vec<domain::Center>> {
+        Ok(self.app.store.centers().await?)
+    }
+
+    pub async fn get(self, code: &str) -> Result<Center> {
+        self.app
+            .store
             .centers()
             .await?
             .into_iter()
@@ -36,16 +57,16 @@ impl App {
     }
 
     /// A startup member applies its startup to a center.
-    pub async fn apply_to_center_as(
-        &self,
+    pub async fn apply(
+        self,
         who: impl Into<Principal<'_>>,
         center: &str,
         markets: &[String],
         plan: Option<&str>,
         today: NaiveDate,
     ) -> Result<i64> {
-        let user = who.into().person("apply_to_center_as")?;
-        let c = self.center(center).await?;
+        let user = who.into().person("Centers::apply")?;
+        let c = self.app.centers().get(center).await?;
         let (Role::StartupMember, Some(startup)) = (user.role, user.startup_id.as_deref()) else {
             return Err(AppError::Forbidden(
                 "only a startup's member applies to a center".into(),
@@ -61,6 +82,7 @@ impl App {
             return Err(AppError::Conflict("name at least one target market".into()));
         }
         match self
+            .app
             .store
             .apply_to_center(center, startup, markets, plan, today)
             .await
@@ -71,36 +93,40 @@ impl App {
     }
 
     /// The startup's own applications.
-    pub async fn my_center_applications(
-        &self,
+    pub async fn my_applications(
+        self,
         who: impl Into<Principal<'_>>,
     ) -> Result<Vec<CenterApplication>> {
-        let user = who.into().person("my_center_applications")?;
+        let user = who.into().person("Centers::my_applications")?;
         match user.startup_id.as_deref() {
             Some(s) if user.role == Role::StartupMember => {
-                Ok(self.store.center_applications(None, Some(s)).await?)
+                Ok(self.app.store.center_applications(None, Some(s)).await?)
             }
             _ => Ok(vec![]),
         }
     }
 
     /// A center's applications ranked for admission (its manager or a program manager).
-    pub async fn ranked_applications_as(
-        &self,
+    pub async fn ranked_applications(
+        self,
         who: impl Into<Principal<'_>>,
         center: &str,
     ) -> Result<Vec<RankedApplication>> {
-        let user = who.into().person("ranked_applications_as")?;
-        let c = self.center(center).await?;
+        let user = who.into().person("Centers::ranked_applications")?;
+        let c = self.app.centers().get(center).await?;
         if !manages_center(user, center) {
             return Err(AppError::Forbidden(format!(
                 "{} does not run {}",
                 user.email, c.name_en
             )));
         }
-        let apps = self.store.center_applications(Some(center), None).await?;
+        let apps = self
+            .app
+            .store
+            .center_applications(Some(center), None)
+            .await?;
         let ids: Vec<String> = apps.iter().map(|a| a.startup_id.clone()).collect();
-        let startups = self.startups_by_ids(&ids).await?;
+        let startups = self.app.discovery().startups_by_ids(&ids).await?;
         let mut ranked: Vec<RankedApplication> = apps
             .into_iter()
             .map(|a| {
@@ -127,16 +153,17 @@ impl App {
 
     /// Admits or declines an application (never past the center's capacity); a
     /// startup's member may withdraw its own.
-    pub async fn decide_application_as(
-        &self,
+    pub async fn decide_application(
+        self,
         who: impl Into<Principal<'_>>,
         id: i64,
         to: ApplicationStatus,
         today: NaiveDate,
     ) -> Result<CenterApplication> {
-        let user = who.into().person("decide_application_as")?;
+        let user = who.into().person("Centers::decide_application")?;
         let not_found = || AppError::NotFound(format!("no application {id}"));
         let a = self
+            .app
             .store
             .center_application(id)
             .await?
@@ -164,6 +191,7 @@ impl App {
             return Err(AppError::Conflict("the application was withdrawn".into()));
         }
         match self
+            .app
             .store
             .decide_application(id, to, today, &user.email)
             .await
@@ -171,7 +199,8 @@ impl App {
             Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.reason)),
             done => {
                 done?;
-                self.store
+                self.app
+                    .store
                     .center_application(id)
                     .await?
                     .ok_or_else(not_found)
@@ -181,26 +210,26 @@ impl App {
 
     /// Records what an admitted startup achieved abroad (the center's manager or a
     /// program manager).
-    pub async fn record_center_outcome_as(
-        &self,
+    pub async fn record_outcome(
+        self,
         who: impl Into<Principal<'_>>,
         o: &CenterOutcome,
     ) -> Result<()> {
-        let user = who.into().person("record_center_outcome_as")?;
-        self.center(&o.center).await?;
+        let user = who.into().person("Centers::record_outcome")?;
+        self.app.centers().get(&o.center).await?;
         if !manages_center(user, &o.center) {
             return Err(AppError::Forbidden(format!(
                 "{} does not run center '{}'",
                 user.email, o.center
             )));
         }
-        match self.store.record_center_outcome(o, &user.email).await {
+        match self.app.store.record_center_outcome(o, &user.email).await {
             Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.to_string())),
             done => Ok(done?),
         }
     }
 
-    pub async fn center_outcomes(&self, center: &str) -> Result<Vec<CenterOutcome>> {
-        Ok(self.store.center_outcomes(Some(center)).await?)
+    pub async fn outcomes(self, center: &str) -> Result<Vec<CenterOutcome>> {
+        Ok(self.app.store.center_outcomes(Some(center)).await?)
     }
 }

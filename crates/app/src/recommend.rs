@@ -12,6 +12,7 @@ use matching::policy::Policy;
 use matching::score::Engine;
 use serde::Serialize;
 
+use crate::authz::may_see_recommendations;
 use crate::principal::Principal;
 use crate::profiles::{Profiler, by_id};
 use crate::{App, AppError, Result};
@@ -179,20 +180,6 @@ fn refuse_unknown(kind: &str, ids: &[String], known: impl Fn(&str) -> bool) -> R
 }
 
 impl App {
-    /// The `k` best startups for each need id (unknown ids are refused, naming them).
-    /// Program managers and the operator only: it reads confidential needs; an
-    /// enterprise asks for its own through [`App::recommendations_for_need_as`].
-    pub async fn recommend_for_needs(
-        &self,
-        who: impl Into<Principal<'_>>,
-        ids: &[String],
-        k: usize,
-    ) -> Result<Vec<Recommendation>> {
-        who.into()
-            .require_program_manager("see recommendations for every need")?;
-        self.recommend_needs(ids, k).await
-    }
-
     #[tracing::instrument(skip_all, fields(needs = ids.len(), top = k))]
     pub(crate) async fn recommend_needs(
         &self,
@@ -221,22 +208,68 @@ impl App {
             k,
         ))
     }
+}
+
+/// The engine's recommendations: startups for a need, enterprises for a startup.
+#[derive(Clone, Copy)]
+pub struct Recommendations<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Recommendations<'_> {
+    /// The engine's best startups for a need, for its enterprise's members and program
+    /// managers.
+    pub async fn for_need(
+        self,
+        who: impl Into<Principal<'_>>,
+        need: &str,
+        k: usize,
+    ) -> Result<Vec<crate::recommend::Recommendation>> {
+        let user = who.into().person("Recommendations::for_need")?;
+        let n = self
+            .app
+            .store
+            .need(need)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))?;
+        if !may_see_recommendations(user, &n.enterprise_id) {
+            return Err(AppError::Forbidden(format!(
+                "{} may not see recommendations for need '{need}'",
+                user.email
+            )));
+        }
+        self.app.recommend_needs(&[need.to_string()], k).await
+    }
+
+    /// The `k` best startups for each need id (unknown ids are refused, naming them).
+    /// Program managers and the operator only: it reads confidential needs; an
+    /// enterprise asks for its own through [`Recommendations::for_need`].
+    pub async fn for_needs(
+        self,
+        who: impl Into<Principal<'_>>,
+        ids: &[String],
+        k: usize,
+    ) -> Result<Vec<Recommendation>> {
+        who.into()
+            .require_program_manager("see recommendations for every need")?;
+        self.app.recommend_needs(ids, k).await
+    }
 
     /// The `k` enterprises most worth introducing each startup to (all startups when
     /// `ids` is None), learnt from every outcome and accepted match so far.
     #[tracing::instrument(skip_all, fields(top = k))]
-    pub async fn recommend_for_startups(
-        &self,
+    pub async fn for_startups(
+        self,
         who: impl Into<Principal<'_>>,
         ids: Option<&[String]>,
         k: usize,
     ) -> Result<Vec<Recommendation>> {
         who.into()
             .require_program_manager("see recommendations for startups")?;
-        let startups = self.store.startups().await?;
-        let enterprises = self.store.enterprises().await?;
-        let outcomes = self.store.outcomes().await?;
-        let rows = self.store.match_rows().await?;
+        let startups = self.app.store.startups().await?;
+        let enterprises = self.app.store.enterprises().await?;
+        let outcomes = self.app.store.outcomes().await?;
+        let rows = self.app.store.match_rows().await?;
         let mut links: Vec<(&str, &str, NaiveDate)> = outcomes
             .iter()
             .map(|o| (o.startup_id.as_str(), o.enterprise_id.as_str(), o.date))

@@ -82,40 +82,7 @@ fn is_active(status: &str) -> bool {
 pub const ROUND_LOCK: &str = "matching-round";
 
 impl App {
-    /// Runs the round `name` under `policy`. Unless `dry_run`, its proposals replace the
-    /// round's earlier unpublished ones; a published round is refused. A round that
-    /// stores holds the database's round lease while it runs, so no two rounds run at
-    /// once on any instance of this database.
-    #[tracing::instrument(skip_all, fields(round = name, dry_run = dry_run))]
-    pub async fn run_round(
-        &self,
-        who: impl Into<Principal<'_>>,
-        name: &str,
-        policy: &Policy,
-        dry_run: bool,
-    ) -> Result<RoundResult> {
-        let who = who.into();
-        who.require_program_manager("run a matching round")?;
-        let actor = who.audit_name();
-        if dry_run {
-            return self.run_round_unlocked(name, policy, dry_run, actor).await;
-        }
-        match self
-            .exclusively(
-                ROUND_LOCK,
-                self.run_round_unlocked(name, policy, dry_run, actor),
-            )
-            .await?
-        {
-            Exclusive::Ran(result) => Ok(result),
-            Exclusive::HeldBy(h) => Err(AppError::Conflict(format!(
-                "a matching round is already running (started {} by {}); try again when it has finished",
-                h.acquired_at, h.holder
-            ))),
-        }
-    }
-
-    async fn run_round_unlocked(
+    pub(crate) async fn run_round_unlocked(
         &self,
         name: &str,
         policy: &Policy,
@@ -339,27 +306,95 @@ impl App {
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(RoundResult { summary, proposals })
     }
+}
+
+/// Matching rounds: running one (optimal or stable), publishing it, the preferences stable rounds use, and reading rounds back.
+#[derive(Clone, Copy)]
+pub struct Rounds<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Rounds<'_> {
+    /// One matching round (program managers only).
+    pub async fn get(
+        self,
+        who: impl Into<Principal<'_>>,
+        name: &str,
+    ) -> Result<domain::MatchingRound> {
+        let who = who.into();
+        who.require_program_manager("read a matching round")?;
+        self.app
+            .store
+            .round(name)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no round named '{name}'")))
+    }
+
+    /// Every matching round, newest first (program managers only).
+    pub async fn list(self, who: impl Into<Principal<'_>>) -> Result<Vec<domain::MatchingRound>> {
+        let who = who.into();
+        who.require_program_manager("list matching rounds")?;
+        Ok(self.app.store.rounds().await?)
+    }
+
+    /// Runs the round `name` under `policy`. Unless `dry_run`, its proposals replace the
+    /// round's earlier unpublished ones; a published round is refused. A round that
+    /// stores holds the database's round lease while it runs, so no two rounds run at
+    /// once on any instance of this database.
+    #[tracing::instrument(skip_all, fields(round = name, dry_run = dry_run))]
+    pub async fn run(
+        self,
+        who: impl Into<Principal<'_>>,
+        name: &str,
+        policy: &Policy,
+        dry_run: bool,
+    ) -> Result<RoundResult> {
+        let who = who.into();
+        who.require_program_manager("run a matching round")?;
+        let actor = who.audit_name();
+        if dry_run {
+            return self
+                .app
+                .run_round_unlocked(name, policy, dry_run, actor)
+                .await;
+        }
+        match self
+            .app
+            .exclusively(
+                ROUND_LOCK,
+                self.app.run_round_unlocked(name, policy, dry_run, actor),
+            )
+            .await?
+        {
+            Exclusive::Ran(result) => Ok(result),
+            Exclusive::HeldBy(h) => Err(AppError::Conflict(format!(
+                "a matching round is already running (started {} by {}); try again when it has finished",
+                h.acquired_at, h.holder
+            ))),
+        }
+    }
 
     /// Publishes a round's proposals; returns how many matches the round holds.
     #[tracing::instrument(skip_all, fields(round = name))]
-    pub async fn publish_round(&self, who: impl Into<Principal<'_>>, name: &str) -> Result<u64> {
+    pub async fn publish(self, who: impl Into<Principal<'_>>, name: &str) -> Result<u64> {
         let who = who.into();
         who.require_program_manager("publish a matching round")?;
-        let n = self.store.publish_round(name, who.audit_name()).await?;
-        self.tell_round_parties(name).await?;
+        let n = self.app.store.publish_round(name, who.audit_name()).await?;
+        self.app.tell_round_parties(name).await?;
         Ok(n)
     }
 
     /// Records a preference a startup (ranking needs) or a need's enterprise (ranking
     /// startups) stated for stable rounds.
     pub async fn state_preference(
-        &self,
+        self,
         who: impl Into<Principal<'_>>,
         p: &crate::Preference,
     ) -> Result<()> {
         let who = who.into();
         who.require_program_manager("record preferences")?;
-        self.store
+        self.app
+            .store
             .set_preference(p, who.audit_name())
             .await
             .map_err(AppError::from)

@@ -82,6 +82,31 @@ pub struct CenterApplicationRecord {
 }
 
 impl App {
+    /// Writes `records` of `kind` in one import batch, numbered as the rows of a file
+    /// (from 2, after its header); the first refused row is an error.
+    pub(crate) async fn load_records(
+        &self,
+        kind: RecordKind,
+        records: Vec<Record>,
+        actor: &str,
+    ) -> Result<()> {
+        let numbered: Vec<(u64, Record)> = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i as u64 + 2, r))
+            .collect();
+        let res = self.store.import_batch(kind, numbered, actor).await?;
+        match res.rejected.first() {
+            Some((row, e)) => Err(AppError::Conflict(format!(
+                "{} row {row}: {e}",
+                kind.as_str()
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl crate::records::Records<'_> {
     /// Loads `program` into a database that holds no startups, enterprises or needs yet,
     /// as `actor`; `source` says where the program comes from (a file, a generator and
     /// its seed) for the audit log. Organisations, needs and outcomes go through the
@@ -89,7 +114,7 @@ impl App {
     /// follows before it returns. `progress` is told each step. Answers what the
     /// database then holds.
     pub async fn load_program(
-        &self,
+        self,
         who: impl Into<Principal<'_>>,
         program: &Program,
         source: &str,
@@ -98,7 +123,7 @@ impl App {
         let who = who.into();
         who.require_program_manager("load a program")?;
         let actor = who.audit_name();
-        let held = self.store.counts().await?;
+        let held = self.app.store.counts().await?;
         if held.startups + held.enterprises + held.needs > 0 {
             return Err(AppError::Conflict(format!(
                 "the database already holds a program ({} startups, {} enterprises, {} needs); a program loads into an empty one",
@@ -126,34 +151,36 @@ impl App {
         ];
         for (kind, records) in organisations {
             progress(&format!("writing {}", kind.as_str()));
-            self.load_records(kind, records, actor).await?;
+            self.app.load_records(kind, records, actor).await?;
         }
         progress("writing clusters, centers and events");
         for c in &p.clusters {
-            self.store.upsert_cluster(c).await?;
+            self.app.store.upsert_cluster(c).await?;
         }
         for c in &p.centers {
-            self.store.upsert_center(c).await?;
+            self.app.store.upsert_center(c).await?;
         }
         for e in &p.events {
-            self.store.upsert_event(e).await?;
+            self.app.store.upsert_event(e).await?;
         }
         for r in &p.registrations {
-            self.store.register(&r.event, &r.side, &r.org).await?;
+            self.app.store.register(&r.event, &r.side, &r.org).await?;
         }
         for u in &p.unavailable {
-            self.store
+            self.app
+                .store
                 .set_unavailable(&u.event, &u.side, &u.org, &u.slots)
                 .await?;
         }
         progress("writing matching rounds and matches");
         for r in &p.rounds {
-            self.store.create_round(r).await?;
+            self.app.store.create_round(r).await?;
         }
-        self.store.insert_matches(&p.matches).await?;
+        self.app.store.insert_matches(&p.matches).await?;
         progress("writing outcomes");
         let outcomes = p.outcomes.iter().cloned().map(Record::Outcome).collect();
-        self.load_records(RecordKind::Outcomes, outcomes, actor)
+        self.app
+            .load_records(RecordKind::Outcomes, outcomes, actor)
             .await?;
         progress("writing meeting requests");
         let requests: Vec<_> = p
@@ -170,7 +197,10 @@ impl App {
                 )
             })
             .collect();
-        self.store.seed_meeting_requests(&requests, actor).await?;
+        self.app
+            .store
+            .seed_meeting_requests(&requests, actor)
+            .await?;
         progress("writing overseas centers' applications and outcomes");
         for a in &p.center_applications {
             let refused = |e: StoreError| match e {
@@ -181,6 +211,7 @@ impl App {
                 e => e.into(),
             };
             let id = self
+                .app
                 .store
                 .apply_to_center(
                     &a.center,
@@ -193,14 +224,16 @@ impl App {
                 .map_err(refused)?;
             if a.status != ApplicationStatus::Applied {
                 let on = a.decided_on.unwrap_or(a.applied_on);
-                self.store
+                self.app
+                    .store
                     .decide_application(id, a.status, on, actor)
                     .await
                     .map_err(refused)?;
             }
         }
         for o in &p.center_outcomes {
-            self.store
+            self.app
+                .store
                 .record_center_outcome(o, actor)
                 .await
                 .map_err(|e| match e {
@@ -212,9 +245,10 @@ impl App {
                 })?;
         }
         progress("indexing for search");
-        self.sync_search().await?;
-        let counts = self.store.counts().await?;
-        self.store
+        self.app.discovery().sync_search().await?;
+        let counts = self.app.store.counts().await?;
+        self.app
+            .store
             .audit(
                 actor,
                 "program.load",
@@ -224,28 +258,5 @@ impl App {
             )
             .await?;
         Ok(counts)
-    }
-
-    /// Writes `records` of `kind` in one import batch, numbered as the rows of a file
-    /// (from 2, after its header); the first refused row is an error.
-    async fn load_records(
-        &self,
-        kind: RecordKind,
-        records: Vec<Record>,
-        actor: &str,
-    ) -> Result<()> {
-        let numbered: Vec<(u64, Record)> = records
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| (i as u64 + 2, r))
-            .collect();
-        let res = self.store.import_batch(kind, numbered, actor).await?;
-        match res.rejected.first() {
-            Some((row, e)) => Err(AppError::Conflict(format!(
-                "{} row {row}: {e}",
-                kind.as_str()
-            ))),
-            None => Ok(()),
-        }
     }
 }

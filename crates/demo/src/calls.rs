@@ -31,7 +31,7 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
     let mut g = Gen {
         rng: fastrand::Rng::with_seed(seed ^ 0xca11),
     };
-    let needs = app.needs_of(&enterprise).await?;
+    let needs = app.discovery().needs_of(&enterprise).await?;
     let others: Vec<String> = p
         .enterprises
         .iter()
@@ -103,9 +103,9 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
         reviews_per_application: 2,
     };
     for c in [&top_down, &on_demand] {
-        app.save_call_as(pm, c).await?;
+        app.calls().save(pm, c).await?;
         for u in [pm, judge] {
-            app.add_evaluator_as(pm, &c.code, &u.email).await?;
+            app.calls().add_evaluator(pm, &c.code, &u.email).await?;
         }
     }
     let applicants = g.sample(&p.startups, 20);
@@ -133,24 +133,26 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
     // the applications came in the month before the top-down call's deadline
     let applied = at((AS_OF.0, 11, 3), 9, 0, 0);
     for s in &applicants[..12] {
-        app.save_application_as(&founder(s), &top_down.code, answers(s), true, applied)
+        app.calls()
+            .save_application(&founder(s), &top_down.code, answers(s), true, applied)
             .await?;
     }
     for s in &applicants[12..18] {
         let mut a = answers(s);
         a.remove("team");
-        app.save_application_as(&founder(s), &on_demand.code, a, true, applied)
+        app.calls()
+            .save_application(&founder(s), &on_demand.code, a, true, applied)
             .await?;
     }
     // the top-down call's document review is scored, closed and decided (the best five
     // advance); half of its meetings are scored so far
     let rubric = Rubric::default();
     for (stage, share) in [(0usize, 1.0), (1, 0.5)] {
-        app.assign_stage_as(pm, &top_down.code).await?;
+        app.calls().assign_stage(pm, &top_down.code).await?;
         // each application's reviews in the order they were assigned
         let mut reviews = Vec::new();
         for u in [pm, judge] {
-            for a in app.my_reviews_as(u, &top_down.code).await? {
+            for a in app.calls().my_reviews(u, &top_down.code).await? {
                 reviews.push((u, a.review));
             }
         }
@@ -164,19 +166,22 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
                 .iter()
                 .map(|c| (c.key.clone(), g.rng.u32(1..=c.max)))
                 .collect();
-            app.submit_review_as(evaluator, r.id, sheet, Some("demo"))
+            app.calls()
+                .submit_review(evaluator, r.id, sheet, Some("demo"))
                 .await?;
         }
         if stage == 0 {
-            app.set_stage_open_as(pm, &top_down.code, false).await?;
-            app.decide_stage_as(pm, &top_down.code, 5, &[]).await?;
+            app.calls()
+                .set_stage_open(pm, &top_down.code, false)
+                .await?;
+            app.calls().decide_stage(pm, &top_down.code, 5, &[]).await?;
         }
     }
     // bottom-up proposals to the demo enterprise, one routed to its second need
     let now = at(AS_OF, 9, 0, 0);
     for (i, s) in applicants[18..].iter().enumerate() {
         let a = app
-            .propose_as(
+            .calls().propose(
                 &founder(s),
                 &enterprise,
                 &format!("{}의 기술로 귀사 공정의 에너지 사용을 줄이는 협력을 제안합니다. / We propose to cut your plants' energy use with our technology.", s.name),
@@ -186,7 +191,7 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
         if i == 0
             && let Some(n) = needs.get(1)
         {
-            app.route_proposal_as(ent, a.id, Some(&n.id)).await?;
+            app.calls().route_proposal(ent, a.id, Some(&n.id)).await?;
         }
     }
     Ok(())

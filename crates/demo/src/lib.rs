@@ -41,7 +41,7 @@ pub struct DemoLogin {
 }
 
 /// Fills an empty database with the generated program for `seed`: the program itself
-/// ([`App::load_program`]), its events' meeting schedules, one account per role and
+/// ([`Records::load_program`]), its events' meeting schedules, one account per role and
 /// the open calls played so far. A database that already holds startups is left as it
 /// is (`filled` is false). `progress` is told each step.
 pub async fn fill(app: &App, seed: u64, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoSummary> {
@@ -58,18 +58,19 @@ pub async fn fill(app: &App, seed: u64, progress: &(dyn Fn(&str) + Sync)) -> Res
     }
     progress("generating the program");
     let p = generate(seed);
-    app.load_program(&generator(), &p, &format!("demo seed {seed}"), progress)
+    app.records()
+        .load_program(&generator(), &p, &format!("demo seed {seed}"), progress)
         .await?;
     progress("scheduling the events' meetings");
     for e in &p.events {
-        app.schedule_event(&generator(), &e.code).await?;
+        app.forum().schedule(&generator(), &e.code).await?;
     }
     progress("creating demo accounts");
     let accounts = accounts(&p);
     let mut logins = Vec::new();
     for u in &accounts {
         let password = app::accounts::random_password()?;
-        app.add_user(&generator(), u, &password).await?;
+        app.accounts().add_user(&generator(), u, &password).await?;
         logins.push(DemoLogin {
             email: u.email.clone(),
             role: u.role,

@@ -55,6 +55,7 @@ pub async fn login(
 ) -> ApiResult<impl IntoResponse> {
     let previous = caller.session.as_ref().map(|s| s.token.as_str());
     let s = app
+        .accounts()
         .login_rotating(&caller.client, &l.email, &l.password, previous)
         .await?;
     Ok((
@@ -86,7 +87,7 @@ pub async fn request_reset(
     State(app): State<App>,
     JsonBody(r): JsonBody<ResetRequest>,
 ) -> (StatusCode, Json<ResetAccepted>) {
-    app.request_password_reset_after_answer(r.email);
+    app.accounts().request_password_reset_after_answer(r.email);
     (
         StatusCode::ACCEPTED,
         Json(ResetAccepted {
@@ -112,7 +113,7 @@ pub async fn reset_password(
     Path(token): Path<String>,
     JsonBody(n): JsonBody<NewPassword>,
 ) -> ApiResult<StatusCode> {
-    match app.reset_password(&token, &n.password).await {
+    match app.accounts().reset_password(&token, &n.password).await {
         Ok(true) => Ok(StatusCode::NO_CONTENT),
         Ok(false) => Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -133,7 +134,7 @@ pub async fn logout(
     Writer(s): Writer,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
-    app.logout(&s.token).await?;
+    app.accounts().logout(&s.token).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(
@@ -171,7 +172,7 @@ pub async fn search(
     let mut q = app::SearchQuery::from_params(params.map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::bad_input)?;
     q.include_confidential = app::authz::may_search_confidential(caller.user());
-    Ok(Json(app.search(&q)?))
+    Ok(Json(app.discovery().search(&q)?))
 }
 
 /// The action a path segment names: accept, decline, withdraw, or a pipeline stage to
@@ -209,6 +210,7 @@ pub async fn act_on_match(
 ) -> ApiResult<Json<domain::StatusChange>> {
     let action = parse_action(&action).map_err(ApiError::not_found)?;
     let change = app
+        .pipeline()
         .act_on_match(&s.user, &startup, &need, action, note.note)
         .await?;
     Ok(Json(change))
@@ -252,7 +254,7 @@ pub async fn matches(
         newest_first: true,
         limit: Some(q.limit.unwrap_or(200).clamp(1, 5000)),
     };
-    Ok(Json(app.matches_as(&s.user, filter).await?))
+    Ok(Json(app.pipeline().matches(&s.user, filter).await?))
 }
 
 /// An outcome as a client sends it; the enterprise is the need's.
@@ -307,7 +309,7 @@ pub async fn record_outcome(
     let o = n.outcome().map_err(ApiError::bad_input)?;
     Ok((
         StatusCode::CREATED,
-        Json(app.record_outcome_as(&s.user, o).await?),
+        Json(app.pipeline().record_outcome(&s.user, o).await?),
     ))
 }
 
@@ -318,7 +320,7 @@ pub async fn need(
     Path(id): Path<String>,
     caller: Caller,
 ) -> ApiResult<Json<domain::Need>> {
-    Ok(Json(app.need_for(caller.user(), &id).await?))
+    Ok(Json(app.discovery().need_for(caller.user(), &id).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -347,7 +349,8 @@ pub async fn run_round(
         .validate()
         .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "bad-input", "Bad policy", m))?;
     let summary = app
-        .run_round(&s.user, &name, &policy, body.dry_run)
+        .rounds()
+        .run(&s.user, &name, &policy, body.dry_run)
         .await?
         .summary;
     Ok(Json(summary))
@@ -361,7 +364,7 @@ pub async fn publish_round(
     Path(name): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<Json<Published>> {
-    let matches = app.publish_round(&s.user, &name).await?;
+    let matches = app.rounds().publish(&s.user, &name).await?;
     Ok(Json(Published {
         round: name,
         matches,
@@ -384,9 +387,7 @@ pub async fn need_recommendations(
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<app::recommend::Recommendation>>> {
     let k = q.top.unwrap_or(10).clamp(1, 100);
-    Ok(Json(
-        app.recommendations_for_need_as(&s.user, &id, k).await?,
-    ))
+    Ok(Json(app.recommendations().for_need(&s.user, &id, k).await?))
 }
 
 /// A record as a client sends it: the import columns as keys; strings, numbers and
@@ -449,9 +450,9 @@ async fn save_record(
     let (id, notes) = match id {
         Some(id) => {
             cells.insert("id".into(), id);
-            app.save_cells_as(&s.user, kind, cells).await?
+            app.records().save_cells(&s.user, kind, cells).await?
         }
-        None => app.create_need_as(&s.user, cells).await?,
+        None => app.records().create_need(&s.user, cells).await?,
     };
     Ok(Json(Saved {
         id,
@@ -466,7 +467,7 @@ pub async fn startup(
     Path(id): Path<String>,
     caller: Caller,
 ) -> ApiResult<Json<domain::Startup>> {
-    Ok(Json(app.startup_for(caller.user(), &id).await?))
+    Ok(Json(app.discovery().startup_for(caller.user(), &id).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -489,7 +490,7 @@ pub async fn delete_startup(
     Path(id): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<StatusCode> {
-    app.delete_startup(&s.user, &id).await?;
+    app.records().delete_startup(&s.user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -524,7 +525,7 @@ pub async fn delete_need(
     Path(id): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<StatusCode> {
-    app.delete_need(&s.user, &id).await?;
+    app.records().delete_need(&s.user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -534,7 +535,7 @@ pub async fn enterprise(
     State(app): State<App>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<domain::Enterprise>> {
-    Ok(Json(app.enterprise(&id).await?))
+    Ok(Json(app.discovery().enterprise(&id).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/enterprises/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -557,26 +558,26 @@ pub async fn export(
     Path(file): Path<String>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<axum::response::Response> {
-    let (format, bytes) = app.export_download_as(&s.user, &file).await?;
+    let (format, bytes) = app.records().export_download(&s.user, &file).await?;
     Ok(crate::pages::admin::download(&file, format, bytes))
 }
 
 #[utoipa::path(get, path = "/api/v1/clusters", tag = "program",
     responses((status = 200, description = "The industry clusters", body = Vec<domain::Cluster>)))]
 pub async fn clusters(State(app): State<App>) -> ApiResult<Json<Vec<domain::Cluster>>> {
-    Ok(Json(app.clusters().await?))
+    Ok(Json(app.clusters().list().await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/centers", tag = "program",
     responses((status = 200, description = "The overseas growth centers", body = Vec<domain::Center>)))]
 pub async fn centers(State(app): State<App>) -> ApiResult<Json<Vec<domain::Center>>> {
-    Ok(Json(app.centers().await?))
+    Ok(Json(app.centers().list().await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "program",
     responses((status = 200, description = "Forums, demo days and meetups", body = Vec<domain::Event>)))]
 pub async fn events(State(app): State<App>) -> ApiResult<Json<Vec<domain::Event>>> {
-    Ok(Json(app.events().await?))
+    Ok(Json(app.forum().list().await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/outcomes", tag = "matches", security(("session" = [])),
@@ -585,5 +586,5 @@ pub async fn outcomes(
     State(app): State<App>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<Outcome>>> {
-    Ok(Json(app.outcomes_as(&s.user).await?))
+    Ok(Json(app.pipeline().outcomes(&s.user).await?))
 }

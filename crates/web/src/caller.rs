@@ -119,7 +119,7 @@ impl Caller {
 pub(crate) async fn session_of(parts: &Parts, app: &App) -> Result<Option<Session>, ApiError> {
     match cookie_value(&parts.headers, COOKIE) {
         None => Ok(None),
-        Some(token) => Ok(app.session(token).await?),
+        Some(token) => Ok(app.accounts().session(token).await?),
     }
 }
 

@@ -20,13 +20,13 @@ use crate::problem::{ApiError, ApiResult};
 #[utoipa::path(get, path = "/api/v1/calls", tag = "calls",
     responses((status = 200, description = "Every open call, newest deadline first", body = Vec<Call>)))]
 pub async fn calls(State(app): State<App>) -> ApiResult<Json<Vec<Call>>> {
-    Ok(Json(app.calls().await?))
+    Ok(Json(app.calls().list().await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}", tag = "calls", params(("code" = String, Path)),
     responses((status = 200, description = "The call: form, rubric, stages, deadline", body = Call)))]
 pub async fn call(State(app): State<App>, Path(code): Path<String>) -> ApiResult<Json<Call>> {
-    Ok(Json(app.call(&code).await?))
+    Ok(Json(app.calls().get(&code).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/calls/{code}", tag = "calls", security(("session" = []), ("csrf" = [])),
@@ -39,7 +39,7 @@ pub async fn put_call(
     JsonBody(mut c): JsonBody<Call>,
 ) -> ApiResult<Json<Call>> {
     c.code = code;
-    app.save_call_as(&s.user, &c).await?;
+    app.calls().save(&s.user, &c).await?;
     Ok(Json(c))
 }
 
@@ -51,7 +51,7 @@ pub async fn applications(
     Path(code): Path<String>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<CallApplication>>> {
-    Ok(Json(app.call_applications_as(&s.user, &code).await?))
+    Ok(Json(app.calls().applications(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -74,7 +74,8 @@ pub async fn apply(
     JsonBody(a): JsonBody<ApplicationBody>,
 ) -> ApiResult<Json<CallApplication>> {
     let saved = app
-        .save_application_as(&s.user, &code, a.answers, a.submit, chrono::Utc::now())
+        .calls()
+        .save_application(&s.user, &code, a.answers, a.submit, chrono::Utc::now())
         .await?;
     Ok(Json(saved))
 }
@@ -88,7 +89,8 @@ pub async fn withdraw(
     Writer(s): Writer,
 ) -> ApiResult<Json<CallApplication>> {
     let withdrawn = app
-        .withdraw_application_as(&s.user, id, chrono::Utc::now())
+        .calls()
+        .withdraw_application(&s.user, id, chrono::Utc::now())
         .await?;
     Ok(Json(withdrawn))
 }
@@ -109,7 +111,8 @@ pub async fn put_file(
         .and_then(|v| v.to_str().ok())
         .unwrap_or(&key)
         .to_string();
-    app.attach_as(&s.user, id, &key, &name, &body, chrono::Utc::now())
+    app.calls()
+        .attach(&s.user, id, &key, &name, &body, chrono::Utc::now())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -122,7 +125,7 @@ pub async fn get_file(
     Path((id, key)): Path<(i64, String)>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Response> {
-    let (_uploaders_name, media, bytes) = app.attachment_as(&s.user, id, &key).await?;
+    let (_uploaders_name, media, bytes) = app.calls().attachment(&s.user, id, &key).await?;
     Ok(crate::pages::calls::attachment(id, &key, media, bytes))
 }
 
@@ -140,7 +143,9 @@ pub async fn add_evaluator(
     Writer(s): Writer,
     JsonBody(e): JsonBody<EvaluatorBody>,
 ) -> ApiResult<StatusCode> {
-    app.add_evaluator_as(&s.user, &code, e.email.trim()).await?;
+    app.calls()
+        .add_evaluator(&s.user, &code, e.email.trim())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,7 +163,8 @@ pub async fn conflict(
     Writer(s): Writer,
     JsonBody(c): JsonBody<ConflictBody>,
 ) -> ApiResult<StatusCode> {
-    app.declare_conflict_as(&s.user, &c.startup_id, c.reason.as_deref())
+    app.calls()
+        .declare_conflict(&s.user, &c.startup_id, c.reason.as_deref())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -176,7 +182,7 @@ pub async fn assign(
     Path(code): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<Json<Assigned>> {
-    let assigned = app.assign_stage_as(&s.user, &code).await?;
+    let assigned = app.calls().assign_stage(&s.user, &code).await?;
     Ok(Json(Assigned { assigned }))
 }
 
@@ -188,7 +194,7 @@ pub async fn my_reviews(
     Path(code): Path<String>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<Assignment>>> {
-    Ok(Json(app.my_reviews_as(&s.user, &code).await?))
+    Ok(Json(app.calls().my_reviews(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -208,7 +214,8 @@ pub async fn score(
     JsonBody(sc): JsonBody<ScoreBody>,
 ) -> ApiResult<Json<Review>> {
     let review = app
-        .submit_review_as(&s.user, id, sc.scores, sc.comment.as_deref())
+        .calls()
+        .submit_review(&s.user, id, sc.scores, sc.comment.as_deref())
         .await?;
     Ok(Json(review))
 }
@@ -230,7 +237,7 @@ pub async fn stage(
             )));
         }
     };
-    app.set_stage_open_as(&s.user, &code, open).await?;
+    app.calls().set_stage_open(&s.user, &code, open).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -242,7 +249,7 @@ pub async fn standings(
     Path(code): Path<String>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<RankedEntry>>> {
-    Ok(Json(app.standings_as(&s.user, &code).await?))
+    Ok(Json(app.calls().standings(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -281,7 +288,8 @@ pub async fn decide(
         .map(|o| (o.application, o.advance, o.reason))
         .collect();
     let advanced = app
-        .decide_stage_as(&s.user, &code, d.top, &overrides)
+        .calls()
+        .decide_stage(&s.user, &code, d.top, &overrides)
         .await?;
     Ok(Json(Decided { advanced }))
 }
@@ -292,13 +300,13 @@ pub async fn inbox(
     State(app): State<App>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<Notification>>> {
-    Ok(Json(app.inbox_as(&s.user).await?))
+    Ok(Json(app.inbox().list(&s.user).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/inbox/read", tag = "calls", security(("session" = []), ("csrf" = [])),
     responses((status = 204, description = "Every message marked read")))]
 pub async fn read_inbox(State(app): State<App>, Writer(s): Writer) -> ApiResult<StatusCode> {
-    app.mark_inbox_read_as(&s.user).await?;
+    app.inbox().mark_read(&s.user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -317,7 +325,8 @@ pub async fn propose(
     JsonBody(p): JsonBody<ProposalBody>,
 ) -> ApiResult<(StatusCode, Json<CallApplication>)> {
     let proposed = app
-        .propose_as(&s.user, &p.enterprise_id, &p.proposal, chrono::Utc::now())
+        .calls()
+        .propose(&s.user, &p.enterprise_id, &p.proposal, chrono::Utc::now())
         .await?;
     Ok((StatusCode::CREATED, Json(proposed)))
 }
@@ -338,7 +347,8 @@ pub async fn route(
     JsonBody(r): JsonBody<RouteBody>,
 ) -> ApiResult<Json<CallApplication>> {
     let routed = app
-        .route_proposal_as(&s.user, id, r.need_id.as_deref())
+        .calls()
+        .route_proposal(&s.user, id, r.need_id.as_deref())
         .await?;
     Ok(Json(routed))
 }
@@ -351,7 +361,7 @@ pub async fn workbook(
     Path(code): Path<String>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Response> {
-    let bytes = app.call_workbook_as(&s.user, &code).await?;
+    let bytes = app.calls().workbook(&s.user, &code).await?;
     Ok(crate::pages::calls::workbook_download(&code, bytes))
 }
 
@@ -365,6 +375,6 @@ pub struct Funnels {
 #[utoipa::path(get, path = "/api/v1/kpi/funnel", tag = "kpi",
     responses((status = 200, description = "Applied → each stage → selected → PoC → cooperation → investment, program-wide and per call", body = Funnels)))]
 pub async fn funnel(State(app): State<App>) -> ApiResult<Json<Funnels>> {
-    let (program, calls) = app.funnels().await?;
+    let (program, calls) = app.calls().funnels().await?;
     Ok(Json(Funnels { program, calls }))
 }

@@ -329,7 +329,8 @@ async fn healthz(State(app): State<App>) -> Response {
     responses((status = 200, description = "The program's KPIs against their targets", body = domain::kpi::Kpis)))]
 async fn api_kpi(State(app): State<App>) -> ApiResult<axum::Json<domain::kpi::Kpis>> {
     let kpis = app
-        .kpis()
+        .kpi()
+        .figures()
         .await
         .map_err(|e| ApiError::unavailable("kpi-unavailable", "KPIs unavailable", &e))?;
     Ok(axum::Json(kpis))
@@ -338,7 +339,7 @@ async fn api_kpi(State(app): State<App>) -> ApiResult<axum::Json<domain::kpi::Kp
 #[utoipa::path(get, path = "/api/v1/kpi/breakdowns", tag = "kpi",
     responses((status = 200, description = "Accepted matches by cluster and industry, and the convergence (industry × industry) and inter-cluster (cluster × cluster) matrices", body = domain::kpi::Breakdowns)))]
 async fn api_breakdowns(State(app): State<App>) -> ApiResult<axum::Json<domain::kpi::Breakdowns>> {
-    Ok(axum::Json(app.breakdowns().await?))
+    Ok(axum::Json(app.kpi().breakdowns().await?))
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {

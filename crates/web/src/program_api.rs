@@ -41,9 +41,9 @@ pub async fn event(
     caller: Caller,
 ) -> ApiResult<Json<EventDetail>> {
     Ok(Json(EventDetail {
-        event: app.event(&code).await?,
-        participants: app.participants_for(caller.user(), &code).await?,
-        schedule: app.schedule_stats(&code).await?,
+        event: app.forum().get(&code).await?,
+        participants: app.forum().participants(caller.user(), &code).await?,
+        schedule: app.forum().schedule_stats(&code).await?,
     }))
 }
 
@@ -55,7 +55,7 @@ pub async fn save_event(
     Writer(s): Writer,
     JsonBody(e): JsonBody<domain::Event>,
 ) -> ApiResult<(StatusCode, Json<domain::Event>)> {
-    app.save_event(&s.user, &e).await?;
+    app.forum().save(&s.user, &e).await?;
     Ok((StatusCode::CREATED, Json(e)))
 }
 
@@ -72,7 +72,7 @@ pub async fn register(
     Path(code): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<Json<RegistrationAnswer>> {
-    let status = app.register_as(&s.user, &code, None).await?;
+    let status = app.forum().register(&s.user, &code, None).await?;
     Ok(Json(RegistrationAnswer { status }))
 }
 
@@ -91,7 +91,8 @@ pub async fn availability(
     Writer(s): Writer,
     JsonBody(a): JsonBody<Availability>,
 ) -> ApiResult<StatusCode> {
-    app.set_unavailable_as(&s.user, &code, &a.unavailable)
+    app.forum()
+        .set_unavailable(&s.user, &code, &a.unavailable)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -104,7 +105,7 @@ pub async fn requests(
     Path(code): Path<String>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<MeetingRequest>>> {
-    Ok(Json(app.meeting_requests_as(&s.user, &code).await?))
+    Ok(Json(app.forum().meeting_requests(&s.user, &code).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -125,7 +126,8 @@ pub async fn request(
     JsonBody(r): JsonBody<NewRequest>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let id = app
-        .request_meeting_as(&s.user, &code, &r.with, r.note.as_deref())
+        .forum()
+        .request_meeting(&s.user, &code, &r.with, r.note.as_deref())
         .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -143,7 +145,7 @@ pub async fn answer_request(
             "'{action}' is not an answer; allowed: accept, decline, withdraw"
         ))
     })?;
-    Ok(Json(app.answer_meeting_as(&s.user, id, to).await?))
+    Ok(Json(app.forum().answer_meeting(&s.user, id, to).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/schedule", tag = "forum", security(("session" = []), ("csrf" = [])),
@@ -154,7 +156,7 @@ pub async fn schedule(
     Path(code): Path<String>,
     Writer(s): Writer,
 ) -> ApiResult<Json<ScheduleStats>> {
-    Ok(Json(app.schedule_event(&s.user, &code).await?))
+    Ok(Json(app.forum().schedule(&s.user, &code).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{code}/agenda", tag = "forum", security(("session" = [])),
@@ -165,7 +167,7 @@ pub async fn agenda(
     Path(code): Path<String>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<AgendaItem>>> {
-    let (_, items) = app.agenda_as(&s.user, &code).await?;
+    let (_, items) = app.forum().agenda(&s.user, &code).await?;
     Ok(Json(items))
 }
 
@@ -178,7 +180,7 @@ pub async fn agenda_ics(
     caller: Caller,
 ) -> ApiResult<Response> {
     let user = caller.user().ok_or_else(ApiError::unauthenticated)?;
-    let (ev, items) = app.agenda_as(user, &code).await?;
+    let (ev, items) = app.forum().agenda(user, &code).await?;
     Ok(crate::pages::forum::agenda_download(
         &code,
         &ev,
@@ -193,7 +195,7 @@ pub async fn cluster(
     State(app): State<App>,
     Path(code): Path<String>,
 ) -> ApiResult<Json<ClusterReport>> {
-    Ok(Json(app.cluster_report(&code, 200).await?))
+    Ok(Json(app.clusters().report(&code, 200).await?))
 }
 
 /// A center with its figures.
@@ -209,8 +211,8 @@ pub async fn center(
     State(app): State<App>,
     Path(code): Path<String>,
 ) -> ApiResult<Json<CenterDetail>> {
-    let center = app.center(&code).await?;
-    let (_, b) = app.dashboard().await?;
+    let center = app.centers().get(&code).await?;
+    let (_, b) = app.kpi().dashboard().await?;
     let figures = b
         .by_center
         .into_iter()
@@ -227,7 +229,9 @@ pub async fn applications(
     Path(code): Path<String>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<RankedApplication>>> {
-    Ok(Json(app.ranked_applications_as(&s.user, &code).await?))
+    Ok(Json(
+        app.centers().ranked_applications(&s.user, &code).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -247,7 +251,8 @@ pub async fn apply(
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let today = chrono::Local::now().date_naive();
     let id = app
-        .apply_to_center_as(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
+        .centers()
+        .apply(&s.user, &code, &a.target_markets, a.plan.as_deref(), today)
         .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -267,7 +272,9 @@ pub async fn decide(
     })?;
     let today = chrono::Local::now().date_naive();
     Ok(Json(
-        app.decide_application_as(&s.user, id, to, today).await?,
+        app.centers()
+            .decide_application(&s.user, id, to, today)
+            .await?,
     ))
 }
 
@@ -338,13 +345,13 @@ pub async fn record_outcome(
         n.note.as_deref().unwrap_or_default(),
     )
     .map_err(ApiError::bad_input)?;
-    app.record_center_outcome_as(&s.user, &o).await?;
+    app.centers().record_outcome(&s.user, &o).await?;
     Ok((StatusCode::CREATED, Json(o)))
 }
 
 /// `PUT` of a program record whose body names its own code: the path's code wins.
 macro_rules! put_record {
-    ($name:ident, $ty:ty, $path:literal, $what:literal, $save:ident) => {
+    ($name:ident, $ty:ty, $path:literal, $what:literal, $service:ident) => {
         #[utoipa::path(put, path = $path, tag = "program", security(("session" = []), ("csrf" = [])), params(("code" = String, Path)), request_body = $ty, responses((status = 200, description = $what, body = $ty)))]
         pub async fn $name(
             State(app): State<App>,
@@ -353,7 +360,7 @@ macro_rules! put_record {
             JsonBody(mut rec): JsonBody<$ty>,
         ) -> ApiResult<Json<$ty>> {
             rec.code = code;
-            app.$save(&s.user, &rec).await?;
+            app.$service().save(&s.user, &rec).await?;
             Ok(Json(rec))
         }
     };
@@ -364,12 +371,12 @@ put_record!(
     domain::Cluster,
     "/api/v1/clusters/{code}",
     "Saved",
-    save_cluster_as
+    clusters
 );
 put_record!(
     put_center,
     domain::Center,
     "/api/v1/centers/{code}",
     "Saved",
-    save_center_as
+    centers
 );

@@ -99,8 +99,8 @@ pub async fn home(
     let user = caller.user().expect("checked");
     let before = q.get("audit_before").and_then(|b| b.parse().ok());
     let (rounds, audit) = match tokio::try_join!(
-        app.rounds_as(user),
-        app.audit_log_as(user, AUDIT_PAGE + 1, before)
+        app.rounds().list(user),
+        app.audit_log(user, AUDIT_PAGE + 1, before)
     ) {
         Ok(x) => x,
         Err(e) => return app_error(&caller, &uri, e, "/"),
@@ -229,7 +229,8 @@ pub async fn run_round(
     };
     let dry = f.dry_run.is_some();
     match app
-        .run_round(&s.user, name, &policy, dry)
+        .rounds()
+        .run(&s.user, name, &policy, dry)
         .await
         .map(|r| r.summary)
     {
@@ -279,11 +280,13 @@ pub async fn round(
         round: Some(name.clone()),
         ..Default::default()
     };
-    let (r, mut matches) =
-        match tokio::try_join!(app.round_as(user, &name), app.matches_as(user, filter)) {
-            Ok(x) => x,
-            Err(e) => return app_error(&caller, &uri, e, "/admin"),
-        };
+    let (r, mut matches) = match tokio::try_join!(
+        app.rounds().get(user, &name),
+        app.pipeline().matches(user, filter)
+    ) {
+        Ok(x) => x,
+        Err(e) => return app_error(&caller, &uri, e, "/admin"),
+    };
     matches.sort_by(|a, b| b.score.total_cmp(&a.score));
     render(&RoundPage {
         l: Layout::new(&caller, &uri, ("매칭 라운드", "Matching round")),
@@ -309,7 +312,7 @@ pub async fn publish_round(
     let Some(s) = caller.form_writer(&f.csrf) else {
         return need_login(&caller, &uri);
     };
-    match app.publish_round(&s.user, &name).await {
+    match app.rounds().publish(&s.user, &name).await {
         Ok(n) => done(
             &format!("/admin/rounds/{}", url_encode(&name)),
             &format!(
@@ -332,7 +335,7 @@ pub async fn export(
         return r;
     }
     let user = caller.user().expect("checked");
-    match app.export_download_as(user, &file).await {
+    match app.records().export_download(user, &file).await {
         Ok((format, bytes)) => download(&file, format, bytes),
         Err(e) => app_error(&caller, &uri, e, "/admin"),
     }
@@ -451,7 +454,11 @@ pub async fn import(
             format!("no room for the upload: {e}"),
         );
     }
-    match app.import_file(&s.user, kind, &path, &|_, _| {}).await {
+    match app
+        .records()
+        .import_file(&s.user, kind, &path, &|_, _| {})
+        .await
+    {
         Ok(mut report) => {
             report.file = name;
             let status = if report.rejected.is_empty() {

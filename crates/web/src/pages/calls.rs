@@ -48,13 +48,13 @@ impl CallsPage {
 }
 
 pub async fn calls(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
-    let calls = match app.calls().await {
+    let calls = match app.calls().list().await {
         Ok(c) => c,
         Err(e) => return app_error(&caller, &uri, e, "/"),
     };
     let user = caller.user();
     let needs = match user.and_then(|u| u.enterprise_id.as_deref()) {
-        Some(e) => match app.needs_of(e).await {
+        Some(e) => match app.discovery().needs_of(e).await {
             Ok(n) => n,
             Err(e) => return app_error(&caller, &uri, e, "/"),
         },
@@ -62,7 +62,7 @@ pub async fn calls(State(app): State<App>, caller: Caller, uri: Uri) -> Response
     };
     let startup_member = user.is_some_and(|u| u.role == Role::StartupMember);
     let enterprises = if startup_member {
-        match app.enterprise_names().await {
+        match app.discovery().enterprise_names().await {
             Ok(m) => {
                 let mut v: Vec<(String, String)> = m.into_iter().collect();
                 v.sort_by(|a, b| a.1.cmp(&b.1));
@@ -181,7 +181,7 @@ pub async fn create(
         stage_open: true,
         reviews_per_application: f.reviews.trim().parse().unwrap_or(2),
     };
-    match app.save_call_as(user, &call).await {
+    match app.calls().save(user, &call).await {
         Ok(()) => done(
             &format!("/calls/{}", call.code),
             caller.lang.t("공모를 열었습니다", "Call opened"),
@@ -209,7 +209,8 @@ pub async fn propose(
         return need_login(&caller, &uri);
     };
     match app
-        .propose_as(&s.user, &f.enterprise_id, &f.proposal, chrono::Utc::now())
+        .calls()
+        .propose(&s.user, &f.enterprise_id, &f.proposal, chrono::Utc::now())
         .await
     {
         Ok(a) => done(
@@ -241,7 +242,7 @@ pub async fn route(
         return need_login(&caller, &uri);
     };
     let need = Some(f.need_id.trim()).filter(|n| !n.is_empty());
-    match app.route_proposal_as(&s.user, id, need).await {
+    match app.calls().route_proposal(&s.user, id, need).await {
         Ok(a) => done(
             &format!("/calls/{}", a.call),
             if need.is_some() {
@@ -320,7 +321,7 @@ pub async fn call(
     Path(code): Path<String>,
 ) -> Response {
     let back = "/calls";
-    let c = match app.call(&code).await {
+    let c = match app.calls().get(&code).await {
         Ok(c) => c,
         Err(e) => return app_error(&caller, &uri, e, back),
     };
@@ -329,9 +330,9 @@ pub async fn call(
     let (mut applications, mut evaluators, mut standings) = (vec![], vec![], vec![]);
     if let (Some(u), true) = (user, organiser) {
         let got = tokio::try_join!(
-            app.call_applications_as(u, &code),
-            app.call_evaluators(&code),
-            app.standings_as(u, &code)
+            app.calls().applications(u, &code),
+            app.calls().evaluators(&code),
+            app.calls().standings(u, &code)
         );
         match got {
             Ok((a, e, s)) => (applications, evaluators, standings) = (a, e, s),
@@ -339,21 +340,21 @@ pub async fn call(
         }
     }
     let mine = match user.filter(|u| u.role == Role::StartupMember) {
-        Some(u) => match app.call_applications_as(u, &code).await {
+        Some(u) => match app.calls().applications(u, &code).await {
             Ok(a) => a.into_iter().next(),
             Err(e) => return app_error(&caller, &uri, e, back),
         },
         None => None,
     };
     let evaluator = match user {
-        Some(u) => match app.call_evaluators(&code).await {
+        Some(u) => match app.calls().evaluators(&code).await {
             Ok(e) => e.contains(&u.email),
             Err(e) => return app_error(&caller, &uri, e, back),
         },
         None => false,
     };
     let needs = match (&c.enterprise_id, organiser && c.track == Track::BottomUp) {
-        (Some(e), true) => match app.needs_of(e).await {
+        (Some(e), true) => match app.discovery().needs_of(e).await {
             Ok(n) => n,
             Err(e) => return app_error(&caller, &uri, e, back),
         },
@@ -418,7 +419,8 @@ pub async fn apply(
     let submit = field_text(&fields, "action") == "submit";
     // one save: answers, files and status together, or nothing when refused
     if let Err(e) = app
-        .save_application_with_files_as(user, &code, answers, &files, submit, now)
+        .calls()
+        .save_application_with_files(user, &code, answers, &files, submit, now)
         .await
     {
         return app_error(&caller, &uri, e, &back);
@@ -446,7 +448,8 @@ pub async fn withdraw(
         return need_login(&caller, &uri);
     };
     match app
-        .withdraw_application_as(&s.user, id, chrono::Utc::now())
+        .calls()
+        .withdraw_application(&s.user, id, chrono::Utc::now())
         .await
     {
         Ok(a) => done(
@@ -489,7 +492,7 @@ pub async fn file(
     let Some(user) = caller.user() else {
         return ApiError::unauthenticated().into_response();
     };
-    match app.attachment_as(user, id, &key).await {
+    match app.calls().attachment(user, id, &key).await {
         Ok((_uploaders_name, media, bytes)) => attachment(id, &key, media, bytes),
         Err(e) => app_error(&caller, &uri, e, "/calls"),
     }
@@ -536,7 +539,11 @@ pub async fn add_evaluator(
         return need_login(&caller, &uri);
     };
     let back = format!("/calls/{code}");
-    match app.add_evaluator_as(&s.user, &code, f.email.trim()).await {
+    match app
+        .calls()
+        .add_evaluator(&s.user, &code, f.email.trim())
+        .await
+    {
         Ok(()) => done(
             &back,
             caller.lang.t("심사위원을 추가했습니다", "Evaluator added"),
@@ -559,11 +566,13 @@ pub async fn stage_action(
     let back = format!("/calls/{code}");
     let r = match action.as_str() {
         "assign" => app
-            .assign_stage_as(&s.user, &code)
+            .calls()
+            .assign_stage(&s.user, &code)
             .await
             .map(|n| format!("{n} {}", caller.lang.t("건 배정", "reviews assigned"))),
         "close" => app
-            .set_stage_open_as(&s.user, &code, false)
+            .calls()
+            .set_stage_open(&s.user, &code, false)
             .await
             .map(|()| {
                 caller
@@ -571,12 +580,16 @@ pub async fn stage_action(
                     .t("심사를 마감했습니다", "Scoring closed")
                     .to_string()
             }),
-        "open" => app.set_stage_open_as(&s.user, &code, true).await.map(|()| {
-            caller
-                .lang
-                .t("심사를 다시 열었습니다", "Scoring reopened")
-                .to_string()
-        }),
+        "open" => app
+            .calls()
+            .set_stage_open(&s.user, &code, true)
+            .await
+            .map(|()| {
+                caller
+                    .lang
+                    .t("심사를 다시 열었습니다", "Scoring reopened")
+                    .to_string()
+            }),
         other => return message(&caller, &uri, StatusCode::NOT_FOUND, other, &back),
     };
     match r {
@@ -618,7 +631,11 @@ pub async fn decide(
             ))
         })
         .collect();
-    match app.decide_stage_as(&s.user, &code, top, &overrides).await {
+    match app
+        .calls()
+        .decide_stage(&s.user, &code, top, &overrides)
+        .await
+    {
         Ok(n) => done(
             &back,
             &format!("{n} {}", caller.lang.t("건 통과", "advanced")),
@@ -661,7 +678,7 @@ pub async fn reviews(
     let Some(user) = caller.user() else {
         return Redirect::to(&format!("/login?next=/calls/{code}/reviews")).into_response();
     };
-    let got = tokio::try_join!(app.call(&code), app.my_reviews_as(user, &code));
+    let got = tokio::try_join!(app.calls().get(&code), app.calls().my_reviews(user, &code));
     match got {
         Ok((c, assignments)) => render(&ReviewsPage {
             l: Layout::new(&caller, &uri, ("내 심사", "My reviews")),
@@ -706,7 +723,11 @@ pub async fn score(
         }
     }
     let comment = f.get("comment").map(|c| c.trim()).filter(|c| !c.is_empty());
-    match app.submit_review_as(&s.user, id, scores, comment).await {
+    match app
+        .calls()
+        .submit_review(&s.user, id, scores, comment)
+        .await
+    {
         Ok(r) => done(
             &back,
             &format!(
@@ -744,7 +765,8 @@ pub async fn conflict(
         .unwrap_or("/calls".into());
     let reason = Some(f.reason.trim()).filter(|r| !r.is_empty());
     match app
-        .declare_conflict_as(&s.user, &f.startup_id, reason)
+        .calls()
+        .declare_conflict(&s.user, &f.startup_id, reason)
         .await
     {
         Ok(()) => done(
@@ -770,11 +792,11 @@ pub async fn inbox(State(app): State<App>, caller: Caller, uri: Uri) -> Response
     let Some(user) = caller.user() else {
         return Redirect::to("/login?next=/inbox").into_response();
     };
-    let messages = match app.inbox_as(user).await {
+    let messages = match app.inbox().list(user).await {
         Ok(m) => m,
         Err(e) => return app_error(&caller, &uri, e, "/"),
     };
-    if let Err(e) = app.mark_inbox_read_as(user).await {
+    if let Err(e) = app.inbox().mark_read(user).await {
         return app_error(&caller, &uri, e, "/");
     }
     render(&InboxPage {
@@ -794,7 +816,7 @@ pub async fn workbook(
     let Some(user) = caller.user() else {
         return ApiError::unauthenticated().into_response();
     };
-    match app.call_workbook_as(user, &code).await {
+    match app.calls().workbook(user, &code).await {
         Ok(bytes) => workbook_download(&code, bytes),
         Err(e) => app_error(&caller, &uri, e, &format!("/calls/{code}")),
     }

@@ -25,7 +25,7 @@ pub struct CentersPage {
 }
 
 pub async fn centers(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
-    let (centers, dash) = match (app.centers().await, app.dashboard().await) {
+    let (centers, dash) = match (app.centers().list().await, app.kpi().dashboard().await) {
         (Ok(c), Ok(d)) => (c, d),
         (Err(e), _) | (_, Err(e)) => return app_error(&caller, &uri, e, "/"),
     };
@@ -115,7 +115,7 @@ pub async fn save_center(
         Ok(c) => c,
         Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/centers"),
     };
-    match app.save_center_as(&s.user, &c).await {
+    match app.centers().save(&s.user, &c).await {
         Ok(()) => done(
             &format!("/centers/{}", c.code),
             caller.lang.t("거점을 저장했습니다", "Center saved"),
@@ -185,11 +185,11 @@ pub async fn center(
     Path(code): Path<String>,
 ) -> Response {
     let back = "/centers";
-    let c = match app.center(&code).await {
+    let c = match app.centers().get(&code).await {
         Ok(c) => c,
         Err(e) => return app_error(&caller, &uri, e, back),
     };
-    let fig = match app.dashboard().await {
+    let fig = match app.kpi().dashboard().await {
         Ok((_, b)) => b
             .by_center
             .into_iter()
@@ -201,8 +201,8 @@ pub async fn center(
     let manager = user.is_some_and(|u| manages_center(u, &code));
     let (ranked, outcomes) = match user.filter(|_| manager) {
         Some(u) => match (
-            app.ranked_applications_as(u, &code).await,
-            app.center_outcomes(&code).await,
+            app.centers().ranked_applications(u, &code).await,
+            app.centers().outcomes(&code).await,
         ) {
             (Ok(r), Ok(o)) => (r, o),
             (Err(e), _) | (_, Err(e)) => return app_error(&caller, &uri, e, back),
@@ -210,7 +210,7 @@ pub async fn center(
         None => (vec![], vec![]),
     };
     let mine = match user {
-        Some(u) => match app.my_center_applications(u).await {
+        Some(u) => match app.centers().my_applications(u).await {
             Ok(a) => a.into_iter().find(|a| a.center == code),
             Err(e) => return app_error(&caller, &uri, e, back),
         },
@@ -255,7 +255,8 @@ pub async fn apply(
     let plan = Some(f.plan.trim()).filter(|p| !p.is_empty());
     let today = chrono::Local::now().date_naive();
     match app
-        .apply_to_center_as(&s.user, &code, &markets, plan, today)
+        .centers()
+        .apply(&s.user, &code, &markets, plan, today)
         .await
     {
         Ok(_) => done(&back, caller.lang.t("지원했습니다", "Application sent")),
@@ -278,7 +279,11 @@ pub async fn decide(
         return message(&caller, &uri, StatusCode::NOT_FOUND, &action, "/centers");
     };
     let today = chrono::Local::now().date_naive();
-    match app.decide_application_as(&s.user, id, to, today).await {
+    match app
+        .centers()
+        .decide_application(&s.user, id, to, today)
+        .await
+    {
         Ok(a) => done(
             &format!("/centers/{}", a.center),
             &format!(
@@ -385,7 +390,7 @@ pub async fn record_outcome(
         Ok(o) => o,
         Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, &back),
     };
-    match app.record_center_outcome_as(&s.user, &o).await {
+    match app.centers().record_outcome(&s.user, &o).await {
         Ok(()) => done(
             &back,
             caller.lang.t("성과를 기록했습니다", "Outcome recorded"),

@@ -24,7 +24,7 @@ pub struct ClustersPage {
 }
 
 pub async fn clusters(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
-    let (clusters, dash) = match (app.clusters().await, app.dashboard().await) {
+    let (clusters, dash) = match (app.clusters().list().await, app.kpi().dashboard().await) {
         (Ok(c), Ok(d)) => (c, d),
         (Err(e), _) | (_, Err(e)) => return app_error(&caller, &uri, e, "/"),
     };
@@ -99,7 +99,7 @@ pub async fn save_cluster(
         theme_industries: themes,
         anchor_enterprises: list(&f.anchor_enterprises),
     };
-    match app.save_cluster_as(&s.user, &c).await {
+    match app.clusters().save(&s.user, &c).await {
         Ok(()) => done(
             &format!("/clusters/{}", c.code),
             caller.lang.t("클러스터를 저장했습니다", "Cluster saved"),
@@ -121,7 +121,7 @@ pub async fn cluster(
     uri: Uri,
     Path(code): Path<String>,
 ) -> Response {
-    match app.cluster_report(&code, 60).await {
+    match app.clusters().report(&code, 60).await {
         Ok(r) => {
             let title = (r.cluster.name_ko.clone(), r.cluster.name_en.clone());
             render(&ClusterPage {
@@ -141,7 +141,7 @@ pub async fn matrix_csv(
     Path(file): Path<String>,
 ) -> Response {
     let name = file.strip_suffix(".csv").unwrap_or(&file);
-    match app.matrix_csv(name).await {
+    match app.clusters().matrix_csv(name).await {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -222,7 +222,7 @@ pub async fn profile_form(
             );
         }
     };
-    match app.startup(&id).await {
+    match app.discovery().startup(&id).await {
         Ok(s) => {
             let cells = cells_of(RecordKind::Startups, records::startup_cells(&s));
             render(&editor(&caller, &uri, RecordKind::Startups, &cells, &[]))
@@ -258,7 +258,7 @@ pub async fn need_form(
         ("visibility".to_string(), "public".to_string()),
     ]);
     if let Some(Path(id)) = id {
-        match app.need_for(Some(user), &id).await {
+        match app.discovery().need_for(Some(user), &id).await {
             Ok(n)
                 if user.role == Role::Admin
                     || user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str()) =>
@@ -305,7 +305,7 @@ pub async fn save(
         }
     };
     form.retain(|k, _| kind.columns().contains(&k.as_str()));
-    match app.save_cells_as(&s.user, kind, form.clone()).await {
+    match app.records().save_cells(&s.user, kind, form.clone()).await {
         Ok((_, notes)) => {
             let saved = caller.lang.t("저장했습니다", "Saved");
             let msg = if notes.is_empty() {

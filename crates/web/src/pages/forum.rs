@@ -36,7 +36,7 @@ impl EventsPage {
 }
 
 pub async fn events(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
-    match app.events().await {
+    match app.forum().list().await {
         Ok(mut events) => {
             events.reverse();
             render(&EventsPage {
@@ -128,7 +128,7 @@ pub async fn save_event(
         Ok(ev) => ev,
         Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/events"),
     };
-    match app.save_event(&s.user, &ev).await {
+    match app.forum().save(&s.user, &ev).await {
         Ok(()) => done(
             &format!("/events/{}", ev.code),
             caller.lang.t("행사를 저장했습니다", "Event saved"),
@@ -215,11 +215,11 @@ pub async fn event(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let back = "/events";
-    let ev = match app.event(&code).await {
+    let ev = match app.forum().get(&code).await {
         Ok(ev) => ev,
         Err(e) => return app_error(&caller, &uri, e, back),
     };
-    let participants = match app.participants_for(caller.user(), &code).await {
+    let participants = match app.forum().participants(caller.user(), &code).await {
         Ok(p) => p,
         Err(e) => return app_error(&caller, &uri, e, back),
     };
@@ -244,7 +244,7 @@ pub async fn event(
     industries.dedup();
     // the caller's match partners come first: the natural people to meet
     let matched: std::collections::HashSet<String> = match (caller.user(), org) {
-        (Some(u), Some(_)) => match app.matches_as(u, app::MatchFilter::default()).await {
+        (Some(u), Some(_)) => match app.pipeline().matches(u, app::MatchFilter::default()).await {
             Ok(ms) => ms
                 .into_iter()
                 .map(|m| {
@@ -269,7 +269,7 @@ pub async fn event(
     others.truncate(200);
     let requests = match caller.user() {
         Some(u) if org.is_some() || u.role == domain::Role::Admin => {
-            match app.meeting_requests_as(u, &code).await {
+            match app.forum().meeting_requests(u, &code).await {
                 Ok(r) => r,
                 Err(e) => return app_error(&caller, &uri, e, back),
             }
@@ -284,7 +284,7 @@ pub async fn event(
             None => all.push(r),
         }
     }
-    let stats = match app.schedule_stats(&code).await {
+    let stats = match app.forum().schedule_stats(&code).await {
         Ok(s) => s,
         Err(e) => return app_error(&caller, &uri, e, back),
     };
@@ -325,7 +325,7 @@ pub async fn register(
         return need_login(&caller, &uri);
     };
     let back = format!("/events/{code}");
-    match app.register_as(&s.user, &code, None).await {
+    match app.forum().register(&s.user, &code, None).await {
         Ok(r) => done(&back, caller.lang.t(r.label_ko(), r.label_en())),
         Err(e) => app_error(&caller, &uri, e, &back),
     }
@@ -342,7 +342,7 @@ pub async fn cancel(
         return need_login(&caller, &uri);
     };
     let back = format!("/events/{code}");
-    match app.cancel_registration_as(&s.user, &code).await {
+    match app.forum().cancel_registration(&s.user, &code).await {
         Ok(()) => done(
             &back,
             caller
@@ -370,7 +370,7 @@ pub async fn availability(
         .keys()
         .filter_map(|k| k.strip_prefix("busy_")?.parse().ok())
         .collect();
-    match app.set_unavailable_as(&s.user, &code, &slots).await {
+    match app.forum().set_unavailable(&s.user, &code, &slots).await {
         Ok(()) => done(
             &back,
             caller
@@ -402,7 +402,11 @@ pub async fn request(
     };
     let back = format!("/events/{code}");
     let note = Some(f.note.trim()).filter(|n| !n.is_empty());
-    match app.request_meeting_as(&s.user, &code, &f.with, note).await {
+    match app
+        .forum()
+        .request_meeting(&s.user, &code, &f.with, note)
+        .await
+    {
         Ok(_) => done(
             &back,
             caller.lang.t("미팅을 요청했습니다", "Meeting requested"),
@@ -426,7 +430,7 @@ pub async fn answer(
         Some(t) => t,
         None => return message(&caller, &uri, StatusCode::NOT_FOUND, &action, "/events"),
     };
-    match app.answer_meeting_as(&s.user, id, to).await {
+    match app.forum().answer_meeting(&s.user, id, to).await {
         Ok(r) => done(
             &format!("/events/{}", r.event),
             &format!(
@@ -461,7 +465,7 @@ pub async fn schedule(
         return need_login(&caller, &uri);
     };
     let back = format!("/events/{code}");
-    match app.schedule_event(&s.user, &code).await {
+    match app.forum().schedule(&s.user, &code).await {
         Ok(st) => done(
             &back,
             &format!(
@@ -494,7 +498,7 @@ pub async fn agenda(
     let Some(user) = caller.user() else {
         return Redirect::to(&format!("/login?next=/events/{code}/agenda")).into_response();
     };
-    match app.agenda_as(user, &code).await {
+    match app.forum().agenda(user, &code).await {
         Ok((ev, items)) => render(&AgendaPage {
             l: Layout::new(&caller, &uri, ("내 미팅 일정", "My meeting agenda")),
             ev,
@@ -514,7 +518,7 @@ pub async fn agenda_file(
     let Some(user) = caller.user() else {
         return ApiError::unauthenticated().into_response();
     };
-    match app.agenda_as(user, &code).await {
+    match app.forum().agenda(user, &code).await {
         Ok((ev, items)) => agenda_download(&code, &ev, &items, caller.lang),
         Err(e) => app_error(&caller, &uri, e, &format!("/events/{code}")),
     }

@@ -197,10 +197,10 @@ pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
     let lang = caller.lang;
     let ko = lang == crate::i18n::Lang::Ko;
     let ((k, b), clusters, centers, (funnel, mut call_funnels)) = match tokio::try_join!(
-        app.dashboard(),
-        app.clusters(),
-        app.centers(),
-        app.funnels()
+        app.kpi().dashboard(),
+        app.clusters().list(),
+        app.centers().list(),
+        app.calls().funnels()
     ) {
         Ok(x) => x,
         Err(e) => return app_error(&caller, &uri, e, "/"),

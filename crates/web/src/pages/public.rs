@@ -134,7 +134,7 @@ async fn listing(
         };
     q.include_confidential = app::authz::may_search_confidential(caller.user());
     q.facet_limit = 8;
-    let res = match app.search(&q) {
+    let res = match app.discovery().search(&q) {
         Ok(r) => r,
         Err(e) => return app_error(caller, uri, e, base),
     };
@@ -148,8 +148,8 @@ async fn listing(
     let (mut startups, mut need_cards) = (Vec::new(), Vec::new());
     if needs {
         let (found, names) = match tokio::try_join!(
-            app.needs_by_ids_for(caller.user(), &ids),
-            app.enterprise_names()
+            app.discovery().needs_by_ids_for(caller.user(), &ids),
+            app.discovery().enterprise_names()
         ) {
             Ok(x) => x,
             Err(e) => return app_error(caller, uri, e, "/"),
@@ -172,7 +172,7 @@ async fn listing(
             }
         }
     } else {
-        let found = match app.startups_by_ids(&ids).await {
+        let found = match app.discovery().startups_by_ids(&ids).await {
             Ok(x) => x,
             Err(e) => return app_error(caller, uri, e, "/"),
         };
@@ -298,7 +298,7 @@ pub async fn startup_profile(
     uri: Uri,
     Path(id): Path<String>,
 ) -> Response {
-    let s = match app.startup_for(caller.user(), &id).await {
+    let s = match app.discovery().startup_for(caller.user(), &id).await {
         Ok(s) => s,
         Err(e) => return app_error(&caller, &uri, e, "/startups"),
     };
@@ -352,7 +352,7 @@ pub async fn need_page(
     uri: Uri,
     Path(id): Path<String>,
 ) -> Response {
-    let n = match app.need_for(caller.user(), &id).await {
+    let n = match app.discovery().need_for(caller.user(), &id).await {
         Ok(n) => n,
         Err(e) => return app_error(&caller, &uri, e, "/needs"),
     };
@@ -362,11 +362,13 @@ pub async fn need_page(
         && app::authz::may_see_recommendations(u, &n.enterprise_id)
     {
         let recs = app
-            .recommendations_for_need_as(u, &id, 10)
+            .recommendations()
+            .for_need(u, &id, 10)
             .await
             .unwrap_or_default();
         let ids: Vec<String> = recs.iter().map(|r| r.id.clone()).collect();
         let names: HashMap<String, String> = app
+            .discovery()
             .startups_by_ids(&ids)
             .await
             .unwrap_or_default()
@@ -384,7 +386,8 @@ pub async fn need_page(
             })
             .collect();
         matches = app
-            .matches_as(
+            .pipeline()
+            .matches(
                 u,
                 app::MatchFilter {
                     need: Some(id.clone()),
@@ -397,6 +400,7 @@ pub async fn need_page(
     let page = NeedPage {
         l: Layout::new(&caller, &uri, (&n.title, &n.title)),
         enterprise: app
+            .discovery()
             .enterprise(&n.enterprise_id)
             .await
             .map(|e| e.name)
@@ -479,7 +483,7 @@ pub async fn request_reset(
     uri: Uri,
     Form(f): Form<ResetRequestForm>,
 ) -> Response {
-    app.request_password_reset_after_answer(f.email);
+    app.accounts().request_password_reset_after_answer(f.email);
     let done = caller.lang.t(
         "이 이메일로 가입한 계정이 있으면 새 비밀번호를 정하는 링크를 보냈습니다.",
         crate::api::RESET_SENT,
@@ -505,7 +509,7 @@ pub async fn reset_password(
     Form(f): Form<NewPasswordForm>,
 ) -> Response {
     let t = |ko: &str, en: &str| Some(caller.lang.t(ko, en).to_string());
-    let (status, error, done) = match app.reset_password(&token, &f.password).await {
+    let (status, error, done) = match app.accounts().reset_password(&token, &f.password).await {
         Ok(true) => (
             StatusCode::OK,
             None,
@@ -558,6 +562,7 @@ pub async fn login(
     let to = local_path(&f.next, "/work");
     let previous = caller.session.as_ref().map(|s| s.token.as_str());
     match app
+        .accounts()
         .login_rotating(&caller.client, &f.email, &f.password, previous)
         .await
     {
@@ -608,7 +613,7 @@ pub async fn logout(
     let Some(s) = caller.form_writer(&f.csrf) else {
         return super::need_login(&caller, &uri);
     };
-    if let Err(e) = app.logout(&s.token).await {
+    if let Err(e) = app.accounts().logout(&s.token).await {
         return app_error(&caller, &uri, e, "/");
     }
     (

@@ -98,18 +98,18 @@ pub async fn work(
         filter.statuses.push(MatchStatus::Acquisition);
         filter.enterprise = q.get("enterprise").filter(|e| !e.is_empty()).cloned();
     }
-    let matches = match app.matches_as(user, filter).await {
+    let matches = match app.pipeline().matches(user, filter).await {
         Ok(m) => m,
         Err(e) => return app_error(&caller, &uri, e, "/"),
     };
     let needs = match (&user.enterprise_id, side) {
-        (Some(e), Side::Enterprise) => match app.needs_of(e).await {
+        (Some(e), Side::Enterprise) => match app.discovery().needs_of(e).await {
             Ok(n) => n,
             Err(e) => return app_error(&caller, &uri, e, "/"),
         },
         _ => Vec::new(),
     };
-    let center_apps = match app.my_center_applications(user).await {
+    let center_apps = match app.centers().my_applications(user).await {
         Ok(a) => a,
         Err(e) => return app_error(&caller, &uri, e, "/"),
     };
@@ -193,6 +193,7 @@ pub async fn move_match(
     };
     let note = Some(f.note.trim().to_string()).filter(|n| !n.is_empty());
     match app
+        .pipeline()
         .act_on_match(&s.user, &startup, &need, action, note)
         .await
     {
@@ -260,7 +261,7 @@ pub async fn record_outcome(
         Ok(o) => o,
         Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/work"),
     };
-    match app.record_outcome_as(&s.user, o).await {
+    match app.pipeline().record_outcome(&s.user, o).await {
         Ok(o) => done(
             "/work",
             &format!(

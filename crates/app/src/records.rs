@@ -1,0 +1,153 @@
+//! The program's records: saving, creating and deleting them, importing and exporting tables, loading a whole program, and reviewing likely duplicates.
+
+use std::collections::HashMap;
+
+use domain::records::RecordKind;
+use domain::{FieldError, Role, User};
+use store::DuplicateFlag;
+
+use crate::principal::Principal;
+use crate::{App, AppError, Result};
+
+/// The program's records: saving, creating and deleting them, importing and exporting tables, loading a whole program, and reviewing likely duplicates.
+#[derive(Clone, Copy)]
+pub struct Records<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Records<'_> {
+    /// Saves a record from a form for `user`: a startup's member its own profile
+    /// (the program's own fields — source, discovery date, registration number — kept
+    /// as stored), an enterprise's member its own needs (new ones get an id), program
+    /// managers anything. Answers the id saved and any remarks; field errors are
+    /// [`AppError::InvalidFields`].
+    pub async fn save_cells(
+        self,
+        who: impl Into<Principal<'_>>,
+        kind: RecordKind,
+        cells: HashMap<String, String>,
+    ) -> Result<(String, Vec<FieldError>)> {
+        self.app
+            .write_cells_as(who.into(), kind, cells, false)
+            .await
+    }
+
+    /// Creates a need for `user` (`POST /api/v1/needs`): as [`Records::save_cells`],
+    /// but an id that is taken is refused instead of saved over.
+    pub async fn create_need(
+        self,
+        who: impl Into<Principal<'_>>,
+        cells: HashMap<String, String>,
+    ) -> Result<(String, Vec<FieldError>)> {
+        self.app
+            .write_cells_as(who.into(), RecordKind::Needs, cells, true)
+            .await
+    }
+
+    /// Deletes a need: its enterprise's members or program managers.
+    pub async fn delete_need(self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
+        let who = who.into();
+        let n = self
+            .app
+            .store
+            .need(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no need '{id}'")))?;
+        let own = |user: &User| {
+            user.role == Role::EnterpriseMember
+                && user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str())
+        };
+        if let Principal::User(user) = who
+            && !own(user)
+            && user.role != Role::Admin
+        {
+            return Err(AppError::Forbidden(format!(
+                "{} may not delete need '{id}'",
+                user.email
+            )));
+        }
+        self.app.remove_need(id, who.audit_name()).await
+    }
+
+    /// Registers or updates one startup: the same validation, duplicate flags and
+    /// index update as an import row. Returns the notes (a registration number that
+    /// named another record, likely duplicates).
+    pub async fn save_startup(
+        self,
+        who: impl Into<Principal<'_>>,
+        s: domain::Startup,
+    ) -> Result<Vec<domain::FieldError>> {
+        let who = who.into();
+        who.require_program_manager("save a startup record")?;
+        let cells = RecordKind::Startups
+            .columns()
+            .iter()
+            .map(|c| c.to_string())
+            .zip(domain::records::startup_cells(&s))
+            .collect();
+        self.app
+            .write_cells(RecordKind::Startups, &cells, who.audit_name())
+            .await
+    }
+
+    /// Deletes a startup (program managers only).
+    pub async fn delete_startup(self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("delete startups")?;
+        if !self.app.store.delete_startup(id, who.audit_name()).await? {
+            return Err(AppError::NotFound(format!("no startup with id '{id}'")));
+        }
+        self.app.index_soon().await?;
+        Ok(())
+    }
+
+    /// Likely duplicates waiting for review (`status` open, dismissed, merged, or all).
+    pub async fn duplicates(
+        self,
+        who: impl Into<Principal<'_>>,
+        status: Option<&str>,
+    ) -> Result<Vec<DuplicateFlag>> {
+        who.into().require_program_manager("review duplicates")?;
+        if let Some(s) = status
+            && !["open", "dismissed", "merged"].contains(&s)
+        {
+            return Err(AppError::Conflict(format!(
+                "'{s}' is not a flag status; allowed: open, dismissed, merged"
+            )));
+        }
+        Ok(self.app.store.duplicate_flags(status).await?)
+    }
+
+    pub async fn dismiss_duplicate(
+        self,
+        who: impl Into<Principal<'_>>,
+        a: &str,
+        b: &str,
+    ) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("review duplicates")?;
+        Ok(self
+            .app
+            .store
+            .dismiss_duplicate(a, b, who.audit_name())
+            .await?)
+    }
+
+    /// Merges startup `drop` into `keep`, keeping the history of both.
+    #[tracing::instrument(skip_all, fields(keep = keep, drop = drop))]
+    pub async fn merge_startups(
+        self,
+        who: impl Into<Principal<'_>>,
+        keep: &str,
+        drop: &str,
+    ) -> Result<()> {
+        let who = who.into();
+        who.require_program_manager("merge startups")?;
+        self.app
+            .store
+            .merge_startups(keep, drop, who.audit_name())
+            .await?;
+        self.app.index_soon().await?;
+        Ok(())
+    }
+}
