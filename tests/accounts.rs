@@ -93,6 +93,7 @@ async fn the_first_admin_logs_in_and_sessions_and_lockouts_hold() {
     let app = app::App::open(db.to_str().unwrap()).await.unwrap();
     let (user, hash) = app
         .store()
+        .accounts()
         .user_with_hash("pm@seoul.example")
         .await
         .unwrap()
@@ -226,6 +227,7 @@ async fn common_and_personal_passwords_are_refused() {
     }
     assert!(
         app.store()
+            .accounts()
             .user_with_hash(&user.email)
             .await
             .unwrap()

@@ -84,6 +84,7 @@ async fn every_write_route_for_every_role() {
     let own: Vec<_> = s
         .app
         .store()
+        .pipeline()
         .matches_where(&app::MatchFilter {
             enterprise: Some(ent_id.clone()),
             round: Some("r".into()),
@@ -196,6 +197,7 @@ async fn every_write_route_for_every_role() {
     let moved = s
         .app
         .store()
+        .pipeline()
         .matches_where(&app::MatchFilter {
             startup: Some(m.startup_id.clone()),
             need: Some(m.need_id.clone()),
@@ -356,6 +358,7 @@ async fn every_write_route_for_every_role() {
     assert_eq!(
         s.app
             .store()
+            .records()
             .need(&posted)
             .await
             .unwrap()
@@ -366,6 +369,7 @@ async fn every_write_route_for_every_role() {
     let not_ours = s
         .app
         .store()
+        .records()
         .needs()
         .await
         .unwrap()
@@ -655,6 +659,7 @@ async fn search_pages_and_api_with_facets() {
     let secret = s
         .app
         .store()
+        .records()
         .needs()
         .await
         .unwrap()
@@ -749,6 +754,7 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
     let mut secret = s
         .app
         .store()
+        .records()
         .needs()
         .await
         .unwrap()
@@ -1020,7 +1026,14 @@ async fn a_burst_of_need_posts_stores_every_need_under_its_own_id() {
         _dir: dir,
     };
     let (who, ent_id) = enterprise_member(&s, &demo).await;
-    let before = s.app.store().needs_of(&ent_id).await.unwrap().len();
+    let before = s
+        .app
+        .store()
+        .records()
+        .needs_of(&ent_id)
+        .await
+        .unwrap()
+        .len();
     let c = reqwest::Client::new();
     let mut tasks = Vec::new();
     for t in 0..8 {
@@ -1044,10 +1057,10 @@ async fn a_burst_of_need_posts_stores_every_need_under_its_own_id() {
     let distinct: std::collections::BTreeSet<&str> =
         answered.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(distinct.len(), 24, "{answered:?}");
-    let stored = s.app.store().needs_of(&ent_id).await.unwrap();
+    let stored = s.app.store().records().needs_of(&ent_id).await.unwrap();
     assert_eq!(stored.len(), before + 24);
     for (id, tag) in &answered {
-        let n = s.app.store().need(id).await.unwrap().unwrap();
+        let n = s.app.store().records().need(id).await.unwrap().unwrap();
         assert_eq!(
             n.title,
             format!("동시 수요 {tag}"),
@@ -1068,7 +1081,14 @@ async fn a_burst_of_need_posts_stores_every_need_under_its_own_id() {
     let p: serde_json::Value = r.json().await.unwrap();
     assert_eq!(p["type"], "https://innobridge.example/problems/refused");
     assert_ne!(
-        s.app.store().need(taken).await.unwrap().unwrap().title,
+        s.app
+            .store()
+            .records()
+            .need(taken)
+            .await
+            .unwrap()
+            .unwrap()
+            .title,
         "덮어쓰기"
     );
 }

@@ -37,7 +37,7 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
         )
         .await
         .unwrap();
-    let rows = app.store().match_rows().await.unwrap();
+    let rows = app.store().pipeline().match_rows().await.unwrap();
     let mine = rows
         .iter()
         .find(|m| m.round.as_deref() == Some("r") && m.enterprise_id == own)
@@ -114,7 +114,7 @@ async fn demo_logins_work_and_only_parties_move_a_match() {
     assert!(matches!(again, app::AppError::Conflict(_)), "{again}");
 
     // confidential needs
-    let needs = app.store().needs().await.unwrap();
+    let needs = app.store().records().needs().await.unwrap();
     let secret = needs
         .iter()
         .find(|n| n.visibility == domain::Visibility::Confidential && n.description.is_some())
@@ -142,6 +142,7 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
     demo::fill(&app, 4, &|_| {}).await.unwrap();
     let secret = app
         .store()
+        .records()
         .needs()
         .await
         .unwrap()
@@ -153,9 +154,10 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
         })
         .unwrap();
     // a startup with nothing to do with the need's enterprise yet
-    let rows = app.store().match_rows().await.unwrap();
+    let rows = app.store().pipeline().match_rows().await.unwrap();
     let startup = app
         .store()
+        .records()
         .startups()
         .await
         .unwrap()
@@ -196,6 +198,7 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
     }
     // the engine proposes the pair in a round not yet published
     app.store()
+        .rounds()
         .create_round(&MatchingRound {
             name: "r-hidden".into(),
             status: RoundStatus::Finished,
@@ -206,6 +209,7 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
         .await
         .unwrap();
     app.store()
+        .pipeline()
         .insert_matches(&[Match {
             startup_id: startup.clone(),
             need_id: secret.id.clone(),
@@ -230,6 +234,7 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
     // nor does a meeting request carry the unpublished proposal's score
     let event = app
         .store()
+        .forum()
         .events()
         .await
         .unwrap()

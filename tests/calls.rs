@@ -35,7 +35,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
         .await
         .unwrap();
     demo::fill(&app, 4, &|_| {}).await.unwrap();
-    let enterprises = app.store().enterprises().await.unwrap();
+    let enterprises = app.store().records().enterprises().await.unwrap();
     let ent = &enterprises[3];
     let need = app.discovery().needs_of(&ent.id).await.unwrap().remove(0);
     let owner = User {
@@ -46,7 +46,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
         .add_user(&app::Operator::named("test"), &owner, "calls-password-1")
         .await
         .unwrap();
-    let startups = app.store().startups().await.unwrap();
+    let startups = app.store().records().startups().await.unwrap();
     let mut founders = Vec::new();
     for (i, s) in startups.iter().skip(10).take(4).enumerate() {
         let u = User {
@@ -131,7 +131,11 @@ async fn an_open_call_from_application_to_selection() {
 
     // only its enterprise (or the program office) runs the call
     let stranger = User {
-        enterprise_id: Some(app.store().enterprises().await.unwrap()[0].id.clone()),
+        enterprise_id: Some(
+            app.store().records().enterprises().await.unwrap()[0]
+                .id
+                .clone(),
+        ),
         ..user("stranger@calls.kr", Role::EnterpriseMember)
     };
     assert!(matches!(
@@ -168,6 +172,7 @@ async fn an_open_call_from_application_to_selection() {
     assert!(e.to_string().contains("over the limit"), "{e}");
     assert!(
         app.store()
+            .calls()
             .attachment(draft.id, "deck")
             .await
             .unwrap()
@@ -481,6 +486,7 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
     let startup = founders[0].startup_id.clone().unwrap();
     let m = app
         .store()
+        .pipeline()
         .matches_where(&app::MatchFilter {
             startup: Some(startup.clone()),
             need: Some(need.clone()),
@@ -577,6 +583,7 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
     );
     let finalist = app
         .store()
+        .pipeline()
         .matches_where(&app::MatchFilter {
             startup: f.startup_id.clone(),
             need: Some(need),
@@ -690,9 +697,9 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     let own = squatter.enterprise_id.clone().unwrap();
     // an enterprise no startup has proposed to yet: it has no intake call
     let mut victim = None;
-    for e in app.store().enterprises().await.unwrap() {
+    for e in app.store().records().enterprises().await.unwrap() {
         let code = format!("intake-{}", e.id.to_lowercase());
-        if e.id != own && app.store().call(&code).await.unwrap().is_none() {
+        if e.id != own && app.store().calls().call(&code).await.unwrap().is_none() {
             victim = Some(e.id);
             break;
         }
@@ -754,7 +761,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
         Err(app::AppError::Conflict(m)) if m.starts_with("stage:")
     ));
     // a squatted call saved before the codes were reserved gets nothing
-    app.store().save_call(&squat, "old").await.unwrap();
+    app.store().calls().save_call(&squat, "old").await.unwrap();
     let p = app
         .calls()
         .propose(
@@ -810,6 +817,7 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
         .unwrap();
     let m = app
         .store()
+        .pipeline()
         .matches_where(&app::MatchFilter {
             round: Some("r-notify".into()),
             ..Default::default()

@@ -125,7 +125,7 @@ async fn killed_rounds_leave_the_round_whole_and_run_again() {
         v.sort();
         v
     };
-    let whole = proposals(&watcher.match_rows().await.unwrap());
+    let whole = proposals(&watcher.pipeline().match_rows().await.unwrap());
     assert!(!whole.is_empty());
 
     // re-running replaces the round in one transaction: killed at any moment of it,
@@ -141,7 +141,7 @@ async fn killed_rounds_leave_the_round_whole_and_run_again() {
         child.wait().unwrap();
         assert!(watcher.integrity_ok().await.unwrap(), "step {step}");
         assert_eq!(
-            proposals(&watcher.match_rows().await.unwrap()),
+            proposals(&watcher.pipeline().match_rows().await.unwrap()),
             whole,
             "step {step}: the round is whole"
         );
@@ -158,6 +158,9 @@ async fn killed_rounds_leave_the_round_whole_and_run_again() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(proposals(&watcher.match_rows().await.unwrap()), whole);
+    assert_eq!(
+        proposals(&watcher.pipeline().match_rows().await.unwrap()),
+        whole
+    );
     assert!(watcher.integrity_ok().await.unwrap());
 }

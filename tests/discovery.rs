@@ -190,7 +190,7 @@ async fn real_firms_are_found_from_words_of_their_own_description() {
         .await
         .unwrap();
     import(&app, RecordKind::Startups, &fixture("sbir/startups.csv")).await;
-    let firms = app.store().startups().await.unwrap();
+    let firms = app.store().records().startups().await.unwrap();
     let mut tried = 0;
     let mut top5 = 0;
     for f in firms
@@ -320,9 +320,10 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
         status: domain::MatchStatus::Proposed,
         history: vec![],
     };
-    app.store().insert_matches(&[m]).await.unwrap();
+    app.store().pipeline().insert_matches(&[m]).await.unwrap();
     let program = domain::Actor::new(domain::Side::Startup, "ceo@d2");
     app.store()
+        .pipeline()
         .transition_match(
             "d2",
             "n1",
@@ -343,18 +344,23 @@ async fn likely_duplicates_are_flagged_and_merged_on_request() {
         .merge_startups(&app::Operator::named("admin@city"), "d1", "d2")
         .await
         .unwrap();
-    assert!(app.store().startup("d2").await.unwrap().is_none());
-    let history = app.store().match_history("d1", "n1").await.unwrap();
+    assert!(app.store().records().startup("d2").await.unwrap().is_none());
+    let history = app
+        .store()
+        .pipeline()
+        .match_history("d1", "n1")
+        .await
+        .unwrap();
     assert_eq!(
         history.len(),
         1,
         "d2's match and its history now belong to d1"
     );
     assert_eq!(history[0].by, "ceo@d2");
-    let outcomes = app.store().outcomes().await.unwrap();
+    let outcomes = app.store().pipeline().outcomes().await.unwrap();
     assert_eq!(outcomes.len(), 1);
     assert_eq!(outcomes[0].startup_id, "d1");
-    let merged = app.store().merged_into("d1").await.unwrap();
+    let merged = app.store().records().merged_into("d1").await.unwrap();
     assert_eq!(merged.len(), 1);
     assert_eq!(merged[0].name, "테스트 주식회사");
     assert_eq!(

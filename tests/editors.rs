@@ -34,6 +34,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     let before = app.discovery().startup(&own).await.unwrap();
     let other = app
         .store()
+        .records()
         .startups()
         .await
         .unwrap()
@@ -255,6 +256,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     // another enterprise's need: refused, unchanged
     let theirs = app
         .store()
+        .records()
         .needs()
         .await
         .unwrap()
@@ -270,7 +272,13 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     .unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(
-        app.store().need(&theirs.id).await.unwrap().unwrap().title,
+        app.store()
+            .records()
+            .need(&theirs.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .title,
         theirs.title
     );
     // without the form's token nothing is saved
@@ -358,7 +366,12 @@ async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
     .unwrap();
     assert_eq!(r.status(), 303);
     assert!(
-        app.store().round("page-round").await.unwrap().is_none(),
+        app.store()
+            .rounds()
+            .round("page-round")
+            .await
+            .unwrap()
+            .is_none(),
         "a dry run stores nothing"
     );
     // the fit weights from the form reach the stored policy
@@ -375,7 +388,13 @@ async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
     .await
     .unwrap();
     assert_eq!(r.status(), 303);
-    let round = app.store().round("weighted").await.unwrap().unwrap();
+    let round = app
+        .store()
+        .rounds()
+        .round("weighted")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(round.policy["weights"]["text"], 0.5, "{}", round.policy);
     assert_eq!(round.policy["weights"]["overseas"], 0.3);
     // the audit log pages back
@@ -422,7 +441,9 @@ async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
     assert!(html.contains("모든 진행 현황"));
     let cards = html.matches("class=\"card\" data-startup").count();
     assert!(cards > 40, "several stages' cards: {cards}");
-    let one = app.store().enterprises().await.unwrap()[0].id.clone();
+    let one = app.store().records().enterprises().await.unwrap()[0]
+        .id
+        .clone();
     let narrowed = c
         .get(format!("{base}/work?enterprise={one}"))
         .header("cookie", &pm.cookie)
@@ -523,7 +544,7 @@ async fn saves_change_only_the_fields_given() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let got = app.store().need(&need.id).await.unwrap().unwrap();
+    let got = app.store().records().need(&need.id).await.unwrap().unwrap();
     let mut want = need.clone();
     want.title = "제목만 바꿉니다".into();
     assert_eq!(got, want);
@@ -531,16 +552,19 @@ async fn saves_change_only_the_fields_given() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let got = app.store().need(&need.id).await.unwrap().unwrap();
+    let got = app.store().records().need(&need.id).await.unwrap().unwrap();
     assert_eq!((got.description, got.deadline), (None, None));
     assert_eq!(got.technologies, need.technologies);
     // refused: nothing changes
-    let before = app.store().need(&need.id).await.unwrap().unwrap();
+    let before = app.store().records().need(&need.id).await.unwrap().unwrap();
     let r = put(serde_json::json!({"title": "바뀌면 안 됨", "slots": "many"}))
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    assert_eq!(app.store().need(&need.id).await.unwrap().unwrap(), before);
+    assert_eq!(
+        app.store().records().need(&need.id).await.unwrap().unwrap(),
+        before
+    );
     // a startup's profile through the API, as a program manager
     let admin = login(Role::Admin);
     let admin = common::log_in(&c, &base, &admin.email, &admin.password).await;
@@ -599,7 +623,7 @@ async fn lists_are_taken_as_people_write_them() {
         .as_str()
         .unwrap()
         .to_string();
-    let n = app.store().need(&id).await.unwrap().unwrap();
+    let n = app.store().records().need(&id).await.unwrap().unwrap();
     assert_eq!(n.technologies, vec!["lidar", "digital twin"]);
     assert_eq!(n.industries, vec!["mobility", "robotics"]);
     assert_eq!(n.collaboration_types.len(), 2);
@@ -629,7 +653,7 @@ async fn lists_are_taken_as_people_write_them() {
         .map(|v| v.to_str().unwrap().to_string())
         .find(|v| v.starts_with("innobridge_flash="))
         .expect("the answer leaves a message for the next page");
-    let n = app.store().need(&id).await.unwrap().unwrap();
+    let n = app.store().records().need(&id).await.unwrap().unwrap();
     assert_eq!(n.technologies, vec!["battery recycling", "computer vision"]);
     assert_eq!(n.industries, vec!["bio-health", "climate-energy"]);
     assert_eq!(n.title, "배열로 보낸 수요", "not in the form, kept");
@@ -671,7 +695,10 @@ async fn a_write_answers_without_waiting_for_the_search_index() {
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
     let saved: serde_json::Value = r.json().await.unwrap();
     let id = saved["id"].as_str().unwrap().to_string();
-    assert!(app.store().need(&id).await.unwrap().is_some(), "committed");
+    assert!(
+        app.store().records().need(&id).await.unwrap().is_some(),
+        "committed"
+    );
     drop(held);
     let found = common::json_until(
         &c,

@@ -347,7 +347,7 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
     // room for exactly one more
     let mut shrunk = centers.iter().find(|x| x.code == center).unwrap().clone();
     shrunk.capacity = ranked.iter().filter(|r| r["status"] == "admitted").count() as i32 + 1;
-    app.store().upsert_center(&shrunk).await.unwrap();
+    app.store().centers().upsert_center(&shrunk).await.unwrap();
     let cap = shrunk.capacity as usize;
     let decide = |id: i64, a: &str| format!("{base}/api/v1/center-applications/{id}/{a}");
     assert_eq!(
@@ -494,7 +494,7 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
         assert_eq!(s, 409, "{date}: {p}");
         assert!(p["detail"].as_str().unwrap().starts_with("date:"), "{p}");
     }
-    let rates = app.store().rates().await.unwrap();
+    let rates = app.store().kpi().rates().await.unwrap();
     let usd_krw = rates
         .to_krw(domain::Money::parse("250000", domain::Currency::parse("USD").unwrap()).unwrap())
         .unwrap();
@@ -849,7 +849,7 @@ async fn the_programs_write_routes_for_every_role() {
     // room for it, then the manager admits
     let mut roomy = center.clone();
     roomy.capacity += 1;
-    app.store().upsert_center(&roomy).await.unwrap();
+    app.store().centers().upsert_center(&roomy).await.unwrap();
     assert_eq!(
         send(&c, c.post(&admit), Some(&who[&Role::CenterManager]))
             .await
@@ -994,6 +994,7 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     assert_eq!(first.double_booked, 0, "{first:?}");
     let placed: Vec<_> = app
         .store()
+        .forum()
         .meeting_requests(event, None)
         .await
         .unwrap()
@@ -1007,6 +1008,7 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     let collide = [(a.id, a.slot.zip(a.table)), (b.id, a.slot.zip(a.table))];
     let saved = app
         .store()
+        .forum()
         .save_schedule(event, &collide, &first, "test")
         .await
         .unwrap();
@@ -1039,7 +1041,12 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         center_code: None,
         language: domain::Language::Ko,
     };
-    let before = app.store().meeting_requests(event, None).await.unwrap();
+    let before = app
+        .store()
+        .forum()
+        .meeting_requests(event, None)
+        .await
+        .unwrap();
     let theirs = before
         .iter()
         .filter(|r| {
@@ -1055,7 +1062,12 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         .cancel_registration(&member, event)
         .await
         .unwrap();
-    let after = app.store().meeting_requests(event, None).await.unwrap();
+    let after = app
+        .store()
+        .forum()
+        .meeting_requests(event, None)
+        .await
+        .unwrap();
     for r in after.iter().filter(|r| r.startup_id == leaving) {
         assert!(
             !matches!(

@@ -80,6 +80,7 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
 
     let s = app.store();
     let ids: Vec<String> = s
+        .records()
         .startups()
         .await
         .unwrap()
@@ -87,24 +88,24 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
         .map(|s| s.id)
         .collect();
     assert_eq!(ids, vec!["mx-3", "mx-1", "mx-4", "mx-7", "mx-8"]);
-    let mx3 = s.startup("mx-3").await.unwrap().unwrap();
+    let mx3 = s.records().startup("mx-3").await.unwrap().unwrap();
     assert_eq!(
         mx3.stage,
         Some(domain::Stage::Seed),
         "the bad row left the old data alone"
     );
     assert_eq!(mx3.technologies, Vec::<String>::new());
-    let mx1 = s.startup("mx-1").await.unwrap().unwrap();
+    let mx1 = s.records().startup("mx-1").await.unwrap().unwrap();
     assert_eq!(
         mx1.name, "딥비전",
         "the holder of the number is left as it was"
     );
     assert_eq!(mx1.funding.unwrap().minor, 1_500_000_000);
     assert_eq!(mx1.business_reg_no.unwrap().as_str(), "123-45-67890");
-    let mx8 = s.startup("mx-8").await.unwrap().unwrap();
+    let mx8 = s.records().startup("mx-8").await.unwrap().unwrap();
     assert_eq!(mx8.business_reg_no, None);
     assert_eq!(mx8.funding.unwrap().minor, 1_800_000_000);
-    let mx4 = s.startup("mx-4").await.unwrap().unwrap();
+    let mx4 = s.records().startup("mx-4").await.unwrap().unwrap();
     assert_eq!(mx4.funding.unwrap().minor, 25_000_050);
     assert_eq!(mx4.funding.unwrap().currency.code(), "USD");
     assert!(s.integrity_ok().await.unwrap());
@@ -125,7 +126,7 @@ async fn re_import_updates_instead_of_duplicating() {
         assert_eq!(r.inserted, r.rows);
     }
     let counts = app.counts().await.unwrap();
-    let startups = app.store().startups().await.unwrap();
+    let startups = app.store().records().startups().await.unwrap();
     let kpi = app.kpi().figures().await.unwrap();
     for (k, f) in files {
         let r = import(&app, k, &fixture(f)).await;
@@ -135,7 +136,7 @@ async fn re_import_updates_instead_of_duplicating() {
     assert!(after.audit_entries > counts.audit_entries);
     after.audit_entries = counts.audit_entries;
     assert_eq!(after, counts);
-    assert_eq!(app.store().startups().await.unwrap(), startups);
+    assert_eq!(app.store().records().startups().await.unwrap(), startups);
     assert_eq!(app.kpi().figures().await.unwrap(), kpi);
     assert_eq!(counts.outcomes, 300);
     assert!(kpi.investment_krw > 0, "USD amounts convert to KRW");
@@ -276,7 +277,7 @@ async fn sbir_text_imports_whole() {
     let app = open(&dir, "s.db").await;
     let r = import(&app, RecordKind::Startups, &fixture("sbir/startups.csv")).await;
     assert_eq!((r.rows, r.accepted, r.rejected.len()), (200, 200, 0));
-    let s = app.store().startups().await.unwrap();
+    let s = app.store().records().startups().await.unwrap();
     let t = store::files::read_table(&fixture("sbir/startups.csv")).unwrap();
     let col = t.headers.iter().position(|h| h == "description").unwrap();
     for (stored, row) in s.iter().zip(&t.rows) {
@@ -322,9 +323,9 @@ async fn export_then_import_gives_the_same_data_in_csv_and_xlsx() {
     let src = open(&dir, "src.db").await;
     demo::fill(&src, 11, &|_| {}).await.unwrap();
     let want = (
-        src.store().startups().await.unwrap(),
-        src.store().enterprises().await.unwrap(),
-        src.store().needs().await.unwrap(),
+        src.store().records().startups().await.unwrap(),
+        src.store().records().enterprises().await.unwrap(),
+        src.store().records().needs().await.unwrap(),
     );
     // outcomes tied to matches need the matches, which are not an import kind: compare
     // them without the need reference
@@ -332,7 +333,7 @@ async fn export_then_import_gives_the_same_data_in_csv_and_xlsx() {
         v.iter_mut().for_each(|o| o.need_id = None);
         v
     };
-    let want_outcomes = strip(src.store().outcomes().await.unwrap());
+    let want_outcomes = strip(src.store().pipeline().outcomes().await.unwrap());
     for format in [Format::Csv, Format::Xlsx] {
         let sub = tempfile::tempdir().unwrap();
         let files = export_all(&src, sub.path(), format).await;
@@ -360,14 +361,14 @@ async fn export_then_import_gives_the_same_data_in_csv_and_xlsx() {
             assert_eq!(r.rejected, vec![], "{format:?} {k:?}");
         }
         let got = (
-            dst.store().startups().await.unwrap(),
-            dst.store().enterprises().await.unwrap(),
-            dst.store().needs().await.unwrap(),
+            dst.store().records().startups().await.unwrap(),
+            dst.store().records().enterprises().await.unwrap(),
+            dst.store().records().needs().await.unwrap(),
         );
         assert_eq!(got.0.len(), want.0.len());
         assert_eq!(got, want, "{format:?}");
         assert_eq!(
-            strip(dst.store().outcomes().await.unwrap()),
+            strip(dst.store().pipeline().outcomes().await.unwrap()),
             want_outcomes,
             "{format:?}"
         );
@@ -420,7 +421,7 @@ async fn csv_exports_neutralise_formulas_and_import_back_the_same() {
     .unwrap();
     let r = import(&app, RecordKind::Startups, &src).await;
     assert_eq!(r.rejected, vec![]);
-    let want = app.store().startups().await.unwrap();
+    let want = app.store().records().startups().await.unwrap();
     let f1 = want.iter().find(|s| s.id == "f-1").unwrap();
     assert!(f1.name.starts_with("=HYPERLINK("), "{}", f1.name);
     assert_eq!(f1.description.as_deref(), Some("-20°C cold chain"));
@@ -454,7 +455,7 @@ async fn csv_exports_neutralise_formulas_and_import_back_the_same() {
     let dst = open(&dir, "g.db").await;
     let r = import(&dst, RecordKind::Startups, &out).await;
     assert_eq!(r.rejected, vec![]);
-    assert_eq!(dst.store().startups().await.unwrap(), want);
+    assert_eq!(dst.store().records().startups().await.unwrap(), want);
 }
 
 /// Issue #18, item 4: a row with a new id and a registration number another startup
@@ -473,7 +474,7 @@ async fn a_known_registration_number_under_a_new_id_is_flagged_never_merged() {
     )
     .unwrap();
     import(&app, RecordKind::Startups, &first).await;
-    let holder = app.store().startup("s-1").await.unwrap().unwrap();
+    let holder = app.store().records().startup("s-1").await.unwrap().unwrap();
 
     let second = dir.path().join("second.csv");
     std::fs::write(
@@ -490,12 +491,12 @@ async fn a_known_registration_number_under_a_new_id_is_flagged_never_merged() {
         assert_eq!(r.notices[0].column, "business_reg_no");
         assert!(r.notices[0].reason.contains("likely duplicate"));
         assert_eq!(
-            app.store().startup("s-1").await.unwrap().unwrap(),
+            app.store().records().startup("s-1").await.unwrap().unwrap(),
             holder,
             "nothing of the holder changed"
         );
     }
-    let s2 = app.store().startup("s-2").await.unwrap().unwrap();
+    let s2 = app.store().records().startup("s-2").await.unwrap().unwrap();
     assert_eq!(s2.name, "Totally Different Co");
     assert_eq!(s2.business_reg_no, None);
     let flags = app
@@ -519,7 +520,7 @@ async fn a_known_registration_number_under_a_new_id_is_flagged_never_merged() {
         .merge_startups(&app::Operator::named("test"), "s-2", "s-1")
         .await
         .unwrap();
-    let kept = app.store().startup("s-2").await.unwrap().unwrap();
+    let kept = app.store().records().startup("s-2").await.unwrap().unwrap();
     assert_eq!(kept.business_reg_no.unwrap().as_str(), "220-81-62517");
 }
 
@@ -542,7 +543,7 @@ async fn a_re_import_does_not_resurrect_a_merged_startup() {
         .merge_startups(&app::Operator::named("test"), "k-1", "k-2")
         .await
         .unwrap();
-    let after_merge = app.store().startups().await.unwrap();
+    let after_merge = app.store().records().startups().await.unwrap();
 
     let r = import(&app, RecordKind::Startups, &file).await;
     assert_eq!(r.rejected, vec![]);
@@ -558,8 +559,15 @@ async fn a_re_import_does_not_resurrect_a_merged_startup() {
         "{:?}",
         r.notices
     );
-    assert_eq!(app.store().startups().await.unwrap(), after_merge);
-    assert!(app.store().startup("k-2").await.unwrap().is_none());
+    assert_eq!(app.store().records().startups().await.unwrap(), after_merge);
+    assert!(
+        app.store()
+            .records()
+            .startup("k-2")
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
         app.records()
             .duplicates(&app::Operator::named("test"), Some("open"))
@@ -640,7 +648,7 @@ async fn list_cells_and_industry_labels_are_read_as_written() {
     let s = |id: &str| {
         let app = app.clone();
         let id = id.to_string();
-        async move { app.store().startup(&id).await.unwrap().unwrap() }
+        async move { app.store().records().startup(&id).await.unwrap().unwrap() }
     };
     assert_eq!(s("l-1").await.industries, vec!["bio-health"]);
     assert_eq!(

@@ -199,7 +199,7 @@ async fn two_instances_share_sessions_search_and_the_round_lock() {
         assert!(*status == 200 || *status == 409, "{status} {body}");
     }
     assert!(ra.0 == 200 || rb.0 == 200, "one of them ran: {ra:?} {rb:?}");
-    let proposals = third.match_rows().await.unwrap();
+    let proposals = third.pipeline().match_rows().await.unwrap();
     let in_round = proposals
         .iter()
         .filter(|m| m.round.as_deref() == Some("round-multi"))

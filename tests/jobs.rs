@@ -35,7 +35,7 @@ async fn queue(app: &App, to: &str) {
 }
 
 async fn only_row(app: &App) -> store::OutboxMail {
-    let rows = app.store().outbox(10).await.unwrap();
+    let rows = app.store().inbox().outbox(10).await.unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
     rows.into_iter().next().unwrap()
 }
@@ -256,7 +256,12 @@ async fn two_instances_send_each_message_once() {
         Jobs::start(b.clone(), quick(to_b.clone())),
     );
     until("every message to go", async || {
-        a.store().due_mail(Utc::now(), 1).await.unwrap().is_empty()
+        a.store()
+            .inbox()
+            .due_mail(Utc::now(), 1)
+            .await
+            .unwrap()
+            .is_empty()
     })
     .await;
     jobs.0.stop().await;

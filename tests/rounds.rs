@@ -36,7 +36,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
     let dry = round_json(&db, &["--round", "round-2026", "--dry-run"]);
     assert_eq!(dry["stored"], 0);
     let app = app::App::open(db.to_str().unwrap()).await.unwrap();
-    let before = app.store().match_rows().await.unwrap();
+    let before = app.store().pipeline().match_rows().await.unwrap();
     assert!(
         before
             .iter()
@@ -71,7 +71,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
     let pairs = s["pairs"].as_u64().unwrap() as usize;
     assert_eq!(s["stored"].as_u64().unwrap() as usize, pairs);
 
-    let rows = app.store().match_rows().await.unwrap();
+    let rows = app.store().pipeline().match_rows().await.unwrap();
     let round: Vec<_> = rows
         .iter()
         .filter(|m| m.round.as_deref() == Some("round-2026"))
@@ -79,6 +79,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
     assert_eq!(round.len(), pairs);
     let needs: HashMap<String, domain::Need> = app
         .store()
+        .records()
         .needs()
         .await
         .unwrap()
@@ -87,6 +88,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
         .collect();
     let capacity: HashMap<String, i32> = app
         .store()
+        .records()
         .enterprises()
         .await
         .unwrap()
@@ -118,12 +120,18 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
 
     // reasons are kept in both languages
     let (startup, need) = (&round[0].startup_id, &round[0].need_id);
-    let kept = app.store().match_reasons(startup, need).await.unwrap();
+    let kept = app
+        .store()
+        .pipeline()
+        .match_reasons(startup, need)
+        .await
+        .unwrap();
     assert!(kept.iter().all(|r| !r.ko.is_empty() && !r.en.is_empty()) && !kept.is_empty());
 
     // exclusions: nobody is proposed to an enterprise it already works with or declined
     let worked: HashSet<(String, String)> = app
         .store()
+        .pipeline()
         .outcomes()
         .await
         .unwrap()
@@ -149,6 +157,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
     // declined one, and does not propose that startup to that enterprise again
     let declined = round[0];
     app.store()
+        .pipeline()
         .transition_match(
             &declined.startup_id,
             &declined.need_id,
@@ -164,7 +173,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
         pairs - 1,
         "{again}"
     );
-    let rows = app.store().match_rows().await.unwrap();
+    let rows = app.store().pipeline().match_rows().await.unwrap();
     let round2: Vec<_> = rows
         .iter()
         .filter(|m| m.round.as_deref() == Some("round-2026"))
@@ -191,7 +200,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
     let refused = run(&db, &["match", "--round", "round-2026"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("published"));
-    let rows = app.store().match_rows().await.unwrap();
+    let rows = app.store().pipeline().match_rows().await.unwrap();
     assert_eq!(
         rows.iter()
             .filter(|m| m.round.as_deref() == Some("round-2026"))
@@ -201,7 +210,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
 
     // a new round proposes only pairs that have no match yet
     let next = round_json(&db, &["--round", "round-2026-b"]);
-    let rows = app.store().match_rows().await.unwrap();
+    let rows = app.store().pipeline().match_rows().await.unwrap();
     let all: HashSet<(&str, &str)> = rows
         .iter()
         .map(|m| (m.startup_id.as_str(), m.need_id.as_str()))
@@ -252,7 +261,7 @@ async fn policies_are_checked_and_stable_rounds_give_each_startup_one_need() {
     assert_eq!(s["mode"], "stable-startups");
     assert_eq!(s["pairs"], s["startups_matched"], "one need per startup");
     let app = app::App::open(db.to_str().unwrap()).await.unwrap();
-    let rows = app.store().match_rows().await.unwrap();
+    let rows = app.store().pipeline().match_rows().await.unwrap();
     let round: Vec<_> = rows
         .iter()
         .filter(|m| m.round.as_deref() == Some("stable"))
@@ -270,7 +279,7 @@ async fn policies_are_checked_and_stable_rounds_give_each_startup_one_need() {
     ok(run(&db, &["prefer", "startup", &st, &other, "1"]));
     let o = run(&db, &["prefer", "sideways", &st, &other, "1"]);
     assert_eq!(o.status.code(), Some(2));
-    let prefs = app.store().preferences().await.unwrap();
+    let prefs = app.store().rounds().preferences().await.unwrap();
     assert_eq!(prefs.len(), 1);
     assert_eq!(prefs[0].need_id, other);
 }

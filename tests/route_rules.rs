@@ -390,6 +390,7 @@ async fn world() -> (World, Fix) {
     // a proposal of round r to the enterprise, with a startup that is not the demo's
     let proposals = app
         .store()
+        .pipeline()
         .matches_where(&app::MatchFilter {
             enterprise: Some(ent_a.clone()),
             round: Some("r".into()),

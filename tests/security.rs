@@ -380,7 +380,10 @@ async fn password_reset_tells_nothing_and_its_link_works_once() {
         .request_password_reset("eval@seoul.example")
         .await
         .unwrap();
-    assert_eq!(app.store().outbox(50).await.unwrap().len(), mails.len());
+    assert_eq!(
+        app.store().inbox().outbox(50).await.unwrap().len(),
+        mails.len()
+    );
     let to_eval = mails
         .iter()
         .filter(|m| m.to == "eval@seoul.example")
@@ -391,7 +394,7 @@ async fn password_reset_tells_nothing_and_its_link_works_once() {
 /// The outbox once it holds `n` messages (reset mail is queued after the answer).
 async fn mail_settled(app: &app::App, n: usize) -> Vec<store::OutboxMail> {
     for _ in 0..200 {
-        let mail = app.store().outbox(50).await.unwrap();
+        let mail = app.store().inbox().outbox(50).await.unwrap();
         if mail.len() >= n {
             return mail;
         }

@@ -227,7 +227,7 @@ async fn sessions_csrf_and_match_moves_over_http() {
     let anon = c.get(format!("{base}/api/v1/me")).send().await.unwrap();
     assert_eq!(anon.status(), 401);
 
-    let rows = app.store().match_rows().await.unwrap();
+    let rows = app.store().pipeline().match_rows().await.unwrap();
     let mine = rows
         .iter()
         .find(|m| m.round.as_deref() == Some("r") && m.enterprise_id == own)
@@ -284,6 +284,7 @@ async fn sessions_csrf_and_match_moves_over_http() {
     // a confidential need: the public sees its title only
     let secret = app
         .store()
+        .records()
         .needs()
         .await
         .unwrap()

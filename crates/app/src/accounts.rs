@@ -164,6 +164,7 @@ impl Accounts<'_> {
         let hash = hash_password(password)?;
         self.app
             .store
+            .accounts()
             .add_user(user, Some(&hash), who.audit_name())
             .await
             .map_err(AppError::from)
@@ -190,12 +191,13 @@ impl Accounts<'_> {
         let (by_account, by_client) = self
             .app
             .store
+            .accounts()
             .count_login_attempt(email, client, &ts(now), &since)
             .await?;
         if by_account > MAX_FAILURES || by_client > MAX_CLIENT_FAILURES {
             return Err(LoginError::Locked.into());
         }
-        let found = self.app.store.user_with_hash(email).await?;
+        let found = self.app.store.accounts().user_with_hash(email).await?;
         let user = match found {
             Some((u, Some(h))) if verify(password, &h) => u,
             found => {
@@ -205,11 +207,16 @@ impl Accounts<'_> {
                 return Err(LoginError::Wrong.into());
             }
         };
-        self.app.store.forget_login_attempts(email, client).await?;
+        self.app
+            .store
+            .accounts()
+            .forget_login_attempts(email, client)
+            .await?;
         let (token, csrf) = (random_token()?, random_token()?);
         let expires = ts(Utc::now() + Duration::hours(SESSION_HOURS));
         self.app
             .store
+            .accounts()
             .create_session(&token_hash(&token), &user.email, &csrf, &expires)
             .await?;
         Ok(Session { token, csrf, user })
@@ -231,7 +238,11 @@ impl Accounts<'_> {
             .login_from(client, email, password)
             .await?;
         if let Some(old) = previous {
-            self.app.store.end_session(&token_hash(old)).await?;
+            self.app
+                .store
+                .accounts()
+                .end_session(&token_hash(old))
+                .await?;
         }
         Ok(fresh)
     }
@@ -264,6 +275,7 @@ impl Accounts<'_> {
         let now = Utc::now();
         self.app
             .store
+            .accounts()
             .create_password_reset(
                 email,
                 &token_hash(&token),
@@ -280,7 +292,13 @@ impl Accounts<'_> {
     /// session of the account ends. False when the link is unknown, used or expired.
     pub async fn reset_password(self, token: &str, password: &str) -> Result<bool> {
         let (hashed, now) = (token_hash(token), ts(Utc::now()));
-        let Some(user) = self.app.store.password_reset_user(&hashed, &now).await? else {
+        let Some(user) = self
+            .app
+            .store
+            .accounts()
+            .password_reset_user(&hashed, &now)
+            .await?
+        else {
             return Ok(false);
         };
         check_password(password, &user)?;
@@ -288,6 +306,7 @@ impl Accounts<'_> {
         Ok(self
             .app
             .store
+            .accounts()
             .reset_password(&hashed, &now, &hash)
             .await?
             .is_some())
@@ -299,6 +318,7 @@ impl Accounts<'_> {
         Ok(self
             .app
             .store
+            .accounts()
             .session(&token_hash(token), &now)
             .await?
             .map(|r| Session {
@@ -309,7 +329,12 @@ impl Accounts<'_> {
     }
 
     pub async fn logout(self, token: &str) -> Result<bool> {
-        Ok(self.app.store.end_session(&token_hash(token)).await?)
+        Ok(self
+            .app
+            .store
+            .accounts()
+            .end_session(&token_hash(token))
+            .await?)
     }
 }
 

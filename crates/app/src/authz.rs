@@ -156,7 +156,7 @@ impl App {
                     if id.is_empty() {
                         cells.insert("id".into(), new_need_id(own)?);
                         create = true;
-                    } else if let Some(existing) = self.store.need(&id).await?
+                    } else if let Some(existing) = self.store.records().need(&id).await?
                         && existing.enterprise_id != *own
                     {
                         return refuse(&format!("need '{id}' of another enterprise"));

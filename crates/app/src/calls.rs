@@ -92,6 +92,7 @@ impl App {
     pub(crate) async fn stage_applications(&self, call: &Call) -> Result<Vec<CallApplication>> {
         Ok(self
             .store
+            .calls()
             .call_applications(Some(&call.code), None)
             .await?
             .into_iter()
@@ -164,6 +165,7 @@ impl App {
         let digest = format!("{:x}", sha2::Sha256::digest(f.bytes));
         Ok(self
             .store
+            .calls()
             .put_attachment(id, f.key, &name, media, f.bytes, &digest)
             .await?)
     }
@@ -173,6 +175,7 @@ impl App {
         let not_found = || AppError::NotFound(format!("no application {id}"));
         let a = self
             .store
+            .calls()
             .call_application(id)
             .await?
             .ok_or_else(not_found)?;
@@ -185,7 +188,7 @@ impl App {
     /// The standing intake call of `enterprise`: the bottom-up call under a reserved
     /// code that this enterprise runs (a call of that code run by anyone else is not).
     pub(crate) async fn intake_call_of(&self, enterprise: &str) -> Result<Option<Call>> {
-        Ok(self.store.calls().await?.into_iter().find(|c| {
+        Ok(self.store.calls().all().await?.into_iter().find(|c| {
             c.code.starts_with(INTAKE_PREFIX)
                 && c.track == domain::Track::BottomUp
                 && c.enterprise_id.as_deref() == Some(enterprise)
@@ -203,7 +206,7 @@ impl App {
         );
         let mut code = base.clone();
         let mut n = 1;
-        while self.store.call(&code).await?.is_some() {
+        while self.store.calls().call(&code).await?.is_some() {
             n += 1;
             code = format!("{base}-{n}");
         }
@@ -244,7 +247,7 @@ impl App {
             stage_open: true,
             reviews_per_application: 1,
         };
-        self.store.save_call(&intake, actor).await?;
+        self.store.calls().save_call(&intake, actor).await?;
         Ok(())
     }
 
@@ -253,6 +256,7 @@ impl App {
     pub(crate) async fn tell_round_parties(&self, round: &str) -> Result<()> {
         let proposals = self
             .store
+            .pipeline()
             .matches_where(&MatchFilter {
                 round: Some(round.into()),
                 ..Default::default()
@@ -332,13 +336,14 @@ impl Calls<'_> {
     pub async fn get(self, code: &str) -> Result<Call> {
         self.app
             .store
+            .calls()
             .call(code)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no open call '{code}'")))
     }
 
     pub async fn list(self) -> Result<Vec<Call>> {
-        Ok(self.app.store.calls().await?)
+        Ok(self.app.store.calls().all().await?)
     }
 
     /// Creates or updates a call: an enterprise's member for its own enterprise (its
@@ -365,13 +370,13 @@ impl Calls<'_> {
         }
         call.validate().map_err(invalid)?;
         if let Some(e) = &call.enterprise_id
-            && self.app.store.enterprise(e).await?.is_none()
+            && self.app.store.records().enterprise(e).await?.is_none()
         {
             return Err(AppError::Conflict(format!(
                 "enterprise_id: no enterprise '{e}'"
             )));
         }
-        let existing = self.app.store.call(&call.code).await?;
+        let existing = self.app.store.calls().call(&call.code).await?;
         if call.code.to_lowercase().starts_with(INTAKE_PREFIX) {
             let kept = existing
                 .as_ref()
@@ -386,6 +391,7 @@ impl Calls<'_> {
             let n = self
                 .app
                 .store
+                .records()
                 .need(need)
                 .await?
                 .ok_or_else(|| AppError::Conflict(format!("need_id: no need '{need}'")))?;
@@ -411,7 +417,7 @@ impl Calls<'_> {
                 call.code
             )));
         }
-        Ok(self.app.store.save_call(call, &user.email).await?)
+        Ok(self.app.store.calls().save_call(call, &user.email).await?)
     }
 
     /// A startup saves its application as a draft or submits it (then every required
@@ -462,6 +468,7 @@ impl Calls<'_> {
         let existing = self
             .app
             .store
+            .calls()
             .call_applications(Some(code), Some(startup))
             .await?
             .into_iter()
@@ -522,6 +529,7 @@ impl Calls<'_> {
         let id = self
             .app
             .store
+            .calls()
             .save_application(code, startup, &merged, status)
             .await?;
         for (f, media) in checked {
@@ -543,6 +551,7 @@ impl Calls<'_> {
         }
         self.app
             .store
+            .calls()
             .call_application(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no application {id}")))
@@ -571,10 +580,12 @@ impl Calls<'_> {
         }
         self.app
             .store
+            .calls()
             .set_application_status(id, CallApplicationStatus::Withdrawn)
             .await?;
         self.app
             .store
+            .calls()
             .call_application(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no application {id}")))
@@ -624,12 +635,18 @@ impl Calls<'_> {
         let user = who.into().person("Calls::applications")?;
         let call = self.app.calls().get(code).await?;
         if runs_call(user, &call) {
-            return Ok(self.app.store.call_applications(Some(code), None).await?);
+            return Ok(self
+                .app
+                .store
+                .calls()
+                .call_applications(Some(code), None)
+                .await?);
         }
         match (user.role, user.startup_id.as_deref()) {
             (Role::StartupMember, Some(s)) => Ok(self
                 .app
                 .store
+                .calls()
                 .call_applications(Some(code), Some(s))
                 .await?),
             _ => Err(AppError::Forbidden(format!(
@@ -652,6 +669,7 @@ impl Calls<'_> {
         let a = self
             .app
             .store
+            .calls()
             .call_application(id)
             .await?
             .ok_or_else(not_found)?;
@@ -661,6 +679,7 @@ impl Calls<'_> {
         let reviewer = self
             .app
             .store
+            .calls()
             .stage_reviews(&a.call, a.stage)
             .await?
             .iter()
@@ -668,6 +687,7 @@ impl Calls<'_> {
             && !self
                 .app
                 .store
+                .calls()
                 .conflicts()
                 .await?
                 .contains(&(user.email.clone(), a.startup_id.clone()));
@@ -676,6 +696,7 @@ impl Calls<'_> {
         }
         self.app
             .store
+            .calls()
             .attachment(id, key)
             .await?
             .ok_or_else(not_found)
@@ -699,9 +720,13 @@ impl Calls<'_> {
             }
             _ => false,
         };
-        match self.app.store.user_with_hash(email).await? {
+        match self.app.store.accounts().user_with_hash(email).await? {
             Some((ev, _)) if fits(&ev) => {
-                self.app.store.add_call_evaluator(code, &ev.email).await?;
+                self.app
+                    .store
+                    .calls()
+                    .add_call_evaluator(code, &ev.email)
+                    .await?;
                 Ok(())
             }
             _ => Err(AppError::Conflict(format!(
@@ -712,7 +737,7 @@ impl Calls<'_> {
 
     /// The e-mails of a call's evaluators.
     pub async fn evaluators(self, code: &str) -> Result<Vec<String>> {
-        Ok(self.app.store.call_evaluators(code).await?)
+        Ok(self.app.store.calls().call_evaluators(code).await?)
     }
 
     /// An evaluator declares a conflict of interest with a startup: from then on it is
@@ -735,6 +760,7 @@ impl Calls<'_> {
         self.app.discovery().startup(startup).await?;
         self.app
             .store
+            .calls()
             .declare_conflict(&user.email, startup, reason)
             .await?;
         Ok(())
@@ -746,9 +772,14 @@ impl Calls<'_> {
         let user = who.into().person("Calls::assign_stage")?;
         let call = self.app.organised_call(user, code).await?;
         let apps = self.app.stage_applications(&call).await?;
-        let evaluators = self.app.store.call_evaluators(code).await?;
-        let conflicts = self.app.store.conflicts().await?;
-        let existing_reviews = self.app.store.stage_reviews(code, call.stage).await?;
+        let evaluators = self.app.store.calls().call_evaluators(code).await?;
+        let conflicts = self.app.store.calls().conflicts().await?;
+        let existing_reviews = self
+            .app
+            .store
+            .calls()
+            .stage_reviews(code, call.stage)
+            .await?;
         let app_index: HashMap<i64, usize> =
             apps.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
         let ev_index: HashMap<&str, usize> = evaluators
@@ -790,7 +821,11 @@ impl Calls<'_> {
             .iter()
             .map(|&(e, a)| (evaluators[e].clone(), apps[a].id))
             .collect();
-        self.app.store.assign_reviews(call.stage, &pairs).await?;
+        self.app
+            .store
+            .calls()
+            .assign_reviews(call.stage, &pairs)
+            .await?;
         let mut per_evaluator: BTreeMap<&str, usize> = BTreeMap::new();
         for (e, _) in &pairs {
             *per_evaluator.entry(e.as_str()).or_default() += 1;
@@ -825,13 +860,25 @@ impl Calls<'_> {
     ) -> Result<Vec<Assignment>> {
         let user = who.into().person("Calls::my_reviews")?;
         let call = self.app.calls().get(code).await?;
-        let conflicts = self.app.store.conflicts().await?;
+        let conflicts = self.app.store.calls().conflicts().await?;
         let mut out = Vec::new();
-        for r in self.app.store.stage_reviews(code, call.stage).await? {
+        for r in self
+            .app
+            .store
+            .calls()
+            .stage_reviews(code, call.stage)
+            .await?
+        {
             if r.evaluator != user.email {
                 continue;
             }
-            let Some(a) = self.app.store.call_application(r.application).await? else {
+            let Some(a) = self
+                .app
+                .store
+                .calls()
+                .call_application(r.application)
+                .await?
+            else {
                 continue;
             };
             if conflicts.contains(&(user.email.clone(), a.startup_id.clone())) {
@@ -855,10 +902,17 @@ impl Calls<'_> {
     ) -> Result<Review> {
         let user = who.into().person("Calls::submit_review")?;
         let not_found = || AppError::NotFound(format!("no review {id}"));
-        let r = self.app.store.review(id).await?.ok_or_else(not_found)?;
+        let r = self
+            .app
+            .store
+            .calls()
+            .review(id)
+            .await?
+            .ok_or_else(not_found)?;
         let a = self
             .app
             .store
+            .calls()
             .call_application(r.application)
             .await?
             .ok_or_else(not_found)?;
@@ -866,6 +920,7 @@ impl Calls<'_> {
             || self
                 .app
                 .store
+                .calls()
                 .conflicts()
                 .await?
                 .contains(&(user.email.clone(), a.startup_id.clone()))
@@ -881,9 +936,15 @@ impl Calls<'_> {
         let weighted = call.rubric.weigh(&scores).map_err(invalid)?;
         self.app
             .store
+            .calls()
             .submit_review(id, &scores, weighted, comment, &user.email)
             .await?;
-        self.app.store.review(id).await?.ok_or_else(not_found)
+        self.app
+            .store
+            .calls()
+            .review(id)
+            .await?
+            .ok_or_else(not_found)
     }
 
     /// Closes (or reopens) the current stage's scoring.
@@ -895,7 +956,7 @@ impl Calls<'_> {
     ) -> Result<()> {
         let user = who.into().person("Calls::set_stage_open")?;
         self.app.organised_call(user, code).await?;
-        Ok(self.app.store.set_stage_open(code, open).await?)
+        Ok(self.app.store.calls().set_stage_open(code, open).await?)
     }
 
     /// The current stage's ranking for the organiser, with the engine's fit beside it.
@@ -910,7 +971,12 @@ impl Calls<'_> {
         let user = who.into().person("Calls::standings")?;
         let call = self.app.organised_call(user, code).await?;
         let apps = self.app.stage_applications(&call).await?;
-        let reviews = self.app.store.stage_reviews(code, call.stage).await?;
+        let reviews = self
+            .app
+            .store
+            .calls()
+            .stage_reviews(code, call.stage)
+            .await?;
         let scored: Vec<(i64, f64)> = reviews
             .iter()
             .filter_map(|r| Some((r.application, r.weighted?)))
@@ -921,6 +987,7 @@ impl Calls<'_> {
             Some(need) => self
                 .app
                 .store
+                .pipeline()
                 .matches_where(&MatchFilter {
                     need: Some(need.clone()),
                     // an unpublished round's scores stay with program managers
@@ -1001,6 +1068,7 @@ impl Calls<'_> {
         let last = call.stage + 1 >= call.stages.len();
         self.app
             .store
+            .calls()
             .decide_stage(code, call.stage, &decisions, last, &user.email)
             .await?;
         // the finalists of a call on a need go into the pipeline, both sides agreed
@@ -1009,6 +1077,7 @@ impl Calls<'_> {
                 if let Some(a) = standings.iter().find(|e| e.standing.application == *app) {
                     self.app
                         .store
+                        .calls()
                         .create_call_match(
                             &a.startup_id,
                             need,
@@ -1132,6 +1201,7 @@ impl Calls<'_> {
         let a = self
             .app
             .store
+            .calls()
             .call_application(id)
             .await?
             .ok_or_else(not_found)?;
@@ -1150,6 +1220,7 @@ impl Calls<'_> {
                 let n = self
                     .app
                     .store
+                    .records()
                     .need(need)
                     .await?
                     .ok_or_else(|| AppError::Conflict(format!("need: no need '{need}'")))?;
@@ -1160,6 +1231,7 @@ impl Calls<'_> {
                 }
                 self.app
                     .store
+                    .calls()
                     .create_call_match(
                         &a.startup_id,
                         need,
@@ -1170,6 +1242,7 @@ impl Calls<'_> {
                     .await?;
                 self.app
                     .store
+                    .calls()
                     .set_application_status(id, CallApplicationStatus::Selected)
                     .await?;
                 self.app.inbox().notify_startup(
@@ -1186,6 +1259,7 @@ impl Calls<'_> {
             None => {
                 self.app
                     .store
+                    .calls()
                     .set_application_status(id, CallApplicationStatus::NotAdvanced)
                     .await?;
                 self.app
@@ -1204,6 +1278,7 @@ impl Calls<'_> {
         }
         self.app
             .store
+            .calls()
             .call_application(id)
             .await?
             .ok_or_else(not_found)
@@ -1215,7 +1290,12 @@ impl Calls<'_> {
         let user = who.into().person("Calls::workbook")?;
         use store::files::{Sheet, workbook};
         let call = self.app.organised_call(user, code).await?;
-        let apps = self.app.store.call_applications(Some(code), None).await?;
+        let apps = self
+            .app
+            .store
+            .calls()
+            .call_applications(Some(code), None)
+            .await?;
         let name_of = |id: i64| {
             apps.iter()
                 .find(|a| a.id == id)
@@ -1260,7 +1340,7 @@ impl Calls<'_> {
         };
         let mut review_rows = Vec::new();
         for stage in 0..closed_through {
-            for r in self.app.store.stage_reviews(code, stage).await? {
+            for r in self.app.store.calls().stage_reviews(code, stage).await? {
                 let mut row = vec![
                     r.application.to_string(),
                     name_of(r.application),
@@ -1292,6 +1372,7 @@ impl Calls<'_> {
         let decisions = self
             .app
             .store
+            .calls()
             .stage_decisions(code)
             .await?
             .into_iter()
@@ -1343,6 +1424,7 @@ impl Calls<'_> {
         let apps = self
             .app
             .store
+            .calls()
             .call_applications(Some(&call.code), None)
             .await?;
         let applied: Vec<&CallApplication> = apps
@@ -1376,6 +1458,7 @@ impl Calls<'_> {
             Some(need) => self
                 .app
                 .store
+                .pipeline()
                 .matches_where(&MatchFilter {
                     need: Some(need.clone()),
                     ..Default::default()
@@ -1412,7 +1495,7 @@ impl Calls<'_> {
     /// investment summed over calls).
     pub async fn funnels(self) -> Result<(Funnel, Vec<Funnel>)> {
         let mut per_call = Vec::new();
-        for c in self.app.store.calls().await? {
+        for c in self.app.store.calls().all().await? {
             per_call.push(self.app.calls().funnel(&c).await?);
         }
         let pick = |f: &Funnel, en: &str| f.steps.iter().find(|s| s.1 == en).map_or(0, |s| s.2);
@@ -1447,7 +1530,7 @@ impl Calls<'_> {
         within: chrono::Duration,
     ) -> Result<usize> {
         let mut sent = 0;
-        for call in self.app.store.calls().await? {
+        for call in self.app.store.calls().all().await? {
             if call.deadline < now || call.deadline > now + within {
                 continue;
             }
@@ -1455,16 +1538,30 @@ impl Calls<'_> {
             for a in self
                 .app
                 .store
+                .calls()
                 .call_applications(Some(&call.code), None)
                 .await?
             {
                 if a.status != CallApplicationStatus::Draft {
                     continue;
                 }
-                for email in self.app.store.members_of("startup", &a.startup_id).await? {
-                    let already = self.app.store.inbox(&email, 500).await?.iter().any(|n| {
-                        n.kind == "call.deadline" && n.link.as_deref() == Some(link.as_str())
-                    });
+                for email in self
+                    .app
+                    .store
+                    .inbox()
+                    .members_of("startup", &a.startup_id)
+                    .await?
+                {
+                    let already = self
+                        .app
+                        .store
+                        .inbox()
+                        .messages(&email, 500)
+                        .await?
+                        .iter()
+                        .any(|n| {
+                            n.kind == "call.deadline" && n.link.as_deref() == Some(link.as_str())
+                        });
                     if already {
                         continue;
                     }

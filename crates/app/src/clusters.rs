@@ -123,7 +123,7 @@ impl Clusters<'_> {
 
     /// The program's industry clusters.
     pub async fn list(self) -> Result<Vec<domain::Cluster>> {
-        Ok(self.app.store.clusters().await?)
+        Ok(self.app.store.clusters().all().await?)
     }
 
     /// Creates or updates a cluster (program managers).
@@ -132,6 +132,6 @@ impl Clusters<'_> {
         crate::authz::require_admin(user, "save clusters")?;
         c.validate()
             .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.app.store.upsert_cluster(c).await?)
+        Ok(self.app.store.clusters().upsert_cluster(c).await?)
     }
 }

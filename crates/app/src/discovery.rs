@@ -109,10 +109,10 @@ impl App {
     }
 
     pub(crate) async fn rebuild_search_at(&self, state: IndexState) -> Result<u64> {
-        let rates = self.store.rates().await?;
-        let names = self.store.enterprise_names().await?;
-        let startups = self.store.startups().await?;
-        let needs = self.store.needs().await?;
+        let rates = self.store.kpi().rates().await?;
+        let names = self.store.records().enterprise_names().await?;
+        let startups = self.store.records().startups().await?;
+        let needs = self.store.records().needs().await?;
         let docs = startups
             .iter()
             .map(|s| SearchDoc::from_startup(s, &rates))
@@ -145,6 +145,7 @@ impl App {
         let record = read_record(kind, &merged).map_err(AppError::InvalidFields)?;
         let res = self
             .store
+            .records()
             .import_batch(kind, vec![(1, record)], actor)
             .await?;
         self.saved(res, domain::records::reading_notes(cells)).await
@@ -158,7 +159,7 @@ impl App {
         actor: &str,
     ) -> Result<Vec<domain::FieldError>> {
         let need = domain::records::read_need(cells).map_err(AppError::InvalidFields)?;
-        let res = self.store.create_need(need, actor).await?;
+        let res = self.store.records().create_need(need, actor).await?;
         self.saved(res, domain::records::reading_notes(cells)).await
     }
 
@@ -191,13 +192,19 @@ impl App {
             return Ok(None);
         }
         let cells = match kind {
-            RecordKind::Startups => self.store.startup(id).await?.map(|s| startup_cells(&s)),
+            RecordKind::Startups => self
+                .store
+                .records()
+                .startup(id)
+                .await?
+                .map(|s| startup_cells(&s)),
             RecordKind::Enterprises => self
                 .store
+                .records()
                 .enterprise(id)
                 .await?
                 .map(|e| enterprise_cells(&e)),
-            RecordKind::Needs => self.store.need(id).await?.map(|n| need_cells(&n)),
+            RecordKind::Needs => self.store.records().need(id).await?.map(|n| need_cells(&n)),
             RecordKind::Outcomes => None,
         };
         Ok(cells.map(|c| {
@@ -210,7 +217,7 @@ impl App {
     }
 
     pub(crate) async fn remove_need(&self, id: &str, actor: &str) -> Result<()> {
-        if !self.store.delete_need(id, actor).await? {
+        if !self.store.records().delete_need(id, actor).await? {
             return Err(AppError::NotFound(format!("no need with id '{id}'")));
         }
         self.index_soon().await?;
@@ -297,8 +304,8 @@ impl Discovery<'_> {
                     .iter()
                     .map(|c| (c.entity.clone(), c.ext_id.clone()))
                     .collect();
-                let rates = self.app.store.rates().await?;
-                let names = self.app.store.enterprise_names().await?;
+                let rates = self.app.store.kpi().rates().await?;
+                let names = self.app.store.records().enterprise_names().await?;
                 let ids = |kind: &str| -> Vec<String> {
                     touched
                         .iter()
@@ -307,8 +314,13 @@ impl Discovery<'_> {
                         .collect()
                 };
                 let (startup_ids, need_ids) = (ids("startup"), ids("need"));
-                let startups = self.app.store.startups_by_ids(&startup_ids).await?;
-                let needs = self.app.store.needs_by_ids(&need_ids).await?;
+                let startups = self
+                    .app
+                    .store
+                    .records()
+                    .startups_by_ids(&startup_ids)
+                    .await?;
+                let needs = self.app.store.records().needs_by_ids(&need_ids).await?;
                 let mut deletes: Vec<(DocKind, String)> = Vec::new();
                 let present: BTreeSet<&str> = startups
                     .iter()
@@ -395,6 +407,7 @@ impl Discovery<'_> {
     pub async fn startup(self, id: &str) -> Result<domain::Startup> {
         self.app
             .store
+            .records()
             .startup(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no startup with id '{id}'")))
@@ -404,6 +417,7 @@ impl Discovery<'_> {
     pub async fn enterprise(self, id: &str) -> Result<domain::Enterprise> {
         self.app
             .store
+            .records()
             .enterprise(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no enterprise with id '{id}'")))
@@ -411,7 +425,7 @@ impl Discovery<'_> {
 
     /// The startups with these ids (for a page of search hits), in no given order.
     pub async fn startups_by_ids(self, ids: &[String]) -> Result<Vec<domain::Startup>> {
-        Ok(self.app.store.startups_by_ids(ids).await?)
+        Ok(self.app.store.records().startups_by_ids(ids).await?)
     }
 
     /// The needs with these ids as `viewer` may see them, in no given order.
@@ -420,11 +434,15 @@ impl Discovery<'_> {
         viewer: Option<&domain::User>,
         ids: &[String],
     ) -> Result<Vec<domain::Need>> {
-        let needs = self.app.store.needs_by_ids(ids).await?;
+        let needs = self.app.store.records().needs_by_ids(ids).await?;
         let mut out = Vec::with_capacity(needs.len());
         for n in needs {
             let entitled = if n.visibility == domain::Visibility::Confidential {
-                self.app.store.startups_entitled_to(&n.id).await?
+                self.app
+                    .store
+                    .pipeline()
+                    .startups_entitled_to(&n.id)
+                    .await?
             } else {
                 Vec::new()
             };
@@ -436,12 +454,12 @@ impl Discovery<'_> {
     /// One enterprise's needs, newest first (its members and program managers see
     /// them whole).
     pub async fn needs_of(self, enterprise: &str) -> Result<Vec<domain::Need>> {
-        Ok(self.app.store.needs_of(enterprise).await?)
+        Ok(self.app.store.records().needs_of(enterprise).await?)
     }
 
     /// Enterprise id → name.
     pub async fn enterprise_names(self) -> Result<std::collections::HashMap<String, String>> {
-        Ok(self.app.store.enterprise_names().await?)
+        Ok(self.app.store.records().enterprise_names().await?)
     }
 
     /// Type-ahead completions for `prefix`, from confidential needs too only when

@@ -141,19 +141,28 @@ impl crate::records::Records<'_> {
             ExportKind::Records(k) => {
                 let rows = match k {
                     RecordKind::Startups => s
+                        .records()
                         .startups()
                         .await?
                         .iter()
                         .map(records::startup_cells)
                         .collect(),
                     RecordKind::Enterprises => s
+                        .records()
                         .enterprises()
                         .await?
                         .iter()
                         .map(records::enterprise_cells)
                         .collect(),
-                    RecordKind::Needs => s.needs().await?.iter().map(records::need_cells).collect(),
+                    RecordKind::Needs => s
+                        .records()
+                        .needs()
+                        .await?
+                        .iter()
+                        .map(records::need_cells)
+                        .collect(),
                     RecordKind::Outcomes => s
+                        .pipeline()
                         .outcomes()
                         .await?
                         .iter()
@@ -164,6 +173,7 @@ impl crate::records::Records<'_> {
             }
             ExportKind::Matches => {
                 let rows = s
+                    .pipeline()
                     .match_rows()
                     .await?
                     .into_iter()

@@ -53,7 +53,7 @@ const KST_OFFSET_HOURS: i64 = 9;
 impl App {
     pub(crate) async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
         self.forum().get(event).await?;
-        Ok(self.store.participants(event).await?)
+        Ok(self.store.forum().participants(event).await?)
     }
 }
 
@@ -116,6 +116,7 @@ impl Forum<'_> {
     pub async fn get(self, code: &str) -> Result<Event> {
         self.app
             .store
+            .forum()
             .event(code)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no event '{code}'")))
@@ -126,7 +127,7 @@ impl Forum<'_> {
         who.into().require_program_manager("create events")?;
         e.validate()
             .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.app.store.upsert_event(e).await?)
+        Ok(self.app.store.forum().upsert_event(e).await?)
     }
 
     /// Registers the member's organisation (a program manager names one).
@@ -144,6 +145,7 @@ impl Forum<'_> {
         };
         self.app
             .store
+            .forum()
             .register(event, side, id)
             .await
             .map_err(AppError::from)
@@ -162,6 +164,7 @@ impl Forum<'_> {
         let withdrawn = self
             .app
             .store
+            .forum()
             .cancel_registration(event, side, id, &user.email)
             .await?;
         let link = format!("/events/{event}");
@@ -217,6 +220,7 @@ impl Forum<'_> {
         if self
             .app
             .store
+            .forum()
             .set_unavailable(event, side, id, slots)
             .await?
         {
@@ -249,6 +253,7 @@ impl Forum<'_> {
         let fit = self
             .app
             .store
+            .pipeline()
             .matches_where(&MatchFilter {
                 startup: Some(startup.into()),
                 enterprise: Some(enterprise.into()),
@@ -263,6 +268,7 @@ impl Forum<'_> {
         match self
             .app
             .store
+            .forum()
             .request_meeting(event, startup, enterprise, side, fit, note)
             .await
         {
@@ -281,10 +287,15 @@ impl Forum<'_> {
         let user = who.into().person("Forum::meeting_requests")?;
         self.app.forum().get(event).await?;
         if user.role == Role::Admin {
-            return Ok(self.app.store.meeting_requests(event, None).await?);
+            return Ok(self.app.store.forum().meeting_requests(event, None).await?);
         }
         let org = org_or_forbidden(user)?;
-        Ok(self.app.store.meeting_requests(event, Some(org)).await?)
+        Ok(self
+            .app
+            .store
+            .forum()
+            .meeting_requests(event, Some(org))
+            .await?)
     }
 
     /// Accepts, declines (the asked side) or withdraws (the asking side) a request.
@@ -299,6 +310,7 @@ impl Forum<'_> {
         let r = self
             .app
             .store
+            .forum()
             .meeting_request(id)
             .await?
             .ok_or_else(not_found)?;
@@ -337,10 +349,12 @@ impl Forum<'_> {
         }
         self.app
             .store
+            .forum()
             .set_request_status(id, to, &user.email)
             .await?;
         self.app
             .store
+            .forum()
             .meeting_request(id)
             .await?
             .ok_or_else(not_found)
@@ -362,12 +376,13 @@ impl Forum<'_> {
         let requests: Vec<MeetingRequest> = self
             .app
             .store
+            .forum()
             .meeting_requests(event, None)
             .await?
             .into_iter()
             .filter(|r| r.status == RequestStatus::Accepted)
             .collect();
-        let participants = self.app.store.participants(event).await?;
+        let participants = self.app.store.forum().participants(event).await?;
         let mut index: HashMap<(&str, &str), u32> = HashMap::new();
         let mut available = Vec::new();
         let all = if ev.slots >= 64 {
@@ -439,6 +454,7 @@ impl Forum<'_> {
         let stats = self
             .app
             .store
+            .forum()
             .save_schedule(event, &places, &stats, actor)
             .await?;
         // everyone with a meeting placed hears that the agenda is ready
@@ -470,7 +486,7 @@ impl Forum<'_> {
     }
 
     pub async fn schedule_stats(self, event: &str) -> Result<Option<ScheduleStats>> {
-        Ok(self.app.store.schedule_stats(event).await?)
+        Ok(self.app.store.forum().schedule_stats(event).await?)
     }
 
     /// The member's scheduled meetings at an event, in time order.
@@ -515,6 +531,6 @@ impl Forum<'_> {
 
     /// The program's events (forums, demo days, meetups).
     pub async fn list(self) -> Result<Vec<domain::Event>> {
-        Ok(self.app.store.events().await?)
+        Ok(self.app.store.forum().events().await?)
     }
 }

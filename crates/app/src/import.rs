@@ -185,7 +185,12 @@ impl crate::records::Records<'_> {
                 }
             }
             let candidates = batch.len() as u64;
-            let res = self.app.store.import_batch(kind, batch, actor).await?;
+            let res = self
+                .app
+                .store
+                .records()
+                .import_batch(kind, batch, actor)
+                .await?;
             report.accepted += candidates - res.rejected.len() as u64;
             report.inserted += res.inserted;
             report.updated += res.updated;

@@ -24,6 +24,7 @@ impl Inbox<'_> {
         let lang = self
             .app
             .store
+            .accounts()
             .user_with_hash(email)
             .await?
             .map(|(u, _)| u.language);
@@ -36,6 +37,7 @@ impl Inbox<'_> {
         Ok(self
             .app
             .store
+            .inbox()
             .notify(email, kind, text, Some(link), Some((&subject, &mail)))
             .await?)
     }
@@ -48,7 +50,13 @@ impl Inbox<'_> {
         text: (&str, &str),
         link: &str,
     ) -> Result<()> {
-        for email in self.app.store.members_of("startup", startup).await? {
+        for email in self
+            .app
+            .store
+            .inbox()
+            .members_of("startup", startup)
+            .await?
+        {
             self.app
                 .inbox()
                 .notify_user(&email, kind, text, link)
@@ -65,7 +73,13 @@ impl Inbox<'_> {
         text: (&str, &str),
         link: &str,
     ) -> Result<()> {
-        for email in self.app.store.members_of("enterprise", enterprise).await? {
+        for email in self
+            .app
+            .store
+            .inbox()
+            .members_of("enterprise", enterprise)
+            .await?
+        {
             self.app
                 .inbox()
                 .notify_user(&email, kind, text, link)
@@ -76,11 +90,11 @@ impl Inbox<'_> {
 
     pub async fn list(self, who: impl Into<Principal<'_>>) -> Result<Vec<Notification>> {
         let user = who.into().person("Inbox::list")?;
-        Ok(self.app.store.inbox(&user.email, 100).await?)
+        Ok(self.app.store.inbox().messages(&user.email, 100).await?)
     }
 
     pub async fn mark_read(self, who: impl Into<Principal<'_>>) -> Result<()> {
         let user = who.into().person("Inbox::mark_read")?;
-        Ok(self.app.store.mark_read(&user.email).await?)
+        Ok(self.app.store.inbox().mark_read(&user.email).await?)
     }
 }

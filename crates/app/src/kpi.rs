@@ -50,6 +50,7 @@ impl Kpi<'_> {
         let old = self
             .app
             .store
+            .kpi()
             .targets()
             .await?
             .into_iter()
@@ -63,7 +64,12 @@ impl Kpi<'_> {
         };
         t.validate()
             .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.app.store.set_target(&t, who.audit_name()).await?)
+        Ok(self
+            .app
+            .store
+            .kpi()
+            .set_target(&t, who.audit_name())
+            .await?)
     }
 
     /// Sets how many KRW one unit of `currency` is worth, for converting amounts dated
@@ -83,6 +89,7 @@ impl Kpi<'_> {
         let known = self
             .app
             .store
+            .kpi()
             .rates()
             .await?
             .rate(code.code(), None)
@@ -94,6 +101,7 @@ impl Kpi<'_> {
         };
         self.app
             .store
+            .kpi()
             .set_rate(currency, krw_per_unit, from, who.audit_name())
             .await
             .map_err(AppError::from)

@@ -246,7 +246,7 @@ impl App {
     /// [`Store::data_version`]) or the day has changed since they were last computed.
     pub(crate) async fn figures(&self) -> Result<Arc<(Kpis, domain::kpi::Breakdowns)>> {
         let mut cached = self.dashboard.lock().await;
-        let version = self.store.data_version().await?;
+        let version = self.store.kpi().data_version().await?;
         let day = chrono::Utc::now().date_naive();
         if let Some(c) = cached
             .as_ref()
@@ -254,7 +254,7 @@ impl App {
         {
             return Ok(c.figures.clone());
         }
-        let mut facts = self.store.kpi_facts().await?;
+        let mut facts = self.store.kpi().kpi_facts().await?;
         facts.today = Some(day);
         let figures = Arc::new((
             domain::kpi::compute(&facts),

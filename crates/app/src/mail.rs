@@ -155,7 +155,7 @@ impl App {
         retry: &MailRetry,
         now: DateTime<Utc>,
     ) -> Result<Delivery> {
-        let mut due = self.store.due_mail(now, BATCH as i64 + 1).await?;
+        let mut due = self.store.inbox().due_mail(now, BATCH as i64 + 1).await?;
         let mut done = Delivery {
             more_due: due.len() > BATCH,
             ..Delivery::default()
@@ -171,11 +171,12 @@ impl App {
             };
             match attempt {
                 Ok(()) => {
-                    self.store.mark_mail_sent(m.id, now).await?;
+                    self.store.inbox().mark_mail_sent(m.id, now).await?;
                     done.sent += 1;
                 }
                 Err((error, then)) => {
                     self.store
+                        .inbox()
                         .record_mail_failure(m.id, &error, now, then)
                         .await?;
                     if then == AfterFailure::GiveUp {

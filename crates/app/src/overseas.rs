@@ -38,18 +38,19 @@ impl Centers<'_> {
         crate::authz::require_admin(user, "save overseas centers")?;
         c.validate()
             .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        Ok(self.app.store.upsert_center(c).await?)
+        Ok(self.app.store.centers().upsert_center(c).await?)
     }
 
     /// The overseas growth centers.
     pub async fn list(self) -> Result<Vec<domain::Center>> {
-        Ok(self.app.store.centers().await?)
+        Ok(self.app.store.centers().all().await?)
     }
 
     pub async fn get(self, code: &str) -> Result<Center> {
         self.app
             .store
             .centers()
+            .all()
             .await?
             .into_iter()
             .find(|c| c.code == code)
@@ -84,6 +85,7 @@ impl Centers<'_> {
         match self
             .app
             .store
+            .centers()
             .apply_to_center(center, startup, markets, plan, today)
             .await
         {
@@ -99,9 +101,12 @@ impl Centers<'_> {
     ) -> Result<Vec<CenterApplication>> {
         let user = who.into().person("Centers::my_applications")?;
         match user.startup_id.as_deref() {
-            Some(s) if user.role == Role::StartupMember => {
-                Ok(self.app.store.center_applications(None, Some(s)).await?)
-            }
+            Some(s) if user.role == Role::StartupMember => Ok(self
+                .app
+                .store
+                .centers()
+                .center_applications(None, Some(s))
+                .await?),
             _ => Ok(vec![]),
         }
     }
@@ -123,6 +128,7 @@ impl Centers<'_> {
         let apps = self
             .app
             .store
+            .centers()
             .center_applications(Some(center), None)
             .await?;
         let ids: Vec<String> = apps.iter().map(|a| a.startup_id.clone()).collect();
@@ -165,6 +171,7 @@ impl Centers<'_> {
         let a = self
             .app
             .store
+            .centers()
             .center_application(id)
             .await?
             .ok_or_else(not_found)?;
@@ -193,6 +200,7 @@ impl Centers<'_> {
         match self
             .app
             .store
+            .centers()
             .decide_application(id, to, today, &user.email)
             .await
         {
@@ -201,6 +209,7 @@ impl Centers<'_> {
                 done?;
                 self.app
                     .store
+                    .centers()
                     .center_application(id)
                     .await?
                     .ok_or_else(not_found)
@@ -223,13 +232,24 @@ impl Centers<'_> {
                 user.email, o.center
             )));
         }
-        match self.app.store.record_center_outcome(o, &user.email).await {
+        match self
+            .app
+            .store
+            .centers()
+            .record_center_outcome(o, &user.email)
+            .await
+        {
             Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.to_string())),
             done => Ok(done?),
         }
     }
 
     pub async fn outcomes(self, center: &str) -> Result<Vec<CenterOutcome>> {
-        Ok(self.app.store.center_outcomes(Some(center)).await?)
+        Ok(self
+            .app
+            .store
+            .centers()
+            .center_outcomes(Some(center))
+            .await?)
     }
 }

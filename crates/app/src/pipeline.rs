@@ -19,7 +19,7 @@ impl Pipeline<'_> {
     /// program managers.
     pub async fn outcomes(self, who: impl Into<Principal<'_>>) -> Result<Vec<Outcome>> {
         let user = who.into().person("Pipeline::outcomes")?;
-        let all = self.app.store.outcomes().await?;
+        let all = self.app.store.pipeline().outcomes().await?;
         let keep = |o: &Outcome| match user.role {
             Role::Admin => true,
             Role::StartupMember => user.startup_id.as_deref() == Some(o.startup_id.as_str()),
@@ -74,7 +74,7 @@ impl Pipeline<'_> {
         if f.startup.is_none() && f.enterprise.is_none() && user.role != Role::Admin {
             return Ok(Vec::new());
         }
-        Ok(self.app.store.matches_where(&f).await?)
+        Ok(self.app.store.pipeline().matches_where(&f).await?)
     }
 
     /// Records an outcome of a match (meeting, NDA, PoC, cooperation, investment,
@@ -100,7 +100,13 @@ impl Pipeline<'_> {
             enterprise_id: m.enterprise_id,
             ..outcome
         };
-        match self.app.store.record_outcome(&o, &user.email).await {
+        match self
+            .app
+            .store
+            .pipeline()
+            .record_outcome(&o, &user.email)
+            .await
+        {
             Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.to_string())),
             done => done.map(|()| o).map_err(AppError::from),
         }
@@ -129,6 +135,7 @@ impl Pipeline<'_> {
         match self
             .app
             .store
+            .pipeline()
             .transition_match(startup, need, action, &actor, note)
             .await
         {

@@ -186,7 +186,7 @@ impl App {
         ids: &[String],
         k: usize,
     ) -> Result<Vec<Recommendation>> {
-        let needs = self.store.needs_by_ids(ids).await?;
+        let needs = self.store.records().needs_by_ids(ids).await?;
         let found: HashSet<&str> = needs.iter().map(|n| n.id.as_str()).collect();
         refuse_unknown("need", ids, |i| found.contains(i))?;
         // in the order asked
@@ -197,9 +197,9 @@ impl App {
             .collect();
         let mut needs = needs;
         needs.sort_by_key(|n| order[n.id.as_str()]);
-        let startups = self.store.startups().await?;
-        let enterprises = self.store.enterprises().await?;
-        let convergence = self.store.convergence_pairs().await?;
+        let startups = self.store.records().startups().await?;
+        let enterprises = self.store.records().enterprises().await?;
+        let convergence = self.store.clusters().convergence_pairs().await?;
         Ok(rank_startups_for_needs(
             &startups,
             &enterprises,
@@ -229,6 +229,7 @@ impl Recommendations<'_> {
         let n = self
             .app
             .store
+            .records()
             .need(need)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no need '{need}'")))?;
@@ -266,10 +267,10 @@ impl Recommendations<'_> {
     ) -> Result<Vec<Recommendation>> {
         who.into()
             .require_program_manager("see recommendations for startups")?;
-        let startups = self.app.store.startups().await?;
-        let enterprises = self.app.store.enterprises().await?;
-        let outcomes = self.app.store.outcomes().await?;
-        let rows = self.app.store.match_rows().await?;
+        let startups = self.app.store.records().startups().await?;
+        let enterprises = self.app.store.records().enterprises().await?;
+        let outcomes = self.app.store.pipeline().outcomes().await?;
+        let rows = self.app.store.pipeline().match_rows().await?;
         let mut links: Vec<(&str, &str, NaiveDate)> = outcomes
             .iter()
             .map(|o| (o.startup_id.as_str(), o.enterprise_id.as_str(), o.date))

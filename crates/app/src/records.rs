@@ -50,6 +50,7 @@ impl Records<'_> {
         let n = self
             .app
             .store
+            .records()
             .need(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no need '{id}'")))?;
@@ -94,7 +95,13 @@ impl Records<'_> {
     pub async fn delete_startup(self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
         let who = who.into();
         who.require_program_manager("delete startups")?;
-        if !self.app.store.delete_startup(id, who.audit_name()).await? {
+        if !self
+            .app
+            .store
+            .records()
+            .delete_startup(id, who.audit_name())
+            .await?
+        {
             return Err(AppError::NotFound(format!("no startup with id '{id}'")));
         }
         self.app.index_soon().await?;
@@ -115,7 +122,7 @@ impl Records<'_> {
                 "'{s}' is not a flag status; allowed: open, dismissed, merged"
             )));
         }
-        Ok(self.app.store.duplicate_flags(status).await?)
+        Ok(self.app.store.records().duplicate_flags(status).await?)
     }
 
     pub async fn dismiss_duplicate(
@@ -129,6 +136,7 @@ impl Records<'_> {
         Ok(self
             .app
             .store
+            .records()
             .dismiss_duplicate(a, b, who.audit_name())
             .await?)
     }
@@ -145,6 +153,7 @@ impl Records<'_> {
         who.require_program_manager("merge startups")?;
         self.app
             .store
+            .records()
             .merge_startups(keep, drop, who.audit_name())
             .await?;
         self.app.index_soon().await?;

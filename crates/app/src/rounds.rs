@@ -94,20 +94,20 @@ impl App {
         let name = name.trim();
         domain::check_round_name(name)
             .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
-        if let Some(r) = self.store.round(name).await?
+        if let Some(r) = self.store.rounds().round(name).await?
             && r.status == domain::RoundStatus::Published
         {
             return Err(AppError::Conflict(format!(
                 "round '{name}' is published: its proposals are not changed; run a new round under another name"
             )));
         }
-        let startups = self.store.startups().await?;
-        let enterprises = self.store.enterprises().await?;
-        let needs = self.store.needs().await?;
-        let rows = self.store.match_rows().await?;
-        let outcomes = self.store.outcomes().await?;
-        let program_convergence = self.store.convergence_pairs().await?;
-        let stated = self.store.preferences().await?;
+        let startups = self.store.records().startups().await?;
+        let enterprises = self.store.records().enterprises().await?;
+        let needs = self.store.records().needs().await?;
+        let rows = self.store.pipeline().match_rows().await?;
+        let outcomes = self.store.pipeline().outcomes().await?;
+        let program_convergence = self.store.clusters().convergence_pairs().await?;
+        let stated = self.store.rounds().preferences().await?;
 
         let today = Utc::now().date_naive();
         let s_index: HashMap<&str, u32> = startups
@@ -298,6 +298,7 @@ impl App {
             let stats = serde_json::to_value(&summary).unwrap_or_default();
             let done = self
                 .store
+                .rounds()
                 .replace_round_proposals(name, &policy_json, &stats, &proposals, actor)
                 .await?;
             summary.replaced = done.removed;
@@ -325,6 +326,7 @@ impl Rounds<'_> {
         who.require_program_manager("read a matching round")?;
         self.app
             .store
+            .rounds()
             .round(name)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no round named '{name}'")))
@@ -334,7 +336,7 @@ impl Rounds<'_> {
     pub async fn list(self, who: impl Into<Principal<'_>>) -> Result<Vec<domain::MatchingRound>> {
         let who = who.into();
         who.require_program_manager("list matching rounds")?;
-        Ok(self.app.store.rounds().await?)
+        Ok(self.app.store.rounds().all().await?)
     }
 
     /// Runs the round `name` under `policy`. Unless `dry_run`, its proposals replace the
@@ -379,7 +381,12 @@ impl Rounds<'_> {
     pub async fn publish(self, who: impl Into<Principal<'_>>, name: &str) -> Result<u64> {
         let who = who.into();
         who.require_program_manager("publish a matching round")?;
-        let n = self.app.store.publish_round(name, who.audit_name()).await?;
+        let n = self
+            .app
+            .store
+            .rounds()
+            .publish_round(name, who.audit_name())
+            .await?;
         self.app.tell_round_parties(name).await?;
         Ok(n)
     }
@@ -395,6 +402,7 @@ impl Rounds<'_> {
         who.require_program_manager("record preferences")?;
         self.app
             .store
+            .rounds()
             .set_preference(p, who.audit_name())
             .await
             .map_err(AppError::from)

@@ -95,7 +95,11 @@ impl App {
             .enumerate()
             .map(|(i, r)| (i as u64 + 2, r))
             .collect();
-        let res = self.store.import_batch(kind, numbered, actor).await?;
+        let res = self
+            .store
+            .records()
+            .import_batch(kind, numbered, actor)
+            .await?;
         match res.rejected.first() {
             Some((row, e)) => Err(AppError::Conflict(format!(
                 "{} row {row}: {e}",
@@ -155,28 +159,33 @@ impl crate::records::Records<'_> {
         }
         progress("writing clusters, centers and events");
         for c in &p.clusters {
-            self.app.store.upsert_cluster(c).await?;
+            self.app.store.clusters().upsert_cluster(c).await?;
         }
         for c in &p.centers {
-            self.app.store.upsert_center(c).await?;
+            self.app.store.centers().upsert_center(c).await?;
         }
         for e in &p.events {
-            self.app.store.upsert_event(e).await?;
+            self.app.store.forum().upsert_event(e).await?;
         }
         for r in &p.registrations {
-            self.app.store.register(&r.event, &r.side, &r.org).await?;
+            self.app
+                .store
+                .forum()
+                .register(&r.event, &r.side, &r.org)
+                .await?;
         }
         for u in &p.unavailable {
             self.app
                 .store
+                .forum()
                 .set_unavailable(&u.event, &u.side, &u.org, &u.slots)
                 .await?;
         }
         progress("writing matching rounds and matches");
         for r in &p.rounds {
-            self.app.store.create_round(r).await?;
+            self.app.store.rounds().create_round(r).await?;
         }
-        self.app.store.insert_matches(&p.matches).await?;
+        self.app.store.pipeline().insert_matches(&p.matches).await?;
         progress("writing outcomes");
         let outcomes = p.outcomes.iter().cloned().map(Record::Outcome).collect();
         self.app
@@ -199,6 +208,7 @@ impl crate::records::Records<'_> {
             .collect();
         self.app
             .store
+            .forum()
             .seed_meeting_requests(&requests, actor)
             .await?;
         progress("writing overseas centers' applications and outcomes");
@@ -213,6 +223,7 @@ impl crate::records::Records<'_> {
             let id = self
                 .app
                 .store
+                .centers()
                 .apply_to_center(
                     &a.center,
                     &a.startup,
@@ -226,6 +237,7 @@ impl crate::records::Records<'_> {
                 let on = a.decided_on.unwrap_or(a.applied_on);
                 self.app
                     .store
+                    .centers()
                     .decide_application(id, a.status, on, actor)
                     .await
                     .map_err(refused)?;
@@ -234,6 +246,7 @@ impl crate::records::Records<'_> {
         for o in &p.center_outcomes {
             self.app
                 .store
+                .centers()
                 .record_center_outcome(o, actor)
                 .await
                 .map_err(|e| match e {

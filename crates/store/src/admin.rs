@@ -124,9 +124,11 @@ impl Store {
                 .collect()
         })
     }
+}
 
-    pub async fn targets(&self) -> Result<Vec<Target>> {
-        crate::with_pool!(self, pool => {
+impl crate::kpi::Kpi<'_> {
+    pub async fn targets(self) -> Result<Vec<Target>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query("SELECT * FROM kpi_targets ORDER BY key")
                 .fetch_all(pool)
                 .await?;
@@ -144,8 +146,8 @@ impl Store {
         })
     }
 
-    pub async fn set_target(&self, t: &Target, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn set_target(self, t: &Target, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query(
                 "INSERT INTO kpi_targets (key, target, by_year, baseline, baseline_note) VALUES ($1, $2, $3, $4, $5)
@@ -173,8 +175,8 @@ impl Store {
         })
     }
 
-    pub async fn rates(&self) -> Result<FxRates> {
-        crate::with_pool!(self, pool => {
+    pub async fn rates(self) -> Result<FxRates> {
+        crate::with_pool!(self.store, pool => {
             let rows: Vec<(String, f64)> =
                 sqlx::query_as("SELECT currency, krw_per_unit FROM fx_rates")
                     .fetch_all(pool)
@@ -194,7 +196,7 @@ impl Store {
                     .entry(currency)
                     .or_default()
                     .push((
-                        crate::orgs::date(&from).map_err(|e| crate::corrupt("valid_from", e))?,
+                        crate::records::date(&from).map_err(|e| crate::corrupt("valid_from", e))?,
                         rate,
                     ));
             }
@@ -205,13 +207,13 @@ impl Store {
     /// Sets the KRW rate of `currency`: from the beginning when `from` is `None`,
     /// otherwise from that day on (amounts dated earlier keep their rate).
     pub async fn set_rate(
-        &self,
+        self,
         currency: &str,
         krw_per_unit: f64,
         from: Option<chrono::NaiveDate>,
         actor: &str,
     ) -> Result<()> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let c =
                 domain::Currency::parse(currency).map_err(|e| StoreError::Conflict(e.to_string()))?;
             if !(krw_per_unit.is_finite() && krw_per_unit > 0.0) {
@@ -246,9 +248,11 @@ impl Store {
             Ok(())
         })
     }
+}
 
-    pub async fn convergence_pairs(&self) -> Result<Vec<(String, String)>> {
-        crate::with_pool!(self, pool => {
+impl crate::clusters::Clusters<'_> {
+    pub async fn convergence_pairs(self) -> Result<Vec<(String, String)>> {
+        crate::with_pool!(self.store, pool => {
             Ok(
                 sqlx::query_as("SELECT industry_a, industry_b FROM convergence_pairs ORDER BY 1, 2")
                     .fetch_all(pool)
@@ -256,10 +260,12 @@ impl Store {
             )
         })
     }
+}
 
+impl crate::accounts::Accounts<'_> {
     /// Adds a user; `password_hash` is a PHC string made by the caller (argon2id).
-    pub async fn add_user(&self, u: &User, password_hash: Option<&str>, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn add_user(self, u: &User, password_hash: Option<&str>, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             u.validate()
                 .map_err(|e| StoreError::Conflict(e.to_string()))?;
             let mut tx = crate::Begin::begin_write(pool).await?;

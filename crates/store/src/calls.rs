@@ -98,10 +98,10 @@ fn sql(s: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(s)
 }
 
-impl Store {
+impl crate::calls::Calls<'_> {
     /// Creates or updates a call (by code) with the enterprises it is run for.
-    pub async fn save_call(&self, c: &Call, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn save_call(self, c: &Call, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let id: i64 = sqlx::query(
                 "INSERT INTO calls (code, track, need_id, enterprise_id, title, description, deadline, questions,
@@ -162,8 +162,8 @@ impl Store {
         })
     }
 
-    pub async fn call(&self, code: &str) -> Result<Option<Call>> {
-        crate::with_pool!(self, pool => {
+    pub async fn call(self, code: &str) -> Result<Option<Call>> {
+        crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sql(format!("{CALL_SELECT} WHERE c.code = $1")))
                 .bind(code)
                 .fetch_optional(pool)
@@ -173,8 +173,8 @@ impl Store {
     }
 
     /// Every call, newest deadline first.
-    pub async fn calls(&self) -> Result<Vec<Call>> {
-        crate::with_pool!(self, pool => {
+    pub async fn all(self) -> Result<Vec<Call>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(sql(format!(
                 "{CALL_SELECT} ORDER BY c.deadline DESC, c.id DESC"
             )))
@@ -187,13 +187,13 @@ impl Store {
     /// Saves a startup's application (a draft, or submitted) with its answers; a
     /// withdrawn or undecided one may be saved again.
     pub async fn save_application(
-        &self,
+        self,
         call: &str,
         startup: &str,
         answers: &BTreeMap<String, String>,
         status: CallApplicationStatus,
     ) -> Result<i64> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let now = now_text();
             let row = sqlx::query(
                 "INSERT INTO applications (call_id, startup_id, status, answers, submitted_at, updated_at)
@@ -223,11 +223,11 @@ impl Store {
     }
 
     pub async fn set_application_status(
-        &self,
+        self,
         id: i64,
         status: CallApplicationStatus,
     ) -> Result<()> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             sqlx::query("UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3")
                 .bind(status.as_str())
                 .bind(now_text())
@@ -238,8 +238,8 @@ impl Store {
         })
     }
 
-    pub async fn call_application(&self, id: i64) -> Result<Option<CallApplication>> {
-        crate::with_pool!(self, pool => {
+    pub async fn call_application(self, id: i64) -> Result<Option<CallApplication>> {
+        crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sql(format!("{APPLICATION_SELECT} WHERE a.id = $1")))
                 .bind(id)
                 .fetch_optional(pool)
@@ -250,11 +250,11 @@ impl Store {
 
     /// A call's applications (or a startup's across calls), oldest first.
     pub async fn call_applications(
-        &self,
+        self,
         call: Option<&str>,
         startup: Option<&str>,
     ) -> Result<Vec<CallApplication>> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(sql(format!(
                 "{APPLICATION_SELECT} WHERE ($1 IS NULL OR c.code = $2) AND ($3 IS NULL OR s.ext_id = $4) ORDER BY a.id"
             )))
@@ -270,7 +270,7 @@ impl Store {
 
     /// Stores an attachment (replacing one with the same key).
     pub async fn put_attachment(
-        &self,
+        self,
         application: i64,
         key: &str,
         file_name: &str,
@@ -278,7 +278,7 @@ impl Store {
         bytes: &[u8],
         sha256: &str,
     ) -> Result<()> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             sqlx::query(
                 "INSERT INTO attachments (application_id, key, file_name, content_type, size, sha256, data, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -302,11 +302,11 @@ impl Store {
 
     /// An attachment's file name, media type and bytes.
     pub async fn attachment(
-        &self,
+        self,
         application: i64,
         key: &str,
     ) -> Result<Option<(String, String, Vec<u8>)>> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let row: Option<(String, String, Vec<u8>)> = sqlx::query_as(
                 "SELECT file_name, content_type, data FROM attachments WHERE application_id = $1 AND key = $2",
             )
@@ -318,8 +318,8 @@ impl Store {
         })
     }
 
-    pub async fn add_call_evaluator(&self, call: &str, email: &str) -> Result<bool> {
-        crate::with_pool!(self, pool => {
+    pub async fn add_call_evaluator(self, call: &str, email: &str) -> Result<bool> {
+        crate::with_pool!(self.store, pool => {
             let done = sqlx::query(
                 "INSERT INTO call_evaluators (call_id, user_id)
                  SELECT c.id, u.id FROM calls c, users u WHERE c.code = $1 AND u.email = $2 ON CONFLICT DO NOTHING",
@@ -332,8 +332,8 @@ impl Store {
         })
     }
 
-    pub async fn call_evaluators(&self, call: &str) -> Result<Vec<String>> {
-        crate::with_pool!(self, pool => {
+    pub async fn call_evaluators(self, call: &str) -> Result<Vec<String>> {
+        crate::with_pool!(self.store, pool => {
             let rows: Vec<(String,)> = sqlx::query_as(
                 "SELECT u.email FROM call_evaluators ce JOIN users u ON u.id = ce.user_id
                  JOIN calls c ON c.id = ce.call_id WHERE c.code = $1 ORDER BY u.email",
@@ -346,12 +346,12 @@ impl Store {
     }
 
     pub async fn declare_conflict(
-        &self,
+        self,
         email: &str,
         startup: &str,
         reason: Option<&str>,
     ) -> Result<bool> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let done = sqlx::query(
                 "INSERT INTO evaluator_conflicts (user_id, startup_id, reason, declared_at)
                  SELECT u.id, s.id, $1, $2 FROM users u, startups s WHERE u.email = $3 AND s.ext_id = $4 ON CONFLICT DO NOTHING",
@@ -367,8 +367,8 @@ impl Store {
     }
 
     /// (evaluator e-mail, startup id) conflicts.
-    pub async fn conflicts(&self) -> Result<HashSet<(String, String)>> {
-        crate::with_pool!(self, pool => {
+    pub async fn conflicts(self) -> Result<HashSet<(String, String)>> {
+        crate::with_pool!(self.store, pool => {
             let rows: Vec<(String, String)> = sqlx::query_as(
                 "SELECT u.email, s.ext_id FROM evaluator_conflicts x JOIN users u ON u.id = x.user_id
                  JOIN startups s ON s.id = x.startup_id",
@@ -380,8 +380,8 @@ impl Store {
     }
 
     /// Assigns reviews (evaluator e-mail, application) in a stage; existing ones stay.
-    pub async fn assign_reviews(&self, stage: usize, pairs: &[(String, i64)]) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn assign_reviews(self, stage: usize, pairs: &[(String, i64)]) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             for (email, app) in pairs {
                 sqlx::query(
@@ -400,8 +400,8 @@ impl Store {
     }
 
     /// A call's reviews in a stage (all of them; the app decides who sees what).
-    pub async fn stage_reviews(&self, call: &str, stage: usize) -> Result<Vec<Review>> {
-        crate::with_pool!(self, pool => {
+    pub async fn stage_reviews(self, call: &str, stage: usize) -> Result<Vec<Review>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(sql(format!(
                 "{REVIEW_SELECT} JOIN applications a ON a.id = r.application_id JOIN calls c ON c.id = a.call_id
                  WHERE c.code = $1 AND r.stage = $2 ORDER BY r.application_id, r.id"
@@ -414,8 +414,8 @@ impl Store {
         })
     }
 
-    pub async fn review(&self, id: i64) -> Result<Option<Review>> {
-        crate::with_pool!(self, pool => {
+    pub async fn review(self, id: i64) -> Result<Option<Review>> {
+        crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sql(format!("{REVIEW_SELECT} WHERE r.id = $1")))
                 .bind(id)
                 .fetch_optional(pool)
@@ -425,14 +425,14 @@ impl Store {
     }
 
     pub async fn submit_review(
-        &self,
+        self,
         id: i64,
         scores: &BTreeMap<String, u32>,
         weighted: f64,
         comment: Option<&str>,
         actor: &str,
     ) -> Result<()> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query("UPDATE reviews SET scores = $1, weighted = $2, comment = $3, submitted_at = $4 WHERE id = $5")
                 .bind(to_json(scores))
@@ -457,8 +457,8 @@ impl Store {
     }
 
     /// Closes or opens a call's current stage for scoring.
-    pub async fn set_stage_open(&self, call: &str, open: bool) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn set_stage_open(self, call: &str, open: bool) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             sqlx::query("UPDATE calls SET stage_open = $1 WHERE code = $2")
                 .bind(i64::from(open))
                 .bind(call)
@@ -472,14 +472,14 @@ impl Store {
     /// at once: advanced applications reach the next stage (or are selected after the
     /// last), the others are not advanced.
     pub async fn decide_stage(
-        &self,
+        self,
         call: &str,
         stage: usize,
         decisions: &[(i64, bool, Option<String>)],
         last: bool,
         actor: &str,
     ) -> Result<()> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             for (app, advanced, reason) in decisions {
@@ -531,109 +531,18 @@ impl Store {
         })
     }
 
-    /// Puts a message in a user's inbox (and in the mail outbox when `mail` is given as
-    /// (subject, body)).
-    pub async fn notify(
-        &self,
-        email: &str,
-        kind: &str,
-        text: (&str, &str),
-        link: Option<&str>,
-        mail: Option<(&str, &str)>,
-    ) -> Result<()> {
-        crate::with_pool!(self, pool => {
-            let mut tx = crate::Begin::begin_write(pool).await?;
-            let now = now_text();
-            sqlx::query(
-                "INSERT INTO notifications (user_id, kind, text_ko, text_en, link, created_at)
-                 SELECT id, $1, $2, $3, $4, $5 FROM users WHERE email = $6",
-            )
-            .bind(kind)
-            .bind(text.0)
-            .bind(text.1)
-            .bind(link)
-            .bind(&now)
-            .bind(email)
-            .execute(&mut *tx)
-            .await?;
-            if let Some(mail) = mail {
-                crate::mail::queue_mail(&mut tx, email, mail, &now).await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
-    /// A user's newest messages.
-    pub async fn inbox(&self, email: &str, limit: i64) -> Result<Vec<Notification>> {
-        crate::with_pool!(self, pool => {
-            let rows = sqlx::query(
-                "SELECT n.* FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = $1
-                 ORDER BY n.id DESC LIMIT $2",
-            )
-            .bind(email)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?;
-            rows.iter()
-                .map(|r| {
-                    let read: Option<String> = r.try_get("read_at")?;
-                    Ok(Notification {
-                        id: r.try_get("id")?,
-                        kind: r.try_get("kind")?,
-                        text_ko: r.try_get("text_ko")?,
-                        text_en: r.try_get("text_en")?,
-                        link: r.try_get("link")?,
-                        created_at: r.try_get("created_at")?,
-                        read: read.is_some(),
-                    })
-                })
-                .collect()
-        })
-    }
-
-    pub async fn mark_read(&self, email: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE notifications SET read_at = $1 WHERE read_at IS NULL
-                   AND user_id = (SELECT id FROM users WHERE email = $2)",
-            )
-            .bind(now_text())
-            .bind(email)
-            .execute(pool)
-            .await?;
-            Ok(())
-        })
-    }
-
-    /// The e-mails of an organisation's members (`startup` or `enterprise`).
-    pub async fn members_of(&self, side: &str, org: &str) -> Result<Vec<String>> {
-        crate::with_pool!(self, pool => {
-            let q = match side {
-                "startup" => {
-                    "SELECT u.email FROM users u JOIN startups s ON s.id = u.startup_id WHERE s.ext_id = $1"
-                }
-                _ => {
-                    "SELECT u.email FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.ext_id = $1"
-                }
-            };
-            let rows: Vec<(String,)> = sqlx::query_as(q).bind(org).fetch_all(pool).await?;
-            Ok(rows.into_iter().map(|r| r.0).collect())
-        })
-    }
-
     /// A match born of a call (an application selected, or a proposal routed to a
     /// need): origin `application`, the call's track, `status` as the decision left it.
     /// An existing match of the pair is left as it is. Answers whether one was made.
     pub async fn create_call_match(
-        &self,
+        self,
         startup: &str,
         need: &str,
         track: Track,
         status: domain::MatchStatus,
         actor: &str,
     ) -> Result<bool> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             let today = chrono::Utc::now().date_naive().to_string();
@@ -676,10 +585,10 @@ impl Store {
     /// A call's stage decisions: (application, stage, advanced, override reason, by,
     /// at), in stage and application order.
     pub async fn stage_decisions(
-        &self,
+        self,
         call: &str,
     ) -> Result<Vec<(i64, i64, bool, Option<String>, String, String)>> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let rows: Vec<(i64, i64, i64, Option<String>, String, String)> = sqlx::query_as(
                 "SELECT d.application_id, d.stage, d.advanced, d.override_reason, d.by_user, d.at
              FROM stage_decisions d JOIN applications a ON a.id = d.application_id JOIN calls c ON c.id = a.call_id
@@ -694,4 +603,103 @@ impl Store {
                 .collect())
         })
     }
+}
+
+impl crate::inbox::Inbox<'_> {
+    /// Puts a message in a user's inbox (and in the mail outbox when `mail` is given as
+    /// (subject, body)).
+    pub async fn notify(
+        self,
+        email: &str,
+        kind: &str,
+        text: (&str, &str),
+        link: Option<&str>,
+        mail: Option<(&str, &str)>,
+    ) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
+            let mut tx = crate::Begin::begin_write(pool).await?;
+            let now = now_text();
+            sqlx::query(
+                "INSERT INTO notifications (user_id, kind, text_ko, text_en, link, created_at)
+                 SELECT id, $1, $2, $3, $4, $5 FROM users WHERE email = $6",
+            )
+            .bind(kind)
+            .bind(text.0)
+            .bind(text.1)
+            .bind(link)
+            .bind(&now)
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+            if let Some(mail) = mail {
+                crate::mail::queue_mail(&mut tx, email, mail, &now).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// A user's newest messages.
+    pub async fn messages(self, email: &str, limit: i64) -> Result<Vec<Notification>> {
+        crate::with_pool!(self.store, pool => {
+            let rows = sqlx::query(
+                "SELECT n.* FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = $1
+                 ORDER BY n.id DESC LIMIT $2",
+            )
+            .bind(email)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let read: Option<String> = r.try_get("read_at")?;
+                    Ok(Notification {
+                        id: r.try_get("id")?,
+                        kind: r.try_get("kind")?,
+                        text_ko: r.try_get("text_ko")?,
+                        text_en: r.try_get("text_en")?,
+                        link: r.try_get("link")?,
+                        created_at: r.try_get("created_at")?,
+                        read: read.is_some(),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    pub async fn mark_read(self, email: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1 WHERE read_at IS NULL
+                   AND user_id = (SELECT id FROM users WHERE email = $2)",
+            )
+            .bind(now_text())
+            .bind(email)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The e-mails of an organisation's members (`startup` or `enterprise`).
+    pub async fn members_of(self, side: &str, org: &str) -> Result<Vec<String>> {
+        crate::with_pool!(self.store, pool => {
+            let q = match side {
+                "startup" => {
+                    "SELECT u.email FROM users u JOIN startups s ON s.id = u.startup_id WHERE s.ext_id = $1"
+                }
+                _ => {
+                    "SELECT u.email FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE e.ext_id = $1"
+                }
+            };
+            let rows: Vec<(String,)> = sqlx::query_as(q).bind(org).fetch_all(pool).await?;
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        })
+    }
+}
+
+/// Open calls: applications and attachments, evaluators, conflicts, reviews and stage decisions.
+#[derive(Clone, Copy)]
+pub struct Calls<'a> {
+    pub(crate) store: &'a Store,
 }

@@ -7,7 +7,7 @@ use domain::FieldError;
 use domain::records::RecordKind;
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, now_text};
+use crate::{Result, StoreError, now_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DuplicateFlag {
@@ -156,10 +156,10 @@ async fn resolve(
     })
 }
 
-impl Store {
+impl crate::records::Records<'_> {
     /// Flags by status (`open`, `dismissed`, `merged`), or all.
-    pub async fn duplicate_flags(&self, status: Option<&str>) -> Result<Vec<DuplicateFlag>> {
-        crate::with_pool!(self, pool => {
+    pub async fn duplicate_flags(self, status: Option<&str>) -> Result<Vec<DuplicateFlag>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(
                 "SELECT kind, startup_a, startup_b, reason, status, created_at FROM duplicate_flags
                  WHERE CAST($1 AS TEXT) IS NULL OR status = $1 ORDER BY id",
@@ -183,8 +183,8 @@ impl Store {
     }
 
     /// Marks a pair as not duplicates; it is not flagged again.
-    pub async fn dismiss_duplicate(&self, a: &str, b: &str, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn dismiss_duplicate(self, a: &str, b: &str, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             let (a, b) = if a < b { (a, b) } else { (b, a) };
             let mut tx = crate::Begin::begin_write(pool).await?;
             let r = resolve(&mut tx, a, b, "dismissed", actor).await?;
@@ -210,19 +210,19 @@ impl Store {
     /// Merges startup `drop` into `keep` in one transaction: `keep`'s empty fields take
     /// `drop`'s values, matches (with their history), outcomes, registrations and users
     /// move over, `drop`'s record is kept in `startup_merges`, and `drop` is deleted.
-    pub async fn merge_startups(&self, keep: &str, drop: &str, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn merge_startups(self, keep: &str, drop: &str, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             if keep == drop {
                 return Err(StoreError::Conflict(
                     "a startup cannot be merged into itself".into(),
                 ));
             }
-            let kept = self
-                .startup(keep)
+            let kept = self.store
+                .records().startup(keep)
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("no startup with id '{keep}'")))?;
-            let dropped = self
-                .startup(drop)
+            let dropped = self.store
+                .records().startup(drop)
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("no startup with id '{drop}'")))?;
             let mut tx = crate::Begin::begin_write(pool).await?;
@@ -320,8 +320,8 @@ impl Store {
     }
 
     /// Records merged into `keep`, as they were before the merge.
-    pub async fn merged_into(&self, keep: &str) -> Result<Vec<domain::Startup>> {
-        crate::with_pool!(self, pool => {
+    pub async fn merged_into(self, keep: &str) -> Result<Vec<domain::Startup>> {
+        crate::with_pool!(self.store, pool => {
             let rows: Vec<(String,)> = sqlx::query_as(
                 "SELECT m.merged_data FROM startup_merges m JOIN startups s ON s.id = m.kept_id WHERE s.ext_id = $1 ORDER BY m.id",
             )

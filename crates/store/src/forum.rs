@@ -5,7 +5,7 @@ use domain::forum::{MeetingRequest, Participant, ScheduleStats};
 use domain::{Event, EventKind, FieldError, Registration, RequestStatus};
 use sqlx::Row;
 
-use crate::orgs::date;
+use crate::records::date;
 use crate::{Result, Store, StoreError, corrupt, now_text};
 
 /// One request's place after a scheduling run (None: not placed).
@@ -93,9 +93,9 @@ fn org_column(side: &str) -> Result<(&'static str, &'static str)> {
     }
 }
 
-impl Store {
-    pub async fn upsert_event(&self, e: &Event) -> Result<()> {
-        crate::with_pool!(self, pool => {
+impl crate::forum::Forum<'_> {
+    pub async fn upsert_event(self, e: &Event) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             sqlx::query(
                 "INSERT INTO events (code, kind, title_ko, title_en, date, venue, online_url, slots, tables, capacity, starts_at, slot_minutes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -123,8 +123,8 @@ impl Store {
         })
     }
 
-    pub async fn events(&self) -> Result<Vec<Event>> {
-        crate::with_pool!(self, pool => {
+    pub async fn events(self) -> Result<Vec<Event>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query("SELECT * FROM events ORDER BY date, id")
                 .fetch_all(pool)
                 .await?;
@@ -132,8 +132,8 @@ impl Store {
         })
     }
 
-    pub async fn event(&self, code: &str) -> Result<Option<Event>> {
-        crate::with_pool!(self, pool => {
+    pub async fn event(self, code: &str) -> Result<Option<Event>> {
+        crate::with_pool!(self.store, pool => {
             let row = sqlx::query("SELECT * FROM events WHERE code = $1")
                 .bind(code)
                 .fetch_optional(pool)
@@ -144,8 +144,8 @@ impl Store {
 
     /// Registers a startup or an enterprise (`side`) for an event: registered while
     /// there is room, waitlisted after. Registering again changes nothing.
-    pub async fn register(&self, event: &str, side: &str, org: &str) -> Result<Registration> {
-        crate::with_pool!(self, pool => {
+    pub async fn register(self, event: &str, side: &str, org: &str) -> Result<Registration> {
+        crate::with_pool!(self.store, pool => {
             let (col, table) = org_column(side)?;
             let mut tx = crate::Begin::begin_write(pool).await?;
             let ev: Option<(i64, i32)> =
@@ -220,19 +220,21 @@ impl Store {
     /// withdrawn (nobody can meet a participant who is not coming). Answers the
     /// requests so withdrawn, as they stood before.
     pub async fn cancel_registration(
-        &self,
+        self,
         event: &str,
         side: &str,
         org: &str,
         actor: &str,
     ) -> Result<Vec<MeetingRequest>> {
         let open = self
+            .store
+            .forum()
             .meeting_requests(event, Some((side, org)))
             .await?
             .into_iter()
             .filter(|r| matches!(r.status, RequestStatus::Requested | RequestStatus::Accepted))
             .collect::<Vec<_>>();
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let (col, table) = org_column(side)?;
             let mut tx = crate::Begin::begin_write(pool).await?;
             let done = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -288,8 +290,8 @@ impl Store {
         })
     }
 
-    pub async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
-        crate::with_pool!(self, pool => {
+    pub async fn participants(self, event: &str) -> Result<Vec<Participant>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(
                 "SELECT CASE WHEN p.startup_id IS NULL THEN 'enterprise' ELSE 'startup' END AS side,
                     COALESCE(s.ext_id, n.ext_id) AS id, COALESCE(s.name, n.name) AS name,
@@ -322,13 +324,13 @@ impl Store {
 
     /// Sets the slots a registered participant cannot make.
     pub async fn set_unavailable(
-        &self,
+        self,
         event: &str,
         side: &str,
         org: &str,
         slots: &[i32],
     ) -> Result<bool> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let (col, table) = org_column(side)?;
             let done = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE event_participants SET unavailable = $1
@@ -346,7 +348,7 @@ impl Store {
 
     /// Asks for a 1:1 meeting; both sides must be registered (not waitlisted).
     pub async fn request_meeting(
-        &self,
+        self,
         event: &str,
         startup: &str,
         enterprise: &str,
@@ -354,7 +356,7 @@ impl Store {
         fit: f64,
         note: Option<&str>,
     ) -> Result<i64> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             org_column(by)?;
             let mut tx = crate::Begin::begin_write(pool).await?;
             let (registered,): (i64,) = sqlx::query_as(
@@ -415,8 +417,8 @@ impl Store {
         })
     }
 
-    pub async fn meeting_request(&self, id: i64) -> Result<Option<MeetingRequest>> {
-        crate::with_pool!(self, pool => {
+    pub async fn meeting_request(self, id: i64) -> Result<Option<MeetingRequest>> {
+        crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{REQUEST_SELECT} WHERE r.id = $1"
             )))
@@ -429,11 +431,11 @@ impl Store {
 
     /// An event's requests, narrowed to one organisation's when `org` is given.
     pub async fn meeting_requests(
-        &self,
+        self,
         event: &str,
         org: Option<(&str, &str)>,
     ) -> Result<Vec<MeetingRequest>> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let (filter, id) = match org {
                 Some(("startup", id)) => ("AND s.ext_id = $2", id),
                 Some((_, id)) => ("AND n.ext_id = $2", id),
@@ -452,8 +454,8 @@ impl Store {
 
     /// Moves a request to `to` (answers and withdrawals); a request leaving `accepted`
     /// loses its place in the schedule.
-    pub async fn set_request_status(&self, id: i64, to: RequestStatus, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn set_request_status(self, id: i64, to: RequestStatus, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query(
                 "UPDATE meeting_requests SET status = $1, updated_at = $2,
@@ -486,13 +488,13 @@ impl Store {
     /// taken from the caller: it is counted in the stored schedule after the places are
     /// written (see [`DOUBLE_BOOKINGS`]), and the figures saved are answered.
     pub async fn save_schedule(
-        &self,
+        self,
         event: &str,
         places: &[Placement],
         stats: &ScheduleStats,
         actor: &str,
     ) -> Result<ScheduleStats> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             for (id, place) in places {
                 sqlx::query("UPDATE meeting_requests SET slot = $1, table_no = $2 WHERE id = $3")
@@ -532,8 +534,8 @@ impl Store {
     }
 
     /// The last scheduling run's figures, if the event has been scheduled.
-    pub async fn schedule_stats(&self, event: &str) -> Result<Option<ScheduleStats>> {
-        crate::with_pool!(self, pool => {
+    pub async fn schedule_stats(self, event: &str) -> Result<Option<ScheduleStats>> {
+        crate::with_pool!(self.store, pool => {
             let row: Option<(Option<String>, String)> =
                 sqlx::query_as("SELECT scheduled_at, schedule_stats FROM events WHERE code = $1")
                     .bind(event)
@@ -550,11 +552,11 @@ impl Store {
 
     /// Writes many answered requests at once (the demo's generated program).
     pub async fn seed_meeting_requests(
-        &self,
+        self,
         rows: &[(&str, &str, &str, &str, RequestStatus, f64)],
         actor: &str,
     ) -> Result<()> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let now = now_text();
             for (event, startup, enterprise, by, status, fit) in rows {
@@ -587,4 +589,10 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Forum events: registrations, availability, meeting requests and the saved schedule.
+#[derive(Clone, Copy)]
+pub struct Forum<'a> {
+    pub(crate) store: &'a Store,
 }

@@ -2,21 +2,23 @@
 //! first use, WAL and foreign keys on), upserts by external id, the KPI facts, and the
 //! CSV/XLSX table files that imports and exports go through.
 
+pub mod accounts;
 mod admin;
 pub mod backup;
-mod calls;
+pub mod calls;
 mod changes;
+pub mod clusters;
 mod duplicates;
 pub mod files;
-mod forum;
-mod kpi_facts;
+pub mod forum;
+pub mod inbox;
+pub mod kpi;
 mod locks;
 mod mail;
-mod orgs;
-mod overseas;
-mod program;
-mod rounds;
-mod sessions;
+pub mod overseas;
+pub mod pipeline;
+pub mod records;
+pub mod rounds;
 pub mod testing;
 
 use std::path::{Path, PathBuf};
@@ -27,16 +29,16 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 
+pub use accounts::SessionRecord;
 pub use admin::AuditRecord;
 pub use changes::Change;
 pub use duplicates::DuplicateFlag;
 pub use forum::Placement;
 pub use locks::{LockAttempt, LockHolder};
 pub use mail::{AfterFailure, OutboxMail};
-pub use orgs::{BatchResult, Record};
-pub use program::{MatchFilter, MatchRow, MatchView, OutcomeRow};
+pub use pipeline::{MatchFilter, MatchRow, MatchView, OutcomeRow};
+pub use records::{BatchResult, Record};
 pub use rounds::{Preference, Replaced};
-pub use sessions::SessionRecord;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -273,6 +275,59 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The queries by feature; each is a view of the store, as cheap to make as a reference.
+impl Store {
+    /// People and their sessions: accounts with their password hashes, sessions, password resets and counted login attempts.
+    pub fn accounts(&self) -> accounts::Accounts<'_> {
+        accounts::Accounts { store: self }
+    }
+
+    /// Notifications and the mail outbox: inbox messages, the members they go to, and the queue of mail with its attempts.
+    pub fn inbox(&self) -> inbox::Inbox<'_> {
+        inbox::Inbox { store: self }
+    }
+
+    /// The program's records: startups, enterprises and needs, written by import batches, read back, deleted, and their duplicate flags.
+    pub fn records(&self) -> records::Records<'_> {
+        records::Records { store: self }
+    }
+
+    /// Matches and what follows them: states and their history, entitlement to confidential needs, reasons, and outcomes.
+    pub fn pipeline(&self) -> pipeline::Pipeline<'_> {
+        pipeline::Pipeline { store: self }
+    }
+
+    /// Matching rounds: their proposals, publication, and the preferences stable rounds read.
+    pub fn rounds(&self) -> rounds::Rounds<'_> {
+        rounds::Rounds { store: self }
+    }
+
+    /// Forum events: registrations, availability, meeting requests and the saved schedule.
+    pub fn forum(&self) -> forum::Forum<'_> {
+        forum::Forum { store: self }
+    }
+
+    /// Overseas growth centers, their applications, decisions and outcomes.
+    pub fn centers(&self) -> overseas::Centers<'_> {
+        overseas::Centers { store: self }
+    }
+
+    /// Open calls: applications and attachments, evaluators, conflicts, reviews and stage decisions.
+    pub fn calls(&self) -> calls::Calls<'_> {
+        calls::Calls { store: self }
+    }
+
+    /// Industry clusters and the pairs of industries that count as convergence.
+    pub fn clusters(&self) -> clusters::Clusters<'_> {
+        clusters::Clusters { store: self }
+    }
+
+    /// What the KPIs are computed from: the facts, their data version, targets and exchange rates.
+    pub fn kpi(&self) -> kpi::Kpi<'_> {
+        kpi::Kpi { store: self }
+    }
+}
+
 impl Store {
     /// Opens (creating and migrating on first use) the database at `url`.
     pub async fn open(url: &str) -> Result<Self> {
@@ -300,7 +355,7 @@ impl Store {
         Ok(store)
     }
 
-    async fn open_sqlite(path: &Path) -> Result<SqlitePool> {
+    pub(crate) async fn open_sqlite(path: &Path) -> Result<SqlitePool> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
@@ -320,7 +375,7 @@ impl Store {
     }
 
     /// Rows written before duplicate keys existed get them.
-    async fn backfill_duplicate_keys(&self) -> Result<()> {
+    pub(crate) async fn backfill_duplicate_keys(&self) -> Result<()> {
         with_pool!(self, pool => {
             let rows: Vec<(i64, String, Option<String>, Option<String>)> =
                 sqlx::query_as("SELECT id, name, name_en, website FROM startups WHERE name_key = ''")
@@ -577,7 +632,7 @@ mod tests {
         // opening again runs no migration twice and keeps the defaults single
         let s = Store::open(url.to_str().unwrap()).await.unwrap();
         assert_eq!(
-            s.targets().await.unwrap().len(),
+            s.kpi().targets().await.unwrap().len(),
             domain::kpi::default_targets().len()
         );
     }

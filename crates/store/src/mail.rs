@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::{Get, Result, Store, with_conn, with_pool};
+use crate::{Get, Result, with_conn, with_pool};
 
 /// A message in the outbox and where its delivery stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,10 +76,10 @@ fn outbox_mail(r: &impl Get) -> Result<OutboxMail> {
     })
 }
 
-impl Store {
+impl crate::inbox::Inbox<'_> {
     /// Pending messages whose next attempt is due at `now`, oldest first.
-    pub async fn due_mail(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxMail>> {
-        with_pool!(self, pool => {
+    pub async fn due_mail(self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxMail>> {
+        with_pool!(self.store, pool => {
             let rows = sqlx::query(
                 "SELECT * FROM mail_outbox
                   WHERE sent_at IS NULL AND failed_at IS NULL
@@ -95,8 +95,8 @@ impl Store {
     }
 
     /// The newest messages of the outbox, whatever their state.
-    pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxMail>> {
-        with_pool!(self, pool => {
+    pub async fn outbox(self, limit: i64) -> Result<Vec<OutboxMail>> {
+        with_pool!(self.store, pool => {
             let rows = sqlx::query("SELECT * FROM mail_outbox ORDER BY id DESC LIMIT $1")
                 .bind(limit)
                 .fetch_all(pool)
@@ -105,8 +105,8 @@ impl Store {
         })
     }
 
-    pub async fn mark_mail_sent(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        with_pool!(self, pool => {
+    pub async fn mark_mail_sent(self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        with_pool!(self.store, pool => {
             sqlx::query("UPDATE mail_outbox SET sent_at = $1, next_attempt_at = NULL WHERE id = $2")
                 .bind(stamp(at))
                 .bind(id)
@@ -119,7 +119,7 @@ impl Store {
     /// Counts a failed attempt at `at` with its error, and either sets the next one or
     /// gives the message up.
     pub async fn record_mail_failure(
-        &self,
+        self,
         id: i64,
         error: &str,
         at: DateTime<Utc>,
@@ -129,7 +129,7 @@ impl Store {
             AfterFailure::RetryAt(t) => (Some(stamp(t)), None),
             AfterFailure::GiveUp => (None, Some(stamp(at))),
         };
-        with_pool!(self, pool => {
+        with_pool!(self.store, pool => {
             sqlx::query(
                 "UPDATE mail_outbox
                     SET attempts = attempts + 1, error = $1, next_attempt_at = $2, failed_at = $3
@@ -149,6 +149,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Store;
 
     #[tokio::test]
     async fn a_failed_message_waits_for_its_next_attempt_and_a_given_up_one_for_nothing() {
@@ -157,37 +158,43 @@ mod tests {
             .await
             .unwrap();
         // no such user: no inbox entry, but the mail is queued all the same
-        s.notify(
-            "a@example.kr",
-            "test",
-            ("안녕", "hello"),
-            None,
-            Some(("hi", "body")),
-        )
-        .await
-        .unwrap();
+        s.inbox()
+            .notify(
+                "a@example.kr",
+                "test",
+                ("안녕", "hello"),
+                None,
+                Some(("hi", "body")),
+            )
+            .await
+            .unwrap();
         let t0: DateTime<Utc> = "2026-11-26T10:00:00Z".parse().unwrap();
-        let due = s.due_mail(t0, 10).await.unwrap();
+        let due = s.inbox().due_mail(t0, 10).await.unwrap();
         assert_eq!(due.len(), 1, "{due:?}");
         let id = due[0].id;
 
         let retry = t0 + chrono::Duration::minutes(1);
-        s.record_mail_failure(id, "421 busy", t0, AfterFailure::RetryAt(retry))
+        s.inbox()
+            .record_mail_failure(id, "421 busy", t0, AfterFailure::RetryAt(retry))
             .await
             .unwrap();
-        assert!(s.due_mail(t0, 10).await.unwrap().is_empty(), "not before");
-        let again = s.due_mail(retry, 10).await.unwrap();
+        assert!(
+            s.inbox().due_mail(t0, 10).await.unwrap().is_empty(),
+            "not before"
+        );
+        let again = s.inbox().due_mail(retry, 10).await.unwrap();
         assert_eq!(
             (again[0].attempts, again[0].error.as_deref()),
             (1, Some("421 busy"))
         );
 
-        s.record_mail_failure(id, "550 no such user", retry, AfterFailure::GiveUp)
+        s.inbox()
+            .record_mail_failure(id, "550 no such user", retry, AfterFailure::GiveUp)
             .await
             .unwrap();
         let later = retry + chrono::Duration::days(30);
-        assert!(s.due_mail(later, 10).await.unwrap().is_empty());
-        let row = &s.outbox(10).await.unwrap()[0];
+        assert!(s.inbox().due_mail(later, 10).await.unwrap().is_empty());
+        let row = &s.inbox().outbox(10).await.unwrap()[0];
         assert_eq!(row.attempts, 2);
         assert_eq!(row.failed_at.as_deref(), Some("2026-11-26T10:01:00Z"));
         assert_eq!(row.sent_at, None);

@@ -6,7 +6,7 @@ use domain::overseas::{CenterApplication, CenterOutcome};
 use domain::{ApplicationStatus, CenterOutcomeKind, Currency, FieldError, Money};
 use sqlx::Row;
 
-use crate::orgs::date;
+use crate::records::date;
 use crate::{Result, Store, StoreError, corrupt, list, now_text};
 
 const APPLICATION_SELECT: &str = "SELECT a.id, c.code AS center, s.ext_id AS startup_id, s.name AS startup_name,
@@ -33,17 +33,17 @@ fn application_from_row(r: &impl crate::Get) -> Result<CenterApplication> {
     })
 }
 
-impl Store {
+impl crate::overseas::Centers<'_> {
     /// A startup applies to a center (again, after withdrawing or being declined).
     pub async fn apply_to_center(
-        &self,
+        self,
         center: &str,
         startup: &str,
         markets: &[String],
         plan: Option<&str>,
         on: NaiveDate,
     ) -> Result<i64> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let row = sqlx::query(
                 "INSERT INTO center_applications (center_id, startup_id, target_markets, plan, applied_on)
@@ -96,11 +96,11 @@ impl Store {
 
     /// Applications to one center or from one startup (or all), oldest first.
     pub async fn center_applications(
-        &self,
+        self,
         center: Option<&str>,
         startup: Option<&str>,
     ) -> Result<Vec<CenterApplication>> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{APPLICATION_SELECT} WHERE ($1 IS NULL OR c.code = $2) AND ($3 IS NULL OR s.ext_id = $4) ORDER BY a.applied_on, a.id"
             )))
@@ -114,8 +114,8 @@ impl Store {
         })
     }
 
-    pub async fn center_application(&self, id: i64) -> Result<Option<CenterApplication>> {
-        crate::with_pool!(self, pool => {
+    pub async fn center_application(self, id: i64) -> Result<Option<CenterApplication>> {
+        crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{APPLICATION_SELECT} WHERE a.id = $1"
             )))
@@ -129,13 +129,13 @@ impl Store {
     /// Decides an application; admitting never takes a center past its capacity (the
     /// count and the change are one transaction).
     pub async fn decide_application(
-        &self,
+        self,
         id: i64,
         to: ApplicationStatus,
         on: NaiveDate,
         actor: &str,
     ) -> Result<()> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let row: Option<(i64, i64, String)> = sqlx::query_as(
                 "SELECT c.id, CAST(c.capacity AS BIGINT), a.status FROM center_applications a JOIN centers c ON c.id = a.center_id WHERE a.id = $1",
@@ -186,8 +186,8 @@ impl Store {
 
     /// Records what an admitted startup achieved abroad (the same kind on the same day
     /// is one outcome: recording it again replaces its figures).
-    pub async fn record_center_outcome(&self, o: &CenterOutcome, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn record_center_outcome(self, o: &CenterOutcome, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             if let Err(e) = o.validate(chrono::Local::now().date_naive()) {
                 return Err(StoreError::Refused(e));
             }
@@ -237,8 +237,8 @@ impl Store {
         })
     }
 
-    pub async fn center_outcomes(&self, center: Option<&str>) -> Result<Vec<CenterOutcome>> {
-        crate::with_pool!(self, pool => {
+    pub async fn center_outcomes(self, center: Option<&str>) -> Result<Vec<CenterOutcome>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(
                 "SELECT c.code AS center, s.ext_id AS startup_id, o.kind, o.date, o.amount_minor, o.currency, o.count, o.note
              FROM center_outcomes o JOIN centers c ON c.id = o.center_id JOIN startups s ON s.id = o.startup_id
@@ -274,4 +274,10 @@ impl Store {
                 .collect()
         })
     }
+}
+
+/// Overseas growth centers, their applications, decisions and outcomes.
+#[derive(Clone, Copy)]
+pub struct Centers<'a> {
+    pub(crate) store: &'a Store,
 }

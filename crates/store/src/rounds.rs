@@ -52,9 +52,9 @@ fn round_from_row((name, status, policy, created, finished): RoundRow) -> Result
     })
 }
 
-impl Store {
-    pub async fn round(&self, name: &str) -> Result<Option<MatchingRound>> {
-        crate::with_pool!(self, pool => {
+impl crate::rounds::Rounds<'_> {
+    pub async fn round(self, name: &str) -> Result<Option<MatchingRound>> {
+        crate::with_pool!(self.store, pool => {
             let row: Option<RoundRow> = sqlx::query_as(
                 "SELECT name, status, policy, created_at, finished_at FROM matching_rounds WHERE name = $1",
             )
@@ -66,8 +66,8 @@ impl Store {
     }
 
     /// Every round, newest first.
-    pub async fn rounds(&self) -> Result<Vec<MatchingRound>> {
-        crate::with_pool!(self, pool => {
+    pub async fn all(self) -> Result<Vec<MatchingRound>> {
+        crate::with_pool!(self.store, pool => {
             let rows: Vec<RoundRow> = sqlx::query_as(
                 "SELECT name, status, policy, created_at, finished_at FROM matching_rounds ORDER BY id DESC",
             )
@@ -82,14 +82,14 @@ impl Store {
     /// transaction. A published round is refused; a pair that already has a match
     /// (from another round, an application, or acted on in this one) keeps it.
     pub async fn replace_round_proposals(
-        &self,
+        self,
         name: &str,
         policy: &serde_json::Value,
         stats: &serde_json::Value,
         matches: &[Match],
         actor: &str,
     ) -> Result<Replaced> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             if let Some((_, status)) = &round_status(&mut tx, name).await?
                 && status == RoundStatus::Published.as_str()
@@ -123,7 +123,7 @@ impl Store {
             .rows_affected();
             let mut inserted = 0;
             for m in matches {
-                if crate::program::insert_match(&mut tx, m, Some(round_id)).await? {
+                if crate::pipeline::insert_match(&mut tx, m, Some(round_id)).await? {
                     inserted += 1;
                 }
             }
@@ -143,8 +143,8 @@ impl Store {
 
     /// Publishes a finished round: its proposals reach the startups and enterprises and
     /// are never replaced again.
-    pub async fn publish_round(&self, name: &str, actor: &str) -> Result<u64> {
-        crate::with_pool!(self, pool => {
+    pub async fn publish_round(self, name: &str, actor: &str) -> Result<u64> {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let Some((id, status)) = round_status(&mut tx, name).await? else {
                 return Err(StoreError::NotFound(format!("no round named '{name}'")));
@@ -177,8 +177,8 @@ impl Store {
     }
 
     /// Records (or moves) a stated preference.
-    pub async fn set_preference(&self, p: &Preference, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn set_preference(self, p: &Preference, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             if p.side != "startup" && p.side != "need" {
                 return Err(StoreError::Conflict(format!(
                     "'{}' is not a side: use startup or need",
@@ -219,8 +219,8 @@ impl Store {
         })
     }
 
-    pub async fn preferences(&self) -> Result<Vec<Preference>> {
-        crate::with_pool!(self, pool => {
+    pub async fn preferences(self) -> Result<Vec<Preference>> {
+        crate::with_pool!(self.store, pool => {
             let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
                 "SELECT p.side, s.ext_id, n.ext_id, p.rank FROM preferences p
              JOIN startups s ON s.id = p.startup_id JOIN needs n ON n.id = p.need_id
@@ -239,4 +239,10 @@ impl Store {
                 .collect())
         })
     }
+}
+
+/// Matching rounds: their proposals, publication, and the preferences stable rounds read.
+#[derive(Clone, Copy)]
+pub struct Rounds<'a> {
+    pub(crate) store: &'a Store,
 }

@@ -6,7 +6,7 @@ use domain::match_state::Action;
 use domain::{Actor, Center, Cluster, Match, MatchStatus, OutcomeKind, Side, StatusChange};
 use sqlx::Row;
 
-use crate::orgs::date;
+use crate::records::date;
 use crate::{Result, Store, StoreError, corrupt, list};
 
 /// A match as exported and listed.
@@ -84,9 +84,9 @@ fn side_str(s: Side) -> &'static str {
     }
 }
 
-impl Store {
-    pub async fn upsert_cluster(&self, c: &Cluster) -> Result<()> {
-        crate::with_pool!(self, pool => {
+impl crate::clusters::Clusters<'_> {
+    pub async fn upsert_cluster(self, c: &Cluster) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             sqlx::query(
                 "INSERT INTO clusters (code, name_ko, name_en, location, theme_industries, anchor_enterprises)
              VALUES ($1, $2, $3, $4, $5, $6)
@@ -106,8 +106,8 @@ impl Store {
         })
     }
 
-    pub async fn clusters(&self) -> Result<Vec<Cluster>> {
-        crate::with_pool!(self, pool => {
+    pub async fn all(self) -> Result<Vec<Cluster>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query("SELECT * FROM clusters ORDER BY id")
                 .fetch_all(pool)
                 .await?;
@@ -129,9 +129,11 @@ impl Store {
                 .collect()
         })
     }
+}
 
-    pub async fn upsert_center(&self, c: &Center) -> Result<()> {
-        crate::with_pool!(self, pool => {
+impl crate::overseas::Centers<'_> {
+    pub async fn upsert_center(self, c: &Center) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             sqlx::query(
                 "INSERT INTO centers (code, name_ko, name_en, city, country, region, operator, capacity, opened_on, closed_on)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -156,8 +158,8 @@ impl Store {
         })
     }
 
-    pub async fn centers(&self) -> Result<Vec<Center>> {
-        crate::with_pool!(self, pool => {
+    pub async fn all(self) -> Result<Vec<Center>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query("SELECT * FROM centers ORDER BY id")
                 .fetch_all(pool)
                 .await?;
@@ -183,10 +185,12 @@ impl Store {
                 .collect()
         })
     }
+}
 
+impl crate::rounds::Rounds<'_> {
     /// Creates a round (or returns the existing one's key).
-    pub async fn create_round(&self, r: &domain::MatchingRound) -> Result<i64> {
-        crate::with_pool!(self, pool => {
+    pub async fn create_round(self, r: &domain::MatchingRound) -> Result<i64> {
+        crate::with_pool!(self.store, pool => {
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO matching_rounds (name, status, policy, created_at, finished_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (name) DO UPDATE SET status = excluded.status, policy = excluded.policy,
@@ -203,11 +207,13 @@ impl Store {
             Ok(id)
         })
     }
+}
 
+impl crate::pipeline::Pipeline<'_> {
     /// Writes matches with their history in one transaction. Each match is keyed by
     /// (startup, need); a match that exists is left as it is.
-    pub async fn insert_matches(&self, matches: &[Match]) -> Result<u64> {
-        crate::with_pool!(self, pool => {
+    pub async fn insert_matches(self, matches: &[Match]) -> Result<u64> {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let mut rounds: std::collections::HashMap<String, Option<i64>> = Default::default();
             let mut n = 0;
@@ -240,14 +246,14 @@ impl Store {
     /// Applies an action to the match of `startup` on `need`, recording the dated,
     /// attributed move; refused moves change nothing and say why.
     pub async fn transition_match(
-        &self,
+        self,
         startup: &str,
         need: &str,
         action: Action,
         actor: &Actor,
         note: Option<String>,
     ) -> Result<StatusChange> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let row: Option<(i64, String)> = sqlx::query_as(
                 "SELECT m.id, m.status FROM matches m JOIN startups s ON s.id = m.startup_id
@@ -288,8 +294,8 @@ impl Store {
         })
     }
 
-    pub async fn match_history(&self, startup: &str, need: &str) -> Result<Vec<StatusChange>> {
-        crate::with_pool!(self, pool => {
+    pub async fn match_history(self, startup: &str, need: &str) -> Result<Vec<StatusChange>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(
                 "SELECT h.* FROM match_history h JOIN matches m ON m.id = h.match_id
              JOIN startups s ON s.id = m.startup_id JOIN needs n ON n.id = m.need_id
@@ -330,8 +336,8 @@ impl Store {
     /// of a published round, one made outside rounds (a routed application, a call's
     /// finalist), or a match already moved past proposed. A proposal of a round not
     /// yet published entitles no one.
-    pub async fn startups_entitled_to(&self, need: &str) -> Result<Vec<String>> {
-        crate::with_pool!(self, pool => {
+    pub async fn startups_entitled_to(self, need: &str) -> Result<Vec<String>> {
+        crate::with_pool!(self.store, pool => {
             let rows: Vec<(String,)> = sqlx::query_as(
                 "SELECT s.ext_id FROM matches m JOIN startups s ON s.id = m.startup_id
              JOIN needs n ON n.id = m.need_id
@@ -348,8 +354,8 @@ impl Store {
     }
 
     /// The reasons kept with the match of `startup` on `need` (empty when none).
-    pub async fn match_reasons(&self, startup: &str, need: &str) -> Result<Vec<domain::Reason>> {
-        crate::with_pool!(self, pool => {
+    pub async fn match_reasons(self, startup: &str, need: &str) -> Result<Vec<domain::Reason>> {
+        crate::with_pool!(self.store, pool => {
             let row: Option<(String,)> = sqlx::query_as(
                 "SELECT m.reasons FROM matches m JOIN startups s ON s.id = m.startup_id
                  JOIN needs n ON n.id = m.need_id WHERE s.ext_id = $1 AND n.ext_id = $2",
@@ -366,8 +372,10 @@ impl Store {
     }
 
     /// Every match, as exported.
-    pub async fn match_rows(&self) -> Result<Vec<MatchRow>> {
+    pub async fn match_rows(self) -> Result<Vec<MatchRow>> {
         Ok(self
+            .store
+            .pipeline()
             .matches_where(&MatchFilter::default())
             .await?
             .into_iter()
@@ -392,8 +400,8 @@ impl Store {
     }
 
     /// The matches the filter selects (all of its set fields must hold).
-    pub async fn matches_where(&self, f: &MatchFilter) -> Result<Vec<MatchView>> {
-        crate::with_pool!(self, pool => {
+    pub async fn matches_where(self, f: &MatchFilter) -> Result<Vec<MatchView>> {
+        crate::with_pool!(self.store, pool => {
             let mut q = sqlx::QueryBuilder::new(
                 "SELECT s.ext_id AS startup_id, s.name AS startup_name, n.ext_id AS need_id,
                     n.title AS need_title, e.ext_id AS enterprise_id, e.name AS enterprise_name,
@@ -573,4 +581,10 @@ pub(crate) async fn advance_for_outcome(
         }
         Ok(())
     })
+}
+
+/// Matches and what follows them: states and their history, entitlement to confidential needs, reasons, and outcomes.
+#[derive(Clone, Copy)]
+pub struct Pipeline<'a> {
+    pub(crate) store: &'a Store,
 }

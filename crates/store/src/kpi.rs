@@ -5,21 +5,21 @@ use domain::kpi::{
 };
 use domain::{Currency, Money, OutcomeKind};
 
-use crate::orgs::date;
+use crate::records::date;
 use crate::{Result, Store, corrupt};
 
 fn d(s: &str, what: &str) -> Result<chrono::NaiveDate> {
     date(s).map_err(|e| corrupt(what, e))
 }
 
-impl Store {
+impl crate::kpi::Kpi<'_> {
     /// A value that changes whenever committed data under the KPIs may have changed,
     /// whoever wrote it: on SQLite the counter that migration 0009's triggers bump on
     /// every write to those tables; on PostgreSQL the transaction snapshot, which any
     /// write transaction on the server changes (so other instances' writes count too).
     /// Read it *before* the facts: facts read after it are at least as new.
-    pub async fn data_version(&self) -> Result<String> {
-        match &self.pool {
+    pub async fn data_version(self) -> Result<String> {
+        match &self.store.pool {
             crate::Pool::Sqlite(p) => {
                 let (v,): (i64,) = sqlx::query_as("SELECT version FROM data_version WHERE id = 1")
                     .fetch_one(p)
@@ -35,8 +35,8 @@ impl Store {
         }
     }
 
-    pub async fn kpi_facts(&self) -> Result<KpiFacts> {
-        crate::with_pool!(self, pool => {
+    pub async fn kpi_facts(self) -> Result<KpiFacts> {
+        crate::with_pool!(self.store, pool => {
             let p = pool;
             let startups = sqlx::query_as::<_, (i64, String)>("SELECT id, discovered_on FROM startups")
                 .fetch_all(p)
@@ -165,11 +165,17 @@ impl Store {
                 outcomes,
                 centers,
                 clusters: clusters as usize,
-                convergence_pairs: self.convergence_pairs().await?,
-                rates: self.rates().await?,
-                targets: self.targets().await?,
+                convergence_pairs: self.store.clusters().convergence_pairs().await?,
+                rates: self.store.kpi().rates().await?,
+                targets: self.store.kpi().targets().await?,
                 today: None,
             })
         })
     }
+}
+
+/// What the KPIs are computed from: the facts, their data version, targets and exchange rates.
+#[derive(Clone, Copy)]
+pub struct Kpi<'a> {
+    pub(crate) store: &'a Store,
 }

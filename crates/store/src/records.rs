@@ -69,38 +69,6 @@ async fn count(conn: &mut impl crate::AsConn, kind: RecordKind) -> Result<u64> {
 }
 
 impl Store {
-    /// Upserts one batch of records of one kind in a single transaction: either the
-    /// whole batch is written or none of it. Rows the database cannot take are
-    /// reported, not written, and do not stop the others.
-    pub async fn import_batch(
-        &self,
-        kind: RecordKind,
-        batch: Vec<(u64, Record)>,
-        actor: &str,
-    ) -> Result<BatchResult> {
-        Ok(self.write_batch(kind, batch, actor, Write::Upsert).await?.0)
-    }
-
-    /// Creates one need: an insert that is refused with a conflict when the id is
-    /// taken, so a create never overwrites a record, however many run at once.
-    pub async fn create_need(&self, need: Need, actor: &str) -> Result<BatchResult> {
-        let id = need.id.clone();
-        let (res, kept) = self
-            .write_batch(
-                RecordKind::Needs,
-                vec![(1, Record::Need(need))],
-                actor,
-                Write::Insert,
-            )
-            .await?;
-        if kept > 0 {
-            return Err(crate::StoreError::Conflict(format!(
-                "a need with id '{id}' exists already"
-            )));
-        }
-        Ok(res)
-    }
-
     /// Writes a batch as [`Store::import_batch`] does; also answers how many rows were
     /// left out because their id exists and `write` only inserts.
     async fn write_batch(
@@ -166,12 +134,233 @@ impl Store {
             Ok((res, kept))
         })
     }
+}
 
+impl crate::records::Records<'_> {
+    /// Upserts one batch of records of one kind in a single transaction: either the
+    /// whole batch is written or none of it. Rows the database cannot take are
+    /// reported, not written, and do not stop the others.
+    pub async fn import_batch(
+        self,
+        kind: RecordKind,
+        batch: Vec<(u64, Record)>,
+        actor: &str,
+    ) -> Result<BatchResult> {
+        Ok(self
+            .store
+            .write_batch(kind, batch, actor, Write::Upsert)
+            .await?
+            .0)
+    }
+
+    /// Creates one need: an insert that is refused with a conflict when the id is
+    /// taken, so a create never overwrites a record, however many run at once.
+    pub async fn create_need(self, need: Need, actor: &str) -> Result<BatchResult> {
+        let id = need.id.clone();
+        let (res, kept) = self
+            .store
+            .write_batch(
+                RecordKind::Needs,
+                vec![(1, Record::Need(need))],
+                actor,
+                Write::Insert,
+            )
+            .await?;
+        if kept > 0 {
+            return Err(crate::StoreError::Conflict(format!(
+                "a need with id '{id}' exists already"
+            )));
+        }
+        Ok(res)
+    }
+
+    pub async fn startups(self) -> Result<Vec<Startup>> {
+        crate::with_pool!(self.store, pool => {
+            let rows = sqlx::query("SELECT * FROM startups ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(startup_from_row).collect()
+        })
+    }
+
+    pub async fn startup(self, ext_id: &str) -> Result<Option<Startup>> {
+        crate::with_pool!(self.store, pool => {
+            let row = sqlx::query("SELECT * FROM startups WHERE ext_id = $1")
+                .bind(ext_id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(startup_from_row).transpose()
+        })
+    }
+
+    pub async fn enterprise(self, ext_id: &str) -> Result<Option<Enterprise>> {
+        crate::with_pool!(self.store, pool => {
+            let row = sqlx::query("SELECT * FROM enterprises WHERE ext_id = $1")
+                .bind(ext_id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(enterprise_from_row).transpose()
+        })
+    }
+
+    pub async fn enterprises(self) -> Result<Vec<Enterprise>> {
+        crate::with_pool!(self.store, pool => {
+            let rows = sqlx::query("SELECT * FROM enterprises ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(enterprise_from_row).collect()
+        })
+    }
+
+    pub async fn needs(self) -> Result<Vec<Need>> {
+        crate::with_pool!(self.store, pool => {
+            let rows = sqlx::query(
+                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id ORDER BY n.id",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(need_from_row).collect()
+        })
+    }
+
+    /// One enterprise's needs, newest first.
+    pub async fn needs_of(self, enterprise: &str) -> Result<Vec<Need>> {
+        crate::with_pool!(self.store, pool => {
+            let rows = sqlx::query(
+                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id
+                 WHERE e.ext_id = $1 ORDER BY n.id DESC",
+            )
+            .bind(enterprise)
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(need_from_row).collect()
+        })
+    }
+
+    /// The startups among `ids` that exist (in no particular order).
+    pub async fn startups_by_ids(self, ids: &[String]) -> Result<Vec<Startup>> {
+        crate::with_pool!(self.store, pool => {
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                let marks = crate::marks(chunk.len());
+                let sql = format!("SELECT * FROM startups WHERE ext_id IN ({marks})");
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                for row in q.fetch_all(pool).await? {
+                    out.push(startup_from_row(&row)?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// The needs among `ids` that exist (in no particular order).
+    pub async fn needs_by_ids(self, ids: &[String]) -> Result<Vec<Need>> {
+        crate::with_pool!(self.store, pool => {
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                let marks = crate::marks(chunk.len());
+                let sql = format!(
+                    "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id IN ({marks})"
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                for row in q.fetch_all(pool).await? {
+                    out.push(need_from_row(&row)?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    pub async fn need(self, ext_id: &str) -> Result<Option<Need>> {
+        crate::with_pool!(self.store, pool => {
+            let row = sqlx::query(
+                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = $1",
+            )
+            .bind(ext_id)
+            .fetch_optional(pool)
+            .await?;
+            row.as_ref().map(need_from_row).transpose()
+        })
+    }
+
+    /// Enterprise display names by external id, for labelling needs.
+    pub async fn enterprise_names(self) -> Result<std::collections::HashMap<String, String>> {
+        crate::with_pool!(self.store, pool => {
+            let rows: Vec<(String, String)> = sqlx::query_as("SELECT ext_id, name FROM enterprises")
+                .fetch_all(pool)
+                .await?;
+            Ok(rows.into_iter().collect())
+        })
+    }
+
+    /// Deletes a startup and everything that hangs on it (matches, outcomes,
+    /// registrations); the deletion is audited.
+    pub async fn delete_startup(self, ext_id: &str, actor: &str) -> Result<bool> {
+        crate::with_pool!(self.store, pool => {
+            let mut tx = crate::Begin::begin_write(pool).await?;
+            let r = sqlx::query("DELETE FROM startups WHERE ext_id = $1")
+                .bind(ext_id)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query("DELETE FROM duplicate_flags WHERE kind = 'startup' AND (startup_a = $1 OR startup_b = $2)")
+                .bind(ext_id)
+                .bind(ext_id)
+                .execute(&mut *tx)
+                .await?;
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "delete",
+                "startup",
+                ext_id,
+                serde_json::json!({}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    pub async fn delete_need(self, ext_id: &str, actor: &str) -> Result<bool> {
+        crate::with_pool!(self.store, pool => {
+            let mut tx = crate::Begin::begin_write(pool).await?;
+            let r = sqlx::query("DELETE FROM needs WHERE ext_id = $1")
+                .bind(ext_id)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() == 0 {
+                return Ok(false);
+            }
+            crate::admin::audit(
+                &mut tx,
+                actor,
+                "delete",
+                "need",
+                ext_id,
+                serde_json::json!({}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}
+
+impl crate::pipeline::Pipeline<'_> {
     /// Records one outcome of a match that both sides have accepted, moving the match
     /// to the stage it stands for; refused (nothing written) when the match does not
     /// exist, belongs to another enterprise, or has not been accepted.
-    pub async fn record_outcome(&self, o: &Outcome, actor: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn record_outcome(self, o: &Outcome, actor: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             let Some(need) = &o.need_id else {
                 return Err(StoreError::Refused(FieldError::new(
                     "need_id",
@@ -219,188 +408,8 @@ impl Store {
         })
     }
 
-    pub async fn startups(&self) -> Result<Vec<Startup>> {
-        crate::with_pool!(self, pool => {
-            let rows = sqlx::query("SELECT * FROM startups ORDER BY id")
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(startup_from_row).collect()
-        })
-    }
-
-    pub async fn startup(&self, ext_id: &str) -> Result<Option<Startup>> {
-        crate::with_pool!(self, pool => {
-            let row = sqlx::query("SELECT * FROM startups WHERE ext_id = $1")
-                .bind(ext_id)
-                .fetch_optional(pool)
-                .await?;
-            row.as_ref().map(startup_from_row).transpose()
-        })
-    }
-
-    pub async fn enterprise(&self, ext_id: &str) -> Result<Option<Enterprise>> {
-        crate::with_pool!(self, pool => {
-            let row = sqlx::query("SELECT * FROM enterprises WHERE ext_id = $1")
-                .bind(ext_id)
-                .fetch_optional(pool)
-                .await?;
-            row.as_ref().map(enterprise_from_row).transpose()
-        })
-    }
-
-    pub async fn enterprises(&self) -> Result<Vec<Enterprise>> {
-        crate::with_pool!(self, pool => {
-            let rows = sqlx::query("SELECT * FROM enterprises ORDER BY id")
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(enterprise_from_row).collect()
-        })
-    }
-
-    pub async fn needs(&self) -> Result<Vec<Need>> {
-        crate::with_pool!(self, pool => {
-            let rows = sqlx::query(
-                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id ORDER BY n.id",
-            )
-            .fetch_all(pool)
-            .await?;
-            rows.iter().map(need_from_row).collect()
-        })
-    }
-
-    /// One enterprise's needs, newest first.
-    pub async fn needs_of(&self, enterprise: &str) -> Result<Vec<Need>> {
-        crate::with_pool!(self, pool => {
-            let rows = sqlx::query(
-                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id
-                 WHERE e.ext_id = $1 ORDER BY n.id DESC",
-            )
-            .bind(enterprise)
-            .fetch_all(pool)
-            .await?;
-            rows.iter().map(need_from_row).collect()
-        })
-    }
-
-    /// The startups among `ids` that exist (in no particular order).
-    pub async fn startups_by_ids(&self, ids: &[String]) -> Result<Vec<Startup>> {
-        crate::with_pool!(self, pool => {
-            let mut out = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(500) {
-                let marks = crate::marks(chunk.len());
-                let sql = format!("SELECT * FROM startups WHERE ext_id IN ({marks})");
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for id in chunk {
-                    q = q.bind(id);
-                }
-                for row in q.fetch_all(pool).await? {
-                    out.push(startup_from_row(&row)?);
-                }
-            }
-            Ok(out)
-        })
-    }
-
-    /// The needs among `ids` that exist (in no particular order).
-    pub async fn needs_by_ids(&self, ids: &[String]) -> Result<Vec<Need>> {
-        crate::with_pool!(self, pool => {
-            let mut out = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(500) {
-                let marks = crate::marks(chunk.len());
-                let sql = format!(
-                    "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id IN ({marks})"
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for id in chunk {
-                    q = q.bind(id);
-                }
-                for row in q.fetch_all(pool).await? {
-                    out.push(need_from_row(&row)?);
-                }
-            }
-            Ok(out)
-        })
-    }
-
-    pub async fn need(&self, ext_id: &str) -> Result<Option<Need>> {
-        crate::with_pool!(self, pool => {
-            let row = sqlx::query(
-                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = $1",
-            )
-            .bind(ext_id)
-            .fetch_optional(pool)
-            .await?;
-            row.as_ref().map(need_from_row).transpose()
-        })
-    }
-
-    /// Enterprise display names by external id, for labelling needs.
-    pub async fn enterprise_names(&self) -> Result<std::collections::HashMap<String, String>> {
-        crate::with_pool!(self, pool => {
-            let rows: Vec<(String, String)> = sqlx::query_as("SELECT ext_id, name FROM enterprises")
-                .fetch_all(pool)
-                .await?;
-            Ok(rows.into_iter().collect())
-        })
-    }
-
-    /// Deletes a startup and everything that hangs on it (matches, outcomes,
-    /// registrations); the deletion is audited.
-    pub async fn delete_startup(&self, ext_id: &str, actor: &str) -> Result<bool> {
-        crate::with_pool!(self, pool => {
-            let mut tx = crate::Begin::begin_write(pool).await?;
-            let r = sqlx::query("DELETE FROM startups WHERE ext_id = $1")
-                .bind(ext_id)
-                .execute(&mut *tx)
-                .await?;
-            if r.rows_affected() == 0 {
-                return Ok(false);
-            }
-            sqlx::query("DELETE FROM duplicate_flags WHERE kind = 'startup' AND (startup_a = $1 OR startup_b = $2)")
-                .bind(ext_id)
-                .bind(ext_id)
-                .execute(&mut *tx)
-                .await?;
-            crate::admin::audit(
-                &mut tx,
-                actor,
-                "delete",
-                "startup",
-                ext_id,
-                serde_json::json!({}),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(true)
-        })
-    }
-
-    pub async fn delete_need(&self, ext_id: &str, actor: &str) -> Result<bool> {
-        crate::with_pool!(self, pool => {
-            let mut tx = crate::Begin::begin_write(pool).await?;
-            let r = sqlx::query("DELETE FROM needs WHERE ext_id = $1")
-                .bind(ext_id)
-                .execute(&mut *tx)
-                .await?;
-            if r.rows_affected() == 0 {
-                return Ok(false);
-            }
-            crate::admin::audit(
-                &mut tx,
-                actor,
-                "delete",
-                "need",
-                ext_id,
-                serde_json::json!({}),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(true)
-        })
-    }
-
-    pub async fn outcomes(&self) -> Result<Vec<Outcome>> {
-        crate::with_pool!(self, pool => {
+    pub async fn outcomes(self) -> Result<Vec<Outcome>> {
+        crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(
                 "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
              FROM outcomes o
@@ -740,7 +749,7 @@ async fn upsert_outcome(
         .execute(&mut *c)
         .await?;
         if let Some(mid) = match_id {
-            crate::program::advance_for_outcome(c, mid, o.kind, o.date, actor).await?;
+            crate::pipeline::advance_for_outcome(c, mid, o.kind, o.date, actor).await?;
         }
         Ok(RowOutcome::Written(None, vec![]))
     })
@@ -858,6 +867,12 @@ fn outcome_from_row(r: &impl crate::Get) -> Result<Outcome> {
     })
 }
 
+/// The program's records: startups, enterprises and needs, written by import batches, read back, deleted, and their duplicate flags.
+#[derive(Clone, Copy)]
+pub struct Records<'a> {
+    pub(crate) store: &'a Store,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -876,7 +891,8 @@ mod tests {
         let s = Store::open(&crate::testing::fresh_database(dir.path(), "t.db"))
             .await
             .unwrap();
-        s.import_batch(RecordKind::Startups, vec![(2, startup("keep"))], "test")
+        s.records()
+            .import_batch(RecordKind::Startups, vec![(2, startup("keep"))], "test")
             .await
             .unwrap();
         // a database failure on the fifth row of the next batch, as a crash would be
@@ -892,11 +908,13 @@ mod tests {
             .map(|i| (i + 1, startup(&format!("b-{i}"))))
             .collect();
         let err = s
+            .records()
             .import_batch(RecordKind::Startups, batch, "test")
             .await
             .unwrap_err();
         assert!(err.to_string().contains("boom"));
         let ids: Vec<String> = s
+            .records()
             .startups()
             .await
             .unwrap()

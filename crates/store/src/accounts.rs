@@ -33,10 +33,10 @@ const USER_SELECT: &str =
      FROM users u LEFT JOIN enterprises e ON e.id = u.enterprise_id
      LEFT JOIN startups s ON s.id = u.startup_id LEFT JOIN centers c ON c.id = u.center_id";
 
-impl Store {
+impl crate::accounts::Accounts<'_> {
     /// The user with this e-mail and its stored password hash.
-    pub async fn user_with_hash(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
-        crate::with_pool!(self, pool => {
+    pub async fn user_with_hash(self, email: &str) -> Result<Option<(User, Option<String>)>> {
+        crate::with_pool!(self.store, pool => {
             let sql = format!("{USER_SELECT} WHERE u.email = $1");
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(email.trim().to_lowercase())
@@ -48,13 +48,13 @@ impl Store {
     }
 
     pub async fn create_session(
-        &self,
+        self,
         token_hash: &str,
         email: &str,
         csrf: &str,
         expires_at: &str,
     ) -> Result<()> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             sqlx::query(
                 "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)
                  SELECT $1, id, $2, $3, $4 FROM users WHERE email = $5",
@@ -71,8 +71,8 @@ impl Store {
     }
 
     /// The session with this token hash, unless it has expired by `now`.
-    pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<SessionRecord>> {
-        crate::with_pool!(self, pool => {
+    pub async fn session(self, token_hash: &str, now: &str) -> Result<Option<SessionRecord>> {
+        crate::with_pool!(self.store, pool => {
             let sql = format!(
                 "{USER_SELECT} JOIN sessions x ON x.user_id = u.id WHERE x.token_hash = $1 AND x.expires_at > $2"
             )
@@ -93,8 +93,8 @@ impl Store {
         })
     }
 
-    pub async fn end_session(&self, token_hash: &str) -> Result<bool> {
-        crate::with_pool!(self, pool => {
+    pub async fn end_session(self, token_hash: &str) -> Result<bool> {
+        crate::with_pool!(self.store, pool => {
             let n = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash)
                 .execute(pool)
@@ -108,7 +108,7 @@ impl Store {
     /// carries it, unless the account has had `max_recent` resets since `since`.
     /// Whether a mail was queued (false also when there is no such account).
     pub async fn create_password_reset(
-        &self,
+        self,
         email: &str,
         token_hash: &str,
         expires_at: &str,
@@ -116,7 +116,7 @@ impl Store {
         max_recent: i64,
         mail: (&str, &str),
     ) -> Result<bool> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let email = email.trim().to_lowercase();
             let now = now_text();
             let mut tx = crate::Begin::begin_write(pool).await?;
@@ -152,8 +152,8 @@ impl Store {
 
     /// The account an unused, unexpired reset token belongs to (its new password is
     /// checked against the account's name and e-mail before the token is spent).
-    pub async fn password_reset_user(&self, token_hash: &str, now: &str) -> Result<Option<User>> {
-        crate::with_pool!(self, pool => {
+    pub async fn password_reset_user(self, token_hash: &str, now: &str) -> Result<Option<User>> {
+        crate::with_pool!(self.store, pool => {
             let sql = format!(
                 "{USER_SELECT} JOIN password_resets r ON r.user_id = u.id
                  WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2"
@@ -171,12 +171,12 @@ impl Store {
     /// transaction that also spends the token, ends every session of the account and
     /// forgets its failed logins. The account's e-mail, or None for a bad token.
     pub async fn reset_password(
-        &self,
+        self,
         token_hash: &str,
         now: &str,
         password_hash: &str,
     ) -> Result<Option<String>> {
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let found: Option<(i64, String)> = sqlx::query_as(
                 "UPDATE password_resets SET used_at = $1
@@ -215,7 +215,7 @@ impl Store {
     /// transaction, so a burst of parallel attempts is counted one by one. Answers
     /// (attempts by this e-mail from this client, attempts from this client).
     pub async fn count_login_attempt(
-        &self,
+        self,
         email: &str,
         client: &str,
         now: &str,
@@ -229,7 +229,7 @@ impl Store {
                window_start = CASE WHEN login_attempts.window_start < $4 THEN $3
                                    ELSE login_attempts.window_start END
              RETURNING attempts";
-        crate::with_pool!(self, pool => {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let mut counts = [0u64; 2];
             for (n, who) in counts.iter_mut().zip([email.trim().to_lowercase(), String::new()]) {
@@ -249,8 +249,8 @@ impl Store {
 
     /// After a successful login: the e-mail's attempts from `client` are forgotten and
     /// the client's own count takes this attempt back.
-    pub async fn forget_login_attempts(&self, email: &str, client: &str) -> Result<()> {
-        crate::with_pool!(self, pool => {
+    pub async fn forget_login_attempts(self, email: &str, client: &str) -> Result<()> {
+        crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query("DELETE FROM login_attempts WHERE email = $1 AND client = $2")
                 .bind(email.trim().to_lowercase())
@@ -268,4 +268,10 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// People and their sessions: accounts with their password hashes, sessions, password resets and counted login attempts.
+#[derive(Clone, Copy)]
+pub struct Accounts<'a> {
+    pub(crate) store: &'a Store,
 }
