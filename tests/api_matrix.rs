@@ -172,7 +172,7 @@ async fn every_write_route_for_every_role() {
     // outcomes: the enterprise and program managers record them; the startup may not
     let outcome = |kind: &str, date: &str| {
         serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": kind,
-            "date": date, "amount": "100000000"})
+            "date": date})
     };
     let outcomes = format!("{base}/api/v1/outcomes");
     for (r, want, kind) in [
@@ -212,14 +212,34 @@ async fn every_write_route_for_every_role() {
     let r = post(&c, &outcomes, who("admin").as_ref(), Some(declined)).await;
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains("declined"));
-    for bad in [
-        serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "handshake"}),
-        serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "investment", "amount": "lots"}),
-        serde_json::json!({"startup_id": m.startup_id}),
+    for (bad, field) in [
+        (
+            serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "handshake"}),
+            "kind",
+        ),
+        (
+            serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "investment", "amount": "lots"}),
+            "amount",
+        ),
+        (
+            serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "investment", "amount": -5}),
+            "amount",
+        ),
+        (
+            serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "meeting", "amount": 100}),
+            "amount",
+        ),
+        (serde_json::json!({"startup_id": m.startup_id}), "need_id"),
+        (
+            serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "poc", "enterprise_id": "someone-else"}),
+            "enterprise_id",
+        ),
     ] {
         let r = post(&c, &outcomes, who("enterprise").as_ref(), Some(bad)).await;
-        assert_eq!(r.status(), 400);
+        assert_eq!(r.status(), 422, "{field}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], field);
     }
 
     // rounds: program managers only
@@ -327,6 +347,39 @@ async fn every_write_route_for_every_role() {
     )
     .await;
     assert_eq!(unknown.status(), 400);
+    // a field of the wrong JSON type is named as a broken rule is; an id in the body
+    // must be the address's
+    let wrong_type = put(
+        profile.clone(),
+        who("startup"),
+        serde_json::json!({"founded_year": true}),
+    )
+    .await;
+    assert_eq!(wrong_type.status(), 422);
+    let p: serde_json::Value = wrong_type.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "founded_year");
+    let typed = put(
+        profile.clone(),
+        who("startup"),
+        serde_json::json!({"founded_year": 2019, "technologies": ["computer vision", "lidar, radar"]}),
+    )
+    .await;
+    assert_eq!(typed.status(), 200);
+    let saved = s.app.discovery().startup(&m.startup_id).await.unwrap();
+    assert_eq!(saved.founded_year, Some(2019));
+    assert_eq!(saved.technologies, vec!["computer vision", "lidar, radar"]);
+    assert_eq!(saved.name, "매트릭스랩", "a field left out keeps its value");
+    let elsewhere = put(
+        profile.clone(),
+        who("admin"),
+        serde_json::json!({"id": other_startup, "name": "x"}),
+    )
+    .await;
+    assert_eq!(
+        elsewhere.status(),
+        400,
+        "a body's id that is not the address's"
+    );
 
     let new_need = serde_json::json!({"title": "스마트 물류 실증", "technologies": "digital twin", "slots": 1});
     let mut posted = None;
@@ -705,7 +758,6 @@ async fn search_pages_and_api_with_facets() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
-    use domain::records::{RecordKind, need_cells};
     let (s, demo) = start().await;
     let c = reqwest::Client::new();
     let base = &s.base;
@@ -763,15 +815,12 @@ async fn a_confidential_needs_words_reach_nobody_unentitled_through_search() {
         .unwrap();
     secret.description = Some("Pilot the blorvexium leaching process at our plant.".into());
     secret.technologies.push("blorvexium refining".into());
-    let cells = RecordKind::Needs
-        .columns()
-        .iter()
-        .map(|c| c.to_string())
-        .zip(need_cells(&secret))
-        .collect();
     s.app
         .records()
-        .save_cells(&app::Operator::named("test"), RecordKind::Needs, cells)
+        .save(
+            &app::Operator::named("test"),
+            domain::inputs::RecordInput::of_need(&secret),
+        )
         .await
         .unwrap();
     // the index follows the write a moment later: the program manager finds the word

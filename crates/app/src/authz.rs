@@ -3,9 +3,7 @@
 //! organisation's private fields (a startup's registration number, the slots it cannot
 //! make at an event).
 
-use std::collections::HashMap;
-
-use domain::records::RecordKind;
+use domain::inputs::RecordInput;
 use domain::{FieldError, Need, Role, Side, User, Visibility};
 use store::{MatchFilter, MatchView};
 
@@ -108,12 +106,23 @@ pub fn may_see_private(viewer: Option<&User>, side: &str, id: &str) -> bool {
     viewer.is_some_and(|u| u.role == Role::Admin || crate::forum::member_org(u) == Some((side, id)))
 }
 
+/// An id as sent, trimmed; `None` when left out or blank.
+fn input_id(id: &domain::inputs::Sent<String>) -> Option<&str> {
+    id.as_ref()
+        .and_then(Option::as_deref)
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+}
+
 impl App {
-    pub(crate) async fn write_cells_as(
+    /// Writes `input` for `who`: a startup's member its own profile (the program's
+    /// own fields left out, so they keep what is stored), an enterprise's member its
+    /// own needs (a new one gets an id), program managers and the operator anything.
+    /// `create` refuses a need whose id is taken instead of saving over it.
+    pub(crate) async fn write_as(
         &self,
         who: Principal<'_>,
-        kind: RecordKind,
-        mut cells: HashMap<String, String>,
+        mut input: RecordInput,
         mut create: bool,
     ) -> Result<(String, Vec<FieldError>)> {
         let refuse = |what: &str| {
@@ -124,15 +133,14 @@ impl App {
         };
         // the operator may save what a program manager may
         if let Principal::User(user) = who {
-            match (user.role, kind) {
+            match (user.role, &mut input) {
                 (Role::Admin, _) => {}
-                (Role::StartupMember, RecordKind::Startups) => {
+                (Role::StartupMember, RecordInput::Startup(profile)) => {
                     let Some(own) = &user.startup_id else {
                         return refuse("a startup profile");
                     };
                     // a member saves its own profile only, never another's under its name
-                    if let Some(id) = cells.get("id").map(|v| v.trim())
-                        && !id.is_empty()
+                    if let Some(id) = input_id(&profile.id)
                         && id != own
                     {
                         return refuse(&format!("startup '{id}'"));
@@ -140,37 +148,39 @@ impl App {
                     // the program's own fields are not the member's to give: left out, a
                     // partial save keeps what is stored (and the profile must exist)
                     self.discovery().startup(own).await?;
-                    for col in ["source", "discovered_on", "business_reg_no"] {
-                        cells.remove(col);
-                    }
-                    cells.insert("id".into(), own.clone());
+                    profile.source = None;
+                    profile.discovered_on = None;
+                    profile.business_reg_no = None;
+                    profile.id = Some(Some(own.clone()));
                 }
-                (Role::EnterpriseMember, RecordKind::Needs) => {
+                (Role::EnterpriseMember, RecordInput::Need(need)) => {
                     let Some(own) = &user.enterprise_id else {
                         return refuse("needs");
                     };
-                    let id = cells
-                        .get("id")
-                        .map(|v| v.trim().to_string())
-                        .unwrap_or_default();
-                    if id.is_empty() {
-                        cells.insert("id".into(), new_need_id(own)?);
-                        create = true;
-                    } else if let Some(existing) = self.store.records().need(&id).await?
-                        && existing.enterprise_id != *own
-                    {
-                        return refuse(&format!("need '{id}' of another enterprise"));
+                    match input_id(&need.id) {
+                        None => {
+                            need.id = Some(Some(new_need_id(own)?));
+                            create = true;
+                        }
+                        Some(id) => {
+                            if let Some(existing) = self.store.records().need(id).await?
+                                && existing.enterprise_id != *own
+                            {
+                                return refuse(&format!("need '{id}' of another enterprise"));
+                            }
+                        }
                     }
-                    cells.insert("enterprise_id".into(), own.clone());
+                    need.enterprise_id = Some(Some(own.clone()));
                 }
-                _ => return refuse(&format!("{} records", kind.as_str())),
+                (_, input) => return refuse(&format!("{} records", input.kind().as_str())),
             }
         }
-        let id = cells.get("id").cloned().unwrap_or_default();
-        let notes = if create && kind == RecordKind::Needs {
-            self.create_need_cells(&cells, who.audit_name()).await?
-        } else {
-            self.write_cells(kind, &cells, who.audit_name()).await?
+        let id = input.id().unwrap_or_default().to_string();
+        let notes = match input {
+            RecordInput::Need(need) if create => {
+                self.create_need_record(&need, who.audit_name()).await?
+            }
+            input => self.write_record(input, who.audit_name()).await?,
         };
         Ok((id, notes))
     }

@@ -3,9 +3,10 @@
 //! follows it, so that a write never waits for the index), the search and type-ahead
 //! queries, and duplicate review (flags, dismissals, merges).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use domain::inputs::{NeedInput, RecordInput};
 use domain::records::RecordKind;
 use search::{
     DocKind, IndexState, SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults,
@@ -122,45 +123,40 @@ impl App {
         Ok(self.search.rebuild(docs, &state)?)
     }
 
-    /// Saves one record given as import cells (a form's fields are the import
-    /// columns), through the import's rules: the notes when written,
-    /// [`AppError::InvalidFields`] with every field that is wrong when not. A save is partial: a column absent from
-    /// `cells` keeps the stored record's value, a column given empty clears it (where
-    /// it may be empty); a refused save changes nothing.
-    #[tracing::instrument(skip_all, fields(kind = kind.as_str()))]
-    pub(crate) async fn write_cells(
+    /// Saves one record as given, through the import's rules: the notes when
+    /// written, [`AppError::InvalidFields`] with every field that is wrong when not. A
+    /// save is partial: a field left out keeps the stored record's value, a field sent
+    /// empty clears it (where it may be empty); a refused save changes nothing.
+    #[tracing::instrument(skip_all, fields(kind = input.kind().as_str()))]
+    pub(crate) async fn write_record(
         &self,
-        kind: RecordKind,
-        cells: &HashMap<String, String>,
+        input: RecordInput,
         actor: &str,
     ) -> Result<Vec<domain::FieldError>> {
-        let id = cells.get("id").map_or("", |v| v.trim());
-        let merged = match self.stored_cells(kind, id).await? {
-            Some(mut stored) => {
-                stored.extend(cells.iter().map(|(k, v)| (k.clone(), v.clone())));
-                stored
-            }
-            None => cells.clone(),
+        let reading = domain::records::reading_notes(&input);
+        let merged = match self.stored_input(input.kind(), input.id()).await? {
+            Some(stored) => input.over(stored),
+            None => input,
         };
-        let record = read_record(kind, &merged).map_err(AppError::InvalidFields)?;
+        let record = read_record(&merged).map_err(AppError::InvalidFields)?;
         let res = self
             .store
             .records()
-            .import_batch(kind, vec![(1, record)], actor)
+            .import_batch(merged.kind(), vec![(1, record)], actor)
             .await?;
-        self.saved(res, domain::records::reading_notes(cells)).await
+        self.saved(res, reading).await
     }
 
-    /// Creates one need given as import cells: refused with a conflict (nothing
-    /// written) when its id is taken, so a create never overwrites a record.
-    pub(crate) async fn create_need_cells(
+    /// Creates one need: refused with a conflict (nothing written) when its id is
+    /// taken, so a create never overwrites a record.
+    pub(crate) async fn create_need_record(
         &self,
-        cells: &HashMap<String, String>,
+        input: &NeedInput,
         actor: &str,
     ) -> Result<Vec<domain::FieldError>> {
-        let need = domain::records::read_need(cells).map_err(AppError::InvalidFields)?;
+        let need = input.parse().map_err(AppError::InvalidFields)?;
         let res = self.store.records().create_need(need, actor).await?;
-        self.saved(res, domain::records::reading_notes(cells)).await
+        self.saved(res, domain::records::reading_notes(input)).await
     }
 
     /// What a one-record write answers: the refusals, or the remarks on how the cells
@@ -180,40 +176,27 @@ impl App {
         Ok(reading)
     }
 
-    /// The stored record of `kind` with id `id` as import cells, when there is one
-    /// (outcomes have no id of their own and are always given whole).
-    pub(crate) async fn stored_cells(
+    /// The stored record of `kind` with id `id` as an input with every field sent,
+    /// when there is one (outcomes have no id of their own and are always given whole).
+    pub(crate) async fn stored_input(
         &self,
         kind: RecordKind,
-        id: &str,
-    ) -> Result<Option<HashMap<String, String>>> {
-        use domain::records::{enterprise_cells, need_cells, startup_cells};
-        if id.is_empty() {
-            return Ok(None);
-        }
-        let cells = match kind {
-            RecordKind::Startups => self
-                .store
-                .records()
+        id: Option<&str>,
+    ) -> Result<Option<RecordInput>> {
+        let Some(id) = id else { return Ok(None) };
+        let records = self.store.records();
+        Ok(match kind {
+            RecordKind::Startups => records
                 .startup(id)
                 .await?
-                .map(|s| startup_cells(&s)),
-            RecordKind::Enterprises => self
-                .store
-                .records()
+                .map(|s| RecordInput::of_startup(&s)),
+            RecordKind::Enterprises => records
                 .enterprise(id)
                 .await?
-                .map(|e| enterprise_cells(&e)),
-            RecordKind::Needs => self.store.records().need(id).await?.map(|n| need_cells(&n)),
+                .map(|e| RecordInput::of_enterprise(&e)),
+            RecordKind::Needs => records.need(id).await?.map(|n| RecordInput::of_need(&n)),
             RecordKind::Outcomes => None,
-        };
-        Ok(cells.map(|c| {
-            kind.columns()
-                .iter()
-                .map(|col| col.to_string())
-                .zip(c)
-                .collect()
-        }))
+        })
     }
 
     pub(crate) async fn remove_need(&self, id: &str, actor: &str) -> Result<()> {
@@ -225,17 +208,15 @@ impl App {
     }
 }
 
-/// One record of `kind` read from import cells, or every field that is wrong.
-fn read_record(
-    kind: RecordKind,
-    cells: &HashMap<String, String>,
+/// The record an input gives, or every field that is wrong.
+pub(crate) fn read_record(
+    input: &RecordInput,
 ) -> std::result::Result<store::Record, Vec<domain::FieldError>> {
-    use domain::records::{read_enterprise, read_need, read_outcome, read_startup};
-    match kind {
-        RecordKind::Startups => read_startup(cells).map(store::Record::Startup),
-        RecordKind::Enterprises => read_enterprise(cells).map(store::Record::Enterprise),
-        RecordKind::Needs => read_need(cells).map(store::Record::Need),
-        RecordKind::Outcomes => read_outcome(cells).map(store::Record::Outcome),
+    match input {
+        RecordInput::Startup(s) => s.parse().map(store::Record::Startup),
+        RecordInput::Enterprise(e) => e.parse().map(store::Record::Enterprise),
+        RecordInput::Need(n) => n.parse().map(store::Record::Need),
+        RecordInput::Outcome(o) => o.parse().map(store::Record::Outcome),
     }
 }
 

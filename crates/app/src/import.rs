@@ -109,15 +109,9 @@ pub fn read_row(
     }
     let map: HashMap<String, String> = headers.iter().cloned().zip(cells.iter().cloned()).collect();
     let errs = |v: Vec<FieldError>| v.into_iter().map(|e| problem(n, e)).collect::<Vec<_>>();
-    let record = match kind {
-        RecordKind::Startups => Record::Startup(records::read_startup(&map).map_err(errs)?),
-        RecordKind::Enterprises => {
-            Record::Enterprise(records::read_enterprise(&map).map_err(errs)?)
-        }
-        RecordKind::Needs => Record::Need(records::read_need(&map).map_err(errs)?),
-        RecordKind::Outcomes => Record::Outcome(records::read_outcome(&map).map_err(errs)?),
-    };
-    Ok((record, errs(records::reading_notes(&map))))
+    let input = domain::inputs::RecordInput::from_cells(kind, &map);
+    let record = crate::discovery::read_record(&input).map_err(errs)?;
+    Ok((record, errs(records::reading_notes(&input))))
 }
 
 impl crate::records::Records<'_> {

@@ -1,7 +1,8 @@
 //! The pipeline of matches: who sees which, moving a match through its states, and the outcomes it leads to.
 
+use domain::inputs::{OutcomeInput, Sent};
 use domain::match_state::Action;
-use domain::{Actor, Outcome, Role, Side, StatusChange};
+use domain::{Actor, FieldError, Outcome, Role, Side, StatusChange};
 use store::{MatchFilter, MatchView};
 
 use crate::authz::side_for;
@@ -79,15 +80,31 @@ impl Pipeline<'_> {
 
     /// Records an outcome of a match (meeting, NDA, PoC, cooperation, investment,
     /// acquisition): the enterprise's members and program managers may; the match must
-    /// have been accepted by both sides. The enterprise is the need's.
+    /// have been accepted by both sides. The enterprise is the need's; the date is
+    /// today when left out. Field errors are [`AppError::InvalidFields`].
     pub async fn record_outcome(
         self,
         who: impl Into<Principal<'_>>,
-        outcome: Outcome,
+        mut input: OutcomeInput,
     ) -> Result<Outcome> {
         let user = who.into().person("Pipeline::record_outcome")?;
-        let need = outcome.need_id.clone().unwrap_or_default();
-        let m = self.app.match_as(user, &outcome.startup_id, &need).await?;
+        let sent = |v: &Sent<String>| {
+            v.as_ref()
+                .and_then(Option::as_deref)
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (startup, need) = (sent(&input.startup_id), sent(&input.need_id));
+        let missing: Vec<FieldError> = [("startup_id", &startup), ("need_id", &need)]
+            .into_iter()
+            .filter(|(_, v)| v.is_empty())
+            .map(|(field, _)| FieldError::new(field, "is required"))
+            .collect();
+        if !missing.is_empty() {
+            return Err(AppError::InvalidFields(missing));
+        }
+        let m = self.app.match_as(user, &startup, &need).await?;
         if side_for(user, &m.startup_id, &m.enterprise_id) != Some(Side::Enterprise)
             && user.role != Role::Admin
         {
@@ -96,10 +113,18 @@ impl Pipeline<'_> {
                 user.email
             )));
         }
-        let o = Outcome {
-            enterprise_id: m.enterprise_id,
-            ..outcome
-        };
+        let given_enterprise = sent(&input.enterprise_id);
+        if !given_enterprise.is_empty() && given_enterprise != m.enterprise_id {
+            return Err(AppError::InvalidFields(vec![FieldError::new(
+                "enterprise_id",
+                format!("is not the need's enterprise '{}'", m.enterprise_id),
+            )]));
+        }
+        input.enterprise_id = Some(Some(m.enterprise_id));
+        if sent(&input.date).is_empty() {
+            input.date = Some(Some(chrono::Local::now().date_naive().to_string()));
+        }
+        let o = input.parse().map_err(AppError::InvalidFields)?;
         match self
             .app
             .store

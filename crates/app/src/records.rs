@@ -1,8 +1,6 @@
 //! The program's records: saving, creating and deleting them, importing and exporting tables, loading a whole program, and reviewing likely duplicates.
 
-use std::collections::HashMap;
-
-use domain::records::RecordKind;
+use domain::inputs::{NeedInput, RecordInput};
 use domain::{FieldError, Role, User};
 use store::DuplicateFlag;
 
@@ -16,31 +14,28 @@ pub struct Records<'a> {
 }
 
 impl Records<'_> {
-    /// Saves a record from a form for `user`: a startup's member its own profile
-    /// (the program's own fields — source, discovery date, registration number — kept
-    /// as stored), an enterprise's member its own needs (new ones get an id), program
-    /// managers anything. Answers the id saved and any remarks; field errors are
-    /// [`AppError::InvalidFields`].
-    pub async fn save_cells(
+    /// Saves a record for `who`: a startup's member its own profile (the program's
+    /// own fields — source, discovery date, registration number — kept as stored), an
+    /// enterprise's member its own needs (new ones get an id), program managers
+    /// anything. Only the fields sent change. Answers the id saved and any remarks;
+    /// field errors are [`AppError::InvalidFields`].
+    pub async fn save(
         self,
         who: impl Into<Principal<'_>>,
-        kind: RecordKind,
-        cells: HashMap<String, String>,
+        input: impl Into<RecordInput>,
     ) -> Result<(String, Vec<FieldError>)> {
-        self.app
-            .write_cells_as(who.into(), kind, cells, false)
-            .await
+        self.app.write_as(who.into(), input.into(), false).await
     }
 
-    /// Creates a need for `user` (`POST /api/v1/needs`): as [`Records::save_cells`],
-    /// but an id that is taken is refused instead of saved over.
+    /// Creates a need for `who` (`POST /api/v1/needs`): as [`Records::save`], but an
+    /// id that is taken is refused instead of saved over.
     pub async fn create_need(
         self,
         who: impl Into<Principal<'_>>,
-        cells: HashMap<String, String>,
+        need: NeedInput,
     ) -> Result<(String, Vec<FieldError>)> {
         self.app
-            .write_cells_as(who.into(), RecordKind::Needs, cells, true)
+            .write_as(who.into(), RecordInput::Need(need), true)
             .await
     }
 
@@ -80,14 +75,8 @@ impl Records<'_> {
     ) -> Result<Vec<domain::FieldError>> {
         let who = who.into();
         who.require_program_manager("save a startup record")?;
-        let cells = RecordKind::Startups
-            .columns()
-            .iter()
-            .map(|c| c.to_string())
-            .zip(domain::records::startup_cells(&s))
-            .collect();
         self.app
-            .write_cells(RecordKind::Startups, &cells, who.audit_name())
+            .write_record(RecordInput::of_startup(&s), who.audit_name())
             .await
     }
 

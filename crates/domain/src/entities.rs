@@ -11,6 +11,7 @@ use crate::match_state::{MatchStatus, StatusChange};
 use crate::money::Money;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Startup {
     pub id: String,
     pub name: String,
@@ -30,11 +31,14 @@ pub struct Startup {
     pub source: Option<String>,
     pub clusters: Vec<String>,
     pub target_markets: Vec<String>,
+    /// `123-45-67890`; only to program managers and the startup's members.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub business_reg_no: Option<BusinessRegNo>,
     pub discovered_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enterprise {
     pub id: String,
     pub name: String,

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod forum;
 pub mod industry;
+pub mod inputs;
 pub mod kinds;
 pub mod korean;
 pub mod kpi;

@@ -8,9 +8,10 @@ use crate::brn::BusinessRegNo;
 use crate::entities::{Enterprise, Need, Outcome, Startup};
 use crate::error::{FieldError, ValidationError};
 use crate::industry;
+use crate::inputs::{Cells, EnterpriseInput, Fields, NeedInput, OutcomeInput, StartupInput};
 use crate::kinds::*;
 use crate::money::{Currency, Money};
-use crate::text::{non_blank, split_written_list as split_list};
+use crate::text::non_blank;
 
 /// What an import file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -134,26 +135,14 @@ impl RecordKind {
     }
 }
 
-/// A row's cells by column name.
-pub trait Cells {
-    /// The cell under `column`, `""` when the column is absent.
-    fn cell(&self, column: &str) -> &str;
-}
-
-impl Cells for std::collections::HashMap<String, String> {
-    fn cell(&self, column: &str) -> &str {
-        self.get(column).map(String::as_str).unwrap_or("")
-    }
-}
-
-/// Collects field errors while a row is read, so one pass reports all of them.
-struct Reader<'a, C: Cells + ?Sized> {
-    row: &'a C,
+/// Collects field errors while a record is read, so one pass reports all of them.
+struct Reader<'a, F: Fields + ?Sized> {
+    row: &'a F,
     errors: Vec<FieldError>,
 }
 
-impl<'a, C: Cells + ?Sized> Reader<'a, C> {
-    fn new(row: &'a C) -> Self {
+impl<'a, F: Fields + ?Sized> Reader<'a, F> {
+    fn new(row: &'a F) -> Self {
         Self {
             row,
             errors: Vec::new(),
@@ -161,11 +150,11 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
     }
 
     fn required(&mut self, col: &str) -> String {
-        let v = self.row.cell(col).trim();
+        let v = self.row.field(col).text().into_owned();
         if v.is_empty() {
             self.errors.push(FieldError::new(col, "is required"));
         }
-        v.to_string()
+        v
     }
 
     fn id(&mut self, col: &str) -> String {
@@ -181,11 +170,11 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
     }
 
     fn text(&mut self, col: &str) -> Option<String> {
-        non_blank(self.row.cell(col))
+        non_blank(&self.row.field(col).text())
     }
 
     fn list(&mut self, col: &str) -> Vec<String> {
-        split_list(self.row.cell(col))
+        self.row.field(col).items()
     }
 
     fn parsed<T>(
@@ -193,14 +182,14 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
         col: &str,
         f: impl Fn(&str) -> Result<T, ValidationError>,
     ) -> Option<T> {
-        let v = self.row.cell(col).trim();
+        let v = self.row.field(col).text().into_owned();
         if v.is_empty() {
             return None;
         }
-        match f(v) {
+        match f(&v) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.errors.push(shorten(e, v).at(col));
+                self.errors.push(shorten(e, &v).at(col));
                 None
             }
         }
@@ -213,7 +202,7 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
         f: impl Fn(&str) -> Result<T, ValidationError>,
     ) -> Vec<T> {
         let mut out = Vec::new();
-        for item in split_list(self.row.cell(col)) {
+        for item in self.row.field(col).items() {
             match f(&item) {
                 Ok(t) if out.contains(&t) => {}
                 Ok(t) => out.push(t),
@@ -256,9 +245,17 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
 
     fn money(&mut self, amount_col: &str, currency_col: &str) -> Option<Money> {
         let currency = self.parsed(currency_col, Currency::parse);
-        let currency_ok = currency.is_some() || self.row.cell(currency_col).trim().is_empty();
+        let currency_ok = currency.is_some() || self.row.field(currency_col).text().is_empty();
         let currency = currency.unwrap_or(Currency::KRW);
-        let m = self.parsed(amount_col, |v| Money::parse(v, currency));
+        let m = self.parsed(amount_col, |v| {
+            Money::parse(v, currency).and_then(|m| {
+                if m.minor < 0 {
+                    Err(ValidationError::new(format!("'{v}' is negative")))
+                } else {
+                    Ok(m)
+                }
+            })
+        });
         if currency_ok { m } else { None }
     }
 
@@ -274,8 +271,9 @@ impl<'a, C: Cells + ?Sized> Reader<'a, C> {
 /// Remarks on a row's cells that were read as something other than what they say: an
 /// industry given by its label or a common spelling (`'바이오헬스' read as
 /// 'bio-health'`), so a person can see what the import made of the file.
-pub fn reading_notes(row: &(impl Cells + ?Sized)) -> Vec<FieldError> {
-    split_list(row.cell("industries"))
+pub fn reading_notes(row: &(impl Fields + ?Sized)) -> Vec<FieldError> {
+    row.field("industries")
+        .items()
         .iter()
         .filter_map(|written| {
             let code = industry::normalize(written).ok()?;
@@ -332,7 +330,14 @@ fn website(v: &str) -> Result<String, ValidationError> {
     }
 }
 
-pub fn read_startup(row: &(impl Cells + ?Sized)) -> Result<Startup, Vec<FieldError>> {
+/// The startup an import row gives, or every field that is wrong.
+pub fn read_startup(row: &impl Cells) -> Result<Startup, Vec<FieldError>> {
+    StartupInput::from_cells(row).parse()
+}
+
+pub(crate) fn read_startup_fields(
+    row: &(impl Fields + ?Sized),
+) -> Result<Startup, Vec<FieldError>> {
     let mut r = Reader::new(row);
     let s = Startup {
         id: r.id("id"),
@@ -359,7 +364,14 @@ pub fn read_startup(row: &(impl Cells + ?Sized)) -> Result<Startup, Vec<FieldErr
     r.finish(s)
 }
 
-pub fn read_enterprise(row: &(impl Cells + ?Sized)) -> Result<Enterprise, Vec<FieldError>> {
+/// The enterprise an import row gives, or every field that is wrong.
+pub fn read_enterprise(row: &impl Cells) -> Result<Enterprise, Vec<FieldError>> {
+    EnterpriseInput::from_cells(row).parse()
+}
+
+pub(crate) fn read_enterprise_fields(
+    row: &(impl Fields + ?Sized),
+) -> Result<Enterprise, Vec<FieldError>> {
     let mut r = Reader::new(row);
     let e = Enterprise {
         id: r.id("id"),
@@ -388,7 +400,12 @@ pub fn read_enterprise(row: &(impl Cells + ?Sized)) -> Result<Enterprise, Vec<Fi
     r.finish(e)
 }
 
-pub fn read_need(row: &(impl Cells + ?Sized)) -> Result<Need, Vec<FieldError>> {
+/// The need an import row gives, or every field that is wrong.
+pub fn read_need(row: &impl Cells) -> Result<Need, Vec<FieldError>> {
+    NeedInput::from_cells(row).parse()
+}
+
+pub(crate) fn read_need_fields(row: &(impl Fields + ?Sized)) -> Result<Need, Vec<FieldError>> {
     let mut r = Reader::new(row);
     let n = Need {
         id: r.id("id"),
@@ -408,7 +425,14 @@ pub fn read_need(row: &(impl Cells + ?Sized)) -> Result<Need, Vec<FieldError>> {
     r.finish(n)
 }
 
-pub fn read_outcome(row: &(impl Cells + ?Sized)) -> Result<Outcome, Vec<FieldError>> {
+/// The outcome an import row gives, or every field that is wrong.
+pub fn read_outcome(row: &impl Cells) -> Result<Outcome, Vec<FieldError>> {
+    OutcomeInput::from_cells(row).parse()
+}
+
+pub(crate) fn read_outcome_fields(
+    row: &(impl Fields + ?Sized),
+) -> Result<Outcome, Vec<FieldError>> {
     let mut r = Reader::new(row);
     let startup_id = r.id("startup_id");
     let enterprise_id = r.id("enterprise_id");
@@ -718,10 +742,10 @@ mod tests {
             vec![CollaborationType::Poc, CollaborationType::Licensing]
         );
         assert_eq!(n.preferred_stages, vec![Stage::Seed, Stage::SeriesA]);
-        let notes: Vec<String> = reading_notes(&row(&[(
+        let notes: Vec<String> = reading_notes(&StartupInput::from_cells(&row(&[(
             "industries",
             "바이오헬스, climate/energy, AI, quantum computing",
-        )]))
+        )])))
         .iter()
         .map(|n| n.reason.clone())
         .collect();

@@ -21,6 +21,7 @@ pub enum Mode {
 
 /// The weight of each kind of fit; a pair's score is the weighted mean of its fits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Weights {
     pub text: f64,
@@ -67,6 +68,7 @@ impl Weights {
 /// Two industries (or two clusters) the policy links, with the weight of the link
 /// (1.0 = full).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub a: String,
@@ -80,6 +82,7 @@ fn one() -> f64 {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     pub mode: Mode,

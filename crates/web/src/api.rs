@@ -4,19 +4,15 @@
 //! session cookie and its CSRF token in the `X-CSRF-Token` header. Every refusal is
 //! problem+json.
 
-use std::collections::HashMap;
-
 use app::App;
 use app::accounts::SESSION_HOURS;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use chrono::NaiveDate;
+use domain::inputs::{EnterpriseInput, NeedInput, OutcomeInput, RecordInput, StartupInput};
 use domain::match_state::Action;
-use domain::money::{Currency, Money};
-use domain::records::RecordKind;
-use domain::{MatchStatus, Outcome, OutcomeKind};
+use domain::{MatchStatus, Outcome};
 use serde::Deserialize;
 
 use crate::caller::{Caller, behind_tls, session_cookie};
@@ -257,59 +253,17 @@ pub async fn matches(
     Ok(Json(app.pipeline().matches(&s.user, filter).await?))
 }
 
-/// An outcome as a client sends it; the enterprise is the need's.
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct NewOutcome {
-    pub startup_id: String,
-    pub need_id: String,
-    pub kind: String,
-    /// Defaults to today.
-    pub date: Option<NaiveDate>,
-    /// A decimal amount in `currency` (KRW when not given).
-    pub amount: Option<String>,
-    pub currency: Option<String>,
-    pub note: Option<String>,
-}
-
-impl NewOutcome {
-    /// The outcome this stands for, or which field is wrong and why.
-    pub fn outcome(self) -> Result<Outcome, String> {
-        let kind = OutcomeKind::parse(&self.kind).map_err(|e| format!("kind: {e}"))?;
-        let currency = Currency::parse(self.currency.as_deref().unwrap_or("KRW"))
-            .map_err(|e| format!("currency: {e}"))?;
-        let amount = match self.amount.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(a) => Some(Money::parse(a, currency).map_err(|e| format!("amount: {e}"))?),
-        };
-        if amount.is_some_and(|m| m.minor < 0) {
-            return Err("amount: must not be negative".into());
-        }
-        Ok(Outcome {
-            startup_id: self.startup_id,
-            enterprise_id: String::new(),
-            need_id: Some(self.need_id),
-            kind,
-            date: self
-                .date
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            amount,
-            note: self.note.filter(|n| !n.trim().is_empty()),
-        })
-    }
-}
-
 #[utoipa::path(post, path = "/api/v1/outcomes", tag = "matches", security(("session" = []), ("csrf" = [])),
-    request_body = NewOutcome,
+    request_body(content = OutcomeInput, description = "The match's `startup_id` and `need_id` are required; the enterprise is the need's and the date today when left out"),
     responses((status = 201, description = "Recorded; the match moves to the outcome's stage", body = domain::Outcome)))]
 pub async fn record_outcome(
     State(app): State<App>,
     Writer(s): Writer,
-    JsonBody(n): JsonBody<NewOutcome>,
+    JsonBody(input): JsonBody<OutcomeInput>,
 ) -> ApiResult<(StatusCode, Json<Outcome>)> {
-    let o = n.outcome().map_err(ApiError::bad_input)?;
     Ok((
         StatusCode::CREATED,
-        Json(app.pipeline().record_outcome(&s.user, o).await?),
+        Json(app.pipeline().record_outcome(&s.user, input).await?),
     ))
 }
 
@@ -325,9 +279,8 @@ pub async fn need(
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct RunRound {
-    /// The round policy's fields (see docs/FORMATS.md); defaults when left out.
+    /// The round policy (see docs/FORMATS.md); each field left out takes its default.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
     policy: Option<matching::policy::Policy>,
     #[serde(default)]
     dry_run: bool,
@@ -390,43 +343,6 @@ pub async fn need_recommendations(
     Ok(Json(app.recommendations().for_need(&s.user, &id, k).await?))
 }
 
-/// A record as a client sends it: the import columns as keys; strings, numbers and
-/// lists (joined with commas) as values.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[schema(value_type = Object)]
-pub struct RecordBody(serde_json::Map<String, serde_json::Value>);
-
-impl RecordBody {
-    fn cells(self, kind: RecordKind) -> ApiResult<HashMap<String, String>> {
-        let mut cells = HashMap::new();
-        for (k, v) in self.0 {
-            if !kind.columns().contains(&k.as_str()) {
-                return Err(ApiError::bad_input(format!(
-                    "'{k}' is not a {} field; fields: {}",
-                    kind.as_str(),
-                    kind.columns().join(", ")
-                )));
-            }
-            let text = match v {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => s,
-                // a list, one value per element (joined as a file's list cell is)
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .map(|i| match i {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("|"),
-                other => other.to_string(),
-            };
-            cells.insert(k, text);
-        }
-        Ok(cells)
-    }
-}
-
 /// What a save answers: remarks (likely duplicates, a registration number that
 /// named another record).
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -435,25 +351,27 @@ pub struct Saved {
     pub notes: Vec<String>,
 }
 
-/// Saves `kind` with id `id` for the caller — only the fields sent, the others keep
-/// their stored values — or, without an id, creates a need (an id that is taken answers
-/// 409, never an overwrite); field errors answer 422 with each field and reason under
-/// `errors`.
+/// Saves `input` under the path's `id` for the caller — only the fields sent, the
+/// others keep their stored values; field errors answer 422 with each field and reason
+/// under `errors`. An id in the body must be the path's.
 async fn save_record(
     app: &App,
     s: &app::accounts::Session,
-    kind: RecordKind,
-    id: Option<String>,
-    body: RecordBody,
+    id: String,
+    mut input: RecordInput,
 ) -> ApiResult<Json<Saved>> {
-    let mut cells = body.cells(kind)?;
-    let (id, notes) = match id {
-        Some(id) => {
-            cells.insert("id".into(), id);
-            app.records().save_cells(&s.user, kind, cells).await?
-        }
-        None => app.records().create_need(&s.user, cells).await?,
-    };
+    if let Some(given) = input.id()
+        && given != id
+    {
+        return Err(ApiError::bad_input(format!(
+            "the body's id '{given}' is not the address's '{id}'"
+        )));
+    }
+    input.set_id(&id);
+    saved(app.records().save(&s.user, input).await?)
+}
+
+fn saved((id, notes): (String, Vec<domain::FieldError>)) -> ApiResult<Json<Saved>> {
     Ok(Json(Saved {
         id,
         notes: notes.iter().map(ToString::to_string).collect(),
@@ -461,7 +379,7 @@ async fn save_record(
 }
 
 #[utoipa::path(get, path = "/api/v1/startups/{id}", tag = "records", params(("id" = String, Path)),
-    responses((status = 200, description = "A startup's profile (its business registration number only for program managers and its members)", body = Object)))]
+    responses((status = 200, description = "A startup's profile (its business registration number only for program managers and its members)", body = domain::Startup)))]
 pub async fn startup(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -471,15 +389,15 @@ pub async fn startup(
 }
 
 #[utoipa::path(put, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
-    params(("id" = String, Path)), request_body = RecordBody,
+    params(("id" = String, Path)), request_body = StartupInput,
     responses((status = 200, description = "Saved (a startup member: its own profile)", body = Saved)))]
 pub async fn put_startup(
     State(app): State<App>,
     Path(id): Path<String>,
     Writer(s): Writer,
-    JsonBody(body): JsonBody<RecordBody>,
+    JsonBody(body): JsonBody<StartupInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, RecordKind::Startups, Some(id), body).await
+    save_record(&app, &s, id, body.into()).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -495,26 +413,26 @@ pub async fn delete_startup(
 }
 
 #[utoipa::path(post, path = "/api/v1/needs", tag = "records", security(("session" = []), ("csrf" = [])),
-    request_body = RecordBody,
-    responses((status = 200, description = "Posted (an enterprise member: under its enterprise, with a new id when none is given)", body = Saved)))]
+    request_body = NeedInput,
+    responses((status = 200, description = "Posted (an enterprise member: under its enterprise, with a new id when none is given; an id that is taken answers 409, never an overwrite)", body = Saved)))]
 pub async fn post_need(
     State(app): State<App>,
     Writer(s): Writer,
-    JsonBody(body): JsonBody<RecordBody>,
+    JsonBody(body): JsonBody<NeedInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, RecordKind::Needs, None, body).await
+    saved(app.records().create_need(&s.user, body).await?)
 }
 
 #[utoipa::path(put, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
-    params(("id" = String, Path)), request_body = RecordBody,
+    params(("id" = String, Path)), request_body = NeedInput,
     responses((status = 200, description = "Saved", body = Saved)))]
 pub async fn put_need(
     State(app): State<App>,
     Path(id): Path<String>,
     Writer(s): Writer,
-    JsonBody(body): JsonBody<RecordBody>,
+    JsonBody(body): JsonBody<NeedInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, RecordKind::Needs, Some(id), body).await
+    save_record(&app, &s, id, body.into()).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -530,7 +448,7 @@ pub async fn delete_need(
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "records", params(("id" = String, Path)),
-    responses((status = 200, description = "An enterprise's profile", body = Object)))]
+    responses((status = 200, description = "An enterprise's profile", body = domain::Enterprise)))]
 pub async fn enterprise(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -539,15 +457,15 @@ pub async fn enterprise(
 }
 
 #[utoipa::path(put, path = "/api/v1/enterprises/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
-    params(("id" = String, Path)), request_body = RecordBody,
+    params(("id" = String, Path)), request_body = EnterpriseInput,
     responses((status = 200, description = "Saved (program managers)", body = Saved)))]
 pub async fn put_enterprise(
     State(app): State<App>,
     Path(id): Path<String>,
     Writer(s): Writer,
-    JsonBody(body): JsonBody<RecordBody>,
+    JsonBody(body): JsonBody<EnterpriseInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, RecordKind::Enterprises, Some(id), body).await
+    save_record(&app, &s, id, body.into()).await
 }
 
 #[utoipa::path(get, path = "/api/v1/export/{file}", tag = "records", security(("session" = [])),

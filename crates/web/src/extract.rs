@@ -53,16 +53,34 @@ impl FromRequestParts<App> for Writer {
     }
 }
 
-/// A JSON body (`Content-Type: application/json`).
+/// A JSON body (`Content-Type: application/json`): malformed JSON or a field the
+/// type does not have is 400; a field of the wrong type is 422 with the field's path
+/// under `errors`, as a field that breaks a record's rules is.
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let Json(value) = Json::<T>::from_request(req, state).await?;
-        Ok(JsonBody(value))
+        let Json(value) = Json::<serde_json::Value>::from_request(req, state).await?;
+        typed(value).map(JsonBody)
     }
+}
+
+fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let reason = e.inner().to_string();
+        if reason.starts_with("unknown field") {
+            return ApiError::bad_input(reason);
+        }
+        let field = match e.path().to_string() {
+            root if root == "." => "body".to_string(),
+            path => path,
+        };
+        ApiError::from(app::AppError::InvalidFields(vec![domain::FieldError::new(
+            field, reason,
+        )]))
+    })
 }
 
 /// A JSON body that may be left empty (then `T::default()`), whatever its content
@@ -77,8 +95,8 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJsonBody(T::default()));
         }
-        serde_json::from_slice(&bytes)
-            .map(OptionalJsonBody)
-            .map_err(|e| ApiError::bad_input(e.to_string()))
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_input(e.to_string()))?;
+        typed(value).map(OptionalJsonBody)
     }
 }

@@ -203,3 +203,113 @@ impl Modify for Refusals {
 pub fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
     utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    /// Every schema in `v` (a document or a part of it), with where it is.
+    fn schemas<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Value)>) {
+        match v {
+            Value::Object(map) => {
+                if map.contains_key("type") || map.contains_key("$ref") || map.contains_key("oneOf")
+                {
+                    out.push((at.clone(), v));
+                }
+                for (k, child) in map {
+                    schemas(child, format!("{at}/{k}"), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    schemas(child, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A schema a generated client could only model as a map of anything.
+    fn free_form(schema: &Value) -> bool {
+        let is_object = match &schema["type"] {
+            Value::String(t) => t == "object",
+            Value::Array(ts) => ts.iter().any(|t| t == "object"),
+            _ => false,
+        };
+        let typed_values = schema["additionalProperties"].is_object()
+            && schema["additionalProperties"]
+                .as_object()
+                .is_some_and(|a| !a.is_empty());
+        is_object && schema.get("properties").is_none() && !typed_values
+            || schema["additionalProperties"] == Value::Bool(true)
+    }
+
+    #[test]
+    fn a_map_of_anything_is_told_from_a_typed_object() {
+        assert!(free_form(&serde_json::json!({"type": "object"})));
+        assert!(free_form(&serde_json::json!({"type": ["object", "null"]})));
+        assert!(free_form(
+            &serde_json::json!({"type": "object", "additionalProperties": true})
+        ));
+        assert!(!free_form(
+            &serde_json::json!({"type": "object", "properties": {"id": {"type": "string"}}})
+        ));
+        assert!(!free_form(
+            &serde_json::json!({"type": "object", "additionalProperties": {"type": "number"}})
+        ));
+    }
+
+    #[test]
+    fn every_body_has_its_real_schema() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut found = Vec::new();
+        schemas(&doc, String::new(), &mut found);
+        let loose: Vec<&String> = found
+            .iter()
+            .filter(|(_, s)| free_form(s))
+            .map(|(at, _)| at)
+            .collect();
+        assert!(loose.is_empty(), "free-form objects at {loose:#?}");
+        // every reference names a schema the document has
+        let components = doc["components"]["schemas"].as_object().unwrap();
+        for (at, s) in &found {
+            if let Some(r) = s["$ref"].as_str()
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+            {
+                assert!(components.contains_key(name), "{at} refers to {r}");
+            }
+        }
+        // every JSON request body and success answer says what it holds
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let mut contents = vec![("request", &op["requestBody"]["content"])];
+                for (status, answer) in op["responses"].as_object().unwrap() {
+                    if status.starts_with('2') {
+                        contents.push(("answer", &answer["content"]));
+                    }
+                }
+                for (what, content) in contents {
+                    let json = &content["application/json"];
+                    if !json.is_null() {
+                        assert!(
+                            json["schema"].is_object(),
+                            "{method} {path}: its {what} has no schema"
+                        );
+                    }
+                }
+            }
+        }
+        for name in [
+            "StartupInput",
+            "NeedInput",
+            "EnterpriseInput",
+            "OutcomeInput",
+            "Policy",
+        ] {
+            assert!(components.contains_key(name), "{name} is a component");
+        }
+        eprintln!("{} component schemas", components.len());
+    }
+}

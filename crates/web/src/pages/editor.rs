@@ -305,7 +305,8 @@ pub async fn save(
         }
     };
     form.retain(|k, _| kind.columns().contains(&k.as_str()));
-    match app.records().save_cells(&s.user, kind, form.clone()).await {
+    let input = domain::inputs::RecordInput::from_cells(kind, &form);
+    match app.records().save(&s.user, input).await {
         Ok((_, notes)) => {
             let saved = caller.lang.t("저장했습니다", "Saved");
             let msg = if notes.is_empty() {

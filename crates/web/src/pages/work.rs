@@ -12,7 +12,7 @@ use domain::{MatchStatus, OutcomeKind, Role, Side};
 use serde::Deserialize;
 
 use super::{Layout, app_error, done, message, need_login, render};
-use crate::api::{NewOutcome, parse_action};
+use crate::api::parse_action;
 use crate::caller::Caller;
 
 /// One column of the pipeline board.
@@ -233,35 +233,17 @@ pub async fn record_outcome(
     let Some(s) = caller.form_writer(&f.csrf) else {
         return need_login(&caller, &uri);
     };
-    let date = match f.date.trim() {
-        "" => None,
-        d => match d.parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                return message(
-                    &caller,
-                    &uri,
-                    StatusCode::BAD_REQUEST,
-                    &format!("date: '{d}' is not a date (YYYY-MM-DD)"),
-                    "/work",
-                );
-            }
-        },
+    let text = |v: String| Some((!v.trim().is_empty()).then_some(v));
+    let input = domain::inputs::OutcomeInput {
+        startup_id: text(f.startup_id),
+        need_id: text(f.need_id),
+        kind: text(f.kind),
+        date: text(f.date),
+        amount: text(f.amount.replace(',', "")).map(|a| a.map(domain::inputs::Amount::Written)),
+        note: text(f.note),
+        ..Default::default()
     };
-    let new = NewOutcome {
-        startup_id: f.startup_id,
-        need_id: f.need_id,
-        kind: f.kind,
-        date,
-        amount: Some(f.amount.replace(',', "")),
-        currency: None,
-        note: Some(f.note),
-    };
-    let o = match new.outcome() {
-        Ok(o) => o,
-        Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, "/work"),
-    };
-    match app.pipeline().record_outcome(&s.user, o).await {
+    match app.pipeline().record_outcome(&s.user, input).await {
         Ok(o) => done(
             "/work",
             &format!(
