@@ -39,7 +39,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let ent = &enterprises[3];
     let need = app.discovery().needs_of(&ent.id).await.unwrap().remove(0);
     let owner = User {
-        enterprise_id: Some(ent.id.clone()),
+        enterprise_id: Some(ent.id.to_string()),
         ..user("owner@calls.kr", Role::EnterpriseMember)
     };
     app.accounts()
@@ -50,7 +50,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let mut founders = Vec::new();
     for (i, s) in startups.iter().skip(10).take(4).enumerate() {
         let u = User {
-            startup_id: Some(s.id.clone()),
+            startup_id: Some(s.id.to_string()),
             language: if i == 0 { Language::En } else { Language::Ko },
             ..user(&format!("founder{i}@calls.kr"), Role::StartupMember)
         };
@@ -72,8 +72,8 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let call = Call {
         code: "ev-battery".into(),
         track: Track::TopDown,
-        need_id: Some(need.id.clone()),
-        enterprise_id: Some(ent.id.clone()),
+        need_id: Some(need.id.to_string()),
+        enterprise_id: Some(ent.id.to_string()),
         enterprises: vec![],
         title: "EV battery recycling PoC".into(),
         description: None,
@@ -134,7 +134,7 @@ async fn an_open_call_from_application_to_selection() {
         enterprise_id: Some(
             app.store().records().enterprises().await.unwrap()[0]
                 .id
-                .clone(),
+                .to_string(),
         ),
         ..user("stranger@calls.kr", Role::EnterpriseMember)
     };
@@ -727,7 +727,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
         Err(app::AppError::Conflict(m)) if m.contains("reserved")
     ));
     let as_victim = Call {
-        enterprise_id: Some(victim.clone()),
+        enterprise_id: Some(victim.to_string()),
         ..squat.clone()
     };
     assert!(matches!(
@@ -739,7 +739,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     let on_demand = Call {
         code: "for-everyone".into(),
         track: Track::OnDemand,
-        enterprises: vec![victim.clone()],
+        enterprises: vec![victim.to_string()],
         ..call.clone()
     };
     assert!(matches!(

@@ -89,7 +89,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     // an id of another startup is refused, on the form and on the API, and nothing
     // changes: neither the other startup nor the member's own (issue 18, item 18)
     let r = save(
-        vec![("id", other.id.clone()), ("name", "Hijacked".into())],
+        vec![("id", other.id.to_string()), ("name", "Hijacked".into())],
         &founder,
         "startups",
     )
@@ -133,10 +133,14 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     assert!(before.business_reg_no.is_some() && other.business_reg_no.is_some());
     assert!(brn(own.clone(), Some(founder.clone())).await.is_string());
     assert!(brn(own.clone(), None).await.is_null());
-    assert!(brn(other.id.clone(), Some(founder.clone())).await.is_null());
+    assert!(
+        brn(other.id.to_string(), Some(founder.clone()))
+            .await
+            .is_null()
+    );
     let pm = demo.logins.iter().find(|l| l.role == Role::Admin).unwrap();
     let pm = common::log_in(&c, &base, &pm.email, &pm.password).await;
-    assert!(brn(other.id.clone(), Some(pm)).await.is_string());
+    assert!(brn(other.id.to_string(), Some(pm)).await.is_string());
 
     // a good save
     let r = save(
@@ -243,7 +247,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     assert_eq!(edit.status(), 200);
     let r = save(
         vec![
-            ("id", posted.id.clone()),
+            ("id", posted.id.to_string()),
             ("title", "물류센터 피킹 로봇 실증".into()),
             ("slots", "many".into()),
         ],
@@ -264,7 +268,10 @@ async fn members_edit_their_own_records_through_the_import_rules() {
         .find(|n| n.enterprise_id != ent)
         .unwrap();
     let r = save(
-        vec![("id", theirs.id.clone()), ("title", "taken over".into())],
+        vec![
+            ("id", theirs.id.to_string()),
+            ("title", "taken over".into()),
+        ],
         &member,
         "needs",
     )

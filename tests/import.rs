@@ -85,7 +85,7 @@ async fn good_rows_go_in_bad_rows_are_named_and_nothing_else_changes() {
         .await
         .unwrap()
         .into_iter()
-        .map(|s| s.id)
+        .map(|s| s.id.into_string())
         .collect();
     assert_eq!(ids, vec!["mx-3", "mx-1", "mx-4", "mx-7", "mx-8"]);
     let mx3 = s.records().startup("mx-3").await.unwrap().unwrap();

@@ -84,7 +84,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
         .await
         .unwrap()
         .into_iter()
-        .map(|n| (n.id.clone(), n))
+        .map(|n| (n.id.to_string(), n))
         .collect();
     let capacity: HashMap<String, i32> = app
         .store()
@@ -93,7 +93,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.id.clone(), e.capacity.unwrap_or(5)))
+        .map(|e| (e.id.to_string(), e.capacity.unwrap_or(5)))
         .collect();
     let (mut per_need, mut per_ent, mut per_startup) =
         (HashMap::new(), HashMap::new(), HashMap::new());
@@ -136,7 +136,7 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
         .await
         .unwrap()
         .into_iter()
-        .map(|o| (o.startup_id, o.enterprise_id))
+        .map(|o| (o.startup_id.into_string(), o.enterprise_id.into_string()))
         .chain(
             before
                 .iter()

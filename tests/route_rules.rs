@@ -530,7 +530,7 @@ async fn world() -> (World, Fix) {
         center_a,
         st_match,
         need_match,
-        own_need,
+        own_need: own_need.into_string(),
         top_down,
         on_demand,
         applied,

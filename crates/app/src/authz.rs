@@ -57,7 +57,7 @@ pub fn need_as_seen(viewer: Option<&User>, need: &Need, entitled_startups: &[Str
     }
     Need {
         id: need.id.clone(),
-        enterprise_id: String::new(),
+        enterprise_id: Default::default(),
         title: need.title.clone(),
         description: None,
         technologies: Vec::new(),
@@ -292,7 +292,7 @@ mod tests {
             hidden,
             Need {
                 id: "nd-1".into(),
-                enterprise_id: String::new(),
+                enterprise_id: Default::default(),
                 title: "Battery recycling".into(),
                 description: None,
                 technologies: vec![],

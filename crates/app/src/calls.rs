@@ -225,7 +225,7 @@ impl App {
             code: code.to_string(),
             track: domain::Track::BottomUp,
             need_id: None,
-            enterprise_id: Some(e.id.clone()),
+            enterprise_id: Some(e.id.to_string()),
             enterprises: vec![],
             title: format!("{} — 스타트업 제안 / startup proposals", e.name),
             description: None,
@@ -395,7 +395,7 @@ impl Calls<'_> {
                 .need(need)
                 .await?
                 .ok_or_else(|| AppError::Conflict(format!("need_id: no need '{need}'")))?;
-            if Some(&n.enterprise_id) != call.enterprise_id.as_ref() {
+            if call.enterprise_id.as_deref() != Some(n.enterprise_id.as_str()) {
                 return Err(AppError::Conflict(format!(
                     "need_id: '{need}' is another enterprise's need"
                 )));
@@ -1224,7 +1224,7 @@ impl Calls<'_> {
                     .need(need)
                     .await?
                     .ok_or_else(|| AppError::Conflict(format!("need: no need '{need}'")))?;
-                if Some(&n.enterprise_id) != call.enterprise_id.as_ref() {
+                if call.enterprise_id.as_deref() != Some(n.enterprise_id.as_str()) {
                     return Err(AppError::Conflict(format!(
                         "need: '{need}' is another enterprise's need"
                     )));

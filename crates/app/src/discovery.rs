@@ -118,7 +118,12 @@ impl App {
             .iter()
             .map(|s| SearchDoc::from_startup(s, &rates))
             .chain(needs.iter().map(|n| {
-                SearchDoc::from_need(n, names.get(&n.enterprise_id).map_or("", String::as_str))
+                SearchDoc::from_need(
+                    n,
+                    names
+                        .get(n.enterprise_id.as_str())
+                        .map_or("", String::as_str),
+                )
             }));
         Ok(self.search.rebuild(docs, &state)?)
     }
@@ -326,7 +331,9 @@ impl Discovery<'_> {
                     .chain(needs.iter().map(|n| {
                         SearchDoc::from_need(
                             n,
-                            names.get(&n.enterprise_id).map_or("", String::as_str),
+                            names
+                                .get(n.enterprise_id.as_str())
+                                .map_or("", String::as_str),
                         )
                     }))
                     .collect();

@@ -55,9 +55,9 @@ pub fn rank_startups_for_needs(
             .enumerate()
         {
             out.push(Recommendation {
-                for_id: n.id.clone(),
+                for_id: n.id.to_string(),
                 rank: r + 1,
-                id: startups[c.startup as usize].id.clone(),
+                id: startups[c.startup as usize].id.to_string(),
                 score: (c.score * 10_000.0).round() / 10_000.0,
                 reasons: c.reasons,
             });
@@ -152,9 +152,9 @@ impl Model<'_> {
             .into_iter()
             .enumerate()
             .map(|(r, (e, score, reasons))| Recommendation {
-                for_id: s.id.clone(),
+                for_id: s.id.to_string(),
                 rank: r + 1,
-                id: self.enterprises[e as usize].id.clone(),
+                id: self.enterprises[e as usize].id.to_string(),
                 score: (score * 10_000.0).round() / 10_000.0,
                 reasons,
             })

@@ -37,7 +37,7 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
         .iter()
         .filter(|e| e.id != enterprise)
         .take(3)
-        .map(|e| e.id.clone())
+        .map(|e| e.id.to_string())
         .collect();
     let at = |(y, m, d): (i32, u32, u32), h, min, s| -> DateTime<Utc> {
         date(y, m, d)
@@ -63,7 +63,7 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
     let top_down = Call {
         code: format!("poc-{}", AS_OF.0 + 1),
         track: Track::TopDown,
-        need_id: needs.first().map(|n| n.id.clone()),
+        need_id: needs.first().map(|n| n.id.to_string()),
         enterprise_id: Some(enterprise.clone()),
         enterprises: vec![],
         title: needs
@@ -204,7 +204,7 @@ fn founder(s: &Startup) -> User {
         display_name: s.name.clone(),
         role: Role::StartupMember,
         enterprise_id: None,
-        startup_id: Some(s.id.clone()),
+        startup_id: Some(s.id.to_string()),
         center_code: None,
         language: Language::Ko,
     }

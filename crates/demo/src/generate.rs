@@ -291,7 +291,7 @@ fn gen_startups(g: &mut Gen) -> Vec<Startup> {
                 _ => "import",
             };
             out.push(Startup {
-                id: format!("st-{:05}", n),
+                id: format!("st-{:05}", n).into(),
                 name: name_ko,
                 name_en: Some(name_en),
                 description: Some(description),
@@ -362,7 +362,7 @@ fn gen_enterprises(g: &mut Gen) -> Vec<Enterprise> {
                 .map(String::from)
                 .collect();
             out.push(Enterprise {
-                id: format!("en-{n:04}"),
+                id: format!("en-{n:04}").into(),
                 name: ko,
                 name_en: Some(en.clone()),
                 size_class: Some(size),
@@ -498,7 +498,7 @@ fn describe_need(
     let techs_en: Vec<String> = techs.iter().map(|t| t.0.to_string()).collect();
     let techs_ko: Vec<&str> = techs.iter().map(|t| t.1).collect();
     Need {
-        id,
+        id: id.into(),
         enterprise_id: e.id.clone(),
         title: format!("{t_ko} ({t_en})"),
         description: Some(format!(
@@ -539,7 +539,7 @@ fn gen_clusters(enterprises: &[Enterprise]) -> Vec<Cluster> {
                     e.size_class == Some(SizeClass::Large) && e.clusters.iter().any(|c| c == code)
                 })
                 .take(2)
-                .map(|e| e.id.clone())
+                .map(|e| e.id.to_string())
                 .collect();
             Cluster {
                 code: code.to_string(),
@@ -636,14 +636,14 @@ fn gen_events(
             registrations.push(EventRegistration {
                 event: ev.code.clone(),
                 side: "enterprise".into(),
-                org: e.id.clone(),
+                org: e.id.to_string(),
             });
         }
         for s in g.sample(&sts, n_s) {
             registrations.push(EventRegistration {
                 event: ev.code.clone(),
                 side: "startup".into(),
-                org: s.id.clone(),
+                org: s.id.to_string(),
             });
         }
     }
@@ -787,7 +787,7 @@ fn gen_center_life(
                 let probe = CenterApplication {
                     id: 0,
                     center: c.code.clone(),
-                    startup_id: s.id.clone(),
+                    startup_id: s.id.to_string(),
                     startup_name: s.name.clone(),
                     target_markets: markets.clone(),
                     plan: Some(plan.clone()),
@@ -798,7 +798,7 @@ fn gen_center_life(
                 let (score, _) = rank_application(c, s, &probe);
                 let app = CenterApplicationRecord {
                     center: c.code.clone(),
-                    startup: s.id.clone(),
+                    startup: s.id.to_string(),
                     markets,
                     plan: Some(plan),
                     applied_on,
@@ -1056,8 +1056,8 @@ fn play_out(
         let st_actor = Actor::new(Side::Startup, format!("startup:{}", s.id));
         let en_actor = Actor::new(Side::Enterprise, format!("enterprise:{}", n.enterprise_id));
         let mut m = Match {
-            startup_id: s.id.clone(),
-            need_id: n.id.clone(),
+            startup_id: s.id.to_string(),
+            need_id: n.id.to_string(),
             round: Some(format!("round-{}", p.on.year())),
             score: p.score,
             reasons: p.reasons.clone(),

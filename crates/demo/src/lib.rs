@@ -103,7 +103,7 @@ fn accounts(p: &Program) -> Vec<User> {
     vec![
         user("pm@demo.innobridge.kr", "프로그램 매니저", Role::Admin),
         User {
-            enterprise_id: p.enterprises.first().map(|e| e.id.clone()),
+            enterprise_id: p.enterprises.first().map(|e| e.id.to_string()),
             ..user(
                 "enterprise@demo.innobridge.kr",
                 "기업 담당자",
@@ -111,7 +111,7 @@ fn accounts(p: &Program) -> Vec<User> {
             )
         },
         User {
-            startup_id: p.startups.first().map(|s| s.id.clone()),
+            startup_id: p.startups.first().map(|s| s.id.to_string()),
             ..user(
                 "startup@demo.innobridge.kr",
                 "스타트업 대표",

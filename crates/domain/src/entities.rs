@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::brn::BusinessRegNo;
+use crate::ids::{EnterpriseId, NeedId, StartupId};
 use crate::kinds::*;
 use crate::match_state::{MatchStatus, StatusChange};
 use crate::money::Money;
@@ -13,7 +14,7 @@ use crate::money::Money;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Startup {
-    pub id: String,
+    pub id: StartupId,
     pub name: String,
     pub name_en: Option<String>,
     pub description: Option<String>,
@@ -40,7 +41,7 @@ pub struct Startup {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enterprise {
-    pub id: String,
+    pub id: EnterpriseId,
     pub name: String,
     pub name_en: Option<String>,
     pub size_class: Option<SizeClass>,
@@ -61,8 +62,8 @@ pub struct Enterprise {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Need {
-    pub id: String,
-    pub enterprise_id: String,
+    pub id: NeedId,
+    pub enterprise_id: EnterpriseId,
     pub title: String,
     pub description: Option<String>,
     pub technologies: Vec<String>,
@@ -84,10 +85,10 @@ impl Need {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
-    pub startup_id: String,
-    pub enterprise_id: String,
+    pub startup_id: StartupId,
+    pub enterprise_id: EnterpriseId,
     /// The need (and so the match) this outcome belongs to, when known.
-    pub need_id: Option<String>,
+    pub need_id: Option<NeedId>,
     pub kind: OutcomeKind,
     pub date: NaiveDate,
     pub amount: Option<Money>,

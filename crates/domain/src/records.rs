@@ -157,16 +157,17 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
         v
     }
 
-    fn id(&mut self, col: &str) -> String {
+    /// An id by the rules of [`crate::ids::StartupId::parse`].
+    fn id<T: From<String>>(&mut self, col: &str) -> T {
         let v = self.required(col);
-        if v.len() > 200 {
+        if v.chars().count() > 200 {
             self.errors
                 .push(FieldError::new(col, "is longer than 200 characters"));
         } else if v.chars().any(|c| c.is_control()) {
             self.errors
                 .push(FieldError::new(col, "contains control characters"));
         }
-        v
+        T::from(v)
     }
 
     fn text(&mut self, col: &str) -> Option<String> {
@@ -450,7 +451,7 @@ pub(crate) fn read_outcome_fields(
     };
     let amount = r.money("amount", "currency");
     let note = r.text("note");
-    let need_id = r.text("need_id");
+    let need_id = r.text("need_id").map(Into::into);
     if amount.is_some()
         && !matches!(
             kind,
@@ -500,7 +501,7 @@ fn amount(m: &Option<Money>) -> (String, String) {
 pub fn startup_cells(s: &Startup) -> Vec<String> {
     let (fa, fc) = amount(&s.funding);
     vec![
-        s.id.clone(),
+        s.id.to_string(),
         s.name.clone(),
         opt(&s.name_en),
         opt(&s.description),
@@ -526,7 +527,7 @@ pub fn startup_cells(s: &Startup) -> Vec<String> {
 
 pub fn enterprise_cells(e: &Enterprise) -> Vec<String> {
     vec![
-        e.id.clone(),
+        e.id.to_string(),
         e.name.clone(),
         opt(&e.name_en),
         opt(&e.size_class),
@@ -545,8 +546,8 @@ pub fn enterprise_cells(e: &Enterprise) -> Vec<String> {
 
 pub fn need_cells(n: &Need) -> Vec<String> {
     vec![
-        n.id.clone(),
-        n.enterprise_id.clone(),
+        n.id.to_string(),
+        n.enterprise_id.to_string(),
         n.title.clone(),
         opt(&n.description),
         joined(&n.technologies),
@@ -562,8 +563,8 @@ pub fn need_cells(n: &Need) -> Vec<String> {
 pub fn outcome_cells(o: &Outcome) -> Vec<String> {
     let (a, c) = amount(&o.amount);
     vec![
-        o.startup_id.clone(),
-        o.enterprise_id.clone(),
+        o.startup_id.to_string(),
+        o.enterprise_id.to_string(),
         o.kind.to_string(),
         o.date.to_string(),
         a,

@@ -127,7 +127,7 @@ pub fn sbir_split(firms: &mut [Startup], max_cases: usize, seed: u64) -> Vec<(Ne
         f.description = Some(head.to_string());
         cases.push((
             Need {
-                id: format!("need-{}", f.id),
+                id: format!("need-{}", f.id).into(),
                 enterprise_id: "agency".into(),
                 title,
                 description: Some(tail.to_string()),
@@ -139,7 +139,7 @@ pub fn sbir_split(firms: &mut [Startup], max_cases: usize, seed: u64) -> Vec<(Ne
                 deadline: None,
                 visibility: Visibility::Public,
             },
-            f.id.clone(),
+            f.id.to_string(),
         ));
     }
     cases
@@ -273,7 +273,7 @@ pub fn eval_sbir(startups_csv: &Path, max_cases: usize, seed: u64) -> Result<Tas
             tfidf
                 .rank(&q, 10)
                 .into_iter()
-                .map(|d| firms[d as usize].id.clone())
+                .map(|d| firms[d as usize].id.to_string())
                 .collect()
         })
         .collect();
@@ -333,7 +333,7 @@ pub fn eval_crunchbase(dir: &Path, split: NaiveDate) -> Result<TaskReport> {
         .affinity
         .popular(10)
         .into_iter()
-        .map(|e| enterprises[e as usize].id.clone())
+        .map(|e| enterprises[e as usize].id.to_string())
         .collect();
     let base: Vec<Vec<String>> = test.iter().map(|_| popular.clone()).collect();
     Ok(TaskReport {

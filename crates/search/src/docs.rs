@@ -120,7 +120,7 @@ impl SearchDoc {
         .join(" ");
         SearchDoc {
             kind: DocKind::Startup,
-            ext_id: s.id.clone(),
+            ext_id: s.id.to_string(),
             name,
             body,
             technologies: s.technologies.clone(),
@@ -146,7 +146,7 @@ impl SearchDoc {
         facets.dedup();
         SearchDoc {
             kind: DocKind::Need,
-            ext_id: n.id.clone(),
+            ext_id: n.id.to_string(),
             name: n.title.clone(),
             body: n.description.clone().unwrap_or_default(),
             technologies: n.technologies.clone(),

@@ -473,8 +473,8 @@ async fn upsert_startup(c: &mut impl crate::AsConn, s: &Startup, now: &str) -> R
                 s.to_mut().business_reg_no = had.as_deref().map(BusinessRegNo::parse).transpose()
                     .map_err(|e| corrupt("business_reg_no", e))?;
                 let reason = format!("same business registration number {brn} as startup '{owner}'");
-                let (a, b) = if s.id < owner { (&s.id, &owner) } else { (&owner, &s.id) };
-                flagged_pairs.push((a.clone(), b.clone(), reason));
+                let (a, b) = if s.id.as_str() < owner.as_str() { (s.id.as_str(), owner.as_str()) } else { (owner.as_str(), s.id.as_str()) };
+                flagged_pairs.push((a.to_string(), b.to_string(), reason));
                 notes.push(FieldError::new(
                     "business_reg_no",
                     format!(
@@ -556,7 +556,7 @@ async fn upsert_startup(c: &mut impl crate::AsConn, s: &Startup, now: &str) -> R
             .await?;
         }
 
-        Ok(RowOutcome::Written(Some(s.id.clone()), notes))
+        Ok(RowOutcome::Written(Some(s.id.to_string()), notes))
     })
 }
 
@@ -600,7 +600,7 @@ async fn upsert_enterprise(
         .bind(e.name_en.as_deref().map(domain::dedup::name_key).unwrap_or_default())
         .execute(&mut *c)
         .await?;
-        Ok(RowOutcome::Written(Some(e.id.clone()), vec![]))
+        Ok(RowOutcome::Written(Some(e.id.to_string()), vec![]))
     })
 }
 
@@ -687,9 +687,9 @@ async fn upsert_outcome(
         .await?;
         let (Some(sid), Some(eid)) = ids else {
             let (col, id) = if ids.0.is_none() {
-                ("startup_id", &o.startup_id)
+                ("startup_id", o.startup_id.as_str())
             } else {
-                ("enterprise_id", &o.enterprise_id)
+                ("enterprise_id", o.enterprise_id.as_str())
             };
             let what = if col == "startup_id" {
                 "startup"
@@ -919,7 +919,7 @@ mod tests {
             .await
             .unwrap()
             .into_iter()
-            .map(|s| s.id)
+            .map(|s| s.id.into_string())
             .collect();
         assert_eq!(ids, vec!["keep"]);
         let audits = s.audit_log(10, None).await.unwrap();

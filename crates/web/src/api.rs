@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use domain::inputs::{EnterpriseInput, NeedInput, OutcomeInput, RecordInput, StartupInput};
 use domain::match_state::Action;
-use domain::{MatchStatus, Outcome};
+use domain::{EnterpriseId, MatchStatus, NeedId, Outcome, StartupId};
 use serde::Deserialize;
 
 use crate::caller::{Caller, behind_tls, session_cookie};
@@ -271,7 +271,7 @@ pub async fn record_outcome(
     responses((status = 200, description = "The need as the caller may see it (a confidential one's details only to the entitled)", body = domain::Need)))]
 pub async fn need(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<NeedId>,
     caller: Caller,
 ) -> ApiResult<Json<domain::Need>> {
     Ok(Json(app.discovery().need_for(caller.user(), &id).await?))
@@ -335,7 +335,7 @@ pub struct Top {
     responses((status = 200, description = "The engine's best startups for the need, with reasons", body = Vec<app::recommend::Recommendation>)))]
 pub async fn need_recommendations(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<NeedId>,
     Query(q): Query<Top>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<app::recommend::Recommendation>>> {
@@ -357,7 +357,7 @@ pub struct Saved {
 async fn save_record(
     app: &App,
     s: &app::accounts::Session,
-    id: String,
+    id: &str,
     mut input: RecordInput,
 ) -> ApiResult<Json<Saved>> {
     if let Some(given) = input.id()
@@ -367,7 +367,7 @@ async fn save_record(
             "the body's id '{given}' is not the address's '{id}'"
         )));
     }
-    input.set_id(&id);
+    input.set_id(id);
     saved(app.records().save(&s.user, input).await?)
 }
 
@@ -382,7 +382,7 @@ fn saved((id, notes): (String, Vec<domain::FieldError>)) -> ApiResult<Json<Saved
     responses((status = 200, description = "A startup's profile (its business registration number only for program managers and its members)", body = domain::Startup)))]
 pub async fn startup(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<StartupId>,
     caller: Caller,
 ) -> ApiResult<Json<domain::Startup>> {
     Ok(Json(app.discovery().startup_for(caller.user(), &id).await?))
@@ -393,11 +393,11 @@ pub async fn startup(
     responses((status = 200, description = "Saved (a startup member: its own profile)", body = Saved)))]
 pub async fn put_startup(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<StartupId>,
     Writer(s): Writer,
     JsonBody(body): JsonBody<StartupInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, id, body.into()).await
+    save_record(&app, &s, &id, body.into()).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -405,7 +405,7 @@ pub async fn put_startup(
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_startup(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<StartupId>,
     Writer(s): Writer,
 ) -> ApiResult<StatusCode> {
     app.records().delete_startup(&s.user, &id).await?;
@@ -428,11 +428,11 @@ pub async fn post_need(
     responses((status = 200, description = "Saved", body = Saved)))]
 pub async fn put_need(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<NeedId>,
     Writer(s): Writer,
     JsonBody(body): JsonBody<NeedInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, id, body.into()).await
+    save_record(&app, &s, &id, body.into()).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -440,7 +440,7 @@ pub async fn put_need(
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_need(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<NeedId>,
     Writer(s): Writer,
 ) -> ApiResult<StatusCode> {
     app.records().delete_need(&s.user, &id).await?;
@@ -451,7 +451,7 @@ pub async fn delete_need(
     responses((status = 200, description = "An enterprise's profile", body = domain::Enterprise)))]
 pub async fn enterprise(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<EnterpriseId>,
 ) -> ApiResult<Json<domain::Enterprise>> {
     Ok(Json(app.discovery().enterprise(&id).await?))
 }
@@ -461,11 +461,11 @@ pub async fn enterprise(
     responses((status = 200, description = "Saved (program managers)", body = Saved)))]
 pub async fn put_enterprise(
     State(app): State<App>,
-    Path(id): Path<String>,
+    Path(id): Path<EnterpriseId>,
     Writer(s): Writer,
     JsonBody(body): JsonBody<EnterpriseInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, id, body.into()).await
+    save_record(&app, &s, &id, body.into()).await
 }
 
 #[utoipa::path(get, path = "/api/v1/export/{file}", tag = "records", security(("session" = [])),

@@ -154,13 +154,16 @@ async fn listing(
             Ok(x) => x,
             Err(e) => return app_error(caller, uri, e, "/"),
         };
-        let mut by_id: HashMap<String, Need> =
+        let mut by_id: HashMap<domain::NeedId, Need> =
             found.into_iter().map(|n| (n.id.clone(), n)).collect();
         for id in &ids {
-            if let Some(n) = by_id.remove(id) {
+            if let Some(n) = by_id.remove(id.as_str()) {
                 let confidential = app::authz::is_withheld(&n);
                 need_cards.push(NeedCard {
-                    enterprise: names.get(&n.enterprise_id).cloned().unwrap_or_default(),
+                    enterprise: names
+                        .get(n.enterprise_id.as_str())
+                        .cloned()
+                        .unwrap_or_default(),
                     snippet: if confidential {
                         String::new()
                     } else {
@@ -176,10 +179,10 @@ async fn listing(
             Ok(x) => x,
             Err(e) => return app_error(caller, uri, e, "/"),
         };
-        let mut by_id: HashMap<String, Startup> =
+        let mut by_id: HashMap<domain::StartupId, Startup> =
             found.into_iter().map(|s| (s.id.clone(), s)).collect();
         for id in &ids {
-            if let Some(s) = by_id.remove(id) {
+            if let Some(s) = by_id.remove(id.as_str()) {
                 let (industries, stage) = startup_labels(&s, lang);
                 startups.push(StartupCard {
                     industries,
@@ -373,7 +376,7 @@ pub async fn need_page(
             .await
             .unwrap_or_default()
             .into_iter()
-            .map(|s| (s.id, s.name))
+            .map(|s| (s.id.into_string(), s.name))
             .collect();
         recommendations = recs
             .into_iter()

@@ -1,0 +1,160 @@
+//! The ids records are known by: one type per kind of record, so a need's id cannot be
+//! given where a startup's is asked for. An id is the program's external key (the one
+//! an import upserts by); [`StartupId::parse`] holds the rules a new one must keep,
+//! while ids read back from the database are taken as stored.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValidationError;
+
+macro_rules! id_type {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// An id as a person or a file gives it: trimmed, not blank, at most 200
+            /// characters, no control characters.
+            pub fn parse(given: &str) -> Result<Self, ValidationError> {
+                let id = given.trim();
+                if id.is_empty() {
+                    Err(ValidationError::new("is required"))
+                } else if id.chars().count() > 200 {
+                    Err(ValidationError::new("is longer than 200 characters"))
+                } else if id.chars().any(char::is_control) {
+                    Err(ValidationError::new("contains control characters"))
+                } else {
+                    Ok(Self(id.to_string()))
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        /// An id as stored: taken as it is.
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_string())
+            }
+        }
+
+        impl From<&String> for $name {
+            fn from(id: &String) -> Self {
+                Self(id.clone())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for str {
+            fn eq(&self, other: &$name) -> bool {
+                self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+    )*};
+}
+
+id_type! {
+    /// A startup's id.
+    StartupId;
+    /// An enterprise's id.
+    EnterpriseId;
+    /// A need's id (`nd-{enterprise}-{random}` when the server makes it).
+    NeedId;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_parsed_by_the_rules_and_compare_with_text() {
+        assert_eq!(StartupId::parse("  s-1 ").unwrap(), "s-1");
+        assert!(StartupId::parse(" ").is_err());
+        assert!(NeedId::parse("a\u{7}b").is_err());
+        assert!(EnterpriseId::parse(&"x".repeat(201)).is_err());
+        let id = NeedId::from("nd-1");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"nd-1\"");
+        assert_eq!(serde_json::from_str::<NeedId>("\"nd-1\"").unwrap(), id);
+        assert_eq!(id.len(), 4);
+    }
+}
