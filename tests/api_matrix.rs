@@ -106,7 +106,7 @@ async fn every_write_route_for_every_role() {
         display_name: "Founder".into(),
         role: Role::StartupMember,
         enterprise_id: None,
-        startup_id: Some(m.startup_id.clone()),
+        startup_id: Some(m.startup_id.to_string()),
         center_code: None,
         language: Language::En,
     };
@@ -199,8 +199,8 @@ async fn every_write_route_for_every_role() {
         .store()
         .pipeline()
         .matches_where(&app::MatchFilter {
-            startup: Some(m.startup_id.clone()),
-            need: Some(m.need_id.clone()),
+            startup: Some(m.startup_id.to_string()),
+            need: Some(m.need_id.to_string()),
             ..Default::default()
         })
         .await
@@ -367,7 +367,10 @@ async fn every_write_route_for_every_role() {
     assert_eq!(typed.status(), 200);
     let saved = s.app.discovery().startup(&m.startup_id).await.unwrap();
     assert_eq!(saved.founded_year, Some(2019));
-    assert_eq!(saved.technologies, vec!["computer vision", "lidar, radar"]);
+    assert_eq!(
+        saved.technologies,
+        vec!["computer vision", "lidar", "radar"]
+    );
     assert_eq!(saved.name, "매트릭스랩", "a field left out keeps its value");
     let elsewhere = put(
         profile.clone(),
@@ -596,7 +599,7 @@ async fn every_write_route_for_every_role() {
     assert_eq!(r.status(), 200);
     let csv = r.text().await.unwrap();
     assert!(csv.starts_with("startup_id,need_id,enterprise_id"));
-    assert!(csv.contains(&m.startup_id));
+    assert!(csv.contains(m.startup_id.as_str()));
 
     // logging out: each session ends once
     for r in roles {

@@ -211,8 +211,8 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
     app.store()
         .pipeline()
         .insert_matches(&[Match {
-            startup_id: startup.to_string(),
-            need_id: secret.id.to_string(),
+            startup_id: startup.clone(),
+            need_id: secret.id.clone(),
             round: Some("r-hidden".into()),
             score: 0.9317,
             reasons: vec![],

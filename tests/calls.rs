@@ -826,11 +826,11 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
         .unwrap()
         .remove(0);
     let founder = User {
-        startup_id: Some(m.startup_id.clone()),
+        startup_id: Some(m.startup_id.to_string()),
         ..user("proposed@calls.kr", Role::StartupMember)
     };
     let member = User {
-        enterprise_id: Some(m.enterprise_id.clone()),
+        enterprise_id: Some(m.enterprise_id.to_string()),
         ..user("proposer@calls.kr", Role::EnterpriseMember)
     };
     for u in [&founder, &member] {

@@ -3,7 +3,7 @@
 //! organisation's private fields (a startup's registration number, the slots it cannot
 //! make at an event).
 
-use domain::inputs::RecordInput;
+use domain::inputs::{RecordInput, sent_text};
 use domain::{FieldError, Need, Role, Side, User, Visibility};
 use store::{MatchFilter, MatchView};
 
@@ -106,14 +106,6 @@ pub fn may_see_private(viewer: Option<&User>, side: &str, id: &str) -> bool {
     viewer.is_some_and(|u| u.role == Role::Admin || crate::forum::member_org(u) == Some((side, id)))
 }
 
-/// An id as sent, trimmed; `None` when left out or blank.
-fn input_id(id: &domain::inputs::Sent<String>) -> Option<&str> {
-    id.as_ref()
-        .and_then(Option::as_deref)
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-}
-
 impl App {
     /// Writes `input` for `who`: a startup's member its own profile (the program's
     /// own fields left out, so they keep what is stored), an enterprise's member its
@@ -140,7 +132,7 @@ impl App {
                         return refuse("a startup profile");
                     };
                     // a member saves its own profile only, never another's under its name
-                    if let Some(id) = input_id(&profile.id)
+                    if let Some(id) = sent_text(&profile.id)
                         && id != own
                     {
                         return refuse(&format!("startup '{id}'"));
@@ -157,7 +149,7 @@ impl App {
                     let Some(own) = &user.enterprise_id else {
                         return refuse("needs");
                     };
-                    match input_id(&need.id) {
+                    match sent_text(&need.id) {
                         None => {
                             need.id = Some(Some(new_need_id(own)?));
                             create = true;

@@ -996,7 +996,7 @@ impl Calls<'_> {
                 })
                 .await?
                 .into_iter()
-                .map(|m| (m.startup_id, m.score))
+                .map(|m| (m.startup_id.into_string(), m.score))
                 .collect(),
             None => HashMap::new(),
         };

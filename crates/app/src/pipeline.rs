@@ -1,6 +1,6 @@
 //! The pipeline of matches: who sees which, moving a match through its states, and the outcomes it leads to.
 
-use domain::inputs::{OutcomeInput, Sent};
+use domain::inputs::{OutcomeInput, Sent, sent_text};
 use domain::match_state::Action;
 use domain::{Actor, FieldError, Outcome, Role, Side, StatusChange};
 use store::{MatchFilter, MatchView};
@@ -88,13 +88,7 @@ impl Pipeline<'_> {
         mut input: OutcomeInput,
     ) -> Result<Outcome> {
         let user = who.into().person("Pipeline::record_outcome")?;
-        let sent = |v: &Sent<String>| {
-            v.as_ref()
-                .and_then(Option::as_deref)
-                .map(str::trim)
-                .unwrap_or_default()
-                .to_string()
-        };
+        let sent = |v: &Sent<String>| sent_text(v).unwrap_or_default().to_string();
         let (startup, need) = (sent(&input.startup_id), sent(&input.need_id));
         let missing: Vec<FieldError> = [("startup_id", &startup), ("need_id", &need)]
             .into_iter()
@@ -120,7 +114,7 @@ impl Pipeline<'_> {
                 format!("is not the need's enterprise '{}'", m.enterprise_id),
             )]));
         }
-        input.enterprise_id = Some(Some(m.enterprise_id));
+        input.enterprise_id = Some(Some(m.enterprise_id.into_string()));
         if sent(&input.date).is_empty() {
             input.date = Some(Some(chrono::Local::now().date_naive().to_string()));
         }

@@ -249,8 +249,8 @@ impl App {
                 cross += s.is_cross_cluster() as usize;
                 total += s.score;
                 Match {
-                    startup_id: startups[p.startup as usize].id.to_string(),
-                    need_id: open[p.need as usize].0.id.to_string(),
+                    startup_id: startups[p.startup as usize].id.clone(),
+                    need_id: open[p.need as usize].0.id.clone(),
                     round: Some(name.to_string()),
                     score: (s.score * 1000.0).round() / 1000.0,
                     reasons: s.reasons.clone(),

@@ -1056,8 +1056,8 @@ fn play_out(
         let st_actor = Actor::new(Side::Startup, format!("startup:{}", s.id));
         let en_actor = Actor::new(Side::Enterprise, format!("enterprise:{}", n.enterprise_id));
         let mut m = Match {
-            startup_id: s.id.to_string(),
-            need_id: n.id.to_string(),
+            startup_id: s.id.clone(),
+            need_id: n.id.clone(),
             round: Some(format!("round-{}", p.on.year())),
             score: p.score,
             reasons: p.reasons.clone(),

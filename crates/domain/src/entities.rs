@@ -310,8 +310,8 @@ pub struct Reason {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Match {
-    pub startup_id: String,
-    pub need_id: String,
+    pub startup_id: StartupId,
+    pub need_id: NeedId,
     pub round: Option<String>,
     pub score: f64,
     pub reasons: Vec<Reason>,

@@ -20,6 +20,16 @@ use crate::records::{self, RecordKind};
 /// A field as sent: `None` when left out, `Some(None)` when sent empty.
 pub type Sent<T> = Option<Option<T>>;
 
+/// A text field's value, trimmed; `None` when left out, sent empty or blank. The one
+/// reading of an id as given, for the checks and the write alike.
+pub fn sent_text(field: &Sent<String>) -> Option<&str> {
+    field
+        .as_ref()
+        .and_then(Option::as_deref)
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
 fn sent<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Sent<T>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
@@ -27,36 +37,46 @@ fn sent<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Sent<T>,
 /// A whole number, or the text of one (`"2019"`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a whole number, or its text")]
 pub enum Whole {
     Number(i64),
     Written(String),
 }
 
-/// An amount: a number, or its text (`"1500000"`, `"12.5"`).
+/// An amount: a number, or its text (`"1500000"`, `"12.5"`). Amounts of 2^53 and
+/// more are exact only as text.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(untagged)]
+#[serde(untagged, expecting = "an amount: a number, or its text")]
 pub enum Amount {
-    Whole(i64),
-    Fraction(f64),
+    Number(f64),
     Written(String),
 }
+
+/// The largest amount a JSON number carries exactly.
+const EXACT_NUMBERS: f64 = 9_007_199_254_740_992.0;
 
 /// Yes or no, or its text (`"yes"`, `"예"`, `"false"`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "true or false, 1 or 0, or its text (yes, no, 예, 아니오)"
+)]
 pub enum Flag {
     Bool(bool),
+    Number(i64),
     Written(String),
 }
 
-/// A list: its items, each taken whole, or one text with the items separated by `|` or
-/// commas (`"ai, robotics"`).
+/// A list: its items, or one text with the items separated by `|` or commas
+/// (`"ai, robotics"`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a list of texts, or one text with the items separated by | or commas"
+)]
 pub enum List {
     Items(Vec<String>),
     Written(String),
@@ -84,18 +104,12 @@ impl Value<'_> {
         }
     }
 
-    /// The value's list items, trimmed, blank ones dropped and each kept once.
+    /// The value's list items, trimmed, blank ones dropped and each kept once. An
+    /// item holding a list separator (`|`, a comma) is split there, as a file's list
+    /// cell is, so a stored list reads back from an export or a later save the same.
     pub fn items(&self) -> Vec<String> {
         match self {
-            Value::Items(items) => {
-                let mut out: Vec<String> = Vec::new();
-                for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
-                    if !out.iter().any(|o| o == item) {
-                        out.push(item.to_string());
-                    }
-                }
-                out
-            }
+            Value::Items(items) => crate::text::split_written_list(&items.join("|")),
             other => crate::text::split_written_list(&other.text()),
         }
     }
@@ -131,8 +145,11 @@ impl Given for Whole {
 impl Given for Amount {
     fn value(&self) -> Value<'_> {
         match self {
-            Amount::Whole(n) => Value::Whole(*n),
-            Amount::Fraction(x) => Value::Text(Cow::Owned(x.to_string())),
+            // the reader refuses the text an inexact number is written as
+            Amount::Number(x) if x.abs() >= EXACT_NUMBERS => Value::Text(Cow::Owned(format!(
+                "{x:e} (write amounts of 2^53 and more as text)"
+            ))),
+            Amount::Number(x) => Value::Text(Cow::Owned(x.to_string())),
             Amount::Written(t) => Value::Text(Cow::Borrowed(t)),
         }
     }
@@ -145,6 +162,7 @@ impl Given for Flag {
     fn value(&self) -> Value<'_> {
         match self {
             Flag::Bool(b) => Value::Flag(*b),
+            Flag::Number(n) => Value::Whole(*n),
             Flag::Written(t) => Value::Text(Cow::Borrowed(t)),
         }
     }
@@ -397,16 +415,12 @@ impl RecordInput {
 
     /// The record's own id as given, trimmed (`None` when blank; outcomes have none).
     pub fn id(&self) -> Option<&str> {
-        let id = match self {
+        sent_text(match self {
             RecordInput::Startup(s) => &s.id,
             RecordInput::Enterprise(e) => &e.id,
             RecordInput::Need(n) => &n.id,
             RecordInput::Outcome(_) => &None,
-        };
-        id.as_ref()
-            .and_then(Option::as_deref)
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
+        })
     }
 
     /// Gives the record the id `id` (outcomes have none to give).
@@ -489,9 +503,9 @@ mod tests {
         .unwrap();
         let s = typed.parse().unwrap();
         assert_eq!(s.founded_year, Some(2019));
-        // an array's items are taken whole (and once each), a text's split
+        // an array's items are taken once each, split where a file's cell would be
         assert_eq!(s.industries, vec!["ai", "mobility"]);
-        assert_eq!(s.technologies, vec!["lidar, radar"]);
+        assert_eq!(s.technologies, vec!["lidar", "radar"]);
         assert_eq!(s.funding.unwrap().minor, 1250);
         let written: StartupInput = serde_json::from_str(
             r#"{"id":"s-1","name":"딥비전","founded_year":"2019","stage":"seed","industries":"ai|robotics"}"#,
@@ -505,6 +519,26 @@ mod tests {
             serde_json::from_str(r#"{"id":"e","name":"n","cvc":true,"capacity":"3"}"#).unwrap();
         let e = e.parse().unwrap();
         assert_eq!((e.cvc, e.capacity), (Some(true), Some(3)));
+    }
+
+    #[test]
+    fn numbers_where_text_is_usual_are_read_or_refused_clearly() {
+        let e: EnterpriseInput = serde_json::from_str(r#"{"id":"e","name":"n","cvc":1}"#).unwrap();
+        assert_eq!(e.parse().unwrap().cvc, Some(true));
+        let o: OutcomeInput = serde_json::from_str(
+            r#"{"startup_id":"s","enterprise_id":"e","kind":"investment","date":"2024-01-02","amount":12345678901234567}"#,
+        )
+        .unwrap();
+        assert_eq!(o.parse().unwrap_err()[0].field, "amount");
+        let o: OutcomeInput = serde_json::from_str(
+            r#"{"startup_id":"s","enterprise_id":"e","kind":"investment","date":"2024-01-02","amount":1500000}"#,
+        )
+        .unwrap();
+        assert_eq!(o.parse().unwrap().amount.unwrap().minor, 1_500_000);
+        let refused = serde_json::from_str::<StartupInput>(r#"{"founded_year":true}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("a whole number, or its text"), "{refused}");
     }
 
     #[test]

@@ -248,15 +248,7 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
         let currency = self.parsed(currency_col, Currency::parse);
         let currency_ok = currency.is_some() || self.row.field(currency_col).text().is_empty();
         let currency = currency.unwrap_or(Currency::KRW);
-        let m = self.parsed(amount_col, |v| {
-            Money::parse(v, currency).and_then(|m| {
-                if m.minor < 0 {
-                    Err(ValidationError::new(format!("'{v}' is negative")))
-                } else {
-                    Ok(m)
-                }
-            })
-        });
+        let m = self.parsed(amount_col, |v| Money::parse(v, currency));
         if currency_ok { m } else { None }
     }
 

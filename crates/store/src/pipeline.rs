@@ -43,11 +43,11 @@ pub struct MatchFilter {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatchView {
-    pub startup_id: String,
+    pub startup_id: domain::StartupId,
     pub startup_name: String,
-    pub need_id: String,
+    pub need_id: domain::NeedId,
     pub need_title: String,
-    pub enterprise_id: String,
+    pub enterprise_id: domain::EnterpriseId,
     pub enterprise_name: String,
     pub round: Option<String>,
     /// False while the match is a proposal of a round not yet published.
@@ -386,9 +386,9 @@ impl crate::pipeline::Pipeline<'_> {
                     .map(|x| x.en.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
-                startup_id: m.startup_id,
-                need_id: m.need_id,
-                enterprise_id: m.enterprise_id,
+                startup_id: m.startup_id.into_string(),
+                need_id: m.need_id.into_string(),
+                enterprise_id: m.enterprise_id.into_string(),
                 round: m.round,
                 score: m.score,
                 origin: m.origin,

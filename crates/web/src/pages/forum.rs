@@ -249,9 +249,9 @@ pub async fn event(
                 .into_iter()
                 .map(|m| {
                     if other_side == "enterprise" {
-                        m.enterprise_id
+                        m.enterprise_id.into_string()
                     } else {
-                        m.startup_id
+                        m.startup_id.into_string()
                     }
                 })
                 .collect(),
