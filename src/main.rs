@@ -741,7 +741,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 },
         } => {
             let e = domain::Event {
-                code,
+                code: code.into(),
                 kind,
                 title_en: title_en.unwrap_or_else(|| title_ko.clone()),
                 title_ko,

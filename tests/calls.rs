@@ -707,7 +707,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     let victim = victim.unwrap();
     let squat_code = format!("intake-{}", victim.to_lowercase());
     let squat = Call {
-        code: squat_code.clone(),
+        code: squat_code.clone().into(),
         track: Track::BottomUp,
         need_id: None,
         ..call.clone()
@@ -719,7 +719,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     ));
     // nor a look-alike that differs in case only
     let look_alike = Call {
-        code: format!("Intake-{}", victim.to_lowercase()),
+        code: format!("Intake-{}", victim.to_lowercase()).into(),
         ..squat.clone()
     };
     assert!(matches!(

@@ -222,7 +222,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let intake = Call {
-            code: code.to_string(),
+            code: code.into(),
             track: domain::Track::BottomUp,
             need_id: None,
             enterprise_id: Some(e.id.to_string()),
@@ -1156,7 +1156,7 @@ impl Calls<'_> {
             ));
         }
         let code = match self.app.intake_call_of(&e.id).await? {
-            Some(c) => c.code,
+            Some(c) => c.code.into_string(),
             None => {
                 let code = self.app.free_intake_code(&e.id).await?;
                 self.app
@@ -1485,7 +1485,7 @@ impl Calls<'_> {
             steps.push((ko.into(), en.into(), n as u64));
         }
         Ok(Funnel {
-            call: call.code.clone(),
+            call: call.code.to_string(),
             title: call.title.clone(),
             steps,
         })

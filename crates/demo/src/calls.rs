@@ -61,7 +61,7 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
         required: true,
     };
     let top_down = Call {
-        code: format!("poc-{}", AS_OF.0 + 1),
+        code: format!("poc-{}", AS_OF.0 + 1).into(),
         track: Track::TopDown,
         need_id: needs.first().map(|n| n.id.to_string()),
         enterprise_id: Some(enterprise.clone()),
@@ -86,7 +86,7 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
         reviews_per_application: 2,
     };
     let on_demand = Call {
-        code: format!("on-demand-{}", AS_OF.0 + 1),
+        code: format!("on-demand-{}", AS_OF.0 + 1).into(),
         track: Track::OnDemand,
         need_id: None,
         enterprise_id: None,

@@ -542,7 +542,7 @@ fn gen_clusters(enterprises: &[Enterprise]) -> Vec<Cluster> {
                 .map(|e| e.id.to_string())
                 .collect();
             Cluster {
-                code: code.to_string(),
+                code: (*code).into(),
                 name_ko: ko.to_string(),
                 name_en: en.to_string(),
                 location: Some(loc.to_string()),
@@ -560,7 +560,7 @@ fn gen_events(
 ) -> (Vec<Event>, Vec<EventRegistration>) {
     let mut events = Vec::new();
     let forum = |y: i32, date: NaiveDate, title_ko: String, title_en: String| Event {
-        code: format!("forum-{y}"),
+        code: format!("forum-{y}").into(),
         kind: EventKind::Forum,
         title_ko,
         title_en,
@@ -583,7 +583,7 @@ fn gen_events(
     }
     for y in 2023..=AS_OF.0 {
         events.push(Event {
-            code: format!("demo-day-{y}"),
+            code: format!("demo-day-{y}").into(),
             kind: EventKind::DemoDay,
             title_ko: format!("{y} 오픈이노베이션 데모데이"),
             title_en: format!("Open Innovation Demo Day {y}"),
@@ -599,7 +599,7 @@ fn gen_events(
     }
     for (i, c) in CLUSTERS.iter().enumerate().take(4) {
         events.push(Event {
-            code: format!("meetup-{}-{}", c.0, AS_OF.0),
+            code: format!("meetup-{}-{}", c.0, AS_OF.0).into(),
             kind: EventKind::Meetup,
             title_ko: format!("{} 기업-스타트업 밋업", c.1),
             title_en: format!("{} enterprise–startup meetup", c.2),
@@ -634,14 +634,14 @@ fn gen_events(
         let n_s = (ev.capacity as usize * 3 / 5).min(sts.len());
         for e in g.sample(&ents, n_e) {
             registrations.push(EventRegistration {
-                event: ev.code.clone(),
+                event: ev.code.to_string(),
                 side: "enterprise".into(),
                 org: e.id.to_string(),
             });
         }
         for s in g.sample(&sts, n_s) {
             registrations.push(EventRegistration {
-                event: ev.code.clone(),
+                event: ev.code.to_string(),
                 side: "startup".into(),
                 org: s.id.to_string(),
             });
@@ -715,7 +715,7 @@ fn gen_meetings(
                     _ => R::Requested,
                 };
                 meetings.push(MeetingRequestRecord {
-                    event: ev.code.clone(),
+                    event: ev.code.to_string(),
                     startup: s.to_string(),
                     enterprise: e.to_string(),
                     requested_by: if g.chance(0.7) {
@@ -732,7 +732,7 @@ fn gen_meetings(
             if g.chance(0.15) {
                 let slot = g.rng.i32(0..ev.slots);
                 unavailable.push(UnavailableSlots {
-                    event: ev.code.clone(),
+                    event: ev.code.to_string(),
                     side: "enterprise".into(),
                     org: e.to_string(),
                     slots: vec![slot],
@@ -786,7 +786,7 @@ fn gen_center_life(
                 let applied_on = opened + chrono::Duration::days(g.rng.i64(0..span));
                 let probe = CenterApplication {
                     id: 0,
-                    center: c.code.clone(),
+                    center: c.code.to_string(),
                     startup_id: s.id.to_string(),
                     startup_name: s.name.clone(),
                     target_markets: markets.clone(),
@@ -797,7 +797,7 @@ fn gen_center_life(
                 };
                 let (score, _) = rank_application(c, s, &probe);
                 let app = CenterApplicationRecord {
-                    center: c.code.clone(),
+                    center: c.code.to_string(),
                     startup: s.id.to_string(),
                     markets,
                     plan: Some(plan),

@@ -119,7 +119,7 @@ fn accounts(p: &Program) -> Vec<User> {
             )
         },
         User {
-            center_code: p.centers.first().map(|c| c.code.clone()),
+            center_code: p.centers.first().map(|c| c.code.to_string()),
             ..user(
                 "center@demo.innobridge.kr",
                 "해외거점 매니저",

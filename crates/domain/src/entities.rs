@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::brn::BusinessRegNo;
-use crate::ids::{EnterpriseId, NeedId, StartupId};
+use crate::ids::{CenterCode, ClusterCode, EnterpriseId, EventCode, NeedId, StartupId};
 use crate::kinds::*;
 use crate::match_state::{MatchStatus, StatusChange};
 use crate::money::Money;
@@ -98,7 +98,7 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cluster {
-    pub code: String,
+    pub code: ClusterCode,
     pub name_ko: String,
     pub name_en: String,
     pub location: Option<String>,
@@ -111,7 +111,7 @@ pub struct Cluster {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Center {
-    pub code: String,
+    pub code: CenterCode,
     pub name_ko: String,
     pub name_en: String,
     pub city: String,
@@ -208,7 +208,7 @@ impl Center {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
-    pub code: String,
+    pub code: EventCode,
     pub kind: EventKind,
     pub title_ko: String,
     pub title_en: String,

@@ -1,5 +1,5 @@
-//! The ids records are known by: one type per kind of record, so a need's id cannot be
-//! given where a startup's is asked for. An id is the program's external key (the one
+//! The ids and codes records are known by: one type per kind of record, so a need's id
+//! cannot be given where a startup's is asked for, nor an event's code for a call's. An id is the program's external key (the one
 //! an import upserts by); [`StartupId::parse`] holds the rules a new one must keep,
 //! while ids read back from the database are taken as stored.
 
@@ -140,6 +140,14 @@ id_type! {
     EnterpriseId;
     /// A need's id (`nd-{enterprise}-{random}` when the server makes it).
     NeedId;
+    /// An industry cluster's code (`yangjae`).
+    ClusterCode;
+    /// An overseas growth center's code.
+    CenterCode;
+    /// An event's code (a forum, a demo day).
+    EventCode;
+    /// An open call's code.
+    CallCode;
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub mod text;
 pub use brn::BusinessRegNo;
 pub use entities::*;
 pub use error::{FieldError, ValidationError};
-pub use ids::{EnterpriseId, NeedId, StartupId};
+pub use ids::{CallCode, CenterCode, ClusterCode, EnterpriseId, EventCode, NeedId, StartupId};
 pub use kinds::*;
 pub use match_state::{Actor, MatchStatus, Side, StatusChange, TransitionError};
 pub use money::{Currency, FxRates, Money};

@@ -293,7 +293,7 @@ pub fn default_stages() -> Vec<Stage> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Call {
-    pub code: String,
+    pub code: crate::ids::CallCode,
     pub track: crate::Track,
     /// The need it fills (top-down).
     pub need_id: Option<String>,

@@ -38,7 +38,7 @@ pub async fn put_call(
     Writer(s): Writer,
     JsonBody(mut c): JsonBody<Call>,
 ) -> ApiResult<Json<Call>> {
-    c.code = code;
+    c.code = code.into();
     app.calls().save(&s.user, &c).await?;
     Ok(Json(c))
 }

@@ -359,7 +359,7 @@ macro_rules! put_record {
             Writer(s): Writer,
             JsonBody(mut rec): JsonBody<$ty>,
         ) -> ApiResult<Json<$ty>> {
-            rec.code = code;
+            rec.code = code.into();
             app.$service().save(&s.user, &rec).await?;
             Ok(Json(rec))
         }

@@ -161,7 +161,7 @@ pub async fn create(
     let user = &s.user;
     let need_id = Some(f.need_id.trim().to_string()).filter(|n| !n.is_empty());
     let call = Call {
-        code: f.code.trim().to_string(),
+        code: f.code.trim().into(),
         track: if user.role == Role::Admin {
             Track::OnDemand
         } else {

@@ -83,7 +83,7 @@ impl CenterForm {
         };
         let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         Ok(Center {
-            code: self.code.trim().to_string(),
+            code: self.code.trim().into(),
             name_ko: self.name_ko.trim().to_string(),
             name_en: text(&self.name_en).unwrap_or_else(|| self.name_ko.trim().to_string()),
             city: self.city.trim().to_string(),

@@ -90,7 +90,7 @@ pub async fn save_cluster(
         }
     }
     let c = Cluster {
-        code: f.code.trim().to_string(),
+        code: f.code.trim().into(),
         name_ko: f.name_ko.trim().to_string(),
         name_en: Some(f.name_en.trim().to_string())
             .filter(|n| !n.is_empty())

@@ -90,7 +90,7 @@ impl EventForm {
         };
         let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         Ok(Event {
-            code: code.to_string(),
+            code: code.into(),
             kind: domain::EventKind::parse(&self.kind).map_err(|e| format!("kind: {e}"))?,
             title_ko: self.title_ko.trim().to_string(),
             title_en: text(&self.title_en).unwrap_or_else(|| self.title_ko.trim().to_string()),
