@@ -787,9 +787,9 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 display_name: name.unwrap_or_else(|| email.clone()),
                 email,
                 role,
-                enterprise_id: enterprise,
-                startup_id: startup,
-                center_code: center,
+                enterprise_id: enterprise.map(Into::into),
+                startup_id: startup.map(Into::into),
+                center_code: center.map(Into::into),
                 language,
             };
             app.accounts()
@@ -815,8 +815,8 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                     PreferSide::Need => "need",
                 }
                 .to_string(),
-                startup_id: startup,
-                need_id: need,
+                startup_id: startup.into(),
+                need_id: need.into(),
                 rank,
             };
             app.rounds().state_preference(operator(), &p).await?;

@@ -86,7 +86,7 @@ async fn every_write_route_for_every_role() {
         .store()
         .pipeline()
         .matches_where(&app::MatchFilter {
-            enterprise: Some(ent_id.clone()),
+            enterprise: Some(ent_id.to_string()),
             round: Some("r".into()),
             ..Default::default()
         })
@@ -106,7 +106,7 @@ async fn every_write_route_for_every_role() {
         display_name: "Founder".into(),
         role: Role::StartupMember,
         enterprise_id: None,
-        startup_id: Some(m.startup_id.to_string()),
+        startup_id: Some(m.startup_id.clone()),
         center_code: None,
         language: Language::En,
     };
@@ -1063,7 +1063,7 @@ async fn enterprise_member(s: &Server, demo: &demo::DemoSummary) -> (common::Who
         .user
         .enterprise_id
         .unwrap();
-    (who, id)
+    (who, id.into_string())
 }
 
 /// Issue #18, item 6: a burst of creates by one enterprise gets as many distinct ids as

@@ -173,8 +173,8 @@ async fn an_unpublished_proposal_entitles_no_one_and_shows_no_score() {
         email: email.into(),
         display_name: email.into(),
         role,
-        enterprise_id: e.map(String::from),
-        startup_id: s.map(String::from),
+        enterprise_id: e.map(Into::into),
+        startup_id: s.map(Into::into),
         center_code: None,
         language: Language::En,
     };

@@ -214,7 +214,7 @@ async fn round_to_investment_in_a_real_browser() {
         display_name: "Founder".into(),
         role: Role::StartupMember,
         enterprise_id: None,
-        startup_id: Some(startup.clone()),
+        startup_id: Some(startup.clone().into()),
         center_code: None,
         language: Language::Ko,
     };

@@ -39,7 +39,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let ent = &enterprises[3];
     let need = app.discovery().needs_of(&ent.id).await.unwrap().remove(0);
     let owner = User {
-        enterprise_id: Some(ent.id.to_string()),
+        enterprise_id: Some(ent.id.clone()),
         ..user("owner@calls.kr", Role::EnterpriseMember)
     };
     app.accounts()
@@ -50,7 +50,7 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let mut founders = Vec::new();
     for (i, s) in startups.iter().skip(10).take(4).enumerate() {
         let u = User {
-            startup_id: Some(s.id.to_string()),
+            startup_id: Some(s.id.clone()),
             language: if i == 0 { Language::En } else { Language::Ko },
             ..user(&format!("founder{i}@calls.kr"), Role::StartupMember)
         };
@@ -72,8 +72,8 @@ async fn setup() -> (App, tempfile::TempDir, User, Vec<User>, Vec<User>, Call) {
     let call = Call {
         code: "ev-battery".into(),
         track: Track::TopDown,
-        need_id: Some(need.id.to_string()),
-        enterprise_id: Some(ent.id.to_string()),
+        need_id: Some(need.id.clone()),
+        enterprise_id: Some(ent.id.clone()),
         enterprises: vec![],
         title: "EV battery recycling PoC".into(),
         description: None,
@@ -134,7 +134,7 @@ async fn an_open_call_from_application_to_selection() {
         enterprise_id: Some(
             app.store().records().enterprises().await.unwrap()[0]
                 .id
-                .to_string(),
+                .clone(),
         ),
         ..user("stranger@calls.kr", Role::EnterpriseMember)
     };
@@ -488,8 +488,8 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         .store()
         .pipeline()
         .matches_where(&app::MatchFilter {
-            startup: Some(startup.clone()),
-            need: Some(need.clone()),
+            startup: Some(startup.to_string()),
+            need: Some(need.to_string()),
             ..Default::default()
         })
         .await
@@ -585,8 +585,8 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         .store()
         .pipeline()
         .matches_where(&app::MatchFilter {
-            startup: f.startup_id.clone(),
-            need: Some(need),
+            startup: f.startup_id.as_deref().map(String::from),
+            need: Some(String::from(need)),
             ..Default::default()
         })
         .await
@@ -727,7 +727,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
         Err(app::AppError::Conflict(m)) if m.contains("reserved")
     ));
     let as_victim = Call {
-        enterprise_id: Some(victim.to_string()),
+        enterprise_id: Some(victim.to_string().into()),
         ..squat.clone()
     };
     assert!(matches!(
@@ -826,11 +826,11 @@ async fn proposals_answers_schedules_and_deadlines_reach_inboxes() {
         .unwrap()
         .remove(0);
     let founder = User {
-        startup_id: Some(m.startup_id.to_string()),
+        startup_id: Some(m.startup_id.clone()),
         ..user("proposed@calls.kr", Role::StartupMember)
     };
     let member = User {
-        enterprise_id: Some(m.enterprise_id.to_string()),
+        enterprise_id: Some(m.enterprise_id.clone()),
         ..user("proposer@calls.kr", Role::EnterpriseMember)
     };
     for u in [&founder, &member] {

@@ -120,7 +120,7 @@ async fn killed_rounds_leave_the_round_whole_and_run_again() {
         let mut v: Vec<_> = rows
             .iter()
             .filter(|m| m.round.as_deref() == Some("round-crash"))
-            .map(|m| (m.startup_id.clone(), m.need_id.clone()))
+            .map(|m| (m.startup_id.to_string(), m.need_id.to_string()))
             .collect();
         v.sort();
         v

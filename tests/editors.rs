@@ -68,7 +68,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     // a wrong year: refused beside the field, nothing saved
     let r = save(
         vec![
-            ("id", own.clone()),
+            ("id", own.to_string()),
             ("name", before.name.clone()),
             ("founded_year", "last year".into()),
         ],
@@ -131,8 +131,12 @@ async fn members_edit_their_own_records_through_the_import_rules() {
         }
     };
     assert!(before.business_reg_no.is_some() && other.business_reg_no.is_some());
-    assert!(brn(own.clone(), Some(founder.clone())).await.is_string());
-    assert!(brn(own.clone(), None).await.is_null());
+    assert!(
+        brn(own.to_string(), Some(founder.clone()))
+            .await
+            .is_string()
+    );
+    assert!(brn(own.to_string(), None).await.is_null());
     assert!(
         brn(other.id.to_string(), Some(founder.clone()))
             .await
@@ -145,7 +149,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     // a good save
     let r = save(
         vec![
-            ("id", own.clone()),
+            ("id", own.to_string()),
             ("name", before.name.clone()),
             ("description", "배터리 재활용 공정을 자동화합니다".into()),
             ("industries", "climate-energy".into()),

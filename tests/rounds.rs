@@ -102,15 +102,15 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
         assert_eq!(m.origin, "engine");
         assert!(m.score >= 0.25, "above the default floor: {}", m.score);
         assert!(!m.reasons.is_empty(), "every proposal says why");
-        *per_need.entry(&m.need_id).or_insert(0) += 1;
-        *per_ent.entry(&m.enterprise_id).or_insert(0) += 1;
+        *per_need.entry(m.need_id.to_string()).or_insert(0) += 1;
+        *per_ent.entry(m.enterprise_id.to_string()).or_insert(0) += 1;
         *per_startup.entry(&m.startup_id).or_insert(0) += 1;
     }
     for (n, c) in &per_need {
-        assert!(*c <= needs[*n].slots, "need {n}: {c} > slots");
+        assert!(*c <= needs[n].slots, "need {n}: {c} > slots");
     }
     for (e, c) in &per_ent {
-        assert!(*c <= capacity[*e], "enterprise {e}: {c} > capacity");
+        assert!(*c <= capacity[e], "enterprise {e}: {c} > capacity");
     }
     assert!(per_startup.values().all(|c| *c <= 2), "startup cap");
     assert_eq!(
@@ -141,12 +141,12 @@ async fn a_round_over_the_demo_is_feasible_explained_and_replaceable() {
             before
                 .iter()
                 .filter(|m| m.status != "proposed" && m.status != "withdrawn")
-                .map(|m| (m.startup_id.clone(), m.enterprise_id.clone())),
+                .map(|m| (m.startup_id.to_string(), m.enterprise_id.to_string())),
         )
         .collect();
     for m in &round {
         assert!(
-            !worked.contains(&(m.startup_id.clone(), m.enterprise_id.clone())),
+            !worked.contains(&(m.startup_id.to_string(), m.enterprise_id.to_string())),
             "{} proposed again to {}",
             m.startup_id,
             m.enterprise_id

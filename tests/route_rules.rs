@@ -201,9 +201,13 @@ impl World {
             email: email.clone(),
             display_name: format!("Rules {org}"),
             role,
-            enterprise_id: (role == Role::EnterpriseMember).then(|| org.to_string()),
-            startup_id: (role == Role::StartupMember).then(|| org.to_string()),
-            center_code: (role == Role::CenterManager).then(|| org.to_string()),
+            enterprise_id: (role == Role::EnterpriseMember)
+                .then(|| org.to_string())
+                .map(Into::into),
+            startup_id: (role == Role::StartupMember)
+                .then(|| org.to_string())
+                .map(Into::into),
+            center_code: (role == Role::CenterManager).then(|| org.into()),
             language: Language::En,
         };
         self.app
@@ -392,7 +396,7 @@ async fn world() -> (World, Fix) {
         .store()
         .pipeline()
         .matches_where(&app::MatchFilter {
-            enterprise: Some(ent_a.clone()),
+            enterprise: Some(ent_a.to_string()),
             round: Some("r".into()),
             ..Default::default()
         })
@@ -524,10 +528,10 @@ async fn world() -> (World, Fix) {
     let fix = Fix {
         _dir,
         base,
-        ent_a,
+        ent_a: ent_a.into_string(),
         ent_b,
-        st_other,
-        center_a,
+        st_other: st_other.into_string(),
+        center_a: center_a.into_string(),
         st_match: st_match.into_string(),
         need_match: need_match.into_string(),
         own_need: own_need.into_string(),

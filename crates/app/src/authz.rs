@@ -42,8 +42,8 @@ pub fn may_read_need(viewer: Option<&User>, need: &Need, entitled_startups: &[St
         Role::EnterpriseMember => u.enterprise_id.as_deref() == Some(need.enterprise_id.as_str()),
         Role::StartupMember => u
             .startup_id
-            .as_ref()
-            .is_some_and(|s| entitled_startups.contains(s)),
+            .as_deref()
+            .is_some_and(|s| entitled_startups.iter().any(|e| e == s)),
         Role::CenterManager | Role::Evaluator => false,
     }
 }
@@ -143,7 +143,7 @@ impl App {
                     profile.source = None;
                     profile.discovered_on = None;
                     profile.business_reg_no = None;
-                    profile.id = Some(Some(own.clone()));
+                    profile.id = Some(Some(own.to_string()));
                 }
                 (Role::EnterpriseMember, RecordInput::Need(need)) => {
                     let Some(own) = &user.enterprise_id else {
@@ -162,7 +162,7 @@ impl App {
                             }
                         }
                     }
-                    need.enterprise_id = Some(Some(own.clone()));
+                    need.enterprise_id = Some(Some(own.to_string()));
                 }
                 (_, input) => return refuse(&format!("{} records", input.kind().as_str())),
             }
@@ -234,8 +234,8 @@ mod tests {
             email: "u@x.kr".into(),
             display_name: "u".into(),
             role,
-            enterprise_id: e.map(String::from),
-            startup_id: s.map(String::from),
+            enterprise_id: e.map(Into::into),
+            startup_id: s.map(Into::into),
             center_code: None,
             language: Language::Ko,
         }

@@ -225,7 +225,7 @@ impl App {
             code: code.into(),
             track: domain::Track::BottomUp,
             need_id: None,
-            enterprise_id: Some(e.id.to_string()),
+            enterprise_id: Some(e.id.clone()),
             enterprises: vec![],
             title: format!("{} — 스타트업 제안 / startup proposals", e.name),
             description: None,
@@ -690,7 +690,7 @@ impl Calls<'_> {
                 .calls()
                 .conflicts()
                 .await?
-                .contains(&(user.email.clone(), a.startup_id.clone()));
+                .contains(&(user.email.clone(), a.startup_id.to_string()));
         if !(own || runs_call(user, &call) || reviewer) {
             return Err(not_found());
         }
@@ -797,7 +797,9 @@ impl Calls<'_> {
                 .flat_map(|(e, email)| {
                     apps.iter()
                         .enumerate()
-                        .filter(|(_, a)| conflicts.contains(&(email.clone(), a.startup_id.clone())))
+                        .filter(|(_, a)| {
+                            conflicts.contains(&(email.clone(), a.startup_id.to_string()))
+                        })
                         .map(move |(i, _)| (e, i))
                 })
                 .collect::<HashSet<_>>(),
@@ -881,7 +883,7 @@ impl Calls<'_> {
             else {
                 continue;
             };
-            if conflicts.contains(&(user.email.clone(), a.startup_id.clone())) {
+            if conflicts.contains(&(user.email.clone(), a.startup_id.to_string())) {
                 continue;
             }
             out.push(Assignment {
@@ -923,7 +925,7 @@ impl Calls<'_> {
                 .calls()
                 .conflicts()
                 .await?
-                .contains(&(user.email.clone(), a.startup_id.clone()))
+                .contains(&(user.email.clone(), a.startup_id.to_string()))
         {
             return Err(not_found());
         }
@@ -989,7 +991,7 @@ impl Calls<'_> {
                 .store
                 .pipeline()
                 .matches_where(&MatchFilter {
-                    need: Some(need.clone()),
+                    need: Some(need.to_string()),
                     // an unpublished round's scores stay with program managers
                     published_only: user.role != Role::Admin,
                     ..Default::default()
@@ -1006,7 +1008,7 @@ impl Calls<'_> {
                 .iter()
                 .find(|a| a.id == s.application)
                 .expect("ranked from these");
-            let engine_fit = fits.get(&a.startup_id).copied();
+            let engine_fit = fits.get(a.startup_id.as_str()).copied();
             if call.stage_open {
                 s.mean = None;
                 s.rank = None;
@@ -1017,7 +1019,7 @@ impl Calls<'_> {
                     .filter(|r| r.application == a.id && r.weighted.is_some())
                     .count(),
                 assigned: reviews.iter().filter(|r| r.application == a.id).count(),
-                startup_id: a.startup_id.clone(),
+                startup_id: a.startup_id.to_string(),
                 startup_name: a.startup_name.clone(),
                 engine_fit,
                 standing: s,
@@ -1317,7 +1319,7 @@ impl Calls<'_> {
             .map(|a| {
                 let mut r = vec![
                     a.id.to_string(),
-                    a.startup_id.clone(),
+                    a.startup_id.to_string(),
                     a.startup_name.clone(),
                     a.status.as_str().to_string(),
                     stage_name(a.stage),
@@ -1460,7 +1462,7 @@ impl Calls<'_> {
                 .store
                 .pipeline()
                 .matches_where(&MatchFilter {
-                    need: Some(need.clone()),
+                    need: Some(need.to_string()),
                     ..Default::default()
                 })
                 .await?

@@ -179,9 +179,9 @@ impl crate::records::Records<'_> {
                     .into_iter()
                     .map(|m| {
                         vec![
-                            m.startup_id,
-                            m.need_id,
-                            m.enterprise_id,
+                            m.startup_id.into_string(),
+                            m.need_id.into_string(),
+                            m.enterprise_id.into_string(),
                             m.round.unwrap_or_default(),
                             format!("{:.4}", m.score),
                             m.status,

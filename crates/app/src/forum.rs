@@ -469,13 +469,13 @@ impl Forum<'_> {
             if !placed {
                 continue;
             }
-            if told.insert(("startup", r.startup_id.clone())) {
+            if told.insert(("startup", r.startup_id.to_string())) {
                 self.app
                     .inbox()
                     .notify_startup(&r.startup_id, "meeting.scheduled", (&ko, &en), &link)
                     .await?;
             }
-            if told.insert(("enterprise", r.enterprise_id.clone())) {
+            if told.insert(("enterprise", r.enterprise_id.to_string())) {
                 self.app
                     .inbox()
                     .notify_enterprise(&r.enterprise_id, "meeting.scheduled", (&ko, &en), &link)
@@ -509,9 +509,9 @@ impl Forum<'_> {
                 let (slot, table) = r.slot.zip(r.table)?;
                 let (start, end) = ev.slot_span(slot);
                 let (with_id, with_name) = if side == "startup" {
-                    (r.enterprise_id, r.enterprise_name)
+                    (r.enterprise_id.into_string(), r.enterprise_name)
                 } else {
-                    (r.startup_id, r.startup_name)
+                    (r.startup_id.into_string(), r.startup_name)
                 };
                 Some(AgendaItem {
                     request_id: r.id,

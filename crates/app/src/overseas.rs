@@ -131,7 +131,7 @@ impl Centers<'_> {
             .centers()
             .center_applications(Some(center), None)
             .await?;
-        let ids: Vec<String> = apps.iter().map(|a| a.startup_id.clone()).collect();
+        let ids: Vec<String> = apps.iter().map(|a| a.startup_id.to_string()).collect();
         let startups = self.app.discovery().startups_by_ids(&ids).await?;
         let mut ranked: Vec<RankedApplication> = apps
             .into_iter()

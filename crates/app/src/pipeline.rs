@@ -43,23 +43,23 @@ impl Pipeline<'_> {
         let user = who.into().person("Pipeline::matches")?;
         let mut f = filter;
         // narrow to the member's own organisation; a filter naming another selects nothing
-        let narrow = |asked: &mut Option<String>, own: &Option<String>| match (&*asked, own) {
+        let narrow = |asked: &mut Option<String>, own: Option<&str>| match (&*asked, own) {
             (Some(a), Some(o)) if a != o => false,
             _ => {
-                *asked = own.clone();
+                *asked = own.map(str::to_string);
                 true
             }
         };
         match user.role {
             Role::Admin => {}
             Role::StartupMember => {
-                if !narrow(&mut f.startup, &user.startup_id) {
+                if !narrow(&mut f.startup, user.startup_id.as_deref()) {
                     return Ok(Vec::new());
                 }
                 f.published_only = true;
             }
             Role::EnterpriseMember => {
-                if !narrow(&mut f.enterprise, &user.enterprise_id) {
+                if !narrow(&mut f.enterprise, user.enterprise_id.as_deref()) {
                     return Ok(Vec::new());
                 }
                 f.published_only = true;

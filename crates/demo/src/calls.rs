@@ -63,7 +63,7 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
     let top_down = Call {
         code: format!("poc-{}", AS_OF.0 + 1).into(),
         track: Track::TopDown,
-        need_id: needs.first().map(|n| n.id.to_string()),
+        need_id: needs.first().map(|n| n.id.to_string()).map(Into::into),
         enterprise_id: Some(enterprise.clone()),
         enterprises: vec![],
         title: needs
@@ -204,7 +204,7 @@ fn founder(s: &Startup) -> User {
         display_name: s.name.clone(),
         role: Role::StartupMember,
         enterprise_id: None,
-        startup_id: Some(s.id.to_string()),
+        startup_id: Some(s.id.clone()),
         center_code: None,
         language: Language::Ko,
     }

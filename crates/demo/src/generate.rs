@@ -786,8 +786,8 @@ fn gen_center_life(
                 let applied_on = opened + chrono::Duration::days(g.rng.i64(0..span));
                 let probe = CenterApplication {
                     id: 0,
-                    center: c.code.to_string(),
-                    startup_id: s.id.to_string(),
+                    center: c.code.clone(),
+                    startup_id: s.id.clone(),
                     startup_name: s.name.clone(),
                     target_markets: markets.clone(),
                     plan: Some(plan.clone()),
@@ -825,8 +825,8 @@ fn gen_center_life(
                 let on = (a.applied_on + chrono::Duration::days(120)).min(as_of());
                 let mut push = |kind, amount: Option<i64>, count: Option<i64>| {
                     outcomes.push(CenterOutcome {
-                        center: a.center.clone(),
-                        startup_id: a.startup.clone(),
+                        center: a.center.clone().into(),
+                        startup_id: a.startup.clone().into(),
                         kind,
                         date: on,
                         amount: amount.map(Money::krw),

@@ -103,7 +103,7 @@ fn accounts(p: &Program) -> Vec<User> {
     vec![
         user("pm@demo.innobridge.kr", "프로그램 매니저", Role::Admin),
         User {
-            enterprise_id: p.enterprises.first().map(|e| e.id.to_string()),
+            enterprise_id: p.enterprises.first().map(|e| e.id.clone()),
             ..user(
                 "enterprise@demo.innobridge.kr",
                 "기업 담당자",
@@ -111,7 +111,7 @@ fn accounts(p: &Program) -> Vec<User> {
             )
         },
         User {
-            startup_id: p.startups.first().map(|s| s.id.to_string()),
+            startup_id: p.startups.first().map(|s| s.id.clone()),
             ..user(
                 "startup@demo.innobridge.kr",
                 "스타트업 대표",
@@ -119,7 +119,7 @@ fn accounts(p: &Program) -> Vec<User> {
             )
         },
         User {
-            center_code: p.centers.first().map(|c| c.code.to_string()),
+            center_code: p.centers.first().map(|c| c.code.clone()),
             ..user(
                 "center@demo.innobridge.kr",
                 "해외거점 매니저",

@@ -334,9 +334,9 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     /// The organisation the role is tied to (external id), for member and manager roles.
-    pub enterprise_id: Option<String>,
-    pub startup_id: Option<String>,
-    pub center_code: Option<String>,
+    pub enterprise_id: Option<EnterpriseId>,
+    pub startup_id: Option<StartupId>,
+    pub center_code: Option<CenterCode>,
     pub language: Language,
 }
 

@@ -24,10 +24,10 @@ pub struct Participant {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingRequest {
     pub id: i64,
-    pub event: String,
-    pub startup_id: String,
+    pub event: crate::ids::EventCode,
+    pub startup_id: crate::ids::StartupId,
     pub startup_name: String,
-    pub enterprise_id: String,
+    pub enterprise_id: crate::ids::EnterpriseId,
     pub enterprise_name: String,
     /// `startup` or `enterprise`: the side that asked.
     pub requested_by: String,

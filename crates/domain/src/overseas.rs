@@ -13,8 +13,8 @@ use crate::money::Money;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CenterApplication {
     pub id: i64,
-    pub center: String,
-    pub startup_id: String,
+    pub center: crate::ids::CenterCode,
+    pub startup_id: crate::ids::StartupId,
     pub startup_name: String,
     /// Countries or regions it wants to enter.
     pub target_markets: Vec<String>,
@@ -28,8 +28,8 @@ pub struct CenterApplication {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CenterOutcome {
-    pub center: String,
-    pub startup_id: String,
+    pub center: crate::ids::CenterCode,
+    pub startup_id: crate::ids::StartupId,
     pub kind: CenterOutcomeKind,
     pub date: NaiveDate,
     /// Investment or sales.

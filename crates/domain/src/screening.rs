@@ -296,9 +296,9 @@ pub struct Call {
     pub code: crate::ids::CallCode,
     pub track: crate::Track,
     /// The need it fills (top-down).
-    pub need_id: Option<String>,
+    pub need_id: Option<crate::ids::NeedId>,
     /// The enterprise running it; None when the program office runs it.
-    pub enterprise_id: Option<String>,
+    pub enterprise_id: Option<crate::ids::EnterpriseId>,
     /// The enterprises an on-demand call is run for.
     #[serde(default)]
     pub enterprises: Vec<String>,
@@ -440,8 +440,8 @@ pub fn check_attachment(spec: &AttachmentSpec, bytes: &[u8]) -> Result<String, F
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallApplication {
     pub id: i64,
-    pub call: String,
-    pub startup_id: String,
+    pub call: crate::ids::CallCode,
+    pub startup_id: crate::ids::StartupId,
     pub startup_name: String,
     pub status: crate::CallApplicationStatus,
     /// The stage it has reached.

@@ -12,9 +12,9 @@ use crate::{Result, Store, StoreError, corrupt, list};
 /// A match as exported and listed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MatchRow {
-    pub startup_id: String,
-    pub need_id: String,
-    pub enterprise_id: String,
+    pub startup_id: domain::StartupId,
+    pub need_id: domain::NeedId,
+    pub enterprise_id: domain::EnterpriseId,
     pub round: Option<String>,
     pub score: f64,
     pub origin: String,
@@ -64,8 +64,8 @@ pub struct MatchView {
 /// An outcome with the names a report shows.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OutcomeRow {
-    pub startup_id: String,
-    pub enterprise_id: String,
+    pub startup_id: domain::StartupId,
+    pub enterprise_id: domain::EnterpriseId,
     pub kind: String,
     pub date: String,
     pub amount_minor: Option<i64>,
@@ -386,9 +386,9 @@ impl crate::pipeline::Pipeline<'_> {
                     .map(|x| x.en.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
-                startup_id: m.startup_id.into_string(),
-                need_id: m.need_id.into_string(),
-                enterprise_id: m.enterprise_id.into_string(),
+                startup_id: m.startup_id,
+                need_id: m.need_id,
+                enterprise_id: m.enterprise_id,
                 round: m.round,
                 score: m.score,
                 origin: m.origin,

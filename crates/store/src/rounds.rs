@@ -18,8 +18,8 @@ pub struct Replaced {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preference {
     pub side: String,
-    pub startup_id: String,
-    pub need_id: String,
+    pub startup_id: domain::StartupId,
+    pub need_id: domain::NeedId,
     pub rank: u32,
 }
 
@@ -232,8 +232,8 @@ impl crate::rounds::Rounds<'_> {
                 .into_iter()
                 .map(|(side, startup_id, need_id, rank)| Preference {
                     side,
-                    startup_id,
-                    need_id,
+                    startup_id: startup_id.into(),
+                    need_id: need_id.into(),
                     rank: rank.max(1) as u32,
                 })
                 .collect())

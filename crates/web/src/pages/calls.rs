@@ -167,7 +167,7 @@ pub async fn create(
         } else {
             Track::TopDown
         },
-        need_id,
+        need_id: need_id.map(Into::into),
         enterprise_id: user.enterprise_id.clone(),
         enterprises: vec![],
         title: f.title.trim().to_string(),

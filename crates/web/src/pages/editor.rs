@@ -208,7 +208,7 @@ pub async fn profile_form(
     };
     let id = match (user.role, &user.startup_id) {
         (Role::Admin, _) => q.get("id").cloned().unwrap_or_default(),
-        (Role::StartupMember, Some(own)) => own.clone(),
+        (Role::StartupMember, Some(own)) => own.to_string(),
         _ => {
             return message(
                 &caller,
