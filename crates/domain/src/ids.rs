@@ -11,6 +11,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ValidationError;
 
+/// The rules a given id or code keeps besides being there: at most 200 characters, no
+/// control characters.
+pub(crate) fn check(id: &str) -> Result<(), ValidationError> {
+    if id.chars().count() > 200 {
+        Err(ValidationError::new("is longer than 200 characters"))
+    } else if id.chars().any(char::is_control) {
+        Err(ValidationError::new("contains control characters"))
+    } else {
+        Ok(())
+    }
+}
+
 macro_rules! id_type {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
@@ -26,14 +38,9 @@ macro_rules! id_type {
             pub fn parse(given: &str) -> Result<Self, ValidationError> {
                 let id = given.trim();
                 if id.is_empty() {
-                    Err(ValidationError::new("is required"))
-                } else if id.chars().count() > 200 {
-                    Err(ValidationError::new("is longer than 200 characters"))
-                } else if id.chars().any(char::is_control) {
-                    Err(ValidationError::new("contains control characters"))
-                } else {
-                    Ok(Self(id.to_string()))
+                    return Err(ValidationError::new("is required"));
                 }
+                check(id).map(|()| Self(id.to_string()))
             }
 
             pub fn as_str(&self) -> &str {

@@ -108,10 +108,7 @@ impl Value<'_> {
     /// item holding a list separator (`|`, a comma) is split there, as a file's list
     /// cell is, so a stored list reads back from an export or a later save the same.
     pub fn items(&self) -> Vec<String> {
-        match self {
-            Value::Items(items) => crate::text::split_written_list(&items.join("|")),
-            other => crate::text::split_written_list(&other.text()),
-        }
+        crate::text::split_written_list(&self.text())
     }
 }
 

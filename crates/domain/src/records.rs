@@ -160,12 +160,8 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
     /// An id by the rules of [`crate::ids::StartupId::parse`].
     fn id<T: From<String>>(&mut self, col: &str) -> T {
         let v = self.required(col);
-        if v.chars().count() > 200 {
-            self.errors
-                .push(FieldError::new(col, "is longer than 200 characters"));
-        } else if v.chars().any(|c| c.is_control()) {
-            self.errors
-                .push(FieldError::new(col, "contains control characters"));
+        if let Err(e) = crate::ids::check(&v) {
+            self.errors.push(e.at(col));
         }
         T::from(v)
     }
