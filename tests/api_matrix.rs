@@ -229,6 +229,14 @@ async fn every_write_route_for_every_role() {
             serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "meeting", "amount": 100}),
             "amount",
         ),
+        (
+            serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "investment", "amount": "9223372036854775807"}),
+            "amount",
+        ),
+        (
+            serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "investment", "amount": "1,5"}),
+            "amount",
+        ),
         (serde_json::json!({"startup_id": m.startup_id}), "need_id"),
         (
             serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id, "kind": "poc", "enterprise_id": "someone-else"}),
@@ -240,6 +248,16 @@ async fn every_write_route_for_every_role() {
         assert_eq!(r.headers()["content-type"], "application/problem+json");
         let p: serde_json::Value = r.json().await.unwrap();
         assert_eq!(p["errors"][0]["field"], field);
+    }
+
+    // the largest amount is taken, and the figures that sum it still answer
+    let largest = serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id,
+        "kind": "investment", "amount": "1,000,000,000,000,000", "date": "2026-11-21"});
+    let r = post(&c, &outcomes, who("enterprise").as_ref(), Some(largest)).await;
+    assert_eq!(r.status(), 201);
+    for page in ["/api/v1/kpi", "/"] {
+        let r = c.get(format!("{base}{page}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{page} after the largest investment");
     }
 
     // rounds: program managers only

@@ -425,10 +425,18 @@ fn center_figures(c: &CenterFact, rates: &FxRates, today: NaiveDate) -> CenterFi
             .unwrap_or(0);
         match o.kind {
             K::MarketEntry => fig.market_entries += 1,
-            K::Partnership => fig.partnerships += o.count.unwrap_or(1).max(1) as u64,
-            K::LocalHires => fig.local_hires += o.count.unwrap_or(0).max(0) as u64,
-            K::OverseasInvestment => fig.overseas_investment_krw += krw,
-            K::Sales => fig.sales_krw += krw,
+            K::Partnership => {
+                fig.partnerships =
+                    (fig.partnerships).saturating_add(o.count.unwrap_or(1).max(1) as u64)
+            }
+            K::LocalHires => {
+                fig.local_hires =
+                    (fig.local_hires).saturating_add(o.count.unwrap_or(0).max(0) as u64)
+            }
+            K::OverseasInvestment => {
+                fig.overseas_investment_krw = fig.overseas_investment_krw.saturating_add(krw)
+            }
+            K::Sales => fig.sales_krw = fig.sales_krw.saturating_add(krw),
         }
     }
     fig
@@ -516,8 +524,8 @@ pub fn compute(f: &KpiFacts) -> Kpis {
         {
             match f.rates.to_krw_on(m, o.date) {
                 Ok(krw) => {
-                    k.investment_krw += krw;
-                    y.investment_krw += krw;
+                    k.investment_krw = k.investment_krw.saturating_add(krw);
+                    y.investment_krw = y.investment_krw.saturating_add(krw);
                 }
                 Err(_) => {
                     unconverted.insert(m.currency.code().to_string());
@@ -554,12 +562,12 @@ pub fn compute(f: &KpiFacts) -> Kpis {
             k.overseas_centers += 1;
         }
         k.overseas_startups_admitted += c.admitted;
-        k.overseas_investment_krw += c
+        k.overseas_investment_krw = c
             .outcomes
             .iter()
             .filter(|o| o.kind == crate::kinds::CenterOutcomeKind::OverseasInvestment)
             .filter_map(|o| o.amount.and_then(|m| f.rates.to_krw_on(m, o.date).ok()))
-            .sum::<i64>();
+            .fold(k.overseas_investment_krw, i64::saturating_add);
     }
     k.startups_matched_share = if k.startups_discovered == 0 {
         0.0
@@ -703,6 +711,19 @@ mod tests {
         assert_eq!(k.targets["startups_discovered"], 2000.0);
         assert_eq!(k.targets["startups_matched_share"], 0.5);
         assert!(!k.targets.contains_key("cooperation_cases"));
+    }
+
+    #[test]
+    fn sums_beyond_the_largest_number_stay_at_it_instead_of_failing() {
+        let mut f = facts();
+        for o in &mut f.outcomes {
+            if o.kind == OutcomeKind::Investment {
+                o.amount = Some(Money::krw(i64::MAX));
+            }
+        }
+        let k = compute(&f);
+        assert_eq!(k.investment_krw, i64::MAX);
+        assert_eq!(k.by_year[&2023].investment_krw, i64::MAX);
     }
 
     #[test]

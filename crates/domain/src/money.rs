@@ -119,46 +119,54 @@ impl Money {
         }
     }
 
-    /// Parses a plain decimal number ("1750000", "12.5", "1,000") in `currency`; refuses
-    /// negatives, more decimals than the currency has, and amounts too large to hold.
+    /// The largest amount accepted, in minor units: ₩1,000조 or $10 trillion, beyond any
+    /// real investment or sale, and small enough that a program's sums cannot overflow.
+    pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
+
+    /// Parses a plain decimal number ("1750000", "12.5", "1,750,000") in `currency`;
+    /// refuses negatives, separators that do not group thousands ("1,5"), more decimals
+    /// than the currency has, and amounts above [`Money::MAX_MINOR`].
     pub fn parse(amount: &str, currency: Currency) -> Result<Self, ValidationError> {
-        let s: String = amount
-            .trim()
-            .chars()
-            .filter(|c| *c != ',' && *c != '_')
-            .collect();
+        let written = amount.trim();
         let bad = || {
             ValidationError::new(format!(
-                "'{}' is not an amount: write a plain non-negative number like 1500000 or 12.50",
-                amount.trim()
+                "'{written}' is not an amount: write a plain non-negative number like 1500000 or 12.50"
             ))
         };
-        if s.is_empty() || s.starts_with('-') {
+        if written.is_empty() || written.starts_with('-') {
             return Err(bad());
         }
-        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-        if int.is_empty() && frac.is_empty()
-            || !int.chars().all(|c| c.is_ascii_digit())
-            || !frac.chars().all(|c| c.is_ascii_digit())
-        {
+        let (int, frac) = written.split_once('.').unwrap_or((written, ""));
+        let int = thousands_digits(int).ok_or_else(bad)?;
+        if int.is_empty() && frac.is_empty() || !frac.chars().all(|c| c.is_ascii_digit()) {
             return Err(bad());
         }
         let exp = currency.exponent() as usize;
         let frac_trim = frac.trim_end_matches('0');
         if frac_trim.len() > exp {
             return Err(ValidationError::new(format!(
-                "'{}' has more decimals than {} allows ({})",
-                amount.trim(),
+                "'{written}' has more decimals than {} allows ({exp})",
                 currency.code(),
-                exp
             )));
         }
-        let mut digits = String::from(if int.is_empty() { "0" } else { int });
+        let mut digits = if int.is_empty() { "0".to_string() } else { int };
         digits.push_str(frac_trim);
         digits.extend(std::iter::repeat_n('0', exp - frac_trim.len()));
-        let minor: i64 = digits.parse().map_err(|_| {
-            ValidationError::new(format!("'{}' is too large an amount", amount.trim()))
-        })?;
+        let too_large = || {
+            ValidationError::new(format!(
+                "'{written}' is too large an amount: at most {} {}",
+                Money {
+                    minor: Self::MAX_MINOR,
+                    currency
+                }
+                .to_decimal_string(),
+                currency.code()
+            ))
+        };
+        let minor: i64 = digits.parse().map_err(|_| too_large())?;
+        if minor > Self::MAX_MINOR {
+            return Err(too_large());
+        }
         Ok(Self { minor, currency })
     }
 
@@ -177,6 +185,24 @@ impl Money {
             format!("{i}.{}", f.trim_end_matches('0'))
         }
     }
+}
+
+/// The digits of a whole number written plainly ("1750000") or with `,`/`_` between
+/// groups of three ("1,750,000"); `None` for anything else.
+fn thousands_digits(int: &str) -> Option<String> {
+    if !int
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '_')
+    {
+        return None;
+    }
+    let groups: Vec<&str> = int.split([',', '_']).collect();
+    let grouped = groups.len() > 1;
+    let well_grouped = groups.iter().enumerate().all(|(i, g)| match i {
+        0 => !grouped || (1..=3).contains(&g.len()),
+        _ => g.len() == 3,
+    });
+    well_grouped.then(|| groups.concat())
 }
 
 /// KRW per one unit of each currency: data, editable, with defaults for the usual ones.
@@ -290,6 +316,22 @@ mod tests {
         );
         assert!(Money::parse("abc", Currency::KRW).is_err());
         assert!(Money::parse("99999999999999999999", Currency::KRW).is_err());
+        for separated_wrongly in ["1,5", "12,34,567", ",100", "1,000,", "1__000"] {
+            assert!(
+                Money::parse(separated_wrongly, Currency::KRW).is_err(),
+                "{separated_wrongly}"
+            );
+        }
+        assert_eq!(Money::parse("1_000", Currency::KRW).unwrap().minor, 1000);
+        let largest = Money::parse("1000000000000000", Currency::KRW).unwrap();
+        assert_eq!(largest.minor, Money::MAX_MINOR);
+        let too_large = Money::parse("9223372036854775807", Currency::KRW).unwrap_err();
+        assert!(
+            too_large.0.contains("at most 1000000000000000 KRW"),
+            "{too_large}"
+        );
+        let usd = Currency::parse("USD").unwrap();
+        assert!(Money::parse("10000000000000.01", usd).is_err());
         assert!(Currency::parse("XYZ").unwrap_err().0.contains("ISO 4217"));
     }
 

@@ -110,6 +110,24 @@ impl ApiError {
         )
     }
 
+    /// A request whose handler panicked: a bug of ours, logged with what it said; the
+    /// client is told only that it failed, as 500 problem+json, and the server goes on.
+    pub fn panicked(said: Box<dyn std::any::Any + Send + 'static>) -> Response {
+        let said = said
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| said.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)");
+        tracing::error!(panic = said, "a request's handler panicked");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the request failed; it has been logged",
+        )
+        .into_response()
+    }
+
     /// A body the framework could not take, with its own words as the detail: too
     /// large (413) or unreadable (400).
     fn rejected_body(status: StatusCode, text: String) -> Self {

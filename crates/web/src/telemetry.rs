@@ -11,16 +11,20 @@ use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::Response;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-/// Wraps a router so that each request gets an id and a span (see the module docs).
+/// Wraps a router so that each request gets an id and a span (see the module docs), and
+/// a handler's panic is answered as a 500 problem instead of a dropped connection.
 pub fn traced(router: axum::Router) -> axum::Router {
     router
-        // the innermost of the three: copies the id onto the answer
+        // a panic becomes a logged 500 inside the request's span, not a dropped connection
+        .layer(CatchPanicLayer::custom(crate::problem::ApiError::panicked))
+        // copies the id onto the answer
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -63,5 +67,37 @@ fn answered<B>(res: &Response<B>, latency: Duration, span: &Span) {
         tracing::error!(status, latency_ms, "answered");
     } else {
         tracing::info!(status, latency_ms, "answered");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn panics() -> &'static str {
+        panic!("a bug")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_500_with_a_problem() {
+        let router = traced(axum::Router::new().route("/boom", get(panics)));
+        let req = Request::builder().uri("/boom").body(Body::empty()).unwrap();
+        let res = router.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), 500);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        assert!(res.headers().contains_key("x-request-id"));
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["type"], "https://innobridge.example/problems/internal");
+        assert!(
+            !body.to_string().contains("a bug"),
+            "the cause stays in the log"
+        );
     }
 }
