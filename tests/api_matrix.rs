@@ -1162,3 +1162,110 @@ async fn a_burst_of_need_posts_stores_every_need_under_its_own_id() {
         "덮어쓰기"
     );
 }
+
+/// Found by trying the API as an attacker would: two partial saves of one startup at
+/// the same moment each keep their field (one used to read the record before the
+/// other's write and save it back without that write's field).
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_partial_saves_of_one_profile_keep_every_field() {
+    let (base, app, demo, _dir) = common::serve_demo(8, None).await;
+    let admin = demo.logins.iter().find(|l| l.role == Role::Admin).unwrap();
+    let c = reqwest::Client::new();
+    let who = common::log_in(&c, &base, &admin.email, &admin.password).await;
+    let startups = app.store().records().startups().await.unwrap();
+    let id = startups[0].id.clone();
+    let url = format!("{base}/api/v1/startups/{id}");
+    let put = |body: serde_json::Value| {
+        let (c, who, url) = (c.clone(), who.clone(), url.clone());
+        tokio::spawn(async move {
+            let r = c
+                .put(&url)
+                .header("cookie", &who.cookie)
+                .header("x-csrf-token", &who.csrf)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        })
+    };
+    for k in 0..12 {
+        let description = format!("동시 저장 설명 {k}");
+        let website = format!("https://race-{k}.example.kr");
+        let a = put(serde_json::json!({ "description": description }));
+        let b = put(serde_json::json!({ "website": website }));
+        a.await.unwrap();
+        b.await.unwrap();
+        let s = app.store().records().startup(&id).await.unwrap().unwrap();
+        assert_eq!(
+            s.description.as_deref(),
+            Some(description.as_str()),
+            "round {k}"
+        );
+        assert_eq!(s.website.as_deref(), Some(website.as_str()), "round {k}");
+    }
+}
+
+/// Found by trying the API as an attacker would: while a program manager creates a need
+/// for one enterprise, a member of another saving the same id must not take it over.
+/// Exactly one of the two writes succeeds, and the need belongs to the one that did.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_need_cannot_change_enterprise_in_a_race_of_create_and_save() {
+    let (base, app, demo, dir) = common::serve_demo(8, None).await;
+    let s = Server {
+        base,
+        app,
+        _dir: dir,
+    };
+    let (member, own) = enterprise_member(&s, &demo).await;
+    let other = s
+        .app
+        .store()
+        .records()
+        .enterprises()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id != own.as_str())
+        .unwrap()
+        .id;
+    let admin = demo.logins.iter().find(|l| l.role == Role::Admin).unwrap();
+    let c = reqwest::Client::new();
+    let admin = common::log_in(&c, &s.base, &admin.email, &admin.password).await;
+    for k in 0..20 {
+        let id = format!("nd-race-{k}");
+        let create = {
+            let (c, who, url) = (c.clone(), admin.clone(), format!("{}/api/v1/needs", s.base));
+            let body =
+                serde_json::json!({"id": id, "enterprise_id": other, "title": "관리자 수요"});
+            tokio::spawn(async move { post(&c, &url, Some(&who), Some(body)).await.status() })
+        };
+        let save = {
+            let (c, who) = (c.clone(), member.clone());
+            let url = format!("{}/api/v1/needs/{id}", s.base);
+            tokio::spawn(async move {
+                c.put(&url)
+                    .header("cookie", &who.cookie)
+                    .header("x-csrf-token", &who.csrf)
+                    .json(&serde_json::json!({"title": "회원 수요"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        };
+        let (created, saved) = (create.await.unwrap(), save.await.unwrap());
+        let need = s.app.store().records().need(&id).await.unwrap().unwrap();
+        match (created.as_u16(), saved.as_u16()) {
+            (200, 403) => {
+                assert_eq!(need.enterprise_id, other, "round {k}");
+                assert_eq!(need.title, "관리자 수요", "round {k}");
+            }
+            (409, 200) => {
+                assert_eq!(need.enterprise_id, own.as_str(), "round {k}");
+                assert_eq!(need.title, "회원 수요", "round {k}");
+            }
+            answers => panic!("round {k}: create and save answered {answers:?}"),
+        }
+    }
+}

@@ -106,6 +106,15 @@ pub fn may_see_private(viewer: Option<&User>, side: &str, id: &str) -> bool {
     viewer.is_some_and(|u| u.role == Role::Admin || crate::forum::member_org(u) == Some((side, id)))
 }
 
+/// What the stored record must be for a member's save to build on it.
+enum Guard {
+    Anything,
+    /// The member's own profile: it must exist.
+    Exists,
+    /// A need of this enterprise, or none yet.
+    NeedOf(domain::EnterpriseId),
+}
+
 impl App {
     /// Writes `input` for `who`: a startup's member its own profile (the program's
     /// own fields left out, so they keep what is stored), an enterprise's member its
@@ -123,6 +132,7 @@ impl App {
                 who.audit_name()
             )))
         };
+        let mut guard = Guard::Anything;
         // the operator may save what a program manager may
         if let Principal::User(user) = who {
             match (user.role, &mut input) {
@@ -139,7 +149,7 @@ impl App {
                     }
                     // the program's own fields are not the member's to give: left out, a
                     // partial save keeps what is stored (and the profile must exist)
-                    self.discovery().startup(own).await?;
+                    guard = Guard::Exists;
                     profile.source = None;
                     profile.discovered_on = None;
                     profile.business_reg_no = None;
@@ -154,13 +164,9 @@ impl App {
                             need.id = Some(Some(new_need_id(own)?));
                             create = true;
                         }
-                        Some(id) => {
-                            if let Some(existing) = self.store.records().need(id).await?
-                                && existing.enterprise_id != *own
-                            {
-                                return refuse(&format!("need '{id}' of another enterprise"));
-                            }
-                        }
+                        // checked on the need as the save reads it, so it cannot move
+                        // to another enterprise between the check and the write
+                        Some(_) => guard = Guard::NeedOf(own.clone()),
                     }
                     need.enterprise_id = Some(Some(own.to_string()));
                 }
@@ -172,7 +178,24 @@ impl App {
             RecordInput::Need(need) if create => {
                 self.create_need_record(&need, who.audit_name()).await?
             }
-            input => self.write_record(input, who.audit_name()).await?,
+            input => {
+                let may_build_on = |stored: Option<&store::Record>| match (&guard, stored) {
+                    (Guard::Exists, None) => {
+                        Err(AppError::NotFound(format!("no startup with id '{id}'")))
+                    }
+                    (Guard::NeedOf(own), Some(store::Record::Need(need)))
+                        if need.enterprise_id != *own =>
+                    {
+                        Err(AppError::Forbidden(format!(
+                            "{} may not save need '{id}' of another enterprise",
+                            who.audit_name()
+                        )))
+                    }
+                    _ => Ok(()),
+                };
+                self.write_record(input, who.audit_name(), may_build_on)
+                    .await?
+            }
         };
         Ok((id, notes))
     }

@@ -137,19 +137,40 @@ impl App {
         &self,
         input: RecordInput,
         actor: &str,
+        may_build_on: impl Fn(Option<&store::Record>) -> Result<()>,
     ) -> Result<Vec<domain::FieldError>> {
         let reading = domain::records::reading_notes(&input);
-        let merged = match self.stored_input(input.kind(), input.id()).await? {
-            Some(stored) => input.over(stored),
-            None => input,
+        let Some(id) = input.id().map(str::to_string) else {
+            // an outcome has no stored record to build on: it is given whole
+            let record = read_record(&input).map_err(AppError::InvalidFields)?;
+            let res = self
+                .store
+                .records()
+                .import_batch(input.kind(), vec![(1, record)], actor)
+                .await?;
+            return self.saved(res, reading).await;
         };
-        let record = read_record(&merged).map_err(AppError::InvalidFields)?;
-        let res = self
-            .store
-            .records()
-            .import_batch(merged.kind(), vec![(1, record)], actor)
-            .await?;
-        self.saved(res, reading).await
+        // read, lay over, write if still as read: a save that raced another is redone
+        // on what the other wrote, so neither's fields are lost
+        for _ in 0..SAVE_ATTEMPTS {
+            let stored = self.stored_record(input.kind(), &id).await?;
+            may_build_on(stored.as_ref())?;
+            let merged = match stored.as_ref().and_then(input_of) {
+                Some(stored) => input.clone().over(stored),
+                None => input.clone(),
+            };
+            let record = read_record(&merged).map_err(AppError::InvalidFields)?;
+            let read = store::RecordAsRead {
+                id: id.clone(),
+                record: stored,
+            };
+            if let Some(res) = self.store.records().save_over(record, read, actor).await? {
+                return self.saved(res, reading).await;
+            }
+        }
+        Err(AppError::Conflict(format!(
+            "'{id}' kept changing while it was being saved: nothing was written; try again"
+        )))
     }
 
     /// Creates one need: refused with a conflict (nothing written) when its id is
@@ -181,25 +202,14 @@ impl App {
         Ok(reading)
     }
 
-    /// The stored record of `kind` with id `id` as an input with every field sent,
-    /// when there is one (outcomes have no id of their own and are always given whole).
-    pub(crate) async fn stored_input(
-        &self,
-        kind: RecordKind,
-        id: Option<&str>,
-    ) -> Result<Option<RecordInput>> {
-        let Some(id) = id else { return Ok(None) };
+    /// The stored record of `kind` with id `id`, when there is one (outcomes have no
+    /// id of their own).
+    async fn stored_record(&self, kind: RecordKind, id: &str) -> Result<Option<store::Record>> {
         let records = self.store.records();
         Ok(match kind {
-            RecordKind::Startups => records
-                .startup(id)
-                .await?
-                .map(|s| RecordInput::of_startup(&s)),
-            RecordKind::Enterprises => records
-                .enterprise(id)
-                .await?
-                .map(|e| RecordInput::of_enterprise(&e)),
-            RecordKind::Needs => records.need(id).await?.map(|n| RecordInput::of_need(&n)),
+            RecordKind::Startups => records.startup(id).await?.map(store::Record::Startup),
+            RecordKind::Enterprises => records.enterprise(id).await?.map(store::Record::Enterprise),
+            RecordKind::Needs => records.need(id).await?.map(store::Record::Need),
             RecordKind::Outcomes => None,
         })
     }
@@ -210,6 +220,20 @@ impl App {
         }
         self.index_soon().await?;
         Ok(())
+    }
+}
+
+/// How often a save is redone when the record changed between its read and its write.
+const SAVE_ATTEMPTS: usize = 8;
+
+/// A stored profile or need as an input with every field sent (outcomes are not built
+/// on: they have no id of their own).
+fn input_of(record: &store::Record) -> Option<RecordInput> {
+    match record {
+        store::Record::Startup(s) => Some(RecordInput::of_startup(s)),
+        store::Record::Enterprise(e) => Some(RecordInput::of_enterprise(e)),
+        store::Record::Need(n) => Some(RecordInput::of_need(n)),
+        store::Record::Outcome(_) => None,
     }
 }
 

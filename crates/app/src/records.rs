@@ -76,7 +76,7 @@ impl Records<'_> {
         let who = who.into();
         who.require_program_manager("save a startup record")?;
         self.app
-            .write_record(RecordInput::of_startup(&s), who.audit_name())
+            .write_record(RecordInput::of_startup(&s), who.audit_name(), |_| Ok(()))
             .await
     }
 

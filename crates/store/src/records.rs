@@ -11,6 +11,7 @@ use domain::{
 use crate::{Result, Store, StoreError, codes, corrupt, list, now_text};
 
 /// One record of an import batch, with its row number in the file.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     Startup(Startup),
     Enterprise(Enterprise),
@@ -77,9 +78,15 @@ impl Store {
         batch: Vec<(u64, Record)>,
         actor: &str,
         write: Write,
-    ) -> Result<(BatchResult, u64)> {
+        read: Option<&RecordAsRead>,
+    ) -> Result<Option<(BatchResult, u64)>> {
         crate::with_pool!(self, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
+            if let Some(read) = read
+                && current(&mut *tx, kind, &read.id).await? != read.record
+            {
+                return Ok(None);
+            }
             let now = now_text();
             let before = count(&mut tx, kind).await?;
             let mut res = BatchResult::default();
@@ -131,9 +138,45 @@ impl Store {
                 .await?;
             }
             tx.commit().await?;
-            Ok((res, kept))
+            Ok(Some((res, kept)))
         })
     }
+}
+
+/// A record as a save read it before building on it: the save writes only if the
+/// stored record is still this (`None`: there was none).
+pub struct RecordAsRead {
+    pub id: String,
+    pub record: Option<Record>,
+}
+
+/// The stored record of `kind` with `id`, read inside a write. On PostgreSQL the
+/// transaction first takes a lock on that id, held until it ends, so that two saves
+/// of one record (or a save and a create of its id) take turns; SQLite's write
+/// transactions take turns already.
+async fn current(c: &mut impl crate::AsConn, kind: RecordKind, id: &str) -> Result<Option<Record>> {
+    if let crate::Conn::Postgres(pg) = c.conn() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("{}:{id}", kind.as_str()))
+            .execute(&mut *pg)
+            .await?;
+    }
+    crate::with_conn!(c => {
+        let sql = match kind {
+            RecordKind::Startups => "SELECT * FROM startups WHERE ext_id = $1",
+            RecordKind::Enterprises => "SELECT * FROM enterprises WHERE ext_id = $1",
+            RecordKind::Needs => "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = $1",
+            RecordKind::Outcomes => return Ok(None),
+        };
+        let row = sqlx::query(sql).bind(id).fetch_optional(&mut *c).await?;
+        row.as_ref()
+            .map(|r| match kind {
+                RecordKind::Startups => startup_from_row(r).map(Record::Startup),
+                RecordKind::Enterprises => enterprise_from_row(r).map(Record::Enterprise),
+                _ => need_from_row(r).map(Record::Need),
+            })
+            .transpose()
+    })
 }
 
 impl crate::records::Records<'_> {
@@ -148,9 +191,32 @@ impl crate::records::Records<'_> {
     ) -> Result<BatchResult> {
         Ok(self
             .store
-            .write_batch(kind, batch, actor, Write::Upsert)
+            .write_batch(kind, batch, actor, Write::Upsert, None)
             .await?
-            .0)
+            .map(|written| written.0)
+            .unwrap_or_default())
+    }
+
+    /// Saves one record built on the stored one as `read` found it, only if it is still
+    /// so: `None` (nothing written) when someone else changed, created or deleted it
+    /// meanwhile, for the caller to read again and redo its save on the new record.
+    pub async fn save_over(
+        self,
+        record: Record,
+        read: RecordAsRead,
+        actor: &str,
+    ) -> Result<Option<BatchResult>> {
+        let kind = match record {
+            Record::Startup(_) => RecordKind::Startups,
+            Record::Enterprise(_) => RecordKind::Enterprises,
+            Record::Need(_) => RecordKind::Needs,
+            Record::Outcome(_) => RecordKind::Outcomes,
+        };
+        Ok(self
+            .store
+            .write_batch(kind, vec![(1, record)], actor, Write::Upsert, Some(&read))
+            .await?
+            .map(|written| written.0))
     }
 
     /// Creates one need: an insert that is refused with a conflict when the id is
@@ -164,8 +230,15 @@ impl crate::records::Records<'_> {
                 vec![(1, Record::Need(need))],
                 actor,
                 Write::Insert,
+                // as a save's read: on PostgreSQL this takes the id's lock, so a save
+                // of the same id waits for the create and then sees its need
+                Some(&RecordAsRead {
+                    id: id.to_string(),
+                    record: None,
+                }),
             )
-            .await?;
+            .await?
+            .unwrap_or((BatchResult::default(), 1));
         if kept > 0 {
             return Err(crate::StoreError::Conflict(format!(
                 "a need with id '{id}' exists already"
