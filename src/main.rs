@@ -1138,7 +1138,10 @@ async fn duplicates(app: &App, action: Option<DuplicateAction>) -> Result<u8, Fa
 
 async fn schedule(app: &App, event: &str, json: bool) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
-    let s = app.forum().schedule(operator(), event).await?;
+    let s = app
+        .forum()
+        .schedule(operator(), &domain::EventCode::from(event))
+        .await?;
     if json {
         println!(
             "{}",

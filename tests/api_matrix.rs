@@ -86,7 +86,7 @@ async fn every_write_route_for_every_role() {
         .store()
         .pipeline()
         .matches_where(&app::MatchFilter {
-            enterprise: Some(ent_id.to_string()),
+            enterprise: Some(ent_id.to_string().into()),
             round: Some("r".into()),
             ..Default::default()
         })
@@ -199,8 +199,8 @@ async fn every_write_route_for_every_role() {
         .store()
         .pipeline()
         .matches_where(&app::MatchFilter {
-            startup: Some(m.startup_id.to_string()),
-            need: Some(m.need_id.to_string()),
+            startup: Some(m.startup_id.to_string().into()),
+            need: Some(m.need_id.to_string().into()),
             ..Default::default()
         })
         .await

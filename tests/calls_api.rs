@@ -388,7 +388,11 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
         page.contains("id=\"proposals\""),
         "the intake lists the proposal"
     );
-    let need = app.discovery().needs_of(&enterprise).await.unwrap()[0]
+    let need = app
+        .discovery()
+        .needs_of(&domain::EnterpriseId::from(enterprise.as_str()))
+        .await
+        .unwrap()[0]
         .id
         .clone();
     let route = api(&format!("/applications/{pid}/route"));

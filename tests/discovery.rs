@@ -68,13 +68,19 @@ async fn the_index_follows_updates_and_deletes() {
     assert_eq!(ids(&app, "전고체"), vec!["s1"]);
 
     app.records()
-        .delete_startup(&app::Operator::named("test"), "s2")
+        .delete_startup(
+            &app::Operator::named("test"),
+            &domain::StartupId::from("s2"),
+        )
         .await
         .unwrap();
     assert!(ids(&app, "battery").is_empty());
     assert!(
         app.records()
-            .delete_startup(&app::Operator::named("test"), "s2")
+            .delete_startup(
+                &app::Operator::named("test"),
+                &domain::StartupId::from("s2")
+            )
             .await
             .is_err()
     );

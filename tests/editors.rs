@@ -335,11 +335,18 @@ async fn the_import_page_keeps_good_rows_and_lists_bad_ones() {
         "row 4, its column"
     );
     assert_eq!(
-        app.discovery().startup("up-1").await.unwrap().name,
+        app.discovery()
+            .startup(&domain::StartupId::from("up-1"))
+            .await
+            .unwrap()
+            .name,
         "업로드랩"
     );
     assert!(
-        app.discovery().startup("up-3").await.is_err(),
+        app.discovery()
+            .startup(&domain::StartupId::from("up-3"))
+            .await
+            .is_err(),
         "the bad row is not written"
     );
 

@@ -895,7 +895,14 @@ async fn the_programs_write_routes_for_every_role() {
         .await
         .unwrap();
     assert!(r.url().path().ends_with("/centers/toronto"), "{}", r.url());
-    assert_eq!(app.centers().get("toronto").await.unwrap().capacity, 12);
+    assert_eq!(
+        app.centers()
+            .get(&domain::CenterCode::from("toronto"))
+            .await
+            .unwrap()
+            .capacity,
+        12
+    );
     assert_eq!(
         page_form("/centers", &who[&Role::CenterManager], &center_fields)
             .await
@@ -988,7 +995,10 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     let event = "forum-2024";
     let first = app
         .forum()
-        .schedule(&app::Operator::named("test"), event)
+        .schedule(
+            &app::Operator::named("test"),
+            &domain::EventCode::from(event),
+        )
         .await
         .unwrap();
     assert_eq!(first.double_booked, 0, "{first:?}");
@@ -1015,7 +1025,7 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     assert!(saved.double_booked >= 1, "{saved:?}");
     assert_eq!(
         app.forum()
-            .schedule_stats(event)
+            .schedule_stats(&domain::EventCode::from(event))
             .await
             .unwrap()
             .unwrap()
@@ -1025,7 +1035,10 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     // scheduling again repairs it, and says so
     let repaired = app
         .forum()
-        .schedule(&app::Operator::named("test"), event)
+        .schedule(
+            &app::Operator::named("test"),
+            &domain::EventCode::from(event),
+        )
         .await
         .unwrap();
     assert_eq!(repaired.double_booked, 0, "{repaired:?}");
@@ -1059,7 +1072,7 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
         .count();
     assert!(theirs >= 1);
     app.forum()
-        .cancel_registration(&member, event)
+        .cancel_registration(&member, &domain::EventCode::from(event))
         .await
         .unwrap();
     let after = app
@@ -1080,7 +1093,10 @@ async fn a_cancelled_participant_loses_its_meetings_and_collisions_are_counted()
     }
     let again = app
         .forum()
-        .schedule(&app::Operator::named("test"), event)
+        .schedule(
+            &app::Operator::named("test"),
+            &domain::EventCode::from(event),
+        )
         .await
         .unwrap();
     let accepted = after

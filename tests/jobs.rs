@@ -226,7 +226,10 @@ async fn stop_waits_for_every_job_and_none_runs_after_it() {
 
     // without a follower, a write brings the index up to date before it returns
     app.records()
-        .delete_startup(&app::Operator::named("test"), "s1")
+        .delete_startup(
+            &app::Operator::named("test"),
+            &domain::StartupId::from("s1"),
+        )
         .await
         .unwrap();
     let q = app::SearchQuery {

@@ -396,7 +396,7 @@ async fn world() -> (World, Fix) {
         .store()
         .pipeline()
         .matches_where(&app::MatchFilter {
-            enterprise: Some(ent_a.to_string()),
+            enterprise: Some(ent_a.to_string().into()),
             round: Some("r".into()),
             ..Default::default()
         })

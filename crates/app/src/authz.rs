@@ -220,8 +220,8 @@ impl App {
         need: &str,
     ) -> Result<MatchView> {
         let filter = MatchFilter {
-            startup: Some(startup.to_string()),
-            need: Some(need.to_string()),
+            startup: Some(startup.into()),
+            need: Some(need.into()),
             ..MatchFilter::default()
         };
         let unknown = || {

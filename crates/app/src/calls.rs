@@ -77,7 +77,7 @@ pub fn runs_call(user: &User, call: &Call) -> bool {
 impl App {
     /// A call its organiser asks for; refused to anyone else.
     pub(crate) async fn organised_call(&self, user: &User, code: &str) -> Result<Call> {
-        let call = self.calls().get(code).await?;
+        let call = self.calls().get(&domain::CallCode::from(code)).await?;
         if runs_call(user, &call) {
             Ok(call)
         } else {
@@ -277,13 +277,23 @@ impl App {
         for (s, n) in startups {
             let (ko, en) = text(n);
             self.inbox()
-                .notify_startup(s, "round.proposals", (&ko, &en), "/work")
+                .notify_startup(
+                    &domain::StartupId::from(s),
+                    "round.proposals",
+                    (&ko, &en),
+                    "/work",
+                )
                 .await?;
         }
         for (e, n) in enterprises {
             let (ko, en) = text(n);
             self.inbox()
-                .notify_enterprise(e, "round.proposals", (&ko, &en), "/work")
+                .notify_enterprise(
+                    &domain::EnterpriseId::from(e),
+                    "round.proposals",
+                    (&ko, &en),
+                    "/work",
+                )
                 .await?;
         }
         Ok(())
@@ -333,7 +343,7 @@ pub struct Calls<'a> {
 }
 
 impl Calls<'_> {
-    pub async fn get(self, code: &str) -> Result<Call> {
+    pub async fn get(self, code: &domain::CallCode) -> Result<Call> {
         self.app
             .store
             .calls()
@@ -426,7 +436,7 @@ impl Calls<'_> {
     pub async fn save_application(
         self,
         who: impl Into<Principal<'_>>,
-        code: &str,
+        code: &domain::CallCode,
         answers: BTreeMap<String, String>,
         submit: bool,
         now: DateTime<Utc>,
@@ -447,7 +457,7 @@ impl Calls<'_> {
     pub async fn save_application_with_files(
         self,
         who: impl Into<Principal<'_>>,
-        code: &str,
+        code: &domain::CallCode,
         answers: BTreeMap<String, String>,
         files: &[NewAttachment<'_>],
         submit: bool,
@@ -539,7 +549,7 @@ impl Calls<'_> {
             self.app
                 .inbox()
                 .notify_startup(
-                    startup,
+                    &domain::StartupId::from(startup),
                     "application.submitted",
                     (
                         &format!("'{}' 공모에 지원서가 접수되었습니다.", call.title),
@@ -630,7 +640,7 @@ impl Calls<'_> {
     pub async fn applications(
         self,
         who: impl Into<Principal<'_>>,
-        code: &str,
+        code: &domain::CallCode,
     ) -> Result<Vec<CallApplication>> {
         let user = who.into().person("Calls::applications")?;
         let call = self.app.calls().get(code).await?;
@@ -708,7 +718,7 @@ impl Calls<'_> {
     pub async fn add_evaluator(
         self,
         who: impl Into<Principal<'_>>,
-        code: &str,
+        code: &domain::CallCode,
         email: &str,
     ) -> Result<()> {
         let user = who.into().person("Calls::add_evaluator")?;
@@ -736,7 +746,7 @@ impl Calls<'_> {
     }
 
     /// The e-mails of a call's evaluators.
-    pub async fn evaluators(self, code: &str) -> Result<Vec<String>> {
+    pub async fn evaluators(self, code: &domain::CallCode) -> Result<Vec<String>> {
         Ok(self.app.store.calls().call_evaluators(code).await?)
     }
 
@@ -745,7 +755,7 @@ impl Calls<'_> {
     pub async fn declare_conflict(
         self,
         who: impl Into<Principal<'_>>,
-        startup: &str,
+        startup: &domain::StartupId,
         reason: Option<&str>,
     ) -> Result<()> {
         let user = who.into().person("Calls::declare_conflict")?;
@@ -768,7 +778,11 @@ impl Calls<'_> {
 
     /// Assigns the current stage's applications to the call's evaluators: the call's
     /// number of reviews each, never to a conflicted evaluator, loads even.
-    pub async fn assign_stage(self, who: impl Into<Principal<'_>>, code: &str) -> Result<usize> {
+    pub async fn assign_stage(
+        self,
+        who: impl Into<Principal<'_>>,
+        code: &domain::CallCode,
+    ) -> Result<usize> {
         let user = who.into().person("Calls::assign_stage")?;
         let call = self.app.organised_call(user, code).await?;
         let apps = self.app.stage_applications(&call).await?;
@@ -858,7 +872,7 @@ impl Calls<'_> {
     pub async fn my_reviews(
         self,
         who: impl Into<Principal<'_>>,
-        code: &str,
+        code: &domain::CallCode,
     ) -> Result<Vec<Assignment>> {
         let user = who.into().person("Calls::my_reviews")?;
         let call = self.app.calls().get(code).await?;
@@ -953,7 +967,7 @@ impl Calls<'_> {
     pub async fn set_stage_open(
         self,
         who: impl Into<Principal<'_>>,
-        code: &str,
+        code: &domain::CallCode,
         open: bool,
     ) -> Result<()> {
         let user = who.into().person("Calls::set_stage_open")?;
@@ -968,7 +982,7 @@ impl Calls<'_> {
     pub async fn standings(
         self,
         who: impl Into<Principal<'_>>,
-        code: &str,
+        code: &domain::CallCode,
     ) -> Result<Vec<RankedEntry>> {
         let user = who.into().person("Calls::standings")?;
         let call = self.app.organised_call(user, code).await?;
@@ -991,7 +1005,7 @@ impl Calls<'_> {
                 .store
                 .pipeline()
                 .matches_where(&MatchFilter {
-                    need: Some(need.to_string()),
+                    need: Some(need.clone()),
                     // an unpublished round's scores stay with program managers
                     published_only: user.role != Role::Admin,
                     ..Default::default()
@@ -1037,7 +1051,7 @@ impl Calls<'_> {
     pub async fn decide_stage(
         self,
         who: impl Into<Principal<'_>>,
-        code: &str,
+        code: &domain::CallCode,
         top: usize,
         overrides: &[(i64, bool, String)],
     ) -> Result<usize> {
@@ -1129,7 +1143,7 @@ impl Calls<'_> {
             self.app
                 .inbox()
                 .notify_startup(
-                    &a.startup_id,
+                    &domain::StartupId::from(a.startup_id.as_str()),
                     "stage.result",
                     (&ko, &en),
                     &format!("/calls/{code}"),
@@ -1145,7 +1159,7 @@ impl Calls<'_> {
     pub async fn propose(
         self,
         who: impl Into<Principal<'_>>,
-        enterprise: &str,
+        enterprise: &domain::EnterpriseId,
         proposal: &str,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
@@ -1173,7 +1187,13 @@ impl Calls<'_> {
         let a = self
             .app
             .calls()
-            .save_application(user, &code, answers, true, now)
+            .save_application(
+                user,
+                &domain::CallCode::from(code.as_str()),
+                answers,
+                true,
+                now,
+            )
             .await?;
         self.app
             .inbox()
@@ -1288,7 +1308,11 @@ impl Calls<'_> {
 
     /// A call's applications, every evaluator's scores in the stages already closed,
     /// and the stage results, as an XLSX workbook (its organiser only).
-    pub async fn workbook(self, who: impl Into<Principal<'_>>, code: &str) -> Result<Vec<u8>> {
+    pub async fn workbook(
+        self,
+        who: impl Into<Principal<'_>>,
+        code: &domain::CallCode,
+    ) -> Result<Vec<u8>> {
         let user = who.into().person("Calls::workbook")?;
         use store::files::{Sheet, workbook};
         let call = self.app.organised_call(user, code).await?;
@@ -1462,7 +1486,7 @@ impl Calls<'_> {
                 .store
                 .pipeline()
                 .matches_where(&MatchFilter {
-                    need: Some(need.to_string()),
+                    need: Some(need.clone()),
                     ..Default::default()
                 })
                 .await?

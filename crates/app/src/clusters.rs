@@ -45,14 +45,14 @@ pub struct Clusters<'a> {
 }
 
 impl Clusters<'_> {
-    pub async fn report(self, code: &str, members: usize) -> Result<ClusterReport> {
+    pub async fn report(self, code: &domain::ClusterCode, members: usize) -> Result<ClusterReport> {
         let cluster = self
             .app
             .clusters()
             .list()
             .await?
             .into_iter()
-            .find(|c| c.code == code)
+            .find(|c| c.code == *code)
             .ok_or_else(|| AppError::NotFound(format!("no cluster '{code}'")))?;
         let per_page = members.to_string();
         let q = SearchQuery::from_params([

@@ -258,7 +258,11 @@ pub struct Discovery<'a> {
 impl Discovery<'_> {
     /// A startup's profile as `viewer` may see it: without its business registration
     /// number unless [`may_see_private`].
-    pub async fn startup_for(self, viewer: Option<&User>, id: &str) -> Result<domain::Startup> {
+    pub async fn startup_for(
+        self,
+        viewer: Option<&User>,
+        id: &domain::StartupId,
+    ) -> Result<domain::Startup> {
         let mut s = self.app.discovery().startup(id).await?;
         if !may_see_private(viewer, "startup", &s.id) {
             s.business_reg_no = None;
@@ -267,7 +271,7 @@ impl Discovery<'_> {
     }
 
     /// A need as `viewer` may see it.
-    pub async fn need_for(self, viewer: Option<&User>, need: &str) -> Result<Need> {
+    pub async fn need_for(self, viewer: Option<&User>, need: &domain::NeedId) -> Result<Need> {
         self.app
             .discovery()
             .needs_by_ids_for(viewer, &[need.to_string()])
@@ -416,7 +420,7 @@ impl Discovery<'_> {
     }
 
     /// One startup's public profile.
-    pub async fn startup(self, id: &str) -> Result<domain::Startup> {
+    pub async fn startup(self, id: &domain::StartupId) -> Result<domain::Startup> {
         self.app
             .store
             .records()
@@ -426,7 +430,7 @@ impl Discovery<'_> {
     }
 
     /// One enterprise's profile.
-    pub async fn enterprise(self, id: &str) -> Result<domain::Enterprise> {
+    pub async fn enterprise(self, id: &domain::EnterpriseId) -> Result<domain::Enterprise> {
         self.app
             .store
             .records()
@@ -465,7 +469,7 @@ impl Discovery<'_> {
 
     /// One enterprise's needs, newest first (its members and program managers see
     /// them whole).
-    pub async fn needs_of(self, enterprise: &str) -> Result<Vec<domain::Need>> {
+    pub async fn needs_of(self, enterprise: &domain::EnterpriseId) -> Result<Vec<domain::Need>> {
         Ok(self.app.store.records().needs_of(enterprise).await?)
     }
 

@@ -52,7 +52,7 @@ const KST_OFFSET_HOURS: i64 = 9;
 
 impl App {
     pub(crate) async fn participants(&self, event: &str) -> Result<Vec<Participant>> {
-        self.forum().get(event).await?;
+        self.forum().get(&domain::EventCode::from(event)).await?;
         Ok(self.store.forum().participants(event).await?)
     }
 }
@@ -102,7 +102,7 @@ impl Forum<'_> {
     pub async fn participants(
         self,
         viewer: Option<&User>,
-        event: &str,
+        event: &domain::EventCode,
     ) -> Result<Vec<domain::forum::Participant>> {
         let mut all = self.app.participants(event).await?;
         for p in &mut all {
@@ -113,7 +113,7 @@ impl Forum<'_> {
         Ok(all)
     }
 
-    pub async fn get(self, code: &str) -> Result<Event> {
+    pub async fn get(self, code: &domain::EventCode) -> Result<Event> {
         self.app
             .store
             .forum()
@@ -134,7 +134,7 @@ impl Forum<'_> {
     pub async fn register(
         self,
         who: impl Into<Principal<'_>>,
-        event: &str,
+        event: &domain::EventCode,
         org: Option<(&str, &str)>,
     ) -> Result<Registration> {
         let user = who.into().person("Forum::register")?;
@@ -156,7 +156,7 @@ impl Forum<'_> {
     pub async fn cancel_registration(
         self,
         who: impl Into<Principal<'_>>,
-        event: &str,
+        event: &domain::EventCode,
     ) -> Result<()> {
         let user = who.into().person("Forum::cancel_registration")?;
         let ev = self.app.forum().get(event).await?;
@@ -205,7 +205,7 @@ impl Forum<'_> {
     pub async fn set_unavailable(
         self,
         who: impl Into<Principal<'_>>,
-        event: &str,
+        event: &domain::EventCode,
         slots: &[i32],
     ) -> Result<()> {
         let user = who.into().person("Forum::set_unavailable")?;
@@ -238,7 +238,7 @@ impl Forum<'_> {
     pub async fn request_meeting(
         self,
         who: impl Into<Principal<'_>>,
-        event: &str,
+        event: &domain::EventCode,
         with: &str,
         note: Option<&str>,
     ) -> Result<i64> {
@@ -282,7 +282,7 @@ impl Forum<'_> {
     pub async fn meeting_requests(
         self,
         who: impl Into<Principal<'_>>,
-        event: &str,
+        event: &domain::EventCode,
     ) -> Result<Vec<MeetingRequest>> {
         let user = who.into().person("Forum::meeting_requests")?;
         self.app.forum().get(event).await?;
@@ -363,11 +363,11 @@ impl Forum<'_> {
     /// Schedules an event as a program manager.
     /// Places the event's accepted requests into slots and tables (keeping earlier
     /// places where they still hold) and saves the schedule.
-    #[tracing::instrument(skip_all, fields(event = event))]
+    #[tracing::instrument(skip_all, fields(event = event.as_str()))]
     pub async fn schedule(
         self,
         who: impl Into<Principal<'_>>,
-        event: &str,
+        event: &domain::EventCode,
     ) -> Result<ScheduleStats> {
         let who = who.into();
         who.require_program_manager("schedule an event's meetings")?;
@@ -485,7 +485,7 @@ impl Forum<'_> {
         Ok(stats)
     }
 
-    pub async fn schedule_stats(self, event: &str) -> Result<Option<ScheduleStats>> {
+    pub async fn schedule_stats(self, event: &domain::EventCode) -> Result<Option<ScheduleStats>> {
         Ok(self.app.store.forum().schedule_stats(event).await?)
     }
 
@@ -493,7 +493,7 @@ impl Forum<'_> {
     pub async fn agenda(
         self,
         who: impl Into<Principal<'_>>,
-        event: &str,
+        event: &domain::EventCode,
     ) -> Result<(Event, Vec<AgendaItem>)> {
         let user = who.into().person("Forum::agenda")?;
         let ev = self.app.forum().get(event).await?;

@@ -45,7 +45,7 @@ impl Inbox<'_> {
     /// Tells every member of a startup.
     pub async fn notify_startup(
         self,
-        startup: &str,
+        startup: &domain::StartupId,
         kind: &str,
         text: (&str, &str),
         link: &str,
@@ -68,7 +68,7 @@ impl Inbox<'_> {
     /// Tells every member of an enterprise.
     pub async fn notify_enterprise(
         self,
-        enterprise: &str,
+        enterprise: &domain::EnterpriseId,
         kind: &str,
         text: (&str, &str),
         link: &str,

@@ -46,14 +46,14 @@ impl Centers<'_> {
         Ok(self.app.store.centers().all().await?)
     }
 
-    pub async fn get(self, code: &str) -> Result<Center> {
+    pub async fn get(self, code: &domain::CenterCode) -> Result<Center> {
         self.app
             .store
             .centers()
             .all()
             .await?
             .into_iter()
-            .find(|c| c.code == code)
+            .find(|c| c.code == *code)
             .ok_or_else(|| AppError::NotFound(format!("no center '{code}'")))
     }
 
@@ -61,7 +61,7 @@ impl Centers<'_> {
     pub async fn apply(
         self,
         who: impl Into<Principal<'_>>,
-        center: &str,
+        center: &domain::CenterCode,
         markets: &[String],
         plan: Option<&str>,
         today: NaiveDate,
@@ -115,7 +115,7 @@ impl Centers<'_> {
     pub async fn ranked_applications(
         self,
         who: impl Into<Principal<'_>>,
-        center: &str,
+        center: &domain::CenterCode,
     ) -> Result<Vec<RankedApplication>> {
         let user = who.into().person("Centers::ranked_applications")?;
         let c = self.app.centers().get(center).await?;
@@ -244,7 +244,7 @@ impl Centers<'_> {
         }
     }
 
-    pub async fn outcomes(self, center: &str) -> Result<Vec<CenterOutcome>> {
+    pub async fn outcomes(self, center: &domain::CenterCode) -> Result<Vec<CenterOutcome>> {
         Ok(self
             .app
             .store

@@ -43,23 +43,25 @@ impl Pipeline<'_> {
         let user = who.into().person("Pipeline::matches")?;
         let mut f = filter;
         // narrow to the member's own organisation; a filter naming another selects nothing
-        let narrow = |asked: &mut Option<String>, own: Option<&str>| match (&*asked, own) {
-            (Some(a), Some(o)) if a != o => false,
-            _ => {
-                *asked = own.map(str::to_string);
-                true
+        fn narrow<Id: Clone + PartialEq>(asked: &mut Option<Id>, own: Option<&Id>) -> bool {
+            match (&*asked, own) {
+                (Some(a), Some(o)) if a != o => false,
+                _ => {
+                    *asked = own.cloned();
+                    true
+                }
             }
-        };
+        }
         match user.role {
             Role::Admin => {}
             Role::StartupMember => {
-                if !narrow(&mut f.startup, user.startup_id.as_deref()) {
+                if !narrow(&mut f.startup, user.startup_id.as_ref()) {
                     return Ok(Vec::new());
                 }
                 f.published_only = true;
             }
             Role::EnterpriseMember => {
-                if !narrow(&mut f.enterprise, user.enterprise_id.as_deref()) {
+                if !narrow(&mut f.enterprise, user.enterprise_id.as_ref()) {
                     return Ok(Vec::new());
                 }
                 f.published_only = true;
@@ -137,8 +139,8 @@ impl Pipeline<'_> {
     pub async fn act_on_match(
         self,
         who: impl Into<Principal<'_>>,
-        startup: &str,
-        need: &str,
+        startup: &domain::StartupId,
+        need: &domain::NeedId,
         action: Action,
         note: Option<String>,
     ) -> Result<StatusChange> {

@@ -222,7 +222,7 @@ impl Recommendations<'_> {
     pub async fn for_need(
         self,
         who: impl Into<Principal<'_>>,
-        need: &str,
+        need: &domain::NeedId,
         k: usize,
     ) -> Result<Vec<crate::recommend::Recommendation>> {
         let user = who.into().person("Recommendations::for_need")?;

@@ -40,7 +40,11 @@ impl Records<'_> {
     }
 
     /// Deletes a need: its enterprise's members or program managers.
-    pub async fn delete_need(self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
+    pub async fn delete_need(
+        self,
+        who: impl Into<Principal<'_>>,
+        id: &domain::NeedId,
+    ) -> Result<()> {
         let who = who.into();
         let n = self
             .app
@@ -81,7 +85,11 @@ impl Records<'_> {
     }
 
     /// Deletes a startup (program managers only).
-    pub async fn delete_startup(self, who: impl Into<Principal<'_>>, id: &str) -> Result<()> {
+    pub async fn delete_startup(
+        self,
+        who: impl Into<Principal<'_>>,
+        id: &domain::StartupId,
+    ) -> Result<()> {
         let who = who.into();
         who.require_program_manager("delete startups")?;
         if !self

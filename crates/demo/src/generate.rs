@@ -238,10 +238,10 @@ fn gen_startups(g: &mut Gen) -> Vec<Startup> {
                 Stage::Growth => g.rng.i64(400..=1500) * 100_000_000,
             };
             let district = *g.pick(DISTRICTS);
-            let mut clusters: Vec<String> = Vec::new();
+            let mut clusters: Vec<domain::ClusterCode> = Vec::new();
             for c in cluster_for(&ind) {
                 if g.chance(0.55) {
-                    clusters.push(c.to_string());
+                    clusters.push(c.into());
                 }
             }
             let target_markets = if g.chance(0.3) {
@@ -356,10 +356,10 @@ fn gen_enterprises(g: &mut Gen) -> Vec<Enterprise> {
                 industries.push(g.weighted(INDUSTRIES).to_string());
                 industries.dedup();
             }
-            let clusters: Vec<String> = cluster_for(ind)
+            let clusters: Vec<domain::ClusterCode> = cluster_for(ind)
                 .into_iter()
                 .filter(|_| g.chance(0.6))
-                .map(String::from)
+                .map(domain::ClusterCode::from)
                 .collect();
             out.push(Enterprise {
                 id: format!("en-{n:04}").into(),

@@ -30,7 +30,7 @@ pub struct Startup {
     pub funding: Option<Money>,
     pub website: Option<String>,
     pub source: Option<String>,
-    pub clusters: Vec<String>,
+    pub clusters: Vec<ClusterCode>,
     pub target_markets: Vec<String>,
     /// `123-45-67890`; only to program managers and the startup's members.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
@@ -55,7 +55,7 @@ pub struct Enterprise {
     pub cvc: Option<bool>,
     pub ticket_min_krw: Option<i64>,
     pub ticket_max_krw: Option<i64>,
-    pub clusters: Vec<String>,
+    pub clusters: Vec<ClusterCode>,
     pub participating_since: Option<NaiveDate>,
 }
 

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::brn::BusinessRegNo;
 use crate::entities::{Enterprise, Need, Outcome, Startup};
 use crate::error::{FieldError, ValidationError};
+use crate::ids::ClusterCode;
 use crate::industry;
 use crate::inputs::{Cells, EnterpriseInput, Fields, NeedInput, OutcomeInput, StartupInput};
 use crate::kinds::*;
@@ -345,7 +346,7 @@ pub(crate) fn read_startup_fields(
         funding: r.money("funding_amount", "funding_currency"),
         website: r.parsed("website", website),
         source: r.text("source").map(|s| fold(&s)),
-        clusters: r.list("clusters").iter().map(|c| fold(c)).collect(),
+        clusters: r.parsed_list("clusters", |c| ClusterCode::parse(&fold(c))),
         target_markets: r.list("target_markets"),
         business_reg_no: r.parsed("business_reg_no", BusinessRegNo::parse),
         discovered_on: r.date("discovered_on"),
@@ -375,7 +376,7 @@ pub(crate) fn read_enterprise_fields(
         cvc: r.parsed("cvc", parse_bool),
         ticket_min_krw: r.int("ticket_min_krw", 0, i64::MAX),
         ticket_max_krw: r.int("ticket_max_krw", 0, i64::MAX),
-        clusters: r.list("clusters").iter().map(|c| fold(c)).collect(),
+        clusters: r.parsed_list("clusters", |c| ClusterCode::parse(&fold(c))),
         participating_since: r.date("participating_since"),
     };
     if let (Some(a), Some(b)) = (e.ticket_min_krw, e.ticket_max_krw)

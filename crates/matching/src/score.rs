@@ -23,7 +23,7 @@ pub struct StartupProfile {
     pub technologies: Vec<String>,
     pub industries: Vec<String>,
     pub stage: Option<Stage>,
-    pub clusters: Vec<String>,
+    pub clusters: Vec<domain::ClusterCode>,
     pub target_markets: Vec<String>,
 }
 
@@ -40,7 +40,7 @@ pub struct NeedProfile {
     pub collaboration_types: Vec<CollaborationType>,
     pub preferred_stages: Vec<Stage>,
     /// The enterprise's clusters.
-    pub clusters: Vec<String>,
+    pub clusters: Vec<domain::ClusterCode>,
 }
 
 /// Lower case, single spaces: how tags compare.

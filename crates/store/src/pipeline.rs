@@ -27,9 +27,9 @@ pub struct MatchRow {
 /// Which matches to list; unset fields select everything.
 #[derive(Debug, Clone, Default)]
 pub struct MatchFilter {
-    pub startup: Option<String>,
-    pub enterprise: Option<String>,
-    pub need: Option<String>,
+    pub startup: Option<domain::StartupId>,
+    pub enterprise: Option<domain::EnterpriseId>,
+    pub need: Option<domain::NeedId>,
     pub round: Option<String>,
     /// Any of these statuses (none: every status).
     pub statuses: Vec<MatchStatus>,

@@ -603,7 +603,7 @@ async fn upsert_startup(c: &mut impl crate::AsConn, s: &Startup, now: &str) -> R
         .bind(s.funding.map(|m| m.currency.code()))
         .bind(&s.website)
         .bind(&s.source)
-        .bind(list(&s.clusters))
+        .bind(codes(&s.clusters))
         .bind(list(&s.target_markets))
         .bind(s.business_reg_no.as_ref().map(|b| b.as_str()))
         .bind(s.discovered_on.map(|d| d.to_string()))
@@ -665,7 +665,7 @@ async fn upsert_enterprise(
         .bind(e.cvc)
         .bind(e.ticket_min_krw)
         .bind(e.ticket_max_krw)
-        .bind(list(&e.clusters))
+        .bind(codes(&e.clusters))
         .bind(e.participating_since.map(|d| d.to_string()))
         .bind(now)
         .bind(now)
@@ -884,7 +884,10 @@ fn startup_from_row(r: &impl crate::Get) -> Result<Startup> {
         funding: money(r, "funding_minor", "funding_currency")?,
         website: r.col("website")?,
         source: r.col("source")?,
-        clusters: get_list(r, "clusters")?,
+        clusters: get_list(r, "clusters")?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         target_markets: get_list(r, "target_markets")?,
         business_reg_no: parse_opt(r, "business_reg_no", BusinessRegNo::parse)?,
         discovered_on: parse_opt(r, "discovered_on", date)?,
@@ -905,7 +908,10 @@ fn enterprise_from_row(r: &impl crate::Get) -> Result<Enterprise> {
         cvc: r.col("cvc")?,
         ticket_min_krw: r.col("ticket_min_krw")?,
         ticket_max_krw: r.col("ticket_max_krw")?,
-        clusters: get_list(r, "clusters")?,
+        clusters: get_list(r, "clusters")?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         participating_since: parse_opt(r, "participating_since", date)?,
     })
 }

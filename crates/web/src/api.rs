@@ -200,7 +200,7 @@ pub struct MoveNote {
     responses((status = 200, description = "The move made", body = domain::StatusChange)))]
 pub async fn act_on_match(
     State(app): State<App>,
-    Path((startup, need, action)): Path<(String, String, String)>,
+    Path((startup, need, action)): Path<(domain::StartupId, domain::NeedId, String)>,
     Writer(s): Writer,
     OptionalJsonBody(note): OptionalJsonBody<MoveNote>,
 ) -> ApiResult<Json<domain::StatusChange>> {
@@ -215,9 +215,9 @@ pub async fn act_on_match(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MatchQuery {
-    startup: Option<String>,
-    enterprise: Option<String>,
-    need: Option<String>,
+    startup: Option<domain::StartupId>,
+    enterprise: Option<domain::EnterpriseId>,
+    need: Option<domain::NeedId>,
     round: Option<String>,
     status: Option<String>,
     limit: Option<i64>,

@@ -25,7 +25,10 @@ pub async fn calls(State(app): State<App>) -> ApiResult<Json<Vec<Call>>> {
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}", tag = "calls", params(("code" = String, Path)),
     responses((status = 200, description = "The call: form, rubric, stages, deadline", body = Call)))]
-pub async fn call(State(app): State<App>, Path(code): Path<String>) -> ApiResult<Json<Call>> {
+pub async fn call(
+    State(app): State<App>,
+    Path(code): Path<domain::CallCode>,
+) -> ApiResult<Json<Call>> {
     Ok(Json(app.calls().get(&code).await?))
 }
 
@@ -34,11 +37,11 @@ pub async fn call(State(app): State<App>, Path(code): Path<String>) -> ApiResult
     responses((status = 200, description = "Saved", body = Call)))]
 pub async fn put_call(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     Writer(s): Writer,
     JsonBody(mut c): JsonBody<Call>,
 ) -> ApiResult<Json<Call>> {
-    c.code = code.into();
+    c.code = code;
     app.calls().save(&s.user, &c).await?;
     Ok(Json(c))
 }
@@ -48,7 +51,7 @@ pub async fn put_call(
     responses((status = 200, description = "All of them for the organiser, its own for a startup", body = Vec<CallApplication>)))]
 pub async fn applications(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<CallApplication>>> {
     Ok(Json(app.calls().applications(&s.user, &code).await?))
@@ -69,7 +72,7 @@ pub struct ApplicationBody {
     responses((status = 200, description = "The startup's application as saved", body = CallApplication)))]
 pub async fn apply(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     Writer(s): Writer,
     JsonBody(a): JsonBody<ApplicationBody>,
 ) -> ApiResult<Json<CallApplication>> {
@@ -139,7 +142,7 @@ pub struct EvaluatorBody {
     responses((status = 204, description = "Added")))]
 pub async fn add_evaluator(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     Writer(s): Writer,
     JsonBody(e): JsonBody<EvaluatorBody>,
 ) -> ApiResult<StatusCode> {
@@ -164,7 +167,11 @@ pub async fn conflict(
     JsonBody(c): JsonBody<ConflictBody>,
 ) -> ApiResult<StatusCode> {
     app.calls()
-        .declare_conflict(&s.user, &c.startup_id, c.reason.as_deref())
+        .declare_conflict(
+            &s.user,
+            &domain::StartupId::from(c.startup_id.as_str()),
+            c.reason.as_deref(),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -179,7 +186,7 @@ pub struct Assigned {
     responses((status = 200, description = "New reviews assigned in the current stage", body = Assigned)))]
 pub async fn assign(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     Writer(s): Writer,
 ) -> ApiResult<Json<Assigned>> {
     let assigned = app.calls().assign_stage(&s.user, &code).await?;
@@ -191,7 +198,7 @@ pub async fn assign(
     responses((status = 200, description = "The caller's own reviews in the current stage (no one else's scores; no conflicted startups)", body = Vec<Assignment>)))]
 pub async fn my_reviews(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<Assignment>>> {
     Ok(Json(app.calls().my_reviews(&s.user, &code).await?))
@@ -225,7 +232,7 @@ pub async fn score(
     responses((status = 204, description = "Done")))]
 pub async fn stage(
     State(app): State<App>,
-    Path((code, action)): Path<(String, String)>,
+    Path((code, action)): Path<(domain::CallCode, String)>,
     Writer(s): Writer,
 ) -> ApiResult<StatusCode> {
     let open = match action.as_str() {
@@ -246,7 +253,7 @@ pub async fn stage(
     responses((status = 200, description = "The current stage's ranking with the engine's fit as advice (means hidden while scoring is open)", body = Vec<RankedEntry>)))]
 pub async fn standings(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<RankedEntry>>> {
     Ok(Json(app.calls().standings(&s.user, &code).await?))
@@ -278,7 +285,7 @@ pub struct Decided {
     responses((status = 200, description = "Decided; each startup hears its result", body = Decided)))]
 pub async fn decide(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     Writer(s): Writer,
     JsonBody(d): JsonBody<DecideBody>,
 ) -> ApiResult<Json<Decided>> {
@@ -326,7 +333,12 @@ pub async fn propose(
 ) -> ApiResult<(StatusCode, Json<CallApplication>)> {
     let proposed = app
         .calls()
-        .propose(&s.user, &p.enterprise_id, &p.proposal, chrono::Utc::now())
+        .propose(
+            &s.user,
+            &domain::EnterpriseId::from(p.enterprise_id.as_str()),
+            &p.proposal,
+            chrono::Utc::now(),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(proposed)))
 }
@@ -358,7 +370,7 @@ pub async fn route(
     responses((status = 200, description = "Applications, closed stages' scores per evaluator, stage results", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 pub async fn workbook(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Response> {
     let bytes = app.calls().workbook(&s.user, &code).await?;

@@ -37,7 +37,7 @@ pub struct EventDetail {
     responses((status = 200, description = "The event, its participants and its last schedule", body = EventDetail)))]
 pub async fn event(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     caller: Caller,
 ) -> ApiResult<Json<EventDetail>> {
     Ok(Json(EventDetail {
@@ -69,7 +69,7 @@ pub struct RegistrationAnswer {
     responses((status = 200, description = "Registered, or waitlisted when the event is full", body = RegistrationAnswer)))]
 pub async fn register(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Writer(s): Writer,
 ) -> ApiResult<Json<RegistrationAnswer>> {
     let status = app.forum().register(&s.user, &code, None).await?;
@@ -87,7 +87,7 @@ pub struct Availability {
     responses((status = 204, description = "Saved")))]
 pub async fn availability(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Writer(s): Writer,
     JsonBody(a): JsonBody<Availability>,
 ) -> ApiResult<StatusCode> {
@@ -102,7 +102,7 @@ pub async fn availability(
     responses((status = 200, description = "The caller's organisation's requests (every request for a program manager)", body = Vec<MeetingRequest>)))]
 pub async fn requests(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<MeetingRequest>>> {
     Ok(Json(app.forum().meeting_requests(&s.user, &code).await?))
@@ -121,7 +121,7 @@ pub struct NewRequest {
     responses((status = 201, description = "Requested", body = Created)))]
 pub async fn request(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Writer(s): Writer,
     JsonBody(r): JsonBody<NewRequest>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
@@ -153,7 +153,7 @@ pub async fn answer_request(
     responses((status = 200, description = "Placed the accepted requests; nobody double-booked", body = ScheduleStats)))]
 pub async fn schedule(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Writer(s): Writer,
 ) -> ApiResult<Json<ScheduleStats>> {
     Ok(Json(app.forum().schedule(&s.user, &code).await?))
@@ -164,7 +164,7 @@ pub async fn schedule(
     responses((status = 200, description = "The caller's placed meetings in time order", body = Vec<AgendaItem>)))]
 pub async fn agenda(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<AgendaItem>>> {
     let (_, items) = app.forum().agenda(&s.user, &code).await?;
@@ -176,7 +176,7 @@ pub async fn agenda(
     responses((status = 200, description = "The agenda as an iCalendar file", content_type = "text/calendar", body = String)))]
 pub async fn agenda_ics(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     caller: Caller,
 ) -> ApiResult<Response> {
     let user = caller.user().ok_or_else(ApiError::unauthenticated)?;
@@ -193,7 +193,7 @@ pub async fn agenda_ics(
     responses((status = 200, description = "The cluster, its anchors, members and matches with other clusters", body = ClusterReport)))]
 pub async fn cluster(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::ClusterCode>,
 ) -> ApiResult<Json<ClusterReport>> {
     Ok(Json(app.clusters().report(&code, 200).await?))
 }
@@ -209,7 +209,7 @@ pub struct CenterDetail {
     responses((status = 200, description = "The center and its figures (applications, admitted, outcomes abroad)", body = CenterDetail)))]
 pub async fn center(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CenterCode>,
 ) -> ApiResult<Json<CenterDetail>> {
     let center = app.centers().get(&code).await?;
     let (_, b) = app.kpi().dashboard().await?;
@@ -226,7 +226,7 @@ pub async fn center(
     responses((status = 200, description = "Applications ranked for admission (the center's manager or a program manager)", body = Vec<RankedApplication>)))]
 pub async fn applications(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CenterCode>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Json<Vec<RankedApplication>>> {
     Ok(Json(
@@ -245,7 +245,7 @@ pub struct NewApplication {
     responses((status = 201, description = "Applied", body = Created)))]
 pub async fn apply(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CenterCode>,
     Writer(s): Writer,
     JsonBody(a): JsonBody<NewApplication>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
@@ -303,7 +303,7 @@ pub struct NewCenterOutcome {
     responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome)))]
 pub async fn record_outcome(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CenterCode>,
     Writer(s): Writer,
     JsonBody(n): JsonBody<NewCenterOutcome>,
 ) -> ApiResult<(StatusCode, Json<domain::overseas::CenterOutcome>)> {

@@ -54,7 +54,11 @@ pub async fn calls(State(app): State<App>, caller: Caller, uri: Uri) -> Response
     };
     let user = caller.user();
     let needs = match user.and_then(|u| u.enterprise_id.as_deref()) {
-        Some(e) => match app.discovery().needs_of(e).await {
+        Some(e) => match app
+            .discovery()
+            .needs_of(&domain::EnterpriseId::from(e))
+            .await
+        {
             Ok(n) => n,
             Err(e) => return app_error(&caller, &uri, e, "/"),
         },
@@ -210,7 +214,12 @@ pub async fn propose(
     };
     match app
         .calls()
-        .propose(&s.user, &f.enterprise_id, &f.proposal, chrono::Utc::now())
+        .propose(
+            &s.user,
+            &domain::EnterpriseId::from(f.enterprise_id.as_str()),
+            &f.proposal,
+            chrono::Utc::now(),
+        )
         .await
     {
         Ok(a) => done(
@@ -318,7 +327,7 @@ pub async fn call(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
 ) -> Response {
     let back = "/calls";
     let c = match app.calls().get(&code).await {
@@ -382,7 +391,7 @@ pub async fn apply(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     form: Multipart,
 ) -> Response {
     let back = format!("/calls/{code}");
@@ -532,7 +541,7 @@ pub async fn add_evaluator(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     Form(f): Form<EvaluatorForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -557,7 +566,7 @@ pub async fn stage_action(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path((code, action)): Path<(String, String)>,
+    Path((code, action)): Path<(domain::CallCode, String)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -604,7 +613,7 @@ pub async fn decide(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let Some(s) = caller.form_writer(f.get("csrf").map_or("", String::as_str)) else {
@@ -673,7 +682,7 @@ pub async fn reviews(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
 ) -> Response {
     let Some(user) = caller.user() else {
         return Redirect::to(&format!("/login?next=/calls/{code}/reviews")).into_response();
@@ -766,7 +775,11 @@ pub async fn conflict(
     let reason = Some(f.reason.trim()).filter(|r| !r.is_empty());
     match app
         .calls()
-        .declare_conflict(&s.user, &f.startup_id, reason)
+        .declare_conflict(
+            &s.user,
+            &domain::StartupId::from(f.startup_id.as_str()),
+            reason,
+        )
         .await
     {
         Ok(()) => done(
@@ -811,7 +824,7 @@ pub async fn workbook(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CallCode>,
 ) -> Response {
     let Some(user) = caller.user() else {
         return ApiError::unauthenticated().into_response();

@@ -182,7 +182,7 @@ pub async fn center(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CenterCode>,
 ) -> Response {
     let back = "/centers";
     let c = match app.centers().get(&code).await {
@@ -244,7 +244,7 @@ pub async fn apply(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CenterCode>,
     Form(f): Form<ApplyForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -371,7 +371,7 @@ pub async fn record_outcome(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::CenterCode>,
     Form(f): Form<OutcomeForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {

@@ -119,7 +119,7 @@ pub async fn cluster(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::ClusterCode>,
 ) -> Response {
     match app.clusters().report(&code, 60).await {
         Ok(r) => {

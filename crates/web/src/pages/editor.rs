@@ -222,7 +222,11 @@ pub async fn profile_form(
             );
         }
     };
-    match app.discovery().startup(&id).await {
+    match app
+        .discovery()
+        .startup(&domain::StartupId::from(id.as_str()))
+        .await
+    {
         Ok(s) => {
             let cells = cells_of(RecordKind::Startups, records::startup_cells(&s));
             render(&editor(&caller, &uri, RecordKind::Startups, &cells, &[]))
@@ -258,7 +262,11 @@ pub async fn need_form(
         ("visibility".to_string(), "public".to_string()),
     ]);
     if let Some(Path(id)) = id {
-        match app.discovery().need_for(Some(user), &id).await {
+        match app
+            .discovery()
+            .need_for(Some(user), &domain::NeedId::from(id.as_str()))
+            .await
+        {
             Ok(n)
                 if user.role == Role::Admin
                     || user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str()) =>

@@ -211,7 +211,7 @@ pub async fn event(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let back = "/events";
@@ -318,7 +318,7 @@ pub async fn register(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -335,7 +335,7 @@ pub async fn cancel(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -358,7 +358,7 @@ pub async fn availability(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let csrf = f.get("csrf").map(String::as_str).unwrap_or_default();
@@ -394,7 +394,7 @@ pub async fn request(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Form(f): Form<RequestForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -458,7 +458,7 @@ pub async fn schedule(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -493,7 +493,7 @@ pub async fn agenda(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
 ) -> Response {
     let Some(user) = caller.user() else {
         return Redirect::to(&format!("/login?next=/events/{code}/agenda")).into_response();
@@ -513,7 +513,7 @@ pub async fn agenda_file(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(code): Path<String>,
+    Path(code): Path<domain::EventCode>,
 ) -> Response {
     let Some(user) = caller.user() else {
         return ApiError::unauthenticated().into_response();

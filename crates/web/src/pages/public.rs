@@ -299,7 +299,7 @@ pub async fn startup_profile(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(id): Path<String>,
+    Path(id): Path<domain::StartupId>,
 ) -> Response {
     let s = match app.discovery().startup_for(caller.user(), &id).await {
         Ok(s) => s,
@@ -353,7 +353,7 @@ pub async fn need_page(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(id): Path<String>,
+    Path(id): Path<domain::NeedId>,
 ) -> Response {
     let n = match app.discovery().need_for(caller.user(), &id).await {
         Ok(n) => n,

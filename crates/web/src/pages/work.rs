@@ -96,7 +96,11 @@ pub async fn work(
         // every pipeline: the matches under way, optionally of one enterprise
         filter.statuses = BOARD.to_vec();
         filter.statuses.push(MatchStatus::Acquisition);
-        filter.enterprise = q.get("enterprise").filter(|e| !e.is_empty()).cloned();
+        filter.enterprise = q
+            .get("enterprise")
+            .filter(|e| !e.is_empty())
+            .cloned()
+            .map(Into::into);
     }
     let matches = match app.pipeline().matches(user, filter).await {
         Ok(m) => m,
@@ -181,7 +185,7 @@ pub async fn move_match(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path((startup, need, action)): Path<(String, String, String)>,
+    Path((startup, need, action)): Path<(domain::StartupId, domain::NeedId, String)>,
     Form(f): Form<MoveForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
