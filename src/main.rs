@@ -262,10 +262,11 @@ enum Command {
         /// Folder holding sbir/ and crunchbase-2013/ in the import format.
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
-        /// Most SBIR needs to evaluate.
-        #[arg(long, default_value_t = 1000)]
+        /// Most SBIR needs to evaluate (in id order).
+        #[arg(long, default_value_t = 2000)]
         sbir_cases: usize,
-        /// The SBIR firms file (default DATA/sbir/startups.csv).
+        /// The SBIR firms file (default DATA/sbir/startups.csv); the needs and their
+        /// right answers are `validation-needs.csv` and `validation-truth.csv` beside it.
         #[arg(long)]
         sbir: Option<PathBuf>,
         /// The Crunchbase folder (default DATA/crunchbase-2013).
@@ -910,7 +911,17 @@ fn eval(
         ));
     }
     if sbir.exists() {
-        reports.push(eval::eval_sbir(sbir, sbir_cases, 2022)?);
+        let beside = |name: &str| sbir.with_file_name(name);
+        let (needs, truth) = (
+            beside("validation-needs.csv"),
+            beside("validation-truth.csv"),
+        );
+        let files = eval::SbirFiles {
+            firms: sbir,
+            needs: &needs,
+            truth: &truth,
+        };
+        reports.push(eval::eval_sbir(&files, sbir_cases)?);
     }
     if cb.exists() {
         reports.push(eval::eval_crunchbase(cb, split)?);

@@ -1,6 +1,6 @@
 //! Where the SBIR evaluation's time goes (profiles, index, ranking), for tuning.
 //!
-//!     cargo run --release -p innobridge-eval --example eval_profile -- ../shared/data/sbir/startups.csv
+//!     cargo run --release -p innobridge-eval --example eval_profile -- ../shared/data/sbir
 
 // a measuring script: a failure ends it with the reason
 #![allow(clippy::unwrap_used)]
@@ -8,12 +8,15 @@
 use std::time::Instant;
 
 fn main() {
-    let path = std::env::args().nth(1).expect("path to sbir/startups.csv");
-    let mut firms =
-        innobridge_eval::read_records(std::path::Path::new(&path), domain::records::read_startup)
+    let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("path to sbir/"));
+    let firms =
+        innobridge_eval::read_records(&dir.join("startups.csv"), domain::records::read_startup)
             .unwrap();
-    let cases = innobridge_eval::sbir_split(&mut firms, 1000, 2022);
-    let needs: Vec<domain::Need> = cases.into_iter().map(|c| c.0).collect();
+    let needs = innobridge_eval::read_records(
+        &dir.join("validation-needs.csv"),
+        domain::records::read_need,
+    )
+    .unwrap();
     let t0 = Instant::now();
     let mut p = app::profiles::Profiler::default();
     let profiles: Vec<_> = firms.iter().map(|s| p.startup(s)).collect();
