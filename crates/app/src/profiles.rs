@@ -41,8 +41,17 @@ impl Profiler {
         {
             self.words.terms_into(t, &mut terms);
         }
+        let mut title_terms = Vec::new();
+        for t in [Some(s.name.as_str()), s.name_en.as_deref()]
+            .into_iter()
+            .flatten()
+            .chain(s.technologies.iter().map(String::as_str))
+        {
+            self.words.terms_into(t, &mut title_terms);
+        }
         StartupProfile {
             terms,
+            title_terms,
             technologies: s.technologies.iter().map(|t| fold_tag(t)).collect(),
             industries: s.industries.clone(),
             stage: s.stage,
@@ -67,8 +76,11 @@ impl Profiler {
         } else {
             n.industries.clone()
         };
+        let mut title_terms = Vec::new();
+        self.words.terms_into(&n.title, &mut title_terms);
         NeedProfile {
             terms,
+            title_terms,
             technologies,
             industries,
             collaboration_types: n.collaboration_types.clone(),

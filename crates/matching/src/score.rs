@@ -8,7 +8,7 @@
 //! cluster, inter-cluster link and overseas fit. Each fit that contributes becomes a
 //! reason in Korean and English.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use domain::{CollaborationType, Reason, Stage, industry};
 
@@ -19,6 +19,8 @@ use crate::policy::Policy;
 pub struct StartupProfile {
     /// Analysed terms of its name, descriptions and technologies.
     pub terms: Vec<String>,
+    /// Analysed terms of what names its work in a few words: its names and technologies.
+    pub title_terms: Vec<String>,
     /// Technology tags, folded (see [`fold_tag`]).
     pub technologies: Vec<String>,
     pub industries: Vec<String>,
@@ -33,6 +35,8 @@ pub struct NeedProfile {
     /// Analysed terms of its title, description and technologies, each with the word
     /// it came from (for reasons).
     pub terms: Vec<(String, String)>,
+    /// Analysed terms of its title.
+    pub title_terms: Vec<String>,
     /// Each technology asked for: its folded tag and its analysed terms.
     pub technologies: Vec<(String, Vec<String>)>,
     /// The need's industries, or its enterprise's when it names none.
@@ -85,11 +89,18 @@ impl Scored {
     }
 }
 
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
-/// A startup whose text matches this share of a need's term weight (IDF mass) gets the
-/// full text fit.
-const TEXT_SATURATION: f64 = 0.45;
+/// BM25 over whole profiles: term frequency saturates slowly and length is normalised
+/// in full, so a firm with many descriptions does not win by its length (chosen on the
+/// SBIR validation set, `docs/EVALUATION.md`).
+const PROFILE_BM25: (f32, f32) = (2.0, 1.0);
+/// BM25 over titles (a startup's names and technologies, a need's title): the usual.
+const TITLE_BM25: (f32, f32) = (1.2, 0.75);
+/// How much a need's title meeting a startup's names and technologies adds to the
+/// match of the whole texts.
+const TITLE_WEIGHT: f64 = 0.2;
+/// The text relevance (0–1) at which the text fit is 0.725; the fit rises smoothly
+/// towards 1 and never flattens, so strong matches stay ordered among themselves.
+const TEXT_HALF: f64 = 0.45;
 /// Reasons kept per pair.
 const MAX_REASONS: usize = 4;
 
@@ -100,17 +111,18 @@ struct TermIndex {
     postings: Vec<Vec<(u32, u16)>>,
     /// BM25 length normalisation per startup: k1 · (1 − b + b · len / avglen).
     norm: Vec<f32>,
+    k1: f32,
 }
 
 impl TermIndex {
-    fn build(startups: &[StartupProfile]) -> Self {
+    fn build<'s>(docs: impl Iterator<Item = &'s [String]>, (k1, b): (f32, f32)) -> Self {
         let mut vocab: HashMap<String, u32> = HashMap::new();
         let mut postings: Vec<Vec<(u32, u16)>> = Vec::new();
-        let mut lens = Vec::with_capacity(startups.len());
+        let mut lens = Vec::new();
         let mut counts: HashMap<u32, u16> = HashMap::new();
-        for (d, s) in startups.iter().enumerate() {
+        for (d, terms) in docs.enumerate() {
             counts.clear();
-            for t in &s.terms {
+            for t in terms {
                 let next = vocab.len() as u32;
                 let id = *vocab.entry(t.clone()).or_insert(next);
                 if id as usize == postings.len() {
@@ -124,14 +136,15 @@ impl TermIndex {
             for (id, tf) in ids {
                 postings[id as usize].push((d as u32, tf));
             }
-            lens.push(s.terms.len() as f32);
+            lens.push(terms.len() as f32);
         }
         let avg = (lens.iter().sum::<f32>() / lens.len().max(1) as f32).max(1.0);
-        let norm = lens.iter().map(|l| K1 * (1.0 - B + B * l / avg)).collect();
+        let norm = lens.iter().map(|l| k1 * (1.0 - b + b * l / avg)).collect();
         Self {
             vocab,
             postings,
             norm,
+            k1,
         }
     }
 
@@ -148,17 +161,67 @@ impl TermIndex {
             .unwrap_or(0)
     }
 
-    fn bm25_term(&self, idf: f32, tf: u16, doc: u32) -> f32 {
+    /// One term's part of a document's BM25, `weight` being the term's idf times its
+    /// weight in the query.
+    fn bm25_term(&self, weight: f32, tf: u16, doc: u32) -> f32 {
         let tf = tf as f32;
-        idf * tf * (K1 + 1.0) / (tf + self.norm[doc as usize])
+        weight * tf * (self.k1 + 1.0) / (tf + self.norm[doc as usize])
+    }
+
+    /// A query's known terms, unique, each weighted by its idf and (sublinearly) by how
+    /// often the query says it, with the index of its first occurrence; and the weight
+    /// a perfect match would earn, terms no document has included.
+    fn weigh<'t>(&self, terms: impl Iterator<Item = &'t str>) -> (Vec<(u32, f32, usize)>, f64) {
+        let n = self.norm.len() as f64;
+        let mut known: Vec<(u32, f32, usize)> = Vec::new();
+        let mut at: HashMap<u32, usize> = HashMap::new();
+        let mut unknown: HashMap<&str, u32> = HashMap::new();
+        for (k, t) in terms.enumerate() {
+            match self.vocab.get(t) {
+                Some(&id) => match at.get(&id) {
+                    Some(&i) => known[i].1 += 1.0,
+                    None => {
+                        at.insert(id, known.len());
+                        known.push((id, 1.0, k));
+                    }
+                },
+                None => *unknown.entry(t).or_insert(0) += 1,
+            }
+        }
+        let sublinear = |count: f32| 1.0 + count.ln();
+        let mut ideal = 0.0;
+        for term in &mut known {
+            term.1 = self.idf(term.0) * sublinear(term.1);
+            ideal += term.1 as f64;
+        }
+        let unseen_idf = (1.0 + (n + 0.5) / 0.5).ln();
+        ideal += unknown
+            .values()
+            .map(|&c| unseen_idf * sublinear(c as f32) as f64)
+            .sum::<f64>();
+        (known, ideal)
+    }
+
+    /// `doc`'s BM25 for `terms` (as [`TermIndex::weigh`] gives them).
+    fn bm25(&self, terms: &[(u32, f32, usize)], doc: u32) -> f64 {
+        terms
+            .iter()
+            .map(|&(id, weight, _)| match self.tf(id, doc) {
+                0 => 0.0,
+                tf => self.bm25_term(weight, tf, doc) as f64,
+            })
+            .sum()
     }
 }
 
 /// A need's terms looked up once: (term id, idf, surface), unique by term.
 struct NeedQuery {
     terms: Vec<(u32, f32, usize)>,
-    /// Sum of the idf of every term (known or not): what a perfect match would earn.
+    /// What a perfect match would earn: the weights of every term, known or not.
     ideal: f64,
+    /// The title's terms in the index of titles, and what a perfect match would earn.
+    title: Vec<(u32, f32, usize)>,
+    title_ideal: f64,
     /// Each technology asked for: its tag and its known term ids (None when a term is
     /// unknown, so no startup can cover it by text).
     technologies: Vec<(String, Option<Vec<u32>>)>,
@@ -175,6 +238,7 @@ pub struct Engine<'a> {
     policy: &'a Policy,
     startups: &'a [StartupProfile],
     index: TermIndex,
+    titles: TermIndex,
     /// Startups by technology tag and by industry.
     by_tech: HashMap<&'a str, Vec<u32>>,
     by_industry: HashMap<&'a str, Vec<u32>>,
@@ -231,7 +295,8 @@ impl<'a> Engine<'a> {
         Self {
             policy,
             startups,
-            index: TermIndex::build(startups),
+            index: TermIndex::build(startups.iter().map(|s| &s.terms[..]), PROFILE_BM25),
+            titles: TermIndex::build(startups.iter().map(|s| &s.title_terms[..]), TITLE_BM25),
             by_tech,
             by_industry,
             convergence,
@@ -240,29 +305,10 @@ impl<'a> Engine<'a> {
     }
 
     fn query(&self, need: &NeedProfile) -> NeedQuery {
-        let mut seen: HashMap<u32, usize> = HashMap::new();
-        let mut terms = Vec::new();
-        let mut ideal = 0.0f64;
-        let mut unknown: HashSet<&str> = HashSet::new();
-        let n = self.index.norm.len() as f64;
-        for (k, (t, _)) in need.terms.iter().enumerate() {
-            match self.index.vocab.get(t) {
-                Some(&id) => {
-                    if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(id) {
-                        e.insert(k);
-                        let idf = self.index.idf(id);
-                        ideal += idf as f64;
-                        terms.push((id, idf, k));
-                    }
-                }
-                None => {
-                    // a term no startup has still counts towards what a perfect match earns
-                    if unknown.insert(t) {
-                        ideal += (1.0 + (n + 0.5) / 0.5f64).ln();
-                    }
-                }
-            }
-        }
+        let (terms, ideal) = self.index.weigh(need.terms.iter().map(|t| t.0.as_str()));
+        let (title, title_ideal) = self
+            .titles
+            .weigh(need.title_terms.iter().map(String::as_str));
         let technologies = need
             .technologies
             .iter()
@@ -277,15 +323,28 @@ impl<'a> Engine<'a> {
         NeedQuery {
             terms,
             ideal,
+            title,
+            title_ideal,
             technologies,
         }
     }
 
-    fn text_fit(&self, q: &NeedQuery, bm25: f64) -> f64 {
-        if q.ideal <= 0.0 {
-            return 0.0;
+    /// Text relevance in 0–1 from a startup's BM25 over its profile and over its title
+    /// fields, each as a share of what a perfect match would earn.
+    fn relevance(q: &NeedQuery, profile: f64, title: f64) -> f64 {
+        let share = |got: f64, ideal: f64| if ideal > 0.0 { got / ideal } else { 0.0 };
+        if q.title_ideal > 0.0 {
+            (share(profile, q.ideal) + TITLE_WEIGHT * share(title, q.title_ideal))
+                / (1.0 + TITLE_WEIGHT)
+        } else {
+            share(profile, q.ideal)
         }
-        (bm25 / (TEXT_SATURATION * q.ideal)).min(1.0)
+    }
+
+    /// The text fit of a relevance: rising all the way to 1, steeply at first.
+    fn text_fit(relevance: f64) -> f64 {
+        let r = relevance.clamp(0.0, 1.0);
+        r * (1.0 + TEXT_HALF) / (r + TEXT_HALF)
     }
 
     /// The need's best candidates, scored in full, best first: at most
@@ -307,10 +366,16 @@ impl<'a> Engine<'a> {
                 touched.push(d);
             }
         };
-        for &(id, idf, _) in &q.terms {
-            for &(d, tf) in &self.index.postings[id as usize] {
-                touch(d);
-                text[d as usize] += self.index.bm25_term(idf, tf, d);
+        let mut title = vec![0f32; n];
+        for (index, terms, sums) in [
+            (&self.index, &q.terms, &mut text),
+            (&self.titles, &q.title, &mut title),
+        ] {
+            for &(id, weight, _) in terms {
+                for &(d, tf) in &index.postings[id as usize] {
+                    touch(d);
+                    sums[d as usize] += index.bm25_term(weight, tf, d);
+                }
             }
         }
         let tech_w = (w.technology / need.technologies.len().max(1) as f64) as f32;
@@ -342,13 +407,14 @@ impl<'a> Engine<'a> {
                 quick[d as usize] += bonus;
             }
         }
-        let ideal = (TEXT_SATURATION * q.ideal).max(f64::MIN_POSITIVE) as f32;
+        let relevance =
+            |d: u32| Self::relevance(&q, text[d as usize] as f64, title[d as usize] as f64);
         let mut first: Vec<(f32, u32)> = touched
             .into_iter()
             .filter(|&d| !excluded(d))
             .map(|d| {
-                let t = (text[d as usize] / ideal).min(1.0) * w.text as f32;
-                (t + quick[d as usize], d)
+                let t = Self::text_fit(relevance(d)) * w.text;
+                (t as f32 + quick[d as usize], d)
             })
             .collect();
         // score in full a few times more than are kept: the quick score leaves out
@@ -361,13 +427,13 @@ impl<'a> Engine<'a> {
         // score without words first; only the kept candidates are explained
         let mut out: Vec<Scored> = first
             .into_iter()
-            .map(|(_, d)| self.score_with(need, &q, d, text[d as usize] as f64, false))
+            .map(|(_, d)| self.score_with(need, &q, d, relevance(d), false))
             .filter(|s| s.score >= self.policy.floor)
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.startup.cmp(&b.startup)));
         out.truncate(k);
         for s in &mut out {
-            *s = self.score_with(need, &q, s.startup, text[s.startup as usize] as f64, true);
+            *s = self.score_with(need, &q, s.startup, relevance(s.startup), true);
         }
         out
     }
@@ -388,19 +454,12 @@ impl<'a> Engine<'a> {
     /// Scores a prepared need against one startup, with its reasons.
     pub fn score_prepared(&self, p: &Prepared<'_>, startup: u32) -> Scored {
         let q = &p.q;
-        let bm25: f64 = q
-            .terms
-            .iter()
-            .map(|&(id, idf, _)| {
-                let tf = self.index.tf(id, startup);
-                if tf == 0 {
-                    0.0
-                } else {
-                    self.index.bm25_term(idf, tf, startup) as f64
-                }
-            })
-            .sum();
-        self.score_with(p.need, q, startup, bm25, true)
+        let relevance = Self::relevance(
+            q,
+            self.index.bm25(&q.terms, startup),
+            self.titles.bm25(&q.title, startup),
+        );
+        self.score_with(p.need, q, startup, relevance, true)
     }
 
     fn score_with(
@@ -408,14 +467,14 @@ impl<'a> Engine<'a> {
         need: &NeedProfile,
         q: &NeedQuery,
         d: u32,
-        bm25: f64,
+        relevance: f64,
         explain: bool,
     ) -> Scored {
         let s = &self.startups[d as usize];
         let p = self.policy;
         let w = &p.weights;
         let mut fits = Fits {
-            text: self.text_fit(q, bm25),
+            text: Self::text_fit(relevance),
             ..Fits::default()
         };
         let mut reasons: Vec<Reason> = Vec::new();
@@ -780,6 +839,70 @@ mod tests {
                 Some(Stage::Seed),
             ),
         ]
+    }
+
+    #[test]
+    fn the_text_fit_keeps_ordering_strong_matches_instead_of_flattening() {
+        let fits: Vec<f64> = [0.0, 0.2, 0.45, 0.6, 0.8, 1.0]
+            .into_iter()
+            .map(Engine::text_fit)
+            .collect();
+        assert_eq!(fits[0], 0.0);
+        assert!((fits[2] - 0.725).abs() < 1e-12);
+        assert_eq!(fits[5], 1.0);
+        assert!(fits.windows(2).all(|w| w[0] < w[1]), "{fits:?}");
+        // two startups matching much of a need's text differ by how much
+        let st = vec![
+            startup(
+                "solid rocket motor inspection by computed tomography",
+                &[],
+                "x",
+                None,
+            ),
+            startup(
+                "solid rocket motor inspection by ultrasound",
+                &[],
+                "x",
+                None,
+            ),
+        ];
+        let policy = Policy::default();
+        let e = Engine::new(&st, &policy, &[]);
+        let n = need(
+            "computed tomography inspection of solid rocket motor",
+            &[],
+            "y",
+        );
+        let (a, b) = (e.score(&n, 0), e.score(&n, 1));
+        // the first matches past the old saturation point (relevance 0.45, fit 0.725),
+        // where it would have had the full fit, and still leaves room above it
+        assert!(a.fits.text > 0.725 && a.fits.text < 1.0, "{a:?}");
+        assert!(b.fits.text > 0.0 && b.fits.text < a.fits.text, "{b:?}");
+    }
+
+    #[test]
+    fn a_title_that_names_a_startups_technology_ranks_it_first() {
+        let mut named = startup("we build imaging systems for industry", &[], "x", None);
+        named.title_terms = words("Acme hyperspectral imaging");
+        let mut mentions = startup(
+            "we build imaging systems for industry and hyperspectral sensors",
+            &[],
+            "x",
+            None,
+        );
+        mentions.title_terms = words("Beta cameras");
+        let st = vec![mentions, named];
+        let policy = Policy {
+            floor: 0.0,
+            ..Policy::default()
+        };
+        let e = Engine::new(&st, &policy, &[]);
+        let mut n = need("hyperspectral imaging for crop health", &[], "y");
+        n.title_terms = words("hyperspectral imaging");
+        let got = e.candidates(&n, |_| false);
+        assert_eq!(got[0].startup, 1, "{got:?}");
+        n.title_terms.clear();
+        assert_eq!(e.candidates(&n, |_| false)[0].startup, 0, "without a title");
     }
 
     #[test]
