@@ -285,8 +285,7 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
     let (base, app, demo, _dir) = common::serve_demo(6, None).await;
     let c = Client::new();
     let login = |r: Role| demo.logins.iter().find(|l| l.role == r).unwrap().clone();
-    let (stl, cml) = (login(Role::StartupMember), login(Role::CenterManager));
-    let st = log_in(&c, &base, &stl.email, &stl.password).await;
+    let cml = login(Role::CenterManager);
     let cm = log_in(&c, &base, &cml.email, &cml.password).await;
     let (_, me) = send(&c, c.get(format!("{base}/api/v1/me")), Some(&cm)).await;
     let center = me["user"]["center_code"].as_str().unwrap().to_string();
@@ -298,6 +297,43 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
         .unwrap()
         .code
         .clone();
+    // a founder whose startup has not applied to the center yet (which of the demo's
+    // startups have depends on the whole generated program)
+    let (_, applied) = send(
+        &c,
+        c.get(format!("{base}/api/v1/centers/{center}/applications")),
+        Some(&cm),
+    )
+    .await;
+    let applied: Vec<&str> = applied
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["startup_id"].as_str().unwrap())
+        .collect();
+    let startups = app.store().records().startups().await.unwrap();
+    let fresh = startups
+        .iter()
+        .find(|s| !applied.contains(&s.id.as_str()))
+        .unwrap();
+    let founder = domain::User {
+        email: "founder@centers.kr".into(),
+        display_name: "Founder".into(),
+        role: Role::StartupMember,
+        enterprise_id: None,
+        startup_id: Some(fresh.id.clone()),
+        center_code: None,
+        language: domain::Language::En,
+    };
+    app.accounts()
+        .add_user(
+            &app::Operator::named("test"),
+            &founder,
+            "centers-password-1",
+        )
+        .await
+        .unwrap();
+    let st = log_in(&c, &base, &founder.email, "centers-password-1").await;
 
     // the startup applies; the manager sees it ranked with the score's parts
     let (s, r) = send(

@@ -173,6 +173,41 @@ fn eval_measures_the_engine_and_its_baselines_on_unseen_cases() {
         "{crunchbase}"
     );
     assert!(hit_rate(crunchbase, "most active in category × region") > 0.0);
+    // the engine's lead over each baseline, case by case, with its paired interval
+    for (r, baselines) in [
+        (sbir, vec!["TF-IDF cosine", "BM25"]),
+        (
+            crunchbase,
+            vec!["10 most active", "most active in category × region"],
+        ),
+    ] {
+        let leads = r["leads"].as_array().unwrap();
+        let named: Vec<&str> = leads
+            .iter()
+            .map(|l| l["baseline"].as_str().unwrap())
+            .collect();
+        assert_eq!(named, baselines);
+        for l in leads {
+            let d = &l["difference"]["hit_rate_at_10"];
+            let (low, value, high) = (
+                d["low"].as_f64().unwrap(),
+                d["value"].as_f64().unwrap(),
+                d["high"].as_f64().unwrap(),
+            );
+            assert!(low <= value && value <= high, "{l}");
+            let baseline = l["baseline"].as_str().unwrap();
+            let gap = hit_rate(r, "innobridge") - hit_rate(r, baseline);
+            assert!(
+                (value - gap).abs() < 1e-9,
+                "the lead is the gap of the means: {l}"
+            );
+        }
+    }
+    let lead = &crunchbase["leads"][0]["difference"]["mrr"];
+    assert!(
+        lead["low"].as_f64().unwrap() > 0.0,
+        "ahead of popularity in MRR beyond doubt on these cases: {lead}"
+    );
     assert!(
         !dir.path().join("unused.db").exists(),
         "eval needs no database"

@@ -33,7 +33,7 @@ use app::recommend::{learn, rank_startups_for_needs};
 use app::{AppError, Result};
 
 use baselines::{TextIndex, most_frequent};
-pub use metrics::{Estimate, Metrics, TOP, metrics};
+pub use metrics::{CaseScores, Estimate, Metrics, TOP, metrics};
 
 /// One ranker's result on a task.
 #[derive(Debug, Clone, Serialize)]
@@ -44,27 +44,61 @@ pub struct RankerReport {
     pub seconds: f64,
 }
 
-/// One task's result: the engine first, then each baseline on the same cases.
+/// How far the engine is ahead of one baseline, case by case.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lead {
+    pub baseline: String,
+    /// The engine's metrics minus the baseline's, with paired intervals.
+    pub difference: Metrics,
+}
+
+/// One task's result: the engine first, then each baseline on the same cases, and the
+/// engine's lead over each.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskReport {
     pub task: String,
     pub cases: usize,
     pub rankers: Vec<RankerReport>,
+    pub leads: Vec<Lead>,
 }
 
-/// Times `rank` and scores what it returns.
+impl TaskReport {
+    fn new(task: &str, measured: Vec<(RankerReport, Vec<CaseScores>)>) -> Self {
+        let leads = match measured.split_first() {
+            Some(((_, engine), baselines)) => baselines
+                .iter()
+                .map(|(b, cases)| Lead {
+                    baseline: b.ranker.clone(),
+                    difference: metrics::difference(engine, cases),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Self {
+            task: task.to_string(),
+            cases: measured.first().map_or(0, |m| m.1.len()),
+            rankers: measured.into_iter().map(|m| m.0).collect(),
+            leads,
+        }
+    }
+}
+
+/// Times `rank` and scores what it returns, case by case.
 fn measure(
     ranker: &str,
     truth: &[HashSet<String>],
     rank: impl FnOnce() -> Vec<Vec<String>>,
-) -> RankerReport {
+) -> (RankerReport, Vec<CaseScores>) {
     let t = Instant::now();
     let ranked = rank();
-    RankerReport {
+    let seconds = t.elapsed().as_secs_f64();
+    let cases = metrics::case_scores(&ranked, truth);
+    let report = RankerReport {
         ranker: ranker.to_string(),
-        seconds: t.elapsed().as_secs_f64(),
-        metrics: metrics(&ranked, truth),
-    }
+        seconds,
+        metrics: metrics(&cases),
+    };
+    (report, cases)
 }
 
 /// The rows of a CSV/XLSX file as column → cell maps (rows that cannot be read are
@@ -183,11 +217,10 @@ pub fn eval_sbir(files: &SbirFiles<'_>, max_cases: usize) -> Result<TaskReport> 
     };
     let tfidf = by_text("TF-IDF cosine", TextIndex::rank_tfidf);
     let bm25 = by_text("BM25", TextIndex::rank_bm25);
-    Ok(TaskReport {
-        task: "need → startups (SBIR)".into(),
-        cases: needs.len(),
-        rankers: vec![engine, tfidf, bm25],
-    })
+    Ok(TaskReport::new(
+        "need → startups (SBIR)",
+        vec![engine, tfidf, bm25],
+    ))
 }
 
 /// Startup → enterprises on a Crunchbase-like folder (`startups.csv`,
@@ -277,11 +310,10 @@ pub fn eval_crunchbase(dir: &Path, split: NaiveDate) -> Result<TaskReport> {
             })
             .collect()
     });
-    Ok(TaskReport {
-        task: "startup → enterprises (Crunchbase)".into(),
-        cases: test.len(),
-        rankers: vec![engine, popular, segment],
-    })
+    Ok(TaskReport::new(
+        "startup → enterprises (Crunchbase)",
+        vec![engine, popular, segment],
+    ))
 }
 
 /// The metric table as text: each mean with its 95% interval.
@@ -304,6 +336,20 @@ pub fn table(reports: &[TaskReport]) -> String {
                 cell(&m.mrr),
                 cell(&m.ndcg_at_10),
                 k.seconds
+            ));
+        }
+        for lead in &r.leads {
+            let m = &lead.difference;
+            let signed = |e: &Estimate| format!("{:+.3} [{:+.3}, {:+.3}]", e.value, e.low, e.high);
+            out.push_str(&format!(
+                "{:<36} {:>6}  {:<34} {:<21} {:<21} {:<21} {:<21}\n",
+                r.task,
+                r.cases,
+                format!("innobridge − {}", lead.baseline),
+                signed(&m.hit_rate_at_10),
+                signed(&m.recall_at_10),
+                signed(&m.mrr),
+                signed(&m.ndcg_at_10),
             ));
         }
     }

@@ -63,17 +63,37 @@ pub struct Metrics {
     pub ndcg_at_10: Estimate,
 }
 
-/// Scores ranked lists against the right answers; cases with no right answer are left
-/// out. The intervals come from resampling the cases with a fixed seed, so a run is
-/// reproducible.
-pub fn metrics(ranked: &[Vec<String>], truth: &[HashSet<String>]) -> Metrics {
-    let cases: Vec<CaseScores> = ranked
+/// Each case's scores for ranked lists against the right answers; cases with no right
+/// answer are left out.
+pub fn case_scores(ranked: &[Vec<String>], truth: &[HashSet<String>]) -> Vec<CaseScores> {
+    ranked
         .iter()
         .zip(truth)
         .filter(|(_, t)| !t.is_empty())
         .map(|(r, t)| CaseScores::of(r, t))
-        .collect();
+        .collect()
+}
+
+/// The means of case scores with their intervals, which come from resampling the cases
+/// with a fixed seed, so a run is reproducible.
+pub fn metrics(cases: &[CaseScores]) -> Metrics {
     let of = |f: fn(&CaseScores) -> f64| estimate(&cases.iter().map(f).collect::<Vec<_>>());
+    Metrics {
+        hit_rate_at_10: of(|c| c.hit),
+        recall_at_10: of(|c| c.recall),
+        mrr: of(|c| c.reciprocal_rank),
+        ndcg_at_10: of(|c| c.ndcg),
+    }
+}
+
+/// How much better `a` ranks than `b` on the same cases: the mean of the per-case
+/// differences, with an interval from resampling the cases (paired, so the variation
+/// both rankers share cancels). An interval above 0 means `a` is ahead on such cases.
+pub fn difference(a: &[CaseScores], b: &[CaseScores]) -> Metrics {
+    let pairs: Vec<(CaseScores, CaseScores)> = a.iter().copied().zip(b.iter().copied()).collect();
+    let of = |f: fn(&CaseScores) -> f64| {
+        estimate(&pairs.iter().map(|(x, y)| f(x) - f(y)).collect::<Vec<_>>())
+    };
     Metrics {
         hit_rate_at_10: of(|c| c.hit),
         recall_at_10: of(|c| c.recall),
@@ -150,7 +170,7 @@ mod tests {
             HashSet::from(["q".to_string()]),
             HashSet::new(),
         ];
-        let m = metrics(&ranked, &truth);
+        let m = metrics(&case_scores(&ranked, &truth));
         assert_eq!(m.hit_rate_at_10.value, 0.5);
         assert_eq!(m.mrr.value, 0.25);
         for e in [m.hit_rate_at_10, m.recall_at_10, m.mrr, m.ndcg_at_10] {
@@ -160,6 +180,24 @@ mod tests {
             m.hit_rate_at_10.low < m.hit_rate_at_10.high,
             "two cases differ"
         );
+    }
+
+    #[test]
+    fn a_paired_difference_is_sure_where_two_means_overlap() {
+        // b finds what a finds, and a one case in ten more
+        let hit = |h: f64| CaseScores {
+            hit: h,
+            ..CaseScores::default()
+        };
+        let a: Vec<CaseScores> = (0..400)
+            .map(|i| hit(f64::from(i % 2 == 0 || i % 10 == 1)))
+            .collect();
+        let b: Vec<CaseScores> = (0..400).map(|i| hit(f64::from(i % 2 == 0))).collect();
+        let (ma, mb) = (metrics(&a).hit_rate_at_10, metrics(&b).hit_rate_at_10);
+        assert!(ma.low < mb.high, "the two intervals overlap: {ma:?} {mb:?}");
+        let d = difference(&a, &b).hit_rate_at_10;
+        assert!((d.value - 0.1).abs() < 1e-9 && d.low > 0.0, "{d:?}");
+        assert_eq!(difference(&a, &a).hit_rate_at_10.high, 0.0);
     }
 
     #[test]
