@@ -189,10 +189,10 @@ mod tests {
             hit: h,
             ..CaseScores::default()
         };
-        let a: Vec<CaseScores> = (0..400)
+        let a: Vec<CaseScores> = (0..200)
             .map(|i| hit(f64::from(i % 2 == 0 || i % 10 == 1)))
             .collect();
-        let b: Vec<CaseScores> = (0..400).map(|i| hit(f64::from(i % 2 == 0))).collect();
+        let b: Vec<CaseScores> = (0..200).map(|i| hit(f64::from(i % 2 == 0))).collect();
         let (ma, mb) = (metrics(&a).hit_rate_at_10, metrics(&b).hit_rate_at_10);
         assert!(ma.low < mb.high, "the two intervals overlap: {ma:?} {mb:?}");
         let d = difference(&a, &b).hit_rate_at_10;
