@@ -287,6 +287,23 @@ async fn every_write_route_for_every_role() {
         };
         assert_eq!((run, publish), (want_run, want_publish), "rounds as {r}");
     }
+    // found by an attacker: a bonus past the solver's prices was a 500; now refused
+    for policy in [
+        serde_json::json!({"coverage_bonus": 1e15}),
+        serde_json::json!({"first_match_bonus": 9.2e18}),
+        serde_json::json!({"weights": {"text": 1e300}}),
+    ] {
+        let r = post(
+            &c,
+            &format!("{base}/api/v1/rounds/matrix/run"),
+            who("admin").as_ref(),
+            Some(serde_json::json!({"dry_run": true, "policy": policy})),
+        )
+        .await;
+        let status = r.status().as_u16();
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert!((400..500).contains(&status), "{policy}: {status} {p}");
+    }
 
     // records: a startup's own profile, an enterprise's own needs, admins anything
     let put = |url: String, who: Option<common::Who>, body: serde_json::Value| {

@@ -131,25 +131,32 @@ impl Default for Policy {
     }
 }
 
+/// The largest weight a policy may give one fit.
+pub const MAX_WEIGHT: f64 = 1_000.0;
+/// The largest coverage or first-match bonus: ten perfect fits.
+pub const MAX_BONUS: f64 = 10.0;
+
 impl Policy {
     /// Refuses settings no round can run with, saying which.
     pub fn validate(&self) -> Result<(), String> {
         let w = &self.weights;
-        for (name, v) in [
-            ("weights.text", w.text),
-            ("weights.technology", w.technology),
-            ("weights.industry", w.industry),
-            ("weights.convergence", w.convergence),
-            ("weights.stage", w.stage),
-            ("weights.collaboration", w.collaboration),
-            ("weights.cluster", w.cluster),
-            ("weights.inter_cluster", w.inter_cluster),
-            ("weights.overseas", w.overseas),
-            ("coverage_bonus", self.coverage_bonus),
-            ("first_match_bonus", self.first_match_bonus),
+        // scores are weighted means in 0–1: a weight's size only matters against the
+        // others, and a bonus beyond a few perfect fits buys nothing but overflow
+        for (name, v, most) in [
+            ("weights.text", w.text, MAX_WEIGHT),
+            ("weights.technology", w.technology, MAX_WEIGHT),
+            ("weights.industry", w.industry, MAX_WEIGHT),
+            ("weights.convergence", w.convergence, MAX_WEIGHT),
+            ("weights.stage", w.stage, MAX_WEIGHT),
+            ("weights.collaboration", w.collaboration, MAX_WEIGHT),
+            ("weights.cluster", w.cluster, MAX_WEIGHT),
+            ("weights.inter_cluster", w.inter_cluster, MAX_WEIGHT),
+            ("weights.overseas", w.overseas, MAX_WEIGHT),
+            ("coverage_bonus", self.coverage_bonus, MAX_BONUS),
+            ("first_match_bonus", self.first_match_bonus, MAX_BONUS),
         ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(format!("{name} must be a number ≥ 0, not {v}"));
+            if !(v.is_finite() && (0.0..=most).contains(&v)) {
+                return Err(format!("{name} must be a number in 0–{most}, not {v}"));
             }
         }
         if w.total() <= 0.0 {
@@ -197,6 +204,31 @@ mod tests {
         let mut p = Policy::default();
         p.weights.stage = -1.0;
         assert!(p.validate().unwrap_err().contains("weights.stage"));
+        // found by an attacker: a huge bonus overflowed the solver's prices (a 500)
+        for huge in [1e15, 9.2e18, MAX_BONUS + 0.1] {
+            let p = Policy {
+                coverage_bonus: huge,
+                ..Policy::default()
+            };
+            assert!(
+                p.validate().unwrap_err().contains("coverage_bonus"),
+                "{huge}"
+            );
+            let p = Policy {
+                first_match_bonus: huge,
+                ..Policy::default()
+            };
+            assert!(p.validate().unwrap_err().contains("first_match_bonus"));
+        }
+        let mut p = Policy::default();
+        p.weights.text = 1e300;
+        assert!(p.validate().unwrap_err().contains("weights.text"));
+        let p = Policy {
+            coverage_bonus: MAX_BONUS,
+            first_match_bonus: MAX_BONUS,
+            ..Policy::default()
+        };
+        p.validate().unwrap();
         let p = Policy {
             startup_cap: 0,
             ..Policy::default()
