@@ -460,6 +460,21 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
     )
     .await;
     assert_eq!(s, 201, "{o}");
+    // found by an attacker: commas were stripped anywhere ("1,5" stored as 15) and a
+    // count had no bound (totals past i64)
+    for wrong in [
+        json!({"startup_id": admitted_startup, "kind": "sales", "date": "2026-03-03", "amount": "1,5"}),
+        json!({"startup_id": admitted_startup, "kind": "local-hires", "date": "2026-03-03", "count": 9_223_372_036_854_775_807i64}),
+    ] {
+        let (s, p) = send(
+            &c,
+            c.post(format!("{base}/api/v1/centers/{center}/outcomes"))
+                .json(&wrong),
+            Some(&cm),
+        )
+        .await;
+        assert!((400..500).contains(&s), "{wrong}: {s} {p}");
+    }
     let (s, bad) = send(
         &c,
         c.post(format!("{base}/api/v1/centers/{center}/outcomes")).json(&json!({"startup_id": admitted_startup, "kind": "local-hires", "date": "2026-03-02"})),

@@ -39,6 +39,9 @@ pub struct CenterOutcome {
     pub note: Option<String>,
 }
 
+/// The largest count one center outcome may report (people hired, partnerships).
+pub const MAX_COUNT: i64 = 1_000_000;
+
 impl CenterOutcome {
     /// Investment and sales carry an amount; hires a count; the date is one that has
     /// happened (from 1900 to `today`).
@@ -49,6 +52,10 @@ impl CenterOutcome {
             K::OverseasInvestment | K::Sales if self.amount.is_none_or(|m| m.minor <= 0) => Err(
                 crate::FieldError::new("amount", "investment and sales need a positive amount"),
             ),
+            _ if self.count.is_some_and(|n| n > MAX_COUNT) => Err(crate::FieldError::new(
+                "count",
+                format!("a count is at most {MAX_COUNT}"),
+            )),
             K::LocalHires if self.count.is_none_or(|n| n <= 0) => Err(crate::FieldError::new(
                 "count",
                 "local hires need the number of people hired",
@@ -222,6 +229,9 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
         assert_eq!(o.validate(today).unwrap_err().field, "amount");
         o.amount = Some(Money::krw(1_000_000));
+        let mut counted = o.clone();
+        counted.count = Some(MAX_COUNT + 1);
+        assert_eq!(counted.validate(today).unwrap_err().field, "count");
         assert!(o.validate(today).is_ok());
         o.kind = CenterOutcomeKind::LocalHires;
         assert_eq!(o.validate(today).unwrap_err().field, "count");

@@ -345,7 +345,7 @@ pub fn center_outcome(
         "" => domain::Currency::KRW,
         c => domain::Currency::parse(c).map_err(|e| format!("currency: {e}"))?,
     };
-    let amount = match amount.replace(',', "").trim() {
+    let amount = match amount.trim() {
         "" => None,
         a => Some(Money::parse(a, currency).map_err(|e| format!("amount: {e}"))?),
     };

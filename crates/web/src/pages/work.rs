@@ -243,7 +243,7 @@ pub async fn record_outcome(
         need_id: text(f.need_id),
         kind: text(f.kind),
         date: text(f.date),
-        amount: text(f.amount.replace(',', "")).map(|a| a.map(domain::inputs::Amount::Written)),
+        amount: text(f.amount).map(|a| a.map(domain::inputs::Amount::Written)),
         note: text(f.note),
         ..Default::default()
     };
