@@ -143,6 +143,11 @@ impl Store {
     }
 }
 
+/// One record by its external id, as every read of one record selects it.
+const STARTUP_BY_ID: &str = "SELECT * FROM startups WHERE ext_id = $1";
+const ENTERPRISE_BY_ID: &str = "SELECT * FROM enterprises WHERE ext_id = $1";
+const NEED_BY_ID: &str = "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = $1";
+
 /// A record as a save read it before building on it: the save writes only if the
 /// stored record is still this (`None`: there was none).
 pub struct RecordAsRead {
@@ -163,9 +168,9 @@ async fn current(c: &mut impl crate::AsConn, kind: RecordKind, id: &str) -> Resu
     }
     crate::with_conn!(c => {
         let sql = match kind {
-            RecordKind::Startups => "SELECT * FROM startups WHERE ext_id = $1",
-            RecordKind::Enterprises => "SELECT * FROM enterprises WHERE ext_id = $1",
-            RecordKind::Needs => "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = $1",
+            RecordKind::Startups => STARTUP_BY_ID,
+            RecordKind::Enterprises => ENTERPRISE_BY_ID,
+            RecordKind::Needs => NEED_BY_ID,
             RecordKind::Outcomes => return Ok(None),
         };
         let row = sqlx::query(sql).bind(id).fetch_optional(&mut *c).await?;
@@ -258,7 +263,7 @@ impl crate::records::Records<'_> {
 
     pub async fn startup(self, ext_id: &str) -> Result<Option<Startup>> {
         crate::with_pool!(self.store, pool => {
-            let row = sqlx::query("SELECT * FROM startups WHERE ext_id = $1")
+            let row = sqlx::query(STARTUP_BY_ID)
                 .bind(ext_id)
                 .fetch_optional(pool)
                 .await?;
@@ -268,7 +273,7 @@ impl crate::records::Records<'_> {
 
     pub async fn enterprise(self, ext_id: &str) -> Result<Option<Enterprise>> {
         crate::with_pool!(self.store, pool => {
-            let row = sqlx::query("SELECT * FROM enterprises WHERE ext_id = $1")
+            let row = sqlx::query(ENTERPRISE_BY_ID)
                 .bind(ext_id)
                 .fetch_optional(pool)
                 .await?;
@@ -353,7 +358,7 @@ impl crate::records::Records<'_> {
     pub async fn need(self, ext_id: &str) -> Result<Option<Need>> {
         crate::with_pool!(self.store, pool => {
             let row = sqlx::query(
-                "SELECT n.*, e.ext_id AS enterprise_ext FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = $1",
+                NEED_BY_ID,
             )
             .bind(ext_id)
             .fetch_optional(pool)
