@@ -1286,3 +1286,123 @@ async fn a_need_cannot_change_enterprise_in_a_race_of_create_and_save() {
         }
     }
 }
+
+/// Found by an attacker: a second outcome of the same kind on the same day silently
+/// replaced the first (two concurrent POSTs both answered 201, one was lost, and an
+/// empty amount cleared a stored one). Now the same figures again change nothing
+/// (200), other figures are refused (409, naming what is stored) unless sent as a
+/// correction, and of two concurrent different recordings exactly one is kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recorded_outcome_is_replaced_only_by_a_correction() {
+    let (s, demo) = start().await;
+    let c = reqwest::Client::new();
+    let admin = demo.logins.iter().find(|l| l.role == Role::Admin).unwrap();
+    let admin = common::log_in(&c, &s.base, &admin.email, &admin.password).await;
+    let accepted = s
+        .app
+        .store()
+        .pipeline()
+        .matches_where(&app::MatchFilter {
+            statuses: vec![MatchStatus::Accepted, MatchStatus::Meeting],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(accepted.len() >= 2, "the demo has matches under way");
+    let url = format!("{}/api/v1/outcomes", s.base);
+    let investment = |m: &app::MatchView, date: &str, amount: &str| {
+        serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id,
+            "kind": "investment", "date": date, "amount": amount})
+    };
+    let stored = |m: &app::MatchView, date: &str| {
+        let app = s.app.clone();
+        let (startup, date) = (m.startup_id.clone(), date.to_string());
+        async move {
+            let all = app.store().pipeline().outcomes().await.unwrap();
+            let same: Vec<_> = all
+                .into_iter()
+                .filter(|o| {
+                    o.startup_id == startup
+                        && o.date.to_string() == date
+                        && o.kind == domain::OutcomeKind::Investment
+                })
+                .collect();
+            assert_eq!(same.len(), 1, "one outcome per kind and day");
+            same[0].amount.map(|a| a.minor)
+        }
+    };
+    let m = &accepted[0];
+    let first = post(
+        &c,
+        &url,
+        Some(&admin),
+        Some(investment(m, "2026-11-02", "500000000")),
+    )
+    .await;
+    assert_eq!(first.status(), 201);
+    let again = post(
+        &c,
+        &url,
+        Some(&admin),
+        Some(investment(m, "2026-11-02", "500,000,000")),
+    )
+    .await;
+    assert_eq!(again.status(), 200, "the same figures again change nothing");
+    for other in ["700000000", ""] {
+        let resp = post(
+            &c,
+            &url,
+            Some(&admin),
+            Some(investment(m, "2026-11-02", other)),
+        )
+        .await;
+        assert_eq!(resp.status(), 409, "other figures ({other:?}) are refused");
+        let problem: serde_json::Value = resp.json().await.unwrap();
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("500000000") && detail.contains("replace=true"),
+            "the refusal names what is stored and how to correct it: {detail}"
+        );
+    }
+    assert_eq!(stored(m, "2026-11-02").await, Some(500_000_000));
+    let fixed = post(
+        &c,
+        &format!("{url}?replace=true"),
+        Some(&admin),
+        Some(investment(m, "2026-11-02", "700000000")),
+    )
+    .await;
+    assert_eq!(fixed.status(), 200, "a correction replaces the figures");
+    assert_eq!(stored(m, "2026-11-02").await, Some(700_000_000));
+
+    // two concurrent recordings with different figures: one is kept, the other refused
+    let m = &accepted[1];
+    for (round, day) in ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-05"]
+        .into_iter()
+        .enumerate()
+    {
+        let (a, b) = tokio::join!(
+            post(
+                &c,
+                &url,
+                Some(&admin),
+                Some(investment(m, day, "100000000"))
+            ),
+            post(
+                &c,
+                &url,
+                Some(&admin),
+                Some(investment(m, day, "200000000"))
+            ),
+        );
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 409], "round {round}");
+        let kept = if a.status() == 201 {
+            100_000_000
+        } else {
+            200_000_000
+        };
+        assert_eq!(stored(m, day).await, Some(kept), "round {round}");
+    }
+}

@@ -473,15 +473,88 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
             Some(&cm),
         )
         .await;
-        assert!((400..500).contains(&s), "{wrong}: {s} {p}");
+        assert_eq!(s, 422, "{wrong}: {p}");
+        let field = if wrong.get("count").is_some() {
+            "count"
+        } else {
+            "amount"
+        };
+        assert_eq!(p["errors"][0]["field"], field, "{wrong}: {p}");
     }
-    let (s, bad) = send(
+    // each kind carries what it counts: hires a count, investment an amount, and
+    // neither the other's figure
+    for (wrong, field) in [
+        (
+            json!({"startup_id": admitted_startup, "kind": "local-hires", "date": "2026-03-02"}),
+            "count",
+        ),
+        (
+            json!({"startup_id": admitted_startup, "kind": "partnership", "date": "2026-03-02", "count": 2, "amount": "5000000"}),
+            "amount",
+        ),
+        (
+            json!({"startup_id": admitted_startup, "kind": "overseas-investment", "date": "2026-03-02", "amount": "5000000", "count": 3}),
+            "count",
+        ),
+        (
+            json!({"startup_id": admitted_startup, "kind": "sales", "date": "2026-03-02", "amount": "5000000", "amount_krw": 5000000}),
+            "amount_krw",
+        ),
+    ] {
+        let (s, p) = send(
+            &c,
+            c.post(format!("{base}/api/v1/centers/{center}/outcomes"))
+                .json(&wrong),
+            Some(&cm),
+        )
+        .await;
+        assert_eq!(s, 422, "{wrong}: {p}");
+        assert_eq!(p["errors"][0]["field"], field, "{wrong}: {p}");
+    }
+    // the same outcome again changes nothing; other figures for that day are refused
+    // unless sent as a correction (found by an attacker: they silently replaced it)
+    let (s, same) = send(
         &c,
-        c.post(format!("{base}/api/v1/centers/{center}/outcomes")).json(&json!({"startup_id": admitted_startup, "kind": "local-hires", "date": "2026-03-02"})),
+        c.post(format!("{base}/api/v1/centers/{center}/outcomes"))
+            .json(&outcome),
         Some(&cm),
     )
     .await;
-    assert_eq!(s, 409, "hires need a count: {bad}");
+    assert_eq!(s, 200, "{same}");
+    let mut other = outcome.clone();
+    other["amount_krw"] = json!(900_000_000);
+    let (s, refused) = send(
+        &c,
+        c.post(format!("{base}/api/v1/centers/{center}/outcomes"))
+            .json(&other),
+        Some(&cm),
+    )
+    .await;
+    assert_eq!(s, 409, "{refused}");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("700000000"),
+        "{refused}"
+    );
+    let (s, corrected) = send(
+        &c,
+        c.post(format!(
+            "{base}/api/v1/centers/{center}/outcomes?replace=true"
+        ))
+        .json(&other),
+        Some(&cm),
+    )
+    .await;
+    assert_eq!(s, 200, "{corrected}");
+    let (s, _) = send(
+        &c,
+        c.post(format!(
+            "{base}/api/v1/centers/{center}/outcomes?replace=true"
+        ))
+        .json(&outcome),
+        Some(&cm),
+    )
+    .await;
+    assert_eq!(s, 200, "corrected back");
     let (_, after) = send(&c, c.get(format!("{base}/api/v1/kpi/breakdowns")), None).await;
     assert_eq!(
         fig(&after)["overseas_investment_krw"].as_i64().unwrap()
@@ -530,19 +603,19 @@ async fn centers_admit_within_capacity_and_outcomes_reach_the_kpis() {
         (
             json!({"startup_id": admitted_startup, "kind": "sales", "date": "2026-03-07",
             "amount": "100", "amount_krw": 100}),
-            "amount",
+            "amount_krw",
         ),
     ] {
         let (s, p) = post(body).await;
-        assert_eq!(s, 400, "{p}");
-        assert!(p["detail"].as_str().unwrap().starts_with(field), "{p}");
+        assert_eq!(s, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
     }
     // what has not happened yet, or never could have, is not an outcome
     for date in ["2030-01-01", "0000-01-01", "9999-12-31", "1899-12-31"] {
         let (s, p) =
             post(json!({"startup_id": admitted_startup, "kind": "market-entry", "date": date}))
                 .await;
-        assert_eq!(s, 409, "{date}: {p}");
+        assert_eq!(s, 422, "{date}: {p}");
         assert!(p["detail"].as_str().unwrap().starts_with("date:"), "{p}");
     }
     let rates = app.store().kpi().rates().await.unwrap();
@@ -907,15 +980,19 @@ async fn the_programs_write_routes_for_every_role() {
             .0,
         200
     );
-    let outcome = json!({"startup_id": me["user"]["startup_id"], "kind": "market-entry", "date": "2026-05-01"});
     let url = format!("{base}/api/v1/centers/{}/outcomes", center.code);
-    for (r, want) in [
+    for (day, (r, want)) in [
         (Role::EnterpriseMember, 403),
         (Role::StartupMember, 403),
         (Role::Evaluator, 403),
         (Role::CenterManager, 201),
         (Role::Admin, 201),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let outcome = json!({"startup_id": me["user"]["startup_id"], "kind": "market-entry",
+            "date": format!("2026-05-{:02}", day + 1)});
         assert_eq!(
             send(&c, c.post(&url).json(&outcome), Some(&who[&r]))
                 .await

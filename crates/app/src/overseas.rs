@@ -3,7 +3,9 @@
 //! what admitted startups achieve abroad.
 
 use chrono::NaiveDate;
-use domain::overseas::{CenterApplication, CenterOutcome, RankPart, rank_application};
+use domain::overseas::{
+    CenterApplication, CenterOutcome, CenterOutcomeInput, RankPart, rank_application,
+};
 use domain::{ApplicationStatus, Center, Role, User};
 
 use crate::principal::Principal;
@@ -218,29 +220,36 @@ impl Centers<'_> {
     }
 
     /// Records what an admitted startup achieved abroad (the center's manager or a
-    /// program manager).
+    /// program manager). Field errors are [`AppError::InvalidFields`]; an outcome of the
+    /// same kind and date recorded with other figures is a conflict unless `existing`
+    /// asks to replace it.
     pub async fn record_outcome(
         self,
         who: impl Into<Principal<'_>>,
-        o: &CenterOutcome,
-    ) -> Result<()> {
+        center: &domain::CenterCode,
+        input: &CenterOutcomeInput,
+        existing: domain::OnExisting,
+    ) -> Result<(CenterOutcome, domain::Recorded)> {
         let user = who.into().person("Centers::record_outcome")?;
-        self.app.centers().get(&o.center).await?;
-        if !manages_center(user, &o.center) {
+        self.app.centers().get(center).await?;
+        if !manages_center(user, center) {
             return Err(AppError::Forbidden(format!(
-                "{} does not run center '{}'",
-                user.email, o.center
+                "{} does not run center '{center}'",
+                user.email
             )));
         }
+        let o = input
+            .parse(center, chrono::Local::now().date_naive())
+            .map_err(AppError::InvalidFields)?;
         match self
             .app
             .store
             .centers()
-            .record_center_outcome(o, &user.email)
+            .record_center_outcome(&o, existing, &user.email)
             .await
         {
             Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.to_string())),
-            done => Ok(done?),
+            done => Ok((o, done?)),
         }
     }
 

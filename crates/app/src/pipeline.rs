@@ -88,7 +88,8 @@ impl Pipeline<'_> {
         self,
         who: impl Into<Principal<'_>>,
         mut input: OutcomeInput,
-    ) -> Result<Outcome> {
+        existing: domain::OnExisting,
+    ) -> Result<(Outcome, domain::Recorded)> {
         let user = who.into().person("Pipeline::record_outcome")?;
         let sent = |v: &Sent<String>| sent_text(v).unwrap_or_default().to_string();
         let (startup, need) = (sent(&input.startup_id), sent(&input.need_id));
@@ -125,11 +126,11 @@ impl Pipeline<'_> {
             .app
             .store
             .pipeline()
-            .record_outcome(&o, &user.email)
+            .record_outcome(&o, existing, &user.email)
             .await
         {
             Err(StoreError::Refused(e)) => Err(AppError::Conflict(e.to_string())),
-            done => done.map(|()| o).map_err(AppError::from),
+            done => Ok((o, done?)),
         }
     }
 

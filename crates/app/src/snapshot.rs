@@ -247,7 +247,7 @@ impl crate::records::Records<'_> {
             self.app
                 .store
                 .centers()
-                .record_center_outcome(o, actor)
+                .record_center_outcome(o, domain::OnExisting::Replace, actor)
                 .await
                 .map_err(|e| match e {
                     StoreError::Refused(e) => AppError::Conflict(format!(

@@ -95,6 +95,35 @@ pub struct Outcome {
     pub note: Option<String>,
 }
 
+/// What recording an outcome by hand does when one of the same kind on the same date
+/// is already recorded for the same parties: by default it is refused (nothing is
+/// rewritten behind anyone's back); a correction replaces its figures on purpose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnExisting {
+    #[default]
+    Refuse,
+    Replace,
+}
+
+impl OnExisting {
+    /// `Replace` when the person asked for a correction.
+    pub fn replacing(replace: bool) -> Self {
+        if replace { Self::Replace } else { Self::Refuse }
+    }
+}
+
+/// How recording an outcome by hand went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// A new outcome.
+    New,
+    /// The same outcome, with the same figures, was already recorded (a repeated
+    /// submission): nothing changed.
+    Unchanged,
+    /// An outcome of the same kind and date was corrected to these figures.
+    Replaced,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cluster {

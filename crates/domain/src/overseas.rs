@@ -1,8 +1,12 @@
 //! Overseas growth centers' admissions: applications, the ranking that helps a center
 //! admit within its capacity, and the outcomes startups record abroad.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::inputs::{Amount, Fields, Given, Value, Whole};
 
 use crate::entities::{Center, Startup};
 use crate::kinds::{ApplicationStatus, CenterOutcomeKind, Stage};
@@ -42,6 +46,95 @@ pub struct CenterOutcome {
 /// The largest count one center outcome may report (people hired, partnerships).
 pub const MAX_COUNT: i64 = 1_000_000;
 
+/// An outcome abroad as given by the JSON API or the center page's form, read once by
+/// [`CenterOutcomeInput::parse`] with every field error.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CenterOutcomeInput {
+    #[serde(default)]
+    pub startup_id: String,
+    /// market-entry, partnership, overseas-investment, local-hires or sales
+    #[serde(default)]
+    pub kind: String,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub date: String,
+    /// For overseas investment and sales: a decimal amount in `currency`.
+    #[serde(default)]
+    pub amount: Option<Amount>,
+    /// ISO 4217 code of `amount` (KRW when not given); converted to KRW with the rate
+    /// table like other outcomes' amounts.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// The amount in KRW (the older form of `amount` + `currency`); not with `amount`.
+    #[serde(default)]
+    pub amount_krw: Option<Whole>,
+    /// For local hires and partnerships: people hired or partnerships made.
+    #[serde(default)]
+    pub count: Option<Whole>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl CenterOutcomeInput {
+    /// The outcome this input records at `center`, or every field that is wrong; the
+    /// date must have happened by `today`.
+    pub fn parse(
+        &self,
+        center: &crate::ids::CenterCode,
+        today: NaiveDate,
+    ) -> Result<CenterOutcome, Vec<crate::FieldError>> {
+        let mut errors = Vec::new();
+        if self.amount_krw.is_some() {
+            if self.amount.is_some() {
+                errors.push(crate::FieldError::new(
+                    "amount_krw",
+                    "give amount (with currency) or amount_krw, not both",
+                ));
+            }
+            if self
+                .currency
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty() && !c.trim().eq_ignore_ascii_case("KRW"))
+            {
+                errors.push(crate::FieldError::new(
+                    "currency",
+                    "amount_krw is in KRW; give amount for other currencies",
+                ));
+            }
+        }
+        match crate::records::read_center_outcome_fields(self, center, today) {
+            Ok(o) if errors.is_empty() => Ok(o),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.extend(more);
+                Err(errors)
+            }
+        }
+    }
+}
+
+impl Fields for CenterOutcomeInput {
+    fn field(&self, column: &str) -> Value<'_> {
+        let text = |t: &str| Value::Text(Cow::Owned(t.to_string()));
+        match column {
+            "startup_id" => text(&self.startup_id),
+            "kind" => text(&self.kind),
+            "date" => text(&self.date),
+            "amount" => match (&self.amount, &self.amount_krw) {
+                (Some(a), _) => a.value(),
+                (None, Some(krw)) => krw.value(),
+                (None, None) => Value::EMPTY,
+            },
+            "currency" => self.currency.as_deref().map_or(Value::EMPTY, text),
+            "count" => self.count.as_ref().map_or(Value::EMPTY, Given::value),
+            "note" => self.note.as_deref().map_or(Value::EMPTY, text),
+            _ => Value::EMPTY,
+        }
+    }
+}
+
 impl CenterOutcome {
     /// Investment and sales carry an amount; hires a count; the date is one that has
     /// happened (from 1900 to `today`).
@@ -51,6 +144,15 @@ impl CenterOutcome {
         match self.kind {
             K::OverseasInvestment | K::Sales if self.amount.is_none_or(|m| m.minor <= 0) => Err(
                 crate::FieldError::new("amount", "investment and sales need a positive amount"),
+            ),
+            K::MarketEntry | K::Partnership | K::LocalHires if self.amount.is_some() => {
+                Err(crate::FieldError::new(
+                    "amount",
+                    "only overseas investment and sales carry an amount",
+                ))
+            }
+            K::MarketEntry | K::OverseasInvestment | K::Sales if self.count.is_some() => Err(
+                crate::FieldError::new("count", "only local hires and partnerships carry a count"),
             ),
             _ if self.count.is_some_and(|n| n > MAX_COUNT) => Err(crate::FieldError::new(
                 "count",
@@ -230,18 +332,74 @@ mod tests {
         assert_eq!(o.validate(today).unwrap_err().field, "amount");
         o.amount = Some(Money::krw(1_000_000));
         let mut counted = o.clone();
-        counted.count = Some(MAX_COUNT + 1);
-        assert_eq!(counted.validate(today).unwrap_err().field, "count");
+        counted.count = Some(3);
+        assert_eq!(
+            counted.validate(today).unwrap_err().field,
+            "count",
+            "sales count no one"
+        );
         assert!(o.validate(today).is_ok());
         o.kind = CenterOutcomeKind::LocalHires;
+        assert_eq!(
+            o.validate(today).unwrap_err().field,
+            "amount",
+            "hires carry no amount"
+        );
+        o.amount = None;
+        assert_eq!(o.validate(today).unwrap_err().field, "count");
+        o.count = Some(MAX_COUNT + 1);
         assert_eq!(o.validate(today).unwrap_err().field, "count");
         o.count = Some(3);
         assert!(o.validate(today).is_ok());
+        o.count = None;
         // a market entry is recorded once it has happened
         o.kind = CenterOutcomeKind::MarketEntry;
+        assert!(o.validate(today).is_ok());
         for bad in ["2030-01-01", "0000-01-01", "9999-12-31"] {
             o.date = bad.parse().unwrap();
             assert_eq!(o.validate(today).unwrap_err().field, "date", "{bad}");
         }
+    }
+
+    #[test]
+    fn a_center_outcome_input_names_every_wrong_field() {
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let center = crate::CenterCode::from("sv");
+        let input: CenterOutcomeInput = serde_json::from_value(serde_json::json!({
+            "startup_id": "s1", "kind": "sales", "date": "2026-13-01",
+            "amount": "1,5", "currency": "XYZ", "count": "many"
+        }))
+        .unwrap();
+        let fields: Vec<String> = input
+            .parse(&center, today)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["date", "currency", "amount", "count"], "{fields:?}");
+        let input: CenterOutcomeInput = serde_json::from_value(serde_json::json!({
+            "startup_id": "s1", "kind": "sales", "date": "2026-05-01", "amount": 1200,
+            "currency": "eur"
+        }))
+        .unwrap();
+        let o = input.parse(&center, today).unwrap();
+        assert_eq!(
+            o.amount,
+            Some(Money::parse("1200", crate::Currency::parse("EUR").unwrap()).unwrap())
+        );
+        let old_form: CenterOutcomeInput = serde_json::from_value(serde_json::json!({
+            "startup_id": "s1", "kind": "overseas-investment", "date": "2026-05-01",
+            "amount_krw": 700000000
+        }))
+        .unwrap();
+        assert_eq!(
+            old_form.parse(&center, today).unwrap().amount,
+            Some(Money::krw(700_000_000))
+        );
+        assert!(
+            serde_json::from_value::<CenterOutcomeInput>(serde_json::json!({"startup": "s1"}))
+                .is_err(),
+            "a misspelt field is refused, not ignored"
+        );
     }
 }

@@ -467,6 +467,48 @@ pub(crate) fn read_outcome_fields(
     }
 }
 
+pub(crate) fn read_center_outcome_fields(
+    row: &(impl Fields + ?Sized),
+    center: &crate::ids::CenterCode,
+    today: NaiveDate,
+) -> Result<crate::overseas::CenterOutcome, Vec<FieldError>> {
+    let mut r = Reader::new(row);
+    let startup_id = r.id("startup_id");
+    let kind = r.required("kind");
+    let kind = if kind.is_empty() {
+        None
+    } else {
+        r.parsed("kind", crate::kinds::CenterOutcomeKind::parse)
+    };
+    let date = r.required("date");
+    let date = if date.is_empty() {
+        None
+    } else {
+        r.date("date")
+    };
+    let amount = r.money("amount", "currency");
+    let count = r.int("count", 0, crate::overseas::MAX_COUNT);
+    let note = r.text("note");
+    let (Some(kind), Some(date)) = (kind, date) else {
+        return Err(r.errors);
+    };
+    let o = crate::overseas::CenterOutcome {
+        center: center.clone(),
+        startup_id,
+        kind,
+        date,
+        amount,
+        count,
+        note,
+    };
+    if r.errors.is_empty()
+        && let Err(e) = o.validate(today)
+    {
+        r.errors.push(e);
+    }
+    r.finish(o)
+}
+
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }

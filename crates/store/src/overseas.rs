@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use domain::overseas::{CenterApplication, CenterOutcome};
-use domain::{ApplicationStatus, CenterOutcomeKind, Currency, FieldError, Money};
+use domain::{
+    ApplicationStatus, CenterOutcomeKind, Currency, FieldError, Money, OnExisting, Recorded,
+};
 use sqlx::Row;
 
 use crate::records::date;
@@ -184,9 +186,15 @@ impl crate::overseas::Centers<'_> {
         })
     }
 
-    /// Records what an admitted startup achieved abroad (the same kind on the same day
-    /// is one outcome: recording it again replaces its figures).
-    pub async fn record_center_outcome(self, o: &CenterOutcome, actor: &str) -> Result<()> {
+    /// Records what an admitted startup achieved abroad. The same kind on the same day
+    /// is one outcome: recorded again with other figures it is refused unless `existing`
+    /// is [`OnExisting::Replace`] (a correction, audited with the figures it replaced).
+    pub async fn record_center_outcome(
+        self,
+        o: &CenterOutcome,
+        existing: OnExisting,
+        actor: &str,
+    ) -> Result<Recorded> {
         crate::with_pool!(self.store, pool => {
             if let Err(e) = o.validate(chrono::Local::now().date_naive()) {
                 return Err(StoreError::Refused(e));
@@ -206,23 +214,87 @@ impl crate::overseas::Centers<'_> {
                     "outcomes are recorded for startups the center admitted",
                 )));
             };
-            sqlx::query(
+            let figures = (
+                o.amount.map(|m| m.minor),
+                o.amount.map(|m| m.currency.code().to_string()),
+                o.count,
+                o.note.clone(),
+            );
+            // a concurrent insert of the same key waits here and then conflicts: one of
+            // two simultaneous recordings is new, the other sees it
+            let inserted = sqlx::query(
                 "INSERT INTO center_outcomes (center_id, startup_id, kind, date, amount_minor, currency, count, note, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (center_id, startup_id, kind, date) DO UPDATE SET amount_minor = excluded.amount_minor,
-                currency = excluded.currency, count = excluded.count, note = excluded.note",
+             ON CONFLICT (center_id, startup_id, kind, date) DO NOTHING",
             )
             .bind(center_id)
             .bind(startup_id)
             .bind(o.kind.as_str())
             .bind(o.date.to_string())
-            .bind(o.amount.map(|m| m.minor))
-            .bind(o.amount.map(|m| m.currency.code()))
-            .bind(o.count)
-            .bind(&o.note)
+            .bind(figures.0)
+            .bind(&figures.1)
+            .bind(figures.2)
+            .bind(&figures.3)
             .bind(now_text())
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            let recorded = if inserted == 1 {
+                Recorded::New
+            } else {
+                let stored: (Option<i64>, Option<String>, Option<i64>, Option<String>) = sqlx::query_as(
+                    "SELECT amount_minor, currency, count, note FROM center_outcomes
+                     WHERE center_id = $1 AND startup_id = $2 AND kind = $3 AND date = $4",
+                )
+                .bind(center_id)
+                .bind(startup_id)
+                .bind(o.kind.as_str())
+                .bind(o.date.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+                if stored == figures {
+                    return Ok(Recorded::Unchanged);
+                }
+                if existing == OnExisting::Refuse {
+                    return Err(StoreError::Refused(FieldError::new(
+                        "date",
+                        format!(
+                            "a {} outcome of {} on {} is already recorded with other figures ({}); \
+                             to replace them, record it as a correction (replace=true)",
+                            o.kind.as_str(),
+                            o.startup_id,
+                            o.date,
+                            described_figures(stored.0, stored.1.as_deref(), stored.2),
+                        ),
+                    )));
+                }
+                sqlx::query(
+                    "UPDATE center_outcomes SET amount_minor = $5, currency = $6, count = $7, note = $8
+                     WHERE center_id = $1 AND startup_id = $2 AND kind = $3 AND date = $4",
+                )
+                .bind(center_id)
+                .bind(startup_id)
+                .bind(o.kind.as_str())
+                .bind(o.date.to_string())
+                .bind(figures.0)
+                .bind(&figures.1)
+                .bind(figures.2)
+                .bind(&figures.3)
+                .execute(&mut *tx)
+                .await?;
+                crate::admin::audit(
+                    &mut tx,
+                    actor,
+                    "center.outcome.replace",
+                    "center",
+                    &o.center,
+                    serde_json::json!({"startup": o.startup_id, "kind": o.kind.as_str(),
+                        "date": o.date.to_string(), "replaced": {"amount_minor": stored.0,
+                        "currency": stored.1, "count": stored.2, "note": stored.3}}),
+                )
+                .await?;
+                Recorded::Replaced
+            };
             crate::admin::audit(
                 &mut tx,
                 actor,
@@ -233,7 +305,7 @@ impl crate::overseas::Centers<'_> {
             )
             .await?;
             tx.commit().await?;
-            Ok(())
+            Ok(recorded)
         })
     }
 
@@ -280,4 +352,32 @@ impl crate::overseas::Centers<'_> {
 #[derive(Clone, Copy)]
 pub struct Centers<'a> {
     pub(crate) store: &'a Store,
+}
+
+/// An outcome's stored figures as a person reads them in a refusal.
+pub(crate) fn described_figures(
+    amount_minor: Option<i64>,
+    currency: Option<&str>,
+    count: Option<i64>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(minor) = amount_minor {
+        let currency = currency
+            .and_then(|c| Currency::parse(c).ok())
+            .unwrap_or(Currency::KRW);
+        let amount = Money { minor, currency };
+        parts.push(format!(
+            "amount {} {}",
+            amount.to_decimal_string(),
+            currency.code()
+        ));
+    }
+    if let Some(n) = count {
+        parts.push(format!("count {n}"));
+    }
+    if parts.is_empty() {
+        "no amount".to_string()
+    } else {
+        parts.join(", ")
+    }
 }

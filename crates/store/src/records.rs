@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use domain::records::RecordKind;
 use domain::{
-    BusinessRegNo, CollaborationType, Currency, Enterprise, FieldError, Money, Need, Outcome,
-    OutcomeKind, SizeClass, Stage, Startup, Visibility,
+    BusinessRegNo, CollaborationType, Currency, Enterprise, FieldError, Money, Need, OnExisting,
+    Outcome, OutcomeKind, Recorded, SizeClass, Stage, Startup, Visibility,
 };
 
 use crate::{Result, Store, StoreError, codes, corrupt, list, now_text};
@@ -100,7 +100,7 @@ impl Store {
                     Record::Startup(s) => upsert_startup(&mut tx, &s, &now).await?,
                     Record::Enterprise(e) => upsert_enterprise(&mut tx, &e, &now).await?,
                     Record::Need(n) => upsert_need(&mut tx, &n, &now, write).await?,
-                    Record::Outcome(o) => upsert_outcome(&mut tx, &o, actor, &now).await?,
+                    Record::Outcome(o) => upsert_outcome(&mut tx, &o, actor, &now, write).await?,
                 };
                 match outcome {
                     RowOutcome::Written(record_id, notes) => {
@@ -436,8 +436,15 @@ impl crate::records::Records<'_> {
 impl crate::pipeline::Pipeline<'_> {
     /// Records one outcome of a match that both sides have accepted, moving the match
     /// to the stage it stands for; refused (nothing written) when the match does not
-    /// exist, belongs to another enterprise, or has not been accepted.
-    pub async fn record_outcome(self, o: &Outcome, actor: &str) -> Result<()> {
+    /// exist, belongs to another enterprise, or has not been accepted. An outcome of
+    /// the same kind and date already recorded for the match with other figures is
+    /// refused unless `existing` is [`OnExisting::Replace`].
+    pub async fn record_outcome(
+        self,
+        o: &Outcome,
+        existing: OnExisting,
+        actor: &str,
+    ) -> Result<Recorded> {
         crate::with_pool!(self.store, pool => {
             let Some(need) = &o.need_id else {
                 return Err(StoreError::Refused(FieldError::new(
@@ -467,9 +474,59 @@ impl crate::pipeline::Pipeline<'_> {
                 }
             }
             let now = now_text();
-            if let RowOutcome::Refused(e) = upsert_outcome(&mut tx, o, actor, &now).await? {
-                return Err(StoreError::Refused(e));
-            }
+            let recorded = match upsert_outcome(&mut tx, o, actor, &now, Write::Insert).await? {
+                RowOutcome::Refused(e) | RowOutcome::Skipped(e) => {
+                    return Err(StoreError::Refused(e));
+                }
+                RowOutcome::Written(..) => Recorded::New,
+                RowOutcome::Kept => {
+                    let stored: (Option<i64>, Option<String>, Option<String>) = sqlx::query_as(
+                        "SELECT o.amount_minor, o.currency, o.note FROM outcomes o
+                         JOIN startups s ON s.id = o.startup_id JOIN enterprises e ON e.id = o.enterprise_id
+                         WHERE s.ext_id = $1 AND e.ext_id = $2 AND o.kind = $3 AND o.date = $4",
+                    )
+                    .bind(&o.startup_id)
+                    .bind(&o.enterprise_id)
+                    .bind(o.kind.as_str())
+                    .bind(o.date.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let given = (
+                        o.amount.map(|m| m.minor),
+                        o.amount.map(|m| m.currency.code().to_string()),
+                        o.note.clone(),
+                    );
+                    if stored == given {
+                        return Ok(Recorded::Unchanged);
+                    }
+                    if existing == OnExisting::Refuse {
+                        return Err(StoreError::Refused(FieldError::new(
+                            "date",
+                            format!(
+                                "a {} of {} with {} on {} is already recorded with other figures ({}); \
+                                 to replace them, record it as a correction (replace=true)",
+                                o.kind.as_str(),
+                                o.startup_id,
+                                o.enterprise_id,
+                                o.date,
+                                crate::overseas::described_figures(stored.0, stored.1.as_deref(), None),
+                            ),
+                        )));
+                    }
+                    upsert_outcome(&mut tx, o, actor, &now, Write::Upsert).await?;
+                    crate::admin::audit(
+                        &mut tx,
+                        actor,
+                        "outcome.replace",
+                        "match",
+                        &format!("{}/{need}", o.startup_id),
+                        serde_json::json!({"kind": o.kind.as_str(), "date": o.date.to_string(),
+                            "replaced": {"amount_minor": stored.0, "currency": stored.1, "note": stored.2}}),
+                    )
+                    .await?;
+                    Recorded::Replaced
+                }
+            };
             crate::admin::audit(
                 &mut tx,
                 actor,
@@ -482,7 +539,7 @@ impl crate::pipeline::Pipeline<'_> {
             )
             .await?;
             tx.commit().await?;
-            Ok(())
+            Ok(recorded)
         })
     }
 
@@ -750,6 +807,7 @@ async fn upsert_outcome(
     o: &Outcome,
     actor: &str,
     now: &str,
+    write: Write,
 ) -> Result<RowOutcome> {
     // an outcome is something that happened: dated from 1900 to today
     if let Err(e) = o.validate(chrono::Local::now().date_naive()) {
@@ -808,13 +866,19 @@ async fn upsert_outcome(
                 Some((id, _)) => match_id = Some(id),
             }
         }
-        sqlx::query(
+        let on_conflict = match write {
+            Write::Upsert => {
+                "DO UPDATE SET match_id = COALESCE(excluded.match_id, outcomes.match_id),
+                 amount_minor = excluded.amount_minor, currency = excluded.currency, note = excluded.note"
+            }
+            Write::Insert => "DO NOTHING",
+        };
+        let sql = format!(
             "INSERT INTO outcomes (startup_id, enterprise_id, match_id, kind, date, amount_minor, currency, note, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (startup_id, enterprise_id, kind, date) DO UPDATE SET
-            match_id = COALESCE(excluded.match_id, outcomes.match_id),
-            amount_minor = excluded.amount_minor, currency = excluded.currency, note = excluded.note",
-        )
+         ON CONFLICT (startup_id, enterprise_id, kind, date) {on_conflict}"
+        );
+        let written = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(sid)
         .bind(eid)
         .bind(match_id)
@@ -825,7 +889,11 @@ async fn upsert_outcome(
         .bind(&o.note)
         .bind(now)
         .execute(&mut *c)
-        .await?;
+        .await?
+        .rows_affected();
+        if written == 0 {
+            return Ok(RowOutcome::Kept);
+        }
         if let Some(mid) = match_id {
             crate::pipeline::advance_for_outcome(c, mid, o.kind, o.date, actor).await?;
         }

@@ -253,18 +253,46 @@ pub async fn matches(
     Ok(Json(app.pipeline().matches(&s.user, filter).await?))
 }
 
+/// `?replace=true`: the outcome corrects one already recorded for the same parties,
+/// kind and date. Without it, recording such an outcome again with other figures is
+/// refused (409) and repeating it with the same figures changes nothing (200).
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Correction {
+    #[serde(default)]
+    replace: bool,
+}
+
+impl Correction {
+    pub fn existing(&self) -> domain::OnExisting {
+        domain::OnExisting::replacing(self.replace)
+    }
+}
+
+/// 201 for an outcome recorded now, 200 for one that was there already or corrected.
+pub fn recorded_status(recorded: domain::Recorded) -> StatusCode {
+    match recorded {
+        domain::Recorded::New => StatusCode::CREATED,
+        domain::Recorded::Unchanged | domain::Recorded::Replaced => StatusCode::OK,
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/outcomes", tag = "matches", security(("session" = []), ("csrf" = [])),
+    params(Correction),
     request_body(content = OutcomeInput, description = "The match's `startup_id` and `need_id` are required; the enterprise is the need's and the date today when left out"),
-    responses((status = 201, description = "Recorded; the match moves to the outcome's stage", body = domain::Outcome)))]
+    responses((status = 201, description = "Recorded; the match moves to the outcome's stage", body = domain::Outcome),
+        (status = 200, description = "Already recorded with these figures (nothing changed), or corrected with `replace=true`", body = domain::Outcome)))]
 pub async fn record_outcome(
     State(app): State<App>,
+    Query(correction): Query<Correction>,
     Writer(s): Writer,
     JsonBody(input): JsonBody<OutcomeInput>,
 ) -> ApiResult<(StatusCode, Json<Outcome>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(app.pipeline().record_outcome(&s.user, input).await?),
-    ))
+    let (o, recorded) = app
+        .pipeline()
+        .record_outcome(&s.user, input, correction.existing())
+        .await?;
+    Ok((recorded_status(recorded), Json(o)))
 }
 
 #[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = String, Path)),

@@ -6,16 +6,17 @@ use app::clusters::ClusterReport;
 use app::forum::AgendaItem;
 use app::overseas::RankedApplication;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::forum::{MeetingRequest, Participant, ScheduleStats};
-use domain::overseas::CenterApplication;
+use domain::overseas::{CenterApplication, CenterOutcomeInput};
 use serde::Deserialize;
 
+use crate::api::{Correction, recorded_status};
 use crate::caller::Caller;
 use crate::extract::{JsonBody, SignedIn, Writer};
-use crate::pages::centers::{center_outcome, parse_decision};
+use crate::pages::centers::parse_decision;
 use crate::pages::forum::parse_answer;
 use crate::problem::{ApiError, ApiResult};
 
@@ -278,75 +279,22 @@ pub async fn decide(
     ))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct NewCenterOutcome {
-    pub startup_id: String,
-    /// market-entry, partnership, overseas-investment, local-hires or sales
-    pub kind: String,
-    pub date: String,
-    /// For investment and sales: a decimal amount in `currency` (KRW when not given),
-    /// as a number or a string.
-    #[schema(value_type = Option<String>)]
-    pub amount: Option<serde_json::Value>,
-    /// ISO 4217 code of `amount` (KRW, USD, EUR, JPY, …); converted to KRW with the
-    /// rate table like other outcomes' amounts.
-    pub currency: Option<String>,
-    /// The amount in KRW (the older form of `amount` + `currency`); not with `amount`.
-    pub amount_krw: Option<i64>,
-    /// People hired or partnerships made.
-    pub count: Option<i64>,
-    pub note: Option<String>,
-}
-
 #[utoipa::path(post, path = "/api/v1/centers/{code}/outcomes", tag = "centers", security(("session" = []), ("csrf" = [])),
-    params(("code" = String, Path)), request_body = NewCenterOutcome,
-    responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome)))]
+    params(("code" = String, Path), Correction), request_body = CenterOutcomeInput,
+    responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome),
+        (status = 200, description = "Already recorded with these figures (nothing changed), or corrected with `replace=true`", body = domain::overseas::CenterOutcome)))]
 pub async fn record_outcome(
     State(app): State<App>,
     Path(code): Path<domain::CenterCode>,
+    Query(correction): Query<Correction>,
     Writer(s): Writer,
-    JsonBody(n): JsonBody<NewCenterOutcome>,
+    JsonBody(input): JsonBody<CenterOutcomeInput>,
 ) -> ApiResult<(StatusCode, Json<domain::overseas::CenterOutcome>)> {
-    let (amount, currency) = match (n.amount, n.amount_krw) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::bad_input(
-                "amount: give amount (with currency) or amount_krw, not both",
-            ));
-        }
-        (None, Some(krw)) => {
-            if n.currency
-                .as_deref()
-                .is_some_and(|c| !c.eq_ignore_ascii_case("KRW"))
-            {
-                return Err(ApiError::bad_input(
-                    "currency: amount_krw is in KRW; give amount for other currencies",
-                ));
-            }
-            (krw.to_string(), "KRW".to_string())
-        }
-        (Some(serde_json::Value::Number(a)), None) => (a.to_string(), String::new()),
-        (Some(serde_json::Value::String(a)), None) => (a, String::new()),
-        (Some(other), None) => {
-            return Err(ApiError::bad_input(format!(
-                "amount: {other} is not a number"
-            )));
-        }
-        (None, None) => (String::new(), String::new()),
-    };
-    let currency = n.currency.unwrap_or(currency);
-    let count = n.count.map(|c| c.to_string()).unwrap_or_default();
-    let o = center_outcome(
-        &code,
-        &n.startup_id,
-        &n.kind,
-        &n.date,
-        (&amount, &currency),
-        &count,
-        n.note.as_deref().unwrap_or_default(),
-    )
-    .map_err(ApiError::bad_input)?;
-    app.centers().record_outcome(&s.user, &o).await?;
-    Ok((StatusCode::CREATED, Json(o)))
+    let (o, recorded) = app
+        .centers()
+        .record_outcome(&s.user, &code, &input, correction.existing())
+        .await?;
+    Ok((recorded_status(recorded), Json(o)))
 }
 
 /// `PUT` of a program record whose body names its own code: the path's code wins.

@@ -9,9 +9,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
+use domain::inputs::{Amount, Whole};
 use domain::kpi::CenterFigures;
-use domain::overseas::{CenterApplication, CenterOutcome};
-use domain::{ApplicationStatus, Center, CenterOutcomeKind, Money, Role};
+use domain::overseas::{CenterApplication, CenterOutcome, CenterOutcomeInput};
+use domain::{ApplicationStatus, Center, CenterOutcomeKind, Role};
 use serde::Deserialize;
 
 use super::{CsrfForm, Layout, app_error, done, message, need_login, render};
@@ -322,51 +323,13 @@ pub struct OutcomeForm {
     count: String,
     #[serde(default)]
     note: String,
+    /// Ticked: correct the figures of the outcome already recorded for that day.
+    #[serde(default)]
+    replace: Option<String>,
 }
 
-/// A center outcome from form or API fields: an amount in its currency (KRW when
-/// none is given; converted to KRW with the rate table like other outcomes), whole
-/// counts. An unknown currency is refused, naming the known ones.
-pub fn center_outcome(
-    center: &str,
-    startup_id: &str,
-    kind: &str,
-    date: &str,
-    (amount, currency): (&str, &str),
-    count: &str,
-    note: &str,
-) -> Result<CenterOutcome, String> {
-    let kind = CenterOutcomeKind::parse(kind).map_err(|e| format!("kind: {e}"))?;
-    let date = date
-        .trim()
-        .parse()
-        .map_err(|_| format!("date: '{date}' is not a date (YYYY-MM-DD)"))?;
-    let currency = match currency.trim() {
-        "" => domain::Currency::KRW,
-        c => domain::Currency::parse(c).map_err(|e| format!("currency: {e}"))?,
-    };
-    let amount = match amount.trim() {
-        "" => None,
-        a => Some(Money::parse(a, currency).map_err(|e| format!("amount: {e}"))?),
-    };
-    let count = match count.trim() {
-        "" => None,
-        c => Some(
-            c.parse()
-                .map_err(|_| format!("count: '{c}' is not a whole number"))?,
-        ),
-    };
-    Ok(CenterOutcome {
-        center: center.into(),
-        startup_id: startup_id.into(),
-        kind,
-        date,
-        amount,
-        count,
-        note: Some(note.trim().to_string()).filter(|n| !n.is_empty()),
-    })
-}
-
+/// Records an outcome abroad from the center page's form (see
+/// [`CenterOutcomeInput`]); ticking `replace` corrects the day's recorded figures.
 pub async fn record_outcome(
     State(app): State<App>,
     caller: Caller,
@@ -378,22 +341,35 @@ pub async fn record_outcome(
         return need_login(&caller, &uri);
     };
     let back = format!("/centers/{code}");
-    let o = match center_outcome(
-        &code,
-        &f.startup_id,
-        &f.kind,
-        &f.date,
-        (&f.amount, &f.currency),
-        &f.count,
-        &f.note,
-    ) {
-        Ok(o) => o,
-        Err(m) => return message(&caller, &uri, StatusCode::BAD_REQUEST, &m, &back),
+    let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    let input = CenterOutcomeInput {
+        startup_id: f.startup_id,
+        kind: f.kind,
+        date: f.date,
+        amount: text(&f.amount).map(Amount::Written),
+        currency: text(&f.currency),
+        amount_krw: None,
+        count: text(&f.count).map(Whole::Written),
+        note: text(&f.note),
     };
-    match app.centers().record_outcome(&s.user, &o).await {
-        Ok(()) => done(
+    let existing = domain::OnExisting::replacing(f.replace.is_some());
+    match app
+        .centers()
+        .record_outcome(&s.user, &code, &input, existing)
+        .await
+    {
+        Ok((_, recorded)) => done(
             &back,
-            caller.lang.t("성과를 기록했습니다", "Outcome recorded"),
+            match recorded {
+                domain::Recorded::New => caller.lang.t("성과를 기록했습니다", "Outcome recorded"),
+                domain::Recorded::Unchanged => caller.lang.t(
+                    "같은 성과가 이미 기록되어 있습니다",
+                    "That outcome was already recorded",
+                ),
+                domain::Recorded::Replaced => {
+                    caller.lang.t("성과를 정정했습니다", "Outcome corrected")
+                }
+            },
         ),
         Err(e) => app_error(&caller, &uri, e, &back),
     }

@@ -226,6 +226,9 @@ pub struct OutcomeForm {
     amount: String,
     #[serde(default)]
     note: String,
+    /// Ticked: correct the figures of the outcome already recorded for that day.
+    #[serde(default)]
+    replace: Option<String>,
 }
 
 pub async fn record_outcome(
@@ -247,14 +250,27 @@ pub async fn record_outcome(
         note: text(f.note),
         ..Default::default()
     };
-    match app.pipeline().record_outcome(&s.user, input).await {
-        Ok(o) => done(
+    let existing = domain::OnExisting::replacing(f.replace.is_some());
+    match app
+        .pipeline()
+        .record_outcome(&s.user, input, existing)
+        .await
+    {
+        Ok((o, recorded)) => done(
             "/work",
             &format!(
-                "{}: {} ({})",
+                "{}: {} ({}){}",
                 o.startup_id,
                 caller.lang.t(o.kind.label_ko(), o.kind.label_en()),
-                o.date
+                o.date,
+                match recorded {
+                    domain::Recorded::New => "",
+                    domain::Recorded::Unchanged => caller.lang.t(
+                        " — 이미 같은 내용으로 기록되어 있습니다",
+                        " — already recorded as such",
+                    ),
+                    domain::Recorded::Replaced => caller.lang.t(" — 정정했습니다", " — corrected"),
+                }
             ),
         ),
         Err(e) => app_error(&caller, &uri, e, "/work"),
