@@ -127,7 +127,7 @@ fn sheet(t: u32, f: u32, m: u32, b: u32) -> BTreeMap<String, u32> {
 async fn an_open_call_from_application_to_selection() {
     let (app, _dir, owner, founders, judges, call) = setup().await;
     let now = Utc::now();
-    let code = call.code.as_str();
+    let code = call.code.clone();
 
     // only its enterprise (or the program office) runs the call
     let stranger = User {
@@ -147,19 +147,13 @@ async fn an_open_call_from_application_to_selection() {
     let f0 = &founders[0];
     let draft = app
         .calls()
-        .save_application(f0, &domain::CallCode::from(code), answers(""), false, now)
+        .save_application(f0, &code, answers(""), false, now)
         .await
         .unwrap();
     assert_eq!(draft.status, CallApplicationStatus::Draft);
     let e = app
         .calls()
-        .save_application(
-            f0,
-            &domain::CallCode::from(code),
-            answers("pilot at two plants"),
-            true,
-            now,
-        )
+        .save_application(f0, &code, answers("pilot at two plants"), true, now)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("deck"), "{e}");
@@ -191,13 +185,7 @@ async fn an_open_call_from_application_to_selection() {
         .unwrap();
     let sent = app
         .calls()
-        .save_application(
-            f0,
-            &domain::CallCode::from(code),
-            answers("pilot at two plants"),
-            true,
-            now,
-        )
+        .save_application(f0, &code, answers("pilot at two plants"), true, now)
         .await
         .unwrap();
     assert_eq!(
@@ -214,13 +202,7 @@ async fn an_open_call_from_application_to_selection() {
     for f in &founders[1..] {
         let a = app
             .calls()
-            .save_application(
-                f,
-                &domain::CallCode::from(code),
-                answers("a plan"),
-                false,
-                now,
-            )
+            .save_application(f, &code, answers("a plan"), false, now)
             .await
             .unwrap();
         app.calls()
@@ -228,13 +210,7 @@ async fn an_open_call_from_application_to_selection() {
             .await
             .unwrap();
         app.calls()
-            .save_application(
-                f,
-                &domain::CallCode::from(code),
-                answers("a plan"),
-                true,
-                now,
-            )
+            .save_application(f, &code, answers("a plan"), true, now)
             .await
             .unwrap();
     }
@@ -243,7 +219,7 @@ async fn an_open_call_from_application_to_selection() {
         .calls()
         .save_application(
             f0,
-            &domain::CallCode::from(code),
+            &code,
             answers("x"),
             true,
             call.deadline + Duration::minutes(1),
@@ -259,13 +235,13 @@ async fn an_open_call_from_application_to_selection() {
     // evaluators: judge1 has a conflict with the first startup
     for j in &judges {
         app.calls()
-            .add_evaluator(&owner, &domain::CallCode::from(code), &j.email)
+            .add_evaluator(&owner, &code, &j.email)
             .await
             .unwrap();
     }
     assert!(
         app.calls()
-            .add_evaluator(&owner, &domain::CallCode::from(code), &founders[2].email)
+            .add_evaluator(&owner, &code, &founders[2].email)
             .await
             .is_err(),
         "a startup does not judge"
@@ -275,19 +251,11 @@ async fn an_open_call_from_application_to_selection() {
         .declare_conflict(&judges[1], &conflicted, Some("former adviser"))
         .await
         .unwrap();
-    let assigned = app
-        .calls()
-        .assign_stage(&owner, &domain::CallCode::from(code))
-        .await
-        .unwrap();
+    let assigned = app.calls().assign_stage(&owner, &code).await.unwrap();
     assert_eq!(assigned, 8, "four applications, two reviews each");
     let mut loads = Vec::new();
     for j in &judges {
-        let mine = app
-            .calls()
-            .my_reviews(j, &domain::CallCode::from(code))
-            .await
-            .unwrap();
+        let mine = app.calls().my_reviews(j, &code).await.unwrap();
         loads.push(mine.len());
         for m in &mine {
             assert_eq!(m.review.evaluator, j.email, "only one's own reviews");
@@ -297,11 +265,7 @@ async fn an_open_call_from_application_to_selection() {
         loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1,
         "{loads:?}"
     );
-    let j1 = app
-        .calls()
-        .my_reviews(&judges[1], &domain::CallCode::from(code))
-        .await
-        .unwrap();
+    let j1 = app.calls().my_reviews(&judges[1], &code).await.unwrap();
     assert!(
         j1.iter().all(|m| m.application.startup_id != conflicted),
         "the conflict is never shown"
@@ -318,11 +282,7 @@ async fn an_open_call_from_application_to_selection() {
         (93.0, sheet(4, 5, 5, 5)),
         (40.0, sheet(2, 2, 2, 2)),
     ];
-    let apps = app
-        .calls()
-        .applications(&owner, &domain::CallCode::from(code))
-        .await
-        .unwrap();
+    let apps = app.calls().applications(&owner, &code).await.unwrap();
     let mut expected = BTreeMap::new();
     for (i, a) in apps.iter().enumerate() {
         let (score, s) = &wanted[i];
@@ -330,18 +290,14 @@ async fn an_open_call_from_application_to_selection() {
         for j in &judges {
             if let Some(m) = app
                 .calls()
-                .my_reviews(j, &domain::CallCode::from(code))
+                .my_reviews(j, &code)
                 .await
                 .unwrap()
                 .into_iter()
                 .find(|m| m.application.id == a.id)
             {
                 // a reviewer sees none of the others' scores while the stage is open
-                let standings = app
-                    .calls()
-                    .standings(&owner, &domain::CallCode::from(code))
-                    .await
-                    .unwrap();
+                let standings = app.calls().standings(&owner, &code).await.unwrap();
                 assert!(
                     standings.iter().all(|s| s.standing.mean.is_none()),
                     "blind until closed"
@@ -355,50 +311,35 @@ async fn an_open_call_from_application_to_selection() {
     }
     let bad = app
         .calls()
-        .submit_review(&judges[0], 1, sheet(9, 1, 1, 1), None)
+        .submit_review(&judges[0], 1.into(), sheet(9, 1, 1, 1), None)
         .await;
     assert!(bad.is_err());
     // every score is in, the stage still open: nothing derived from the scores shows —
     // no mean, no rank, and the order is the applications' own, not the scores'
-    let blind = app
-        .calls()
-        .standings(&owner, &domain::CallCode::from(code))
-        .await
-        .unwrap();
+    let blind = app.calls().standings(&owner, &code).await.unwrap();
     assert!(
         blind
             .iter()
             .all(|s| s.standing.mean.is_none() && s.standing.rank.is_none()),
         "{blind:?}"
     );
-    let order: Vec<i64> = blind.iter().map(|s| s.standing.application).collect();
+    let order: Vec<domain::ApplicationId> = blind.iter().map(|s| s.standing.application).collect();
     let mut by_id = order.clone();
     by_id.sort_unstable();
     assert_eq!(order, by_id, "ordered by application, not by score");
     // the organiser's workbook holds no scores while the stage is open
-    let open_book = app
-        .calls()
-        .workbook(&owner, &domain::CallCode::from(code))
-        .await
-        .unwrap();
+    let open_book = app.calls().workbook(&owner, &code).await.unwrap();
     assert_eq!(sheet_rows(&open_book, "scores"), 0, "blind in files too");
     assert!(
-        app.calls()
-            .workbook(&judges[0], &domain::CallCode::from(code))
-            .await
-            .is_err(),
+        app.calls().workbook(&judges[0], &code).await.is_err(),
         "the organiser's only"
     );
     // the organiser closes the stage: now the ranking shows, best mean first
     app.calls()
-        .set_stage_open(&owner, &domain::CallCode::from(code), false)
+        .set_stage_open(&owner, &code, false)
         .await
         .unwrap();
-    let standings = app
-        .calls()
-        .standings(&owner, &domain::CallCode::from(code))
-        .await
-        .unwrap();
+    let standings = app.calls().standings(&owner, &code).await.unwrap();
     let order: Vec<f64> = standings.iter().map(|s| s.standing.mean.unwrap()).collect();
     let mut want: Vec<f64> = expected.values().copied().collect();
     want.sort_by(|a, b| b.total_cmp(a));
@@ -407,7 +348,7 @@ async fn an_open_call_from_application_to_selection() {
     }
     assert!(
         app.calls()
-            .submit_review(&judges[0], 1, sheet(1, 1, 1, 1), None)
+            .submit_review(&judges[0], 1.into(), sheet(1, 1, 1, 1), None)
             .await
             .is_err(),
         "closed"
@@ -417,12 +358,7 @@ async fn an_open_call_from_application_to_selection() {
     let last = standings.last().unwrap().standing.application;
     let e = app
         .calls()
-        .decide_stage(
-            &owner,
-            &domain::CallCode::from(code),
-            2,
-            &[(last, true, " ".into())],
-        )
+        .decide_stage(&owner, &code, 2, &[(last, true, " ".into())])
         .await
         .unwrap_err();
     assert!(e.to_string().contains("reason"));
@@ -430,21 +366,17 @@ async fn an_open_call_from_application_to_selection() {
         .calls()
         .decide_stage(
             &owner,
-            &domain::CallCode::from(code),
+            &code,
             2,
             &[(last, true, "strategic fit with the plant".into())],
         )
         .await
         .unwrap();
     assert_eq!(advanced, 3);
-    let after = app
-        .calls()
-        .applications(&owner, &domain::CallCode::from(code))
-        .await
-        .unwrap();
+    let after = app.calls().applications(&owner, &code).await.unwrap();
     let top = standings[0].standing.application;
     let third = standings[2].standing.application;
-    let status = |id: i64| after.iter().find(|a| a.id == id).unwrap().clone();
+    let status = |id: domain::ApplicationId| after.iter().find(|a| a.id == id).unwrap().clone();
     assert_eq!(
         (status(top).stage, status(top).status),
         (1, CallApplicationStatus::Submitted)
@@ -452,19 +384,11 @@ async fn an_open_call_from_application_to_selection() {
     assert_eq!(status(third).status, CallApplicationStatus::NotAdvanced);
     assert_eq!(status(last).stage, 1, "the override advanced it");
     assert_eq!(
-        app.calls()
-            .get(&domain::CallCode::from(code))
-            .await
-            .unwrap()
-            .stage,
+        app.calls().get(&code).await.unwrap().stage,
         1,
         "the call moved to the next stage"
     );
-    let book = app
-        .calls()
-        .workbook(&owner, &domain::CallCode::from(code))
-        .await
-        .unwrap();
+    let book = app.calls().workbook(&owner, &code).await.unwrap();
     assert_eq!(sheet_rows(&book, "applications"), 4);
     assert_eq!(
         sheet_rows(&book, "scores"),
@@ -614,19 +538,14 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
 
     // a one-stage call: its finalist goes straight into the pipeline
     call.code = "one-stage".into();
+    let one_stage = call.code.clone();
     call.stages.truncate(1);
     call.reviews_per_application = 1;
     app.calls().save(&owner, &call).await.unwrap();
     let f = &founders[2];
     let a = app
         .calls()
-        .save_application(
-            f,
-            &domain::CallCode::from("one-stage"),
-            answers("plan"),
-            false,
-            now,
-        )
+        .save_application(f, &one_stage, answers("plan"), false, now)
         .await
         .unwrap();
     app.calls()
@@ -634,30 +553,17 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         .await
         .unwrap();
     app.calls()
-        .save_application(
-            f,
-            &domain::CallCode::from("one-stage"),
-            answers("plan"),
-            true,
-            now,
-        )
+        .save_application(f, &one_stage, answers("plan"), true, now)
         .await
         .unwrap();
     app.calls()
-        .add_evaluator(
-            &owner,
-            &domain::CallCode::from("one-stage"),
-            &judges[0].email,
-        )
+        .add_evaluator(&owner, &one_stage, &judges[0].email)
         .await
         .unwrap();
-    app.calls()
-        .assign_stage(&owner, &domain::CallCode::from("one-stage"))
-        .await
-        .unwrap();
+    app.calls().assign_stage(&owner, &one_stage).await.unwrap();
     let r = app
         .calls()
-        .my_reviews(&judges[0], &domain::CallCode::from("one-stage"))
+        .my_reviews(&judges[0], &one_stage)
         .await
         .unwrap()
         .remove(0);
@@ -666,12 +572,12 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         .await
         .unwrap();
     app.calls()
-        .set_stage_open(&owner, &domain::CallCode::from("one-stage"), false)
+        .set_stage_open(&owner, &one_stage, false)
         .await
         .unwrap();
     assert_eq!(
         app.calls()
-            .decide_stage(&owner, &domain::CallCode::from("one-stage"), 1, &[])
+            .decide_stage(&owner, &one_stage, 1, &[])
             .await
             .unwrap(),
         1
@@ -692,11 +598,7 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         "selected: both sides agreed"
     );
     assert_eq!(
-        app.calls()
-            .applications(&owner, &domain::CallCode::from("one-stage"))
-            .await
-            .unwrap()[0]
-            .status,
+        app.calls().applications(&owner, &one_stage).await.unwrap()[0].status,
         CallApplicationStatus::Selected
     );
 }
@@ -713,7 +615,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         required: false,
     });
     app.calls().save(&owner, &call).await.unwrap();
-    let code = call.code.as_str();
+    let code = call.code.clone();
     let f = &founders[0];
     let both: BTreeMap<String, String> = [("plan", "Pilot in Q3"), ("team", "Three engineers")]
         .into_iter()
@@ -721,7 +623,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         .collect();
     let a = app
         .calls()
-        .save_application(f, &domain::CallCode::from(code), both, false, now)
+        .save_application(f, &code, both, false, now)
         .await
         .unwrap();
     app.calls()
@@ -730,7 +632,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         .unwrap();
     let submitted = app
         .calls()
-        .save_application(f, &domain::CallCode::from(code), BTreeMap::new(), true, now)
+        .save_application(f, &code, BTreeMap::new(), true, now)
         .await
         .unwrap();
     assert_eq!(submitted.status, CallApplicationStatus::Submitted);
@@ -743,19 +645,14 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
     for submit in [true, false] {
         let err = app
             .calls()
-            .save_application(f, &domain::CallCode::from(code), answers(""), submit, now)
+            .save_application(f, &code, answers(""), submit, now)
             .await
             .unwrap_err();
         assert!(
             matches!(&err, app::AppError::Conflict(m) if m.starts_with("plan:")),
             "{err}"
         );
-        let stored = app
-            .calls()
-            .applications(f, &domain::CallCode::from(code))
-            .await
-            .unwrap()
-            .remove(0);
+        let stored = app.calls().applications(f, &code).await.unwrap().remove(0);
         assert_eq!(stored, submitted, "submit: {submit}");
     }
     // a refused file refuses the whole save: the answer sent with it is not written
@@ -763,7 +660,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         .calls()
         .save_application_with_files(
             f,
-            &domain::CallCode::from(code),
+            &code,
             answers("A new plan"),
             &[app::calls::NewAttachment {
                 key: "deck",
@@ -776,11 +673,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         .await;
     assert!(refused.is_err());
     assert_eq!(
-        app.calls()
-            .applications(f, &domain::CallCode::from(code))
-            .await
-            .unwrap()
-            .remove(0),
+        app.calls().applications(f, &code).await.unwrap().remove(0),
         submitted
     );
     // a save with one answer changes that one only, and the application stays submitted
@@ -789,7 +682,7 @@ async fn a_save_changes_only_what_it_carries_and_a_refused_one_nothing() {
         .collect();
     let saved = app
         .calls()
-        .save_application(f, &domain::CallCode::from(code), team, false, now)
+        .save_application(f, &code, team, false, now)
         .await
         .unwrap();
     assert_eq!(saved.status, CallApplicationStatus::Submitted);

@@ -311,7 +311,7 @@ struct Fix {
     applied: domain::screening::CallApplication,
     proposal: domain::screening::CallApplication,
     judge: User,
-    review: i64,
+    review: domain::ReviewId,
     scores: serde_json::Map<String, Value>,
     event: domain::Event,
     meeting: i64,

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use domain::screening::{Call, CallApplication, Review, Standing, check_attachment, rank};
-use domain::{CallApplicationStatus, Role, User};
+use domain::{ApplicationId, CallApplicationStatus, ReviewId, Role, User};
 use matching::review::{ReviewProblem, assign_reviews};
 use sha2::Digest;
 use store::MatchFilter;
@@ -152,7 +152,7 @@ impl App {
 
     pub(crate) async fn store_attachment(
         &self,
-        id: i64,
+        id: ApplicationId,
         f: &NewAttachment<'_>,
         media: &str,
     ) -> Result<()> {
@@ -170,7 +170,11 @@ impl App {
             .await?)
     }
 
-    pub(crate) async fn own_application(&self, user: &User, id: i64) -> Result<CallApplication> {
+    pub(crate) async fn own_application(
+        &self,
+        user: &User,
+        id: ApplicationId,
+    ) -> Result<CallApplication> {
         let startup = Self::startup_of(user)?;
         let not_found = || AppError::NotFound(format!("no application {id}"));
         let a = self
@@ -571,7 +575,7 @@ impl Calls<'_> {
     pub async fn withdraw_application(
         self,
         who: impl Into<Principal<'_>>,
-        id: i64,
+        id: ApplicationId,
         now: DateTime<Utc>,
     ) -> Result<CallApplication> {
         let user = who.into().person("Calls::withdraw_application")?;
@@ -606,7 +610,7 @@ impl Calls<'_> {
     pub async fn attach(
         self,
         who: impl Into<Principal<'_>>,
-        id: i64,
+        id: ApplicationId,
         key: &str,
         file_name: &str,
         bytes: &[u8],
@@ -671,7 +675,7 @@ impl Calls<'_> {
     pub async fn attachment(
         self,
         who: impl Into<Principal<'_>>,
-        id: i64,
+        id: ApplicationId,
         key: &str,
     ) -> Result<(String, String, Vec<u8>)> {
         let user = who.into().person("Calls::attachment")?;
@@ -794,7 +798,7 @@ impl Calls<'_> {
             .calls()
             .stage_reviews(code, call.stage)
             .await?;
-        let app_index: HashMap<i64, usize> =
+        let app_index: HashMap<ApplicationId, usize> =
             apps.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
         let ev_index: HashMap<&str, usize> = evaluators
             .iter()
@@ -833,7 +837,7 @@ impl Calls<'_> {
                 apps[application].startup_name
             )),
         })?;
-        let pairs: Vec<(String, i64)> = new
+        let pairs: Vec<(String, ApplicationId)> = new
             .iter()
             .map(|&(e, a)| (evaluators[e].clone(), apps[a].id))
             .collect();
@@ -912,7 +916,7 @@ impl Calls<'_> {
     pub async fn submit_review(
         self,
         who: impl Into<Principal<'_>>,
-        id: i64,
+        id: ReviewId,
         scores: BTreeMap<String, u32>,
         comment: Option<&str>,
     ) -> Result<Review> {
@@ -993,11 +997,11 @@ impl Calls<'_> {
             .calls()
             .stage_reviews(code, call.stage)
             .await?;
-        let scored: Vec<(i64, f64)> = reviews
+        let scored: Vec<(ApplicationId, f64)> = reviews
             .iter()
             .filter_map(|r| Some((r.application, r.weighted?)))
             .collect();
-        let ids: Vec<i64> = apps.iter().map(|a| a.id).collect();
+        let ids: Vec<ApplicationId> = apps.iter().map(|a| a.id).collect();
         // the engine's fit of each startup with the call's need, from one read
         let fits: HashMap<String, f64> = match &call.need_id {
             Some(need) => self
@@ -1053,7 +1057,7 @@ impl Calls<'_> {
         who: impl Into<Principal<'_>>,
         code: &domain::CallCode,
         top: usize,
-        overrides: &[(i64, bool, String)],
+        overrides: &[(ApplicationId, bool, String)],
     ) -> Result<usize> {
         let user = who.into().person("Calls::decide_stage")?;
         let call = self.app.calls().get(code).await?;
@@ -1063,7 +1067,7 @@ impl Calls<'_> {
             ));
         }
         let standings = self.app.calls().standings(user, code).await?;
-        let mut decisions: Vec<(i64, bool, Option<String>)> = standings
+        let mut decisions: Vec<(ApplicationId, bool, Option<String>)> = standings
             .iter()
             .map(|e| {
                 let advance = e.standing.rank.is_some_and(|r| r <= top);
@@ -1215,7 +1219,7 @@ impl Calls<'_> {
     pub async fn route_proposal(
         self,
         who: impl Into<Principal<'_>>,
-        id: i64,
+        id: ApplicationId,
         need: Option<&str>,
     ) -> Result<CallApplication> {
         let user = who.into().person("Calls::route_proposal")?;
@@ -1322,7 +1326,7 @@ impl Calls<'_> {
             .calls()
             .call_applications(Some(code), None)
             .await?;
-        let name_of = |id: i64| {
+        let name_of = |id: ApplicationId| {
             apps.iter()
                 .find(|a| a.id == id)
                 .map_or(String::new(), |a| a.startup_name.clone())

@@ -37,7 +37,7 @@ fn org_or_forbidden(user: &User) -> Result<(&'static str, &str)> {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgendaItem {
-    pub request_id: i64,
+    pub request_id: domain::MeetingRequestId,
     pub slot: i32,
     pub table: i32,
     /// Local start and end, `YYYY-MM-DDTHH:MM`.
@@ -241,7 +241,7 @@ impl Forum<'_> {
         event: &domain::EventCode,
         with: &str,
         note: Option<&str>,
-    ) -> Result<i64> {
+    ) -> Result<domain::MeetingRequestId> {
         let user = who.into().person("Forum::request_meeting")?;
         self.app.forum().get(event).await?;
         let (side, id) = org_or_forbidden(user)?;
@@ -302,7 +302,7 @@ impl Forum<'_> {
     pub async fn answer_meeting(
         self,
         who: impl Into<Principal<'_>>,
-        id: i64,
+        id: domain::MeetingRequestId,
         to: RequestStatus,
     ) -> Result<MeetingRequest> {
         let user = who.into().person("Forum::answer_meeting")?;

@@ -67,7 +67,7 @@ impl Centers<'_> {
         markets: &[String],
         plan: Option<&str>,
         today: NaiveDate,
-    ) -> Result<i64> {
+    ) -> Result<domain::CenterApplicationId> {
         let user = who.into().person("Centers::apply")?;
         let c = self.app.centers().get(center).await?;
         let (Role::StartupMember, Some(startup)) = (user.role, user.startup_id.as_deref()) else {
@@ -164,7 +164,7 @@ impl Centers<'_> {
     pub async fn decide_application(
         self,
         who: impl Into<Principal<'_>>,
-        id: i64,
+        id: domain::CenterApplicationId,
         to: ApplicationStatus,
         today: NaiveDate,
     ) -> Result<CenterApplication> {

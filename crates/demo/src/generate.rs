@@ -785,7 +785,7 @@ fn gen_center_life(
                 let span = (as_of() - opened).num_days().max(1);
                 let applied_on = opened + chrono::Duration::days(g.rng.i64(0..span));
                 let probe = CenterApplication {
-                    id: 0,
+                    id: 0.into(),
                     center: c.code.clone(),
                     startup_id: s.id.clone(),
                     startup_name: s.name.clone(),

@@ -23,7 +23,7 @@ pub struct Participant {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingRequest {
-    pub id: i64,
+    pub id: crate::ids::MeetingRequestId,
     pub event: crate::ids::EventCode,
     pub startup_id: crate::ids::StartupId,
     pub startup_name: String,

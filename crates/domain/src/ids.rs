@@ -157,6 +157,58 @@ id_type! {
     CallCode;
 }
 
+macro_rules! row_id {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = i64))]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
+        #[serde(transparent)]
+        pub struct $name(i64);
+
+        impl $name {
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        /// A row id as stored (or as a path gives it: a record with no such id is
+        /// simply not found).
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                Self(id)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = ValidationError;
+            fn from_str(s: &str) -> Result<Self, ValidationError> {
+                s.trim()
+                    .parse()
+                    .map(Self)
+                    .map_err(|_| ValidationError::new(format!("'{s}' is not a whole-number id")))
+            }
+        }
+    )*};
+}
+
+row_id! {
+    /// An application to an open call.
+    ApplicationId;
+    /// An evaluator's review of an application.
+    ReviewId;
+    /// A startup's application to an overseas growth center.
+    CenterApplicationId;
+    /// A request for a 1:1 meeting at an event.
+    MeetingRequestId;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +223,17 @@ mod tests {
         assert_eq!(serde_json::to_string(&id).unwrap(), "\"nd-1\"");
         assert_eq!(serde_json::from_str::<NeedId>("\"nd-1\"").unwrap(), id);
         assert_eq!(id.len(), 4);
+    }
+
+    #[test]
+    fn row_ids_are_whole_numbers_in_json_and_text() {
+        let id: ApplicationId = "42".parse().unwrap();
+        assert_eq!(id.get(), 42);
+        assert_eq!(serde_json::to_string(&id).unwrap(), "42");
+        assert_eq!(
+            serde_json::from_str::<ReviewId>("7").unwrap().to_string(),
+            "7"
+        );
+        assert!("4x".parse::<MeetingRequestId>().is_err());
     }
 }

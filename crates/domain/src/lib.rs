@@ -23,7 +23,10 @@ pub mod text;
 pub use brn::BusinessRegNo;
 pub use entities::*;
 pub use error::{FieldError, ValidationError};
-pub use ids::{CallCode, CenterCode, ClusterCode, EnterpriseId, EventCode, NeedId, StartupId};
+pub use ids::{
+    ApplicationId, CallCode, CenterApplicationId, CenterCode, ClusterCode, EnterpriseId, EventCode,
+    MeetingRequestId, NeedId, ReviewId, StartupId,
+};
 pub use kinds::*;
 pub use match_state::{Actor, MatchStatus, Side, StatusChange, TransitionError};
 pub use money::{Currency, FxRates, Money};

@@ -16,7 +16,7 @@ use crate::money::Money;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CenterApplication {
-    pub id: i64,
+    pub id: crate::ids::CenterApplicationId,
     pub center: crate::ids::CenterCode,
     pub startup_id: crate::ids::StartupId,
     pub startup_name: String,
@@ -284,7 +284,7 @@ mod tests {
 
     fn app(markets: &[&str], plan: Option<&str>) -> CenterApplication {
         CenterApplication {
-            id: 1,
+            id: 1.into(),
             center: "sv".into(),
             startup_id: "s1".into(),
             startup_name: "S".into(),
@@ -376,7 +376,11 @@ mod tests {
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["date", "currency", "amount", "count"], "{fields:?}");
+        assert_eq!(
+            fields,
+            ["date", "currency", "amount", "count"],
+            "{fields:?}"
+        );
         let input: CenterOutcomeInput = serde_json::from_value(serde_json::json!({
             "startup_id": "s1", "kind": "sales", "date": "2026-05-01", "amount": 1200,
             "currency": "eur"

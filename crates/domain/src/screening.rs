@@ -107,7 +107,7 @@ impl Rubric {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Standing {
-    pub application: i64,
+    pub application: crate::ids::ApplicationId,
     /// The mean of its reviews' weighted scores (0–100); None without reviews.
     pub mean: Option<f64>,
     pub reviews: usize,
@@ -119,8 +119,11 @@ pub struct Standing {
 
 /// Ranks applications by the mean of their weighted scores, best first; ties go to
 /// more reviews, then to the earlier application. Unreviewed ones come last.
-pub fn rank(reviews: &[(i64, f64)], applications: &[i64]) -> Vec<Standing> {
-    let mut by_app: BTreeMap<i64, (f64, usize)> =
+pub fn rank(
+    reviews: &[(crate::ids::ApplicationId, f64)],
+    applications: &[crate::ids::ApplicationId],
+) -> Vec<Standing> {
+    let mut by_app: BTreeMap<crate::ids::ApplicationId, (f64, usize)> =
         applications.iter().map(|&a| (a, (0.0, 0))).collect();
     for &(a, score) in reviews {
         let e = by_app.entry(a).or_insert((0.0, 0));
@@ -191,12 +194,21 @@ mod tests {
             .unwrap();
         assert!((b - 93.0).abs() < 1e-9);
         // C: 68 from two reviews of 68 — ties A on the mean; D unreviewed
+        let id = crate::ids::ApplicationId::from;
         let standings = rank(
-            &[(1, a1), (1, a2), (2, b), (3, 68.0), (3, 68.0)],
-            &[1, 2, 3, 4],
+            &[
+                (id(1), a1),
+                (id(1), a2),
+                (id(2), b),
+                (id(3), 68.0),
+                (id(3), 68.0),
+            ],
+            &[id(1), id(2), id(3), id(4)],
         );
-        let order: Vec<(i64, Option<usize>)> =
-            standings.iter().map(|s| (s.application, s.rank)).collect();
+        let order: Vec<(i64, Option<usize>)> = standings
+            .iter()
+            .map(|s| (s.application.get(), s.rank))
+            .collect();
         assert_eq!(
             order,
             vec![(2, Some(1)), (1, Some(2)), (3, Some(3)), (4, Some(4))]
@@ -439,7 +451,7 @@ pub fn check_attachment(spec: &AttachmentSpec, bytes: &[u8]) -> Result<String, F
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallApplication {
-    pub id: i64,
+    pub id: crate::ids::ApplicationId,
     pub call: crate::ids::CallCode,
     pub startup_id: crate::ids::StartupId,
     pub startup_name: String,
@@ -456,8 +468,8 @@ pub struct CallApplication {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
-    pub id: i64,
-    pub application: i64,
+    pub id: crate::ids::ReviewId,
+    pub application: crate::ids::ApplicationId,
     pub stage: usize,
     pub evaluator: String,
     pub scores: Option<BTreeMap<String, u32>>,

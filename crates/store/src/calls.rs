@@ -192,7 +192,7 @@ impl crate::calls::Calls<'_> {
         startup: &str,
         answers: &BTreeMap<String, String>,
         status: CallApplicationStatus,
-    ) -> Result<i64> {
+    ) -> Result<domain::ApplicationId> {
         crate::with_pool!(self.store, pool => {
             let now = now_text();
             let row = sqlx::query(
@@ -224,7 +224,7 @@ impl crate::calls::Calls<'_> {
 
     pub async fn set_application_status(
         self,
-        id: i64,
+        id: domain::ApplicationId,
         status: CallApplicationStatus,
     ) -> Result<()> {
         crate::with_pool!(self.store, pool => {
@@ -238,7 +238,10 @@ impl crate::calls::Calls<'_> {
         })
     }
 
-    pub async fn call_application(self, id: i64) -> Result<Option<CallApplication>> {
+    pub async fn call_application(
+        self,
+        id: domain::ApplicationId,
+    ) -> Result<Option<CallApplication>> {
         crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sql(format!("{APPLICATION_SELECT} WHERE a.id = $1")))
                 .bind(id)
@@ -271,7 +274,7 @@ impl crate::calls::Calls<'_> {
     /// Stores an attachment (replacing one with the same key).
     pub async fn put_attachment(
         self,
-        application: i64,
+        application: domain::ApplicationId,
         key: &str,
         file_name: &str,
         content_type: &str,
@@ -303,7 +306,7 @@ impl crate::calls::Calls<'_> {
     /// An attachment's file name, media type and bytes.
     pub async fn attachment(
         self,
-        application: i64,
+        application: domain::ApplicationId,
         key: &str,
     ) -> Result<Option<(String, String, Vec<u8>)>> {
         crate::with_pool!(self.store, pool => {
@@ -380,7 +383,11 @@ impl crate::calls::Calls<'_> {
     }
 
     /// Assigns reviews (evaluator e-mail, application) in a stage; existing ones stay.
-    pub async fn assign_reviews(self, stage: usize, pairs: &[(String, i64)]) -> Result<()> {
+    pub async fn assign_reviews(
+        self,
+        stage: usize,
+        pairs: &[(String, domain::ApplicationId)],
+    ) -> Result<()> {
         crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             for (email, app) in pairs {
@@ -414,7 +421,7 @@ impl crate::calls::Calls<'_> {
         })
     }
 
-    pub async fn review(self, id: i64) -> Result<Option<Review>> {
+    pub async fn review(self, id: domain::ReviewId) -> Result<Option<Review>> {
         crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sql(format!("{REVIEW_SELECT} WHERE r.id = $1")))
                 .bind(id)
@@ -426,7 +433,7 @@ impl crate::calls::Calls<'_> {
 
     pub async fn submit_review(
         self,
-        id: i64,
+        id: domain::ReviewId,
         scores: &BTreeMap<String, u32>,
         weighted: f64,
         comment: Option<&str>,
@@ -475,7 +482,7 @@ impl crate::calls::Calls<'_> {
         self,
         call: &str,
         stage: usize,
-        decisions: &[(i64, bool, Option<String>)],
+        decisions: &[(domain::ApplicationId, bool, Option<String>)],
         last: bool,
         actor: &str,
     ) -> Result<()> {
@@ -587,9 +594,18 @@ impl crate::calls::Calls<'_> {
     pub async fn stage_decisions(
         self,
         call: &str,
-    ) -> Result<Vec<(i64, i64, bool, Option<String>, String, String)>> {
+    ) -> Result<
+        Vec<(
+            domain::ApplicationId,
+            i64,
+            bool,
+            Option<String>,
+            String,
+            String,
+        )>,
+    > {
         crate::with_pool!(self.store, pool => {
-            let rows: Vec<(i64, i64, i64, Option<String>, String, String)> = sqlx::query_as(
+            let rows: Vec<(domain::ApplicationId, i64, i64, Option<String>, String, String)> = sqlx::query_as(
                 "SELECT d.application_id, d.stage, d.advanced, d.override_reason, d.by_user, d.at
              FROM stage_decisions d JOIN applications a ON a.id = d.application_id JOIN calls c ON c.id = a.call_id
              WHERE c.code = $1 ORDER BY d.stage, d.application_id",

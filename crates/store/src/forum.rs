@@ -9,7 +9,7 @@ use crate::records::date;
 use crate::{Result, Store, StoreError, corrupt, now_text};
 
 /// One request's place after a scheduling run (None: not placed).
-pub type Placement = (i64, Option<(i32, i32)>);
+pub type Placement = (domain::MeetingRequestId, Option<(i32, i32)>);
 
 fn event_from_row(r: &impl crate::Get) -> Result<Event> {
     let kind: String = r.col("kind")?;
@@ -355,7 +355,7 @@ impl crate::forum::Forum<'_> {
         by: &str,
         fit: f64,
         note: Option<&str>,
-    ) -> Result<i64> {
+    ) -> Result<domain::MeetingRequestId> {
         crate::with_pool!(self.store, pool => {
             org_column(by)?;
             let mut tx = crate::Begin::begin_write(pool).await?;
@@ -402,7 +402,7 @@ impl crate::forum::Forum<'_> {
                     "this pair has already asked to meet at this event",
                 )));
             };
-            let id: i64 = row.try_get("id")?;
+            let id: domain::MeetingRequestId = row.try_get("id")?;
             crate::admin::audit(
                 &mut tx,
                 by,
@@ -417,7 +417,10 @@ impl crate::forum::Forum<'_> {
         })
     }
 
-    pub async fn meeting_request(self, id: i64) -> Result<Option<MeetingRequest>> {
+    pub async fn meeting_request(
+        self,
+        id: domain::MeetingRequestId,
+    ) -> Result<Option<MeetingRequest>> {
         crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{REQUEST_SELECT} WHERE r.id = $1"
@@ -454,7 +457,12 @@ impl crate::forum::Forum<'_> {
 
     /// Moves a request to `to` (answers and withdrawals); a request leaving `accepted`
     /// loses its place in the schedule.
-    pub async fn set_request_status(self, id: i64, to: RequestStatus, actor: &str) -> Result<()> {
+    pub async fn set_request_status(
+        self,
+        id: domain::MeetingRequestId,
+        to: RequestStatus,
+        actor: &str,
+    ) -> Result<()> {
         crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             sqlx::query(

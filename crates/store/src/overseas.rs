@@ -44,7 +44,7 @@ impl crate::overseas::Centers<'_> {
         markets: &[String],
         plan: Option<&str>,
         on: NaiveDate,
-    ) -> Result<i64> {
+    ) -> Result<domain::CenterApplicationId> {
         crate::with_pool!(self.store, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
             let row = sqlx::query(
@@ -81,7 +81,7 @@ impl crate::overseas::Centers<'_> {
                     "this startup has already applied to this center",
                 )));
             };
-            let id: i64 = row.try_get("id")?;
+            let id: domain::CenterApplicationId = row.try_get("id")?;
             crate::admin::audit(
                 &mut tx,
                 startup,
@@ -116,7 +116,10 @@ impl crate::overseas::Centers<'_> {
         })
     }
 
-    pub async fn center_application(self, id: i64) -> Result<Option<CenterApplication>> {
+    pub async fn center_application(
+        self,
+        id: domain::CenterApplicationId,
+    ) -> Result<Option<CenterApplication>> {
         crate::with_pool!(self.store, pool => {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{APPLICATION_SELECT} WHERE a.id = $1"
@@ -132,7 +135,7 @@ impl crate::overseas::Centers<'_> {
     /// count and the change are one transaction).
     pub async fn decide_application(
         self,
-        id: i64,
+        id: domain::CenterApplicationId,
         to: ApplicationStatus,
         on: NaiveDate,
         actor: &str,

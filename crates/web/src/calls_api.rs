@@ -88,7 +88,7 @@ pub async fn apply(
     responses((status = 200, description = "Withdrawn", body = CallApplication)))]
 pub async fn withdraw(
     State(app): State<App>,
-    Path(id): Path<i64>,
+    Path(id): Path<domain::ApplicationId>,
     Writer(s): Writer,
 ) -> ApiResult<Json<CallApplication>> {
     let withdrawn = app
@@ -104,7 +104,7 @@ pub async fn withdraw(
     responses((status = 204, description = "Stored")))]
 pub async fn put_file(
     State(app): State<App>,
-    Path((id, key)): Path<(i64, String)>,
+    Path((id, key)): Path<(domain::ApplicationId, String)>,
     Writer(s): Writer,
     headers: HeaderMap,
     body: Bytes,
@@ -125,7 +125,7 @@ pub async fn put_file(
     responses((status = 200, description = "The file, to the startup, the organiser and its unconflicted reviewers", content_type = "application/octet-stream", body = Vec<u8>)))]
 pub async fn get_file(
     State(app): State<App>,
-    Path((id, key)): Path<(i64, String)>,
+    Path((id, key)): Path<(domain::ApplicationId, String)>,
     SignedIn(s): SignedIn,
 ) -> ApiResult<Response> {
     let (_uploaders_name, media, bytes) = app.calls().attachment(&s.user, id, &key).await?;
@@ -216,7 +216,7 @@ pub struct ScoreBody {
     responses((status = 200, description = "Scored; the weighted score (0–100) is in the answer", body = Review)))]
 pub async fn score(
     State(app): State<App>,
-    Path(id): Path<i64>,
+    Path(id): Path<domain::ReviewId>,
     Writer(s): Writer,
     JsonBody(sc): JsonBody<ScoreBody>,
 ) -> ApiResult<Json<Review>> {
@@ -261,7 +261,7 @@ pub async fn standings(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Override {
-    pub application: i64,
+    pub application: domain::ApplicationId,
     pub advance: bool,
     /// Why, against the ranking (required).
     pub reason: String,
@@ -289,7 +289,7 @@ pub async fn decide(
     Writer(s): Writer,
     JsonBody(d): JsonBody<DecideBody>,
 ) -> ApiResult<Json<Decided>> {
-    let overrides: Vec<(i64, bool, String)> = d
+    let overrides: Vec<(domain::ApplicationId, bool, String)> = d
         .overrides
         .into_iter()
         .map(|o| (o.application, o.advance, o.reason))
@@ -354,7 +354,7 @@ pub struct RouteBody {
     responses((status = 200, description = "Routed (a match accepted by the enterprise) or declined", body = CallApplication)))]
 pub async fn route(
     State(app): State<App>,
-    Path(id): Path<i64>,
+    Path(id): Path<domain::ApplicationId>,
     Writer(s): Writer,
     JsonBody(r): JsonBody<RouteBody>,
 ) -> ApiResult<Json<CallApplication>> {

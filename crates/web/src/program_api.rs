@@ -22,8 +22,8 @@ use crate::problem::{ApiError, ApiResult};
 
 /// A created record's id.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
+pub struct Created<Id> {
+    pub id: Id,
 }
 
 /// An event with its registrations and its last schedule.
@@ -119,13 +119,13 @@ pub struct NewRequest {
 
 #[utoipa::path(post, path = "/api/v1/events/{code}/requests", tag = "forum", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewRequest,
-    responses((status = 201, description = "Requested", body = Created)))]
+    responses((status = 201, description = "Requested", body = Created<domain::MeetingRequestId>)))]
 pub async fn request(
     State(app): State<App>,
     Path(code): Path<domain::EventCode>,
     Writer(s): Writer,
     JsonBody(r): JsonBody<NewRequest>,
-) -> ApiResult<(StatusCode, Json<Created>)> {
+) -> ApiResult<(StatusCode, Json<Created<domain::MeetingRequestId>>)> {
     let id = app
         .forum()
         .request_meeting(&s.user, &code, &r.with, r.note.as_deref())
@@ -138,7 +138,7 @@ pub async fn request(
     responses((status = 200, description = "The request after the answer", body = MeetingRequest)))]
 pub async fn answer_request(
     State(app): State<App>,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(domain::MeetingRequestId, String)>,
     Writer(s): Writer,
 ) -> ApiResult<Json<MeetingRequest>> {
     let to = parse_answer(&action).ok_or_else(|| {
@@ -243,13 +243,13 @@ pub struct NewApplication {
 
 #[utoipa::path(post, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewApplication,
-    responses((status = 201, description = "Applied", body = Created)))]
+    responses((status = 201, description = "Applied", body = Created<domain::CenterApplicationId>)))]
 pub async fn apply(
     State(app): State<App>,
     Path(code): Path<domain::CenterCode>,
     Writer(s): Writer,
     JsonBody(a): JsonBody<NewApplication>,
-) -> ApiResult<(StatusCode, Json<Created>)> {
+) -> ApiResult<(StatusCode, Json<Created<domain::CenterApplicationId>>)> {
     let today = chrono::Local::now().date_naive();
     let id = app
         .centers()
@@ -263,7 +263,7 @@ pub async fn apply(
     responses((status = 200, description = "The application after the decision", body = CenterApplication)))]
 pub async fn decide(
     State(app): State<App>,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(domain::CenterApplicationId, String)>,
     Writer(s): Writer,
 ) -> ApiResult<Json<CenterApplication>> {
     let to = parse_decision(&action).ok_or_else(|| {

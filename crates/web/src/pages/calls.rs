@@ -244,7 +244,7 @@ pub async fn route(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(id): Path<i64>,
+    Path(id): Path<domain::ApplicationId>,
     Form(f): Form<RouteForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -450,7 +450,7 @@ pub async fn withdraw(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(id): Path<i64>,
+    Path(id): Path<domain::ApplicationId>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
@@ -496,7 +496,7 @@ pub async fn file(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path((id, key)): Path<(i64, String)>,
+    Path((id, key)): Path<(domain::ApplicationId, String)>,
 ) -> Response {
     let Some(user) = caller.user() else {
         return ApiError::unauthenticated().into_response();
@@ -509,7 +509,7 @@ pub async fn file(
 
 /// Application `id`'s file under form key `key`, of the media type its bytes were
 /// checked to be, as a download (pages and API share it).
-pub fn attachment(id: i64, key: &str, media: String, bytes: Vec<u8>) -> Response {
+pub fn attachment(id: domain::ApplicationId, key: &str, media: String, bytes: Vec<u8>) -> Response {
     // named by what the server checked, never by the uploader's file name
     let name = format!(
         "application-{id}-{}.{}",
@@ -624,10 +624,10 @@ pub async fn decide(
         .get("top")
         .and_then(|t| t.trim().parse().ok())
         .unwrap_or(0);
-    let overrides: Vec<(i64, bool, String)> = f
+    let overrides: Vec<(domain::ApplicationId, bool, String)> = f
         .iter()
         .filter_map(|(k, v)| {
-            let id: i64 = k.strip_prefix("o_")?.parse().ok()?;
+            let id: domain::ApplicationId = k.strip_prefix("o_")?.parse().ok()?;
             let advance = match v.as_str() {
                 "advance" => true,
                 "reject" => false,
@@ -703,7 +703,7 @@ pub async fn score(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path(id): Path<i64>,
+    Path(id): Path<domain::ReviewId>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let Some(s) = caller.form_writer(f.get("csrf").map_or("", String::as_str)) else {

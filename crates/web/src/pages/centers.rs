@@ -270,7 +270,7 @@ pub async fn decide(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(domain::CenterApplicationId, String)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {

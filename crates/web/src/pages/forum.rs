@@ -420,7 +420,7 @@ pub async fn answer(
     State(app): State<App>,
     caller: Caller,
     uri: Uri,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(domain::MeetingRequestId, String)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let Some(s) = caller.form_writer(&f.csrf) else {
