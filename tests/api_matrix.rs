@@ -994,6 +994,26 @@ async fn the_openapi_document_describes_every_route_and_its_answers() {
             "{method} {path} is documented"
         );
     }
+    // what client generators need: one operation per id, objects with named fields
+    // (a tuple's `prefixItems` becomes an untyped list, or stops openapi-python-client),
+    // files as binary strings (not arrays of numbers); scripts/generated-client builds
+    // and uses a client from this document
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            assert!(
+                ids.insert(id.to_string()),
+                "{method} {path}: operationId {id} is taken"
+            );
+        }
+    }
+    let text = doc.to_string();
+    assert!(!text.contains("prefixItems"), "a tuple in the API's types");
+    assert!(
+        !text.contains(r#""items":{"type":"integer","format":"int32","minimum":0}"#),
+        "bytes described as an array of numbers"
+    );
     // answers carry every property their schema requires
     let schemas = &doc["components"]["schemas"];
     let conforms = |value: &serde_json::Value, schema: &str| {

@@ -398,7 +398,7 @@ async fn an_open_call_from_application_to_selection() {
     assert_eq!(sheet_rows(&book, "stage results"), 4);
     let (program, calls) = app.calls().funnels().await.unwrap();
     let f = calls.iter().find(|f| f.call == code).unwrap();
-    let counts: Vec<u64> = f.steps.iter().map(|s| s.2).collect();
+    let counts: Vec<u64> = f.steps.iter().map(|s| s.count).collect();
     assert_eq!(
         &counts[..2],
         &[4, 3],
@@ -406,8 +406,8 @@ async fn an_open_call_from_application_to_selection() {
         f.steps
     );
     assert_eq!(
-        program.steps[0].2,
-        calls.iter().map(|f| f.steps[0].2).sum::<u64>(),
+        program.steps[0].count,
+        calls.iter().map(|f| f.steps[0].count).sum::<u64>(),
         "the program's applied sums the calls'"
     );
 
@@ -508,7 +508,9 @@ async fn bottom_up_proposals_and_finalists_become_matches_that_know_their_track(
         .unwrap();
     let b = app.kpi().breakdowns().await.unwrap();
     assert!(
-        b.by_track.iter().any(|(t, n)| t == "bottom-up" && *n >= 1),
+        b.by_track
+            .iter()
+            .any(|t| t.code == "bottom-up" && t.count >= 1),
         "{:?}",
         b.by_track
     );

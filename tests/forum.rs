@@ -675,8 +675,8 @@ async fn clusters_and_matrices_are_reported_and_exported() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|x| x[0] == cl.code.as_str())
-            .map_or(0, |x| x[1].as_u64().unwrap());
+            .find(|x| x["code"] == cl.code.as_str())
+            .map_or(0, |x| x["count"].as_u64().unwrap());
         assert_eq!(r["matches"].as_u64().unwrap(), from_breakdown);
         let page = c
             .get(format!("{base}/clusters/{}", cl.code))

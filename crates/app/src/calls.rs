@@ -33,13 +33,32 @@ pub struct RankedEntry {
     pub engine_fit: Option<f64>,
 }
 
-/// How far a call's applicants got: (Korean, English, count) per step.
+/// How far a call's applicants got, step by step.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Funnel {
     pub call: String,
     pub title: String,
-    pub steps: Vec<(String, String, u64)>,
+    pub steps: Vec<FunnelStep>,
+}
+
+/// A step of a funnel, named in both languages, with how many reached it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FunnelStep {
+    pub ko: String,
+    pub en: String,
+    pub count: u64,
+}
+
+impl FunnelStep {
+    fn new(ko: &str, en: &str, count: u64) -> Self {
+        Self {
+            ko: ko.to_string(),
+            en: en.to_string(),
+            count,
+        }
+    }
 }
 
 /// A file sent with an application: the call's attachment key, its name, its bytes.
@@ -1466,15 +1485,11 @@ impl Calls<'_> {
                 )
             })
             .collect();
-        let mut steps = vec![(
-            "지원".to_string(),
-            "Applied".to_string(),
-            applied.len() as u64,
-        )];
+        let mut steps = vec![FunnelStep::new("지원", "Applied", applied.len() as u64)];
         for (i, s) in call.stages.iter().enumerate().skip(1) {
-            steps.push((
-                s.ko.clone(),
-                s.en.clone(),
+            steps.push(FunnelStep::new(
+                &s.ko,
+                &s.en,
                 applied.iter().filter(|a| a.stage >= i).count() as u64,
             ));
         }
@@ -1483,7 +1498,11 @@ impl Calls<'_> {
             .filter(|a| a.status == CallApplicationStatus::Selected)
             .map(|a| a.startup_id.as_str())
             .collect();
-        steps.push(("최종 선정".into(), "Selected".into(), selected.len() as u64));
+        steps.push(FunnelStep::new(
+            "최종 선정",
+            "Selected",
+            selected.len() as u64,
+        ));
         let pipeline = match &call.need_id {
             Some(need) => self
                 .app
@@ -1512,7 +1531,7 @@ impl Calls<'_> {
                         .is_some_and(|r| Some(r) >= stage.pipeline_rank())
                 })
                 .count();
-            steps.push((ko.into(), en.into(), n as u64));
+            steps.push(FunnelStep::new(ko, en, n as u64));
         }
         Ok(Funnel {
             call: call.code.to_string(),
@@ -1528,7 +1547,8 @@ impl Calls<'_> {
         for c in self.app.store.calls().all().await? {
             per_call.push(self.app.calls().funnel(&c).await?);
         }
-        let pick = |f: &Funnel, en: &str| f.steps.iter().find(|s| s.1 == en).map_or(0, |s| s.2);
+        let pick =
+            |f: &Funnel, en: &str| f.steps.iter().find(|s| s.en == en).map_or(0, |s| s.count);
         let total = Funnel {
             call: String::new(),
             title: "program".into(),
@@ -1540,13 +1560,7 @@ impl Calls<'_> {
                 ("투자", "Investment"),
             ]
             .iter()
-            .map(|(ko, en)| {
-                (
-                    ko.to_string(),
-                    en.to_string(),
-                    per_call.iter().map(|f| pick(f, en)).sum(),
-                )
-            })
+            .map(|(ko, en)| FunnelStep::new(ko, en, per_call.iter().map(|f| pick(f, en)).sum()))
             .collect(),
         };
         Ok((total, per_call))

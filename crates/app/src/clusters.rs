@@ -1,7 +1,7 @@
 //! Industry clusters as the program reports them: members, anchors and the matches and
 //! outcomes between clusters; the convergence and inter-cluster matrices as CSV.
 
-use domain::kpi::Matrix;
+use domain::kpi::{Matrix, Tally};
 use search::SearchQuery;
 
 use crate::principal::Principal;
@@ -12,21 +12,29 @@ use crate::{App, AppError, Result};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterReport {
     pub cluster: domain::Cluster,
-    /// (id, name) of its anchor enterprises.
-    pub anchors: Vec<(String, String)>,
+    /// Its anchor enterprises.
+    pub anchors: Vec<Named>,
     pub startups: usize,
-    /// (id, name) of its newest member startups.
-    pub members: Vec<(String, String)>,
+    /// Its newest member startups.
+    pub members: Vec<Named>,
     /// Accepted matches with a startup of the cluster.
     pub matches: u64,
-    /// (other cluster, matches from this cluster's startups to its enterprises).
-    pub partners: Vec<(String, u64)>,
-    /// (other cluster, outcomes between this cluster's startups and its enterprises).
-    pub partner_outcomes: Vec<(String, u64)>,
+    /// Matches from this cluster's startups to each other cluster's enterprises.
+    pub partners: Vec<Tally>,
+    /// Outcomes between this cluster's startups and each other cluster's enterprises.
+    pub partner_outcomes: Vec<Tally>,
+}
+
+/// A record by its id and name.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Named {
+    pub id: String,
+    pub name: String,
 }
 
 /// The matrix's row for `code`, without zero cells.
-fn row(m: &Matrix, code: &str) -> Vec<(String, u64)> {
+fn row(m: &Matrix, code: &str) -> Vec<Tally> {
     let Some(i) = m.codes.iter().position(|c| c == code) else {
         return vec![];
     };
@@ -34,7 +42,10 @@ fn row(m: &Matrix, code: &str) -> Vec<(String, u64)> {
         .iter()
         .zip(&m.counts[i])
         .filter(|(_, n)| **n > 0)
-        .map(|(c, n)| (c.clone(), *n))
+        .map(|(c, n)| Tally {
+            code: c.clone(),
+            count: *n,
+        })
         .collect()
 }
 
@@ -69,20 +80,25 @@ impl Clusters<'_> {
             anchors: cluster
                 .anchor_enterprises
                 .iter()
-                .map(|id| {
-                    (
-                        id.clone(),
-                        names.get(id).cloned().unwrap_or_else(|| id.clone()),
-                    )
+                .map(|id| Named {
+                    id: id.clone(),
+                    name: names.get(id).cloned().unwrap_or_else(|| id.clone()),
                 })
                 .collect(),
             startups: found.total,
-            members: found.hits.into_iter().map(|h| (h.id, h.name)).collect(),
+            members: found
+                .hits
+                .into_iter()
+                .map(|h| Named {
+                    id: h.id,
+                    name: h.name,
+                })
+                .collect(),
             matches: b
                 .by_cluster
                 .iter()
-                .find(|(c, _)| c == code)
-                .map_or(0, |x| x.1),
+                .find(|t| t.code == code.as_str())
+                .map_or(0, |t| t.count),
             partners: row(&b.inter_cluster, code),
             partner_outcomes: row(&b.inter_cluster_outcomes, code),
             cluster,

@@ -322,32 +322,43 @@ impl Matrix {
     }
 }
 
+/// A code's count in a breakdown (a cluster's, an industry's, a track's matches).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tally {
+    pub code: String,
+    pub count: u64,
+}
+
 /// Where the accepted matches fall: per cluster and industry of the startup, the
 /// industry × industry (convergence) and cluster × cluster (inter-cluster) matrices.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breakdowns {
-    /// (cluster code, accepted matches with a startup of it), most first.
-    pub by_cluster: Vec<(String, u64)>,
-    /// (industry code, accepted matches with a startup in it), most first.
-    pub by_industry: Vec<(String, u64)>,
+    /// Accepted matches with a startup of each cluster, most first.
+    pub by_cluster: Vec<Tally>,
+    /// Accepted matches with a startup in each industry, most first.
+    pub by_industry: Vec<Tally>,
     pub convergence: Matrix,
     pub inter_cluster: Matrix,
     /// Outcomes (cooperation, investment, ...) between a startup's and its partner
     /// enterprise's clusters.
     pub inter_cluster_outcomes: Matrix,
     pub by_center: Vec<CenterFigures>,
-    /// (track, accepted matches), most first.
-    pub by_track: Vec<(String, u64)>,
+    /// Accepted matches of each track, most first.
+    pub by_track: Vec<Tally>,
 }
 
 /// The breakdowns of the accepted matches. A match counts once per code it carries
 /// (a startup in two industries counts in both rows), and once per distinct pair in a
 /// matrix.
 pub fn breakdowns(f: &KpiFacts) -> Breakdowns {
-    fn ranked(m: HashMap<String, u64>) -> Vec<(String, u64)> {
-        let mut v: Vec<(String, u64)> = m.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    fn ranked(m: HashMap<String, u64>) -> Vec<Tally> {
+        let mut v: Vec<Tally> = m
+            .into_iter()
+            .map(|(code, count)| Tally { code, count })
+            .collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
         v
     }
     let (mut cluster, mut industry, mut track) = (HashMap::new(), HashMap::new(), HashMap::new());
@@ -781,9 +792,9 @@ mod tests {
             ..KpiFacts::default()
         };
         let b = breakdowns(&f);
-        let pairs = |v: &[(String, u64)]| {
+        let pairs = |v: &[Tally]| {
             v.iter()
-                .map(|(c, n)| format!("{c}={n}"))
+                .map(|t| format!("{}={}", t.code, t.count))
                 .collect::<Vec<_>>()
                 .join(" ")
         };
@@ -865,7 +876,13 @@ mod tests {
             ..KpiFacts::default()
         };
         let b = breakdowns(&f);
-        assert_eq!(b.by_track, vec![("bottom-up".to_string(), 2)]);
+        assert_eq!(
+            b.by_track,
+            vec![Tally {
+                code: "bottom-up".into(),
+                count: 2
+            }]
+        );
         let oc = &b.inter_cluster_outcomes;
         assert_eq!(oc.codes, ["hongneung", "yangjae", "yeouido"]);
         assert_eq!(oc.counts, vec![vec![0, 1, 0], vec![0, 1, 2], vec![0, 0, 0]]);

@@ -498,7 +498,10 @@ pub async fn put_enterprise(
 
 #[utoipa::path(get, path = "/api/v1/export/{file}", tag = "records", security(("session" = [])),
     params(("file" = String, Path, description = "KIND.csv or KIND.xlsx; KIND: startups, enterprises, needs, outcomes, matches, kpi")),
-    responses((status = 200, description = "The table, in the import format for records", content_type = "text/csv")))]
+    responses((status = 200, description = "The table, in the import format for records: CSV, or an XLSX workbook for KIND.xlsx", content(
+        (String = "text/csv"),
+        (crate::openapi::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ))))]
 pub async fn export(
     State(app): State<App>,
     Path(file): Path<String>,

@@ -100,7 +100,7 @@ pub async fn withdraw(
 
 #[utoipa::path(put, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path), ("key" = String, Path), ("X-File-Name" = Option<String>, Header, description = "the file's name")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    request_body(content = crate::openapi::FileBytes, content_type = "application/octet-stream"),
     responses((status = 204, description = "Stored")))]
 pub async fn put_file(
     State(app): State<App>,
@@ -122,7 +122,7 @@ pub async fn put_file(
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/files/{key}", tag = "calls", security(("session" = [])),
     params(("id" = i64, Path), ("key" = String, Path)),
-    responses((status = 200, description = "The file, to the startup, the organiser and its unconflicted reviewers", content_type = "application/octet-stream", body = Vec<u8>)))]
+    responses((status = 200, description = "The file, to the startup, the organiser and its unconflicted reviewers", content_type = "application/octet-stream", body = crate::openapi::FileBytes)))]
 pub async fn get_file(
     State(app): State<App>,
     Path((id, key)): Path<(domain::ApplicationId, String)>,
@@ -367,7 +367,7 @@ pub async fn route(
 
 #[utoipa::path(get, path = "/api/v1/calls/{code}/export.xlsx", tag = "calls", security(("session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, description = "Applications, closed stages' scores per evaluator, stage results", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+    responses((status = 200, description = "Applications, closed stages' scores per evaluator, stage results", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::openapi::FileBytes)))]
 pub async fn workbook(
     State(app): State<App>,
     Path(code): Path<domain::CallCode>,

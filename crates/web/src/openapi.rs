@@ -24,6 +24,22 @@ macro_rules! problem_responses {
     )*};
 }
 
+/// A file's bytes as a body: a binary string (not an array of numbers), so that a
+/// generated client reads and sends it as a file.
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
+
 problem_responses! {
     BadInput = "Bad input (path, query or body)";
     Unauthenticated = "No session";

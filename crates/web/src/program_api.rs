@@ -222,7 +222,7 @@ pub async fn center(
     Ok(Json(CenterDetail { center, figures }))
 }
 
-#[utoipa::path(get, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = [])),
+#[utoipa::path(get, path = "/api/v1/centers/{code}/applications", operation_id = "center_applications", tag = "centers", security(("session" = [])),
     params(("code" = String, Path)),
     responses((status = 200, description = "Applications ranked for admission (the center's manager or a program manager)", body = Vec<RankedApplication>)))]
 pub async fn applications(
@@ -241,7 +241,7 @@ pub struct NewApplication {
     pub plan: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/centers/{code}/applications", tag = "centers", security(("session" = []), ("csrf" = [])),
+#[utoipa::path(post, path = "/api/v1/centers/{code}/applications", operation_id = "apply_to_center", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path)), request_body = NewApplication,
     responses((status = 201, description = "Applied", body = Created<domain::CenterApplicationId>)))]
 pub async fn apply(
@@ -258,7 +258,7 @@ pub async fn apply(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[utoipa::path(post, path = "/api/v1/center-applications/{id}/{action}", tag = "centers", security(("session" = []), ("csrf" = [])),
+#[utoipa::path(post, path = "/api/v1/center-applications/{id}/{action}", operation_id = "decide_center_application", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("id" = i64, Path), ("action" = String, Path, description = "admit or decline (the center's manager), withdraw (the startup)")),
     responses((status = 200, description = "The application after the decision", body = CenterApplication)))]
 pub async fn decide(
@@ -279,7 +279,7 @@ pub async fn decide(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/centers/{code}/outcomes", tag = "centers", security(("session" = []), ("csrf" = [])),
+#[utoipa::path(post, path = "/api/v1/centers/{code}/outcomes", operation_id = "record_center_outcome", tag = "centers", security(("session" = []), ("csrf" = [])),
     params(("code" = String, Path), Correction), request_body = CenterOutcomeInput,
     responses((status = 201, description = "Recorded", body = domain::overseas::CenterOutcome),
         (status = 200, description = "Already recorded with these figures (nothing changed), or corrected with `replace=true`", body = domain::overseas::CenterOutcome)))]

@@ -35,8 +35,8 @@ pub async fn clusters(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
                 .1
                 .by_cluster
                 .iter()
-                .find(|x| x.0 == c.code)
-                .map_or(0, |x| x.1);
+                .find(|t| t.code == c.code.as_str())
+                .map_or(0, |t| t.count);
             (c, n)
         })
         .collect();

@@ -68,14 +68,14 @@ struct MatrixView {
     rows: Vec<Vec<(u64, u8)>>,
 }
 
-fn bars(items: &[(String, u64)], label: impl Fn(&str) -> String) -> Vec<Bar> {
-    let max = items.iter().map(|i| i.1).max().unwrap_or(0).max(1);
+fn bars(items: &[domain::kpi::Tally], label: impl Fn(&str) -> String) -> Vec<Bar> {
+    let max = items.iter().map(|t| t.count).max().unwrap_or(0).max(1);
     items
         .iter()
-        .map(|(code, n)| Bar {
-            label: label(code),
-            count: *n,
-            pct: ((*n as f64 / max as f64) * 100.0).round() as u32,
+        .map(|t| Bar {
+            label: label(&t.code),
+            count: t.count,
+            pct: ((t.count as f64 / max as f64) * 100.0).round() as u32,
         })
         .collect()
 }
@@ -335,11 +335,11 @@ pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
         by_track: b
             .by_track
             .iter()
-            .map(|(t, n)| {
-                let label = domain::Track::parse(t).map_or(t.clone(), |t| {
+            .map(|t| {
+                let label = domain::Track::parse(&t.code).map_or(t.code.clone(), |t| {
                     lang.t(t.label_ko(), t.label_en()).to_string()
                 });
-                (label, *n)
+                (label, t.count)
             })
             .collect(),
         funnel,
