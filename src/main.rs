@@ -922,6 +922,7 @@ fn eval(
             truth: &truth,
         };
         reports.push(eval::eval_sbir(&files, sbir_cases)?);
+        reports.push(eval::eval_sbir_korean_titles(&files)?);
     }
     if cb.exists() {
         reports.push(eval::eval_crunchbase(cb, split)?);

@@ -2,7 +2,7 @@
 //! index's Korean/English analysis, tags folded, a need joined with its enterprise's
 //! industries and clusters.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use domain::{Enterprise, Need, Startup};
 use matching::score::{NeedProfile, StartupProfile, fold_tag};
@@ -15,6 +15,10 @@ pub struct Profiler {
 }
 
 impl Profiler {
+    /// The terms of `texts` with the words they come from, then the English terms of
+    /// their Korean technical phrases that the texts do not already hold (so a Korean
+    /// text meets an English one on them, and a text in both languages counts each
+    /// term once, as before).
     fn terms(&mut self, texts: &[Option<&str>]) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for t in texts.iter().flatten() {
@@ -24,31 +28,55 @@ impl Profiler {
                 }
             }
         }
+        let own: HashSet<String> = out.iter().map(|(term, _)| term.clone()).collect();
+        for t in texts.iter().flatten() {
+            out.extend(
+                self.words
+                    .translations(t)
+                    .into_iter()
+                    .filter(|(term, _)| !own.contains(term)),
+            );
+        }
+        out
+    }
+
+    /// The terms of `texts`, with their Korean phrases' English as [`Profiler::terms`].
+    fn bare_terms<'t>(&mut self, texts: impl Iterator<Item = &'t str> + Clone) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in texts.clone() {
+            self.words.terms_into(t, &mut out);
+        }
+        let own: HashSet<String> = out.iter().cloned().collect();
+        for t in texts {
+            out.extend(
+                self.words
+                    .translations(t)
+                    .into_iter()
+                    .map(|(term, _)| term)
+                    .filter(|term| !own.contains(term)),
+            );
+        }
         out
     }
 
     pub fn startup(&mut self, s: &Startup) -> StartupProfile {
-        let mut terms = Vec::new();
-        for t in [
-            Some(s.name.as_str()),
-            s.name_en.as_deref(),
-            s.description.as_deref(),
-            s.description_en.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .chain(s.technologies.iter().map(String::as_str))
-        {
-            self.words.terms_into(t, &mut terms);
-        }
-        let mut title_terms = Vec::new();
-        for t in [Some(s.name.as_str()), s.name_en.as_deref()]
+        let terms = self.bare_terms(
+            [
+                Some(s.name.as_str()),
+                s.name_en.as_deref(),
+                s.description.as_deref(),
+                s.description_en.as_deref(),
+            ]
             .into_iter()
             .flatten()
-            .chain(s.technologies.iter().map(String::as_str))
-        {
-            self.words.terms_into(t, &mut title_terms);
-        }
+            .chain(s.technologies.iter().map(String::as_str)),
+        );
+        let title_terms = self.bare_terms(
+            [Some(s.name.as_str()), s.name_en.as_deref()]
+                .into_iter()
+                .flatten()
+                .chain(s.technologies.iter().map(String::as_str)),
+        );
         StartupProfile {
             terms,
             title_terms,
@@ -76,8 +104,7 @@ impl Profiler {
         } else {
             n.industries.clone()
         };
-        let mut title_terms = Vec::new();
-        self.words.terms_into(&n.title, &mut title_terms);
+        let title_terms = self.bare_terms(std::iter::once(n.title.as_str()));
         NeedProfile {
             terms,
             title_terms,
@@ -121,4 +148,75 @@ pub fn startup_profiles(startups: &[Startup]) -> Vec<StartupProfile> {
 /// Enterprises by external id.
 pub fn by_id(enterprises: &[Enterprise]) -> HashMap<&str, &Enterprise> {
     enterprises.iter().map(|e| (e.id.as_str(), e)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need(title: &str, description: &str) -> Need {
+        Need {
+            id: "nd-1".into(),
+            enterprise_id: "en-1".into(),
+            title: title.into(),
+            description: Some(description.into()),
+            technologies: vec![],
+            industries: vec![],
+            collaboration_types: vec![],
+            preferred_stages: vec![],
+            slots: 1,
+            deadline: None,
+            visibility: domain::Visibility::Public,
+        }
+    }
+
+    #[test]
+    fn a_korean_text_is_read_in_english_too_and_a_bilingual_one_once() {
+        let mut p = Profiler::default();
+        let n = p.need(
+            &need("전력반도체 결함 검출", "라이다 센서를 쓰는 검사 장비"),
+            None,
+        );
+        let english = |term: &str| {
+            n.terms
+                .iter()
+                .find(|(t, _)| t == term)
+                .map(|(_, w)| w.as_str())
+        };
+        assert_eq!(
+            english("semiconductor"),
+            Some("전력반도체"),
+            "{:?}",
+            n.terms
+        );
+        assert_eq!(english("lidar"), Some("라이다"));
+        assert_eq!(
+            english("defect"),
+            Some("결함검출"),
+            "the longest phrase across the space"
+        );
+        assert!(n.title_terms.contains(&"semiconductor".to_string()));
+        // the Korean words themselves stay, as their bigrams
+        assert!(n.terms.iter().any(|(t, _)| t == "반도"));
+
+        let s = Startup {
+            name: "한빛".into(),
+            description: Some("라이다 센서".into()),
+            description_en: Some("lidar sensors".into()),
+            ..Default::default()
+        };
+        let s = p.startup(&s);
+        let count = |term: &str| s.terms.iter().filter(|t| *t == term).count();
+        assert_eq!(
+            count("lidar"),
+            1,
+            "said in English already: not added again"
+        );
+        let korean_only = p.startup(&Startup {
+            name: "한빛".into(),
+            description: Some("라이다 센서".into()),
+            ..Default::default()
+        });
+        assert!(korean_only.terms.contains(&"lidar".to_string()));
+    }
 }

@@ -141,9 +141,15 @@ pub struct SbirFiles<'a> {
     pub truth: &'a Path,
 }
 
-/// Need → startups on SBIR: at most `max_cases` needs (in id order) that have a right
-/// answer among the firms.
-pub fn eval_sbir(files: &SbirFiles<'_>, max_cases: usize) -> Result<TaskReport> {
+/// The SBIR task's data: the firms, and the needs with a right answer among them (in
+/// id order) with their right answers.
+struct SbirSet {
+    firms: Vec<Startup>,
+    needs: Vec<Need>,
+    truth: Vec<HashSet<String>>,
+}
+
+fn load_sbir(files: &SbirFiles<'_>, keep: impl Fn(&[Need]) -> Vec<Need>) -> Result<SbirSet> {
     let firms = read_records(files.firms, domain::records::read_startup)?;
     let known: HashSet<&str> = firms.iter().map(|f| f.id.as_str()).collect();
     let mut truth_of: HashMap<String, HashSet<String>> = HashMap::new();
@@ -162,7 +168,7 @@ pub fn eval_sbir(files: &SbirFiles<'_>, max_cases: usize) -> Result<TaskReport> 
         .filter(|n| truth_of.contains_key(n.id.as_str()))
         .collect();
     needs.sort_by(|a, b| a.id.cmp(&b.id));
-    needs.truncate(max_cases);
+    let needs = keep(&needs);
     if firms.is_empty() || needs.is_empty() {
         return Err(AppError::Unusable(format!(
             "{} and {}: no need with a right answer among the firms",
@@ -170,33 +176,42 @@ pub fn eval_sbir(files: &SbirFiles<'_>, max_cases: usize) -> Result<TaskReport> 
             files.firms.display()
         )));
     }
-    let truth: Vec<HashSet<String>> = needs
+    let truth = needs
         .iter()
         .map(|n| truth_of[n.id.as_str()].clone())
         .collect();
+    Ok(SbirSet {
+        firms,
+        needs,
+        truth,
+    })
+}
 
-    let engine = measure("innobridge", &truth, || {
-        let recs = rank_startups_for_needs(&firms, &[], &needs, &[], TOP);
-        let mut by_need: HashMap<&str, Vec<String>> = HashMap::new();
-        for r in &recs {
-            by_need.entry(&r.for_id).or_default().push(r.id.clone());
-        }
-        needs
-            .iter()
-            .map(|n| by_need.remove(n.id.as_str()).unwrap_or_default())
-            .collect()
-    });
-    let docs: Vec<String> = firms
+/// The engine's top startups for each need, in the needs' order.
+fn engine_ranking(firms: &[Startup], needs: &[Need]) -> Vec<Vec<String>> {
+    let recs = rank_startups_for_needs(firms, &[], needs, &[], TOP);
+    let mut by_need: HashMap<&str, Vec<String>> = HashMap::new();
+    for r in &recs {
+        by_need.entry(&r.for_id).or_default().push(r.id.clone());
+    }
+    needs
         .iter()
-        .map(|f| {
-            format!(
-                "{} {} {}",
-                f.name,
-                f.technologies.join(" "),
-                f.description.as_deref().unwrap_or("")
-            )
-        })
-        .collect();
+        .map(|n| by_need.remove(n.id.as_str()).unwrap_or_default())
+        .collect()
+}
+
+/// Need → startups on SBIR: at most `max_cases` needs (in id order) that have a right
+/// answer among the firms.
+pub fn eval_sbir(files: &SbirFiles<'_>, max_cases: usize) -> Result<TaskReport> {
+    let SbirSet {
+        firms,
+        needs,
+        truth,
+    } = load_sbir(files, |needs| {
+        needs.iter().take(max_cases).cloned().collect()
+    })?;
+    let engine = measure("innobridge", &truth, || engine_ranking(&firms, &needs));
+    let docs: Vec<String> = firms.iter().map(firm_text).collect();
     let queries: Vec<String> = needs
         .iter()
         .map(|n| format!("{} {}", n.title, n.description.as_deref().unwrap_or("")))
@@ -221,6 +236,82 @@ pub fn eval_sbir(files: &SbirFiles<'_>, max_cases: usize) -> Result<TaskReport> 
         "need → startups (SBIR)",
         vec![engine, tfidf, bm25],
     ))
+}
+
+/// The Korean titles of SBIR validation needs, translated by hand for this project
+/// (`data/README.md`): `id,title`.
+const SBIR_TITLES_KO: &str = include_str!("../data/sbir-validation-titles-ko.csv");
+
+/// A need title in Korean → English firm profiles: the SBIR needs that have a Korean
+/// title, ranked by their English title alone and by their Korean title alone, over
+/// the same firms; the goal is Korean at least 0.9 × English. TF-IDF on the Korean
+/// title shows what words alone find across the languages.
+pub fn eval_sbir_korean_titles(files: &SbirFiles<'_>) -> Result<TaskReport> {
+    let mut korean: HashMap<String, String> = HashMap::new();
+    let mut rows = csv::Reader::from_reader(SBIR_TITLES_KO.as_bytes());
+    for row in rows.records() {
+        let row = row.map_err(|e| AppError::Unusable(format!("Korean titles: {e}")))?;
+        if let (Some(id), Some(title)) = (row.get(0), row.get(1)) {
+            korean.insert(id.to_string(), title.to_string());
+        }
+    }
+    let SbirSet {
+        firms,
+        needs,
+        truth,
+    } = load_sbir(files, |needs| {
+        needs
+            .iter()
+            .filter(|n| korean.contains_key(n.id.as_str()))
+            .cloned()
+            .collect()
+    })?;
+    let titled = |title: &dyn Fn(&Need) -> String| -> Vec<Need> {
+        needs
+            .iter()
+            .map(|n| Need {
+                title: title(n),
+                description: None,
+                ..n.clone()
+            })
+            .collect()
+    };
+    let english = titled(&|n| n.title.clone());
+    let in_korean = titled(&|n| korean[n.id.as_str()].clone());
+    let english_run = measure("innobridge, English title", &truth, || {
+        engine_ranking(&firms, &english)
+    });
+    let korean_run = measure("innobridge, Korean title", &truth, || {
+        engine_ranking(&firms, &in_korean)
+    });
+    let docs: Vec<String> = firms.iter().map(firm_text).collect();
+    let tfidf = measure("TF-IDF cosine, Korean title", &truth, || {
+        let index = TextIndex::build(&docs);
+        in_korean
+            .iter()
+            .map(|n| {
+                index
+                    .rank_tfidf(&n.title, TOP)
+                    .into_iter()
+                    .map(|d| firms[d as usize].id.to_string())
+                    .collect()
+            })
+            .collect()
+    });
+    Ok(TaskReport::new(
+        "need title → startups (SBIR, Korean and English titles)",
+        vec![korean_run, english_run, tfidf],
+    ))
+}
+
+/// A firm's text for the word baselines: name, technologies, description.
+fn firm_text(f: &Startup) -> String {
+    format!(
+        "{} {} {}",
+        f.name,
+        f.technologies.join(" "),
+        f.description.as_deref().unwrap_or("")
+    )
 }
 
 /// Startup → enterprises on a Crunchbase-like folder (`startups.csv`,
@@ -338,6 +429,10 @@ pub fn table(reports: &[TaskReport]) -> String {
                 k.seconds
             ));
         }
+        let engine = r
+            .rankers
+            .first()
+            .map_or("innobridge", |k| k.ranker.as_str());
         for lead in &r.leads {
             let m = &lead.difference;
             let signed = |e: &Estimate| format!("{:+.3} [{:+.3}, {:+.3}]", e.value, e.low, e.high);
@@ -345,7 +440,7 @@ pub fn table(reports: &[TaskReport]) -> String {
                 "{:<36} {:>6}  {:<34} {:<21} {:<21} {:<21} {:<21}\n",
                 r.task,
                 r.cases,
-                format!("innobridge − {}", lead.baseline),
+                format!("{engine} − {}", lead.baseline),
                 signed(&m.hit_rate_at_10),
                 signed(&m.recall_at_10),
                 signed(&m.mrr),

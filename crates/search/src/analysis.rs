@@ -270,6 +270,22 @@ impl Words {
         out
     }
 
+    /// The English terms of the glossary's Korean phrases in `text`, each with the
+    /// phrase it reads (see [`crate::glossary`]).
+    pub fn translations(&mut self, text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (korean, english) in crate::glossary::Glossary::builtin().phrases(text) {
+            for run in runs(english) {
+                if let Run::Word(w, _) = run {
+                    for term in self.word_terms(w) {
+                        out.push((term.clone(), korean.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The terms of every word of `text`, appended to `out` (no surfaces: for reading
     /// whole registers fast).
     pub fn terms_into(&mut self, text: &str, out: &mut Vec<String>) {

@@ -9,6 +9,7 @@
 pub mod analysis;
 mod docs;
 mod facets;
+pub mod glossary;
 mod suggest;
 
 use std::collections::BTreeMap;
