@@ -210,6 +210,20 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
         out
     }
 
+    /// A required field read by `f`: "is required" when it is empty, `f`'s error when
+    /// it is wrong.
+    fn required_parsed<T>(
+        &mut self,
+        col: &str,
+        f: impl Fn(&str) -> Result<T, ValidationError>,
+    ) -> Option<T> {
+        if self.required(col).is_empty() {
+            None
+        } else {
+            self.parsed(col, f)
+        }
+    }
+
     fn int(&mut self, col: &str, min: i64, max: i64) -> Option<i64> {
         self.parsed(col, |v| {
             let n: i64 = v
@@ -426,18 +440,8 @@ pub(crate) fn read_outcome_fields(
     let mut r = Reader::new(row);
     let startup_id = r.id("startup_id");
     let enterprise_id = r.id("enterprise_id");
-    let kind = r.required("kind");
-    let kind = if kind.is_empty() {
-        None
-    } else {
-        r.parsed("kind", OutcomeKind::parse)
-    };
-    let date = r.required("date");
-    let date = if date.is_empty() {
-        None
-    } else {
-        r.date("date")
-    };
+    let kind = r.required_parsed("kind", OutcomeKind::parse);
+    let date = r.required_parsed("date", parse_date);
     let amount = r.money("amount", "currency");
     let note = r.text("note");
     let need_id = r.text("need_id").map(Into::into);
@@ -474,18 +478,8 @@ pub(crate) fn read_center_outcome_fields(
 ) -> Result<crate::overseas::CenterOutcome, Vec<FieldError>> {
     let mut r = Reader::new(row);
     let startup_id = r.id("startup_id");
-    let kind = r.required("kind");
-    let kind = if kind.is_empty() {
-        None
-    } else {
-        r.parsed("kind", crate::kinds::CenterOutcomeKind::parse)
-    };
-    let date = r.required("date");
-    let date = if date.is_empty() {
-        None
-    } else {
-        r.date("date")
-    };
+    let kind = r.required_parsed("kind", crate::kinds::CenterOutcomeKind::parse);
+    let date = r.required_parsed("date", parse_date);
     let amount = r.money("amount", "currency");
     let count = r.int("count", 0, crate::overseas::MAX_COUNT);
     let note = r.text("note");

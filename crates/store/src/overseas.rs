@@ -8,7 +8,7 @@ use domain::{
 };
 use sqlx::Row;
 
-use crate::records::date;
+use crate::records::{Write, date};
 use crate::{Result, Store, StoreError, corrupt, list, now_text};
 
 const APPLICATION_SELECT: &str = "SELECT a.id, c.code AS center, s.ext_id AS startup_id, s.name AS startup_name,
@@ -225,23 +225,8 @@ impl crate::overseas::Centers<'_> {
             );
             // a concurrent insert of the same key waits here and then conflicts: one of
             // two simultaneous recordings is new, the other sees it
-            let inserted = sqlx::query(
-                "INSERT INTO center_outcomes (center_id, startup_id, kind, date, amount_minor, currency, count, note, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (center_id, startup_id, kind, date) DO NOTHING",
-            )
-            .bind(center_id)
-            .bind(startup_id)
-            .bind(o.kind.as_str())
-            .bind(o.date.to_string())
-            .bind(figures.0)
-            .bind(&figures.1)
-            .bind(figures.2)
-            .bind(&figures.3)
-            .bind(now_text())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            let inserted =
+                write_center_outcome(&mut tx, (center_id, startup_id), o, Write::Insert).await?;
             let recorded = if inserted == 1 {
                 Recorded::New
             } else {
@@ -271,20 +256,7 @@ impl crate::overseas::Centers<'_> {
                         ),
                     )));
                 }
-                sqlx::query(
-                    "UPDATE center_outcomes SET amount_minor = $5, currency = $6, count = $7, note = $8
-                     WHERE center_id = $1 AND startup_id = $2 AND kind = $3 AND date = $4",
-                )
-                .bind(center_id)
-                .bind(startup_id)
-                .bind(o.kind.as_str())
-                .bind(o.date.to_string())
-                .bind(figures.0)
-                .bind(&figures.1)
-                .bind(figures.2)
-                .bind(&figures.3)
-                .execute(&mut *tx)
-                .await?;
+                write_center_outcome(&mut tx, (center_id, startup_id), o, Write::Upsert).await?;
                 crate::admin::audit(
                     &mut tx,
                     actor,
@@ -355,6 +327,43 @@ impl crate::overseas::Centers<'_> {
 #[derive(Clone, Copy)]
 pub struct Centers<'a> {
     pub(crate) store: &'a Store,
+}
+
+/// Writes a center outcome: only when its key is new (`Insert`), or over the one
+/// stored (`Upsert`); the rows written.
+async fn write_center_outcome(
+    c: &mut impl crate::AsConn,
+    (center_id, startup_id): (i64, i64),
+    o: &CenterOutcome,
+    write: Write,
+) -> Result<u64> {
+    let on_conflict = match write {
+        Write::Insert => "DO NOTHING",
+        Write::Upsert => {
+            "DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency,
+             count = excluded.count, note = excluded.note"
+        }
+    };
+    let sql = format!(
+        "INSERT INTO center_outcomes (center_id, startup_id, kind, date, amount_minor, currency, count, note, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (center_id, startup_id, kind, date) {on_conflict}"
+    );
+    crate::with_conn!(c => {
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(center_id)
+            .bind(startup_id)
+            .bind(o.kind.as_str())
+            .bind(o.date.to_string())
+            .bind(o.amount.map(|m| m.minor))
+            .bind(o.amount.map(|m| m.currency.code()))
+            .bind(o.count)
+            .bind(&o.note)
+            .bind(now_text())
+            .execute(&mut *c)
+            .await?
+            .rows_affected())
+    })
 }
 
 /// An outcome's stored figures as a person reads them in a refusal.

@@ -32,7 +32,7 @@ pub struct BatchResult {
 
 /// Whether a row may replace the record with its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Write {
+pub(crate) enum Write {
     Upsert,
     /// Only a new record: a row whose id exists is left out (written stays 0).
     Insert,
