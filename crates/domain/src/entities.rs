@@ -256,6 +256,11 @@ pub struct Event {
 /// The most 1:1 slots an event has (the scheduler keeps availability in 64 bits).
 pub const MAX_EVENT_SLOTS: i32 = 64;
 
+/// The most tables an event's 1:1 meetings use: far beyond any forum's hall, and what
+/// keeps a schedule's slot × table grid small (an attacker's 10 million tables grew the
+/// server by 600 MB while scheduling).
+pub const MAX_EVENT_TABLES: i32 = 10_000;
+
 impl Event {
     /// What every event must satisfy, with the field at fault.
     pub fn validate(&self) -> Result<(), crate::FieldError> {
@@ -280,8 +285,11 @@ impl Event {
                 format!("between 1 and {MAX_EVENT_SLOTS}, not {}", self.slots),
             ));
         }
-        if self.tables < 1 {
-            return Err(F::new("tables", "at least one table"));
+        if !(1..=MAX_EVENT_TABLES).contains(&self.tables) {
+            return Err(F::new(
+                "tables",
+                format!("between 1 and {MAX_EVENT_TABLES}, not {}", self.tables),
+            ));
         }
         if self.capacity < 0 {
             return Err(F::new("capacity", "not negative (0: no limit)"));
@@ -504,6 +512,13 @@ mod tests {
             (
                 Event {
                     tables: 0,
+                    ..event()
+                },
+                "tables",
+            ),
+            (
+                Event {
+                    tables: MAX_EVENT_TABLES + 1,
                     ..event()
                 },
                 "tables",

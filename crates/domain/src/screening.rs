@@ -48,6 +48,8 @@ impl Default for Rubric {
 
 impl Rubric {
     pub fn validate(&self) -> Result<(), FieldError> {
+        // weights of 1e308 summed to infinity and every weighted score read null
+        const MAX_CRITERION_WEIGHT: f64 = 1_000.0;
         let f = |reason: String| Err(FieldError::new("rubric", reason));
         if self.criteria.is_empty() {
             return f("a rubric needs at least one criterion".into());
@@ -60,8 +62,11 @@ impl Rubric {
                     c.key
                 ));
             }
-            if !(c.weight > 0.0 && c.weight.is_finite()) {
-                return f(format!("'{}' needs a positive weight", c.key));
+            if !(c.weight > 0.0 && c.weight <= MAX_CRITERION_WEIGHT) {
+                return f(format!(
+                    "'{}' needs a weight above 0 and at most {MAX_CRITERION_WEIGHT}, not {}",
+                    c.key, c.weight
+                ));
             }
             if !(1..=100).contains(&c.max) {
                 return f(format!(
@@ -247,6 +252,12 @@ mod tests {
         bad = Rubric::default();
         bad.criteria[0].weight = 0.0;
         assert!(bad.validate().is_err());
+        for weight in [1e308, f64::INFINITY, f64::NAN, 1_000.5] {
+            bad.criteria[0].weight = weight;
+            assert!(bad.validate().is_err(), "{weight}");
+        }
+        bad.criteria[0].weight = 1_000.0;
+        assert!(bad.validate().is_ok());
         assert!(Rubric::default().validate().is_ok());
     }
 }
