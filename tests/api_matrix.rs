@@ -375,6 +375,18 @@ async fn every_write_route_for_every_role() {
     assert_eq!(bad.status(), 422);
     let p: serde_json::Value = bad.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "founded_year");
+    // a name that would show as something else in a list (found by an attacker)
+    for name in ["한빛\n<script>", "evil\u{202E}gpj.exe"] {
+        let bad = put(
+            profile.clone(),
+            who("startup"),
+            serde_json::json!({ "name": name }),
+        )
+        .await;
+        assert_eq!(bad.status(), 422, "{name:?}");
+        let p: serde_json::Value = bad.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "name");
+    }
     let unknown = put(
         profile.clone(),
         who("startup"),

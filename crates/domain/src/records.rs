@@ -137,6 +137,11 @@ impl RecordKind {
 }
 
 /// Collects field errors while a record is read, so one pass reports all of them.
+/// The longest name of a startup or an enterprise, in characters.
+const NAME_MAX: usize = 200;
+/// The longest title of a need, in characters (award titles run to about 300).
+const TITLE_MAX: usize = 500;
+
 struct Reader<'a, F: Fields + ?Sized> {
     row: &'a F,
     errors: Vec<FieldError>,
@@ -165,6 +170,35 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
             self.errors.push(e.at(col));
         }
         T::from(v)
+    }
+
+    /// A one-line text (a name, a title) of at most `max` characters, without control
+    /// characters (a newline, a tab) or bidirectional overrides, which would make it
+    /// show as something else in a list; "is required" when `required` and empty.
+    fn line(&mut self, col: &str, required: bool, max: usize) -> String {
+        let v = if required {
+            self.required(col)
+        } else {
+            self.text(col).unwrap_or_default()
+        };
+        let hidden = |c: &char| {
+            c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        };
+        if let Some(c) = v.chars().find(hidden) {
+            self.errors.push(FieldError::new(
+                col,
+                format!(
+                    "holds a control or direction character (U+{:04X}); write it on one line",
+                    c as u32
+                ),
+            ));
+        } else if v.chars().count() > max {
+            self.errors.push(FieldError::new(
+                col,
+                format!("is longer than {max} characters"),
+            ));
+        }
+        v
     }
 
     fn text(&mut self, col: &str) -> Option<String> {
@@ -345,8 +379,8 @@ pub(crate) fn read_startup_fields(
     let mut r = Reader::new(row);
     let s = Startup {
         id: r.id("id"),
-        name: r.required("name"),
-        name_en: r.text("name_en"),
+        name: r.line("name", true, NAME_MAX),
+        name_en: Some(r.line("name_en", false, NAME_MAX)).filter(|n| !n.is_empty()),
         description: r.text("description"),
         description_en: r.text("description_en"),
         industries: r.parsed_list("industries", industry::normalize),
@@ -379,8 +413,8 @@ pub(crate) fn read_enterprise_fields(
     let mut r = Reader::new(row);
     let e = Enterprise {
         id: r.id("id"),
-        name: r.required("name"),
-        name_en: r.text("name_en"),
+        name: r.line("name", true, NAME_MAX),
+        name_en: Some(r.line("name_en", false, NAME_MAX)).filter(|n| !n.is_empty()),
         size_class: r.parsed("size_class", SizeClass::parse),
         industries: r.parsed_list("industries", industry::normalize),
         description: r.text("description"),
@@ -414,7 +448,7 @@ pub(crate) fn read_need_fields(row: &(impl Fields + ?Sized)) -> Result<Need, Vec
     let n = Need {
         id: r.id("id"),
         enterprise_id: r.id("enterprise_id"),
-        title: r.required("title"),
+        title: r.line("title", true, TITLE_MAX),
         description: r.text("description"),
         technologies: r.list("technologies"),
         industries: r.parsed_list("industries", industry::normalize),
@@ -657,6 +691,37 @@ mod tests {
             ]
         );
         assert!(errs[1].reason.contains("allowed: pre-seed"));
+    }
+
+    #[test]
+    fn names_and_titles_are_one_line_that_shows_as_written() {
+        // found by an attacker: a newline, or a right-to-left override that makes
+        // "evil\u{202E}gpj.exe" read as "evilexe.jpg" in a list
+        for (name, why) in [
+            ("한빛\n<script>", "newline"),
+            ("evil\u{202E}gpj.exe", "override"),
+            ("tab\there", "tab"),
+        ] {
+            let errs = read_startup(&row(&[("id", "s-1"), ("name", name)])).unwrap_err();
+            assert_eq!(errs[0].field, "name", "{why}");
+            assert!(errs[0].reason.contains("U+"), "{why}: {}", errs[0].reason);
+        }
+        let long = "가".repeat(NAME_MAX + 1);
+        let errs =
+            read_startup(&row(&[("id", "s-1"), ("name_en", "x"), ("name", &long)])).unwrap_err();
+        assert!(
+            errs[0].reason.contains("longer than 200"),
+            "{}",
+            errs[0].reason
+        );
+        let errs = read_need(&row(&[
+            ("id", "n-1"),
+            ("enterprise_id", "e-1"),
+            ("title", "a\rb"),
+        ]))
+        .unwrap_err();
+        assert_eq!(errs[0].field, "title");
+        assert!(read_startup(&row(&[("id", "s-1"), ("name", "한빛 (Hanbit) — AI·로봇")])).is_ok());
     }
 
     #[test]
