@@ -394,6 +394,15 @@ async fn every_write_route_for_every_role() {
     )
     .await;
     assert_eq!(unknown.status(), 400);
+    // a list or a bare value is not a record (a `[]` was a save of nothing, 200)
+    for body in [
+        serde_json::json!([]),
+        serde_json::json!(["x"]),
+        serde_json::json!("x"),
+    ] {
+        let not_a_record = put(profile.clone(), who("startup"), body.clone()).await;
+        assert_eq!(not_a_record.status(), 400, "{body}");
+    }
     // a field of the wrong JSON type is named as a broken rule is; an id in the body
     // must be the address's
     let wrong_type = put(

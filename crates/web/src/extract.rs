@@ -67,7 +67,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Every body the API takes is an object: a list (`[]`) would otherwise read as a struct
+/// with every field left out, and a save of nothing answered 200.
 fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::bad_input(
+            "the body is a JSON object ({\"field\": value, …})",
+        ));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let reason = e.inner().to_string();
         if reason.starts_with("unknown field") {
