@@ -277,6 +277,25 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
         self.parsed(col, parse_date)
     }
 
+    /// A date the program records (a startup found, an enterprise joining): from
+    /// [`crate::dates::FIRST_YEAR`] to the end of this century; 0000-01-01 made a KPI
+    /// year "0".
+    fn recorded_date(&mut self, col: &str) -> Option<NaiveDate> {
+        self.parsed(col, |v| {
+            let d = parse_date(v)?;
+            let years = crate::dates::FIRST_YEAR..=*crate::dates::EVENT_YEARS.end();
+            if years.contains(&chrono::Datelike::year(&d)) {
+                Ok(d)
+            } else {
+                Err(ValidationError::new(format!(
+                    "{d} is not a plausible date (years {} to {}); give the real date",
+                    years.start(),
+                    years.end()
+                )))
+            }
+        })
+    }
+
     fn country(&mut self, col: &str) -> Option<String> {
         self.parsed(col, |v| {
             if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -397,7 +416,7 @@ pub(crate) fn read_startup_fields(
         clusters: r.parsed_list("clusters", |c| ClusterCode::parse(&fold(c))),
         target_markets: r.list("target_markets"),
         business_reg_no: r.parsed("business_reg_no", BusinessRegNo::parse),
-        discovered_on: r.date("discovered_on"),
+        discovered_on: r.recorded_date("discovered_on"),
     };
     r.finish(s)
 }
@@ -425,7 +444,7 @@ pub(crate) fn read_enterprise_fields(
         ticket_min_krw: r.int("ticket_min_krw", 0, i64::MAX),
         ticket_max_krw: r.int("ticket_max_krw", 0, i64::MAX),
         clusters: r.parsed_list("clusters", |c| ClusterCode::parse(&fold(c))),
-        participating_since: r.date("participating_since"),
+        participating_since: r.recorded_date("participating_since"),
     };
     if let (Some(a), Some(b)) = (e.ticket_min_krw, e.ticket_max_krw)
         && a > b
@@ -694,7 +713,7 @@ mod tests {
     }
 
     #[test]
-    fn names_and_titles_are_one_line_that_shows_as_written() {
+    fn names_titles_and_dates_are_what_a_list_can_show() {
         // found by an attacker: a newline, or a right-to-left override that makes
         // "evil\u{202E}gpj.exe" read as "evilexe.jpg" in a list
         for (name, why) in [
@@ -705,6 +724,15 @@ mod tests {
             let errs = read_startup(&row(&[("id", "s-1"), ("name", name)])).unwrap_err();
             assert_eq!(errs[0].field, "name", "{why}");
             assert!(errs[0].reason.contains("U+"), "{why}: {}", errs[0].reason);
+        }
+        for date in ["0000-01-01", "9999-12-31", "1899-12-31"] {
+            let errs = read_startup(&row(&[
+                ("id", "s-1"),
+                ("name", "a"),
+                ("discovered_on", date),
+            ]))
+            .unwrap_err();
+            assert_eq!(errs[0].field, "discovered_on", "{date}");
         }
         let long = "가".repeat(NAME_MAX + 1);
         let errs =
