@@ -1239,7 +1239,7 @@ impl Calls<'_> {
         self,
         who: impl Into<Principal<'_>>,
         id: ApplicationId,
-        need: Option<&str>,
+        need: Option<&domain::NeedId>,
     ) -> Result<CallApplication> {
         let user = who.into().person("Calls::route_proposal")?;
         let not_found = || AppError::NotFound(format!("no proposal {id}"));

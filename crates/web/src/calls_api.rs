@@ -154,7 +154,7 @@ pub async fn add_evaluator(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ConflictBody {
-    pub startup_id: String,
+    pub startup_id: domain::StartupId,
     pub reason: Option<String>,
 }
 
@@ -167,11 +167,7 @@ pub async fn conflict(
     JsonBody(c): JsonBody<ConflictBody>,
 ) -> ApiResult<StatusCode> {
     app.calls()
-        .declare_conflict(
-            &s.user,
-            &domain::StartupId::from(c.startup_id.as_str()),
-            c.reason.as_deref(),
-        )
+        .declare_conflict(&s.user, &c.startup_id, c.reason.as_deref())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -319,7 +315,7 @@ pub async fn read_inbox(State(app): State<App>, Writer(s): Writer) -> ApiResult<
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ProposalBody {
-    pub enterprise_id: String,
+    pub enterprise_id: domain::EnterpriseId,
     pub proposal: String,
 }
 
@@ -333,12 +329,7 @@ pub async fn propose(
 ) -> ApiResult<(StatusCode, Json<CallApplication>)> {
     let proposed = app
         .calls()
-        .propose(
-            &s.user,
-            &domain::EnterpriseId::from(p.enterprise_id.as_str()),
-            &p.proposal,
-            chrono::Utc::now(),
-        )
+        .propose(&s.user, &p.enterprise_id, &p.proposal, chrono::Utc::now())
         .await?;
     Ok((StatusCode::CREATED, Json(proposed)))
 }
@@ -346,7 +337,7 @@ pub async fn propose(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct RouteBody {
     /// The need to route it to; none declines it.
-    pub need_id: Option<String>,
+    pub need_id: Option<domain::NeedId>,
 }
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/route", tag = "calls", security(("session" = []), ("csrf" = [])),
@@ -360,7 +351,7 @@ pub async fn route(
 ) -> ApiResult<Json<CallApplication>> {
     let routed = app
         .calls()
-        .route_proposal(&s.user, id, r.need_id.as_deref())
+        .route_proposal(&s.user, id, r.need_id.as_ref())
         .await?;
     Ok(Json(routed))
 }

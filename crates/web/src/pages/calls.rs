@@ -198,7 +198,7 @@ pub async fn create(
 pub struct ProposalForm {
     #[serde(default)]
     csrf: String,
-    enterprise_id: String,
+    enterprise_id: domain::EnterpriseId,
     proposal: String,
 }
 
@@ -214,12 +214,7 @@ pub async fn propose(
     };
     match app
         .calls()
-        .propose(
-            &s.user,
-            &domain::EnterpriseId::from(f.enterprise_id.as_str()),
-            &f.proposal,
-            chrono::Utc::now(),
-        )
+        .propose(&s.user, &f.enterprise_id, &f.proposal, chrono::Utc::now())
         .await
     {
         Ok(a) => done(
@@ -250,8 +245,10 @@ pub async fn route(
     let Some(s) = caller.form_writer(&f.csrf) else {
         return need_login(&caller, &uri);
     };
-    let need = Some(f.need_id.trim()).filter(|n| !n.is_empty());
-    match app.calls().route_proposal(&s.user, id, need).await {
+    let need = Some(f.need_id.trim())
+        .filter(|n| !n.is_empty())
+        .map(domain::NeedId::from);
+    match app.calls().route_proposal(&s.user, id, need.as_ref()).await {
         Ok(a) => done(
             &format!("/calls/{}", a.call),
             if need.is_some() {
@@ -753,7 +750,7 @@ pub async fn score(
 pub struct ConflictForm {
     #[serde(default)]
     csrf: String,
-    startup_id: String,
+    startup_id: domain::StartupId,
     #[serde(default)]
     reason: String,
     #[serde(default)]
@@ -775,11 +772,7 @@ pub async fn conflict(
     let reason = Some(f.reason.trim()).filter(|r| !r.is_empty());
     match app
         .calls()
-        .declare_conflict(
-            &s.user,
-            &domain::StartupId::from(f.startup_id.as_str()),
-            reason,
-        )
+        .declare_conflict(&s.user, &f.startup_id, reason)
         .await
     {
         Ok(()) => done(
