@@ -1447,3 +1447,98 @@ async fn a_recorded_outcome_is_replaced_only_by_a_correction() {
         assert_eq!(stored(m, day).await, Some(kept), "round {round}");
     }
 }
+
+/// An outcome imported from a file that did not name the need (a partner's sheet of
+/// investments) and then recorded by hand on the match with the same figures: nothing
+/// is written twice, and the outcome now belongs to the match, which moves on.
+#[tokio::test]
+async fn recording_an_imported_outcome_on_its_match_links_it() {
+    let (s, demo) = start().await;
+    let c = reqwest::Client::new();
+    let admin = demo.logins.iter().find(|l| l.role == Role::Admin).unwrap();
+    let session = common::log_in(&c, &s.base, &admin.email, &admin.password).await;
+    let accepted = s
+        .app
+        .store()
+        .pipeline()
+        .matches_where(&app::MatchFilter {
+            statuses: vec![MatchStatus::Accepted],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let m = accepted.first().expect("the demo has accepted matches");
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("investments.csv");
+    std::fs::write(
+        &sheet,
+        format!(
+            "startup_id,enterprise_id,kind,date,amount\n{},{},investment,2026-09-14,300000000\n",
+            m.startup_id, m.enterprise_id
+        ),
+    )
+    .unwrap();
+    let report = s
+        .app
+        .records()
+        .import_file(
+            &app::Operator::named(&admin.email),
+            domain::records::RecordKind::Outcomes,
+            &sheet,
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    assert_eq!(report.inserted, 1);
+    let of_the_match = || async {
+        s.app
+            .store()
+            .pipeline()
+            .outcomes()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|o| o.startup_id == m.startup_id && o.date.to_string() == "2026-09-14")
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of_the_match().await[0].need_id,
+        None,
+        "imported without its need"
+    );
+
+    let resp = post(
+        &c,
+        &format!("{}/api/v1/outcomes", s.base),
+        Some(&session),
+        Some(
+            serde_json::json!({"startup_id": m.startup_id, "need_id": m.need_id,
+            "kind": "investment", "date": "2026-09-14", "amount": "300000000"}),
+        ),
+    )
+    .await;
+    assert_eq!(resp.status(), 200, "the same figures: nothing new");
+    let outcomes = of_the_match().await;
+    assert_eq!(outcomes.len(), 1, "not recorded twice");
+    assert_eq!(
+        outcomes[0].need_id.as_ref(),
+        Some(&m.need_id),
+        "linked to the match"
+    );
+    let now = s
+        .app
+        .store()
+        .pipeline()
+        .matches_where(&app::MatchFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.startup_id == m.startup_id && x.need_id == m.need_id)
+        .unwrap();
+    assert_eq!(
+        now.status,
+        MatchStatus::for_outcome(domain::OutcomeKind::Investment),
+        "the match moved on as a new recording would move it"
+    );
+}

@@ -8,7 +8,7 @@ use domain::{
 };
 use sqlx::Row;
 
-use crate::records::{Write, date};
+use crate::records::{Write, already_recorded, date};
 use crate::{Result, Store, StoreError, corrupt, list, now_text};
 
 const APPLICATION_SELECT: &str = "SELECT a.id, c.code AS center, s.ext_id AS startup_id, s.name AS startup_name,
@@ -244,17 +244,10 @@ impl crate::overseas::Centers<'_> {
                     return Ok(Recorded::Unchanged);
                 }
                 if existing == OnExisting::Refuse {
-                    return Err(StoreError::Refused(FieldError::new(
-                        "date",
-                        format!(
-                            "a {} outcome of {} on {} is already recorded with other figures ({}); \
-                             to replace them, record it as a correction (replace=true)",
-                            o.kind.as_str(),
-                            o.startup_id,
-                            o.date,
-                            described_figures(stored.0, stored.1.as_deref(), stored.2),
-                        ),
-                    )));
+                    return Err(already_recorded(
+                        format!("the {} outcome of {} on {}", o.kind.as_str(), o.startup_id, o.date),
+                        (stored.0, stored.1.as_deref(), stored.2),
+                    ));
                 }
                 write_center_outcome(&mut tx, (center_id, startup_id), o, Write::Upsert).await?;
                 crate::admin::audit(
@@ -364,32 +357,4 @@ async fn write_center_outcome(
             .await?
             .rows_affected())
     })
-}
-
-/// An outcome's stored figures as a person reads them in a refusal.
-pub(crate) fn described_figures(
-    amount_minor: Option<i64>,
-    currency: Option<&str>,
-    count: Option<i64>,
-) -> String {
-    let mut parts = Vec::new();
-    if let Some(minor) = amount_minor {
-        let currency = currency
-            .and_then(|c| Currency::parse(c).ok())
-            .unwrap_or(Currency::KRW);
-        let amount = Money { minor, currency };
-        parts.push(format!(
-            "amount {} {}",
-            amount.to_decimal_string(),
-            currency.code()
-        ));
-    }
-    if let Some(n) = count {
-        parts.push(format!("count {n}"));
-    }
-    if parts.is_empty() {
-        "no amount".to_string()
-    } else {
-        parts.join(", ")
-    }
 }

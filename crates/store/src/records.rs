@@ -453,16 +453,16 @@ impl crate::pipeline::Pipeline<'_> {
                 )));
             };
             let mut tx = crate::Begin::begin_write(pool).await?;
-            let status: Option<(String,)> = sqlx::query_as(
-                "SELECT m.status FROM matches m JOIN startups s ON s.id = m.startup_id
+            let the_match: Option<(i64, String)> = sqlx::query_as(
+                "SELECT m.id, m.status FROM matches m JOIN startups s ON s.id = m.startup_id
                  JOIN needs n ON n.id = m.need_id WHERE s.ext_id = $1 AND n.ext_id = $2",
             )
             .bind(&o.startup_id)
             .bind(need)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((status,)) = status {
-                let st = domain::MatchStatus::parse(&status).map_err(|e| corrupt("status", e))?;
+            if let Some((_, status)) = &the_match {
+                let st = domain::MatchStatus::parse(status).map_err(|e| corrupt("status", e))?;
                 if !st.is_accepted() {
                     return Err(StoreError::Refused(FieldError::new(
                         "need_id",
@@ -480,8 +480,14 @@ impl crate::pipeline::Pipeline<'_> {
                 }
                 RowOutcome::Written(..) => Recorded::New,
                 RowOutcome::Kept => {
-                    let stored: (Option<i64>, Option<String>, Option<String>) = sqlx::query_as(
-                        "SELECT o.amount_minor, o.currency, o.note FROM outcomes o
+                    let (outcome_id, linked, amount_minor, currency, note): (
+                        i64,
+                        Option<i64>,
+                        Option<i64>,
+                        Option<String>,
+                        Option<String>,
+                    ) = sqlx::query_as(
+                        "SELECT o.id, o.match_id, o.amount_minor, o.currency, o.note FROM outcomes o
                          JOIN startups s ON s.id = o.startup_id JOIN enterprises e ON e.id = o.enterprise_id
                          WHERE s.ext_id = $1 AND e.ext_id = $2 AND o.kind = $3 AND o.date = $4",
                     )
@@ -491,27 +497,39 @@ impl crate::pipeline::Pipeline<'_> {
                     .bind(o.date.to_string())
                     .fetch_one(&mut *tx)
                     .await?;
+                    let stored = (amount_minor, currency, note);
                     let given = (
                         o.amount.map(|m| m.minor),
                         o.amount.map(|m| m.currency.code().to_string()),
                         o.note.clone(),
                     );
                     if stored == given {
+                        // the same figures, imported before without the need they came
+                        // from: recording them on the match links them to it and moves
+                        // it on, as a new recording would
+                        if let (None, Some((match_id, _))) = (linked, &the_match) {
+                            sqlx::query("UPDATE outcomes SET match_id = $1 WHERE id = $2")
+                                .bind(match_id)
+                                .bind(outcome_id)
+                                .execute(&mut *tx)
+                                .await?;
+                            crate::pipeline::advance_for_outcome(&mut tx, *match_id, o.kind, o.date, actor)
+                                .await?;
+                            tx.commit().await?;
+                        }
                         return Ok(Recorded::Unchanged);
                     }
                     if existing == OnExisting::Refuse {
-                        return Err(StoreError::Refused(FieldError::new(
-                            "date",
+                        return Err(already_recorded(
                             format!(
-                                "a {} of {} with {} on {} is already recorded with other figures ({}); \
-                                 to replace them, record it as a correction (replace=true)",
+                                "the {} outcome of {} with {} on {}",
                                 o.kind.as_str(),
                                 o.startup_id,
                                 o.enterprise_id,
-                                o.date,
-                                crate::overseas::described_figures(stored.0, stored.1.as_deref(), None),
+                                o.date
                             ),
-                        )));
+                            (stored.0, stored.1.as_deref(), None),
+                        ));
                     }
                     upsert_outcome(&mut tx, o, actor, &now, Write::Upsert).await?;
                     crate::admin::audit(
@@ -559,6 +577,41 @@ impl crate::pipeline::Pipeline<'_> {
             rows.iter().map(outcome_from_row).collect()
         })
     }
+}
+
+/// The refusal of a recording whose key (what, with whom, on which day) is already
+/// recorded with other figures: it names the stored figures and how to correct them.
+pub(crate) fn already_recorded(
+    subject: String,
+    (amount_minor, currency, count): (Option<i64>, Option<&str>, Option<i64>),
+) -> StoreError {
+    let mut parts = Vec::new();
+    if let Some(minor) = amount_minor {
+        let currency = currency
+            .and_then(|c| Currency::parse(c).ok())
+            .unwrap_or(Currency::KRW);
+        let amount = Money { minor, currency };
+        parts.push(format!(
+            "amount {} {}",
+            amount.to_decimal_string(),
+            currency.code()
+        ));
+    }
+    if let Some(n) = count {
+        parts.push(format!("count {n}"));
+    }
+    let figures = if parts.is_empty() {
+        "no amount".to_string()
+    } else {
+        parts.join(", ")
+    };
+    StoreError::Refused(FieldError::new(
+        "date",
+        format!(
+            "{subject} is already recorded with other figures ({figures}); \
+             to replace them, record it as a correction (replace=true)"
+        ),
+    ))
 }
 
 async fn upsert_startup(c: &mut impl crate::AsConn, s: &Startup, now: &str) -> Result<RowOutcome> {
