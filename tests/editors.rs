@@ -726,3 +726,126 @@ async fn a_write_answers_without_waiting_for_the_search_index() {
     .await;
     assert_eq!(found["hits"][0]["id"], id.as_str());
 }
+
+/// Issue #21: a need's title and description are kept per language. A page shows the
+/// reader's language and marks a text shown in the other one; a save of one language
+/// leaves the other as it was; imports take `title_en` and `description_en`; the demo
+/// no longer glues both languages into one field.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_need_is_written_in_each_language() {
+    let (base, app, demo, dir) = common::serve_demo(9, None).await;
+    let c = no_redirects();
+    let login = |role: Role| demo.logins.iter().find(|l| l.role == role).unwrap();
+    let en = login(Role::EnterpriseMember);
+    let member = common::log_in(&c, &base, &en.email, &en.password).await;
+    let ent = app
+        .accounts()
+        .login(&en.email, &en.password)
+        .await
+        .unwrap()
+        .user
+        .enterprise_id
+        .unwrap();
+    let needs = app.discovery().needs_of(&ent).await.unwrap();
+    let hangul = |s: &str| s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    for n in &needs {
+        assert!(hangul(&n.title) && !n.title.contains('('), "{:?}", n.title);
+        let title_en = n.title_en.as_deref().expect("the demo gives English");
+        assert!(!hangul(title_en), "{title_en:?}");
+        assert!(!hangul(n.description_en.as_deref().unwrap()));
+    }
+    let need = needs
+        .iter()
+        .find(|n| n.visibility == domain::Visibility::Public)
+        .unwrap();
+    let page = |lang: &'static str| {
+        let c = c.clone();
+        let url = format!("{base}/needs/{}?lang={lang}", need.id);
+        let cookie = member.cookie.clone();
+        async move {
+            let r = c.get(url).header("cookie", cookie).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.text().await.unwrap()
+        }
+    };
+    let h1 = |html: &str| {
+        let at = html.find("<h1>").unwrap();
+        html[at..at + html[at..].find("</h1>").unwrap()].to_string()
+    };
+    let put = |body: serde_json::Value| {
+        c.put(format!("{base}/api/v1/needs/{}", need.id))
+            .header("cookie", &member.cookie)
+            .header("x-csrf-token", &member.csrf)
+            .json(&body)
+            .send()
+    };
+    let r = put(serde_json::json!({"title_en": "Battery recycling line retrofit"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let got = app.store().records().need(&need.id).await.unwrap().unwrap();
+    assert_eq!(got.title, need.title, "the Korean title is kept");
+    assert_eq!(
+        got.title_en.as_deref(),
+        Some("Battery recycling line retrofit")
+    );
+    assert_eq!(got.description_en, need.description_en);
+    let english = h1(&page("en").await);
+    assert!(
+        english.contains("Battery recycling line retrofit"),
+        "{english}"
+    );
+    assert!(!english.contains(&need.title) && !english.contains("fallback"));
+    let korean = h1(&page("ko").await);
+    assert!(
+        korean.contains(&need.title) && !korean.contains("Battery"),
+        "{korean}"
+    );
+
+    // no English: the English page shows the Korean title and says so
+    let r = put(serde_json::json!({"title_en": ""})).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let english = h1(&page("en").await);
+    assert!(
+        english.contains(&need.title) && english.contains("in Korean"),
+        "{english}"
+    );
+
+    // an import names both languages in columns of their own
+    let admin = login(Role::Admin);
+    let sheet = dir.path().join("needs-bilingual.csv");
+    std::fs::write(
+        &sheet,
+        format!(
+            "id,enterprise_id,title,title_en,description,description_en\n\
+             nd-bi-1,{ent},배터리 재활용 공정,Battery recycling process,폐배터리에서 리튬을 회수합니다,Recover lithium from spent batteries\n"
+        ),
+    )
+    .unwrap();
+    let report = app
+        .records()
+        .import_file(
+            &app::Operator::named(&admin.email),
+            domain::records::RecordKind::Needs,
+            &sheet,
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let got = app
+        .store()
+        .records()
+        .need("nd-bi-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (got.title.as_str(), got.title_en.as_deref()),
+        ("배터리 재활용 공정", Some("Battery recycling process"))
+    );
+    assert_eq!(
+        got.description_en.as_deref(),
+        Some("Recover lithium from spent batteries")
+    );
+}

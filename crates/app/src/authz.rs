@@ -49,7 +49,7 @@ pub fn may_read_need(viewer: Option<&User>, need: &Need, entitled_startups: &[St
 }
 
 /// A need as a viewer may see it: to those not entitled a confidential need shows
-/// its id and title only — its enterprise (empty), description, technologies,
+/// its id and title (in both languages) only — its enterprise (empty), description, technologies,
 /// industries, collaboration types, stages, slots (0) and deadline are withheld.
 pub fn need_as_seen(viewer: Option<&User>, need: &Need, entitled_startups: &[String]) -> Need {
     if may_read_need(viewer, need, entitled_startups) {
@@ -59,7 +59,9 @@ pub fn need_as_seen(viewer: Option<&User>, need: &Need, entitled_startups: &[Str
         id: need.id.clone(),
         enterprise_id: Default::default(),
         title: need.title.clone(),
+        title_en: need.title_en.clone(),
         description: None,
+        description_en: None,
         technologies: Vec::new(),
         industries: Vec::new(),
         collaboration_types: Vec::new(),
@@ -269,7 +271,9 @@ mod tests {
             id: "nd-1".into(),
             enterprise_id: "en-1".into(),
             title: "Battery recycling".into(),
+            title_en: None,
             description: Some("the secret plan".into()),
+            description_en: None,
             technologies: vec!["hydrometallurgy".into()],
             industries: vec!["mobility".into()],
             collaboration_types: vec![],
@@ -309,7 +313,9 @@ mod tests {
                 id: "nd-1".into(),
                 enterprise_id: Default::default(),
                 title: "Battery recycling".into(),
+                title_en: None,
                 description: None,
+                description_en: None,
                 technologies: vec![],
                 industries: vec![],
                 collaboration_types: vec![],

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use domain::korean::{Particle, with_particle};
 use domain::screening::{Call, CallApplication, Review, Standing, check_attachment, rank};
 use domain::{ApplicationId, CallApplicationStatus, ReviewId, Role, User};
 use matching::review::{ReviewProblem, assign_reviews};
@@ -342,7 +343,11 @@ impl App {
             domain::Side::Enterprise => (m.enterprise_name.clone(), m.enterprise_name.clone()),
             domain::Side::Program => ("프로그램 사무국".into(), "The program office".into()),
         };
-        let text_ko = format!("{who_ko}이(가) '{}' 매칭을 {ko}", m.need_title);
+        let text_ko = format!(
+            "{} '{}' 매칭을 {ko}",
+            with_particle(&who_ko, Particle::Subject),
+            m.need_title
+        );
         let text_en = format!("{who_en} {en} the match on '{}'.", m.need_title);
         let kind = "match.moved";
         if side != domain::Side::Startup {

@@ -90,7 +90,13 @@ impl Profiler {
 
     pub fn need(&mut self, n: &Need, enterprise: Option<&Enterprise>) -> NeedProfile {
         let techs = n.technologies.join(" . ");
-        let terms = self.terms(&[Some(&n.title), n.description.as_deref(), Some(&techs)]);
+        let terms = self.terms(&[
+            Some(&n.title),
+            n.title_en.as_deref(),
+            n.description.as_deref(),
+            n.description_en.as_deref(),
+            Some(&techs),
+        ]);
         let technologies = n
             .technologies
             .iter()
@@ -104,7 +110,11 @@ impl Profiler {
         } else {
             n.industries.clone()
         };
-        let title_terms = self.bare_terms(std::iter::once(n.title.as_str()));
+        let title_terms = self.bare_terms(
+            [Some(n.title.as_str()), n.title_en.as_deref()]
+                .into_iter()
+                .flatten(),
+        );
         NeedProfile {
             terms,
             title_terms,
@@ -159,7 +169,9 @@ mod tests {
             id: "nd-1".into(),
             enterprise_id: "en-1".into(),
             title: title.into(),
+            title_en: None,
             description: Some(description.into()),
+            description_en: None,
             technologies: vec![],
             industries: vec![],
             collaboration_types: vec![],
@@ -218,5 +230,26 @@ mod tests {
             ..Default::default()
         });
         assert!(korean_only.terms.contains(&"lidar".to_string()));
+    }
+
+    #[test]
+    fn a_need_is_read_in_both_its_languages() {
+        let mut p = Profiler::default();
+        let n = p.need(
+            &Need {
+                title_en: Some("Hydrogen storage tank inspection".into()),
+                description_en: Some("ultrasonic testing of composite tanks".into()),
+                ..need("수소 탱크 점검", "복합재 탱크 검사")
+            },
+            None,
+        );
+        let has = |term: &str| n.terms.iter().any(|(t, _)| t == term);
+        assert!(has("ultrason") || has("ultrasonic"), "{:?}", n.terms);
+        assert!(has("탱크"), "the Korean stays");
+        assert!(
+            n.title_terms.iter().any(|t| t.starts_with("inspect")),
+            "the English title is a title: {:?}",
+            n.title_terms
+        );
     }
 }

@@ -13,6 +13,7 @@ use app::snapshot::{
     CenterApplicationRecord, EventRegistration, MeetingRequestRecord, Program, UnavailableSlots,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::korean::{Particle, with_particle};
 use domain::match_state::Action;
 use domain::*;
 
@@ -260,8 +261,9 @@ fn gen_startups(g: &mut Gen) -> Vec<Startup> {
             let t_en: Vec<&str> = chosen.iter().map(|t| t.0).collect();
             let description = match g.rng.u8(..3) {
                 0 => format!(
-                    "{name_ko}은(는) {}을(를) 활용해 '{p_ko}' 문제를 푸는 {ind_ko} 스타트업입니다. {} 분야에서 대기업·중견기업과의 실증을 준비하고 있습니다.",
-                    t_ko.join(", "),
+                    "{} {} 활용해 '{p_ko}' 문제를 푸는 {ind_ko} 스타트업입니다. {} 분야에서 대기업·중견기업과의 실증을 준비하고 있습니다.",
+                    with_particle(&name_ko, Particle::Topic),
+                    with_particle(&t_ko.join(", "), Particle::Object),
                     t_ko[0]
                 ),
                 1 => format!(
@@ -500,19 +502,28 @@ fn describe_need(
     Need {
         id: id.into(),
         enterprise_id: e.id.clone(),
-        title: format!("{t_ko} ({t_en})"),
+        title: t_ko.to_string(),
+        title_en: Some(t_en.to_string()),
         description: Some(format!(
-            "{}은(는) {}을(를) 보유한 스타트업과 '{t_ko}' 과제를 함께할 파트너를 찾습니다. {}\n{} seeks startups with {} for: {}.",
-            e.name,
-            techs_ko.join(", "),
+            "{} {} 보유한 스타트업과 '{t_ko}' 과제를 함께할 파트너를 찾습니다. {}",
+            with_particle(&e.name, Particle::Topic),
+            with_particle(&techs_ko.join(", "), Particle::Object),
             if types.contains(&CollaborationType::Investment) {
                 "우수 기업에는 전략적 투자를 검토합니다."
             } else {
                 "PoC 비용을 지원합니다."
             },
+        )),
+        description_en: Some(format!(
+            "{} seeks startups with {} for: {}. {}",
             e.name_en.as_deref().unwrap_or(&e.name),
             techs_en.join(", "),
-            t_en.to_lowercase()
+            t_en.to_lowercase(),
+            if types.contains(&CollaborationType::Investment) {
+                "Strategic investment is considered for the best."
+            } else {
+                "PoC costs are covered."
+            },
         )),
         technologies: techs_en,
         industries: vec![ind.to_string()],

@@ -64,8 +64,11 @@ pub struct Enterprise {
 pub struct Need {
     pub id: NeedId,
     pub enterprise_id: EnterpriseId,
+    /// The title in the need's own language; `title_en` in English when given.
     pub title: String,
+    pub title_en: Option<String>,
     pub description: Option<String>,
+    pub description_en: Option<String>,
     pub technologies: Vec<String>,
     pub industries: Vec<String>,
     pub collaboration_types: Vec<CollaborationType>,

@@ -324,8 +324,12 @@ record_input! {
     NeedInput: RecordKind::Needs => Need, records::read_need_fields {
         id: String,
         enterprise_id: String,
+        /// The title in the need's own language (Korean for a Seoul enterprise).
         title: String,
+        /// The title in English, when the enterprise gives one.
+        title_en: String,
         description: String,
+        description_en: String,
         technologies: List,
         industries: List,
         /// poc, joint-development, licensing, investment, supply, other

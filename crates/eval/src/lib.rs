@@ -271,7 +271,9 @@ pub fn eval_sbir_korean_titles(files: &SbirFiles<'_>) -> Result<TaskReport> {
             .iter()
             .map(|n| Need {
                 title: title(n),
+                title_en: None,
                 description: None,
+                description_en: None,
                 ..n.clone()
             })
             .collect()

@@ -147,8 +147,16 @@ impl SearchDoc {
         SearchDoc {
             kind: DocKind::Need,
             ext_id: n.id.to_string(),
-            name: n.title.clone(),
-            body: n.description.clone().unwrap_or_default(),
+            name: [Some(n.title.as_str()), n.title_en.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" / "),
+            body: [n.description.as_deref(), n.description_en.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n"),
             technologies: n.technologies.clone(),
             meta: format!(
                 "{enterprise_name} {} {}",

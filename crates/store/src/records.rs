@@ -802,8 +802,9 @@ async fn upsert_need(
         let on_conflict = match write {
             Write::Upsert => {
                 "DO UPDATE SET
-            enterprise_id = excluded.enterprise_id, title = excluded.title,
-            description = excluded.description, technologies = excluded.technologies,
+            enterprise_id = excluded.enterprise_id, title = excluded.title, title_en = excluded.title_en,
+            description = excluded.description, description_en = excluded.description_en,
+            technologies = excluded.technologies,
             industries = excluded.industries, collaboration_types = excluded.collaboration_types,
             preferred_stages = excluded.preferred_stages, slots = excluded.slots,
             deadline = excluded.deadline, visibility = excluded.visibility,
@@ -813,8 +814,9 @@ async fn upsert_need(
         };
         let sql = format!(
             "INSERT INTO needs (ext_id, enterprise_id, title, description, technologies, industries,
-            collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at)
-         SELECT $1, e.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM enterprises e WHERE e.ext_id = $13
+            collaboration_types, preferred_stages, slots, deadline, visibility, created_at, updated_at,
+            title_en, description_en)
+         SELECT $1, e.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15 FROM enterprises e WHERE e.ext_id = $13
          ON CONFLICT (ext_id) {on_conflict}"
         );
         let r = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -831,6 +833,8 @@ async fn upsert_need(
         .bind(now)
         .bind(now)
         .bind(&n.enterprise_id)
+        .bind(&n.title_en)
+        .bind(&n.description_en)
         .execute(&mut *c)
         .await?;
         if r.rows_affected() == 0 && write == Write::Insert {
@@ -1047,7 +1051,9 @@ fn need_from_row(r: &impl crate::Get) -> Result<Need> {
         id: r.col("ext_id")?,
         enterprise_id: r.col("enterprise_ext")?,
         title: r.col("title")?,
+        title_en: r.col("title_en")?,
         description: r.col("description")?,
+        description_en: r.col("description_en")?,
         technologies: get_list(r, "technologies")?,
         industries: get_list(r, "industries")?,
         collaboration_types: parse_codes(r, "collaboration_types", CollaborationType::parse)?,

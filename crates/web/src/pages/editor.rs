@@ -44,7 +44,14 @@ fn form_columns(kind: RecordKind) -> &'static [(&'static str, &'static str, &'st
     match kind {
         RecordKind::Needs => &[
             ("title", "수요 제목", "Title", false),
+            ("title_en", "영문 제목", "Title in English", false),
             ("description", "설명", "Description", true),
+            (
+                "description_en",
+                "영문 설명",
+                "Description in English",
+                true,
+            ),
             (
                 "technologies",
                 "필요 기술 (쉼표로 구분)",

@@ -60,6 +60,24 @@ impl Layout {
         self.lang == Lang::Ko
     }
 
+    /// A record's translatable text in the page's language: `own` is the text in the
+    /// record's own language (Korean for a Seoul company), `en` its English when given.
+    /// Where the page's language is missing, the other is shown, marked with its name.
+    pub fn text<'a>(&self, own: &'a str, en: Option<&'a str>) -> Translated<'a> {
+        let en = en.map(str::trim).filter(|e| !e.is_empty());
+        let hangul = own.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+        match (self.lang, en) {
+            (Lang::En, Some(en)) => Translated::as_is(en),
+            (Lang::En, None) if hangul => Translated::marked(own, "in Korean"),
+            // a foreign record's own language is not Korean: say so rather than pass
+            // its English off as the page's language
+            (Lang::Ko, _) if !hangul && own.chars().any(|c| c.is_ascii_alphabetic()) => {
+                Translated::marked(own, "영어")
+            }
+            _ => Translated::as_is(own),
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
     }
@@ -70,6 +88,29 @@ impl Layout {
 
     pub fn reason<'a>(&self, r: &'a Reason) -> &'a str {
         self.lang.t(&r.ko, &r.en)
+    }
+}
+
+/// A text as a page shows it, and the name of its language when that is not the
+/// page's (the page's language was missing).
+pub struct Translated<'a> {
+    pub text: &'a str,
+    pub fallback: Option<&'static str>,
+}
+
+impl<'a> Translated<'a> {
+    fn as_is(text: &'a str) -> Self {
+        Translated {
+            text,
+            fallback: None,
+        }
+    }
+
+    fn marked(text: &'a str, language: &'static str) -> Self {
+        Translated {
+            text,
+            fallback: Some(language),
+        }
     }
 }
 
