@@ -1,4 +1,7 @@
-//! The page language: Korean by default, English by `?lang=en` or the `lang` cookie.
+//! The page language (Korean by default, English by `?lang=en` or the `lang` cookie)
+//! and numbers and money as each language writes them.
+
+use domain::{Currency, Money};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -48,5 +51,122 @@ impl Lang {
             Lang::Ko => ko,
             Lang::En => en,
         }
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A moment as the program's people read it: Seoul time with the zone named
+/// (`2027-06-30 23:59 KST`). Korea keeps no daylight-saving time.
+pub fn seoul_time(at: &chrono::DateTime<chrono::Utc>) -> String {
+    let seoul = chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
+    format!("{} KST", at.with_timezone(&seoul).format("%Y-%m-%d %H:%M"))
+}
+
+/// An amount as a reader of `lang` writes it: won in Korean by 억 and 만
+/// (`8억 8,000만 원`), in English with the sign (`₩880,000,000`); other currencies
+/// with their sign or code and their decimals (`$1,250.50`, `VND 2,000,000`).
+pub fn money(m: Money, lang: Lang) -> String {
+    if m.currency == Currency::KRW && lang == Lang::Ko {
+        return won_in_korean(m.minor);
+    }
+    let exp = m.currency.exponent();
+    let div = 10i64.pow(exp);
+    let whole = thousands(m.minor / div);
+    let amount = if exp == 0 {
+        whole
+    } else {
+        format!(
+            "{whole}.{:0width$}",
+            (m.minor % div).abs(),
+            width = exp as usize
+        )
+    };
+    match m.currency.code() {
+        "KRW" => format!("₩{amount}"),
+        "USD" => format!("${amount}"),
+        "EUR" => format!("€{amount}"),
+        "GBP" => format!("£{amount}"),
+        "JPY" => format!("¥{amount}"),
+        code => format!("{code} {amount}"),
+    }
+}
+
+/// Won in 조, 억 and 만 groups, each group with its thousands: 880,000,000 →
+/// `8억 8,000만 원`, 1,234,567,890 → `12억 3,456만 7,890원`.
+fn won_in_korean(won: i64) -> String {
+    if won == 0 {
+        return "0원".to_string();
+    }
+    let sign = if won < 0 { "-" } else { "" };
+    let mut rest = won.unsigned_abs();
+    let mut groups = Vec::new();
+    for (unit, size) in [
+        ("조", 1_000_000_000_000u64),
+        ("억", 100_000_000),
+        ("만", 10_000),
+    ] {
+        let n = rest / size;
+        rest %= size;
+        if n > 0 {
+            groups.push(format!("{}{unit}", thousands(n as i64)));
+        }
+    }
+    if rest > 0 {
+        groups.push(format!("{}원", thousands(rest as i64)));
+        format!("{sign}{}", groups.join(" "))
+    } else {
+        format!("{sign}{} 원", groups.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(9_100_000_000), "9,100,000,000");
+        assert_eq!(thousands(-12345), "-12,345");
+    }
+
+    #[test]
+    fn times_are_seoul_time_with_the_zone_named() {
+        let at = chrono::DateTime::parse_from_rfc3339("2027-06-30T14:59:00Z").unwrap();
+        assert_eq!(
+            seoul_time(&at.with_timezone(&chrono::Utc)),
+            "2027-06-30 23:59 KST"
+        );
+    }
+
+    #[test]
+    fn money_reads_as_each_language_writes_it() {
+        let krw = Money::krw;
+        assert_eq!(money(krw(880_000_000), Lang::Ko), "8억 8,000만 원");
+        assert_eq!(money(krw(50_000_000), Lang::Ko), "5,000만 원");
+        assert_eq!(money(krw(1_234_567_890), Lang::Ko), "12억 3,456만 7,890원");
+        assert_eq!(money(krw(3_000_000_000_000), Lang::Ko), "3조 원");
+        assert_eq!(money(krw(9_500), Lang::Ko), "9,500원");
+        assert_eq!(money(krw(0), Lang::Ko), "0원");
+        assert_eq!(money(krw(880_000_000), Lang::En), "₩880,000,000");
+        let usd = Money::parse("1250.5", Currency::parse("USD").unwrap()).unwrap();
+        assert_eq!(money(usd, Lang::En), "$1,250.50");
+        assert_eq!(money(usd, Lang::Ko), "$1,250.50");
+        let vnd = Money::parse("2000000", Currency::parse("VND").unwrap()).unwrap();
+        assert_eq!(money(vnd, Lang::En), "VND 2,000,000");
     }
 }

@@ -61,7 +61,7 @@ pub fn lines(series: &[Series], title: &str) -> String {
             w - right,
             left - 6.0,
             y(v) + 4.0,
-            super::kpi::thousands(v.round() as i64),
+            crate::i18n::thousands(v.round() as i64),
             y = y(v)
         );
     }

@@ -10,7 +10,7 @@ use domain::kpi::Kpis;
 
 use super::{Layout, app_error, render};
 use crate::caller::Caller;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, thousands};
 
 struct Card {
     label: String,
@@ -106,19 +106,6 @@ fn cumulative(k: &Kpis, f: impl Fn(&domain::kpi::YearFigures) -> f64) -> Vec<(i3
             (*y, sum)
         })
         .collect()
-}
-
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// KRW in 억 (10^8) for Korean and in billions for English.
@@ -351,18 +338,4 @@ pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
         overseas_investment: format!("{:.1}", k.overseas_investment_krw as f64 / 1e8),
     };
     render(&page)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(9_100_000_000), "9,100,000,000");
-        assert_eq!(thousands(-12345), "-12,345");
-    }
 }

@@ -60,6 +60,23 @@ impl Layout {
         self.lang == Lang::Ko
     }
 
+    /// A moment in Seoul time, the zone named ([`crate::i18n::seoul_time`]).
+    pub fn time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::i18n::seoul_time(at)
+    }
+
+    /// [`Layout::time`] of a stored RFC 3339 timestamp; other text as it is.
+    pub fn time_text(&self, at: &str) -> String {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| self.time(&t.with_timezone(&chrono::Utc)))
+            .unwrap_or_else(|_| at.to_string())
+    }
+
+    /// An amount as the page's language writes it (`8억 8,000만 원`, `₩880,000,000`).
+    pub fn money(&self, m: &domain::Money) -> String {
+        crate::i18n::money(*m, self.lang)
+    }
+
     /// A record's translatable text in the page's language: `own` is the text in the
     /// record's own language (Korean for a Seoul company), `en` its English when given.
     /// Where the page's language is missing, the other is shown, marked with its name.

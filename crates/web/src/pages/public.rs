@@ -320,7 +320,7 @@ pub async fn startup_profile(
         stage,
         funding: s
             .funding
-            .map(|m| format!("{} {}", m.to_decimal_string(), m.currency.code()))
+            .map(|m| crate::i18n::money(m, caller.lang))
             .unwrap_or_default(),
         own,
         s,
