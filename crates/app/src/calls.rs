@@ -339,8 +339,16 @@ impl App {
             Action::Advance(to) => (to.label_ko(), to.label_en()),
         };
         let (who_ko, who_en) = match side {
-            domain::Side::Startup => (m.startup_name.clone(), m.startup_name.clone()),
-            domain::Side::Enterprise => (m.enterprise_name.clone(), m.enterprise_name.clone()),
+            domain::Side::Startup => (
+                m.startup_name.clone(),
+                m.startup_name_en.clone().unwrap_or(m.startup_name.clone()),
+            ),
+            domain::Side::Enterprise => (
+                m.enterprise_name.clone(),
+                m.enterprise_name_en
+                    .clone()
+                    .unwrap_or(m.enterprise_name.clone()),
+            ),
             domain::Side::Program => ("프로그램 사무국".into(), "The program office".into()),
         };
         let text_ko = format!(
@@ -348,7 +356,10 @@ impl App {
             with_particle(&who_ko, Particle::Subject),
             m.need_title
         );
-        let text_en = format!("{who_en} {en} the match on '{}'.", m.need_title);
+        let text_en = format!(
+            "{who_en} {en} the match on '{}'.",
+            m.need_title_en.as_deref().unwrap_or(&m.need_title)
+        );
         let kind = "match.moved";
         if side != domain::Side::Startup {
             self.inbox()
@@ -882,7 +893,10 @@ impl Calls<'_> {
                     email,
                     "review.assigned",
                     (
-                        &format!("'{}' {} 심사 {n}건이 배정되었습니다.", call.title, stage.ko),
+                        &format!(
+                            "'{}'의 {} 단계에서 평가 {n}건이 배정되었습니다.",
+                            call.title, stage.ko
+                        ),
                         &format!(
                             "{n} reviews assigned to you in '{}' ({}).",
                             call.title, stage.en

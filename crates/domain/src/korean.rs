@@ -1,7 +1,10 @@
 //! Korean particles chosen by the sound a word ends in: 은/는, 이/가, 을/를, 과/와
 //! follow a final consonant (batchim) or a vowel, and (으)로 treats a final ㄹ as a
-//! vowel. A word that does not end in a Hangul syllable keeps the written-out
-//! alternative ("이(가)"), which is how Korean writing handles foreign words.
+//! vowel. A word ending in Latin letters or digits is read as Korean readers say it:
+//! a short all-capital acronym letter by letter ("AI를", "IoT를" → 티, "CRM을" → 엠), a
+//! longer one or a word by its last sound ("SLAM을", "MLOps를", "robot을", "sensor를"),
+//! a digit by its Korean name ("5G를", "B2B를", "Web3를"). Anything else keeps the
+//! written-out alternative ("이(가)").
 
 /// A particle pair: the form after a final consonant, the form after a vowel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,12 +42,79 @@ fn final_consonant(c: char) -> Option<u32> {
         .then(|| (code - 0xAC00) % 28)
 }
 
+/// The final consonant a word in Latin letters or digits ends in as Korean readers
+/// say it: 0 for a vowel, [`RIEUL`] for ㄹ, another index for other consonants;
+/// `None` when the word does not end in a letter or digit.
+fn spoken_final(word: &str) -> Option<u32> {
+    const CONSONANT: u32 = 1;
+    let tail: String = word
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let last = tail.chars().next_back()?;
+    if let Some(d) = last.to_digit(10) {
+        // 영 일 이 삼 사 오 육 칠 팔 구
+        return Some(match d {
+            0 | 3 | 6 => CONSONANT,
+            1 | 7 | 8 => RIEUL,
+            _ => 0,
+        });
+    }
+    // the run of letters at the end: "B2B" ends in the acronym "B"
+    let letters: String = tail
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let spelled = letters.len() <= 3 && last.is_ascii_uppercase()
+        || !letters.chars().any(|c| "aeiouAEIOU".contains(c));
+    if spelled {
+        // 엘, 엠, 엔, 알 end in consonants; every other letter's name in a vowel
+        return Some(match last.to_ascii_uppercase() {
+            'L' | 'R' => RIEUL,
+            'M' | 'N' => CONSONANT,
+            _ => 0,
+        });
+    }
+    let lower: Vec<char> = letters.to_ascii_lowercase().chars().collect();
+    let vowel = |i: usize| {
+        lower
+            .len()
+            .checked_sub(i)
+            .and_then(|at| lower.get(at))
+            .is_some_and(|c| "aeiou".contains(*c))
+    };
+    Some(match lower[lower.len() - 1] {
+        'l' => RIEUL,
+        'm' | 'n' => CONSONANT,
+        'g' if lower.ends_with(&['n', 'g']) => CONSONANT,
+        // a stop after one short vowel closes the syllable (로봇, 웹, 로직); after a
+        // consonant or a long vowel it takes 으 (매니지먼트, 부트)
+        'k' | 'p' | 't' | 'b' | 'c' if vowel(2) && !vowel(3) => CONSONANT,
+        _ => 0,
+    })
+}
+
+const RIEUL: u32 = 8;
+
 /// `word` followed by the particle that fits its last sound.
 pub fn with_particle(word: &str, particle: Particle) -> String {
-    const RIEUL: u32 = 8;
     let (after_consonant, after_vowel) = particle.forms();
-    let last = word.trim_end().chars().next_back();
-    let form = match last.and_then(final_consonant) {
+    let trimmed = word.trim_end();
+    let last = trimmed.chars().next_back();
+    let sound = match last {
+        Some(c) if c.is_ascii_alphanumeric() => spoken_final(trimmed),
+        Some(c) => final_consonant(c),
+        None => None,
+    };
+    let form = match sound {
         Some(0) => after_vowel.to_string(),
         Some(RIEUL) if particle == Particle::Toward => after_vowel.to_string(),
         Some(_) => after_consonant.to_string(),
@@ -62,6 +132,7 @@ mod tests {
 
     #[test]
     fn particles_follow_the_last_sound() {
+        let object_of = |w: &str| with_particle(w, Particle::Object);
         assert_eq!(
             with_particle("한빛모빌리티", Particle::Topic),
             "한빛모빌리티는"
@@ -79,7 +150,38 @@ mod tests {
         );
         assert_eq!(with_particle("서울", Particle::Toward), "서울로");
         assert_eq!(with_particle("부산항", Particle::Toward), "부산항으로");
-        assert_eq!(with_particle("Acme", Particle::Subject), "Acme이(가)");
-        assert_eq!(with_particle("Acme", Particle::Toward), "Acme(으)로");
+        assert_eq!(with_particle("Acme", Particle::Subject), "Acme가");
+        assert_eq!(object_of("(주)"), "(주)을(를)");
+        assert_eq!(
+            with_particle("스타트업·", Particle::Subject),
+            "스타트업·이(가)"
+        );
+    }
+
+    #[test]
+    fn latin_words_and_digits_take_the_particle_of_their_spoken_sound() {
+        let object = |w: &str| with_particle(w, Particle::Object);
+        assert_eq!(object("생성형 AI"), "생성형 AI를");
+        assert_eq!(object("MLOps"), "MLOps를");
+        assert_eq!(object("SLAM"), "SLAM을");
+        assert_eq!(object("CRM"), "CRM을");
+        assert_eq!(object("IoT"), "IoT를");
+        assert_eq!(object("robot"), "robot을");
+        assert_eq!(object("sensor"), "sensor를");
+        assert_eq!(object("5G"), "5G를");
+        assert_eq!(object("B2B"), "B2B를");
+        assert_eq!(object("Web3"), "Web3을");
+        assert_eq!(
+            object("AI 더빙, short-form video"),
+            "AI 더빙, short-form video를"
+        );
+        assert_eq!(with_particle("하늘센스AI", Particle::Topic), "하늘센스AI는");
+        assert_eq!(
+            with_particle("robot fleet management", Particle::Object),
+            "robot fleet management를"
+        );
+        assert_eq!(with_particle("HTML", Particle::Toward), "HTML로");
+        assert_eq!(with_particle("Seoul", Particle::Toward), "Seoul로");
+        assert_eq!(with_particle("Berlin", Particle::Toward), "Berlin으로");
     }
 }

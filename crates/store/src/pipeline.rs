@@ -45,10 +45,13 @@ pub struct MatchFilter {
 pub struct MatchView {
     pub startup_id: domain::StartupId,
     pub startup_name: String,
+    pub startup_name_en: Option<String>,
     pub need_id: domain::NeedId,
     pub need_title: String,
+    pub need_title_en: Option<String>,
     pub enterprise_id: domain::EnterpriseId,
     pub enterprise_name: String,
+    pub enterprise_name_en: Option<String>,
     pub round: Option<String>,
     /// False while the match is a proposal of a round not yet published.
     pub round_published: bool,
@@ -403,8 +406,9 @@ impl crate::pipeline::Pipeline<'_> {
     pub async fn matches_where(self, f: &MatchFilter) -> Result<Vec<MatchView>> {
         crate::with_pool!(self.store, pool => {
             let mut q = sqlx::QueryBuilder::new(
-                "SELECT s.ext_id AS startup_id, s.name AS startup_name, n.ext_id AS need_id,
-                    n.title AS need_title, e.ext_id AS enterprise_id, e.name AS enterprise_name,
+                "SELECT s.ext_id AS startup_id, s.name AS startup_name, s.name_en AS startup_name_en,
+                    n.ext_id AS need_id, n.title AS need_title, n.title_en AS need_title_en,
+                    e.ext_id AS enterprise_id, e.name AS enterprise_name, e.name_en AS enterprise_name_en,
                     r.name AS round, r.status AS round_status, m.score, m.origin, m.status,
                     m.accepted_on, m.reasons, m.created_at, m.updated_at
              FROM matches m JOIN startups s ON s.id = m.startup_id JOIN needs n ON n.id = m.need_id
@@ -451,10 +455,13 @@ impl crate::pipeline::Pipeline<'_> {
                     Ok(MatchView {
                         startup_id: r.try_get("startup_id")?,
                         startup_name: r.try_get("startup_name")?,
+                        startup_name_en: r.try_get("startup_name_en")?,
                         need_id: r.try_get("need_id")?,
                         need_title: r.try_get("need_title")?,
+                        need_title_en: r.try_get("need_title_en")?,
                         enterprise_id: r.try_get("enterprise_id")?,
                         enterprise_name: r.try_get("enterprise_name")?,
+                        enterprise_name_en: r.try_get("enterprise_name_en")?,
                         round: r.try_get("round")?,
                         round_published: round_status.is_none_or(|s| s == "published"),
                         score: r.try_get("score")?,

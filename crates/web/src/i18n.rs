@@ -45,6 +45,15 @@ impl Lang {
         }
     }
 
+    /// A count with its unit as the language writes it: Korean puts the counter
+    /// word right after the number (`12개 시간대`, `1,054건`), English a space.
+    pub fn count(self, n: impl std::fmt::Display, ko: &str, en: &str) -> String {
+        match self {
+            Lang::Ko => format!("{n}{ko}"),
+            Lang::En => format!("{n} {en}"),
+        }
+    }
+
     /// Picks the text for this language.
     pub fn t<'a>(self, ko: &'a str, en: &'a str) -> &'a str {
         match self {

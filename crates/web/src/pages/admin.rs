@@ -237,12 +237,12 @@ pub async fn run_round(
         Ok(sum) => done(
             &format!("/admin/rounds/{}", url_encode(name)),
             &format!(
-                "{}: {} {} · {} {} ({:.1}%){}",
+                "{}: {} · {} ({:.1}%){}",
                 name,
-                sum.pairs,
-                caller.lang.t("건 제안", "proposals"),
-                sum.startups_matched,
-                caller.lang.t("개 스타트업", "startups"),
+                caller.lang.count(sum.pairs, "건 제안", "proposals"),
+                caller
+                    .lang
+                    .count(sum.startups_matched, "개 스타트업", "startups"),
                 sum.startups_matched_share * 100.0,
                 if dry {
                     caller
@@ -316,8 +316,8 @@ pub async fn publish_round(
         Ok(n) => done(
             &format!("/admin/rounds/{}", url_encode(&name)),
             &format!(
-                "{name}: {n} {}",
-                caller.lang.t("건 공개", "proposals published")
+                "{name}: {}",
+                caller.lang.count(n, "건 공개", "proposals published")
             ),
         ),
         Err(e) => app_error(&caller, &uri, e, "/admin"),

@@ -575,7 +575,7 @@ pub async fn stage_action(
             .calls()
             .assign_stage(&s.user, &code)
             .await
-            .map(|n| format!("{n} {}", caller.lang.t("건 배정", "reviews assigned"))),
+            .map(|n| caller.lang.count(n, "건 배정", "reviews assigned")),
         "close" => app
             .calls()
             .set_stage_open(&s.user, &code, false)
@@ -642,10 +642,7 @@ pub async fn decide(
         .decide_stage(&s.user, &code, top, &overrides)
         .await
     {
-        Ok(n) => done(
-            &back,
-            &format!("{n} {}", caller.lang.t("건 통과", "advanced")),
-        ),
+        Ok(n) => done(&back, &caller.lang.count(n, "건 통과", "advanced")),
         Err(e) => app_error(&caller, &uri, e, &back),
     }
 }

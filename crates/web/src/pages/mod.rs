@@ -60,6 +60,31 @@ impl Layout {
         self.lang == Lang::Ko
     }
 
+    /// [`Lang::count`] in the page's language.
+    pub fn count(&self, n: impl std::fmt::Display, ko: &str, en: &str) -> String {
+        self.lang.count(n, ko, en)
+    }
+
+    /// [`Layout::count`] of a number of things, its thousands grouped (`1,054건`).
+    pub fn tally(&self, n: impl std::borrow::Borrow<usize>, ko: &str, en: &str) -> String {
+        let n = i64::try_from(*n.borrow()).unwrap_or(i64::MAX);
+        self.count(crate::i18n::thousands(n), ko, en)
+    }
+
+    /// A name in the page's language: its English on an English page when it has
+    /// one (a proper name needs no marker when it has none).
+    pub fn name<'a>(&self, own: &'a str, en: Option<&'a str>) -> &'a str {
+        match (self.lang, en.map(str::trim).filter(|e| !e.is_empty())) {
+            (Lang::En, Some(en)) => en,
+            _ => own,
+        }
+    }
+
+    /// A match's need title in the page's language, with [`Layout::text`]'s marker.
+    pub fn need_title<'a>(&self, m: &'a app::MatchView) -> Translated<'a> {
+        self.text(&m.need_title, m.need_title_en.as_deref())
+    }
+
     /// A moment in Seoul time, the zone named ([`crate::i18n::seoul_time`]).
     pub fn time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         crate::i18n::seoul_time(at)
