@@ -110,6 +110,9 @@ pub struct SearchQuery {
     pub facet_limit: usize,
     /// Highlighted snippets for the hits (off: the start of the description).
     pub snippets: bool,
+    /// The reader's language: snippets come from the description in it when the
+    /// record has one (a record keeps its own language's text and its English).
+    pub language: Option<domain::Language>,
 }
 
 impl Default for SearchQuery {
@@ -124,6 +127,7 @@ impl Default for SearchQuery {
             include_confidential: false,
             facet_limit: 20,
             snippets: true,
+            language: None,
         }
     }
 }
@@ -641,7 +645,7 @@ impl SearchIndex {
                     .unwrap_or("")
                     .to_string()
             };
-            let body = get(self.fields.body);
+            let body = in_language(&get(self.fields.body), q.language);
             let snippet = match &snippets {
                 Some(g) => {
                     let s = g.snippet(&body);
@@ -710,12 +714,37 @@ impl SearchIndex {
     }
 }
 
-fn first_chars(s: &str, n: usize) -> String {
-    let mut out: String = s.chars().take(n).collect();
-    if s.chars().count() > n {
-        out.push('…');
+/// The paragraphs of a body in `language` (a paragraph with Hangul is Korean), or the
+/// whole body when it has none in that language or no language is asked for.
+fn in_language(body: &str, language: Option<domain::Language>) -> String {
+    let Some(language) = language else {
+        return body.to_string();
+    };
+    let korean = language == domain::Language::Ko;
+    let part: Vec<&str> = body
+        .split('\n')
+        .filter(|p| !p.trim().is_empty())
+        .filter(|p| p.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) == korean)
+        .collect();
+    if part.is_empty() {
+        body.to_string()
+    } else {
+        part.join("\n")
     }
-    out
+}
+
+/// The first `n` characters of `s`, cut at a space when one is near the end so that
+/// no word is broken, with `…` when something was left out.
+fn first_chars(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(n).collect();
+    let cut = match head.rfind(char::is_whitespace) {
+        Some(at) if head[at..].chars().count() <= 30 => head[..at].trim_end().to_string(),
+        _ => head,
+    };
+    format!("{cut}…")
 }
 
 fn escape(s: &str) -> String {

@@ -223,6 +223,47 @@ fn a_profile_in_both_languages_is_found_by_either() {
     assert!(ids(&idx, "의료영상").iter().all(|i| i != "e1" && i != "e2"));
 }
 
+/// Issue #21: a card's snippet is in the reader's language when the profile has it,
+/// not the Korean and English descriptions run together.
+#[test]
+fn snippets_come_from_the_readers_language() {
+    let idx = index();
+    let snippet = |text: &str, language: Option<domain::Language>| {
+        let r = idx
+            .search(&SearchQuery {
+                text: text.into(),
+                language,
+                ..Default::default()
+            })
+            .unwrap();
+        r.hits.into_iter().find(|h| h.id == "b1").unwrap().snippet
+    };
+    let hangul = |s: &str| s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    for text in ["의료영상", "medical images", ""] {
+        let en = snippet(text, Some(domain::Language::En));
+        assert!(
+            !hangul(&en) && en.contains("radiologists"),
+            "{text:?}: {en}"
+        );
+        let ko = snippet(text, Some(domain::Language::Ko));
+        assert!(
+            hangul(&ko) && !ko.contains("radiologists"),
+            "{text:?}: {ko}"
+        );
+    }
+    let both = snippet("", None);
+    assert!(hangul(&both) && both.contains("radiologists"), "{both}");
+    // a profile in Korean only shows its Korean on an English page
+    let r = idx
+        .search(&SearchQuery {
+            text: "신용평가".into(),
+            language: Some(domain::Language::En),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(hangul(&r.hits[0].snippet), "{}", r.hits[0].snippet);
+}
+
 #[test]
 fn facets_count_what_matches_and_filters_narrow() {
     let idx = index();

@@ -134,6 +134,10 @@ async fn listing(
         };
     q.include_confidential = app::authz::may_search_confidential(caller.user());
     q.facet_limit = 8;
+    q.language = Some(match caller.lang {
+        crate::i18n::Lang::Ko => domain::Language::Ko,
+        crate::i18n::Lang::En => domain::Language::En,
+    });
     let res = match app.discovery().search(&q) {
         Ok(r) => r,
         Err(e) => return app_error(caller, uri, e, base),
