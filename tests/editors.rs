@@ -796,6 +796,15 @@ async fn a_need_is_written_in_each_language() {
         "{english}"
     );
     assert!(!english.contains(&need.title) && !english.contains("fallback"));
+    // its technologies as each page's language names them
+    let tag = need
+        .technologies
+        .iter()
+        .find_map(|t| app::Glossary::builtin().korean(t).map(|ko| (t, ko)));
+    let (tag_en, tag_ko) = tag.expect("the demo's tags are in the glossary");
+    let chip = |html: &str, t: &str| html.contains(&format!("<span class=\"chip\">{t}</span>"));
+    assert!(chip(&page("ko").await, tag_ko), "{tag_ko}");
+    assert!(chip(&page("en").await, tag_en), "{tag_en}");
     let korean = h1(&page("ko").await);
     assert!(
         korean.contains(&need.title) && !korean.contains("Battery"),

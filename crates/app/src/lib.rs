@@ -30,6 +30,7 @@ use domain::kpi::Kpis;
 use search::SearchIndex;
 use store::Store;
 
+pub use search::glossary::Glossary;
 pub use search::{DIMENSIONS, DocKind, SearchQuery, SearchResults, Sort, Suggestion};
 
 pub use principal::{Operator, Principal};

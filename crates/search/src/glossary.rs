@@ -17,6 +17,8 @@ const SHIPPED: &str = include_str!("../data/glossary-ko-en.tsv");
 /// Korean phrases by their syllables without spaces, with their English.
 pub struct Glossary {
     english: HashMap<String, String>,
+    /// The first Korean written for an English term (lowercase), as written.
+    korean: HashMap<String, String>,
     /// The longest phrase, in syllables.
     longest: usize,
 }
@@ -38,6 +40,7 @@ impl Glossary {
     /// Hangul parts the English; the first line for a phrase wins.
     pub fn parse(text: &str) -> Self {
         let mut english = HashMap::new();
+        let mut korean = HashMap::new();
         let mut longest = 0;
         for line in text.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
@@ -46,6 +49,9 @@ impl Glossary {
             let Some((ko, en)) = line.split_once('\t') else {
                 continue;
             };
+            korean
+                .entry(en.trim().to_lowercase())
+                .or_insert_with(|| ko.trim().to_string());
             let compact: String = ko.chars().filter(|c| !c.is_whitespace()).collect();
             for part in compact.split(|c: char| !is_hangul(c)) {
                 let syllables = part.chars().count();
@@ -58,7 +64,18 @@ impl Glossary {
                     .or_insert_with(|| en.trim().to_string());
             }
         }
-        Self { english, longest }
+        Self {
+            english,
+            korean,
+            longest,
+        }
+    }
+
+    /// The Korean of an English term (a technology tag), whatever its case.
+    pub fn korean(&self, english: &str) -> Option<&str> {
+        self.korean
+            .get(&english.trim().to_lowercase())
+            .map(String::as_str)
     }
 
     pub fn len(&self) -> usize {
@@ -121,6 +138,14 @@ impl Glossary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_english_tag_reads_in_korean() {
+        let g = Glossary::builtin();
+        assert_eq!(g.korean("computer vision"), Some("컴퓨터 비전"));
+        assert_eq!(g.korean("Computer Vision"), Some("컴퓨터 비전"));
+        assert_eq!(g.korean("no such blorvex"), None);
+    }
 
     #[test]
     fn korean_phrases_are_found_longest_first_whatever_the_spacing() {

@@ -71,6 +71,15 @@ impl Layout {
         self.count(crate::i18n::thousands(n), ko, en)
     }
 
+    /// A technology tag as the page's language names it: in Korean, the glossary's
+    /// Korean for it when it has one; the tag as written otherwise.
+    pub fn tag<'a>(&self, tag: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Ko => app::Glossary::builtin().korean(tag).unwrap_or(tag),
+            Lang::En => tag,
+        }
+    }
+
     /// A name in the page's language: its English on an English page when it has
     /// one (a proper name needs no marker when it has none).
     pub fn name<'a>(&self, own: &'a str, en: Option<&'a str>) -> &'a str {

@@ -81,6 +81,10 @@ fn facet_label(dim: &str, value: &str, lang: Lang) -> String {
         "stage" => domain::Stage::parse(value)
             .map(|s| lang.t(s.label_ko(), s.label_en()).to_string())
             .unwrap_or_else(|_| value.to_string()),
+        "technology" if lang == Lang::Ko => app::Glossary::builtin()
+            .korean(value)
+            .unwrap_or(value)
+            .to_string(),
         _ => value.to_string(),
     }
 }
