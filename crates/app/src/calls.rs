@@ -341,13 +341,15 @@ impl App {
         let (who_ko, who_en) = match side {
             domain::Side::Startup => (
                 m.startup_name.clone(),
-                m.startup_name_en.clone().unwrap_or(m.startup_name.clone()),
+                m.startup_name_en
+                    .clone()
+                    .unwrap_or_else(|| m.startup_name.clone()),
             ),
             domain::Side::Enterprise => (
                 m.enterprise_name.clone(),
                 m.enterprise_name_en
                     .clone()
-                    .unwrap_or(m.enterprise_name.clone()),
+                    .unwrap_or_else(|| m.enterprise_name.clone()),
             ),
             domain::Side::Program => ("프로그램 사무국".into(), "The program office".into()),
         };

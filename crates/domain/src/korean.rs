@@ -33,13 +33,20 @@ impl Particle {
     }
 }
 
+/// Whether `c` is a Hangul syllable (가–힣).
+pub fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// Whether `text` holds Hangul: how a text in Korean is told from one in English.
+pub fn has_hangul(text: &str) -> bool {
+    text.chars().any(is_hangul)
+}
+
 /// The final consonant index (1–27) of a Hangul syllable, 0 when it ends in a vowel;
 /// `None` for anything that is not a Hangul syllable.
 fn final_consonant(c: char) -> Option<u32> {
-    let code = u32::from(c);
-    (0xAC00..=0xD7A3)
-        .contains(&code)
-        .then(|| (code - 0xAC00) % 28)
+    is_hangul(c).then(|| (u32::from(c) - 0xAC00) % 28)
 }
 
 /// The final consonant a word in Latin letters or digits ends in as Korean readers

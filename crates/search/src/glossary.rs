@@ -11,6 +11,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use domain::korean::is_hangul;
+
 /// The glossary's text as shipped.
 const SHIPPED: &str = include_str!("../data/glossary-ko-en.tsv");
 
@@ -24,10 +26,6 @@ pub struct Glossary {
 }
 
 static BUILTIN: LazyLock<Glossary> = LazyLock::new(|| Glossary::parse(SHIPPED));
-
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
 
 impl Glossary {
     /// The glossary shipped with the project.

@@ -724,7 +724,7 @@ fn in_language(body: &str, language: Option<domain::Language>) -> String {
     let part: Vec<&str> = body
         .split('\n')
         .filter(|p| !p.trim().is_empty())
-        .filter(|p| p.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) == korean)
+        .filter(|p| domain::korean::has_hangul(p) == korean)
         .collect();
     if part.is_empty() {
         body.to_string()

@@ -238,7 +238,7 @@ fn snippets_come_from_the_readers_language() {
             .unwrap();
         r.hits.into_iter().find(|h| h.id == "b1").unwrap().snippet
     };
-    let hangul = |s: &str| s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    let hangul = domain::korean::has_hangul;
     for text in ["의료영상", "medical images", ""] {
         let en = snippet(text, Some(domain::Language::En));
         assert!(

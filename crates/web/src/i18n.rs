@@ -79,8 +79,15 @@ pub fn thousands(n: i64) -> String {
 /// A moment as the program's people read it: Seoul time with the zone named
 /// (`2027-06-30 23:59 KST`). Korea keeps no daylight-saving time.
 pub fn seoul_time(at: &chrono::DateTime<chrono::Utc>) -> String {
-    let seoul = chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
-    format!("{} KST", at.with_timezone(&seoul).format("%Y-%m-%d %H:%M"))
+    format!(
+        "{} KST",
+        at.with_timezone(&seoul()).format("%Y-%m-%d %H:%M")
+    )
+}
+
+/// Seoul's time zone, UTC+9 all year.
+pub fn seoul() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
 }
 
 /// An amount as a reader of `lang` writes it: won in Korean by 억 and 만

@@ -129,9 +129,14 @@ pub async fn create(
             f.deadline
         ));
     };
-    // the end of that day in Seoul (UTC+9)
-    let deadline =
-        (day.and_hms_opt(23, 59, 59).expect("valid") - chrono::Duration::hours(9)).and_utc();
+    // the end of that day in Seoul
+    let deadline = day
+        .and_hms_opt(23, 59, 59)
+        .expect("valid")
+        .and_local_timezone(crate::i18n::seoul())
+        .single()
+        .expect("a fixed offset maps each local time to one moment")
+        .with_timezone(&chrono::Utc);
     let questions = f
         .questions
         .lines()

@@ -116,7 +116,7 @@ impl Layout {
     /// Where the page's language is missing, the other is shown, marked with its name.
     pub fn text<'a>(&self, own: &'a str, en: Option<&'a str>) -> Translated<'a> {
         let en = en.map(str::trim).filter(|e| !e.is_empty());
-        let hangul = own.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+        let hangul = domain::korean::has_hangul(own);
         match (self.lang, en) {
             (Lang::En, Some(en)) => Translated::as_is(en),
             (Lang::En, None) if hangul => Translated::marked(own, "in Korean"),
