@@ -118,6 +118,19 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
     let (s, saved) = send(c.put(api("/calls/qa-vision")).json(&body), Some(&ent)).await;
     assert_eq!(s, 200, "{saved}");
     assert_eq!(saved["code"], "qa-vision", "the path names the call");
+    // found by an attacker: a deadline in year 10000 was stored as RFC 3339 could not
+    // read it back, and every call page answered 503 from then on
+    let mut far = body.clone();
+    far["deadline"] = json!("+10000-01-01T00:00:00Z");
+    let (s, p) = send(c.put(api("/calls/qa-vision")).json(&far), Some(&ent)).await;
+    // refused as the call's other rules are (409 naming the field)
+    assert_eq!(s, 409, "{p}");
+    assert!(
+        p["detail"].as_str().unwrap().starts_with("deadline:"),
+        "{p}"
+    );
+    let (s, calls) = send(c.get(api("/calls")), Some(&ent)).await;
+    assert_eq!(s, 200, "the calls still read: {calls}");
     let (s, p) = send(
         c.put(api("/calls/past-call")).json(&call_body(
             &enterprise,

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
@@ -360,6 +361,17 @@ impl Call {
             return Err(FieldError::new("title", "a call needs a title"));
         }
         self.rubric.validate()?;
+        // as a record's dates: a year of five digits is written by RFC 3339 but not
+        // read back, and one such call made every call page unanswerable
+        if !(1900..=2099).contains(&self.deadline.year()) {
+            return Err(FieldError::new(
+                "deadline",
+                format!(
+                    "{} is not a deadline a call can have (years 1900 to 2099)",
+                    self.deadline.to_rfc3339()
+                ),
+            ));
+        }
         if self.stages.is_empty() {
             return Err(FieldError::new("stages", "a call has at least one stage"));
         }
