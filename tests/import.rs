@@ -675,3 +675,58 @@ async fn list_cells_and_industry_labels_are_read_as_written() {
         ]
     );
 }
+
+/// A file that leaves columns out changes only the columns it has: a confidential
+/// need stays confidential and its English text stays when a later sheet of titles
+/// has no `visibility` or `*_en` columns; a blank cell still clears its field; a row
+/// that is wrong once laid over the stored need leaves that need as it was.
+#[tokio::test]
+async fn a_file_without_a_column_keeps_what_is_stored_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "partial.db").await;
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let enterprises = write("e.csv", "id,name,size_class\nent-1,한빛,large\n");
+    import(&app, RecordKind::Enterprises, &enterprises).await;
+    let full = write(
+        "full.csv",
+        "id,enterprise_id,title,title_en,description,description_en,slots,visibility\n\
+         n-1,ent-1,배터리 진단,Battery diagnostics,셀 열화 예측,Predicting cell ageing,2,confidential\n\
+         n-2,ent-1,물류 로봇,Logistics robots,창고 자동화,Warehouse automation,1,confidential\n",
+    );
+    let r = import(&app, RecordKind::Needs, &full).await;
+    assert_eq!((r.inserted, r.rejected.len()), (2, 0), "{r:?}");
+
+    // a later sheet with titles only, a blank English title for n-2, and a third row
+    // whose slots are wrong
+    let titles = write(
+        "titles.csv",
+        "id,enterprise_id,title,title_en,slots\n\
+         n-1,ent-1,배터리 수명 진단,,\n\
+         n-2,ent-1,물류 로봇 관제,,many\n",
+    );
+    let r = import(&app, RecordKind::Needs, &titles).await;
+    assert_eq!((r.accepted, r.updated), (1, 1), "{r:?}");
+    assert_eq!(
+        r.rejected
+            .iter()
+            .map(|p| (p.row, p.column.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(3, "slots")]
+    );
+
+    let n1 = app.store().records().need("n-1").await.unwrap().unwrap();
+    assert_eq!(n1.title, "배터리 수명 진단");
+    assert_eq!(n1.title_en, None, "a blank cell clears its field");
+    assert_eq!(n1.description_en.as_deref(), Some("Predicting cell ageing"));
+    assert_eq!(n1.description.as_deref(), Some("셀 열화 예측"));
+    assert_eq!(n1.slots, 1, "a blank slots cell clears it to its default");
+    assert_eq!(n1.visibility, domain::Visibility::Confidential);
+
+    let n2 = app.store().records().need("n-2").await.unwrap().unwrap();
+    assert_eq!(n2.title, "물류 로봇", "a refused row changes nothing");
+    assert_eq!(n2.title_en.as_deref(), Some("Logistics robots"));
+}

@@ -142,11 +142,11 @@ impl App {
         let reading = domain::records::reading_notes(&input);
         let Some(id) = input.id().map(str::to_string) else {
             // an outcome has no stored record to build on: it is given whole
-            let record = read_record(&input).map_err(AppError::InvalidFields)?;
+            let record = store::Record::read(&input).map_err(AppError::InvalidFields)?;
             let res = self
                 .store
                 .records()
-                .import_batch(input.kind(), vec![(1, record)], actor)
+                .import_batch(input.kind(), vec![(1, record.into())], actor)
                 .await?;
             return self.saved(res, reading).await;
         };
@@ -155,11 +155,11 @@ impl App {
         for _ in 0..SAVE_ATTEMPTS {
             let stored = self.stored_record(input.kind(), &id).await?;
             may_build_on(stored.as_ref())?;
-            let merged = match stored.as_ref().and_then(input_of) {
+            let merged = match stored.as_ref().and_then(store::Record::as_input) {
                 Some(stored) => input.clone().over(stored),
                 None => input.clone(),
             };
-            let record = read_record(&merged).map_err(AppError::InvalidFields)?;
+            let record = store::Record::read(&merged).map_err(AppError::InvalidFields)?;
             let read = store::RecordAsRead {
                 id: id.clone(),
                 record: stored,
@@ -225,29 +225,6 @@ impl App {
 
 /// How often a save is redone when the record changed between its read and its write.
 const SAVE_ATTEMPTS: usize = 8;
-
-/// A stored profile or need as an input with every field sent (outcomes are not built
-/// on: they have no id of their own).
-fn input_of(record: &store::Record) -> Option<RecordInput> {
-    match record {
-        store::Record::Startup(s) => Some(RecordInput::of_startup(s)),
-        store::Record::Enterprise(e) => Some(RecordInput::of_enterprise(e)),
-        store::Record::Need(n) => Some(RecordInput::of_need(n)),
-        store::Record::Outcome(_) => None,
-    }
-}
-
-/// The record an input gives, or every field that is wrong.
-pub(crate) fn read_record(
-    input: &RecordInput,
-) -> std::result::Result<store::Record, Vec<domain::FieldError>> {
-    match input {
-        RecordInput::Startup(s) => s.parse().map(store::Record::Startup),
-        RecordInput::Enterprise(e) => e.parse().map(store::Record::Enterprise),
-        RecordInput::Need(n) => n.parse().map(store::Record::Need),
-        RecordInput::Outcome(o) => o.parse().map(store::Record::Outcome),
-    }
-}
 
 /// Finding startups, enterprises and needs: profiles as each viewer may see them, search and type-ahead, and the search index that follows the database.
 #[derive(Clone, Copy)]

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use domain::FieldError;
 use domain::records::{self, RecordKind};
-use store::Record;
 use store::files::{self, Format};
+use store::{Incoming, Record};
 
 use crate::principal::Principal;
 use crate::{AppError, Result};
@@ -83,11 +83,13 @@ fn problem(row: u64, e: FieldError) -> RowProblem {
 
 /// One table row as a record of `kind` with remarks on how its cells were read (an
 /// industry label read as its code), or what is wrong with it (row, column, reason).
+/// A row with an id is what the file gives for that record: the batch lays it over
+/// the stored record, so a column the file leaves out keeps its stored value.
 pub fn read_row(
     kind: RecordKind,
     headers: &[String],
     row: &files::Row,
-) -> Result<(Record, Vec<RowProblem>), Vec<RowProblem>> {
+) -> Result<(Incoming, Vec<RowProblem>), Vec<RowProblem>> {
     let n = row.number;
     let cells = row.cells.as_ref().map_err(|e| {
         vec![RowProblem {
@@ -110,8 +112,12 @@ pub fn read_row(
     let map: HashMap<String, String> = headers.iter().cloned().zip(cells.iter().cloned()).collect();
     let errs = |v: Vec<FieldError>| v.into_iter().map(|e| problem(n, e)).collect::<Vec<_>>();
     let input = domain::inputs::RecordInput::from_cells(kind, &map);
-    let record = crate::discovery::read_record(&input).map_err(errs)?;
-    Ok((record, errs(records::reading_notes(&input))))
+    let notes = errs(records::reading_notes(&input));
+    let incoming = match input.id() {
+        Some(_) => Incoming::Over(input),
+        None => Incoming::Whole(Record::read(&input).map_err(errs)?),
+    };
+    Ok((incoming, notes))
 }
 
 impl crate::records::Records<'_> {
@@ -185,7 +191,9 @@ impl crate::records::Records<'_> {
                 .records()
                 .import_batch(kind, batch, actor)
                 .await?;
-            report.accepted += candidates - res.rejected.len() as u64;
+            let mut refused: Vec<u64> = res.rejected.iter().map(|(row, _)| *row).collect();
+            refused.dedup();
+            report.accepted += candidates - refused.len() as u64;
             report.inserted += res.inserted;
             report.updated += res.updated;
             report

@@ -90,10 +90,10 @@ impl App {
         records: Vec<Record>,
         actor: &str,
     ) -> Result<()> {
-        let numbered: Vec<(u64, Record)> = records
+        let numbered: Vec<(u64, store::Incoming)> = records
             .into_iter()
             .enumerate()
-            .map(|(i, r)| (i as u64 + 2, r))
+            .map(|(i, r)| (i as u64 + 2, r.into()))
             .collect();
         let res = self
             .store

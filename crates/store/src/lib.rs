@@ -37,7 +37,7 @@ pub use forum::Placement;
 pub use locks::{LockAttempt, LockHolder};
 pub use mail::{AfterFailure, OutboxMail};
 pub use pipeline::{MatchFilter, MatchRow, MatchView, OutcomeRow};
-pub use records::{BatchResult, Record, RecordAsRead};
+pub use records::{BatchResult, Incoming, Record, RecordAsRead};
 pub use rounds::{Preference, Replaced};
 
 #[derive(Debug, thiserror::Error)]

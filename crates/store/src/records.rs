@@ -2,6 +2,7 @@
 //! transaction a batch) and reading them back as domain entities.
 
 use chrono::NaiveDate;
+use domain::inputs::RecordInput;
 use domain::records::RecordKind;
 use domain::{
     BusinessRegNo, CollaborationType, Currency, Enterprise, FieldError, Money, Need, OnExisting,
@@ -17,6 +18,54 @@ pub enum Record {
     Enterprise(Enterprise),
     Need(Need),
     Outcome(Outcome),
+}
+
+impl Record {
+    /// The record an input gives, or every field that is wrong.
+    pub fn read(input: &RecordInput) -> std::result::Result<Record, Vec<FieldError>> {
+        match input {
+            RecordInput::Startup(s) => s.parse().map(Record::Startup),
+            RecordInput::Enterprise(e) => e.parse().map(Record::Enterprise),
+            RecordInput::Need(n) => n.parse().map(Record::Need),
+            RecordInput::Outcome(o) => o.parse().map(Record::Outcome),
+        }
+    }
+
+    /// A stored profile or need as an input with every field sent, to lay a partial
+    /// input over (outcomes have no id of their own to be built on).
+    pub fn as_input(&self) -> Option<RecordInput> {
+        match self {
+            Record::Startup(s) => Some(RecordInput::of_startup(s)),
+            Record::Enterprise(e) => Some(RecordInput::of_enterprise(e)),
+            Record::Need(n) => Some(RecordInput::of_need(n)),
+            Record::Outcome(_) => None,
+        }
+    }
+
+    fn kind(&self) -> RecordKind {
+        match self {
+            Record::Startup(_) => RecordKind::Startups,
+            Record::Enterprise(_) => RecordKind::Enterprises,
+            Record::Need(_) => RecordKind::Needs,
+            Record::Outcome(_) => RecordKind::Outcomes,
+        }
+    }
+}
+
+/// One row of an import: a whole record, or what a file gives for the record with its
+/// id, laid over the stored record inside the batch's transaction so that a column
+/// the file leaves out keeps the stored value (a file without `visibility` never
+/// makes a confidential need public).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    Whole(Record),
+    Over(RecordInput),
+}
+
+impl From<Record> for Incoming {
+    fn from(record: Record) -> Self {
+        Incoming::Whole(record)
+    }
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -75,13 +124,17 @@ impl Store {
     async fn write_batch(
         &self,
         kind: RecordKind,
-        batch: Vec<(u64, Record)>,
+        batch: Vec<(u64, Incoming)>,
         actor: &str,
         write: Write,
         read: Option<&RecordAsRead>,
     ) -> Result<Option<(BatchResult, u64)>> {
         crate::with_pool!(self, pool => {
             let mut tx = crate::Begin::begin_write(pool).await?;
+            let lays_over = batch.iter().any(|(_, row)| matches!(row, Incoming::Over(_)));
+            if lays_over {
+                lock_kind(&mut *tx, kind).await?;
+            }
             if let Some(read) = read
                 && current(&mut *tx, kind, &read.id).await? != read.record
             {
@@ -95,7 +148,27 @@ impl Store {
             // startups and enterprises written, by the row that wrote them last, for
             // duplicate flagging
             let mut written_rows: std::collections::HashMap<String, u64> = Default::default();
-            for (row, rec) in batch {
+            for (row, incoming) in batch {
+                let rec = match incoming {
+                    Incoming::Whole(rec) => rec,
+                    Incoming::Over(input) => {
+                        let stored = match input.id() {
+                            Some(id) => stored(&mut *tx, kind, id).await?,
+                            None => None,
+                        };
+                        let merged = match stored.as_ref().and_then(Record::as_input) {
+                            Some(base) => input.over(base),
+                            None => input,
+                        };
+                        match Record::read(&merged) {
+                            Ok(rec) => rec,
+                            Err(problems) => {
+                                res.rejected.extend(problems.into_iter().map(|e| (row, e)));
+                                continue;
+                            }
+                        }
+                    }
+                };
                 let outcome = match rec {
                     Record::Startup(s) => upsert_startup(&mut tx, &s, &now).await?,
                     Record::Enterprise(e) => upsert_enterprise(&mut tx, &e, &now).await?,
@@ -161,11 +234,34 @@ pub struct RecordAsRead {
 /// transactions take turns already.
 async fn current(c: &mut impl crate::AsConn, kind: RecordKind, id: &str) -> Result<Option<Record>> {
     if let crate::Conn::Postgres(pg) = c.conn() {
+        // shared with other saves, exclusive of an import laying rows over this kind
+        sqlx::query("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+            .bind(kind.as_str())
+            .execute(&mut *pg)
+            .await?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
             .bind(format!("{}:{id}", kind.as_str()))
             .execute(&mut *pg)
             .await?;
     }
+    stored(c, kind, id).await
+}
+
+/// Takes the lock that keeps every save of a record of `kind` out until the
+/// transaction ends (PostgreSQL; SQLite's write transactions take turns already): one
+/// lock for an import's whole batch, instead of one per row.
+async fn lock_kind(c: &mut impl crate::AsConn, kind: RecordKind) -> Result<()> {
+    if let crate::Conn::Postgres(pg) = c.conn() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(kind.as_str())
+            .execute(&mut *pg)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The stored record of `kind` with `id`, read as it is in the transaction.
+async fn stored(c: &mut impl crate::AsConn, kind: RecordKind, id: &str) -> Result<Option<Record>> {
     crate::with_conn!(c => {
         let sql = match kind {
             RecordKind::Startups => STARTUP_BY_ID,
@@ -191,7 +287,7 @@ impl crate::records::Records<'_> {
     pub async fn import_batch(
         self,
         kind: RecordKind,
-        batch: Vec<(u64, Record)>,
+        batch: Vec<(u64, Incoming)>,
         actor: &str,
     ) -> Result<BatchResult> {
         Ok(self
@@ -211,15 +307,15 @@ impl crate::records::Records<'_> {
         read: RecordAsRead,
         actor: &str,
     ) -> Result<Option<BatchResult>> {
-        let kind = match record {
-            Record::Startup(_) => RecordKind::Startups,
-            Record::Enterprise(_) => RecordKind::Enterprises,
-            Record::Need(_) => RecordKind::Needs,
-            Record::Outcome(_) => RecordKind::Outcomes,
-        };
         Ok(self
             .store
-            .write_batch(kind, vec![(1, record)], actor, Write::Upsert, Some(&read))
+            .write_batch(
+                record.kind(),
+                vec![(1, record.into())],
+                actor,
+                Write::Upsert,
+                Some(&read),
+            )
             .await?
             .map(|written| written.0))
     }
@@ -232,7 +328,7 @@ impl crate::records::Records<'_> {
             .store
             .write_batch(
                 RecordKind::Needs,
-                vec![(1, Record::Need(need))],
+                vec![(1, Record::Need(need).into())],
                 actor,
                 Write::Insert,
                 // as a save's read: on PostgreSQL this takes the id's lock, so a save
@@ -1088,12 +1184,12 @@ pub struct Records<'a> {
 mod tests {
     use super::*;
 
-    fn startup(id: &str) -> Record {
-        Record::Startup(Startup {
+    fn startup(id: &str) -> Incoming {
+        Incoming::Whole(Record::Startup(Startup {
             id: id.into(),
             name: format!("name {id}"),
             ..Default::default()
-        })
+        }))
     }
 
     #[tokio::test]
@@ -1115,7 +1211,7 @@ mod tests {
             "CREATE TRIGGER boom BEFORE INSERT ON startups WHEN NEW.ext_id = 'b-5' BEGIN SELECT RAISE(ABORT, 'boom'); END"
         };
         s.execute_unchecked(boom).await.unwrap();
-        let batch: Vec<(u64, Record)> = (1..=10)
+        let batch: Vec<(u64, Incoming)> = (1..=10)
             .map(|i| (i + 1, startup(&format!("b-{i}"))))
             .collect();
         let err = s
