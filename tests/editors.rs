@@ -858,3 +858,183 @@ async fn a_need_is_written_in_each_language() {
         Some("Recover lithium from spent batteries")
     );
 }
+
+/// A form left open does not undo what someone saved after it was opened: the save is
+/// refused with the fields that now differ named and the reader's text kept in the
+/// form, and saving that form again (having seen the change) goes through. The API
+/// does the same with `ETag` / `If-Match`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_form_or_put_does_not_overwrite_a_later_change() {
+    let (base, app, demo, _dir) = common::serve_demo(9, None).await;
+    let c = no_redirects();
+    let (member, user) = common::log_in_as(&c, &base, &app, &demo, Role::EnterpriseMember).await;
+    let (colleague, _) = common::log_in_as(&c, &base, &app, &demo, Role::Admin).await;
+    let need = app
+        .discovery()
+        .needs_of(user.enterprise_id.as_ref().unwrap())
+        .await
+        .unwrap()
+        .remove(0);
+    let form = c
+        .get(format!("{base}/work/needs/{}", need.id))
+        .header("cookie", &member.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let version = form
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+
+    // a colleague changes the need through the API, building on what it read
+    let url = format!("{base}/api/v1/needs/{}", need.id);
+    let read = c
+        .get(&url)
+        .header("cookie", &colleague.cookie)
+        .send()
+        .await
+        .unwrap();
+    let etag = read.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(etag, format!("\"{version}\""), "the form and the API agree");
+    let put = |who: &common::Who, if_match: Option<&str>, body: serde_json::Value| {
+        let mut r = c
+            .put(&url)
+            .header("cookie", &who.cookie)
+            .header("x-csrf-token", &who.csrf)
+            .json(&body);
+        if let Some(tag) = if_match {
+            r = r.header("if-match", tag);
+        }
+        r.send()
+    };
+    let r = put(
+        &colleague,
+        Some(&etag),
+        serde_json::json!({"visibility": "confidential"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let changed = app.store().records().need(&need.id).await.unwrap().unwrap();
+    assert_eq!(changed.visibility, domain::Visibility::Confidential);
+
+    // the same old version again, through the API: 412, nothing written
+    let r = put(&colleague, Some(&etag), serde_json::json!({"slots": 9}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 412);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        problem["type"].as_str().unwrap().ends_with("changed"),
+        "{problem}"
+    );
+    let r = put(&colleague, Some("*"), serde_json::json!({"slots": 9}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a wildcard is not a version");
+    assert_eq!(
+        app.store().records().need(&need.id).await.unwrap().unwrap(),
+        changed
+    );
+
+    // the member's form, opened before, sends every field it showed: public again
+    let mut fields: Vec<(String, String)> = vec![
+        ("csrf".into(), member.csrf.clone()),
+        ("id".into(), need.id.to_string()),
+        ("version".into(), version.clone()),
+        ("title".into(), need.title.clone()),
+        (
+            "description".into(),
+            "피킹 로봇 실증 범위를 넓힙니다".into(),
+        ),
+        ("visibility".into(), "public".into()),
+        ("slots".into(), need.slots.to_string()),
+    ];
+    let r = c
+        .post(format!("{base}/work/records/needs"))
+        .header("cookie", &member.cookie)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let page = r.text().await.unwrap();
+    assert_eq!(
+        app.store().records().need(&need.id).await.unwrap().unwrap(),
+        changed,
+        "the later change stands"
+    );
+    assert!(
+        page.contains("피킹 로봇 실증 범위를 넓힙니다"),
+        "the reader's text is kept"
+    );
+    let named = page
+        .split("role=\"alert\">")
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        named.contains("공개 여부") || named.contains("Visibility"),
+        "{named}"
+    );
+    let new_version = page
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    assert_ne!(new_version, version);
+
+    // saving the form again, having seen the change, is the member's choice to make
+    fields[2].1 = new_version;
+    let r = c
+        .post(format!("{base}/work/records/needs"))
+        .header("cookie", &member.cookie)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let saved = app.store().records().need(&need.id).await.unwrap().unwrap();
+    assert_eq!(saved.visibility, domain::Visibility::Public);
+    assert_eq!(
+        saved.description.as_deref(),
+        Some("피킹 로봇 실증 범위를 넓힙니다")
+    );
+
+    // a version of a need deleted meanwhile does not bring it back
+    let etag = c
+        .get(&url)
+        .header("cookie", &colleague.cookie)
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    app.records()
+        .delete_need(&app::Operator::named("test"), &need.id)
+        .await
+        .unwrap();
+    let r = put(&colleague, Some(&etag), serde_json::json!({"slots": 3}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 412);
+    assert!(
+        app.store()
+            .records()
+            .need(&need.id)
+            .await
+            .unwrap()
+            .is_none(),
+        "not recreated"
+    );
+}

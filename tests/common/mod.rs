@@ -104,6 +104,26 @@ pub async fn log_in(c: &reqwest::Client, base: &str, email: &str, password: &str
     Who { cookie, csrf }
 }
 
+/// The demo's first login of `role`, logged in over HTTP, with its account (and so
+/// its startup or enterprise).
+pub async fn log_in_as(
+    c: &reqwest::Client,
+    base: &str,
+    app: &app::App,
+    demo: &demo::DemoSummary,
+    role: domain::Role,
+) -> (Who, domain::User) {
+    let login = demo.logins.iter().find(|l| l.role == role).unwrap();
+    let who = log_in(c, base, &login.email, &login.password).await;
+    let user = app
+        .accounts()
+        .login(&login.email, &login.password)
+        .await
+        .unwrap()
+        .user;
+    (who, user)
+}
+
 /// GETs the JSON at `url` until `found` holds, for up to twenty seconds, and answers
 /// it: a served app's search index follows writes in the background, a moment later.
 pub async fn json_until(

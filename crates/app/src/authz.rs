@@ -127,6 +127,7 @@ impl App {
         who: Principal<'_>,
         mut input: RecordInput,
         mut create: bool,
+        read_as: Option<&str>,
     ) -> Result<(String, Vec<FieldError>)> {
         let refuse = |what: &str| {
             Err(AppError::Forbidden(format!(
@@ -195,7 +196,7 @@ impl App {
                     }
                     _ => Ok(()),
                 };
-                self.write_record(input, who.audit_name(), may_build_on)
+                self.write_record(input, who.audit_name(), may_build_on, read_as)
                     .await?
             }
         };

@@ -138,6 +138,7 @@ impl App {
         input: RecordInput,
         actor: &str,
         may_build_on: impl Fn(Option<&store::Record>) -> Result<()>,
+        read_as: Option<&str>,
     ) -> Result<Vec<domain::FieldError>> {
         let reading = domain::records::reading_notes(&input);
         let Some(id) = input.id().map(str::to_string) else {
@@ -155,6 +156,16 @@ impl App {
         for _ in 0..SAVE_ATTEMPTS {
             let stored = self.stored_record(input.kind(), &id).await?;
             may_build_on(stored.as_ref())?;
+            if let Some(read_as) = read_as
+                && stored.as_ref().map(crate::records::version).as_deref() != Some(read_as)
+            {
+                return Err(AppError::Changed(match stored {
+                    Some(_) => format!(
+                        "'{id}' was changed by someone else after it was read: nothing was saved"
+                    ),
+                    None => format!("'{id}' was deleted after it was read: nothing was saved"),
+                }));
+            }
             let merged = match stored.as_ref().and_then(store::Record::as_input) {
                 Some(stored) => input.clone().over(stored),
                 None => input.clone(),

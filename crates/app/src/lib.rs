@@ -34,7 +34,7 @@ pub use search::glossary::Glossary;
 pub use search::{DIMENSIONS, DocKind, SearchQuery, SearchResults, Sort, Suggestion};
 
 pub use principal::{Operator, Principal};
-pub use store::{AuditRecord, Counts, MatchFilter, MatchView, Preference, StoreError};
+pub use store::{AuditRecord, Counts, MatchFilter, MatchView, Preference, Record, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -44,6 +44,9 @@ pub enum AppError {
     /// Refused by the rules: a conflict with what is stored, a move not allowed now.
     #[error("{0}")]
     Conflict(String),
+    /// A save over a record as it was read, refused because it has changed since.
+    #[error("{0}")]
+    Changed(String),
     /// A record whose fields are wrong: every wrong field with its reason.
     #[error("{}", join_field_errors(.0))]
     InvalidFields(Vec<domain::FieldError>),

@@ -24,7 +24,25 @@ impl Records<'_> {
         who: impl Into<Principal<'_>>,
         input: impl Into<RecordInput>,
     ) -> Result<(String, Vec<FieldError>)> {
-        self.app.write_as(who.into(), input.into(), false).await
+        self.app
+            .write_as(who.into(), input.into(), false, None)
+            .await
+    }
+
+    /// Saves as [`Records::save`] does, but only if the stored record is still the
+    /// one its reader saw (`read_as`, its [`version`]): [`AppError::Changed`] and
+    /// nothing written when someone else changed or deleted it meanwhile. An editor's
+    /// form sends every field, so without this a form left open would undo a change
+    /// saved after it was opened.
+    pub async fn save_if_unchanged(
+        self,
+        who: impl Into<Principal<'_>>,
+        input: impl Into<RecordInput>,
+        read_as: &str,
+    ) -> Result<(String, Vec<FieldError>)> {
+        self.app
+            .write_as(who.into(), input.into(), false, Some(read_as))
+            .await
     }
 
     /// Creates a need for `who` (`POST /api/v1/needs`): as [`Records::save`], but an
@@ -35,7 +53,7 @@ impl Records<'_> {
         need: NeedInput,
     ) -> Result<(String, Vec<FieldError>)> {
         self.app
-            .write_as(who.into(), RecordInput::Need(need), true)
+            .write_as(who.into(), RecordInput::Need(need), true, None)
             .await
     }
 
@@ -80,7 +98,12 @@ impl Records<'_> {
         let who = who.into();
         who.require_program_manager("save a startup record")?;
         self.app
-            .write_record(RecordInput::of_startup(&s), who.audit_name(), |_| Ok(()))
+            .write_record(
+                RecordInput::of_startup(&s),
+                who.audit_name(),
+                |_| Ok(()),
+                None,
+            )
             .await
     }
 
@@ -156,4 +179,33 @@ impl Records<'_> {
         self.app.index_soon().await?;
         Ok(())
     }
+}
+
+/// A record's version: a digest of every field, which changes with any of them. Taken
+/// of a record as its reader was shown it, so that it says nothing the reader could
+/// not see.
+pub fn version(record: &store::Record) -> String {
+    version_of_cells(&match record {
+        store::Record::Startup(s) => domain::records::startup_cells(s),
+        store::Record::Enterprise(e) => domain::records::enterprise_cells(e),
+        store::Record::Need(n) => domain::records::need_cells(n),
+        store::Record::Outcome(o) => domain::records::outcome_cells(o),
+    })
+}
+
+/// The [`version`] of a record given as its import cells.
+pub fn version_of_cells(cells: &[String]) -> String {
+    use sha2::Digest;
+    let mut digest = sha2::Sha256::new();
+    for cell in cells {
+        // the length first, so that no two lists of cells run together alike
+        digest.update((cell.len() as u64).to_le_bytes());
+        digest.update(cell.as_bytes());
+    }
+    digest
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -16,7 +16,7 @@ use domain::{EnterpriseId, MatchStatus, NeedId, Outcome, StartupId};
 use serde::Deserialize;
 
 use crate::caller::{Caller, behind_tls, session_cookie};
-use crate::extract::{JsonBody, OptionalJsonBody, SignedIn, Writer};
+use crate::extract::{IfMatch, JsonBody, OptionalJsonBody, SignedIn, Writer, etag};
 use crate::problem::{ApiError, ApiResult};
 
 /// A session as the API answers it.
@@ -296,13 +296,15 @@ pub async fn record_outcome(
 }
 
 #[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = String, Path)),
-    responses((status = 200, description = "The need as the caller may see it (a confidential one's details only to the entitled)", body = domain::Need)))]
+    responses((status = 200, description = "The need as the caller may see it (a confidential one's details only to the entitled)", body = domain::Need,
+        headers(("ETag" = String, description = "The record's version as shown, for If-Match on a save")))))]
 pub async fn need(
     State(app): State<App>,
     Path(id): Path<NeedId>,
     caller: Caller,
-) -> ApiResult<Json<domain::Need>> {
-    Ok(Json(app.discovery().need_for(caller.user(), &id).await?))
+) -> ApiResult<impl IntoResponse> {
+    let need = app.discovery().need_for(caller.user(), &id).await?;
+    Ok((etag(&domain::records::need_cells(&need)), Json(need)))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -387,6 +389,7 @@ async fn save_record(
     s: &app::accounts::Session,
     id: &str,
     mut input: RecordInput,
+    IfMatch(read_as): IfMatch,
 ) -> ApiResult<Json<Saved>> {
     if let Some(given) = input.id()
         && given != id
@@ -396,7 +399,14 @@ async fn save_record(
         )));
     }
     input.set_id(id);
-    saved(app.records().save(&s.user, input).await?)
+    saved(match read_as {
+        Some(version) => {
+            app.records()
+                .save_if_unchanged(&s.user, input, &version)
+                .await?
+        }
+        None => app.records().save(&s.user, input).await?,
+    })
 }
 
 fn saved((id, notes): (String, Vec<domain::FieldError>)) -> ApiResult<Json<Saved>> {
@@ -407,25 +417,32 @@ fn saved((id, notes): (String, Vec<domain::FieldError>)) -> ApiResult<Json<Saved
 }
 
 #[utoipa::path(get, path = "/api/v1/startups/{id}", tag = "records", params(("id" = String, Path)),
-    responses((status = 200, description = "A startup's profile (its business registration number only for program managers and its members)", body = domain::Startup)))]
+    responses((status = 200, description = "A startup's profile (its business registration number only for program managers and its members)", body = domain::Startup,
+        headers(("ETag" = String, description = "The record's version as shown, for If-Match on a save")))))]
 pub async fn startup(
     State(app): State<App>,
     Path(id): Path<StartupId>,
     caller: Caller,
-) -> ApiResult<Json<domain::Startup>> {
-    Ok(Json(app.discovery().startup_for(caller.user(), &id).await?))
+) -> ApiResult<impl IntoResponse> {
+    let startup = app.discovery().startup_for(caller.user(), &id).await?;
+    Ok((
+        etag(&domain::records::startup_cells(&startup)),
+        Json(startup),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
-    params(("id" = String, Path)), request_body = StartupInput,
-    responses((status = 200, description = "Saved (a startup member: its own profile)", body = Saved)))]
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag a read of the record answered: the save is made only if the record is still so (412 otherwise)")), request_body = StartupInput,
+    responses((status = 200, description = "Saved (a startup member: its own profile)", body = Saved),
+        (status = 412, response = crate::openapi::Changed)))]
 pub async fn put_startup(
     State(app): State<App>,
     Path(id): Path<StartupId>,
+    if_match: IfMatch,
     Writer(s): Writer,
     JsonBody(body): JsonBody<StartupInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, &id, body.into()).await
+    save_record(&app, &s, &id, body.into(), if_match).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/startups/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -452,15 +469,17 @@ pub async fn post_need(
 }
 
 #[utoipa::path(put, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
-    params(("id" = String, Path)), request_body = NeedInput,
-    responses((status = 200, description = "Saved", body = Saved)))]
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag a read of the record answered: the save is made only if the record is still so (412 otherwise)")), request_body = NeedInput,
+    responses((status = 200, description = "Saved", body = Saved),
+        (status = 412, response = crate::openapi::Changed)))]
 pub async fn put_need(
     State(app): State<App>,
     Path(id): Path<NeedId>,
+    if_match: IfMatch,
     Writer(s): Writer,
     JsonBody(body): JsonBody<NeedInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, &id, body.into()).await
+    save_record(&app, &s, &id, body.into(), if_match).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
@@ -476,24 +495,31 @@ pub async fn delete_need(
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "records", params(("id" = String, Path)),
-    responses((status = 200, description = "An enterprise's profile", body = domain::Enterprise)))]
+    responses((status = 200, description = "An enterprise's profile", body = domain::Enterprise,
+        headers(("ETag" = String, description = "The record's version as shown, for If-Match on a save")))))]
 pub async fn enterprise(
     State(app): State<App>,
     Path(id): Path<EnterpriseId>,
-) -> ApiResult<Json<domain::Enterprise>> {
-    Ok(Json(app.discovery().enterprise(&id).await?))
+) -> ApiResult<impl IntoResponse> {
+    let enterprise = app.discovery().enterprise(&id).await?;
+    Ok((
+        etag(&domain::records::enterprise_cells(&enterprise)),
+        Json(enterprise),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/enterprises/{id}", tag = "records", security(("session" = []), ("csrf" = [])),
-    params(("id" = String, Path)), request_body = EnterpriseInput,
-    responses((status = 200, description = "Saved (program managers)", body = Saved)))]
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag a read of the record answered: the save is made only if the record is still so (412 otherwise)")), request_body = EnterpriseInput,
+    responses((status = 200, description = "Saved (program managers)", body = Saved),
+        (status = 412, response = crate::openapi::Changed)))]
 pub async fn put_enterprise(
     State(app): State<App>,
     Path(id): Path<EnterpriseId>,
+    if_match: IfMatch,
     Writer(s): Writer,
     JsonBody(body): JsonBody<EnterpriseInput>,
 ) -> ApiResult<Json<Saved>> {
-    save_record(&app, &s, &id, body.into()).await
+    save_record(&app, &s, &id, body.into(), if_match).await
 }
 
 #[utoipa::path(get, path = "/api/v1/export/{file}", tag = "records", security(("session" = [])),

@@ -53,6 +53,40 @@ impl FromRequestParts<App> for Writer {
     }
 }
 
+/// The version a write builds on, from `If-Match` (the `ETag` its read answered):
+/// `None` without the header, when any version will do. A list of several, or `*`,
+/// is not a version a save can check and is refused (400).
+pub struct IfMatch(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let value = value.to_str().unwrap_or_default().trim();
+        let tag = value.strip_prefix("W/").unwrap_or(value);
+        match tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(version) if !version.is_empty() && !version.contains('"') => {
+                Ok(IfMatch(Some(version.to_string())))
+            }
+            _ => Err(ApiError::bad_input(format!(
+                "If-Match must be one ETag as a read answered it (\"…\"), not '{value}'"
+            ))),
+        }
+    }
+}
+
+/// The `ETag` header of a record as the caller was shown it, given as its cells
+/// (`domain::records::need_cells`…).
+pub fn etag(cells: &[String]) -> [(axum::http::HeaderName, String); 1] {
+    [(
+        axum::http::header::ETAG,
+        format!("\"{}\"", app::records::version_of_cells(cells)),
+    )]
+}
+
 /// A JSON body (`Content-Type: application/json`): malformed JSON or a field the
 /// type does not have is 400; a field of the wrong type is 422 with the field's path
 /// under `errors`, as a field that breaks a record's rules is.

@@ -52,6 +52,7 @@ problem_responses! {
     LoginFailed = "Wrong e-mail or password";
     LoginLocked = "Locked after repeated failures";
     ResetLinkInvalid = "The link is unknown, used or expired";
+    Changed = "The record changed (or was deleted) after the version in If-Match was read; nothing was written";
 }
 
 #[derive(OpenApi)]

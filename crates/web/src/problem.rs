@@ -167,8 +167,8 @@ impl ApiError {
 }
 
 impl From<AppError> for ApiError {
-    /// Bad input 400, not entitled 403, unknown 404, refused by the rules 409, too
-    /// large 413, invalid fields 422, a login refused 401 or (locked) 429, a failure
+    /// Bad input 400, not entitled 403, unknown 404, refused by the rules 409, changed
+    /// since it was read 412, too large 413, invalid fields 422, a login refused 401 or (locked) 429, a failure
     /// of the service 503.
     fn from(e: AppError) -> Self {
         // what the app says of a refusal is for the client; of a failure, it is not
@@ -176,6 +176,12 @@ impl From<AppError> for ApiError {
         match e {
             AppError::Unusable(_) => Self::bad_input(said),
             AppError::Conflict(_) => Self::new(StatusCode::CONFLICT, "refused", "Refused", said),
+            AppError::Changed(_) => Self::new(
+                StatusCode::PRECONDITION_FAILED,
+                "changed",
+                "Changed since it was read",
+                said,
+            ),
             AppError::InvalidFields(errors) => Self {
                 errors,
                 ..Self::new(
@@ -251,6 +257,11 @@ mod tests {
         for (e, status, kind) in [
             (AppError::Unusable("no header".into()), 400, "bad-input"),
             (AppError::Conflict("an illegal move".into()), 409, "refused"),
+            (
+                AppError::Changed("changed meanwhile".into()),
+                412,
+                "changed",
+            ),
             (AppError::InvalidFields(vec![field]), 422, "invalid-fields"),
             (AppError::TooLarge("past 10 MB".into()), 413, "too-large"),
             (AppError::NotFound("no need nd-1".into()), 404, "not-found"),

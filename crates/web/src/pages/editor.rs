@@ -35,6 +35,9 @@ pub struct EditorPage {
     pub l: Layout,
     pub kind: &'static str,
     pub id: String,
+    /// The stored record's version the form was filled from (empty for a new need):
+    /// the save is refused if the record changed meanwhile.
+    pub version: String,
     pub fields: Vec<Field>,
     pub errors: Vec<String>,
 }
@@ -155,7 +158,7 @@ fn editor(
     caller: &Caller,
     uri: &Uri,
     kind: RecordKind,
-    cells: &HashMap<String, String>,
+    (cells, version): (&HashMap<String, String>, &str),
     errors: &[FieldError],
 ) -> EditorPage {
     let lang = caller.lang;
@@ -186,6 +189,7 @@ fn editor(
         ),
         kind: kind.as_str(),
         id: cells.get("id").cloned().unwrap_or_default(),
+        version: version.to_string(),
         fields,
         errors: errors
             .iter()
@@ -195,12 +199,22 @@ fn editor(
     }
 }
 
-fn cells_of(kind: RecordKind, values: Vec<String>) -> HashMap<String, String> {
-    kind.columns()
+/// A stored record as a form's fields, with its version.
+fn form_of(record: app::Record) -> (HashMap<String, String>, String) {
+    let version = app::records::version(&record);
+    let (kind, values) = match &record {
+        app::Record::Startup(s) => (RecordKind::Startups, records::startup_cells(s)),
+        app::Record::Enterprise(e) => (RecordKind::Enterprises, records::enterprise_cells(e)),
+        app::Record::Need(n) => (RecordKind::Needs, records::need_cells(n)),
+        app::Record::Outcome(o) => (RecordKind::Outcomes, records::outcome_cells(o)),
+    };
+    let cells = kind
+        .columns()
         .iter()
         .map(|c| c.to_string())
         .zip(values)
-        .collect()
+        .collect();
+    (cells, version)
 }
 
 /// `/work/profile`: the signed-in startup member's profile (`?id=` for managers).
@@ -235,8 +249,14 @@ pub async fn profile_form(
         .await
     {
         Ok(s) => {
-            let cells = cells_of(RecordKind::Startups, records::startup_cells(&s));
-            render(&editor(&caller, &uri, RecordKind::Startups, &cells, &[]))
+            let (cells, version) = form_of(app::Record::Startup(s));
+            render(&editor(
+                &caller,
+                &uri,
+                RecordKind::Startups,
+                (&cells, &version),
+                &[],
+            ))
         }
         Err(e) => app_error(&caller, &uri, e, "/work"),
     }
@@ -268,6 +288,7 @@ pub async fn need_form(
         ("slots".to_string(), "1".to_string()),
         ("visibility".to_string(), "public".to_string()),
     ]);
+    let mut version = String::new();
     if let Some(Path(id)) = id {
         match app
             .discovery()
@@ -278,7 +299,7 @@ pub async fn need_form(
                 if user.role == Role::Admin
                     || user.enterprise_id.as_deref() == Some(n.enterprise_id.as_str()) =>
             {
-                cells = cells_of(RecordKind::Needs, records::need_cells(&n));
+                (cells, version) = form_of(app::Record::Need(n));
             }
             Ok(_) => {
                 return message(
@@ -292,7 +313,13 @@ pub async fn need_form(
             Err(e) => return app_error(&caller, &uri, e, "/work"),
         }
     }
-    render(&editor(&caller, &uri, RecordKind::Needs, &cells, &[]))
+    render(&editor(
+        &caller,
+        &uri,
+        RecordKind::Needs,
+        (&cells, &version),
+        &[],
+    ))
 }
 
 /// Saves an editor's form (`/work/records/{kind}`).
@@ -304,6 +331,7 @@ pub async fn save(
     Form(mut form): Form<HashMap<String, String>>,
 ) -> Response {
     let csrf = form.remove("csrf").unwrap_or_default();
+    let read_as = form.remove("version").unwrap_or_default();
     let Some(s) = caller.form_writer(&csrf) else {
         return need_login(&caller, &uri);
     };
@@ -321,7 +349,14 @@ pub async fn save(
     };
     form.retain(|k, _| kind.columns().contains(&k.as_str()));
     let input = domain::inputs::RecordInput::from_cells(kind, &form);
-    match app.records().save(&s.user, input).await {
+    let saving = if read_as.is_empty() {
+        app.records().save(&s.user, input).await
+    } else {
+        app.records()
+            .save_if_unchanged(&s.user, input, &read_as)
+            .await
+    };
+    match saving {
         Ok((_, notes)) => {
             let saved = caller.lang.t("저장했습니다", "Saved");
             let msg = if notes.is_empty() {
@@ -355,9 +390,85 @@ pub async fn save(
         }
         Err(app::AppError::InvalidFields(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&editor(&caller, &uri, kind, &form, &errors)),
+            render(&editor(&caller, &uri, kind, (&form, &read_as), &errors)),
         )
             .into_response(),
+        Err(app::AppError::Changed(_)) => {
+            changed_meanwhile(&app, &caller, &uri, kind, &s.user, &form).await
+        }
         Err(e) => app_error(&caller, &uri, e, "/work"),
     }
+}
+
+/// The editor again after a save refused because someone changed the record since the
+/// form was opened: the reader's own values stay in the form, the fields that now
+/// differ from the stored record are named, and the form carries the new version, so
+/// that saving again (having seen the change) replaces it.
+async fn changed_meanwhile(
+    app: &App,
+    caller: &Caller,
+    uri: &Uri,
+    kind: RecordKind,
+    user: &domain::User,
+    form: &HashMap<String, String>,
+) -> Response {
+    let id = form.get("id").map_or("", |id| id.trim());
+    let stored = match kind {
+        RecordKind::Needs => app
+            .discovery()
+            .need_for(Some(user), &domain::NeedId::from(id))
+            .await
+            .map(app::Record::Need),
+        _ => app
+            .discovery()
+            .startup_for(Some(user), &domain::StartupId::from(id))
+            .await
+            .map(app::Record::Startup),
+    };
+    let lang = caller.lang;
+    let (version, problem) = match stored {
+        Ok(record) => {
+            let (now, version) = form_of(record);
+            let changed: Vec<&str> = form_columns(kind)
+                .iter()
+                .filter(|(name, ..)| {
+                    let given = form.get(*name).map_or("", |v| v.trim());
+                    now.get(*name).map_or("", |v| v.trim()) != given
+                })
+                .map(|(_, ko, en, _)| lang.t(ko, en))
+                .collect();
+            let problem = format!(
+                "{} {}",
+                lang.t(
+                    "이 양식을 연 뒤에 다른 사람이 먼저 저장해서, 입력하신 내용은 저장하지 않았습니다.",
+                    "Someone else saved this after you opened the form, so your changes were not saved.",
+                ),
+                if changed.is_empty() {
+                    lang.t(
+                        "지금 저장된 내용은 입력하신 내용과 같습니다.",
+                        "What is stored now is what you entered.",
+                    )
+                    .to_string()
+                } else {
+                    format!(
+                        "{}: {}. {}",
+                        lang.t("지금 저장된 값과 다른 항목", "Fields that differ from what is stored now"),
+                        changed.join(", "),
+                        lang.t(
+                            "다시 저장하면 아래 내용으로 바뀝니다.",
+                            "Saving again replaces them with what is below.",
+                        )
+                    )
+                }
+            );
+            (version, problem)
+        }
+        Err(e) => return app_error(caller, uri, e, "/work"),
+    };
+    let error = FieldError::new("version", problem);
+    (
+        StatusCode::CONFLICT,
+        render(&editor(caller, uri, kind, (form, &version), &[error])),
+    )
+        .into_response()
 }
