@@ -149,6 +149,29 @@ struct Reader<'a, F: Fields + ?Sized> {
     errors: Vec<FieldError>,
 }
 
+/// The longest description or note taken, in characters (a few pages).
+pub const MAX_PROSE: usize = 20_000;
+/// The longest note on an outcome, in characters.
+pub const MAX_NOTE: usize = 4_000;
+/// The longest one-line text without a limit of its own (a city, a list's item).
+pub const MAX_LINE: usize = 200;
+/// The most items a list field takes.
+pub const MAX_ITEMS: usize = 100;
+/// The longest item of a list, in characters (real files hold keyword phrases of a
+/// sentence or two).
+pub const MAX_ITEM: usize = 500;
+
+/// Characters that show as nothing between words or turn the text around them: the
+/// zero-width space, the word joiner and invisible operators, the byte-order mark, and
+/// bidirectional embeddings, overrides and isolates. (Zero-width joiners stay: emoji
+/// and some scripts are written with them.)
+fn hidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
 impl<'a, F: Fields + ?Sized> Reader<'a, F> {
     fn new(row: &'a F) -> Self {
         Self {
@@ -175,40 +198,81 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
     }
 
     /// A one-line text (a name, a title) of at most `max` characters, without control
-    /// characters (a newline, a tab) or bidirectional overrides, which would make it
-    /// show as something else in a list; "is required" when `required` and empty.
+    /// characters (a newline, a tab), invisible ones or bidirectional overrides, which
+    /// would make it show as something else in a list; "is required" when `required`
+    /// and empty.
     fn line(&mut self, col: &str, required: bool, max: usize) -> String {
         let v = if required {
             self.required(col)
         } else {
             self.text(col).unwrap_or_default()
         };
-        let hidden = |c: &char| {
-            c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        };
-        if let Some(c) = v.chars().find(hidden) {
+        self.check_text(col, &v, max, |c| hidden(c) || c.is_control());
+        v
+    }
+
+    /// A text of paragraphs (a description, a note) of at most `max` characters: line
+    /// breaks and tabs are its own; other control characters of ASCII (NUL, BEL, ESC,
+    /// DEL), invisible ones and direction overrides are refused. The C1 controls
+    /// (U+0080–U+009F) are kept as written: real files carry them where a Windows
+    /// bullet was read as Latin-1, and they show as nothing.
+    fn prose(&mut self, col: &str, max: usize) -> Option<String> {
+        let v = self.text(col)?;
+        self.check_text(col, &v, max, |c| {
+            hidden(c) || (c.is_ascii_control() && !matches!(c, '\n' | '\r' | '\t'))
+        });
+        Some(v)
+    }
+
+    /// A list of one-line items: at most [`MAX_ITEMS`] of them, each of at most
+    /// [`MAX_ITEM`] characters without the characters [`Self::line`] refuses.
+    fn list(&mut self, col: &str) -> Vec<String> {
+        let items = self.row.field(col).items();
+        if items.len() > MAX_ITEMS {
+            self.errors.push(FieldError::new(
+                col,
+                format!("has {} items; at most {MAX_ITEMS} are taken", items.len()),
+            ));
+        }
+        for item in &items {
+            if !self.check_text(col, item, MAX_ITEM, |c| hidden(c) || c.is_control()) {
+                break;
+            }
+        }
+        items
+    }
+
+    /// Refuses `v` for `col` (false) when it holds a character `refused` names or is
+    /// longer than `max` characters.
+    fn check_text(
+        &mut self,
+        col: &str,
+        v: &str,
+        max: usize,
+        refused: impl Fn(char) -> bool,
+    ) -> bool {
+        if let Some(c) = v.chars().find(|c| refused(*c)) {
             self.errors.push(FieldError::new(
                 col,
                 format!(
-                    "holds a control or direction character (U+{:04X}); write it on one line",
+                    "holds a control, invisible or direction character (U+{:04X}); take it out",
                     c as u32
                 ),
             ));
+            false
         } else if v.chars().count() > max {
             self.errors.push(FieldError::new(
                 col,
                 format!("is longer than {max} characters"),
             ));
+            false
+        } else {
+            true
         }
-        v
     }
 
     fn text(&mut self, col: &str) -> Option<String> {
         non_blank(&self.row.field(col).text())
-    }
-
-    fn list(&mut self, col: &str) -> Vec<String> {
-        self.row.field(col).items()
     }
 
     fn parsed<T>(
@@ -402,19 +466,19 @@ pub(crate) fn read_startup_fields(
         id: r.id("id"),
         name: r.line("name", true, NAME_MAX),
         name_en: Some(r.line("name_en", false, NAME_MAX)).filter(|n| !n.is_empty()),
-        description: r.text("description"),
-        description_en: r.text("description_en"),
+        description: r.prose("description", MAX_PROSE),
+        description_en: r.prose("description_en", MAX_PROSE),
         industries: r.parsed_list("industries", industry::normalize),
         technologies: r.list("technologies"),
         stage: r.parsed("stage", Stage::parse),
         founded_year: r.int("founded_year", 1800, 2100).map(|n| n as i32),
         employees: r.int("employees", 0, 10_000_000).map(|n| n as i32),
-        city: r.text("city"),
-        region: r.text("region"),
+        city: non_blank(&r.line("city", false, MAX_LINE)),
+        region: non_blank(&r.line("region", false, MAX_LINE)),
         country: r.country("country"),
         funding: r.money("funding_amount", "funding_currency"),
         website: r.parsed("website", website),
-        source: r.text("source").map(|s| fold(&s)),
+        source: non_blank(&r.line("source", false, MAX_LINE)).map(|s| fold(&s)),
         clusters: r.parsed_list("clusters", |c| ClusterCode::parse(&fold(c))),
         target_markets: r.list("target_markets"),
         business_reg_no: r.parsed("business_reg_no", BusinessRegNo::parse),
@@ -438,8 +502,8 @@ pub(crate) fn read_enterprise_fields(
         name_en: Some(r.line("name_en", false, NAME_MAX)).filter(|n| !n.is_empty()),
         size_class: r.parsed("size_class", SizeClass::parse),
         industries: r.parsed_list("industries", industry::normalize),
-        description: r.text("description"),
-        city: r.text("city"),
+        description: r.prose("description", MAX_PROSE),
+        city: non_blank(&r.line("city", false, MAX_LINE)),
         country: r.country("country"),
         capacity: r.int("capacity", 0, 100_000).map(|n| n as i32),
         cvc: r.parsed("cvc", parse_bool),
@@ -471,8 +535,8 @@ pub(crate) fn read_need_fields(row: &(impl Fields + ?Sized)) -> Result<Need, Vec
         enterprise_id: r.id("enterprise_id"),
         title: r.line("title", true, TITLE_MAX),
         title_en: Some(r.line("title_en", false, TITLE_MAX)).filter(|t| !t.is_empty()),
-        description: r.text("description"),
-        description_en: r.text("description_en"),
+        description: r.prose("description", MAX_PROSE),
+        description_en: r.prose("description_en", MAX_PROSE),
         technologies: r.list("technologies"),
         industries: r.parsed_list("industries", industry::normalize),
         collaboration_types: r.parsed_list("collaboration_types", CollaborationType::parse),
@@ -500,7 +564,7 @@ pub(crate) fn read_outcome_fields(
     let kind = r.required_parsed("kind", OutcomeKind::parse);
     let date = r.required_parsed("date", parse_date);
     let amount = r.money("amount", "currency");
-    let note = r.text("note");
+    let note = r.prose("note", MAX_NOTE);
     let need_id = r.text("need_id").map(Into::into);
     if amount.is_some()
         && !matches!(
@@ -539,7 +603,7 @@ pub(crate) fn read_center_outcome_fields(
     let date = r.required_parsed("date", parse_date);
     let amount = r.money("amount", "currency");
     let count = r.int("count", 0, crate::overseas::MAX_COUNT);
-    let note = r.text("note");
+    let note = r.prose("note", MAX_NOTE);
     let (Some(kind), Some(date)) = (kind, date) else {
         return Err(r.errors);
     };
@@ -716,6 +780,54 @@ mod tests {
             ]
         );
         assert!(errs[1].reason.contains("allowed: pre-seed"));
+    }
+
+    /// Found by an attacker: a 2-million-character description, NUL and BEL in one,
+    /// a right-to-left override in a need's text and a zero-width space in a title
+    /// were all stored and shown.
+    #[test]
+    fn descriptions_and_lists_hold_only_what_shows() {
+        let long = "가".repeat(MAX_PROSE + 1);
+        for (col, value, why) in [
+            ("description", long.as_str(), "too long"),
+            ("description", "a\0b", "NUL"),
+            ("description_en", "ring\u{7}", "BEL"),
+            ("description", "evil\u{202E}gpj.exe", "override"),
+            ("title", "배터리\u{200B}진단", "zero-width space"),
+            ("technologies", "slam|ro\u{202E}bot", "override in an item"),
+        ] {
+            let errs = read_need(&row(&[
+                ("id", "n-1"),
+                ("enterprise_id", "e-1"),
+                ("title", "배터리 진단"),
+                (col, value),
+            ]))
+            .unwrap_err();
+            assert_eq!(errs.len(), 1, "{why}: {errs:?}");
+            assert_eq!(errs[0].field, col, "{why}");
+        }
+        let many = (0..=MAX_ITEMS).map(|i| format!("t{i}")).collect::<Vec<_>>();
+        let errs = read_need(&row(&[
+            ("id", "n-1"),
+            ("enterprise_id", "e-1"),
+            ("title", "배터리 진단"),
+            ("technologies", &many.join("|")),
+        ]))
+        .unwrap_err();
+        assert_eq!(errs[0].field, "technologies");
+        // paragraphs, tabs and emoji with joiners are a description's own
+        let need = read_need(&row(&[
+            ("id", "n-1"),
+            ("enterprise_id", "e-1"),
+            ("title", "배터리 진단"),
+            ("description", "첫 문단\r\n\n둘째\t문단 👩\u{200D}💻"),
+            ("technologies", "slam|ro\u{200B}bot|\u{FEFF}robot"),
+        ]))
+        .unwrap();
+        assert!(need.description.unwrap().contains('\n'));
+        // an item's invisible spaces go as its spaces around do (a real SBIR file has
+        // them in keywords)
+        assert_eq!(need.technologies, vec!["slam", "robot"]);
     }
 
     #[test]

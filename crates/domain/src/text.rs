@@ -12,10 +12,18 @@ pub fn split_written_list(s: &str) -> Vec<String> {
     split_on(s, &['|', ',', '，'])
 }
 
+/// The items of `s`, trimmed, each kept once. Zero-width spaces and byte-order marks
+/// are taken out of an item as its spaces around are: they show as nothing, and
+/// would make two items that read alike differ.
 fn split_on(s: &str, separators: &[char]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for item in s.split(separators).map(str::trim).filter(|x| !x.is_empty()) {
-        if !out.iter().any(|o| o == item) {
+    for item in s.split(separators) {
+        let item: String = item
+            .chars()
+            .filter(|c| !matches!(c, '\u{200B}' | '\u{FEFF}'))
+            .collect();
+        let item = item.trim();
+        if !item.is_empty() && !out.iter().any(|o| o == item) {
             out.push(item.to_string());
         }
     }
