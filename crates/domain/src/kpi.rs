@@ -82,6 +82,10 @@ pub struct CenterFigures {
     pub local_hires: u64,
     pub overseas_investment_krw: i64,
     pub sales_krw: i64,
+    /// Figures whose sum passed the largest number a figure holds: each is shown as
+    /// that number, which is less than its sum (an amount to check).
+    #[serde(default)]
+    pub exceeded: Vec<String>,
 }
 
 /// Everything the KPIs are computed from.
@@ -263,6 +267,10 @@ pub struct Kpis {
     pub target_details: Vec<Target>,
     /// Currencies whose amounts could not be converted (no rate in the table).
     pub unconverted_currencies: Vec<String>,
+    /// Figures whose sum passed the largest number a figure holds: each is shown as
+    /// that number, which is less than its sum (an amount to check).
+    #[serde(default)]
+    pub exceeded: Vec<String>,
 }
 
 impl Kpis {
@@ -419,6 +427,45 @@ pub fn breakdowns(f: &KpiFacts) -> Breakdowns {
     }
 }
 
+/// Adds `amount` to `total`; when the sum passes what a figure holds, the total stays
+/// at the largest and `figure` is named in `exceeded` (once), never dropped silently.
+fn add<T: Copy + num_add::Checked>(
+    total: &mut T,
+    amount: T,
+    figure: &str,
+    exceeded: &mut Vec<String>,
+) {
+    match total.checked(amount) {
+        Some(sum) => *total = sum,
+        None => {
+            *total = T::MAX;
+            if !exceeded.iter().any(|f| f == figure) {
+                exceeded.push(figure.to_string());
+            }
+        }
+    }
+}
+
+mod num_add {
+    /// The figures' number types, added with a check.
+    pub trait Checked: Sized {
+        const MAX: Self;
+        fn checked(self, other: Self) -> Option<Self>;
+    }
+    impl Checked for i64 {
+        const MAX: Self = i64::MAX;
+        fn checked(self, other: Self) -> Option<Self> {
+            self.checked_add(other)
+        }
+    }
+    impl Checked for u64 {
+        const MAX: Self = u64::MAX;
+        fn checked(self, other: Self) -> Option<Self> {
+            self.checked_add(other)
+        }
+    }
+}
+
 fn center_figures(c: &CenterFact, rates: &FxRates, today: NaiveDate) -> CenterFigures {
     use crate::kinds::CenterOutcomeKind as K;
     let mut fig = CenterFigures {
@@ -434,20 +481,28 @@ fn center_figures(c: &CenterFact, rates: &FxRates, today: NaiveDate) -> CenterFi
             .amount
             .and_then(|m| rates.to_krw_on(m, o.date).ok())
             .unwrap_or(0);
+        let exceeded = &mut fig.exceeded;
         match o.kind {
             K::MarketEntry => fig.market_entries += 1,
-            K::Partnership => {
-                fig.partnerships =
-                    (fig.partnerships).saturating_add(o.count.unwrap_or(1).max(1) as u64)
-            }
-            K::LocalHires => {
-                fig.local_hires =
-                    (fig.local_hires).saturating_add(o.count.unwrap_or(0).max(0) as u64)
-            }
-            K::OverseasInvestment => {
-                fig.overseas_investment_krw = fig.overseas_investment_krw.saturating_add(krw)
-            }
-            K::Sales => fig.sales_krw = fig.sales_krw.saturating_add(krw),
+            K::Partnership => add(
+                &mut fig.partnerships,
+                o.count.unwrap_or(1).max(1) as u64,
+                "partnerships",
+                exceeded,
+            ),
+            K::LocalHires => add(
+                &mut fig.local_hires,
+                o.count.unwrap_or(0).max(0) as u64,
+                "local_hires",
+                exceeded,
+            ),
+            K::OverseasInvestment => add(
+                &mut fig.overseas_investment_krw,
+                krw,
+                "overseas_investment_krw",
+                exceeded,
+            ),
+            K::Sales => add(&mut fig.sales_krw, krw, "sales_krw", exceeded),
         }
     }
     fig
@@ -515,6 +570,7 @@ pub fn compute(f: &KpiFacts) -> Kpis {
         targets: BTreeMap::new(),
         target_details: f.targets.clone(),
         unconverted_currencies: vec![],
+        exceeded: vec![],
     };
     for o in &f.outcomes {
         note(&mut first_matched, o.startup, o.date);
@@ -535,8 +591,14 @@ pub fn compute(f: &KpiFacts) -> Kpis {
         {
             match f.rates.to_krw_on(m, o.date) {
                 Ok(krw) => {
-                    k.investment_krw = k.investment_krw.saturating_add(krw);
-                    y.investment_krw = y.investment_krw.saturating_add(krw);
+                    add(
+                        &mut k.investment_krw,
+                        krw,
+                        "investment_krw",
+                        &mut k.exceeded,
+                    );
+                    let in_year = format!("by_year.{}.investment_krw", o.date.year());
+                    add(&mut y.investment_krw, krw, &in_year, &mut k.exceeded);
                 }
                 Err(_) => {
                     unconverted.insert(m.currency.code().to_string());
@@ -573,12 +635,19 @@ pub fn compute(f: &KpiFacts) -> Kpis {
             k.overseas_centers += 1;
         }
         k.overseas_startups_admitted += c.admitted;
-        k.overseas_investment_krw = c
+        for krw in c
             .outcomes
             .iter()
             .filter(|o| o.kind == crate::kinds::CenterOutcomeKind::OverseasInvestment)
             .filter_map(|o| o.amount.and_then(|m| f.rates.to_krw_on(m, o.date).ok()))
-            .fold(k.overseas_investment_krw, i64::saturating_add);
+        {
+            add(
+                &mut k.overseas_investment_krw,
+                krw,
+                "overseas_investment_krw",
+                &mut k.exceeded,
+            );
+        }
     }
     k.startups_matched_share = if k.startups_discovered == 0 {
         0.0
@@ -895,6 +964,53 @@ mod tests {
         let k = compute(&f);
         assert_eq!(k.overseas_startups_admitted, 3);
         assert_eq!(k.overseas_investment_krw, 2_500_000_000);
+        assert!(k.exceeded.is_empty() && c.exceeded.is_empty());
+    }
+
+    /// Found by an attacker: ten thousand investments of the largest amount made the
+    /// totals stop at the largest number without a word. The sum still cannot be
+    /// shown, but the figure is named as exceeded wherever it is.
+    #[test]
+    fn a_sum_past_what_a_figure_holds_is_named_not_hidden() {
+        use crate::kinds::CenterOutcomeKind as K;
+        let largest = Money::krw(Money::MAX_MINOR);
+        let n = (i64::MAX / Money::MAX_MINOR + 1) as usize;
+        let f = KpiFacts {
+            outcomes: (0..n)
+                .map(|_| OutcomeFact {
+                    startup: 1,
+                    enterprise: 10,
+                    kind: OutcomeKind::Investment,
+                    date: d("2024-03-01"),
+                    amount: Some(largest),
+                })
+                .collect(),
+            centers: vec![CenterFact {
+                code: "sv".into(),
+                outcomes: (0..n)
+                    .map(|_| CenterOutcomeFact {
+                        kind: K::Sales,
+                        date: d("2024-05-01"),
+                        amount: Some(largest),
+                        count: None,
+                    })
+                    .collect(),
+                ..Default::default()
+            }],
+            ..KpiFacts::default()
+        };
+        let k = compute(&f);
+        assert_eq!(k.investment_krw, i64::MAX);
+        assert_eq!(
+            k.exceeded,
+            ["investment_krw", "by_year.2024.investment_krw"]
+        );
+        let b = breakdowns(&f);
+        assert_eq!(b.by_center[0].exceeded, ["sales_krw"]);
+        // one fewer of them fits, and nothing is named
+        let mut fits = f.clone();
+        fits.outcomes.truncate(n - 1);
+        assert!(compute(&fits).exceeded.is_empty());
     }
 
     #[test]

@@ -120,7 +120,8 @@ impl Money {
     }
 
     /// The largest amount accepted, in minor units: ₩1,000조 or $10 trillion, beyond any
-    /// real investment or sale, and small enough that a program's sums cannot overflow.
+    /// real investment or sale. Nine thousand of them still pass what a sum holds: the
+    /// KPIs then name the figure as exceeded (`Kpis::exceeded`).
     pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
 
     /// Parses a plain decimal number ("1750000", "12.5", "1,750,000") in `currency`;

@@ -31,6 +31,9 @@ struct YearRow {
 struct KpiPage {
     l: Layout,
     subtitle: String,
+    /// What the figures could not count: currencies without a rate, sums past what a
+    /// figure holds.
+    warnings: Vec<String>,
     cards: Vec<Card>,
     year_title: String,
     year_headers: Vec<String>,
@@ -180,6 +183,42 @@ fn cards(k: &Kpis, lang: Lang) -> Vec<Card> {
         .collect()
 }
 
+/// What the dashboard's figures leave out, said where they are shown.
+fn warnings(k: &domain::kpi::Kpis, b: &domain::kpi::Breakdowns, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    if !k.unconverted_currencies.is_empty() {
+        out.push(format!(
+            "{}: {}",
+            lang.t(
+                "환율이 없어 투자 합계에 넣지 못한 통화",
+                "Currencies without an exchange rate, left out of the investment totals",
+            ),
+            k.unconverted_currencies.join(", ")
+        ));
+    }
+    let exceeded: Vec<String> = k
+        .exceeded
+        .iter()
+        .cloned()
+        .chain(b.by_center.iter().flat_map(|c| {
+            c.exceeded
+                .iter()
+                .map(move |figure| format!("{}.{figure}", c.code))
+        }))
+        .collect();
+    if !exceeded.is_empty() {
+        out.push(format!(
+            "{}: {}",
+            lang.t(
+                "합계가 표시할 수 있는 가장 큰 수를 넘어, 실제보다 작게 보이는 값 (금액을 확인해 주세요)",
+                "Sums past the largest number a figure holds, shown smaller than they are (check the amounts)",
+            ),
+            exceeded.join(", ")
+        ));
+    }
+    out
+}
+
 pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Response {
     let lang = caller.lang;
     let ko = lang == crate::i18n::Lang::Ko;
@@ -277,6 +316,7 @@ pub async fn kpi_page(State(app): State<App>, caller: Caller, uri: Uri) -> Respo
             "스타트업 발굴부터 대·중견기업 매칭, 기술협력과 투자까지 — 2022년 계획의 목표 대비 실적",
             "From discovering startups to matching them with enterprises, cooperation and investment — against the 2022 plan's targets",
         ),
+        warnings: warnings(&k, &b, lang),
         cards: cards(&k, lang),
         year_title: t("연도별 실적 (신규)", "New per year"),
         year_headers: vec![
