@@ -43,8 +43,9 @@ pub enum Whole {
     Written(String),
 }
 
-/// An amount: a number, or its text (`"1500000"`, `"12.5"`). Amounts of 2^53 and
-/// more are exact only as text.
+/// An amount: a number, or its text (`"1500000"`, `"12.5"`). A number is read as the
+/// decimal it is closest to, so every amount taken (at most [`crate::Money::MAX_MINOR`],
+/// below 2^53) is exact either way.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged, expecting = "an amount: a number, or its text")]
@@ -52,9 +53,6 @@ pub enum Amount {
     Number(f64),
     Written(String),
 }
-
-/// The largest amount a JSON number carries exactly.
-const EXACT_NUMBERS: f64 = 9_007_199_254_740_992.0;
 
 /// Yes or no, or its text (`"yes"`, `"예"`, `"false"`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -142,10 +140,7 @@ impl Given for Whole {
 impl Given for Amount {
     fn value(&self) -> Value<'_> {
         match self {
-            // the reader refuses the text an inexact number is written as
-            Amount::Number(x) if x.abs() >= EXACT_NUMBERS => Value::Text(Cow::Owned(format!(
-                "{x:e} (write amounts of 2^53 and more as text)"
-            ))),
+            // written out in full (never as 1e20), for the reader to take or refuse
             Amount::Number(x) => Value::Text(Cow::Owned(x.to_string())),
             Amount::Written(t) => Value::Text(Cow::Borrowed(t)),
         }
@@ -530,7 +525,27 @@ mod tests {
             r#"{"startup_id":"s","enterprise_id":"e","kind":"investment","date":"2024-01-02","amount":12345678901234567}"#,
         )
         .unwrap();
-        assert_eq!(o.parse().unwrap_err()[0].field, "amount");
+        let refused = &o.parse().unwrap_err()[0];
+        assert_eq!(refused.field, "amount");
+        assert!(
+            refused
+                .reason
+                .starts_with("'12345678901234568' is too large an amount: at most"),
+            "said plainly, not as 1.2345678901234568e16 with a note glued on: {}",
+            refused.reason
+        );
+        let o: OutcomeInput = serde_json::from_str(
+            r#"{"startup_id":"s","enterprise_id":"e","kind":"investment","date":"2024-01-02","amount":1e300}"#,
+        )
+        .unwrap();
+        let refused = &o.parse().unwrap_err()[0];
+        assert!(
+            refused
+                .reason
+                .contains("(301 characters)' is too large an amount"),
+            "a long number is cut in the message: {}",
+            refused.reason
+        );
         let o: OutcomeInput = serde_json::from_str(
             r#"{"startup_id":"s","enterprise_id":"e","kind":"investment","date":"2024-01-02","amount":1500000}"#,
         )
