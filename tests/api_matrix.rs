@@ -1389,6 +1389,34 @@ async fn a_recorded_outcome_is_replaced_only_by_a_correction() {
     )
     .await;
     assert_eq!(again.status(), 200, "the same figures again change nothing");
+    // a note where none was kept is taken; another note is refused, naming the note
+    let noted = |note: &str| {
+        let mut body = investment(m, "2026-11-02", "500000000");
+        body["note"] = note.into();
+        body
+    };
+    let r = post(&c, &url, Some(&admin), Some(noted("시리즈 A 리드"))).await;
+    assert_eq!(r.status(), 200, "a first note adds to the outcome");
+    let r = post(&c, &url, Some(&admin), Some(noted("다른 메모"))).await;
+    assert_eq!(r.status(), 409);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("note: ") && detail.contains("same figures and another note"),
+        "{problem}"
+    );
+    let notes: Vec<Option<String>> = s
+        .app
+        .store()
+        .pipeline()
+        .outcomes()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.startup_id == m.startup_id && o.date.to_string() == "2026-11-02")
+        .map(|o| o.note)
+        .collect();
+    assert_eq!(notes, vec![Some("시리즈 A 리드".to_string())]);
     for other in ["700000000", ""] {
         let resp = post(
             &c,

@@ -599,7 +599,12 @@ impl crate::pipeline::Pipeline<'_> {
                         o.amount.map(|m| m.currency.code().to_string()),
                         o.note.clone(),
                     );
-                    if stored == given {
+                    // a note where none was kept only adds to the outcome: taken as a
+                    // recording of the same figures with it; a note that would replace
+                    // another one is refused as other figures are
+                    let same_figures = (&stored.0, &stored.1) == (&given.0, &given.1);
+                    let adds_a_note = same_figures && stored.2.is_none() && given.2.is_some();
+                    if same_figures && (given.2.is_none() || given.2 == stored.2) {
                         // the same figures, imported before without the need they came
                         // from: recording them on the match links them to it and moves
                         // it on, as a new recording would
@@ -615,7 +620,21 @@ impl crate::pipeline::Pipeline<'_> {
                         }
                         return Ok(Recorded::Unchanged);
                     }
-                    if existing == OnExisting::Refuse {
+                    if existing == OnExisting::Refuse && same_figures && !adds_a_note {
+                        return Err(StoreError::Refused(FieldError::new(
+                            "note",
+                            format!(
+                                "the {} outcome of {} with {} on {} is already recorded with \
+                                 the same figures and another note; to replace the note, \
+                                 record it as a correction (replace=true)",
+                                o.kind.as_str(),
+                                o.startup_id,
+                                o.enterprise_id,
+                                o.date
+                            ),
+                        )));
+                    }
+                    if existing == OnExisting::Refuse && !same_figures {
                         return Err(already_recorded(
                             format!(
                                 "the {} outcome of {} with {} on {}",
