@@ -46,10 +46,19 @@ impl Lang {
     }
 
     /// A count with its unit as the language writes it: Korean puts the counter
-    /// word right after the number (`12개 시간대`, `1,054건`), English a space.
+    /// word right after the number (`12개 시간대`, `1,054건`), English a space and
+    /// the unit in the singular for one (`en` is its plural: `1 result`, `2 results`).
     pub fn count(self, n: impl std::fmt::Display, ko: &str, en: &str) -> String {
+        let n = n.to_string();
         match self {
             Lang::Ko => format!("{n}{ko}"),
+            Lang::En if n == "1" => {
+                let one = match en.strip_suffix('s') {
+                    Some(stem) if !stem.ends_with('s') => stem,
+                    _ => en,
+                };
+                format!("{n} {one}")
+            }
             Lang::En => format!("{n} {en}"),
         }
     }
@@ -149,6 +158,16 @@ fn won_in_korean(won: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_is_counted_in_the_singular() {
+        use super::Lang;
+        assert_eq!(Lang::En.count(1, "건", "results"), "1 result");
+        assert_eq!(Lang::En.count("1,054", "건", "results"), "1,054 results");
+        assert_eq!(Lang::En.count(0, "건", "proposals"), "0 proposals");
+        assert_eq!(Lang::En.count(1, "건", "placed"), "1 placed");
+        assert_eq!(Lang::Ko.count(1, "건", "results"), "1건");
+    }
+
     use super::*;
 
     #[test]
