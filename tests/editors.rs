@@ -222,7 +222,7 @@ async fn members_edit_their_own_records_through_the_import_rules() {
             ("industries", "robotics".into()),
             ("slots", "2".into()),
             ("visibility", "public".into()),
-            ("enterprise_id", "someone-else".into()),
+            ("enterprise_id", ent.to_string()),
         ],
         &member,
         "needs",
@@ -230,6 +230,19 @@ async fn members_edit_their_own_records_through_the_import_rules() {
     .await
     .unwrap();
     assert_eq!(r.status(), 303);
+    // under another enterprise's id: refused, not quietly posted under its own
+    let r = save(
+        vec![
+            ("id", String::new()),
+            ("title", "남의 이름으로".into()),
+            ("enterprise_id", "someone-else".into()),
+        ],
+        &member,
+        "needs",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
     let needs = app.discovery().needs_of(&ent).await.unwrap();
     assert_eq!(
         needs.len(),

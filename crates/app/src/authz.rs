@@ -162,6 +162,13 @@ impl App {
                     let Some(own) = &user.enterprise_id else {
                         return refuse("needs");
                     };
+                    // a member posts under its own enterprise: another's id is refused,
+                    // not quietly replaced by its own
+                    if let Some(given) = sent_text(&need.enterprise_id)
+                        && given != own
+                    {
+                        return refuse(&format!("needs of enterprise '{given}'"));
+                    }
                     match sent_text(&need.id) {
                         None => {
                             need.id = Some(Some(new_need_id(own)?));
