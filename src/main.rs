@@ -389,7 +389,10 @@ struct Failure(u8, String);
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Unusable(m) | AppError::Conflict(m) | AppError::TooLarge(m) => Failure(2, m),
+            AppError::Unusable(m)
+            | AppError::Conflict(m)
+            | AppError::Changed(m)
+            | AppError::TooLarge(m) => Failure(2, m),
             AppError::NotFound(m) => Failure(2, m),
             AppError::Forbidden(m) => Failure(2, m),
             e @ (AppError::InvalidFields(_) | AppError::Login(_)) => Failure(2, e.to_string()),
@@ -1213,6 +1216,12 @@ async fn kpi(app: &App, json: bool) -> Result<u8, Failure> {
         eprintln!(
             "note: no KRW rate for {}; those amounts are left out of investment_krw",
             k.unconverted_currencies.join(", ")
+        );
+    }
+    if !k.exceeded.is_empty() {
+        eprintln!(
+            "note: {} passed the largest number a figure holds and show less than their sum; check the amounts",
+            k.exceeded.join(", ")
         );
     }
     Ok(0)

@@ -761,7 +761,7 @@ async fn intake_codes_are_the_servers_and_proposals_reach_the_addressed_enterpri
     };
     assert!(matches!(
         app.calls().save(&squatter, &far).await,
-        Err(app::AppError::Conflict(m)) if m.starts_with("stage:")
+        Err(app::AppError::InvalidFields(e)) if e[0].field == "stage"
     ));
     // a squatted call saved before the codes were reserved gets nothing
     app.store().calls().save_call(&squat, "old").await.unwrap();

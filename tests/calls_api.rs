@@ -123,12 +123,9 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
     let mut far = body.clone();
     far["deadline"] = json!("+10000-01-01T00:00:00Z");
     let (s, p) = send(c.put(api("/calls/qa-vision")).json(&far), Some(&ent)).await;
-    // refused as the call's other rules are (409 naming the field)
-    assert_eq!(s, 409, "{p}");
-    assert!(
-        p["detail"].as_str().unwrap().starts_with("deadline:"),
-        "{p}"
-    );
+    // refused as the call's other rules are (422 naming the field)
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(p["errors"][0]["field"], "deadline", "{p}");
     let (s, calls) = send(c.get(api("/calls")), Some(&ent)).await;
     assert_eq!(s, 200, "the calls still read: {calls}");
     let (s, p) = send(
@@ -152,10 +149,10 @@ async fn calls_over_http_keep_conflicts_blind_scores_and_deadlines() {
     let id = a["id"].as_i64().unwrap();
     let file = api(&format!("/applications/{id}/files/deck"));
     let (s, p) = send(c.put(&file).body(PNG.to_vec()), Some(&st)).await;
-    assert_eq!(s, 409, "{p}");
+    assert_eq!(s, 422, "{p}");
     assert!(p["detail"].as_str().unwrap().contains("image/png"));
     let (s, p) = send(c.put(&file).body([PDF, &[b' '; 2000]].concat()), Some(&st)).await;
-    assert_eq!(s, 409);
+    assert_eq!(s, 422);
     assert!(
         p["detail"].as_str().unwrap().contains("over the limit"),
         "{p}"

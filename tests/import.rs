@@ -730,3 +730,120 @@ async fn a_file_without_a_column_keeps_what_is_stored_there() {
     assert_eq!(n2.title, "물류 로봇", "a refused row changes nothing");
     assert_eq!(n2.title_en.as_deref(), Some("Logistics robots"));
 }
+
+/// Found by an attacker after the partial imports landed: an outcomes sheet of notes
+/// cleared the amounts it did not carry (and the KPIs fell), a blank visibility cell
+/// made a confidential need public, and a row with another enterprise_id moved a need
+/// away from its matches and outcomes. Now an outcome row is laid over the outcome of
+/// its key, a blank visibility keeps the stored one, and a need stays with its
+/// enterprise; a save through the API is audited under the record it wrote.
+#[tokio::test]
+async fn partial_rows_keep_amounts_privacy_and_owners() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "owners.db").await;
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    import(
+        &app,
+        RecordKind::Startups,
+        &write("s.csv", "id,name\nst-1,라온\n"),
+    )
+    .await;
+    import(
+        &app,
+        RecordKind::Enterprises,
+        &write("e.csv", "id,name\nent-1,한빛\nent-2,대한\n"),
+    )
+    .await;
+    let r = import(
+        &app,
+        RecordKind::Needs,
+        &write(
+            "n.csv",
+            "id,enterprise_id,title,visibility\nn-1,ent-1,배터리 진단,confidential\n",
+        ),
+    )
+    .await;
+    assert_eq!(r.inserted, 1, "{r:?}");
+    let r = import(
+        &app,
+        RecordKind::Outcomes,
+        &write(
+            "o.csv",
+            "startup_id,enterprise_id,kind,date,amount,currency,note\n\
+             st-1,ent-1,investment,2021-03-04,790000000,KRW,\n",
+        ),
+    )
+    .await;
+    assert_eq!(r.inserted, 1, "{r:?}");
+    let before = app.kpi().figures().await.unwrap().investment_krw;
+    assert_eq!(before, 790_000_000);
+
+    // a sheet of notes: the amount and currency stay
+    let r = import(
+        &app,
+        RecordKind::Outcomes,
+        &write(
+            "notes.csv",
+            "startup_id,enterprise_id,kind,date,note\n\
+             st-1,ent-1,investment,2021-03-04,checked by the program\n",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.inserted, r.updated, r.rejected.len()),
+        (0, 1, 0),
+        "{r:?}"
+    );
+    let outcomes = app.store().pipeline().outcomes().await.unwrap();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].amount.map(|m| m.minor), Some(790_000_000));
+    assert_eq!(outcomes[0].note.as_deref(), Some("checked by the program"));
+    assert_eq!(app.kpi().figures().await.unwrap().investment_krw, before);
+
+    // a blank visibility keeps the need confidential; another enterprise's id is
+    // refused with the row and column, and the need stays where it was
+    let r = import(
+        &app,
+        RecordKind::Needs,
+        &write(
+            "blank.csv",
+            "id,enterprise_id,title,visibility\nn-1,ent-1,배터리 수명 진단,\nn-1,ent-2,옮기기,\n",
+        ),
+    )
+    .await;
+    assert_eq!(r.updated, 1, "{r:?}");
+    assert_eq!(
+        r.rejected
+            .iter()
+            .map(|p| (p.row, p.column.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(3, "enterprise_id")]
+    );
+    let need = app.store().records().need("n-1").await.unwrap().unwrap();
+    assert_eq!(need.title, "배터리 수명 진단");
+    assert_eq!(need.visibility, domain::Visibility::Confidential);
+    assert_eq!(need.enterprise_id.as_str(), "ent-1");
+
+    // the same through a save: null keeps it confidential, and the save is audited
+    // under the need's id
+    let input: domain::inputs::NeedInput =
+        serde_json::from_str(r#"{"id":"n-1","visibility":null,"slots":3}"#).unwrap();
+    app.records()
+        .save(&app::Operator::named("test"), input)
+        .await
+        .unwrap();
+    let need = app.store().records().need("n-1").await.unwrap().unwrap();
+    assert_eq!(
+        (need.visibility, need.slots),
+        (domain::Visibility::Confidential, 3)
+    );
+    let audit = app.store().audit_log(1, None).await.unwrap();
+    assert_eq!(
+        (audit[0].action.as_str(), audit[0].entity_id.as_str()),
+        ("save", "n-1")
+    );
+}

@@ -81,10 +81,6 @@ pub struct Assignment {
 /// The codes of enterprises' standing intake calls, which only the program makes.
 pub const INTAKE_PREFIX: &str = "intake-";
 
-fn invalid(e: domain::FieldError) -> AppError {
-    AppError::Conflict(format!("{}: {}", e.field, e.reason))
-}
-
 /// Whether `user` runs `call`: a program manager, or a member of the enterprise that
 /// runs it.
 pub fn runs_call(user: &User, call: &Call) -> bool {
@@ -167,7 +163,7 @@ impl App {
             .ok_or_else(|| {
                 AppError::Conflict(format!("{}: the call asks for no such file", f.key))
             })?;
-        check_attachment(spec, f.bytes).map_err(invalid)
+        check_attachment(spec, f.bytes).map_err(AppError::from)
     }
 
     pub(crate) async fn store_attachment(
@@ -419,7 +415,7 @@ impl Calls<'_> {
                 "on-demand calls, run for several enterprises, are the program office's".into(),
             ));
         }
-        call.validate().map_err(invalid)?;
+        call.validate()?;
         if let Some(e) = &call.enterprise_id
             && self.app.store.records().enterprise(e).await?.is_none()
         {
@@ -524,6 +520,9 @@ impl Calls<'_> {
             .await?
             .into_iter()
             .next();
+        for (k, v) in &answers {
+            domain::text::check_prose(k, v, domain::records::MAX_PROSE)?;
+        }
         if let Some(a) = &existing {
             App::still_changeable(a)?;
         }
@@ -993,7 +992,7 @@ impl Calls<'_> {
                 "scoring for this stage is closed".into(),
             ));
         }
-        let weighted = call.rubric.weigh(&scores).map_err(invalid)?;
+        let weighted = call.rubric.weigh(&scores)?;
         self.app
             .store
             .calls()

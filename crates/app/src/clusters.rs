@@ -146,8 +146,7 @@ impl Clusters<'_> {
     pub async fn save(self, who: impl Into<Principal<'_>>, c: &domain::Cluster) -> Result<()> {
         let user = who.into().person("Clusters::save")?;
         crate::authz::require_admin(user, "save clusters")?;
-        c.validate()
-            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
+        c.validate()?;
         Ok(self.app.store.clusters().upsert_cluster(c).await?)
     }
 }

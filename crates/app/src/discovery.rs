@@ -156,8 +156,13 @@ impl App {
         for _ in 0..SAVE_ATTEMPTS {
             let stored = self.stored_record(input.kind(), &id).await?;
             may_build_on(stored.as_ref())?;
+            // a record's version is never empty: an empty one says it was read as absent
             if let Some(read_as) = read_as
-                && stored.as_ref().map(crate::records::version).as_deref() != Some(read_as)
+                && stored
+                    .as_ref()
+                    .map(crate::records::version)
+                    .unwrap_or_default()
+                    != read_as
             {
                 return Err(AppError::Changed(match stored {
                     Some(_) => format!(
@@ -166,8 +171,8 @@ impl App {
                     None => format!("'{id}' was deleted after it was read: nothing was saved"),
                 }));
             }
-            let merged = match stored.as_ref().and_then(store::Record::as_input) {
-                Some(stored) => input.clone().over(stored),
+            let merged = match &stored {
+                Some(stored) => input.clone().over(stored.as_input()),
                 None => input.clone(),
             };
             let record = store::Record::read(&merged).map_err(AppError::InvalidFields)?;

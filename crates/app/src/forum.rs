@@ -125,8 +125,7 @@ impl Forum<'_> {
     /// Creates or updates an event (program managers).
     pub async fn save(self, who: impl Into<Principal<'_>>, e: &Event) -> Result<()> {
         who.into().require_program_manager("create events")?;
-        e.validate()
-            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
+        e.validate()?;
         Ok(self.app.store.forum().upsert_event(e).await?)
     }
 
@@ -243,6 +242,9 @@ impl Forum<'_> {
         note: Option<&str>,
     ) -> Result<domain::MeetingRequestId> {
         let user = who.into().person("Forum::request_meeting")?;
+        if let Some(note) = note {
+            domain::text::check_prose("note", note, domain::records::MAX_NOTE)?;
+        }
         self.app.forum().get(event).await?;
         let (side, id) = org_or_forbidden(user)?;
         let (startup, enterprise) = if side == "startup" {

@@ -113,9 +113,15 @@ pub fn read_row(
     let errs = |v: Vec<FieldError>| v.into_iter().map(|e| problem(n, e)).collect::<Vec<_>>();
     let input = domain::inputs::RecordInput::from_cells(kind, &map);
     let notes = errs(records::reading_notes(&input));
-    let incoming = match input.id() {
-        Some(_) => Incoming::Over(input),
-        None => Incoming::Whole(Record::read(&input).map_err(errs)?),
+    // an outcome's key is checked on the row alone: without a valid one there is no
+    // stored outcome to lay the row over
+    let incoming = match (&input, input.id()) {
+        (_, Some(_)) => Incoming::Over(input),
+        (domain::inputs::RecordInput::Outcome(_), None) => {
+            Record::read(&input).map_err(errs)?;
+            Incoming::Over(input)
+        }
+        _ => Incoming::Whole(Record::read(&input).map_err(errs)?),
     };
     Ok((incoming, notes))
 }

@@ -62,8 +62,7 @@ impl Kpi<'_> {
             baseline: baseline.or_else(|| old.as_ref().and_then(|o| o.baseline)),
             baseline_note: old.and_then(|o| o.baseline_note),
         };
-        t.validate()
-            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
+        t.validate()?;
         Ok(self
             .app
             .store

@@ -83,6 +83,13 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<domain::FieldError> for AppError {
+    /// A field a rule refuses: invalid fields (422 on the API), never a conflict.
+    fn from(e: domain::FieldError) -> Self {
+        AppError::InvalidFields(vec![e])
+    }
+}
+
 /// Field errors as one line: `field: reason; field: reason`.
 fn join_field_errors(errors: &[domain::FieldError]) -> String {
     errors

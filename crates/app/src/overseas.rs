@@ -38,8 +38,7 @@ impl Centers<'_> {
     pub async fn save(self, who: impl Into<Principal<'_>>, c: &domain::Center) -> Result<()> {
         let user = who.into().person("Centers::save")?;
         crate::authz::require_admin(user, "save overseas centers")?;
-        c.validate()
-            .map_err(|f| AppError::Conflict(format!("{}: {}", f.field, f.reason)))?;
+        c.validate()?;
         Ok(self.app.store.centers().upsert_center(c).await?)
     }
 
@@ -69,6 +68,10 @@ impl Centers<'_> {
         today: NaiveDate,
     ) -> Result<domain::CenterApplicationId> {
         let user = who.into().person("Centers::apply")?;
+        if let Some(plan) = plan {
+            domain::text::check_prose("plan", plan, domain::records::MAX_PROSE)?;
+        }
+        domain::entities::check_items("target_markets", markets)?;
         let c = self.app.centers().get(center).await?;
         let (Role::StartupMember, Some(startup)) = (user.role, user.startup_id.as_deref()) else {
             return Err(AppError::Forbidden(

@@ -146,6 +146,9 @@ impl Pipeline<'_> {
         note: Option<String>,
     ) -> Result<StatusChange> {
         let user = who.into().person("Pipeline::act_on_match")?;
+        if let Some(note) = &note {
+            domain::text::check_prose("note", note, domain::records::MAX_NOTE)?;
+        }
         let m = self.app.match_as(user, startup, need).await?;
         let side = side_for(user, startup, &m.enterprise_id).ok_or_else(|| {
             AppError::Forbidden(format!(

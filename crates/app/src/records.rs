@@ -30,8 +30,9 @@ impl Records<'_> {
     }
 
     /// Saves as [`Records::save`] does, but only if the stored record is still the
-    /// one its reader saw (`read_as`, its [`version`]): [`AppError::Changed`] and
-    /// nothing written when someone else changed or deleted it meanwhile. An editor's
+    /// one its reader saw (`read_as`, its [`version`]; empty when it was read as not
+    /// there): [`AppError::Changed`] and nothing written when someone else changed,
+    /// created or deleted it meanwhile. An editor's
     /// form sends every field, so without this a form left open would undo a change
     /// saved after it was opened.
     pub async fn save_if_unchanged(

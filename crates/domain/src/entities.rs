@@ -156,6 +156,36 @@ pub struct Center {
 }
 
 /// A program record's code: letters, digits and '-'.
+/// The longest one-line text of a program's own records (a title, a venue).
+pub const MAX_LINE: usize = 200;
+/// The most items of a list on a program's own records, and the longest item.
+pub const MAX_ITEMS: usize = 100;
+
+/// Each one-line text given, by [`crate::text::check_line`].
+pub fn check_lines<'a>(
+    fields: impl IntoIterator<Item = (&'static str, Option<&'a String>)>,
+) -> Result<(), crate::FieldError> {
+    for (field, v) in fields {
+        if let Some(v) = v {
+            crate::text::check_line(field, v, MAX_LINE)?;
+        }
+    }
+    Ok(())
+}
+
+/// A list's items: at most [`MAX_ITEMS`] of them, each one line.
+pub fn check_items(field: &str, items: &[String]) -> Result<(), crate::FieldError> {
+    if items.len() > MAX_ITEMS {
+        return Err(crate::FieldError::new(
+            field,
+            format!("has {} items; at most {MAX_ITEMS} are taken", items.len()),
+        ));
+    }
+    items
+        .iter()
+        .try_for_each(|item| crate::text::check_line(field, item, MAX_LINE))
+}
+
 pub fn check_code(code: &str) -> Result<(), crate::FieldError> {
     if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         Ok(())
@@ -198,6 +228,17 @@ impl Cluster {
         if self.name_ko.trim().is_empty() {
             return Err(crate::FieldError::new("name_ko", "a cluster needs a name"));
         }
+        check_lines([
+            ("name_ko", Some(&self.name_ko)),
+            ("name_en", Some(&self.name_en)),
+            ("location", self.location.as_ref()),
+        ])?;
+        for (field, items) in [
+            ("theme_industries", &self.theme_industries),
+            ("anchor_enterprises", &self.anchor_enterprises),
+        ] {
+            check_items(field, items)?;
+        }
         for i in &self.theme_industries {
             crate::industry::normalize(i)
                 .map_err(|e| crate::FieldError::new("theme_industries", e.0))?;
@@ -220,6 +261,14 @@ impl Center {
                 return Err(F::new(field, "must not be empty"));
             }
         }
+        check_lines([
+            ("name_ko", Some(&self.name_ko)),
+            ("name_en", Some(&self.name_en)),
+            ("city", Some(&self.city)),
+            ("country", Some(&self.country)),
+            ("region", Some(&self.region)),
+            ("operator", self.operator.as_ref()),
+        ])?;
         if self.capacity < 0 {
             return Err(F::new("capacity", "not negative"));
         }
@@ -282,6 +331,12 @@ impl Event {
         if self.title_ko.trim().is_empty() {
             return Err(F::new("title_ko", "an event needs a title"));
         }
+        check_lines([
+            ("title_ko", Some(&self.title_ko)),
+            ("title_en", Some(&self.title_en)),
+            ("venue", self.venue.as_ref()),
+            ("online_url", self.online_url.as_ref()),
+        ])?;
         if !(1..=MAX_EVENT_SLOTS).contains(&self.slots) {
             return Err(F::new(
                 "slots",
@@ -471,6 +526,36 @@ mod tests {
             starts_at: chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
             slot_minutes: 20,
         }
+    }
+
+    /// Found by an attacker: an event's venue, a center's operator and a cluster's
+    /// location took direction overrides and escape codes, and showed them on pages.
+    #[test]
+    fn the_programs_own_records_hold_only_what_shows() {
+        let venue = Event {
+            venue: Some("코엑스\u{202E}A홀".into()),
+            ..event()
+        };
+        assert_eq!(venue.validate().unwrap_err().field, "venue");
+        let title = Event {
+            title_en: "Forum\u{1b}[31m".into(),
+            ..event()
+        };
+        assert_eq!(title.validate().unwrap_err().field, "title_en");
+        let cluster = Cluster {
+            code: "magok".into(),
+            name_ko: "마곡".into(),
+            name_en: "Magok".into(),
+            location: Some("강서구\u{2066}".into()),
+            theme_industries: vec![],
+            anchor_enterprises: (0..=MAX_ITEMS).map(|i| format!("e{i}")).collect(),
+        };
+        assert_eq!(cluster.validate().unwrap_err().field, "location");
+        let cluster = Cluster {
+            location: None,
+            ..cluster
+        };
+        assert_eq!(cluster.validate().unwrap_err().field, "anchor_enterprises");
     }
 
     #[test]

@@ -16,8 +16,11 @@ use crate::error::ValidationError;
 pub(crate) fn check(id: &str) -> Result<(), ValidationError> {
     if id.chars().count() > 200 {
         Err(ValidationError::new("is longer than 200 characters"))
-    } else if id.chars().any(char::is_control) {
-        Err(ValidationError::new("contains control characters"))
+    } else if let Some(c) = id.chars().find(|c| crate::text::breaks_a_line(*c)) {
+        Err(ValidationError::new(format!(
+            "contains a control, invisible or direction character (U+{:04X})",
+            c as u32
+        )))
     } else {
         Ok(())
     }

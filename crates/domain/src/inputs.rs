@@ -390,6 +390,10 @@ impl RecordInput {
         Self::from_values(RecordKind::Needs, records::need_cells(n))
     }
 
+    pub fn of_outcome(o: &Outcome) -> Self {
+        Self::from_values(RecordKind::Outcomes, records::outcome_cells(o))
+    }
+
     fn from_values(kind: RecordKind, values: Vec<String>) -> Self {
         let row: std::collections::HashMap<String, String> = kind
             .columns()
@@ -430,14 +434,23 @@ impl RecordInput {
         *slot = Some(Some(id.to_string()));
     }
 
-    /// This input over `base` (of the same kind; another kind's base is ignored).
+    /// This input over `base` (of the same kind; another kind's base is ignored). A
+    /// need's visibility sent blank is taken as left out.
     pub fn over(self, base: RecordInput) -> Self {
         match (self, base) {
             (RecordInput::Startup(a), RecordInput::Startup(b)) => RecordInput::Startup(a.over(b)),
             (RecordInput::Enterprise(a), RecordInput::Enterprise(b)) => {
                 RecordInput::Enterprise(a.over(b))
             }
-            (RecordInput::Need(a), RecordInput::Need(b)) => RecordInput::Need(a.over(b)),
+            (RecordInput::Need(mut a), RecordInput::Need(b)) => {
+                // a need always has a visibility: sent blank, it keeps the stored one
+                // rather than fall back to public, the least private
+                if a.visibility == Some(None) {
+                    a.visibility = None;
+                }
+                RecordInput::Need(a.over(b))
+            }
+            (RecordInput::Outcome(a), RecordInput::Outcome(b)) => RecordInput::Outcome(a.over(b)),
             (given, _) => given,
         }
     }

@@ -161,17 +161,6 @@ pub const MAX_ITEMS: usize = 100;
 /// sentence or two).
 pub const MAX_ITEM: usize = 500;
 
-/// Characters that show as nothing between words or turn the text around them: the
-/// zero-width space, the word joiner and invisible operators, the byte-order mark, and
-/// bidirectional embeddings, overrides and isolates. (Zero-width joiners stay: emoji
-/// and some scripts are written with them.)
-fn hidden(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
-    )
-}
-
 impl<'a, F: Fields + ?Sized> Reader<'a, F> {
     fn new(row: &'a F) -> Self {
         Self {
@@ -207,20 +196,15 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
         } else {
             self.text(col).unwrap_or_default()
         };
-        self.check_text(col, &v, max, |c| hidden(c) || c.is_control());
+        self.checked(crate::text::check_line(col, &v, max));
         v
     }
 
-    /// A text of paragraphs (a description, a note) of at most `max` characters: line
-    /// breaks and tabs are its own; other control characters of ASCII (NUL, BEL, ESC,
-    /// DEL), invisible ones and direction overrides are refused. The C1 controls
-    /// (U+0080–U+009F) are kept as written: real files carry them where a Windows
-    /// bullet was read as Latin-1, and they show as nothing.
+    /// A text of paragraphs (a description, a note) as [`crate::text::check_prose`]
+    /// takes it.
     fn prose(&mut self, col: &str, max: usize) -> Option<String> {
         let v = self.text(col)?;
-        self.check_text(col, &v, max, |c| {
-            hidden(c) || (c.is_ascii_control() && !matches!(c, '\n' | '\r' | '\t'))
-        });
+        self.checked(crate::text::check_prose(col, &v, max));
         Some(v)
     }
 
@@ -235,40 +219,16 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
             ));
         }
         for item in &items {
-            if !self.check_text(col, item, MAX_ITEM, |c| hidden(c) || c.is_control()) {
+            if !self.checked(crate::text::check_line(col, item, MAX_ITEM)) {
                 break;
             }
         }
         items
     }
 
-    /// Refuses `v` for `col` (false) when it holds a character `refused` names or is
-    /// longer than `max` characters.
-    fn check_text(
-        &mut self,
-        col: &str,
-        v: &str,
-        max: usize,
-        refused: impl Fn(char) -> bool,
-    ) -> bool {
-        if let Some(c) = v.chars().find(|c| refused(*c)) {
-            self.errors.push(FieldError::new(
-                col,
-                format!(
-                    "holds a control, invisible or direction character (U+{:04X}); take it out",
-                    c as u32
-                ),
-            ));
-            false
-        } else if v.chars().count() > max {
-            self.errors.push(FieldError::new(
-                col,
-                format!("is longer than {max} characters"),
-            ));
-            false
-        } else {
-            true
-        }
+    /// Keeps `check`'s refusal of a text, if any; whether there was none.
+    fn checked(&mut self, check: Result<(), FieldError>) -> bool {
+        check.map_err(|e| self.errors.push(e)).is_ok()
     }
 
     fn text(&mut self, col: &str) -> Option<String> {
@@ -300,7 +260,18 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
         f: impl Fn(&str) -> Result<T, ValidationError>,
     ) -> Vec<T> {
         let mut out = Vec::new();
-        for item in self.row.field(col).items() {
+        let items = self.row.field(col).items();
+        if items.len() > MAX_ITEMS {
+            self.errors.push(FieldError::new(
+                col,
+                format!("has {} items; at most {MAX_ITEMS} are taken", items.len()),
+            ));
+            return out;
+        }
+        for item in items {
+            if !self.checked(crate::text::check_line(col, &item, MAX_ITEM)) {
+                break;
+            }
             match f(&item) {
                 Ok(t) if out.contains(&t) => {}
                 Ok(t) => out.push(t),
@@ -795,6 +766,13 @@ mod tests {
             ("description", "evil\u{202E}gpj.exe", "override"),
             ("title", "배터리\u{200B}진단", "zero-width space"),
             ("technologies", "slam|ro\u{202E}bot", "override in an item"),
+            ("id", "n-\u{200B}1", "a look-alike id"),
+            ("title", "배터리\u{2028}진단", "line separator"),
+            (
+                "industries",
+                "ai|robo\u{202E}tics",
+                "override in a coded list",
+            ),
         ] {
             let errs = read_need(&row(&[
                 ("id", "n-1"),

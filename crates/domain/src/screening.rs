@@ -360,6 +360,25 @@ impl Call {
         if self.title.trim().is_empty() {
             return Err(FieldError::new("title", "a call needs a title"));
         }
+        crate::entities::check_lines([("title", Some(&self.title))])?;
+        if let Some(d) = &self.description {
+            crate::text::check_prose("description", d, crate::records::MAX_PROSE)?;
+        }
+        crate::entities::check_items("enterprises", &self.enterprises)?;
+        for q in &self.questions {
+            crate::entities::check_lines([
+                ("questions", Some(&q.key)),
+                ("questions", Some(&q.ko)),
+                ("questions", Some(&q.en)),
+            ])?;
+        }
+        for st in &self.stages {
+            crate::entities::check_lines([
+                ("stages", Some(&st.key)),
+                ("stages", Some(&st.ko)),
+                ("stages", Some(&st.en)),
+            ])?;
+        }
         self.rubric.validate()?;
         // as a record's dates: a year of five digits is written by RFC 3339 but not
         // read back, and one such call made every call page unanswerable

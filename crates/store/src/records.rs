@@ -31,14 +31,13 @@ impl Record {
         }
     }
 
-    /// A stored profile or need as an input with every field sent, to lay a partial
-    /// input over (outcomes have no id of their own to be built on).
-    pub fn as_input(&self) -> Option<RecordInput> {
+    /// A stored record as an input with every field sent, to lay a partial input over.
+    pub fn as_input(&self) -> RecordInput {
         match self {
-            Record::Startup(s) => Some(RecordInput::of_startup(s)),
-            Record::Enterprise(e) => Some(RecordInput::of_enterprise(e)),
-            Record::Need(n) => Some(RecordInput::of_need(n)),
-            Record::Outcome(_) => None,
+            Record::Startup(s) => RecordInput::of_startup(s),
+            Record::Enterprise(e) => RecordInput::of_enterprise(e),
+            Record::Need(n) => RecordInput::of_need(n),
+            Record::Outcome(o) => RecordInput::of_outcome(o),
         }
     }
 
@@ -152,12 +151,19 @@ impl Store {
                 let rec = match incoming {
                     Incoming::Whole(rec) => rec,
                     Incoming::Over(input) => {
-                        let stored = match input.id() {
-                            Some(id) => stored(&mut *tx, kind, id).await?,
-                            None => None,
+                        let stored = match (&input, input.id()) {
+                            (_, Some(id)) => stored(&mut *tx, kind, id).await?,
+                            // an outcome is known by what, with whom and when
+                            (RecordInput::Outcome(_), None) => match Record::read(&input) {
+                                Ok(Record::Outcome(o)) => stored_outcome(&mut *tx, &o)
+                                    .await?
+                                    .map(Record::Outcome),
+                                _ => None,
+                            },
+                            _ => None,
                         };
-                        let merged = match stored.as_ref().and_then(Record::as_input) {
-                            Some(base) => input.over(base),
+                        let merged = match &stored {
+                            Some(base) => input.over(base.as_input()),
                             None => input,
                         };
                         match Record::read(&merged) {
@@ -200,12 +206,20 @@ impl Store {
             res.inserted = after.saturating_sub(before).min(written);
             res.updated = written - res.inserted;
             if written > 0 {
+                // a save names the record it wrote; an import, the rows of its batch
+                let (action, subject) = match read {
+                    Some(read) => ("save", read.id.clone()),
+                    None => (
+                        "import",
+                        format!("rows {}-{}", first.unwrap_or(0), last.unwrap_or(0)),
+                    ),
+                };
                 crate::admin::audit(
                     &mut tx,
                     actor,
-                    "import",
+                    action,
                     kind.as_str(),
-                    &format!("rows {}-{}", first.unwrap_or(0), last.unwrap_or(0)),
+                    &subject,
                     serde_json::json!({"inserted": res.inserted, "updated": res.updated, "rejected": res.rejected.len()}),
                 )
                 .await?;
@@ -258,6 +272,29 @@ async fn lock_kind(c: &mut impl crate::AsConn, kind: RecordKind) -> Result<()> {
             .await?;
     }
     Ok(())
+}
+
+/// The stored outcome with `o`'s key (startup, enterprise, kind, date), read as it is
+/// in the transaction.
+async fn stored_outcome(c: &mut impl crate::AsConn, o: &Outcome) -> Result<Option<Outcome>> {
+    crate::with_conn!(c => {
+        let row = sqlx::query(
+            "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
+             FROM outcomes o
+             JOIN startups s ON s.id = o.startup_id
+             JOIN enterprises e ON e.id = o.enterprise_id
+             LEFT JOIN matches m ON m.id = o.match_id
+             LEFT JOIN needs n ON n.id = m.need_id
+             WHERE s.ext_id = $1 AND e.ext_id = $2 AND o.kind = $3 AND o.date = $4",
+        )
+        .bind(o.startup_id.as_str())
+        .bind(o.enterprise_id.as_str())
+        .bind(o.kind.as_str())
+        .bind(o.date.to_string())
+        .fetch_optional(&mut *c)
+        .await?;
+        row.as_ref().map(outcome_from_row).transpose()
+    })
 }
 
 /// The stored record of `kind` with `id`, read as it is in the transaction.
@@ -914,10 +951,32 @@ async fn upsert_need(
     write: Write,
 ) -> Result<RowOutcome> {
     crate::with_conn!(c => {
+        // a need stays with the enterprise that posted it: its matches, outcomes and
+        // confidential text are that enterprise's, and would be split by a move
+        let owner: Option<(String,)> = sqlx::query_as(
+            "SELECT e.ext_id FROM needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.ext_id = $1",
+        )
+        .bind(&n.id)
+        .fetch_optional(&mut *c)
+        .await?;
+        if let Some((owner,)) = owner
+            && owner != n.enterprise_id.as_str()
+            && write == Write::Upsert
+        {
+            return Ok(RowOutcome::Refused(FieldError::new(
+                "enterprise_id",
+                format!(
+                    "need '{}' is enterprise '{owner}''s: a need stays with the enterprise that \
+                     posted it (its matches and outcomes are that enterprise's); post a new \
+                     need under '{}' instead",
+                    n.id, n.enterprise_id
+                ),
+            )));
+        }
         let on_conflict = match write {
             Write::Upsert => {
                 "DO UPDATE SET
-            enterprise_id = excluded.enterprise_id, title = excluded.title, title_en = excluded.title_en,
+            title = excluded.title, title_en = excluded.title_en,
             description = excluded.description, description_en = excluded.description_en,
             technologies = excluded.technologies,
             industries = excluded.industries, collaboration_types = excluded.collaboration_types,

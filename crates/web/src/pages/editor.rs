@@ -331,7 +331,7 @@ pub async fn save(
     Form(mut form): Form<HashMap<String, String>>,
 ) -> Response {
     let csrf = form.remove("csrf").unwrap_or_default();
-    let read_as = form.remove("version").unwrap_or_default();
+    let read_as = form.remove("version");
     let Some(s) = caller.form_writer(&csrf) else {
         return need_login(&caller, &uri);
     };
@@ -349,12 +349,16 @@ pub async fn save(
     };
     form.retain(|k, _| kind.columns().contains(&k.as_str()));
     let input = domain::inputs::RecordInput::from_cells(kind, &form);
-    let saving = if read_as.is_empty() {
-        app.records().save(&s.user, input).await
-    } else {
-        app.records()
-            .save_if_unchanged(&s.user, input, &read_as)
-            .await
+    // the editor's form builds on the version it showed (empty: shown as not there,
+    // so a record of that id saved meanwhile is not overwritten); a post without a
+    // version field is a save of the fields sent, as a PUT without If-Match is
+    let saving = match read_as.as_deref() {
+        Some(version) if input.id().is_some() => {
+            app.records()
+                .save_if_unchanged(&s.user, input, version)
+                .await
+        }
+        _ => app.records().save(&s.user, input).await,
     };
     match saving {
         Ok((_, notes)) => {
@@ -390,7 +394,13 @@ pub async fn save(
         }
         Err(app::AppError::InvalidFields(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&editor(&caller, &uri, kind, (&form, &read_as), &errors)),
+            render(&editor(
+                &caller,
+                &uri,
+                kind,
+                (&form, read_as.as_deref().unwrap_or_default()),
+                &errors,
+            )),
         )
             .into_response(),
         Err(app::AppError::Changed(_)) => {
@@ -463,6 +473,15 @@ async fn changed_meanwhile(
             );
             (version, problem)
         }
+        // deleted meanwhile: the reader's text stays, and saving again posts it anew
+        Err(app::AppError::NotFound(_)) => (
+            String::new(),
+            lang.t(
+                "이 양식을 연 뒤에 다른 사람이 이 항목을 삭제해서, 입력하신 내용은 저장하지 않았습니다. 다시 저장하면 아래 내용으로 새로 만듭니다.",
+                "Someone deleted this after you opened the form, so your changes were not saved. Saving again creates it anew with what is below.",
+            )
+            .to_string(),
+        ),
         Err(e) => return app_error(caller, uri, e, "/work"),
     };
     let error = FieldError::new("version", problem);
