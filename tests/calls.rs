@@ -405,6 +405,13 @@ async fn an_open_call_from_application_to_selection() {
         "applied, reached the meeting stage: {:?}",
         f.steps
     );
+    let names: std::collections::HashSet<&str> = f.steps.iter().map(|s| s.ko.as_str()).collect();
+    assert_eq!(
+        names.len(),
+        f.steps.len(),
+        "each step its own name: {:?}",
+        f.steps
+    );
     assert_eq!(
         program.steps[0].count,
         calls.iter().map(|f| f.steps[0].count).sum::<u64>(),

@@ -950,6 +950,11 @@ async fn a_stale_form_or_put_does_not_overwrite_a_later_change() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400, "a wildcard is not a version");
+    let weak = format!("W/{etag}");
+    let r = put(&colleague, Some(&weak), serde_json::json!({"slots": 9}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a weak tag is not enough to save over");
     assert_eq!(
         app.store().records().need(&need.id).await.unwrap().unwrap(),
         changed

@@ -847,3 +847,30 @@ async fn partial_rows_keep_amounts_privacy_and_owners() {
         ("save", "n-1")
     );
 }
+
+/// Found by an attacker: two rows of one id were both taken without a word, and a
+/// header naming a column twice kept the second silently.
+#[tokio::test]
+async fn repeated_ids_are_said_and_repeated_columns_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir, "repeats.db").await;
+    let path = dir.path().join("s.csv");
+    std::fs::write(&path, "id,name\nst-1,라온\nst-2,한빛\nst-1,라온테크\n").unwrap();
+    let r = import(&app, RecordKind::Startups, &path).await;
+    assert_eq!(r.inserted, 2, "{r:?}");
+    assert_eq!(r.notices.len(), 1, "{r:?}");
+    assert_eq!((r.notices[0].row, r.notices[0].column.as_str()), (4, "id"));
+    assert!(r.notices[0].reason.contains("row 2"), "{r:?}");
+    std::fs::write(&path, "id,name,name\nst-3,a,b\n").unwrap();
+    let refused = app
+        .records()
+        .import_file(
+            &app::Operator::named("test"),
+            RecordKind::Startups,
+            &path,
+            &|_, _| {},
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("'name' twice"), "{refused}");
+}

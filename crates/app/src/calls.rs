@@ -52,6 +52,9 @@ pub struct FunnelStep {
     pub count: u64,
 }
 
+/// The funnel's step of the applications selected, in Korean and English.
+const SELECTED: (&str, &str) = ("최종 선정", "Selected");
+
 impl FunnelStep {
     fn new(ko: &str, en: &str, count: u64) -> Self {
         Self {
@@ -1507,11 +1510,18 @@ impl Calls<'_> {
             .collect();
         let mut steps = vec![FunnelStep::new("지원", "Applied", applied.len() as u64)];
         for (i, s) in call.stages.iter().enumerate().skip(1) {
-            steps.push(FunnelStep::new(
-                &s.ko,
-                &s.en,
-                applied.iter().filter(|a| a.stage >= i).count() as u64,
-            ));
+            let reached = applied.iter().filter(|a| a.stage >= i).count() as u64;
+            // a stage named as the decision it leads to reads as reaching that stage,
+            // so that the funnel does not say "최종 선정 → 최종 선정"
+            if s.ko.trim() == SELECTED.0 || s.en.trim().eq_ignore_ascii_case(SELECTED.1) {
+                steps.push(FunnelStep::new(
+                    &format!("{} 단계", s.ko.trim()),
+                    &format!("{} stage", s.en.trim()),
+                    reached,
+                ));
+            } else {
+                steps.push(FunnelStep::new(&s.ko, &s.en, reached));
+            }
         }
         let selected: Vec<&str> = applied
             .iter()
@@ -1519,8 +1529,8 @@ impl Calls<'_> {
             .map(|a| a.startup_id.as_str())
             .collect();
         steps.push(FunnelStep::new(
-            "최종 선정",
-            "Selected",
+            SELECTED.0,
+            SELECTED.1,
             selected.len() as u64,
         ));
         let pipeline = match &call.need_id {
@@ -1574,7 +1584,7 @@ impl Calls<'_> {
             title: "program".into(),
             steps: [
                 ("지원", "Applied"),
-                ("최종 선정", "Selected"),
+                SELECTED,
                 ("PoC", "PoC"),
                 ("기술협력", "Cooperation"),
                 ("투자", "Investment"),

@@ -168,7 +168,9 @@ impl App {
                     Some(_) => format!(
                         "'{id}' was changed by someone else after it was read: nothing was saved"
                     ),
-                    None => format!("'{id}' was deleted after it was read: nothing was saved"),
+                    None => format!(
+                        "'{id}' is not there (deleted after it was read, or never saved): nothing was saved"
+                    ),
                 }));
             }
             let merged = match &stored {

@@ -179,12 +179,30 @@ impl crate::records::Records<'_> {
             seconds: 0.0,
         };
         let mut done = 0u64;
+        // the first row of each id: a later one is laid over it, which is said
+        let mut first_rows: HashMap<String, u64> = HashMap::new();
         for chunk in table.rows.chunks(BATCH_ROWS) {
             let mut batch = Vec::with_capacity(chunk.len());
             for row in chunk {
                 match read_row(kind, &table.headers, row) {
                     Ok((rec, notes)) => {
                         report.notices.extend(notes);
+                        if let Incoming::Over(input) = &rec
+                            && let Some(id) = input.id()
+                        {
+                            match first_rows.get(id) {
+                                Some(first) => report.notices.push(RowProblem {
+                                    row: row.number,
+                                    column: "id".into(),
+                                    reason: format!(
+                                        "'{id}' is also on row {first}: this row is laid over that one"
+                                    ),
+                                }),
+                                None => {
+                                    first_rows.insert(id.to_string(), row.number);
+                                }
+                            }
+                        }
                         batch.push((row.number, rec));
                     }
                     Err(problems) => report.rejected.extend(problems),

@@ -70,7 +70,7 @@ pub(crate) async fn play(app: &App, seed: u64, p: &Program, staff: &[User]) -> R
             .first()
             .map_or("PoC 공모".into(), |n| format!("{} — PoC 공모", n.title)),
         description: Some(
-            "서류 심사 → 대면 미팅 → 피칭 → 최종 선정 / documents → meeting → pitch → finalist"
+            "서류 심사 → 대면 미팅 → 피칭 → 최종 심사 / documents → meeting → pitch → finalist"
                 .into(),
         ),
         deadline: deadline(AS_OF.0, 11, 30),

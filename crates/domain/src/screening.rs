@@ -309,7 +309,7 @@ pub fn default_stages() -> Vec<Stage> {
         s("documents", "서류 심사", "Document review"),
         s("meeting", "대면 미팅", "Meeting"),
         s("pitch", "피칭", "Pitch"),
-        s("finalist", "최종 선정", "Finalist"),
+        s("finalist", "최종 심사", "Finalist"),
     ]
 }
 

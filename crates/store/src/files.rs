@@ -95,6 +95,19 @@ pub fn read_table_within(path: &Path, limits: XlsxLimits) -> Result<Table, FileE
     if table.headers.iter().all(String::is_empty) {
         return Err(unusable(path, "no header row"));
     }
+    // two columns of one name: which one a row means cannot be told
+    for (i, h) in table.headers.iter().enumerate() {
+        if !h.is_empty() && table.headers[..i].contains(h) {
+            return Err(unusable(
+                path,
+                format!(
+                    "the header names column '{h}' twice (columns {} and {})",
+                    table.headers[..i].iter().position(|x| x == h).unwrap_or(0) + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
     Ok(table)
 }
 

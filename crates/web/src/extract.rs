@@ -54,8 +54,8 @@ impl FromRequestParts<App> for Writer {
 }
 
 /// The version a write builds on, from `If-Match` (the `ETag` its read answered):
-/// `None` without the header, when any version will do. A list of several, or `*`,
-/// is not a version a save can check and is refused (400).
+/// `None` without the header, when any version will do. A list of several, `*` or a
+/// weak tag is not a version a save can check and is refused (400).
 pub struct IfMatch(pub Option<String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
@@ -65,14 +65,16 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
             return Ok(IfMatch(None));
         };
-        let value = value.to_str().unwrap_or_default().trim();
-        let tag = value.strip_prefix("W/").unwrap_or(value);
-        match tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let value = value.trim();
+        // a weak tag says the record may differ: never enough to save over (RFC 9110)
+        match value.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
             Some(version) if !version.is_empty() && !version.contains('"') => {
                 Ok(IfMatch(Some(version.to_string())))
             }
             _ => Err(ApiError::bad_input(format!(
-                "If-Match must be one ETag as a read answered it (\"…\"), not '{value}'"
+                "If-Match must be one strong ETag as a read answered it (\"…\"), not '{}'",
+                value.chars().take(80).collect::<String>()
             ))),
         }
     }
