@@ -872,6 +872,15 @@ async fn a_need_is_written_in_each_language() {
     );
 }
 
+/// The version an editor's page carries in its form.
+fn version_in(page: &str) -> String {
+    page.split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
 /// A form left open does not undo what someone saved after it was opened: the save is
 /// refused with the fields that now differ named and the reader's text kept in the
 /// form, and saving that form again (having seen the change) goes through. The API
@@ -897,12 +906,7 @@ async fn a_stale_form_or_put_does_not_overwrite_a_later_change() {
         .text()
         .await
         .unwrap();
-    let version = form
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string();
+    let version = version_in(&form);
 
     // a colleague changes the need through the API, building on what it read
     let url = format!("{base}/api/v1/needs/{}", need.id);
@@ -1002,12 +1006,7 @@ async fn a_stale_form_or_put_does_not_overwrite_a_later_change() {
         named.contains("공개 여부") || named.contains("Visibility"),
         "{named}"
     );
-    let new_version = page
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string();
+    let new_version = version_in(&page);
     assert_ne!(new_version, version);
 
     // saving the form again, having seen the change, is the member's choice to make

@@ -274,18 +274,28 @@ async fn lock_kind(c: &mut impl crate::AsConn, kind: RecordKind) -> Result<()> {
     Ok(())
 }
 
+/// Outcomes with their startup's, enterprise's and (through the match) need's ids, as
+/// [`outcome_from_row`] reads them.
+macro_rules! outcome_rows {
+    () => {
+        "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
+         FROM outcomes o
+         JOIN startups s ON s.id = o.startup_id
+         JOIN enterprises e ON e.id = o.enterprise_id
+         LEFT JOIN matches m ON m.id = o.match_id
+         LEFT JOIN needs n ON n.id = m.need_id"
+    };
+}
+
 /// The stored outcome with `o`'s key (startup, enterprise, kind, date), read as it is
 /// in the transaction.
 async fn stored_outcome(c: &mut impl crate::AsConn, o: &Outcome) -> Result<Option<Outcome>> {
     crate::with_conn!(c => {
         let row = sqlx::query(
-            "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
-             FROM outcomes o
-             JOIN startups s ON s.id = o.startup_id
-             JOIN enterprises e ON e.id = o.enterprise_id
-             LEFT JOIN matches m ON m.id = o.match_id
-             LEFT JOIN needs n ON n.id = m.need_id
-             WHERE s.ext_id = $1 AND e.ext_id = $2 AND o.kind = $3 AND o.date = $4",
+            concat!(
+                outcome_rows!(),
+                " WHERE s.ext_id = $1 AND e.ext_id = $2 AND o.kind = $3 AND o.date = $4"
+            ),
         )
         .bind(o.startup_id.as_str())
         .bind(o.enterprise_id.as_str())
@@ -716,13 +726,7 @@ impl crate::pipeline::Pipeline<'_> {
     pub async fn outcomes(self) -> Result<Vec<Outcome>> {
         crate::with_pool!(self.store, pool => {
             let rows = sqlx::query(
-                "SELECT o.*, s.ext_id AS startup_ext, e.ext_id AS enterprise_ext, n.ext_id AS need_ext
-             FROM outcomes o
-             JOIN startups s ON s.id = o.startup_id
-             JOIN enterprises e ON e.id = o.enterprise_id
-             LEFT JOIN matches m ON m.id = o.match_id
-             LEFT JOIN needs n ON n.id = m.need_id
-             ORDER BY o.id",
+                concat!(outcome_rows!(), " ORDER BY o.id"),
             )
             .fetch_all(pool)
             .await?;
