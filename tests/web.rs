@@ -429,3 +429,52 @@ async fn sessions_csrf_and_match_moves_over_http() {
         .unwrap();
     assert_eq!(gone.status(), 401);
 }
+
+/// A startup's page and the directory's facets name clusters and countries in the
+/// page's language, not by their codes ("g-valley", "KR").
+#[tokio::test(flavor = "multi_thread")]
+async fn clusters_and_countries_read_as_names() {
+    let (base, app, _demo, _dir) = common::serve_demo(7, None).await;
+    let s = app
+        .store()
+        .records()
+        .startups()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| !s.clusters.is_empty() && s.country.as_deref() == Some("KR"))
+        .unwrap();
+    let cluster = app
+        .clusters()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == s.clusters[0])
+        .unwrap();
+    let get = |url: String| async move { reqwest::get(url).await.unwrap().text().await.unwrap() };
+    // as the page writes text ("R&#38;D")
+    let html = |t: &str| t.replace('&', "&#38;");
+    let page = get(format!("{base}/startups/{}?lang=en", s.id)).await;
+    assert!(
+        page.contains(&format!(">{}</a>", html(&cluster.name_en))),
+        "the cluster by its English name"
+    );
+    assert!(page.contains("(South Korea)"), "the country by name");
+    let page = get(format!("{base}/startups/{}?lang=ko", s.id)).await;
+    assert!(page.contains(&format!(">{}</a>", html(&cluster.name_ko))));
+    assert!(page.contains("(한국)"));
+    let directory = get(format!("{base}/startups?lang=ko")).await;
+    let facets = directory
+        .split("class=\"facets\"")
+        .nth(1)
+        .unwrap()
+        .split("</aside>")
+        .next()
+        .unwrap();
+    assert!(facets.contains("한국"), "the country facet by name");
+    assert!(
+        !facets.contains(&format!(">{}<", cluster.code)),
+        "no cluster facet by its code"
+    );
+}

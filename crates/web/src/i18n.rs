@@ -95,6 +95,52 @@ pub fn seoul_time(at: &chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// Seoul's time zone, UTC+9 all year.
+/// A country's name in `lang` for its ISO 3166 code, for the countries a Seoul
+/// program's startups and centers come from; `None` for others (shown as the code).
+pub fn country_name(code: &str, lang: Lang) -> Option<&'static str> {
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("KR", "한국", "South Korea"),
+        ("US", "미국", "United States"),
+        ("CN", "중국", "China"),
+        ("JP", "일본", "Japan"),
+        ("SG", "싱가포르", "Singapore"),
+        ("VN", "베트남", "Vietnam"),
+        ("ID", "인도네시아", "Indonesia"),
+        ("IN", "인도", "India"),
+        ("TH", "태국", "Thailand"),
+        ("MY", "말레이시아", "Malaysia"),
+        ("PH", "필리핀", "Philippines"),
+        ("TW", "대만", "Taiwan"),
+        ("HK", "홍콩", "Hong Kong"),
+        ("AE", "아랍에미리트", "United Arab Emirates"),
+        ("SA", "사우디아라비아", "Saudi Arabia"),
+        ("IL", "이스라엘", "Israel"),
+        ("DE", "독일", "Germany"),
+        ("FR", "프랑스", "France"),
+        ("GB", "영국", "United Kingdom"),
+        ("NL", "네덜란드", "Netherlands"),
+        ("SE", "스웨덴", "Sweden"),
+        ("FI", "핀란드", "Finland"),
+        ("CH", "스위스", "Switzerland"),
+        ("ES", "스페인", "Spain"),
+        ("IT", "이탈리아", "Italy"),
+        ("PL", "폴란드", "Poland"),
+        ("CA", "캐나다", "Canada"),
+        ("MX", "멕시코", "Mexico"),
+        ("BR", "브라질", "Brazil"),
+        ("AU", "호주", "Australia"),
+        ("NZ", "뉴질랜드", "New Zealand"),
+        ("UZ", "우즈베키스탄", "Uzbekistan"),
+        ("KZ", "카자흐스탄", "Kazakhstan"),
+        ("MN", "몽골", "Mongolia"),
+    ];
+    let code = code.trim();
+    NAMES
+        .iter()
+        .find(|(c, ..)| c.eq_ignore_ascii_case(code))
+        .map(|(_, ko, en)| lang.t(ko, en))
+}
+
 pub fn seoul() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
 }
@@ -158,6 +204,14 @@ fn won_in_korean(won: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn countries_read_by_name() {
+        use super::{Lang, country_name};
+        assert_eq!(country_name("kr", Lang::Ko), Some("한국"));
+        assert_eq!(country_name("SG", Lang::En), Some("Singapore"));
+        assert_eq!(country_name("ZZ", Lang::En), None);
+    }
+
     #[test]
     fn one_is_counted_in_the_singular() {
         use super::Lang;

@@ -133,7 +133,7 @@ problem_responses! {
     ),
     components(
         schemas(Problem),
-        responses(LoginFailed, LoginLocked, ResetLinkInvalid),
+        responses(LoginFailed, LoginLocked, ResetLinkInvalid, Changed),
     ),
     modifiers(&Security, &Refusals),
     tags(

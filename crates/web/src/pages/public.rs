@@ -72,8 +72,15 @@ fn facet_title(dim: &str, lang: Lang) -> &'static str {
     }
 }
 
-fn facet_label(dim: &str, value: &str, lang: Lang) -> String {
+/// A facet's value as the page's language names it: industries, stages and
+/// technologies by their labels, clusters by the program's names for them
+/// (`clusters`), countries by name; other values as written.
+fn facet_label(dim: &str, value: &str, lang: Lang, clusters: &[domain::Cluster]) -> String {
     match dim {
+        "cluster" => cluster_name(value, lang, clusters),
+        "country" => crate::i18n::country_name(value, lang)
+            .unwrap_or(value)
+            .to_string(),
         "industry" => {
             let (ko, en) = domain::industry::labels(value);
             lang.t(ko, en).to_string()
@@ -89,15 +96,24 @@ fn facet_label(dim: &str, value: &str, lang: Lang) -> String {
     }
 }
 
+/// A cluster's name in `lang` by its code; the code when the program has no such cluster.
+fn cluster_name(code: &str, lang: Lang, clusters: &[domain::Cluster]) -> String {
+    clusters
+        .iter()
+        .find(|c| c.code.as_str() == code)
+        .map_or(code, |c| lang.t(&c.name_ko, &c.name_en))
+        .to_string()
+}
+
 /// A startup's industries and stage as the page's language names them.
 fn startup_labels(s: &Startup, lang: Lang) -> (Vec<String>, String) {
     (
         s.industries
             .iter()
-            .map(|c| facet_label("industry", c, lang))
+            .map(|c| facet_label("industry", c, lang, &[]))
             .collect(),
         s.stage
-            .map(|st| facet_label("stage", st.as_str(), lang))
+            .map(|st| facet_label("stage", st.as_str(), lang, &[]))
             .unwrap_or_default(),
     )
 }
@@ -144,6 +160,10 @@ async fn listing(
     });
     let res = match app.discovery().search(&q) {
         Ok(r) => r,
+        Err(e) => return app_error(caller, uri, e, base),
+    };
+    let clusters = match app.clusters().list().await {
+        Ok(c) => c,
         Err(e) => return app_error(caller, uri, e, base),
     };
     let ids: Vec<String> = res.hits.iter().map(|h| h.id.clone()).collect();
@@ -226,7 +246,7 @@ async fn listing(
                             p.push((dim.to_string(), v.value.clone()));
                         }
                         FacetLink {
-                            label: facet_label(dim, &v.value, lang),
+                            label: facet_label(dim, &v.value, lang, &clusters),
                             count: v.count,
                             href: link(base, &p),
                             on,
@@ -300,6 +320,10 @@ pub struct StartupPage {
     pub industries: Vec<String>,
     pub stage: String,
     pub funding: String,
+    /// (code, name) of each cluster it is in.
+    pub clusters: Vec<(String, String)>,
+    /// Its country by name (the code when it has none here).
+    pub country: String,
     pub own: bool,
 }
 
@@ -318,7 +342,23 @@ pub async fn startup_profile(
         .user()
         .is_some_and(|u| u.startup_id.as_deref() == Some(s.id.as_str()));
     let (industries, stage) = startup_labels(&s, lang);
+    let programs_clusters = match app.clusters().list().await {
+        Ok(c) => c,
+        Err(e) => return app_error(&caller, &uri, e, "/startups"),
+    };
+    let clusters = s
+        .clusters
+        .iter()
+        .map(|c| (c.to_string(), cluster_name(c, lang, &programs_clusters)))
+        .collect();
+    let country = s
+        .country
+        .as_deref()
+        .map(|c| facet_label("country", c, lang, &[]))
+        .unwrap_or_default();
     let page = StartupPage {
+        clusters,
+        country,
         l: Layout::new(
             &caller,
             &uri,
@@ -420,7 +460,7 @@ pub async fn need_page(
         industries: n
             .industries
             .iter()
-            .map(|c| facet_label("industry", c, caller.lang))
+            .map(|c| facet_label("industry", c, caller.lang, &[]))
             .collect(),
         recommendations,
         matches,
